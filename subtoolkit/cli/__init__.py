@@ -1,0 +1,15 @@
+"""The ``subtoolkit`` command line: typer commands that compose the pipeline stages.
+
+Each command lives in its own module and registers itself on :data:`app`; heavy libraries
+(jieba, edge-tts, pydub, OpenCC) are imported inside the commands so ``subtoolkit --help``
+starts fast.
+"""
+
+from __future__ import annotations
+
+from subtoolkit.cli.app import app, main
+
+# Importing the command modules registers them on the app.
+from subtoolkit.cli import parse_cmd  # noqa: E402,F401
+
+__all__ = ["app", "main"]

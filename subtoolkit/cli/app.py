@@ -1,0 +1,92 @@
+"""The typer application object and the error boundary shared by every command."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+import typer
+
+from subtoolkit import __version__
+from subtoolkit.errors import Diagnostic, SubtoolkitError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+HELP = """\
+Turn a Chinese documentary narration script (解说词) into production deliverables.
+
+The script is split into typed blocks (narration, interviews, captions, headings); from those come subtitle files with believable timings, a scratch voiceover and Traditional Chinese variants. Everything runs offline by default.
+
+[bold]Examples[/bold]
+
+  subtoolkit parse seeds/shengming-zhongyu-taishan.txt
+  subtoolkit parse seeds/shengming-zhongyu-taishan.txt --json > blocks.json
+"""
+
+app = typer.Typer(
+    name="subtoolkit",
+    help=HELP,
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"subtoolkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+) -> None:
+    """Root options."""
+
+
+def eprint(message: str) -> None:
+    """One plain line on stderr (no rich markup: paths and Chinese text print as they are)."""
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+def report_warnings(warnings: tuple[Diagnostic, ...] | list[Diagnostic], path: str | None = None) -> None:
+    for w in warnings:
+        eprint("warning: " + w.render(path))
+
+
+def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn :class:`SubtoolkitError` into ``path:line: what; hint`` on stderr and exit code 1.
+
+    Anything else is a bug: one line on stderr and exit code 70, with the traceback only when
+    ``SUBTOOLKIT_DEBUG`` is set (users get a clear line, developers get the stack).
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except SubtoolkitError as exc:
+            eprint("error: " + exc.render())
+            raise typer.Exit(code=1) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the boundary of the program
+            if os.environ.get("SUBTOOLKIT_DEBUG"):
+                raise
+            eprint(f"error: internal error: {type(exc).__name__}: {exc}; rerun with SUBTOOLKIT_DEBUG=1 and report it")
+            raise typer.Exit(code=70) from None
+
+    return wrapper
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

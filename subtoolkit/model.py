@@ -1,0 +1,165 @@
+"""The domain model every stage shares.
+
+Plain frozen dataclasses, times in integer milliseconds (as pysubs2 does) so that no float drift
+creeps in between the estimator, the frame grid and the writers. Formats never leak in here: a
+cue stores display lines, not SRT or ASS markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from subtoolkit.errors import Diagnostic
+
+
+class BlockKind(str, Enum):
+    """What a block of the script is for.
+
+    ``INTERVIEW`` covers sync sound (同期声, 现场声) too: it is heard, not read by the narrator.
+    ``CAPTION`` and ``HEADING``/``TITLE`` are on-screen text, not spoken.
+    """
+
+    TITLE = "title"
+    HEADING = "heading"
+    NARRATION = "narration"
+    INTERVIEW = "interview"
+    CAPTION = "caption"
+
+    @property
+    def spoken(self) -> bool:
+        return self in (BlockKind.NARRATION, BlockKind.INTERVIEW)
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """``辛鸣（中央党校（国家行政学院）教授）`` → name ``辛鸣``, role ``中央党校（国家行政学院）教授``.
+
+    Either part may be missing: sync sound often names a role only (``村民``) or nobody.
+    """
+
+    name: str | None
+    role: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The short form used for voice tags and name supers."""
+        return self.name or self.role or ""
+
+    def to_json(self) -> dict[str, str | None]:
+        return {"name": self.name, "role": self.role}
+
+
+@dataclass(frozen=True)
+class Block:
+    """One typed piece of the script, with the source lines it came from.
+
+    ``first_line``/``last_line`` are 1-based lines of the source file, kept for error messages and
+    so that an edit to one paragraph can be traced to the cues and audio segments it affects.
+    """
+
+    kind: BlockKind
+    text: str
+    first_line: int
+    last_line: int
+    speaker: Speaker | None = None
+    section: str | None = None
+
+    @property
+    def lines(self) -> tuple[int, int]:
+        return (self.first_line, self.last_line)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "text": self.text,
+            "speaker": self.speaker.to_json() if self.speaker else None,
+            "section": self.section,
+            "lines": [self.first_line, self.last_line],
+        }
+
+
+@dataclass(frozen=True)
+class Removed:
+    """Source text deliberately kept out of block texts (a marker, a label, an artefact, a note).
+
+    The parser records every such span so that "nothing is silently dropped" can be checked:
+    block texts plus removed spans account for every character of the source.
+    """
+
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Script:
+    """A parsed script: the title, the blocks in order, and what was set aside."""
+
+    title: str | None
+    blocks: tuple[Block, ...]
+    removed: tuple[Removed, ...] = ()
+    warnings: tuple[Diagnostic, ...] = ()
+    source: str | None = None
+
+    @property
+    def sections(self) -> list[str]:
+        return [b.text for b in self.blocks if b.kind is BlockKind.HEADING]
+
+    def speakers(self) -> list[Speaker]:
+        """Distinct speakers in order of first appearance."""
+        seen: dict[Speaker, None] = {}
+        for b in self.blocks:
+            if b.speaker is not None:
+                seen.setdefault(b.speaker, None)
+        return list(seen)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"title": self.title, "blocks": [b.to_json() for b in self.blocks]}
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One subtitle event: display lines of one block, with its time span.
+
+    ``block`` indexes :attr:`Script.blocks`, so every cue can be traced to its paragraph.
+    """
+
+    block: int
+    kind: BlockKind
+    lines: tuple[str, ...]
+    start_ms: int = 0
+    end_ms: int = 0
+    speaker: Speaker | None = None
+
+    @property
+    def duration_ms(self) -> int:
+        return self.end_ms - self.start_ms
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "start_ms": self.start_ms,
+            "end_ms": self.end_ms,
+            "block": self.block,
+            "kind": self.kind.value,
+            "lines": list(self.lines),
+        }
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Cues on one clock, with the frame rate their times are snapped to."""
+
+    cues: tuple[Cue, ...]
+    fps: float = 25.0
+    profile: str = "netflix-zh-hans"
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        fps: float | int = int(self.fps) if float(self.fps).is_integer() else self.fps
+        return {"fps": fps, "profile": self.profile, "cues": [c.to_json() for c in self.cues]}

@@ -1,0 +1,40 @@
+"""Shared fixtures: the sample script and a helper to parse inline scripts."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+
+from subtoolkit.model import Script
+from subtoolkit.parse import parse_text
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "seeds" / "shengming-zhongyu-taishan.txt"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+settings.register_profile("default", deadline=None, max_examples=150)
+settings.register_profile("ci", deadline=None, max_examples=400)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "default"))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite golden files from the current output")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def sample_path() -> Path:
+    return SAMPLE
+
+
+def script(text: str, **kw: object) -> Script:
+    """Parse an inline script written with indentation for readability."""
+    return parse_text(textwrap.dedent(text).strip("\n"), **kw)  # type: ignore[arg-type]
