@@ -1,0 +1,76 @@
+"""Properties of the parser on arbitrary scripts: no crash, no lost character, sane lines."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from subtoolkit.errors import ScriptError
+from subtoolkit.ingest import normalise_line, split_lines
+from subtoolkit.parse import parse_lines
+
+HAN_OR_DIGIT = re.compile(r"[\u3400-\u9fff0-9]")
+
+TOKENS = [
+    "【解说】", "【解说词】", "[解说]", "解说词：", "【配音】", "【画外音】", "【同期】", "【同期声】", "同期声", "现场声：",
+    "【采访】", "【采访·村支书王大明】", "［字幕］", "[字幕：", "【字幕】", "【字幕：", "】", "]", "［", "（", "）", "(", ")",
+    "：", ":", "，", "。", "、", "“", "”", "《", "》", "薛澜", "王大明", "（清华大学教授）", "村支书 ", "习近平总书记",
+    "（结语）", "【序】", "第一集 ", "直面风险", "（来源：新华社）", "[bookmark: _GoBack]", "\u00a0", " ", "\u3000",
+    "2020年", "80.6%", "3·21", "江水东流", "两岸青山", "安全生产", "\n", "\n", "\n\n",
+]
+
+scripts = st.lists(
+    st.one_of(st.sampled_from(TOKENS), st.text(alphabet="江水东流安全生产一二三0123456789abc，。：（）【】[]", max_size=6)),
+    max_size=60,
+).map("".join)
+
+
+def _parse(text: str):  # type: ignore[no-untyped-def]
+    lines = [normalise_line(l) for l in split_lines(text)]
+    return lines, parse_lines(lines, path="prop.txt")
+
+
+@given(scripts)
+def test_never_crashes_and_never_loses_characters(text: str) -> None:
+    try:
+        lines, s = _parse(text)
+    except ScriptError as exc:  # a deliberate, located error is fine; anything else is a bug
+        assert exc.path == "prop.txt" and exc.line is not None and exc.hint
+        return
+    removed_by_line: dict[int, list[str]] = {}
+    for r in s.removed:
+        removed_by_line.setdefault(r.line, []).append(r.text)
+    expected = []
+    for n, line in enumerate(lines, start=1):
+        for piece in removed_by_line.get(n, []):
+            assert piece in line
+            line = line.replace(piece, "", 1)
+        expected.append(line)
+    want = HAN_OR_DIGIT.findall("".join(expected))
+    got = HAN_OR_DIGIT.findall("".join(b.text for b in s.blocks))
+    assert got == want
+
+
+@given(scripts)
+def test_blocks_are_in_source_order_with_valid_lines(text: str) -> None:
+    try:
+        lines, s = _parse(text)
+    except ScriptError:
+        return
+    prev = 0
+    for b in s.blocks:
+        assert 1 <= b.first_line <= b.last_line <= len(lines)
+        assert b.first_line >= prev
+        prev = b.first_line
+        assert b.text == b.text.strip() and b.text
+        assert "\n" not in b.text
+
+
+@given(st.text(max_size=200))
+def test_arbitrary_unicode_never_crashes(text: str) -> None:
+    try:
+        _parse(text)
+    except ScriptError:
+        pass
