@@ -17,15 +17,21 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed
 
+# The W3C WebVTT parser the tests use as an independent oracle (npm registry).
+tests/js/node_modules/.installed: tests/js/package.json
+	cd tests/js && npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
 demo: venv
 	$(VENV)/bin/subtoolkit parse $(SAMPLE) --json -o $(OUT)/shengming-zhongyu-taishan.blocks.json
-	$(VENV)/bin/subtoolkit parse $(SAMPLE)
+	$(VENV)/bin/subtoolkit subtitles $(SAMPLE) -o $(OUT)
 
-test: venv
+test: venv tests/js/node_modules/.installed
 	$(PY) -m pytest
 
 bench: venv
 	$(PY) bench/bench_parse.py
+	$(PY) bench/bench_subtitles.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 import typer
+from typer.exceptions import TyperException
 
 from subtoolkit import __version__
 from subtoolkit.errors import Diagnostic, SubtoolkitError
@@ -76,8 +77,8 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
         except SubtoolkitError as exc:
             eprint("error: " + exc.render())
             raise typer.Exit(code=1) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
-            raise
+        except (typer.Exit, typer.Abort, KeyboardInterrupt, TyperException):
+            raise  # usage errors keep click's own message and exit code 2
         except Exception as exc:  # noqa: BLE001 - the boundary of the program
             if os.environ.get("SUBTOOLKIT_DEBUG"):
                 raise

@@ -3,41 +3,13 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from subtoolkit.cli.app import app, eprint, handle_errors, report_warnings
-
-
-class Span(str, Enum):
-    auto = "auto"
-    paragraph = "paragraph"
-    marker = "marker"
-
-
-SCRIPT_ARG = typer.Argument(..., help="The script: .txt or .md (UTF-8, UTF-16, GB18030/GBK) or .docx.", show_default=False)
-ENCODING_OPT = typer.Option(None, "--encoding", "-e", help="Decode the script with this codec instead of detecting it.")
-SPAN_OPT = typer.Option(
-    Span.auto,
-    "--interview-span",
-    help="Where an interview ends: 'paragraph' (a speaker line introduces one paragraph), 'marker' "
-    "(speech runs until the next marker) or 'auto' (marker when the script uses narration markers "
-    "such as 【解说】 after its first speaker).",
-)
-
-
-def load_script(script: Path, encoding: Optional[str], span: Span):  # type: ignore[no-untyped-def]
-    """ingest → parse, the first two stages every command starts with."""
-    from subtoolkit.ingest import read_source
-    from subtoolkit.parse import parse_lines
-
-    source = read_source(script, encoding=encoding)
-    parsed = parse_lines(source.lines, path=str(script), interview_span=span.value)  # type: ignore[arg-type]
-    report_warnings(parsed.warnings)
-    return parsed
+from subtoolkit.cli.app import app, eprint, handle_errors
+from subtoolkit.cli.options import ENCODING_OPT, SCRIPT_ARG, SPAN_OPT, Span, load_script
 
 
 @app.command("parse")

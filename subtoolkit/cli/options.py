@@ -1,0 +1,45 @@
+"""Options shared by several commands, defined once so their help reads the same everywhere."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+
+class Span(str, Enum):
+    auto = "auto"
+    paragraph = "paragraph"
+    marker = "marker"
+
+
+SCRIPT_ARG = typer.Argument(..., help="The script: .txt or .md (UTF-8, UTF-16, GB18030/GBK) or .docx.", show_default=False)
+ENCODING_OPT = typer.Option(None, "--encoding", "-e", help="Decode the script with this codec instead of detecting it.")
+SPAN_OPT = typer.Option(
+    Span.auto,
+    "--interview-span",
+    help="Where an interview ends: 'paragraph' (a speaker line introduces one paragraph), 'marker' "
+    "(speech runs until the next marker) or 'auto' (marker when the script uses narration markers "
+    "such as 【解说】 after its first speaker).",
+)
+OUT_DIR_OPT = typer.Option(Path("output"), "--output", "-o", help="Folder the files are written to (created if missing).")
+PROFILE_OPT = typer.Option("netflix-zh-hans", "--profile", "-p", help="Subtitle profile: a name (netflix-zh-hans, cctv, or one of yours in ~/.config/subtoolkit/profiles) or a .toml file.")
+FPS_OPT = typer.Option("25", "--fps", help="Frame rate every time snaps to: 23.976, 24, 25, 29.97, 30 or 50.")
+
+
+def load_script(script: Path, encoding: Optional[str], span: Span):  # type: ignore[no-untyped-def]
+    """ingest → parse, the first two stages every command starts with."""
+    from subtoolkit.cli.app import report_warnings
+    from subtoolkit.ingest import read_source
+    from subtoolkit.parse import parse_lines
+
+    source = read_source(script, encoding=encoding)
+    parsed = parse_lines(source.lines, path=str(script), interview_span=span.value)  # type: ignore[arg-type]
+    report_warnings(parsed.warnings)
+    return parsed
+
+
+def split_list(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]

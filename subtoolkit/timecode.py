@@ -1,0 +1,113 @@
+"""Frame rates, the frame grid and SMPTE timecodes.
+
+Times are integer milliseconds everywhere; a time "on the grid" is the millisecond nearest to a
+whole frame. NTSC rates are exact fractions (23.976 is 24000/1001), so that frame 86313 at
+23.976 fps lands on the same millisecond every time it is computed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from fractions import Fraction
+
+from subtoolkit.errors import SubtoolkitError
+
+ACCEPTED_FPS = {
+    "23.976": Fraction(24000, 1001),
+    "23.98": Fraction(24000, 1001),
+    "24": Fraction(24),
+    "25": Fraction(25),
+    "29.97": Fraction(30000, 1001),
+    "30": Fraction(30),
+    "50": Fraction(50),
+    "59.94": Fraction(60000, 1001),
+    "60": Fraction(60),
+}
+
+
+def parse_fps(value: str | float | Fraction) -> Fraction:
+    """``"23.976"`` → 24000/1001; only broadcast rates are accepted (a typo must not pass).
+
+    >>> parse_fps("29.97"), parse_fps(25)
+    (Fraction(30000, 1001), Fraction(25, 1))
+    """
+    if isinstance(value, Fraction):
+        return value
+    key = str(value).strip()
+    if key.endswith(".0"):
+        key = key[:-2]
+    if key in ACCEPTED_FPS:
+        return ACCEPTED_FPS[key]
+    for k, v in ACCEPTED_FPS.items():
+        try:
+            if abs(float(key) - float(v)) < 0.006:
+                return v
+        except ValueError:
+            break
+    raise SubtoolkitError(f"unsupported frame rate {value!r}", hint="use one of " + ", ".join(k for k in ACCEPTED_FPS if k != "23.98"))
+
+
+def fps_label(fps: Fraction) -> float | int:
+    """The number users write for a rate: 25, 23.976, 29.97."""
+    if fps.denominator == 1:
+        return fps.numerator
+    return round(float(fps), 3)
+
+
+def frame_of(ms: float, fps: Fraction) -> int:
+    """Nearest frame to a time."""
+    return math.floor(ms * fps / 1000 + Fraction(1, 2))
+
+
+def ms_of(frame: int, fps: Fraction) -> int:
+    """Millisecond of a frame (nearest)."""
+    return math.floor(frame * 1000 / fps + Fraction(1, 2))
+
+
+def frames_at_least(ms: float, fps: Fraction) -> int:
+    """Fewest whole frames lasting at least ``ms``."""
+    return math.ceil(Fraction(ms) * fps / 1000 - Fraction(1, 10**9))
+
+
+def frames_at_most(ms: float, fps: Fraction) -> int:
+    return math.floor(Fraction(ms) * fps / 1000 + Fraction(1, 10**9))
+
+
+def on_grid(ms: int, fps: Fraction) -> bool:
+    return ms_of(frame_of(ms, fps), fps) == ms
+
+
+_SMPTE = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})[:;](\d{2})$")
+
+
+def parse_smpte(tc: str, fps: Fraction) -> int:
+    """``"01:00:00:00"`` → frame count at ``fps`` (non-drop-frame counting).
+
+    >>> parse_smpte("00:00:01:05", Fraction(25))
+    30
+    """
+    m = _SMPTE.match(tc.strip())
+    nominal = round(fps)
+    if not m or int(m.group(2)) > 59 or int(m.group(3)) > 59 or int(m.group(4)) >= nominal:
+        raise SubtoolkitError(f"bad timecode {tc!r}", hint=f"write HH:MM:SS:FF with FF below {nominal}")
+    h, mi, s, f = (int(g) for g in m.groups())
+    return ((h * 60 + mi) * 60 + s) * nominal + f
+
+
+def smpte(frame: int, fps: Fraction) -> str:
+    """Frame count → ``HH:MM:SS:FF`` (non-drop-frame).
+
+    >>> smpte(30, Fraction(25))
+    '00:00:01:05'
+    """
+    nominal = round(fps)
+    f = frame % nominal
+    s = frame // nominal
+    return f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}:{f:02d}"
+
+
+def clock(ms: int) -> str:
+    """Milliseconds → ``H:MM:SS`` for summaries."""
+    s = round(ms / 1000)
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}"

@@ -1,0 +1,117 @@
+"""The line and cue breaker on the hard cases of Chinese subtitling."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from subtoolkit.profiles import Profile, load_profile
+from subtoolkit.segment import render_line, segment_text, text_width
+
+NETFLIX = load_profile("netflix-zh-hans")
+CCTV = load_profile("cctv")
+
+
+def cues(text: str, profile: Profile = NETFLIX) -> list[tuple[str, ...]]:
+    return [p.lines for p in segment_text(text, profile)]
+
+
+def all_lines(text: str, profile: Profile = NETFLIX) -> list[str]:
+    return [l for c in cues(text, profile) for l in c]
+
+
+def test_one_line_when_it_fits() -> None:
+    assert cues("坚决遏制重特大安全事故。") == [("坚决遏制重特大安全事故",)]
+
+
+def test_two_lines_break_at_punctuation_bottom_heavy() -> None:
+    assert cues("树立安全发展理念，弘扬生命至上、安全第一的思想。") == [("树立安全发展理念", "弘扬生命至上、安全第一的思想")]
+
+
+def test_comma_becomes_space_inside_a_line_and_vanishes_at_the_end() -> None:
+    assert render_line("抗击疫情是这样，安全生产同样如此。", NETFLIX) == "抗击疫情是这样 安全生产同样如此"
+    assert cues("抗击疫情是这样，安全生产同样如此。") == [("抗击疫情是这样 安全生产同样如此",)]
+
+
+def test_kept_punctuation() -> None:
+    lines = all_lines("他问：“这是为什么？”《安全生产法》规定了责任！")
+    joined = "".join(lines)
+    for mark in "：“”？《》！":
+        assert mark in joined
+
+
+def test_enumeration_comma_never_ends_a_line() -> None:
+    text = "危险化学品涉及生产、储存、运输、使用、经营、废弃处置等多个环节，系统风险突出。"
+    for line in all_lines(text):
+        assert not line.endswith("、")
+
+
+@pytest.mark.parametrize("unit", ["2.71万人", "80.6%", "2013年11月24日", "74.5万栋", "9300多栋", "6100余公里", "14万人"])
+def test_numbers_with_units_are_never_split(unit: str) -> None:
+    text = f"据统计近年来我国安全生产事故死亡人数已经下降到了{unit}这个水平而且还在继续不断下降当中"
+    lines = all_lines(text)
+    assert any(unit in l for l in lines), lines
+
+
+def test_long_clause_without_punctuation_breaks_between_words() -> None:
+    text = "发展决不能以牺牲人的生命为代价这是一条不可逾越的红线"
+    lines = all_lines(text)
+    joined = "".join(lines)
+    assert joined == text
+    for a, b in zip(lines, lines[1:]):
+        pair = a[-1] + b[0]
+        assert pair not in ("牺牲", "生命", "代价", "红线", "逾越"), (a, b)
+
+
+def test_book_title_kept_whole_when_it_fits() -> None:
+    text = "2018年4月8日，我国安全生产领域第一部党内法规《地方党政领导干部安全生产责任制规定》正式印发实施。"
+    lines = all_lines(text)
+    # 20 characters cannot fit on a line: it is split, in order, with the marks kept
+    assert "".join(lines).count("《") == 1 and "《地方党政领导干部安全生产责任制规定》" in "".join(lines)
+    short = "国务院出台了《安全生产法》的配套规定和实施细则以及相关的配套文件"
+    assert any("《安全生产法》" in l for l in all_lines(short))
+
+
+def test_quotes_kept_whole() -> None:
+    text = "坚持党政同责一岗双责齐抓共管失职追责的“党政同责、一岗双责”原则不动摇"
+    assert any("“党政同责、一岗双责”" in l for l in all_lines(text))
+
+
+def test_names_not_split() -> None:
+    text = "清华大学公共管理学院教授薛澜接受采访时表示习近平总书记的论述意义重大"
+    lines = all_lines(text)
+    for a, b in zip(lines, lines[1:]):
+        assert not (a.endswith("习") or a.endswith("习近") or a.endswith("薛")), (a, b)
+
+
+def test_clreq_no_closing_mark_at_line_start_no_opening_at_end() -> None:
+    text = "他说：“我们一定要把安全生产工作抓紧抓实抓细，决不能有丝毫松懈。”然后他离开了会场回到了工作岗位"
+    for line in all_lines(text):
+        assert line[0] not in "，。、；：！？）》」』”’"
+        assert line[-1] not in "（《「『“‘"
+
+
+def test_every_line_within_the_profile() -> None:
+    text = "近年来，我国安全生产事故死亡人数从历史最高峰的2002年死亡14万人，降至2020年的2.71万人，下降了80.6%。" * 3
+    for c in cues(text):
+        assert 1 <= len(c) <= 2
+        assert all(text_width(l) <= 16 for l in c)
+
+
+def test_cctv_profile_one_line_full_width_spaces_only_book_titles() -> None:
+    text = "他说：“我们读了《安全生产法》，受益匪浅！”这是真的吗？"
+    cs = cues(text, CCTV)
+    assert all(len(c) == 1 for c in cs)
+    joined = "\u3000".join(l for c in cs for l in c)
+    assert "《安全生产法》" in joined
+    for mark in "：“”，！？":
+        assert mark not in joined
+    assert "\u3000" in joined
+    assert all(text_width(c[0]) <= 18 for c in cs)
+
+
+def test_nothing_lost() -> None:
+    text = "2019年江苏响水“3·21”爆炸的警钟早在8年前就已敲响，响水县委常委会会议根本没有专题研究过安全生产。"
+    han = lambda s: re.findall(r"[\u4e00-\u9fff0-9]", s)
+    assert han("".join(all_lines(text))) == han(text)
