@@ -1,0 +1,76 @@
+"""Writers on hand-made timelines: escaping, ordering, voice spans, limits, oracles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from subtitle_helpers import node_validate
+
+from subtoolkit.errors import TimelineError
+from subtoolkit.formats import get_format
+from subtoolkit.formats.ass import compose_ass
+from subtoolkit.formats.common import SPOKEN, TrackOptions, clock_ms
+from subtoolkit.formats.srt import compose_srt
+from subtoolkit.formats.vtt import compose_vtt
+from subtoolkit.model import BlockKind, Cue, Speaker, Timeline
+
+K = BlockKind
+
+
+def tl(*cues: Cue) -> Timeline:
+    return Timeline(tuple(cues), fps=25)
+
+
+def test_vtt_escapes_and_voice_spans(tmp_path: Path) -> None:
+    t = tl(
+        Cue(0, K.NARRATION, ("a < b & c > d",), 0, 1000),
+        Cue(1, K.INTERVIEW, ("我们<要>守住", "底线&红线"), 1080, 3000, Speaker("A&B<x>", "教授")),
+    )
+    text = compose_vtt(t)
+    assert "a &lt; b &amp; c &gt; d" in text
+    assert "<v A&amp;B&lt;x&gt;>我们&lt;要&gt;守住\n底线&amp;红线</v>" in text
+    p = tmp_path / "x.vtt"
+    p.write_text(text, encoding="utf-8")
+    r = node_validate([p])[str(p)]
+    assert r["errors"] == [] and len(r["cues"]) == 2
+
+
+def test_tracks_are_sorted_and_filtered() -> None:
+    t = tl(Cue(1, K.CAPTION, ("字幕",), 2000, 3000), Cue(0, K.NARRATION, ("后",), 5000, 6000), Cue(2, K.NARRATION, ("先",), 0, 1000))
+    srt = compose_srt(t)
+    assert srt.index("先") < srt.index("后") and "字幕" not in srt
+    with_captions = compose_srt(t, TrackOptions(include=SPOKEN | {K.CAPTION}))
+    assert with_captions.index("先") < with_captions.index("字幕") < with_captions.index("后")
+
+
+def test_ass_escapes_override_syntax_and_refuses_overflow() -> None:
+    t = tl(Cue(0, K.NARRATION, ("{\\b1}粗体\\N",), 0, 1000))
+    text = compose_ass(t)
+    assert "｛＼b1｝粗体＼N" in text
+    with pytest.raises(TimelineError, match="9:59:59.99"):
+        compose_ass(tl(Cue(0, K.NARRATION, ("晚",), 36_000_000, 36_001_000)))
+
+
+def test_clock() -> None:
+    assert clock_ms(0) == "00:00:00.000" and clock_ms(100 * 3_600_000, ",") == "100:00:00,000"
+
+
+@given(st.lists(st.tuples(st.integers(0, 10_000_000), st.integers(1, 7000), st.text(alphabet="安全生产责任abc<>&", min_size=1, max_size=10)), min_size=1, max_size=30))
+def test_srt_round_trips_through_srt_package(items: list[tuple[int, int, str]]) -> None:
+    import srt
+
+    t = tl(*(Cue(i, K.NARRATION, (txt,), s, s + d) for i, (s, d, txt) in enumerate(items)))
+    parsed = list(srt.parse(compose_srt(t) + "\n"))
+    want = sorted(((s, s + d, txt) for s, d, txt in items), key=lambda x: (x[0], x[1]))
+    got = [(round(p.start.total_seconds() * 1000), round(p.end.total_seconds() * 1000), p.content) for p in parsed]
+    assert sorted(got) == sorted(want)
+    assert [g[0] for g in got] == sorted(g[0] for g in got)
+
+
+def test_registry() -> None:
+    assert get_format("vtt").suffix == ".vtt"
+    with pytest.raises(Exception, match="unknown subtitle format"):
+        get_format("sub")
