@@ -23,8 +23,7 @@ tests/js/node_modules/.installed: tests/js/package.json
 	touch $@
 
 demo: venv
-	$(VENV)/bin/subtoolkit parse $(SAMPLE) --json -o $(OUT)/shengming-zhongyu-taishan.blocks.json
-	$(VENV)/bin/subtoolkit subtitles $(SAMPLE) -o $(OUT)
+	$(VENV)/bin/subtoolkit build $(SAMPLE) -o $(OUT) --voice none
 
 test: venv tests/js/node_modules/.installed
 	$(PY) -m pytest
@@ -32,6 +31,7 @@ test: venv tests/js/node_modules/.installed
 bench: venv
 	$(PY) bench/bench_parse.py
 	$(PY) bench/bench_subtitles.py
+	$(PY) bench/bench_build.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -37,13 +37,13 @@ class Problem:
         return f"{self.severity}: {where}: {self.code}: {self.message}"
 
 
-def validate(timeline: Timeline, profile: Profile, *, tolerance_ms: int = 0) -> list[Problem]:
+def validate(timeline: Timeline, profile: Profile, *, tolerance_ms: int = 0, grid: bool = True) -> list[Problem]:
     """All problems of ``timeline`` under ``profile``, in cue order.
 
     Errors break the profile's hard limits (width, lines, durations, gaps, order, frame grid,
     punctuation); warnings are its soft ones (reading speed, gaps left unclosed).
-    ``tolerance_ms`` relaxes duration and gap checks for files timed by someone else on
-    another grid.
+    ``tolerance_ms`` relaxes duration and gap checks, and ``grid=False`` skips the frame-grid
+    check, for files timed by someone else at an unknown frame rate.
     """
     fps: Fraction = parse_fps(timeline.fps)
     problems: list[Problem] = []
@@ -83,11 +83,12 @@ def validate(timeline: Timeline, profile: Profile, *, tolerance_ms: int = 0) -> 
             if cps > profile.max_reading_cps + 1e-9:
                 add("reading-speed", f"{cps:.1f} characters/s, the limit is {profile.max_reading_cps:g}", "warning")
         for label, t in (("start", cue.start_ms), ("end", cue.end_ms)):
-            if not tolerance_ms and ms_of(frame_of(t, fps), fps) != t:
+            if grid and not tolerance_ms and ms_of(frame_of(t, fps), fps) != t:
                 add("off-grid", f"{label} {t} ms is not on the {float(fps):g} fps frame grid")
-        if prev is not None:
-            if cue.start_ms < prev.start_ms:
-                add("out-of-order", "starts before the previous cue")
+        if prev is not None and cue.start_ms < prev.start_ms:
+            # one problem, not also an overlap: the fix is to sort, not to retime
+            add("out-of-order", f"starts {prev.start_ms - cue.start_ms} ms before the previous cue")
+        elif prev is not None:
             gap = cue.start_ms - prev.end_ms
             # gaps are judged in whole frames: 2 frames at 29.97 fps is 66.7 ms, which no
             # millisecond timestamp can hold exactly

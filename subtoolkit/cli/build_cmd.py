@@ -1,0 +1,153 @@
+"""``subtoolkit build``: every deliverable of an episode (or a folder of episodes) in one command."""
+
+from __future__ import annotations
+
+import os
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from subtoolkit.cli.app import app, eprint, handle_errors
+from subtoolkit.cli.options import ENCODING_OPT, FPS_OPT, PROFILE_OPT, SPAN_OPT, Span, split_list
+
+
+class Voice(str, Enum):
+    espeak = "espeak"
+    edge = "edge"
+    auto = "auto"
+    none = "none"
+
+
+@app.command("build")
+@handle_errors
+def build_command(
+    target: Path = typer.Argument(..., help="A script (.txt, .md, .docx) or a folder of scripts.", show_default=False),
+    output: Path = typer.Option(Path("output"), "--output", "-o", help="Root folder; each script gets output/<script-name>/."),
+    voice: Voice = typer.Option(Voice.espeak, "--voice", help="Scratch voiceover engine: espeak (offline), edge (online), auto, or none."),
+    variants: str = typer.Option("", "--variants", help="Traditional Chinese tracks to add, e.g. s2twp,s2hk."),
+    profile_name: str = PROFILE_OPT,
+    fps: str = FPS_OPT,
+    start: str = typer.Option("00:00:00:00", "--start", help="Timecode of the first frame (HH:MM:SS:FF)."),
+    formats: str = typer.Option("srt,vtt,ass,json", "--format", "-f", help="Subtitle formats to write."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Where rendered voice segments are cached (default: the platform's cache folder)."),
+    jobs: int = typer.Option(0, "--jobs", "-j", help="Scripts built at once for a folder (default: one per core)."),
+    encoding: Optional[str] = ENCODING_OPT,
+    interview_span: Span = SPAN_OPT,
+) -> None:
+    """Build every deliverable of an episode: blocks, subtitles, voiceover, Traditional variants, paperwork and a report page.
+
+    Writes output/<script-name>/ with blocks.json, the subtitle tracks (x.zh-Hans.srt/.vtt/.ass/.json and each variant), the scratch voiceover with its retimed tracks, names.csv (name supers for graphics), captions.csv (on-screen text with in/out timecodes), narration.docx and narration.md (the voice talent's script with timecodes) and report.html (runtime, timeline, QC and a player; open it in a browser, no network needed). A build is written all-or-nothing: a failed script leaves no half-written folder.
+
+    Given a folder, every script in it is built in parallel, one process per core; a failing script is reported and the others go on; the exit code is 1 if any failed.
+
+    [bold]Examples[/bold]
+
+      subtoolkit build seeds/shengming-zhongyu-taishan.txt
+      subtoolkit build episodes/ --variants s2twp,s2hk --voice none
+      subtoolkit build ep3.docx --voice edge --fps 23.976 --start 01:00:00:00
+    """
+    from subtoolkit.build import BuildOptions, scripts_in
+    from subtoolkit.errors import InputError
+
+    opts = BuildOptions(
+        out_root=output,
+        voice=voice.value,
+        variants=tuple(split_list(variants)),
+        profile=profile_name,
+        fps=fps,
+        start=start,
+        formats=tuple(split_list(formats)),
+        encoding=encoding,
+        interview_span=interview_span.value,
+        cache_dir=cache_dir,
+    )
+    if target.is_dir():
+        scripts = scripts_in(target)
+        if not scripts:
+            raise InputError("no scripts in this folder", path=str(target), hint="put .txt, .md or .docx scripts in it")
+        results = _build_many(scripts, opts, jobs or os.cpu_count() or 1)
+    else:
+        results = [_build_one(target, opts)]
+    _print_results(results)
+    if any(not r.ok for r in results):
+        raise typer.Exit(code=1)
+
+
+def _build_one(path: Path, opts):  # type: ignore[no-untyped-def]
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from subtoolkit.build import build_script
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stage]}"), TimeElapsedColumn(), transient=True) as bar:
+        task = bar.add_task(path.name, total=1.0, stage="")
+        result = build_script(path, opts, lambda stage, frac: bar.update(task, completed=frac, stage=stage))
+    return result
+
+
+def _build_many(paths: list[Path], opts, jobs: int):  # type: ignore[no-untyped-def]
+    import multiprocessing as mp
+    import queue as queue_mod
+    from concurrent.futures import ProcessPoolExecutor
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from subtoolkit.build import build_worker
+
+    ctx = mp.get_context("spawn")  # fresh interpreters: no inherited locks or jieba state
+    manager = ctx.Manager()
+    q = manager.Queue()
+    results = []
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stage]}"), TimeElapsedColumn()) as bar:
+        tasks = {str(p): bar.add_task(p.name, total=1.0, stage="waiting") for p in paths}
+        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(paths))), mp_context=ctx) as pool:
+            futures = [pool.submit(build_worker, (p, opts, q)) for p in paths]
+            pending = set(futures)
+            while pending:
+                try:
+                    while True:
+                        key, stage, frac = q.get(timeout=0.1)
+                        bar.update(tasks[key], completed=frac, stage=stage)
+                except queue_mod.Empty:
+                    pass
+                for f in [f for f in pending if f.done()]:
+                    pending.discard(f)
+                    r = f.result()
+                    bar.update(tasks[str(r.script)], completed=1.0, stage="done" if r.ok else "FAILED")
+            results = [f.result() for f in futures]
+    manager.shutdown()
+    return results
+
+
+def _print_results(results) -> None:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+    from rich.table import Table
+
+    from subtoolkit.timecode import clock
+
+    console = Console()
+    for r in results:
+        if not r.ok:
+            eprint(f"error: {r.error}")
+    if len(results) == 1 and results[0].ok:
+        r = results[0]
+        console.print(f"[bold]{r.script.name}[/bold]: estimated runtime [bold]{clock(r.runtime_ms)}[/bold], {r.cues} subtitle cues, {r.warnings} QC warnings")
+        table = Table(box=None, padding=(0, 2), show_header=False)
+        for name, ms in r.sections:
+            table.add_row(name, clock(ms))
+        console.print(table)
+        console.print(f"report: {r.out_dir / 'report.html'}", highlight=False)
+        return
+    table = Table(title="build summary", padding=(0, 1))
+    table.add_column("script")
+    table.add_column("result")
+    table.add_column("runtime", justify="right")
+    table.add_column("cues", justify="right")
+    table.add_column("output / error", overflow="fold")
+    for r in results:
+        if r.ok:
+            table.add_row(r.script.name, "[green]ok[/green]", clock(r.runtime_ms), str(r.cues), str(r.out_dir / "report.html"))
+        else:
+            table.add_row(r.script.name, "[red]failed[/red]", "", "", r.error or "")
+    console.print(table)
