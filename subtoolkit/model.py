@@ -132,6 +132,10 @@ class Cue:
     start_ms: int = 0
     end_ms: int = 0
     speaker: Speaker | None = None
+    # The script text behind the cue and behind each line (before display punctuation), so that
+    # Traditional variants can be made from the source rather than from display lines.
+    source: str = field(default="", compare=False)
+    line_sources: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def duration_ms(self) -> int:

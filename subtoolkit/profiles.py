@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ class Profile:
     name: str
     language: str = "zh-Hans"
     description: str = ""
+    variant_profile: str = ""  # profile of the Traditional tracks; empty: this one
     max_chars: float = 16.0
     max_lines: int = 2
     bottom_heavy: bool = True
@@ -102,6 +104,12 @@ def available_profiles() -> dict[str, Path]:
             for f in sorted(folder.glob("*.toml")):
                 found[f.stem] = f
     return found
+
+
+@lru_cache(maxsize=32)
+def variant_profile_of(profile: Profile) -> Profile:
+    """The profile Traditional tracks of ``profile`` are shown with."""
+    return load_profile(profile.variant_profile) if profile.variant_profile else profile
 
 
 def load_profile(name_or_path: str | Path = DEFAULT_PROFILE) -> Profile:

@@ -275,11 +275,28 @@ def _line_start_penalty(text: str) -> float:
     return 3.0 if text[:1] in WEAK_LINE_START else 0.0
 
 
-def layout(atoms: Sequence[Atom], profile: Profile) -> Layout | None:
-    """Best way to show ``atoms`` as one cue, or None if they do not fit the profile."""
+def _fits(src: str, profile: Profile, shadow: Profile | None) -> bool:
+    """Does one line of source fit ``profile`` (and the ``shadow`` profile of its variants)?"""
+    line = render_line(src, profile)
+    if text_width(line) > profile.max_chars or _bad_end(line, profile):
+        return False
+    if shadow is not None:
+        other = render_line(src, shadow)
+        if text_width(other) > shadow.max_chars or _bad_end(other, shadow):
+            return False
+    return True
+
+
+def layout(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None = None) -> Layout | None:
+    """Best way to show ``atoms`` as one cue, or None if they do not fit the profile.
+
+    ``shadow`` is the profile of the Traditional tracks: a break is only taken if the same line,
+    converted character for character and shown with that profile's punctuation, fits too, so
+    the character-preserving variants keep these line breaks.
+    """
     whole = "".join(a.text for a in atoms)
     line = render_line(whole, profile)
-    if text_width(line) <= profile.max_chars and not _bad_end(line, profile):
+    if _fits(whole, profile, shadow):
         return Layout((line,), (whole,), 0.0)
     if profile.max_lines < 2:
         return None
@@ -302,6 +319,8 @@ def layout(atoms: Sequence[Atom], profile: Profile) -> Layout | None:
             continue
         wt, wb = text_width(top), text_width(bot)
         if wt > profile.max_chars or wb > profile.max_chars or _bad_end(top, profile) or _bad_end(bot, profile):
+            continue
+        if shadow is not None and not (_fits(top_src, shadow, None) and _fits(bot_src, shadow, None)):
             continue
         cost = 3.0 + _BREAK_COST.get(brk, 7.0) + _line_start_penalty(bot_src) + abs(wt - wb) * 0.15
         if profile.bottom_heavy and wt > wb:
@@ -327,6 +346,7 @@ class Piece:
 
     lines: tuple[str, ...]
     source: str
+    line_sources: tuple[str, ...] = ()  # the source text of each line, for variants
 
 
 @dataclass(frozen=True)
@@ -341,7 +361,7 @@ class Budget:
     limit: float
 
 
-def segment_text(text: str, profile: Profile, budget: Budget | None = None) -> list[Piece]:
+def segment_text(text: str, profile: Profile, budget: Budget | None = None, shadow: Profile | None = None) -> list[Piece]:
     """Cut one block's text into cues.
 
     ``budget`` adds a constraint the profile cannot know, such as "the narrator can say this
@@ -364,10 +384,10 @@ def segment_text(text: str, profile: Profile, budget: Budget | None = None) -> l
     pieces: list[Piece] = []
     for sent in sentences:
         if sent:
-            found = _segment_sentence(sent, profile, budget)
+            found = _segment_sentence(sent, profile, budget, shadow)
             if found is None:
                 sentence = "".join(a.text for a in sent)
-                found = _segment_sentence(atoms_of(sentence, profile, relaxed=True), profile, budget)
+                found = _segment_sentence(atoms_of(sentence, profile, relaxed=True), profile, budget, shadow)
             if found is None:
                 found = _fallback(sent, profile)
             pieces.extend(found)
@@ -379,19 +399,25 @@ def _absorb_empty(pieces: list[Piece]) -> list[Piece]:
     out: list[Piece] = []
     pending = ""
     for p in pieces:
-        lines = tuple(l for l in p.lines if l)
-        if not lines:
+        srcs = p.line_sources or tuple(p.lines)
+        kept = [(l, s) for l, s in zip(p.lines, srcs) if l]
+        if not kept:
             if out:
-                out[-1] = Piece(out[-1].lines, out[-1].source + p.source)
+                last = out[-1]
+                ls = last.line_sources[:-1] + (last.line_sources[-1] + p.source,)
+                out[-1] = Piece(last.lines, last.source + p.source, ls)
             else:
                 pending += p.source
             continue
-        out.append(Piece(lines, pending + p.source))
+        lines = tuple(l for l, _ in kept)
+        ls = [s for _, s in kept]
+        ls[0] = pending + ls[0]
+        out.append(Piece(lines, pending + p.source, tuple(ls)))
         pending = ""
     return out
 
 
-def _segment_sentence(atoms: list[Atom], profile: Profile, budget: Budget | None) -> list[Piece] | None:
+def _segment_sentence(atoms: list[Atom], profile: Profile, budget: Budget | None, shadow: Profile | None = None) -> list[Piece] | None:
     n = len(atoms)
     inf = float("inf")
     best: list[float] = [inf] * (n + 1)
@@ -422,7 +448,7 @@ def _segment_sentence(atoms: list[Atom], profile: Profile, budget: Budget | None
             base += _dangling(atoms, i, j, widths)
             if base >= best[j]:
                 continue
-            lay = layout(atoms[i:j], profile)
+            lay = layout(atoms[i:j], profile, shadow)
             if lay is None:
                 continue
             cost = base + lay.cost
@@ -437,7 +463,7 @@ def _segment_sentence(atoms: list[Atom], profile: Profile, budget: Budget | None
         entry = back[j]
         assert entry is not None
         i, lay = entry
-        out.append(Piece(lay.lines, "".join(a.text for a in atoms[i:j])))
+        out.append(Piece(lay.lines, "".join(a.text for a in atoms[i:j]), lay.sources))
         j = i
     out.reverse()
     return out
@@ -497,9 +523,5 @@ def _fallback(atoms: list[Atom], profile: Profile) -> list[Piece]:
     pieces: list[Piece] = []
     for k in range(0, len(lines), profile.max_lines):
         group = lines[k : k + profile.max_lines]
-        shown = tuple(r for r in (render_line(l, profile) for l in group) if r)
-        if shown:
-            pieces.append(Piece(shown, "".join(group)))
-        elif pieces:
-            pieces[-1] = Piece(pieces[-1].lines, pieces[-1].source + "".join(group))
+        pieces.append(Piece(tuple(render_line(l, profile) for l in group), "".join(group), tuple(group)))
     return pieces

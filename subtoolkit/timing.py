@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from subtoolkit.model import Block, BlockKind, Cue, Script, Timeline
-from subtoolkit.profiles import Profile
+from subtoolkit.profiles import Profile, variant_profile_of
 from subtoolkit.segment import Budget, Piece, segment_text, text_width
 from subtoolkit.spoken import count_syllables
 from subtoolkit.timecode import fps_label, frame_of, frames_at_least, frames_at_most, ms_of
@@ -128,9 +128,11 @@ def plan_block(index: int, block: Block, profile: Profile, model: SpeechModel, f
     closed after it, so closing gaps never pushes a cue past the maximum.
     """
     limit = profile.max_ms - (profile.close_gap_frames + 1) * 1000 / float(fps)
+    shadow = variant_profile_of(profile)
+    shadow = None if shadow is profile else shadow
     if block.kind.spoken:
         budget = Budget(lambda t, k=block.kind: model.budget_ms(t, k), limit)
-        pieces = segment_text(block.text, profile, budget)
+        pieces = segment_text(block.text, profile, budget, shadow)
         out = []
         for n, p in enumerate(pieces):
             speak = model.speaking_ms(p.source, block.kind)
@@ -140,13 +142,13 @@ def plan_block(index: int, block: Block, profile: Profile, model: SpeechModel, f
         return out
     if block.kind is BlockKind.CAPTION:
         budget = Budget(lambda t: text_width(t) / profile.max_reading_cps * 1000, limit)
-        pieces = segment_text(block.text, profile, budget)
+        pieces = segment_text(block.text, profile, budget, shadow)
         return [
             _Planned(index, block.kind, p, 0.0, max(profile.caption_min_ms, reading_ms(p.lines, profile)), model.pause("sentence"))
             for p in pieces
         ]
     hold = profile.title_ms if block.kind is BlockKind.TITLE else profile.heading_ms
-    pieces = segment_text(block.text, profile)
+    pieces = segment_text(block.text, profile, shadow=shadow)
     before = model.pause("section") if block.kind is BlockKind.HEADING else 0.0
     return [
         _Planned(index, block.kind, p, 0.0, max(hold / max(len(pieces), 1), reading_ms(p.lines, profile)), model.pause("paragraph"), before if n == 0 else 0.0)
@@ -200,6 +202,6 @@ def place(planned: Iterable[_Planned], blocks: Sequence[Block], profile: Profile
             ef = min(nsf - gap_f, sf + max_f)
             spans[k] = (sf, ef, p)
     return [
-        Cue(p.block, p.kind, p.piece.lines, ms_of(sf, fps), ms_of(ef, fps), blocks[p.block].speaker)
+        Cue(p.block, p.kind, p.piece.lines, ms_of(sf, fps), ms_of(ef, fps), blocks[p.block].speaker, p.piece.source, p.piece.line_sources)
         for sf, ef, p in spans
     ]
