@@ -11,5 +11,6 @@ from subtoolkit.cli.app import app, main
 
 # Importing the command modules registers them on the app.
 from subtoolkit.cli import parse_cmd  # noqa: E402,F401
+from subtoolkit.cli import convert_cmd  # noqa: E402,F401
 
 __all__ = ["app", "main"]
