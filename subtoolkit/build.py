@@ -139,8 +139,10 @@ def build_script(script_path: Path, options: BuildOptions, progress: Progress | 
         if options.variants:
             from subtoolkit.variants import write_variant_tracks
 
-            variant_timelines = write_variant_tracks(player_timeline, work, script_path.stem, configs=options.variants,
-                                                     formats=options.formats, profile=profile, title=script.title)
+            variant_timelines, variant_problems = write_variant_tracks(
+                player_timeline, work, script_path.stem, configs=options.variants, formats=options.formats,
+                profile=profile, title=script.title)
+            problems = list(problems) + [p for _, p in variant_problems]
             stage("variants", 0.85)
 
         write_text(work / "names.csv", names_csv(script, timeline), bom=True)

@@ -302,7 +302,7 @@ def layout(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None = Non
         return None
     best: Layout | None = None
     offset = 0
-    floors = [_floor_width(a.text, profile.to_space) for a in atoms]
+    floors = [_floor_width(a.text, profile.to_space + profile.never_at_line_end) for a in atoms]
     total_floor = sum(floors)
     top_floor = 0.0
     for k in range(1, len(atoms)):
@@ -394,6 +394,14 @@ def segment_text(text: str, profile: Profile, budget: Budget | None = None, shad
     return _absorb_empty(pieces)
 
 
+def segment_atoms(atoms: list[Atom], profile: Profile) -> list[Piece]:
+    """Cues for a run of atoms made elsewhere (a Traditional cue re-broken from its Simplified atoms)."""
+    found = _segment_sentence(atoms, profile, None)
+    if found is None:
+        found = _fallback(atoms, profile)
+    return _absorb_empty(found)
+
+
 def _absorb_empty(pieces: list[Piece]) -> list[Piece]:
     """A piece that shows nothing (only marks the profile hides) joins its neighbour's source."""
     out: list[Piece] = []
@@ -424,7 +432,7 @@ def _segment_sentence(atoms: list[Atom], profile: Profile, budget: Budget | None
     back: list[tuple[int, Layout] | None] = [None] * (n + 1)
     best[0] = 0.0
     max_width = profile.max_chars * profile.max_lines
-    floors = [_floor_width(a.text, profile.to_space) for a in atoms]
+    floors = [_floor_width(a.text, profile.to_space + profile.never_at_line_end) for a in atoms]
     widths = [text_width(a.text) for a in atoms]
     spends = [budget.measure(a.text) for a in atoms] if budget is not None else [0.0] * n
     for j in range(1, n + 1):

@@ -17,7 +17,7 @@ from fractions import Fraction
 
 from subtoolkit.model import Block, BlockKind, Cue, Script, Timeline
 from subtoolkit.profiles import Profile, variant_profile_of
-from subtoolkit.segment import Budget, Piece, segment_text, text_width
+from subtoolkit.segment import Budget, Piece, render_line, segment_text, text_width
 from subtoolkit.spoken import count_syllables
 from subtoolkit.timecode import fps_label, frame_of, frames_at_least, frames_at_most, ms_of
 
@@ -108,6 +108,15 @@ def reading_ms(lines: Sequence[str], profile: Profile) -> float:
     return sum(text_width(l) for l in lines) / profile.max_reading_cps * 1000
 
 
+def _read(piece: Piece, profile: Profile, shadow: Profile | None) -> float:
+    """Reading time of a cue, and of its Traditional twin when there is one (its full-width
+    punctuation makes it wider), so that both tracks keep the reading-speed limit."""
+    t = reading_ms(piece.lines, profile)
+    if shadow is not None and piece.line_sources:
+        t = max(t, reading_ms([render_line(s, shadow) for s in piece.line_sources], shadow))
+    return t
+
+
 @dataclass(frozen=True)
 class _Planned:
     """A cue before it is put on the clock."""
@@ -138,20 +147,20 @@ def plan_block(index: int, block: Block, profile: Profile, model: SpeechModel, f
             speak = model.speaking_ms(p.source, block.kind)
             last = n == len(pieces) - 1
             after = max(model.pause("paragraph"), model.pause_after(p.source)) if last else model.pause_after(p.source)
-            out.append(_Planned(index, block.kind, p, speak, max(speak, reading_ms(p.lines, profile)), after))
+            out.append(_Planned(index, block.kind, p, speak, max(speak, _read(p, profile, shadow)), after))
         return out
     if block.kind is BlockKind.CAPTION:
         budget = Budget(lambda t: text_width(t) / profile.max_reading_cps * 1000, limit)
         pieces = segment_text(block.text, profile, budget, shadow)
         return [
-            _Planned(index, block.kind, p, 0.0, max(profile.caption_min_ms, reading_ms(p.lines, profile)), model.pause("sentence"))
+            _Planned(index, block.kind, p, 0.0, max(profile.caption_min_ms, _read(p, profile, shadow)), model.pause("sentence"))
             for p in pieces
         ]
     hold = profile.title_ms if block.kind is BlockKind.TITLE else profile.heading_ms
     pieces = segment_text(block.text, profile, shadow=shadow)
     before = model.pause("section") if block.kind is BlockKind.HEADING else 0.0
     return [
-        _Planned(index, block.kind, p, 0.0, max(hold / max(len(pieces), 1), reading_ms(p.lines, profile)), model.pause("paragraph"), before if n == 0 else 0.0)
+        _Planned(index, block.kind, p, 0.0, max(hold / max(len(pieces), 1), _read(p, profile, shadow)), model.pause("paragraph"), before if n == 0 else 0.0)
         for n, p in enumerate(pieces)
     ]
 

@@ -34,6 +34,8 @@ def subtitles_command(
     start: str = typer.Option("00:00:00:00", "--start", help="Timecode of the first frame (HH:MM:SS:FF), e.g. 10:00:00:00 for a broadcast master."),
     rate: Optional[float] = typer.Option(None, "--rate", help="Narration speed in spoken syllables per second (default from the profile, 4.0); interviews scale with it."),
     calibrate: Optional[Path] = typer.Option(None, "--calibrate", help="Fit the narration rate and pause scale from an .srt/.vtt timed to the same narrator (e.g. the previous episode)."),
+    variant: str = typer.Option("", "--variant", help="Also write Traditional tracks, e.g. s2twp (Taiwan, with phrases), s2tw, s2hk, s2t; comma-separated."),
+    user_dict: Optional[Path] = typer.Option(None, "--dict", help="Your own conversion terms (names, places) for the Traditional tracks; see README."),
     include: str = typer.Option("", "--include", help="Also put on-screen text into SRT/VTT: captions, headings, title (comma-separated). ASS always carries it."),
     force: bool = typer.Option(False, "--force", help="Write even when cues break the profile's hard limits (they are still listed)."),
     crlf: bool = typer.Option(False, "--crlf", help="Windows line ends (CRLF), for players and TVs that want them."),
@@ -53,6 +55,7 @@ def subtitles_command(
       subtoolkit subtitles script.docx -o out --format srt --fps 23.976 --start 01:00:00:00
       subtoolkit subtitles ep2.txt --calibrate ep1.zh-Hans.srt
       subtoolkit subtitles ep2.txt --profile cctv --include captions,headings
+      subtoolkit subtitles script.txt --variant s2twp,s2hk
     """
     from subtoolkit.formats import FORMAT_NAMES
     from subtoolkit.model import BlockKind
@@ -110,6 +113,20 @@ def subtitles_command(
     )
     for p in problems:
         eprint(p.render(timeline))
+    configs = split_list(variant)
+    if configs:
+        from subtoolkit.variants import write_variant_tracks
+
+        made, vproblems = write_variant_tracks(
+            timeline, output, script.stem, configs=configs, formats=fmts, profile=profile, title=parsed.title,
+            include=include_kinds, user_dict=user_dict, eol="\r\n" if crlf else "\n", bom=bom, force=force,
+        )
+        for tag, p in vproblems:
+            eprint(f"{tag}: " + p.render(made[tag]))
+        from subtoolkit.subtitles import output_paths
+
+        for tag in made:
+            written.update({f"{tag}.{k}": v for k, v in output_paths(output, script.stem, tag, fmts).items()})
     _print_summary(parsed, timeline, written)
 
 
