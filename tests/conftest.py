@@ -38,3 +38,28 @@ def sample_path() -> Path:
 def script(text: str, **kw: object) -> Script:
     """Parse an inline script written with indentation for readability."""
     return parse_text(textwrap.dedent(text).strip("\n"), **kw)  # type: ignore[arg-type]
+
+
+def kept_source(lines: list[str] | tuple[str, ...], parsed: Script) -> str:
+    """The source with every span the parser set aside cut out: what block texts must account for.
+
+    Source notes are cut from the end of their line (that is where the parser takes them from),
+    other spans at their first occurrence; each must really be in its line.
+    """
+    removed_by_line: dict[int, list[str]] = {}
+    notes: dict[int, str] = {}
+    for r in parsed.removed:
+        if r.reason == "source note":
+            notes[r.line] = r.text
+        else:
+            removed_by_line.setdefault(r.line, []).append(r.text)
+    kept = []
+    for n, line in enumerate(lines, start=1):
+        if n in notes:
+            assert line.rstrip().endswith(notes[n])
+            line = line.rstrip()[: -len(notes[n])]
+        for piece in removed_by_line.get(n, []):
+            assert piece in line, (n, piece)
+            line = line.replace(piece, "", 1)
+        kept.append(line)
+    return "".join(kept)

@@ -7,6 +7,8 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import kept_source
+
 from subtoolkit.errors import ScriptError
 from subtoolkit.ingest import normalise_line, split_lines
 from subtoolkit.parse import parse_lines
@@ -39,23 +41,8 @@ def test_never_crashes_and_never_loses_characters(text: str) -> None:
     except ScriptError as exc:  # a deliberate, located error is fine; anything else is a bug
         assert exc.path == "prop.txt" and exc.line is not None and exc.hint
         return
-    removed_by_line: dict[int, list[str]] = {}
-    notes: dict[int, str] = {}
-    for r in s.removed:
-        if r.reason == "source note":  # always the end of its line
-            notes[r.line] = r.text
-        else:
-            removed_by_line.setdefault(r.line, []).append(r.text)
-    expected = []
-    for n, line in enumerate(lines, start=1):
-        if n in notes:
-            assert line.rstrip().endswith(notes[n])
-            line = line.rstrip()[: -len(notes[n])]
-        for piece in removed_by_line.get(n, []):
-            assert piece in line
-            line = line.replace(piece, "", 1)
-        expected.append(line)
-    want = HAN_OR_DIGIT.findall("".join(expected))
+    expected = kept_source(lines, s)
+    want = HAN_OR_DIGIT.findall(expected)
     got = HAN_OR_DIGIT.findall("".join(b.text for b in s.blocks))
     assert got == want
 

@@ -6,7 +6,7 @@ import json
 import re
 from collections import Counter
 
-from conftest import GOLDEN, SAMPLE
+from conftest import GOLDEN, SAMPLE, kept_source
 
 from subtoolkit.ingest import read_source
 from subtoolkit.model import BlockKind
@@ -71,23 +71,8 @@ def test_no_markers_labels_or_artefacts_in_text() -> None:
 def test_no_source_character_lost() -> None:
     """Han characters and digits of the source = those of the blocks plus the set-aside spans, in order."""
     src, s = parsed()
-    removed_by_line: dict[int, list[str]] = {}
-    notes: dict[int, str] = {}
-    for r in s.removed:
-        if r.reason == "source note":  # always the end of its line
-            notes[r.line] = r.text
-        else:
-            removed_by_line.setdefault(r.line, []).append(r.text)
-    expected = []
-    for n, line in enumerate(src.lines, start=1):
-        if n in notes:
-            assert line.rstrip().endswith(notes[n])
-            line = line.rstrip()[: -len(notes[n])]
-        for piece in removed_by_line.get(n, []):
-            assert piece in line, (n, piece)
-            line = line.replace(piece, "", 1)
-        expected.append(line)
-    want = "".join(HAN_OR_DIGIT.findall("".join(expected)))
+    expected = kept_source(src.lines, s)
+    want = "".join(HAN_OR_DIGIT.findall(expected))
     got = "".join(HAN_OR_DIGIT.findall("".join(b.text for b in s.blocks)))
     assert got == want
     # and the set-aside spans are only markers, labels, the artefact and the note
