@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from subtoolkit.errors import VoiceError
 
@@ -83,8 +83,11 @@ class Boundary:
         return {"kind": self.kind, "start_ms": self.start_ms, "end_ms": self.end_ms, "text": self.text}
 
     @classmethod
-    def from_json(cls, d: dict[str, object]) -> Boundary:
-        return cls(d["kind"], int(d["start_ms"]), int(d["end_ms"]), str(d["text"]))  # type: ignore[arg-type]
+    def from_json(cls, d: dict[str, Any]) -> Boundary:
+        kind = d["kind"]
+        if kind not in ("sentence", "word"):
+            raise ValueError(f"unknown boundary kind {kind!r}")
+        return cls(kind, int(d["start_ms"]), int(d["end_ms"]), str(d["text"]))
 
 
 @dataclass(frozen=True)

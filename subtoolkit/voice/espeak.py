@@ -166,7 +166,7 @@ class _Library:
         return raw
 
 
-def resample_to_internal(pcm: bytes, rate: int) -> Audio:
+def resample_to_internal(pcm: bytes | bytearray, rate: int) -> Audio:
     """Linear-interpolation resampling of s16 mono PCM to the internal 24 kHz.
 
     espeak's formant voice has little energy near Nyquist, so linear interpolation is

@@ -14,7 +14,7 @@ import asyncio
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -50,6 +50,10 @@ ProgressCallback = Callable[[RenderProgress], None]
 
 @dataclass(frozen=True)
 class RenderSummary:
+    """What a run did. ``from_cache`` counts voiced segments not rendered in this run (found in
+    the cache, or the same text as an earlier segment); ``requests`` counts engine requests,
+    retries included."""
+
     segments: int
     voiced: int
     placeholders: int
@@ -96,7 +100,6 @@ class RenderResult:
     segments: list[RenderedSegment]
     track: Track
     summary: RenderSummary
-    syntheses: dict[int, Synthesis] = field(default_factory=dict, repr=False)
 
     def segment_audio(self, index: int) -> Audio:
         """The audio of segment ``index`` as it sits on the track (levelled)."""
@@ -255,12 +258,10 @@ async def render_segments(
         raise SegmentFailed(i, segments[i].block, segments[i].text, exc.what, rendered=counts["rendered"], from_cache=from_cache)
 
     parts: list[TrackPart] = []
-    by_index: dict[int, Synthesis] = {}
     for i, seg in enumerate(segments):
         if seg.kind is SegmentKind.VOICED:
             syn = jobs[keys[i]].synthesis
             assert syn is not None
-            by_index[i] = syn
             parts.append(TrackPart(syn.audio, pause_after_ms=seg.pause_after_ms, boundaries=syn.boundaries))
         else:
             parts.append(TrackPart(None, silence_ms=seg.duration_ms, pause_after_ms=seg.pause_after_ms))
@@ -296,7 +297,7 @@ async def render_segments(
         elapsed_s=time.perf_counter() - t0,
         warnings=tuple(warnings),
     )
-    return RenderResult(engine.name, version, placed, track, summary, by_index)
+    return RenderResult(engine.name, version, placed, track, summary)
 
 
 def render_segments_sync(segments: list[SegmentRequest], engine: Engine, **kwargs: Any) -> RenderResult:
