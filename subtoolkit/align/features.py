@@ -1,0 +1,170 @@
+"""Frame-level features of mono audio: energy, voicing and MFCCs on one 10 ms grid.
+
+Everything the aligner compares lives on the same grid whatever the sample rate of the input:
+frames are defined in seconds (25 ms windows every 10 ms) and the mel filterbank stops at
+7.6 kHz, so a 16 kHz recording and a 24 kHz synthetic reference give comparable vectors without
+resampling either. Plain numpy; no model, no download.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+HOP_S = 0.010
+"""Frame hop: the time resolution of every boundary the aligner reports before refinement."""
+WIN_S = 0.025
+VOICING_WIN_S = 0.035
+"""Long enough for two periods of a 60 Hz voice."""
+N_MELS = 40
+N_CEPS = 13  # c0..c12; c0 (loudness) is dropped before comparison
+MEL_LOW, MEL_HIGH = 60.0, 7600.0
+
+
+@dataclass(frozen=True)
+class Frames:
+    """Per-frame measurements of one signal.
+
+    ``energy_db`` is the frame's mean power in dB (full scale = 0 dB) in the speech band, after
+    pre-emphasis: rumble and hum, which carry most of a room's noise and none of its words, barely
+    move it, while the hiss of an s- still does. ``voicing`` is the peak of
+    the normalised autocorrelation in the pitch range (near 1 for vowels, low for breath and
+    hiss); ``mfcc`` has shape (frames, N_CEPS).
+    """
+
+    energy_db: np.ndarray
+    voicing: np.ndarray
+    mfcc: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.energy_db.shape[0])
+
+
+def frame_count(samples: int, rate: int) -> int:
+    """Frames on the grid for ``samples`` (the last partial window is padded, not dropped)."""
+    hop = rate * HOP_S
+    return max(1, int(np.ceil(samples / hop)))
+
+
+def _frames(x: np.ndarray, rate: int, win_s: float) -> np.ndarray:
+    """A strided (frames, window) view, windows centred on k·hop + hop/2 (zero-padded at the ends)."""
+    hop = int(round(rate * HOP_S))
+    win = int(round(rate * win_s))
+    n = frame_count(len(x), rate)
+    pad_left = (win - hop) // 2
+    padded = np.zeros(n * hop + win, dtype=np.float32)
+    seg = x[: n * hop + win - pad_left]
+    padded[pad_left : pad_left + len(seg)] = seg
+    return np.lib.stride_tricks.as_strided(padded, shape=(n, win), strides=(padded.strides[0] * hop, padded.strides[0]))
+
+
+@lru_cache(maxsize=8)
+def _mel_bank(rate: int, n_fft: int) -> np.ndarray:
+    def mel(f: np.ndarray | float) -> np.ndarray:
+        return 2595.0 * np.log10(1.0 + np.asarray(f) / 700.0)
+
+    def hz(m: np.ndarray) -> np.ndarray:
+        return 700.0 * (10 ** (m / 2595.0) - 1.0)
+
+    high = min(MEL_HIGH, rate / 2 - 1)
+    points = hz(np.linspace(mel(MEL_LOW), mel(high), N_MELS + 2))
+    freqs = np.fft.rfftfreq(n_fft, 1.0 / rate)
+    bank = np.zeros((N_MELS, len(freqs)), dtype=np.float32)
+    for m in range(N_MELS):
+        lo, mid, hi = points[m], points[m + 1], points[m + 2]
+        up = (freqs - lo) / max(mid - lo, 1e-9)
+        down = (hi - freqs) / max(hi - mid, 1e-9)
+        bank[m] = np.clip(np.minimum(up, down), 0.0, None)
+    return bank
+
+
+@lru_cache(maxsize=2)
+def _dct(n_in: int, n_out: int) -> np.ndarray:
+    k = np.arange(n_out)[:, None]
+    n = np.arange(n_in)[None, :]
+    m = np.cos(np.pi * k * (2 * n + 1) / (2 * n_in)) * np.sqrt(2.0 / n_in)
+    m[0] /= np.sqrt(2.0)
+    return m.T.astype(np.float32)
+
+
+def analyse(x: np.ndarray, rate: int, *, chunk: int = 4096) -> Frames:
+    """Energy, voicing and MFCCs of ``x`` (float32 in [-1, 1]) on the 10 ms grid.
+
+    Works through the signal in chunks of frames so that an hour of audio never needs more than a
+    few megabytes of FFT buffers at once.
+    """
+    x = np.asarray(x, dtype=np.float32)
+    frames = _frames(x, rate, WIN_S)
+    long_frames = _frames(x, rate, VOICING_WIN_S)
+    n, win = frames.shape
+    vwin = long_frames.shape[1]
+    n_fft = 1 << int(np.ceil(np.log2(win)))
+    window = np.hamming(win).astype(np.float32)
+    vwindow = np.hanning(vwin).astype(np.float32)
+    bank = _mel_bank(rate, n_fft)
+    dct = _dct(N_MELS, N_CEPS)
+    lag_lo, lag_hi = int(rate / 400), int(rate / 60)
+    n_ac = 1 << int(np.ceil(np.log2(2 * vwin)))
+    # Boersma's correction: divide by the window's own autocorrelation, so a perfectly periodic
+    # frame scores 1 at its period whatever the overlap of the shifted window
+    w_ac = np.fft.irfft(np.abs(np.fft.rfft(vwindow, n_ac)) ** 2, n_ac)
+    w_ac = (w_ac / w_ac[0])[lag_lo - 1 : lag_hi + 2]
+    energy = np.empty(n, dtype=np.float32)
+    voicing = np.empty(n, dtype=np.float32)
+    mfcc = np.empty((n, N_CEPS), dtype=np.float32)
+    freqs = np.fft.rfftfreq(n_fft, 1.0 / rate)
+    band = (freqs >= 100.0) & (freqs <= MEL_HIGH)
+    parseval = 1.0 / (n_fft * float(np.sum(window**2)))  # mean power per sample, by Parseval
+    for a in range(0, n, chunk):
+        f = np.array(frames[a : a + chunk], dtype=np.float32)
+        centred = f - f.mean(axis=1, keepdims=True)
+        # voicing: normalised autocorrelation peak at pitch lags (via the power spectrum)
+        lf = np.array(long_frames[a : a + chunk], dtype=np.float32)
+        lf -= lf.mean(axis=1, keepdims=True)
+        spec = np.fft.rfft(lf * vwindow, n_ac, axis=1)
+        ac = np.fft.irfft(np.abs(spec) ** 2, n_ac, axis=1)
+        r0 = ac[:, 0] + 1e-9
+        # only interior peaks count: low-frequency noise (rumble, pink room tone) correlates
+        # strongly at short lags too, but falls off monotonically instead of peaking at a pitch
+        seg = ac[:, lag_lo - 1 : lag_hi + 2] / w_ac
+        mid = seg[:, 1:-1]
+        peak = (mid >= seg[:, :-2]) & (mid > seg[:, 2:])
+        voicing[a : a + len(f)] = np.max(np.where(peak, mid, 0.0), axis=1) / r0
+        # MFCC with pre-emphasis
+        emph = np.empty_like(centred)
+        emph[:, 0] = centred[:, 0]
+        emph[:, 1:] = centred[:, 1:] - 0.97 * centred[:, :-1]
+        power = np.abs(np.fft.rfft(emph * window, n_fft, axis=1)) ** 2
+        energy[a : a + len(f)] = 10.0 * np.log10(2.0 * parseval * np.sum(power[:, band], axis=1) + 1e-10)
+        mel = power @ bank.T
+        mfcc[a : a + len(f)] = np.log(mel + 1e-8) @ dct
+    np.clip(voicing, 0.0, 1.0, out=voicing)
+    return Frames(energy, voicing, mfcc)
+
+
+def normalise(vectors: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """Mean and variance normalisation (CMVN), with statistics from ``rows`` (speech) only.
+
+    The recording and the synthetic voice differ in microphone, room and vocal tract; removing
+    each one's own average spectrum leaves what the two have in common, the sequence of sounds.
+    """
+    ref = vectors if rows is None else vectors[rows]
+    if len(ref) == 0:
+        return vectors - vectors.mean(axis=0) if len(vectors) else vectors
+    mean = ref.mean(axis=0)
+    std = ref.std(axis=0) + 1e-6
+    return ((vectors - mean) / std).astype(np.float32)
+
+
+def pool(vectors: np.ndarray, factor: int) -> np.ndarray:
+    """Average consecutive groups of ``factor`` frames (the coarse grid of the first pass)."""
+    if factor <= 1:
+        return vectors
+    n = len(vectors)
+    full = n // factor
+    out = vectors[: full * factor].reshape(full, factor, -1).mean(axis=1)
+    if n % factor:
+        out = np.vstack([out, vectors[full * factor :].mean(axis=0, keepdims=True)])
+    return out.astype(np.float32)
