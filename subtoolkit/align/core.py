@@ -42,6 +42,9 @@ from subtoolkit.profiles import Profile
 from subtoolkit.timing import SpeechModel
 
 FRAME_MS = int(round(HOP_S * 1000))
+FULL_MATRIX_CELLS = 40_000_000
+"""Up to this many cells the first level compares everything with everything: no assumption
+about which part of the script the recordings hold (one section of a whole film is fine)."""
 Render = Callable[[Sequence[str]], list[CueReference]]
 
 
@@ -73,8 +76,12 @@ class Settings:
     """10 ms frames per fine row (20 ms)."""
     coarse: int = 4
     """Fine rows per coarse row (80 ms)."""
+    first: int = 8
+    """Coarse rows per row of the first level (640 ms)."""
     band_s: float = 60.0
-    """Half-width of the coarse band: how far the reading may drift from a steady pace."""
+    """Half-width of the first level's band when the whole matrix is too big for it."""
+    coarse_half_s: float = 20.0
+    """Half-width of the coarse band around the first level's path."""
     fine_half: int = 25
     """Half-width of the fine band around the coarse path, in fine rows (±0.5 s)."""
     garbage_share: float = 0.5
@@ -302,25 +309,34 @@ def _centre(col_of_row: np.ndarray, factor: int, rows: int) -> np.ndarray:
     return np.repeat(filled * factor + (factor - 1) / 2, factor)[:rows]
 
 
-def _coarse_pass(plans: list[CuePlan], ref: _Reference, rec: _Recording, settings: Settings, rng: np.random.Generator) -> _Coarse:
-    f = settings.coarse
+def _level_pass(plans: list[CuePlan], ref: _Reference, rec: _Recording, factor: int, centre: np.ndarray | None, half_s: float, settings: Settings, rng: np.random.Generator) -> _Coarse:
+    """One pyramid level: both streams pooled by ``factor`` fine rows, DTW with skips and garbage
+    in a band around ``centre`` (fine columns per fine row) or, without one, around the diagonal
+    (the whole matrix when it is small enough)."""
+    f = factor
     r4, s4 = pool(rec.feats, f), pool(ref.feats, f)
     best, rand = _scale(r4, s4, rng)
     blocks, starts, ends = _blocks_of(plans, ref)
     good = ends > starts
     starts4 = starts[good] // f
-    keep = np.concatenate([[True], np.diff(starts4) > 0])  # a block shorter than a coarse frame rides along
+    keep = np.concatenate([[True], np.diff(starts4) > 0])  # a block shorter than a frame here rides along
     starts4 = starts4[keep]
     units_blocks = [b for b, g in zip(blocks, good) if g]
     units_blocks = [b for b, k in zip(units_blocks, keep) if k]
     len4 = np.diff(np.append(starts4, len(s4)))
     units = Units(starts4, settings.skip_share * len4 * (rand - best))
-    half = int(max(settings.band_s / (HOP_S * settings.fine * f), 1.25 * len4.max()))
-    lo, w = diagonal_band(len(r4), len(s4), half)
+    frame_s = HOP_S * settings.fine * f
+    if centre is None:
+        if len(r4) * len(s4) <= FULL_MATRIX_CELLS:
+            lo, w = np.zeros(len(r4), dtype=np.int64), len(s4)
+        else:
+            lo, w = diagonal_band(len(r4), len(s4), int(max(half_s / frame_s, 0.3 * len(s4), 1.25 * len4.max())))
+    else:
+        lo, w = path_band(pool(centre[:, None], f)[:, 0] / f, len(s4), int(half_s / frame_s))
     g = best + settings.garbage_share * (rand - best)
     path = warp(r4, s4, lo, w, garbage=g, garbage_cols=np.unique(_garbage_cols(plans, ref) // f), units=units)
     placed = {b for u, b in enumerate(units_blocks) if u not in path.skipped_units}
-    # blocks too short for a coarse frame of their own stand or fall with their neighbour
+    # blocks too short for a frame of their own at this level stand or fall with their neighbour
     for b, gd in zip(blocks, good):
         if gd and b not in units_blocks:
             placed.add(b)
@@ -463,12 +479,19 @@ def _judge(plans: list[CuePlan], ref: _Reference, path: Path, cues: list[Aligned
     return out
 
 
-def _block_map(old_plans: list[CuePlan], old_ref: _Reference, new_plans: list[CuePlan], new_ref: _Reference) -> tuple[np.ndarray, np.ndarray]:
-    """Knots mapping old reference columns to new ones, block by block (linear inside a block)."""
+def _block_knots(old_plans: list[CuePlan], old_ref: _Reference, new_plans: list[CuePlan], new_ref: _Reference) -> tuple[np.ndarray, np.ndarray]:
+    """Knots mapping old reference columns to new ones: each block's start and end, linear inside
+    it; blocks the new plan dropped collapse to a point."""
     ob, os_, oe = _blocks_of(old_plans, old_ref)
     nb, ns, ne = _blocks_of(new_plans, new_ref)
-    assert ob == nb
-    return np.concatenate([os_, [oe[-1]]]).astype(float), np.concatenate([ns, [ne[-1]]]).astype(float)
+    where = {b: k for k, b in enumerate(ob)}
+    old_k: list[float] = []
+    new_k: list[float] = []
+    for k, b in enumerate(nb):
+        j = where[b]
+        old_k += [float(os_[j]), float(oe[j])]
+        new_k += [float(ns[k]), float(ne[k])]
+    return np.asarray(old_k), np.asarray(new_k)
 
 
 def _col_to_row(centre: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -518,14 +541,31 @@ def align(
     ref = _Reference(render([p.source for p in plans]), rec.depth_db, settings.fine)
     if len(ref) == 0:
         raise ValueError("the synthetic reading has no sound")
-    coarse = _coarse_pass(plans, ref, rec, settings, rng)
-    centre = coarse.centre
+    centre = np.zeros(len(rec))
+    unplaced: list[int] = []
     limit = profile.max_ms - (profile.close_gap_frames + 1) * 1000 / float(fps)
     paces: dict[int, float] = {}
     replanned: list[int] = []
 
-    def recut(long_blocks: set[int], measured: dict[int, float]) -> None:
+    def rebuild(new_plans: list[CuePlan]) -> None:
+        """Switch to another cut (or subset) of the narration, carrying the band's centre over."""
         nonlocal plans, ref, centre
+        if not new_plans:
+            raise ValueError("none of the narration was found in the recordings")
+        new_ref = _Reference(render([p.source for p in new_plans]), rec.depth_db, settings.fine)
+        old_knots, new_knots = _block_knots(plans, ref, new_plans, new_ref)
+        centre = np.interp(centre, old_knots, new_knots)
+        plans, ref = new_plans, new_ref
+
+    def keep_placed(placed: set[int]) -> None:
+        """Blocks a level left out are unplaced for good; later levels align the rest, so a
+        boundary next to a skipped block is refined like any other."""
+        gone = [b for b in dict.fromkeys(p.block for p in plans) if b not in placed]
+        if gone:
+            unplaced.extend(gone)
+            rebuild([p for p in plans if p.block in placed])
+
+    def recut(long_blocks: set[int], measured: dict[int, float]) -> None:
         new_plans: list[CuePlan] = []
         for b in dict.fromkeys(p.block for p in plans):
             if b in long_blocks:
@@ -535,13 +575,17 @@ def align(
                     replanned.append(b)
             else:
                 new_plans.extend(p for p in plans if p.block == b)
-        new_ref = _Reference(render([p.source for p in new_plans]), rec.depth_db, settings.fine)
-        old_knots, new_knots = _block_map(plans, ref, new_plans, new_ref)
-        centre = np.interp(centre, old_knots, new_knots)
-        plans, ref = new_plans, new_ref
+        rebuild(new_plans)
+
+    first = _level_pass(plans, ref, rec, settings.coarse * settings.first, None, settings.band_s, settings, rng)
+    centre = first.centre
+    keep_placed(first.placed)
+    coarse = _level_pass(plans, ref, rec, settings.coarse, centre, settings.coarse_half_s, settings, rng)
+    centre = coarse.centre
+    keep_placed(coarse.placed)
 
     # the estimator's pace is the prior: blocks read too slowly for their cues are re-cut
-    long_blocks = _long_cues(plans, ref, rec, centre, coarse.placed, limit - settings.replan_margin_ms)
+    long_blocks = _long_cues(plans, ref, rec, centre, set(p.block for p in plans), limit - settings.replan_margin_ms)
     if long_blocks:
         measured = {}
         for b in long_blocks:
@@ -560,4 +604,8 @@ def align(
         centre = _centre(path.col_of_row, 1, len(rec))  # the fine path is the map for the next try
         measured = {b.block: (b.pace or 1.0) for b in result if b.block in too_long}
         recut(too_long, measured)
-    return Alignment(tuple(cues), tuple(result), tuple(tracks), settings.low_confidence, tuple(replanned))
+    judged = {b.block: b for b in result}
+    for b in unplaced:
+        judged[b] = BlockAlignment(b, False, 0.0, notes=("not found in the recording",))
+    ordered = tuple(judged[b] for b in chosen if b in judged)
+    return Alignment(tuple(cues), ordered, tuple(tracks), settings.low_confidence, tuple(replanned))
