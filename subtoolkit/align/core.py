@@ -33,7 +33,7 @@ from fractions import Fraction
 import numpy as np
 
 from subtoolkit.align.dtw import Path, Units, diagonal_band, path_band, warp
-from subtoolkit.align.features import HOP_S, Frames, analyse, normalise, pool
+from subtoolkit.align.features import HOP_S, Frames, analyse, pool, voicing_at
 from subtoolkit.align.plan import CuePlan, estimated_span_ms, narration_blocks, plan_block_at_pace, plan_narration
 from subtoolkit.align.reference import CueReference
 from subtoolkit.align.vad import Speech, VadSettings, detect
@@ -64,8 +64,9 @@ class Track:
 
 
 def analyse_track(samples: np.ndarray, rate: int, *, name: str = "", offset_ms: int = 0, vad: VadSettings = VadSettings()) -> Track:
-    frames = analyse(samples, rate)
-    return Track(name, frames, detect(frames, vad), offset_ms, int(round(len(samples) / rate * 1000)))
+    frames = analyse(samples, rate, with_voicing=False)
+    speech = detect(frames, vad, voicing_of=lambda idx: voicing_at(samples, rate, idx))
+    return Track(name, frames, speech, offset_ms, int(round(len(samples) / rate * 1000)))
 
 
 @dataclass(frozen=True)
@@ -522,11 +523,14 @@ def align(
     model: SpeechModel | None = None,
     settings: Settings = Settings(),
     blocks: Sequence[int] | None = None,
+    plans: list[CuePlan] | None = None,
 ) -> Alignment:
     """Align the narration blocks of ``script`` to ``tracks`` (the recordings, in order).
 
     ``render`` turns cue texts into synthetic readings (see :mod:`subtoolkit.align.reference`).
-    Raises ValueError when there is nothing to align (no narration, or no speech at all).
+    ``plans`` may bring the cues of :func:`~subtoolkit.align.plan.plan_narration` made earlier
+    (the CLI plans and synthesises while the recordings decode). Raises ValueError when there is
+    nothing to align (no narration, or no speech at all).
     """
     model = model or SpeechModel.from_profile(profile)
     chosen = narration_blocks(script) if blocks is None else list(blocks)
@@ -536,7 +540,7 @@ def align(
     if len(rec) < 10:
         raise ValueError("the recordings hold no speech")
     rng = np.random.default_rng(0)
-    plans = plan_narration(script, profile, model, fps, chosen)
+    plans = plans if plans is not None else plan_narration(script, profile, model, fps, chosen)
     estimates = {b: estimated_span_ms([p for p in plans if p.block == b]) for b in chosen}
     ref = _Reference(render([p.source for p in plans]), rec.depth_db, settings.fine)
     if len(ref) == 0:

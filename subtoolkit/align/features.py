@@ -89,30 +89,22 @@ def _dct(n_in: int, n_out: int) -> np.ndarray:
     return m.T.astype(np.float32)
 
 
-def analyse(x: np.ndarray, rate: int, *, chunk: int = 4096) -> Frames:
+def analyse(x: np.ndarray, rate: int, *, chunk: int = 4096, with_voicing: bool = True) -> Frames:
     """Energy, voicing and MFCCs of ``x`` (float32 in [-1, 1]) on the 10 ms grid.
 
     Works through the signal in chunks of frames so that an hour of audio never needs more than a
-    few megabytes of FFT buffers at once.
+    few megabytes of FFT buffers at once. ``with_voicing=False`` skips the pitch analysis (zeros), for
+    the synthetic reference, whose silences are known without it.
     """
     x = np.asarray(x, dtype=np.float32)
     frames = _frames(x, rate, WIN_S)
-    long_frames = _frames(x, rate, VOICING_WIN_S)
     n, win = frames.shape
-    vwin = long_frames.shape[1]
     n_fft = 1 << int(np.ceil(np.log2(win)))
     window = np.hamming(win).astype(np.float32)
-    vwindow = np.hanning(vwin).astype(np.float32)
     bank = _mel_bank(rate, n_fft)
     dct = _dct(N_MELS, N_CEPS)
-    lag_lo, lag_hi = int(rate / 400), int(rate / 60)
-    n_ac = 1 << int(np.ceil(np.log2(2 * vwin)))
-    # Boersma's correction: divide by the window's own autocorrelation, so a perfectly periodic
-    # frame scores 1 at its period whatever the overlap of the shifted window
-    w_ac = np.fft.irfft(np.abs(np.fft.rfft(vwindow, n_ac)) ** 2, n_ac)
-    w_ac = (w_ac / w_ac[0])[lag_lo - 1 : lag_hi + 2]
     energy = np.empty(n, dtype=np.float32)
-    voicing = np.empty(n, dtype=np.float32)
+    voicing = np.zeros(n, dtype=np.float32)
     mfcc = np.empty((n, N_CEPS), dtype=np.float32)
     freqs = np.fft.rfftfreq(n_fft, 1.0 / rate)
     band = (freqs >= 100.0) & (freqs <= MEL_HIGH)
@@ -120,18 +112,6 @@ def analyse(x: np.ndarray, rate: int, *, chunk: int = 4096) -> Frames:
     for a in range(0, n, chunk):
         f = np.array(frames[a : a + chunk], dtype=np.float32)
         centred = f - f.mean(axis=1, keepdims=True)
-        # voicing: normalised autocorrelation peak at pitch lags (via the power spectrum)
-        lf = np.array(long_frames[a : a + chunk], dtype=np.float32)
-        lf -= lf.mean(axis=1, keepdims=True)
-        spec = np.fft.rfft(lf * vwindow, n_ac, axis=1)
-        ac = np.fft.irfft(np.abs(spec) ** 2, n_ac, axis=1)
-        r0 = ac[:, 0] + 1e-9
-        # only interior peaks count: low-frequency noise (rumble, pink room tone) correlates
-        # strongly at short lags too, but falls off monotonically instead of peaking at a pitch
-        seg = ac[:, lag_lo - 1 : lag_hi + 2] / w_ac
-        mid = seg[:, 1:-1]
-        peak = (mid >= seg[:, :-2]) & (mid > seg[:, 2:])
-        voicing[a : a + len(f)] = np.max(np.where(peak, mid, 0.0), axis=1) / r0
         # MFCC with pre-emphasis
         emph = np.empty_like(centred)
         emph[:, 0] = centred[:, 0]
@@ -140,22 +120,47 @@ def analyse(x: np.ndarray, rate: int, *, chunk: int = 4096) -> Frames:
         energy[a : a + len(f)] = 10.0 * np.log10(2.0 * parseval * np.sum(power[:, band], axis=1) + 1e-10)
         mel = power @ bank.T
         mfcc[a : a + len(f)] = np.log(mel + 1e-8) @ dct
-    np.clip(voicing, 0.0, 1.0, out=voicing)
+    if with_voicing:
+        voicing = voicing_at(x, rate, np.arange(n))
     return Frames(energy, voicing, mfcc)
 
 
-def normalise(vectors: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
-    """Mean and variance normalisation (CMVN), with statistics from ``rows`` (speech) only.
+def voicing_at(x: np.ndarray, rate: int, idx: np.ndarray, *, chunk: int = 4096) -> np.ndarray:
+    """Voicing of the frames ``idx`` (10 ms grid): the peak of the normalised autocorrelation at
+    pitch lags (60–400 Hz), near 1 for a vowel, low for breath, hiss and rumble.
 
-    The recording and the synthetic voice differ in microphone, room and vocal tract; removing
-    each one's own average spectrum leaves what the two have in common, the sequence of sounds.
+    Only the frames asked for are analysed: the speech detector asks for the loud ones.
     """
-    ref = vectors if rows is None else vectors[rows]
-    if len(ref) == 0:
-        return vectors - vectors.mean(axis=0) if len(vectors) else vectors
-    mean = ref.mean(axis=0)
-    std = ref.std(axis=0) + 1e-6
-    return ((vectors - mean) / std).astype(np.float32)
+    x = np.asarray(x, dtype=np.float32)
+    out = np.zeros(len(idx), dtype=np.float32)
+    if not len(idx):
+        return out
+    # pitch lives below 400 Hz: halve the rate (a two-tap average is low-pass enough for a
+    # periodicity measure) and the autocorrelation costs a quarter
+    x2, rate2 = (0.5 * (x[0 : len(x) - 1 : 2] + x[1::2]), rate // 2) if rate >= 16000 else (x, rate)
+    frames = _frames(x2, rate2, VOICING_WIN_S)
+    vwin = frames.shape[1]
+    window = np.hanning(vwin).astype(np.float32)
+    lag_lo, lag_hi = int(rate2 / 400), int(rate2 / 60)
+    n_ac = 1 << int(np.ceil(np.log2(vwin + lag_hi + 2)))  # no circular wrap at the lags we read
+    # Boersma's correction: divide by the window's own autocorrelation, so a perfectly periodic
+    # frame scores 1 at its period whatever the overlap of the shifted window
+    w_ac = np.fft.irfft(np.abs(np.fft.rfft(window, n_ac)) ** 2, n_ac)
+    w_ac = (w_ac / w_ac[0])[lag_lo - 1 : lag_hi + 2]
+    idx = np.minimum(np.asarray(idx, dtype=np.int64), len(frames) - 1)
+    for a in range(0, len(idx), chunk):
+        lf = frames[idx[a : a + chunk]].astype(np.float32)
+        lf -= lf.mean(axis=1, keepdims=True)
+        spec = np.fft.rfft(lf * window, n_ac, axis=1)
+        ac = np.fft.irfft(np.abs(spec) ** 2, n_ac, axis=1)
+        r0 = ac[:, 0] + 1e-9
+        # only interior peaks count: low-frequency noise (rumble, pink room tone) correlates
+        # strongly at short lags too, but falls off monotonically instead of peaking at a pitch
+        seg = ac[:, lag_lo - 1 : lag_hi + 2] / w_ac
+        mid = seg[:, 1:-1]
+        peak = (mid >= seg[:, :-2]) & (mid > seg[:, 2:])
+        out[a : a + len(lf)] = np.max(np.where(peak, mid, 0.0), axis=1) / r0
+    return np.clip(out, 0.0, 1.0)
 
 
 def pool(vectors: np.ndarray, factor: int) -> np.ndarray:

@@ -91,27 +91,45 @@ def run_align(script_path: Path, recordings: Sequence[Path], options: AlignOptio
     if not narration_blocks(script):
         raise ScriptError("the script has no narration to align", path=str(script_path), hint="align needs the narrator's paragraphs (解说)")
 
+    # the synthetic reading does not depend on the recordings: make it while they decode
+    # (espeak, ffmpeg and numpy's FFTs all run outside the GIL, so two cores both work)
+    from concurrent.futures import ThreadPoolExecutor
+
+    from subtoolkit.align.plan import plan_narration
+    from subtoolkit.timing import SpeechModel
+
+    voice = EspeakVoice()
+    render = reference_renderer(voice)
+    model = SpeechModel.from_profile(profile)
+
+    def prepare() -> list[Any]:
+        plans = plan_narration(script, profile, model, fps)
+        render([p.source for p in plans])
+        return plans
+
     report("decoding", 0.0)
-    decoded = []
-    for n, path in enumerate(recordings):
-        decoded.append(decode(path))
-        report("decoding", 0.15 * (n + 1) / len(recordings))
-    tracks = []
-    offset = 0
-    for n, d in enumerate(decoded):
-        t = analyse_track(d.samples, d.rate, name=d.path.name, offset_ms=offset)
-        if len(t.speech) == 0:
-            raise InputError("no speech in this recording (silent, or only noise)", path=str(d.path), hint="check the file, or leave it out")
-        tracks.append(t)
-        offset += d.duration_ms
-        report("listening", 0.15 + 0.2 * (n + 1) / len(decoded))
-    meta = [(d.codec, d.source_rate) for d in decoded]
-    del decoded[:]  # the samples are no longer needed; an hour of audio is a lot of memory
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        planned = pool.submit(prepare)
+        decoding = [pool.submit(decode, path) for path in recordings]
+        tracks = []
+        meta = []
+        offset = 0
+        for n, job in enumerate(decoding):
+            d = job.result()
+            t = analyse_track(d.samples, d.rate, name=d.path.name, offset_ms=offset)
+            if len(t.speech) == 0:
+                raise InputError("no speech in this recording (silent, or only noise)", path=str(d.path), hint="check the file, or leave it out")
+            tracks.append(t)
+            meta.append((d.codec, d.source_rate))
+            offset += d.duration_ms
+            del d  # an hour of samples is a lot of memory; the features are all that is kept
+            report("listening", 0.35 * (n + 1) / len(decoding))
+        report("reading the script", 0.35)
+        plans = planned.result()
 
     report("aligning", 0.4)
-    voice = EspeakVoice()
     try:
-        alignment = align(script, tracks, reference_renderer(voice), profile, fps=fps)
+        alignment = align(script, tracks, render, profile, fps=fps, model=model, plans=plans)
     except ValueError as exc:
         raise SubtoolkitError(f"cannot align: {exc}", path=str(script_path), hint="check that the recordings are this script's narration") from None
     report("laying out", 0.85)

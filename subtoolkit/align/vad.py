@@ -14,6 +14,7 @@ speech level a high one, so a quiet booth and a noisy room both work without set
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,8 +91,12 @@ def _close(mask: np.ndarray, gap: int) -> np.ndarray:
     return out
 
 
-def detect(frames: Frames, settings: VadSettings = VadSettings()) -> Speech:
-    """Speech runs of a signal; empty when it holds no speech (silence or steady noise)."""
+def detect(frames: Frames, settings: VadSettings = VadSettings(), voicing_of: Callable[[np.ndarray], np.ndarray] | None = None) -> Speech:
+    """Speech runs of a signal; empty when it holds no speech (silence or steady noise).
+
+    ``voicing_of(frame indices)`` computes voicing on demand, for the frames loud enough to need
+    it; without it ``frames.voicing`` is used.
+    """
     e = frames.energy_db.astype(np.float64)
     n = len(e)
     empty = Speech(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), float("nan"), float("nan"))
@@ -108,7 +113,14 @@ def detect(frames: Frames, settings: VadSettings = VadSettings()) -> Speech:
     low = max(floor + 6.0, level - 45.0)
     high = max(floor + 10.0, level - 35.0)
     active = _close(e > low, settings.bridge)
-    voiced = (e > high) & (frames.voicing > settings.voicing)
+    loud_enough = e > high
+    if voicing_of is not None:
+        idx = np.flatnonzero(loud_enough)
+        v = np.zeros(n, dtype=np.float32)
+        v[idx] = voicing_of(idx)
+    else:
+        v = frames.voicing
+    voiced = loud_enough & (v > settings.voicing)
     starts, ends = _runs(active)
     loud = e > low
     keep_s: list[int] = []
