@@ -26,8 +26,23 @@ from subtoolkit.profiles import Profile, load_profile
 from subtoolkit.segment import Atom as SegAtom
 from subtoolkit.segment import atoms_of
 
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "seeds" / "shengming-zhongyu-taishan.txt"
+MINI_LINES = (1, 2, 3, 4, 5, 9, 20, 21, 22, 24, 25, 26, 27, 28)
+"""A few paragraphs of the sample with what surrounds narration in a real script: a title, sync
+sound, two interviews, a section heading. Five narration blocks, two to four minutes of reading."""
+
 ONSET_DB = -40.0
 """An atom starts and ends where its 5 ms envelope crosses this level below its peak."""
+
+
+def mini_script(folder: Path) -> Path:
+    """Write the test script (lines :data:`MINI_LINES` of the sample) into ``folder``."""
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    path = folder / "mini.txt"
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines[n - 1] for n in MINI_LINES) + "\n", encoding="utf-8")
+    return path
 
 
 # ---------------------------------------------------------------------------------------------
@@ -140,7 +155,7 @@ def build_session(
     blocks: list[int] | None = None,
     rate: int = 0,
     seed: int = 0,
-    sample_rate: int = 44100,
+    sample_rate: int | tuple[int, ...] = 44100,
     snr_db: float | None = 20.0,
     breath_db: float = -14.0,
     skip: tuple[int, ...] = (),
@@ -247,8 +262,9 @@ def build_session(
     out_dir.mkdir(parents=True, exist_ok=True)
     for k in range(len(bounds) - 1):
         fmt = formats[k % len(formats)]
+        rates = sample_rate if isinstance(sample_rate, tuple) else (sample_rate,)
         path = out_dir / f"take{k + 1:02d}.{fmt}"
-        _encode(x[bounds[k] : bounds[k + 1]], rate_in, path, sample_rate)
+        _encode(x[bounds[k] : bounds[k + 1]], rate_in, path, rates[k % len(rates)])
         files.append(path)
         starts_ms.append(bounds[k] / rate_in * 1000)
     return Session(files, atoms, [b for b in chosen if b in skip], starts_ms, len(x) / rate_in * 1000, pauses, breaths)

@@ -42,6 +42,11 @@ from subtoolkit.profiles import Profile
 from subtoolkit.timing import SpeechModel
 
 FRAME_MS = int(round(HOP_S * 1000))
+Z_GOOD, Z_BAD = 0.3, 0.5
+"""A block's mean matching cost, placed between a frame's nearest neighbour (0) and a random pair
+(1): the espeak-read test sessions sit near 0.1, a recording of other text near 0.6. A human voice
+is further from espeak than espeak is from itself; these bounds leave it room, and are the first
+thing to revisit with real sessions."""
 FULL_MATRIX_CELLS = 40_000_000
 """Up to this many cells the first level compares everything with everything: no assumption
 about which part of the script the recordings hold (one section of a whole film is fine)."""
@@ -95,7 +100,7 @@ class Settings:
     """How far (fine rows) a boundary may move to reach a pause, by the break in the text."""
     low_confidence: float = 0.5
     replans: int = 2
-    replan_margin_ms: float = 300.0
+    replan_margin_ms: float = 150.0
 
 
 @dataclass(frozen=True)
@@ -457,7 +462,12 @@ def _judge(plans: list[CuePlan], ref: _Reference, path: Path, cues: list[Aligned
             continue
         block_costs = path.cost_of_row[row_block == b]
         c = float(np.mean(block_costs)) if len(block_costs) else rand
-        q_cost = float(np.clip((rand - c) / max(rand - med, 1e-6), 0.0, 1.0))
+        # relative: as good as the recording's typical block; absolute: nearer a true match
+        # than a random pair (a wrong file matches everything at about the same poor cost)
+        q_rel = (rand - c) / max(rand - med, 1e-6)
+        z = (c - best) / max(rand - best, 1e-6)
+        q_abs = (Z_BAD - z) / (Z_BAD - Z_GOOD)
+        q_cost = float(np.clip(min(q_rel, q_abs), 0.0, 1.0))
         ratio = ratios.get(b, med_ratio)
         dev = abs(float(np.log(ratio / med_ratio)))
         q_pace = float(np.clip(1.0 - max(0.0, dev - np.log(1.3)) / np.log(1.6), 0.0, 1.0))

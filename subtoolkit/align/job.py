@@ -133,6 +133,12 @@ def run_align(script_path: Path, recordings: Sequence[Path], options: AlignOptio
     except ValueError as exc:
         raise SubtoolkitError(f"cannot align: {exc}", path=str(script_path), hint="check that the recordings are this script's narration") from None
     report("laying out", 0.85)
+    credible = [b for b in alignment.blocks if b.placed and b.confidence >= alignment.low_confidence]
+    if not credible and not options.force:
+        best = max((b.confidence for b in alignment.blocks if b.placed), default=0.0)
+        raise SubtoolkitError(f"the recordings do not sound like this script's narration (no block aligned with confidence "
+                              f"above {alignment.low_confidence}, best {best:.2f})", path=str(script_path),
+                              hint="check the files and their order, or pass --force to write the guesses anyway")
 
     timeline = film_timeline(alignment, script, profile, fps) if options.film else recording_timeline(alignment, script, profile, fps)
     per_file = per_recording_timelines(alignment, script, profile, fps)

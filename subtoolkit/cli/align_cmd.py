@@ -15,14 +15,14 @@ from subtoolkit.cli.options import ENCODING_OPT, FPS_OPT, OUT_DIR_OPT, PROFILE_O
 @handle_errors
 def align_command(
     script: Path = SCRIPT_ARG,
-    recordings: list[Path] = typer.Argument(..., help="The narration as recorded: WAV, MP3, M4A or FLAC files, in reading order (played back to back).", show_default=False),
+    recordings: list[Path] = typer.Argument(..., metavar="RECORDING...", help="The narration as recorded: WAV, MP3, M4A or FLAC files, in reading order (played back to back).", show_default=False),
     output: Path = OUT_DIR_OPT,
     profile_name: str = PROFILE_OPT,
     fps: str = FPS_OPT,
     film: bool = typer.Option(False, "--film", help="Film-length timeline: interviews, captions and headings placed between the aligned narration at their estimated lengths."),
     formats: str = typer.Option("srt,vtt,json", "--format", "-f", help="Formats of the aligned track: srt, vtt, ass, json."),
     variants: str = typer.Option("", "--variants", help="Traditional Chinese tracks to add, e.g. s2twp,s2hk."),
-    force: bool = typer.Option(False, "--force", help="Write even when cues break the profile's hard limits (they are still listed)."),
+    force: bool = typer.Option(False, "--force", help="Write even when cues break the profile's hard limits, or when nothing matched credibly (both are still reported)."),
     encoding: Optional[str] = ENCODING_OPT,
     interview_span: Span = SPAN_OPT,
 ) -> None:
@@ -32,11 +32,11 @@ def align_command(
 
     For x.txt it writes, in DIR:
 
-      x.aligned.zh-Hans.srt / .vtt / .json   the narration on the recordings' clock (the files played back to back), meeting the profile
-      x.aligned.<recording>.zh-Hans.srt       one per recording, timed from that file's own start, for dropping each take on the timeline
-      x.aligned.report.json                   confidence per block, blocks not found, where each block is, pace against the estimate
+      x.aligned.zh-Hans.srt/.vtt/.json  narration on the recordings' clock (files back to back)
+      x.aligned.<file>.zh-Hans.srt      one per recording, timed from that file's own start
+      x.aligned.report.json             confidence per block, blocks not found, pace, anchors
 
-    With --film the main tracks become the film-length timeline instead (SRT/VTT carry narration and interviews; JSON everything).
+    Every track meets the subtitle profile (in-times on the first frame of the voice, minimum and maximum durations, gaps); cues the talent read too slowly to show within the maximum are re-cut for the recorded pace. With --film the main tracks hold the film-length timeline instead: interviews, captions and headings between the narration at their estimated lengths (SRT/VTT carry what is heard, JSON everything). A recording that does not sound like the script is refused rather than guessed at.
 
     [bold]Examples[/bold]
 
@@ -73,12 +73,18 @@ def _print_summary(result) -> None:  # type: ignore[no-untyped-def]
     console = Console()
     summary = result.report["summary"]
     script = result.script
+    where = script.source or ""
+    for run in _unplaced_runs(result.report["blocks"]):
+        if len(run) == 1:
+            b = run[0]
+            eprint(f"warning: {where}:{b['line']}: block {b['block']} not found in the recordings (skipped by the talent?): {b['text']}")
+        else:
+            eprint(f"warning: {where}:{run[0]['line']}: blocks {run[0]['block']}–{run[-1]['block']} ({len(run)} narration blocks, "
+                   f"lines {run[0]['line']}–{run[-1]['line']}) not found in the recordings")
     for b in result.report["blocks"]:
-        if b["status"] == "unplaced":
-            eprint(f"warning: {script.source or ''}:{b['line']}: block {b['block']} not found in the recordings (skipped by the talent?): {b['text']}")
-        elif b["status"] == "low-confidence":
+        if b["status"] == "low-confidence":
             why = "; ".join(b["notes"]) or "weak match"
-            eprint(f"warning: {script.source or ''}:{b['line']}: block {b['block']} aligned with low confidence {b['confidence']:.2f} ({why}); check it")
+            eprint(f"warning: {where}:{b['line']}: block {b['block']} aligned with low confidence {b['confidence']:.2f} ({why}); check it")
     console.print(
         f"aligned [bold]{summary['placed']}[/bold] of {summary['narration_blocks']} narration blocks "
         f"({summary['narration_cues']} cues) to {summary['audio_s'] / 60:.1f} min of recordings "
@@ -89,3 +95,19 @@ def _print_summary(result) -> None:  # type: ignore[no-untyped-def]
         console.print(f"runtime {clock(max(c.end_ms for c in result.timeline.cues))} ({result.report['clock']} clock)", highlight=False)
     for path in result.files:
         console.print(f"wrote {path}", highlight=False)
+
+
+def _unplaced_runs(blocks: list[dict]) -> list[list[dict]]:  # type: ignore[type-arg]
+    """Unplaced narration blocks grouped into runs of neighbours, one warning per run: a
+    recording of one section aligned to a whole film should not print a line per paragraph."""
+    runs: list[list[dict]] = []  # type: ignore[type-arg]
+    current: list[dict] = []  # type: ignore[type-arg]
+    for b in blocks:
+        if b["status"] == "unplaced":
+            current.append(b)
+        elif current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return runs
