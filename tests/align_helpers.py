@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import subprocess
 from dataclasses import dataclass, field
-from fractions import Fraction
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from subtoolkit.align.plan import CuePlan, block_text, narration_blocks
+from subtoolkit.align.plan import block_text, narration_blocks
 from subtoolkit.model import Script
 from subtoolkit.profiles import Profile, load_profile
 from subtoolkit.segment import Atom as SegAtom
@@ -176,7 +174,6 @@ def build_session(
     profile = profile or load_profile("netflix-zh-hans")
     rng = np.random.default_rng(seed)
     chosen = blocks if blocks is not None else narration_blocks(script)
-    voice_rate = None
     parts: list[np.ndarray] = []
     atoms: list[Atom] = []
     pauses: list[float] = []
@@ -197,7 +194,7 @@ def build_session(
         pieces = _words(atoms_of(text, profile))
         pos = 0
         if not parts:
-            probe, base_rate = voice.render("好")
+            _, base_rate = voice.render("好")
             parts.append(silence(lead_ms))
             t = len(parts[-1])
         elif b in split_before:
@@ -278,48 +275,3 @@ def _encode(x: np.ndarray, rate: int, path: Path, out_rate: int) -> None:
     cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "f32le", "-ar", str(rate),
            "-ac", "1", "-i", "-", "-ar", str(out_rate), *codec, str(path)]
     subprocess.run(cmd, input=np.clip(x, -1, 1).astype("<f4").tobytes(), check=True, capture_output=True, timeout=300)
-
-
-# ---------------------------------------------------------------------------------------------
-# scoring
-
-
-@dataclass(frozen=True)
-class Errors:
-    """Boundary errors (ms) of aligned cues against the truth."""
-
-    values: np.ndarray
-    unscored: int
-
-    @property
-    def median(self) -> float:
-        return float(np.median(self.values))
-
-    @property
-    def p95(self) -> float:
-        return float(np.percentile(self.values, 95))
-
-    @property
-    def max(self) -> float:
-        return float(np.max(self.values))
-
-    def __str__(self) -> str:
-        return f"median {self.median:.0f} ms, p95 {self.p95:.0f} ms, max {self.max:.0f} ms over {len(self.values)} boundaries"
-
-
-def boundary_errors(cues: list[tuple[CuePlan, float, float]], session: Session, offset_of: callable = None) -> Errors:  # type: ignore[valid-type]
-    """|aligned − true| for every cue start and end whose text ends are atom ends."""
-    errs: list[float] = []
-    unscored = 0
-    for plan, start, end in cues:
-        truth = session.truth(plan.block, plan.first, plan.last)
-        if truth is None:
-            unscored += 1
-            continue
-        errs += [abs(start - truth[0]), abs(end - truth[1])]
-    return Errors(np.asarray(errs), unscored)
-
-
-@lru_cache(maxsize=None)
-def fps25() -> Fraction:
-    return Fraction(25)

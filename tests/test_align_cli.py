@@ -65,7 +65,7 @@ def test_writes_the_tracks_one_srt_per_recording_and_the_report(studio, tmp_path
     assert report["summary"]["unplaced"] == narration[2:]
     assert [x["name"] for x in report["recordings"]] == ["take01.wav", "take02.mp3"]
     assert report["recordings"][0]["codec"] == "pcm_s16le" and report["recordings"][1]["sample_rate"] == 44100
-    second = [b for b in report["blocks"] if b["block"] == narration[1]][0]
+    second = next(b for b in report["blocks"] if b["block"] == narration[1])
     assert second["recording"] == "take02.mp3" and 0 < second["recording_start_ms"] < second["start_ms"]
     assert all(c["start_on"] in ("pause", "dtw") for c in report["cues"])
     vtt = (out / "mini.aligned.zh-Hans.vtt").read_text(encoding="utf-8")

@@ -599,7 +599,7 @@ def align(
     keep_placed(coarse.placed)
 
     # the estimator's pace is the prior: blocks read too slowly for their cues are re-cut
-    long_blocks = _long_cues(plans, ref, rec, centre, set(p.block for p in plans), limit - settings.replan_margin_ms)
+    long_blocks = _long_cues(plans, ref, rec, centre, {p.block for p in plans}, limit - settings.replan_margin_ms)
     if long_blocks:
         measured = {}
         for b in long_blocks:

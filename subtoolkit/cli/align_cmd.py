@@ -8,7 +8,16 @@ from typing import Optional
 import typer
 
 from subtoolkit.cli.app import app, eprint, handle_errors
-from subtoolkit.cli.options import ENCODING_OPT, FPS_OPT, OUT_DIR_OPT, PROFILE_OPT, SCRIPT_ARG, SPAN_OPT, Span, split_list
+from subtoolkit.cli.options import (
+    ENCODING_OPT,
+    FPS_OPT,
+    OUT_DIR_OPT,
+    PROFILE_OPT,
+    SCRIPT_ARG,
+    SPAN_OPT,
+    Span,
+    split_list,
+)
 
 
 @app.command("align")
