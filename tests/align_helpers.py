@@ -162,6 +162,7 @@ def build_session(
     jitter: float = 0.05,
     profile: Profile | None = None,
     lead_ms: float = 700.0,
+    voice: str = "cmn",
 ) -> Session:
     """Read ``blocks`` (default: all narration) into audio files under ``out_dir``.
 
@@ -190,11 +191,11 @@ def build_session(
             continue
         text = block_text(script.blocks[b])
         pace = int(round(rate + 100 * jitter * rng.uniform(-1, 1)))
-        voice = EspeakVoice(rate=pace)
+        reader = EspeakVoice(rate=pace, voice=voice)
         pieces = _words(atoms_of(text, profile))
         pos = 0
         if not parts:
-            _, base_rate = voice.render("好")
+            _, base_rate = reader.render("好")
             parts.append(silence(lead_ms))
             t = len(parts[-1])
         elif b in split_before:
@@ -207,7 +208,7 @@ def build_session(
             t += len(half)
             pauses.append(gap)
         for ai, a in enumerate(pieces):
-            x, r = voice.render(a.text)
+            x, r = reader.render(a.text)
             assert r == base_rate
             on, off = _trim(x, r)
             first = text.find(a.text, pos)

@@ -27,16 +27,19 @@ MEL_LOW, MEL_HIGH = 60.0, 7600.0
 class Frames:
     """Per-frame measurements of one signal.
 
-    ``energy_db`` is the frame's mean power in dB (full scale = 0 dB) in the speech band, after
+    ``logmel`` holds the log energies of 40 mel bands, shape (frames, 40), from which
+    :func:`cepstra` makes MFCCs, optionally with the bands shifted to undo a difference in vocal
+    tract length between two voices. ``energy_db`` is the frame's mean power in dB (full scale =
+    0 dB) in the speech band, after
     pre-emphasis: rumble and hum, which carry most of a room's noise and none of its words, barely
     move it, while the hiss of an s- still does. ``voicing`` is the peak of
     the normalised autocorrelation in the pitch range (near 1 for vowels, low for breath and
-    hiss); ``mfcc`` has shape (frames, N_CEPS).
+    hiss).
     """
 
     energy_db: np.ndarray
     voicing: np.ndarray
-    mfcc: np.ndarray
+    logmel: np.ndarray
 
     def __len__(self) -> int:
         return int(self.energy_db.shape[0])
@@ -102,10 +105,9 @@ def analyse(x: np.ndarray, rate: int, *, chunk: int = 4096, with_voicing: bool =
     n_fft = 1 << int(np.ceil(np.log2(win)))
     window = np.hamming(win).astype(np.float32)
     bank = _mel_bank(rate, n_fft)
-    dct = _dct(N_MELS, N_CEPS)
     energy = np.empty(n, dtype=np.float32)
     voicing = np.zeros(n, dtype=np.float32)
-    mfcc = np.empty((n, N_CEPS), dtype=np.float32)
+    logmel = np.empty((n, N_MELS), dtype=np.float32)
     freqs = np.fft.rfftfreq(n_fft, 1.0 / rate)
     band = (freqs >= 100.0) & (freqs <= MEL_HIGH)
     parseval = 1.0 / (n_fft * float(np.sum(window**2)))  # mean power per sample, by Parseval
@@ -119,10 +121,10 @@ def analyse(x: np.ndarray, rate: int, *, chunk: int = 4096, with_voicing: bool =
         power = np.abs(np.fft.rfft(emph * window, n_fft, axis=1)) ** 2
         energy[a : a + len(f)] = 10.0 * np.log10(2.0 * parseval * np.sum(power[:, band], axis=1) + 1e-10)
         mel = power @ bank.T
-        mfcc[a : a + len(f)] = np.log(mel + 1e-8) @ dct
+        logmel[a : a + len(f)] = np.log(mel + 1e-8)
     if with_voicing:
         voicing = voicing_at(x, rate, np.arange(n))
-    return Frames(energy, voicing, mfcc)
+    return Frames(energy, voicing, logmel)
 
 
 def voicing_at(x: np.ndarray, rate: int, idx: np.ndarray, *, chunk: int = 4096) -> np.ndarray:
@@ -161,6 +163,29 @@ def voicing_at(x: np.ndarray, rate: int, idx: np.ndarray, *, chunk: int = 4096) 
         peak = (mid >= seg[:, :-2]) & (mid > seg[:, 2:])
         out[a : a + len(lf)] = np.max(np.where(peak, mid, 0.0), axis=1) / r0
     return np.clip(out, 0.0, 1.0)
+
+
+def cepstra(logmel: np.ndarray, shift: float = 0.0) -> np.ndarray:
+    """MFCCs c1..c12 (c0, the loudness, is left out) of log-mel frames.
+
+    ``shift`` moves the spectrum along the mel axis by that many bands before the cosine
+    transform: a crude vocal tract length normalisation. Formants scale with the length of the
+    vocal tract, and on the mel scale (nearly logarithmic above 1 kHz) a scaling is nearly a
+    shift, so a voice a little higher or lower than the reference reads more like it.
+
+    >>> lm = np.tile(np.linspace(0, 1, N_MELS, dtype=np.float32), (2, 1))
+    >>> cepstra(lm).shape, bool(np.allclose(cepstra(lm, 0.0), cepstra(lm)))
+    ((2, 12), True)
+    """
+    x = np.asarray(logmel, dtype=np.float32)
+    if shift:
+        k = np.arange(x.shape[1], dtype=np.float64)
+        src = np.clip(k + shift, 0, x.shape[1] - 1)
+        lo = np.floor(src).astype(np.int64)
+        hi = np.minimum(lo + 1, x.shape[1] - 1)
+        frac = (src - lo).astype(np.float32)
+        x = x[:, lo] * (1 - frac) + x[:, hi] * frac
+    return (x @ _dct(N_MELS, N_CEPS))[:, 1:].astype(np.float32)
 
 
 def pool(vectors: np.ndarray, factor: int) -> np.ndarray:

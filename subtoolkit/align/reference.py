@@ -141,7 +141,7 @@ def analyse_references(readings: Sequence[tuple[str, np.ndarray, int]]) -> list[
         for k, (a, b) in zip(ks, spans):
             text, x, _ = readings[k]
             onset, offset = sound_edges(x, rate)
-            part = Frames(frames_all.energy_db[a:b], frames_all.voicing[a:b], frames_all.mfcc[a:b])
+            part = Frames(frames_all.energy_db[a:b], frames_all.voicing[a:b], frames_all.logmel[a:b])
             out[k] = CueReference(text, part, len(x) / rate * 1000, onset, offset)
     return [r for r in out if r is not None]
 

@@ -96,6 +96,7 @@ def build_report(
         "fps": timeline.to_json()["fps"],
         "clock": "film" if film else "recordings",
         "reference_voice": voice,
+        "voice_shift_bands": alignment.voice_shift,
         "recordings": list(recordings),
         "summary": {
             "narration_blocks": len(alignment.blocks),
