@@ -48,13 +48,19 @@ def ffmpeg_exe() -> str:
     return str(imageio_ffmpeg.get_ffmpeg_exe())
 
 
-def decode(path: str | Path, *, rate: int = RATE, timeout: float = 1800.0) -> Decoded:
-    """Decode ``path``'s first audio stream to mono float32 at ``rate``."""
+def check_recording_path(path: str | Path) -> Path:
+    """The refusals that need no decoding: a path that is missing or is a folder."""
     p = Path(path)
     if not p.exists():
         raise InputError("recording not found", path=str(p), hint="check the path")
     if p.is_dir():
         raise InputError("is a folder, not a recording", path=str(p), hint="give the audio files themselves")
+    return p
+
+
+def decode(path: str | Path, *, rate: int = RATE, timeout: float = 1800.0) -> Decoded:
+    """Decode ``path``'s first audio stream to mono float32 at ``rate``."""
+    p = check_recording_path(path)
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "info", "-i", str(p), "-map", "0:a:0", "-vn",
            "-ac", "1", "-ar", str(rate), "-f", "f32le", "-"]
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,7 +63,7 @@ def recording_names(paths: Sequence[Path]) -> list[str]:
 
 def run_align(script_path: Path, recordings: Sequence[Path], options: AlignOptions, progress: Progress | None = None) -> AlignResult:
     """Align ``recordings`` (in the order given) to the narration of ``script_path``."""
-    from subtoolkit.align.audio import decode
+    from subtoolkit.align.audio import check_recording_path, decode
     from subtoolkit.align.core import align, analyse_track
     from subtoolkit.align.layout import film_timeline, per_recording_timelines, recording_timeline
     from subtoolkit.align.plan import narration_blocks
@@ -90,6 +91,8 @@ def run_align(script_path: Path, recordings: Sequence[Path], options: AlignOptio
     script = parse_lines(source.lines, path=str(script_path), interview_span=options.interview_span)  # type: ignore[arg-type]
     if not narration_blocks(script):
         raise ScriptError("the script has no narration to align", path=str(script_path), hint="align needs the narrator's paragraphs (解说)")
+    for path in recordings:  # the cheap refusals first, before any work starts
+        check_recording_path(path)
 
     # the synthetic reading does not depend on the recordings: make it while they decode
     # (espeak, ffmpeg and numpy's FFTs all run outside the GIL, so two cores both work)
@@ -110,12 +113,12 @@ def run_align(script_path: Path, recordings: Sequence[Path], options: AlignOptio
     report("decoding", 0.0)
     with ThreadPoolExecutor(max_workers=3) as pool:
         planned = pool.submit(prepare)
-        decoding = [pool.submit(decode, path) for path in recordings]
+        decoding = deque(pool.submit(decode, path) for path in recordings)
         tracks = []
         meta = []
         offset = 0
-        for n, job in enumerate(decoding):
-            d = job.result()
+        for n in range(len(recordings)):
+            d = decoding.popleft().result()  # the future goes too, so the samples can be freed
             t = analyse_track(d.samples, d.rate, name=d.path.name, offset_ms=offset)
             if len(t.speech) == 0:
                 raise InputError("no speech in this recording (silent, or only noise)", path=str(d.path), hint="check the file, or leave it out")
@@ -123,7 +126,7 @@ def run_align(script_path: Path, recordings: Sequence[Path], options: AlignOptio
             meta.append((d.codec, d.source_rate))
             offset += d.duration_ms
             del d  # an hour of samples is a lot of memory; the features are all that is kept
-            report("listening", 0.35 * (n + 1) / len(decoding))
+            report("listening", 0.35 * (n + 1) / len(recordings))
         report("reading the script", 0.35)
         plans = planned.result()
 
