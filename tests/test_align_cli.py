@@ -70,6 +70,10 @@ def test_writes_the_tracks_one_srt_per_recording_and_the_report(studio, tmp_path
     assert all(c["start_on"] in ("pause", "dtw") for c in report["cues"])
     vtt = (out / "mini.aligned.zh-Hans.vtt").read_text(encoding="utf-8")
     assert vtt.startswith("WEBVTT") and "群众生命财产安全的大事" in vtt
+    from subtitle_helpers import node_validate
+
+    parsed = node_validate([out / "mini.aligned.zh-Hans.vtt"])[str(out / "mini.aligned.zh-Hans.vtt")]
+    assert parsed["errors"] == [] and len(parsed["cues"]) == len(report["cues"])
     srt2 = (out / "mini.aligned.take02.zh-Hans.srt").read_text(encoding="utf-8")
     assert srt2.startswith("1\n00:00:0")  # timed from that file's own start
     assert "我们从中强烈地感受到" in srt2 and "安全生产是关系" not in srt2
