@@ -4,12 +4,16 @@ How, in five moves:
 
 1. **Sound only.** Both sides lose their silences: the recording's pauses (found by
    :mod:`subtoolkit.align.vad`, breaths and clicks excluded) and the synthetic voice's. What is
-   left are two streams of sounding frames (pooled to 20 ms, never across a pause) whose only
-   difference is *how* the words were said: pace, voice, room. A pause, however long, becomes a
-   single *join* between two rows.
-2. **Coarse DTW** (80 ms) over a wide band around the diagonal, with whole blocks skippable and
-   garbage allowed at sentence ends: which stretch of the recording is which block, and which
-   blocks are not in it at all.
+   left are two streams of sounding frames (MFCCs pooled to 20 ms, never across a pause) whose
+   only difference is *how* the words were said: pace, voice, room. A pause, however long,
+   becomes a single *join* between two rows. The talent's spectra are shifted along the mel
+   axis to meet the reference voice's (a crude vocal tract length normalisation) and both
+   sides are mean- and variance-normalised.
+2. **Coarse DTW**, first at 640 ms over the whole matrix (no assumption about which part of the
+   script was recorded), then at 80 ms in a band around that path, with whole blocks skippable
+   and garbage allowed at sentence ends: which stretch of the recording is which block, and
+   which blocks are not in it at all. A block a level leaves out is dropped before the next, so
+   the boundary beside it is refined like any other.
 3. **Re-cut for the pace.** The estimator's durations are the prior: a block the talent reads so
    much slower that one of its cues could no longer be shown within the profile's maximum is cut
    again for the pace measured, and only those cues are synthesised anew.
@@ -132,6 +136,8 @@ class BlockAlignment:
 
 @dataclass(frozen=True)
 class Alignment:
+    """The placed narration cues on the recordings' clock, and a verdict for every block."""
+
     cues: tuple[AlignedCue, ...]
     blocks: tuple[BlockAlignment, ...]
     tracks: tuple[Track, ...]
