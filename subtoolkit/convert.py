@@ -294,8 +294,13 @@ def _ours_first(ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:
     return {"type": "group", "match_policy": "short_circuit", "dicts": [ours, theirs]}
 
 
-def build_config(info: ConfigInfo, terms: Sequence[Term], folder: Path) -> Path:
-    """Write our config for ``info`` (and its dictionaries) into ``folder``; return the JSON path."""
+def build_config(info: ConfigInfo, terms: Sequence[Term], folder: Path, part: str = "all") -> Path:
+    """Write our config for ``info`` (and its dictionaries) into ``folder``; return the JSON path.
+
+    ``part`` = ``"first"`` keeps segmentation and the first stage only (characters, lengths kept);
+    ``"rest"`` keeps the later stages only (the regional phrase and variant stages). Together they
+    let :meth:`Converter.convert_lines` convert characters across a line break and wording per line.
+    """
     share = _share_dir()
     source = share / f"{info.name}.json"
     try:
@@ -315,19 +320,24 @@ def build_config(info: ConfigInfo, terms: Sequence[Term], folder: Path) -> Path:
     chain[0]["dict"] = _ours_first(first_dict, chain[0]["dict"])
     for stage in chain[1:]:
         stage["dict"] = _ours_first(later_dict, stage["dict"])
-    config["name"] = f"subtoolkit: {base.get('name', info.name)} + overrides"
-    path = folder / f"{info.name}.json"
+    if part == "first":
+        del chain[1:]
+    elif part == "rest":
+        config.pop("segmentation", None)
+        del chain[:1]
+    config["name"] = f"subtoolkit: {base.get('name', info.name)} + overrides ({part})"
+    path = folder / f"{info.name}.{part}.json"
     path.write_text(json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8")
     return path
 
 
-def _build_opencc(info: ConfigInfo, terms: Sequence[Term]) -> Any:
+def _build_opencc(info: ConfigInfo, terms: Sequence[Term], part: str = "all") -> Any:
     """Construct OpenCC from a generated config. OpenCC reads every file in its constructor, so the
     temporary folder is removed straight away and nothing accumulates in a cache directory."""
     import opencc
 
     with tempfile.TemporaryDirectory(prefix="subtoolkit-opencc-") as tmp:
-        path = build_config(info, terms, Path(tmp))
+        path = build_config(info, terms, Path(tmp), part)
         try:
             return opencc.OpenCC(str(path))
         except RuntimeError as exc:  # OpenCC reports every load failure as RuntimeError
@@ -347,6 +357,7 @@ class Converter:
         self.info = config_info(config)
         self.terms = tuple(terms)
         self._opencc = _build_opencc(self.info, self.terms)
+        self._split: tuple[Any, Any] | None = None
 
     @property
     def config(self) -> str:
@@ -375,29 +386,51 @@ class Converter:
     def convert_lines(self, lines: Iterable[str]) -> list[str]:
         """Convert pieces of one running text (the lines of a cue, the runs of a paragraph).
 
-        When the config keeps lengths, the pieces are converted as one string and cut back at the
-        same offsets, so a word split across a line break or a Word run (头|发) still converts as a
-        word and quotes pair across lines. Otherwise each piece is converted on its own and the
-        caller re-breaks (s2twp: 互联网 → 網際網路).
+        Each piece keeps its place: piece *i* of the output is the conversion of piece *i*. When
+        the config keeps lengths, the pieces are converted as one string and cut back at the same
+        offsets, so a word split across a line break or a Word run (头|发) still converts as a
+        word and quotes pair across lines. Under s2twp, a piece converts on its own unless a word
+        crosses a boundary; then the characters are converted on the whole text (OpenCC's first
+        stage keeps lengths) and only the Taiwan wording stage runs per piece, so 头|发 still
+        becomes 頭|髮 and only a phrase split across pieces (互联|网) keeps mainland wording.
         """
         pieces = list(lines)
-        if not self.preserves_length or len(pieces) < 2:
+        if len(pieces) < 2:
             return [self.convert(p) for p in pieces]
-        joined = self.convert("".join(pieces))
-        if len(joined) != sum(map(len, pieces)):  # pragma: no cover - guarded by the dictionary analysis
-            return [self.convert(p) for p in pieces]
-        out: list[str] = []
-        at = 0
-        for p in pieces:
-            out.append(joined[at : at + len(p)])
-            at += len(p)
-        return out
+        joined_in = "".join(pieces)
+        if self.preserves_length:
+            return _cut(self.convert(joined_in), pieces) or [self.convert(p) for p in pieces]
+        each = [self.convert(p) for p in pieces]
+        if "".join(each) == self.convert(joined_in):
+            return each
+        first, rest = self._stages()
+        cut = _cut(apply_quotes(first.convert(joined_in), self.info.quote_style), pieces)
+        if cut is None:  # a length-changing user entry in the first stage: offsets are lost
+            return each
+        return [rest.convert(c) if c else c for c in cut]
+
+    def _stages(self) -> tuple[Any, Any]:
+        if self._split is None:
+            self._split = (_build_opencc(self.info, self.terms, "first"), _build_opencc(self.info, self.terms, "rest"))
+        return self._split
 
     def __reduce__(self) -> tuple[Any, ...]:
         raise TypeError("Converter is not picklable (it wraps OpenCC's C++ object); call get_converter() in each process")
 
     def __repr__(self) -> str:
         return f"Converter({self.config!r}, terms={len(self.terms)})"
+
+
+def _cut(text: str, pieces: Sequence[str]) -> list[str] | None:
+    """``text`` cut at the offsets of ``pieces``, or None when the lengths do not add up."""
+    if len(text) != sum(map(len, pieces)):
+        return None
+    out: list[str] = []
+    at = 0
+    for p in pieces:
+        out.append(text[at : at + len(p)])
+        at += len(p)
+    return out
 
 
 @functools.lru_cache(maxsize=32)

@@ -91,7 +91,10 @@ def convert_command(
         user_dict = default_user_dict()
         eprint(f"note: using your dictionary {user_dict}")
     converter = get_converter(config, user_dict=user_dict)
+    existed = target.exists()
     report = convert_file(file, converter, target, encoding=encoding)
+    if existed:
+        eprint(f"note: replaced the existing {target}")
     report_warnings(list(report.warnings))
     unit = {"docx": "paragraphs", "txt": "lines", "md": "lines", "text": "lines"}.get(report.kind, "cues")
     count = report.cues if unit != "lines" else report.lines_converted
