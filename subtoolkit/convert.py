@@ -25,6 +25,7 @@ import copy
 import functools
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from subtoolkit.errors import ConvertError
+from subtoolkit.ingest import split_lines
 
 DEFAULT_CONFIG = "s2twp"
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "opencc"
@@ -88,29 +90,44 @@ def config_info(config: str) -> ConfigInfo:
 
 # --- quotes -------------------------------------------------------------------------------------
 
+_SINGLE_QUOTES = re.compile("[‘’]")
 _TO_CURLY = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
 
 
 def quotes_to_corner(text: str) -> str:
     """“” → 「」 always; ‘’ → 『』 only where they pair up.
 
-    A lone ’ is far more often an apostrophe in Latin text (Xi’an, don’t) than a quote, and turning
-    it into 』 would be a visible error, so only a ’ that closes an open ‘ is mapped.
+    ’ is also the apostrophe of Latin text (Xi’an, don’t), and turning it into 』 would be a
+    visible error, so only a ’ that closes an open ‘ is mapped, and never one between two Latin
+    letters.
 
     >>> quotes_to_corner("他说：“这叫‘开小灶’，Xi’an 也有。”")
     '他说：「这叫『开小灶』，Xi’an 也有。」'
     """
-    if not any(ch in text for ch in "“”‘’"):
+    text = text.replace("“", "「").replace("”", "」")
+    if "‘" not in text:
         return text
-    out = list(text.replace("“", "「").replace("”", "」"))
+    # Only the single-quote marks are visited (a Python loop over every character of a
+    # multi-megabyte script would cost more than OpenCC's whole pass).
+    pairs: dict[int, str] = {}
     open_at: list[int] = []
-    for i, ch in enumerate(out):
-        if ch == "‘":
+    for m in _SINGLE_QUOTES.finditer(text):
+        i = m.start()
+        if m.group() == "‘":
             open_at.append(i)
-        elif ch == "’" and open_at:
-            out[open_at.pop()] = "『"
-            out[i] = "』"
-    return "".join(out)
+        elif 0 < i < len(text) - 1 and text[i - 1].isascii() and text[i - 1].isalpha() and text[i + 1].isascii() and text[i + 1].isalpha():
+            continue  # an apostrophe inside a Latin word (Xi’an, don’t)
+        elif open_at:
+            pairs[open_at.pop()] = "『"
+            pairs[i] = "』"
+    pieces: list[str] = []
+    at = 0
+    for i in sorted(pairs):
+        pieces.append(text[at:i])
+        pieces.append(pairs[i])
+        at = i + 1
+    pieces.append(text[at:])
+    return "".join(pieces)
 
 
 def quotes_to_curly(text: str) -> str:
@@ -156,8 +173,7 @@ def parse_terms(text: str, *, path: str = "<dict>") -> tuple[Term, ...]:
     """
     terms: list[Term] = []
     seen: dict[tuple[str, str | None], Term] = {}
-    for number, raw in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
-        line = raw.rstrip("\r\n")
+    for number, line in enumerate(split_lines(text.lstrip("\ufeff")), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         fields = line.split("\t")
@@ -358,6 +374,9 @@ class Converter:
         self.terms = tuple(terms)
         self._opencc = _build_opencc(self.info, self.terms)
         self._split: tuple[Any, Any] | None = None
+        self._preserves_length = self.info.preserves_length and all(
+            len(t.source) == len(t.target) for t in self.terms if t.applies_to(self.info)
+        )
 
     @property
     def config(self) -> str:
@@ -372,11 +391,9 @@ class Converter:
         """True when every output has exactly as many characters as its input.
 
         A dictionary entry whose two sides differ in length breaks that even for s2tw, so it is
-        counted here rather than assumed from the config name.
+        counted (once, in the constructor) rather than assumed from the config name.
         """
-        if not self.info.preserves_length:
-            return False
-        return all(len(t.source) == len(t.target) for t in self.terms if t.applies_to(self.info))
+        return self._preserves_length
 
     def convert(self, text: str) -> str:
         if not text:
@@ -408,6 +425,37 @@ class Converter:
         if cut is None:  # a length-changing user entry in the first stage: offsets are lost
             return each
         return [rest.convert(c) if c else c for c in cut]
+
+    def convert_groups(self, groups: Iterable[Sequence[str]]) -> list[list[str]]:
+        """:meth:`convert_lines` for many groups (every cue of a file) with one OpenCC call.
+
+        A call into OpenCC costs about as much as converting a subtitle line, so the groups are
+        converted as one newline-joined string; no OpenCC phrase contains a line break, so the
+        result is the one each group would get alone. Quotes are still paired within a group.
+        """
+        lists = [list(g) for g in groups]
+        if any("\n" in p or "\r" in p for g in lists for p in g):
+            return [self.convert_lines(g) for g in lists]
+        whole = self._convert_many(["".join(g) for g in lists])
+        if self.preserves_length:
+            return [_cut(text, g) or self.convert_lines(g) for g, text in zip(lists, whole)]
+        flat = self._convert_many([p for g in lists for p in g])
+        out: list[list[str]] = []
+        at = 0
+        for g, text in zip(lists, whole):
+            each = flat[at : at + len(g)]
+            at += len(g)
+            out.append(each if len(g) < 2 or "".join(each) == text else self.convert_lines(g))
+        return out
+
+    def _convert_many(self, texts: list[str]) -> list[str]:
+        """``[self.convert(t) for t in texts]`` for newline-free texts, in one OpenCC call."""
+        if not texts:
+            return []
+        converted = self._opencc.convert("\n".join(texts)).split("\n")
+        if len(converted) != len(texts):  # pragma: no cover - OpenCC keeps every newline
+            return [self.convert(t) for t in texts]
+        return [apply_quotes(t, self.info.quote_style) for t in converted]
 
     def _stages(self) -> tuple[Any, Any]:
         if self._split is None:

@@ -263,6 +263,7 @@ def test_quotes_by_config() -> None:
 def test_apostrophe_is_not_a_quote() -> None:
     assert quotes_to_corner("Xi’an 和 don’t") == "Xi’an 和 don’t"
     assert quotes_to_corner("‘甲’’") == "『甲』’"
+    assert quotes_to_corner("‘西安（Xi’an）’") == "『西安（Xi’an）』"
 
 
 CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
@@ -302,6 +303,19 @@ def test_convert_lines_s2twp_keeps_pieces(lines: list[str]) -> None:
     if "".join(out) != get_converter("s2twp").convert("".join(lines)):
         tw = get_converter("s2tw").convert_lines(lines)
         assert all(len(a) == len(b) or a != b for a, b in zip(out, tw))
+
+
+@pytest.mark.parametrize("config", ["s2tw", "s2twp", "tw2s"])
+@given(groups=st.lists(st.lists(CJK_TEXT, max_size=3), max_size=5))
+def test_convert_groups_is_convert_lines_per_group(config: str, groups: list[list[str]]) -> None:
+    conv = get_converter(config)
+    assert conv.convert_groups(groups) == [conv.convert_lines(g) for g in groups]
+
+
+def test_convert_groups_pairs_quotes_within_a_group_only() -> None:
+    conv = get_converter("s2tw")
+    assert conv.convert_groups([["‘甲"], ["乙’"], ["“丙", "丁”"]]) == [["‘甲"], ["乙’"], ["「丙", "丁」"]]
+    assert conv.convert_groups([["头\n发"]]) == [["頭\n發"]]  # a newline inside a piece: converted alone
 
 
 # --- dictionaries ------------------------------------------------------------------------------------

@@ -56,7 +56,7 @@ SRT = """\
 
 2
 00:00:04,000 --> 00:00:06,000 X1:10 X2:20 Y1:5 Y2:50
-<font color="#ffff00">$c</font>，$d$h
+<font face="思源黑体" color="#ffff00">$c</font>，$d$h
 
 3
 00:00:06,200 --> 00:00:07,000
@@ -102,7 +102,7 @@ Style: 默认,思源黑体,48,&H00FFFFFF,&H000000FF,&H00000000,&H00000000,0,0,0,
 
 [Events]
 Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
-Dialogue: 0,0:00:01.00,0:00:03.50,默认,薛澜,0,0,0,,{\\fad(200,200)\\an8}$a\\N$b
+Dialogue: 0,0:00:01.00,0:00:03.50,默认,薛澜,0,0,0,,{\\fn思源黑体\\fad(200,200)\\an8}$a\\N$b
 Dialogue: 0,0:00:04.00,0:00:06.00,默认,习近平,0,0,0,,$c，{\\i1}$d{\\i0}$h
 Comment: 0,0:00:06.00,0:00:06.10,默认,,0,0,0,,网络视频备注
 Dialogue: 1,0:00:06.20,0:00:07.00,默认,,10,10,20,Scroll up;10;20;30,$e,$i,$f\\h$g\\n
