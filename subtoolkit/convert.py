@@ -30,10 +30,13 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from subtoolkit.errors import ConvertError
 from subtoolkit.ingest import split_lines
+
+if TYPE_CHECKING:
+    from subtoolkit.model import Timeline
 
 DEFAULT_CONFIG = "s2twp"
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "opencc"
@@ -245,7 +248,7 @@ def _share_dir() -> Path:
     return Path(opencc.__file__).resolve().parent / "clib" / "share" / "opencc"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _bare(config: str) -> Any:
     """A built-in OpenCC converter, unchanged (used for variant forms and as the benchmark reference)."""
     import opencc
@@ -519,3 +522,17 @@ def default_user_dict() -> Path:
         return Path(env)
     base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return Path(base) / "subtoolkit" / "dict.txt"
+
+
+def convert_timeline(timeline: Timeline, converter: Converter) -> Timeline:
+    """The same cues with their display lines converted; times, blocks and speakers untouched.
+
+    All cues go through OpenCC in one call (:meth:`Converter.convert_groups`). Under a config that
+    keeps lengths the Simplified line breaks stay valid; under s2twp a line can grow past the
+    profile's limit, so the caller re-breaks the cue text (``"".join(cue.lines)``) and re-checks it.
+    """
+    from dataclasses import replace
+
+    lines = converter.convert_groups([cue.lines for cue in timeline.cues])
+    cues = tuple(replace(cue, lines=tuple(new)) for cue, new in zip(timeline.cues, lines))
+    return replace(timeline, cues=cues)

@@ -307,15 +307,15 @@ def convert_docx(source: Path, target: Path, conv: Converter) -> TextResult:
     python-docx parses by default; they are registered as XML parts so their text converts too.
     """
     try:
-        import docx  # type: ignore[import-untyped]
-        from docx.opc.part import PartFactory, XmlPart  # type: ignore[import-untyped]
+        import docx
+        from docx.opc.part import PartFactory, XmlPart
     except ImportError as exc:  # pragma: no cover - python-docx is a hard dependency
         raise ConvertError("python-docx is not installed", path=str(source), hint="pip install python-docx") from exc
     for content_type in _WORD_TEXT_PARTS:
         PartFactory.part_type_for.setdefault(content_type, XmlPart)
     try:
         document = docx.Document(str(source))
-    except Exception as exc:  # python-docx raises zipfile/KeyError/ValueError variants
+    except Exception as exc:  # noqa: BLE001 - python-docx raises zipfile/KeyError/ValueError variants
         raise InputError(
             f"not a readable Word document ({type(exc).__name__})",
             path=str(source),

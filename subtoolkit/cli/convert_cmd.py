@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -48,9 +47,9 @@ ENCODING_OPT = typer.Option(
 def convert_command(
     file: Path = FILE_ARG,
     to: str = TO_OPT,
-    output: Optional[Path] = OUTPUT_OPT,
-    user_dict: Optional[Path] = DICT_OPT,
-    encoding: Optional[str] = ENCODING_OPT,
+    output: Path | None = OUTPUT_OPT,
+    user_dict: Path | None = DICT_OPT,
+    encoding: str | None = ENCODING_OPT,
 ) -> None:
     """Convert a script or subtitle file between Simplified and Traditional Chinese with OpenCC.
 
