@@ -503,7 +503,11 @@ def get_converter(config: str = DEFAULT_CONFIG, *, user_dict: str | Path | None 
 
 
 def convert_text(text: str, config: str = DEFAULT_CONFIG, *, user_dict: str | Path | None = None) -> str:
-    """Convert ``text`` with ``config`` (overrides and quotes included)."""
+    """Convert ``text`` with ``config`` (overrides and quotes included).
+
+    Convenient for one-off calls; it re-reads ``user_dict`` each time, so a loop over many texts
+    should take :func:`get_converter` once and call its methods.
+    """
     return get_converter(config, user_dict=user_dict).convert(text)
 
 

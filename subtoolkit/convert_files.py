@@ -14,7 +14,8 @@ line whether it holds cue text, and inside cue text converts only the runs betwe
   ``{\\…}`` override blocks nor ``\\N``/``\\n``/``\\h``.
 
 The pieces of one cue are converted together (see :meth:`Converter.convert_lines`), so a word
-split by a tag or a line break still converts as a word under the length-preserving configs.
+split by a tag or a line break still converts as a word, and all cues of a file go through OpenCC
+in one call (:meth:`Converter.convert_groups`).
 """
 
 from __future__ import annotations
