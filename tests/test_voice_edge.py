@@ -62,7 +62,7 @@ def test_one_request_per_sentence_with_boundaries() -> None:
 @pytest.mark.parametrize("fault", ["drop", "drop_mid", "no_audio", "bad_frame", "429", "503", "500", "stall"])
 def test_a_fault_is_retried_with_a_fresh_request(fault: str) -> None:
     sleeps = SleepRecorder()
-    eng = engine(sleep=sleeps, request_timeout=0.3)
+    eng = engine(sleep=sleeps, request_timeout=1.0)
 
     async def go(server: FakeEdgeServer):  # type: ignore[no-untyped-def]
         server.queue(fault)
@@ -163,7 +163,7 @@ def test_concurrency_never_exceeds_the_cap() -> None:
             res = await go(server, a, b)
             return server.peak_concurrency, res
 
-        peak, res = with_fake_edge(case, latency_s=0.05)
+        peak, res = with_fake_edge(case, latency_s=0.1)
         peaks[(eng_conc, run_conc)] = peak
         assert res.summary.rendered == 12
     assert peaks == {(3, None): 3, (4, 2): 2, (8, 8): 8}
@@ -253,4 +253,4 @@ def test_the_engine_caps_its_own_requests_when_called_directly() -> None:
         await asyncio.gather(*(eng.synthesize(f"第{i}句。", voice="zh-CN-YunyangNeural") for i in range(10)))
         return server.peak_concurrency
 
-    assert with_fake_edge(go, latency_s=0.05) == 3
+    assert with_fake_edge(go, latency_s=0.1) == 3

@@ -238,7 +238,8 @@ async def render_segments(
         counts["chars_done"] += len(job.text)
         if cache is not None:
             try:
-                cache.put(job.key, syn, describe={"engine": engine.name, "version": version, "voice": job.voice, "rate": job.rate, "text": job.text})
+                describe = {"engine": engine.name, "version": version, "voice": job.voice, "rate": job.rate, "text": job.text}
+                await asyncio.to_thread(cache.put, job.key, syn, describe=describe)
             except (SubtoolkitError, OSError, ValueError) as exc:
                 warnings.append(f"could not cache segment {job.indices[0]}: {exc}")
         report(job.indices[0])
