@@ -136,13 +136,19 @@ def build_script(script_path: Path, options: BuildOptions, progress: Progress | 
             stage("silence", 0.8)
 
         variant_timelines: dict[str, Timeline] = {}
+        other_problems = 0  # the Traditional tracks' own (the report lists the player track's)
         if options.variants:
             from subtoolkit.variants import write_variant_tracks
 
-            variant_timelines, variant_problems = write_variant_tracks(
-                player_timeline, work, script_path.stem, configs=options.variants, formats=options.formats,
+            variant_timelines, found = write_variant_tracks(
+                timeline, work, script_path.stem, configs=options.variants, formats=options.formats,
                 profile=profile, title=script.title)
-            problems = list(problems) + [p for _, p in variant_problems]
+            other_problems += len(found)
+            if player_timeline is not timeline:  # the voiceover's retimed tracks get their variants too
+                variant_timelines, found = write_variant_tracks(
+                    player_timeline, work, f"{script_path.stem}.voiceover", configs=options.variants,
+                    formats=("srt", "vtt", "json"), profile=profile, title=script.title)
+                other_problems += len(found)
             stage("variants", 0.85)
 
         write_text(work / "names.csv", names_csv(script, timeline), bom=True)
@@ -164,7 +170,7 @@ def build_script(script_path: Path, options: BuildOptions, progress: Progress | 
     result.out_dir = target
     result.runtime_ms = s.runtime_ms
     result.cues = s.dialogue_cues
-    result.warnings = len(problems)
+    result.warnings = len(problems) + other_problems
     result.sections = [(sec.name, sec.duration_ms) for sec in s.sections]
     result.files = sorted(p.name for p in target.iterdir())
     report("done", 1.0)

@@ -85,7 +85,12 @@ def render_voiceover(
     from subtoolkit.formats.common import SPOKEN
     from subtoolkit.fsio import write_text
     from subtoolkit.subtitles import write_tracks
-    from subtoolkit.voice import Audio, RenderCache, TrackPart, assemble, choose_engine, parse_rate, render_segments, speech_span
+    from subtoolkit.voice.assemble import TrackPart, assemble  # the module, not the package's lazy name
+    from subtoolkit.voice.base import Audio, parse_rate
+    from subtoolkit.voice.cache import RenderCache
+    from subtoolkit.voice.choose import choose_engine
+    from subtoolkit.voice.onset import speech_span
+    from subtoolkit.voice.render import render_segments
 
     model = SpeechModel.from_profile(profile)
     chosen = [i for i in range(len(script.blocks)) if blocks is None or i in blocks]
@@ -146,7 +151,7 @@ def render_voiceover(
             parts[-1] = TrackPart(prev.audio, prev.silence_ms, start - at + prev.pause_after_ms, prev.boundaries, prev.normalize)
         else:
             parts.append(TrackPart(None, start, 0, (), False))
-        parts.append(TrackPart(clip, 0, 0, tuple(bd.shifted(-a) for bd in result.syntheses.get(k, _NoSyn).boundaries), False))
+        parts.append(TrackPart(clip, 0, 0, (), False))
         at = start + (b - a)
         manifest_segments.append({
             "block": seg.request.block, "text": seg.request.text, "voice": seg.voice, "start_ms": start,
@@ -170,6 +175,3 @@ def render_voiceover(
     manifest_path = write_text(out_dir / f"{stem}.voiceover.manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
     return VoiceoverResult(timeline, audio_path, manifest_path, result.engine, result.summary, manifest_segments)
 
-
-class _NoSyn:
-    boundaries: tuple[Any, ...] = ()
