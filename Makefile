@@ -32,6 +32,8 @@ bench: venv
 	$(PY) bench/bench_parse.py
 	$(PY) bench/bench_subtitles.py
 	$(PY) bench/bench_build.py
+	$(PY) bench/bench_convert.py
+	$(PY) bench/bench_voice.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
