@@ -526,17 +526,3 @@ def default_user_dict() -> Path:
         return Path(env)
     base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return Path(base) / "subtoolkit" / "dict.txt"
-
-
-def convert_timeline(timeline: Timeline, converter: Converter) -> Timeline:
-    """The same cues with their display lines converted; times, blocks and speakers untouched.
-
-    All cues go through OpenCC in one call (:meth:`Converter.convert_groups`). Under a config that
-    keeps lengths the Simplified line breaks stay valid; under s2twp a line can grow past the
-    profile's limit, so the caller re-breaks the cue text (``"".join(cue.lines)``) and re-checks it.
-    """
-    from dataclasses import replace
-
-    lines = converter.convert_groups([cue.lines for cue in timeline.cues])
-    cues = tuple(replace(cue, lines=tuple(new)) for cue, new in zip(timeline.cues, lines))
-    return replace(timeline, cues=cues)

@@ -249,26 +249,6 @@ def test_empty_and_passthrough() -> None:
     assert convert_text("ABC 123\t\n𠮷", "s2tw") == "ABC 123\t\n𠮷"
 
 
-def test_convert_timeline_keeps_times_and_structure() -> None:
-    from subtoolkit.convert import convert_timeline
-    from subtoolkit.model import BlockKind, Cue, Speaker, Timeline
-
-    speaker = Speaker("薛澜", "清华大学教授")
-    cues = (
-        Cue(0, BlockKind.NARRATION, ("这只船只能", "载28人"), 1000, 2960),
-        Cue(1, BlockKind.INTERVIEW, ("他的头", "发白了"), 3040, 4800, speaker),
-        Cue(2, BlockKind.CAPTION, ("互联网安全",), 5000, 6000),
-    )
-    timeline = Timeline(cues, fps=25.0)
-    tw = convert_timeline(timeline, get_converter("s2tw"))
-    assert [c.lines for c in tw.cues] == [("這隻船只能", "載28人"), ("他的頭", "髮白了"), ("互聯網安全",)]
-    assert [(c.block, c.kind, c.start_ms, c.end_ms, c.speaker) for c in tw.cues] == [
-        (c.block, c.kind, c.start_ms, c.end_ms, c.speaker) for c in cues
-    ]
-    assert tw.fps == 25.0 and timeline.cues[0].lines == ("这只船只能", "载28人")  # the input is untouched
-    assert convert_timeline(timeline, get_converter("s2twp")).cues[2].lines == ("網際網路安全",)
-
-
 # --- quotes ------------------------------------------------------------------------------------------
 
 
