@@ -39,6 +39,7 @@ class BuildOptions:
     cache_dir: Path | None = None
     voice_name: str | None = None
     interview_voice: str | None = None
+    calibrate: Path | None = None  # a subtitle file timed to the same narrator
 
 
 @dataclass
@@ -99,7 +100,17 @@ def build_script(script_path: Path, options: BuildOptions, progress: Progress | 
     source = read_source(script_path, encoding=options.encoding)
     script = parse_lines(source.lines, path=str(script_path), interview_span=options.interview_span)  # type: ignore[arg-type]
     stage("parse", 0.1)
-    timeline = make_timeline(script, profile, fps=fps, start_frame=start_frame)
+    rate, pause_scale = None, 1.0
+    if options.calibrate is not None:
+        from subtoolkit.calibrate import fit, read_reference
+        from subtoolkit.errors import InputError
+
+        try:
+            cal = fit(read_reference(options.calibrate), profile)
+        except ValueError as exc:
+            raise InputError(f"calibration failed: {exc}", path=str(options.calibrate), hint="use a reference timed to continuous narration") from None
+        rate, pause_scale = cal.rate, cal.pause_scale
+    timeline = make_timeline(script, profile, fps=fps, start_frame=start_frame, rate=rate, pause_scale=pause_scale)
     stage("timing", 0.3)
 
     target = options.out_root / script_path.stem
