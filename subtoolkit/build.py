@@ -54,6 +54,7 @@ class BuildResult:
     files: list[str] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)
     sections: list[tuple[str, int]] = field(default_factory=list)
+    timed_by: str = "estimate"  # or "<engine> voiceover"
 
 
 def _silence_mp3(path: Path, seconds: float) -> None:
@@ -127,6 +128,7 @@ def build_script(script_path: Path, options: BuildOptions, progress: Progress | 
         audio_src: str | None = None
         audio_note = ""
         player_timeline = timeline
+        vo_engine = ""
         if options.voice != "none":
             from subtoolkit.voiceover import render_voiceover  # voice engines, imported only when asked for
 
@@ -137,6 +139,7 @@ def build_script(script_path: Path, options: BuildOptions, progress: Progress | 
             player_timeline = vo.timeline
             audio_src = vo.audio_path.name
             audio_note = f"Scratch voiceover by the {vo.engine} engine; subtitles retimed to it."
+            vo_engine = vo.engine
             problems = validate(player_timeline, profile)
             stage("voiceover", 0.8)
         else:
@@ -183,6 +186,7 @@ def build_script(script_path: Path, options: BuildOptions, progress: Progress | 
     result.cues = s.dialogue_cues
     result.warnings = len(problems) + other_problems
     result.sections = [(sec.name, sec.duration_ms) for sec in s.sections]
+    result.timed_by = "estimate" if player_timeline is timeline else f"{vo_engine} voiceover"
     result.files = sorted(p.name for p in target.iterdir())
     report("done", 1.0)
     return result

@@ -26,7 +26,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("build")
     r = runner.invoke(app, ["build", str(SAMPLE), "-o", str(out), "--voice", "none"])
     assert r.exit_code == 0, r.stderr
-    assert "report:" in r.stdout and "estimated runtime" in r.stdout
+    assert "report:" in r.stdout and "runtime" in r.stdout and "(estimate)" in r.stdout
     return out / STEM
 
 

@@ -134,7 +134,7 @@ def _print_results(results) -> None:  # type: ignore[no-untyped-def]
             eprint(f"error: {r.error}")
     if len(results) == 1 and results[0].ok:
         r = results[0]
-        console.print(f"[bold]{r.script.name}[/bold]: estimated runtime [bold]{clock(r.runtime_ms)}[/bold], {r.cues} subtitle cues, {r.warnings} QC warnings")
+        console.print(f"[bold]{r.script.name}[/bold]: runtime [bold]{clock(r.runtime_ms)}[/bold] ({r.timed_by}), {r.cues} subtitle cues, {r.warnings} QC warnings")
         table = Table(box=None, padding=(0, 2), show_header=False)
         for name, ms in r.sections:
             table.add_row(name, clock(ms))
