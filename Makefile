@@ -34,6 +34,7 @@ bench: venv
 	$(PY) bench/bench_build.py
 	$(PY) bench/bench_convert.py
 	$(PY) bench/bench_voice.py
+	$(PY) bench/bench_align.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

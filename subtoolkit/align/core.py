@@ -1,0 +1,668 @@
+"""Carry the cue boundaries of a synthetic reading over to the recording: the alignment itself.
+
+How, in five moves:
+
+1. **Sound only.** Both sides lose their silences: the recording's pauses (found by
+   :mod:`subtoolkit.align.vad`, breaths and clicks excluded) and the synthetic voice's. What is
+   left are two streams of sounding frames (pooled to 20 ms, never across a pause) whose only
+   difference is *how* the words were said: pace, voice, room. A pause, however long, becomes a
+   single *join* between two rows.
+2. **Coarse DTW** (80 ms) over a wide band around the diagonal, with whole blocks skippable and
+   garbage allowed at sentence ends: which stretch of the recording is which block, and which
+   blocks are not in it at all.
+3. **Re-cut for the pace.** The estimator's durations are the prior: a block the talent reads so
+   much slower that one of its cues could no longer be shown within the profile's maximum is cut
+   again for the pace measured, and only those cues are synthesised anew.
+4. **Fine DTW** (20 ms) in a narrow band around the coarse path: where each cue begins and ends
+   in the recording's sound.
+5. **Pause anchoring.** A cue boundary the text says is a pause (a sentence end, a comma) moves
+   to the nearest join within a tolerance: the talent's own stop and start, to the 10 ms frame,
+   rather than DTW's estimate of it. The quiet onset or release that room noise hides is given
+   back from the synthetic reading, at the recorded pace.
+
+Each block then gets a confidence from three independent pieces of evidence (how well its sound
+matched, whether its pace is plausible next to the others, whether its pauses fell on pauses).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from subtoolkit.align.dtw import Path, Units, diagonal_band, path_band, warp
+from subtoolkit.align.features import HOP_S, Frames, analyse, cepstra, pool, voicing_at
+from subtoolkit.align.plan import CuePlan, estimated_span_ms, narration_blocks, plan_block_at_pace, plan_narration
+from subtoolkit.align.reference import CueReference
+from subtoolkit.align.vad import Speech, VadSettings, detect
+from subtoolkit.model import Script
+from subtoolkit.profiles import Profile
+from subtoolkit.timing import SpeechModel
+
+FRAME_MS = int(round(HOP_S * 1000))
+Z_GOOD, Z_BAD = 0.35, 0.6
+"""A block's mean matching cost, placed between a frame's nearest neighbour (0) and a random pair
+(1). Measured: espeak against itself ≈ 0.1; another espeak voice (female, after the band shift)
+≈ 0.2; a recording of other text ≈ 0.6. A human voice is further from espeak than espeak is
+from itself, so these bounds leave it room, and are the first thing to revisit with real
+sessions."""
+FULL_MATRIX_CELLS = 40_000_000
+"""Up to this many cells the first level compares everything with everything: no assumption
+about which part of the script the recordings hold (one section of a whole film is fine)."""
+Render = Callable[[Sequence[str]], list[CueReference]]
+
+
+@dataclass(frozen=True)
+class Track:
+    """One recording file, analysed, with its place on the recordings' clock."""
+
+    name: str
+    frames: Frames
+    speech: Speech
+    offset_ms: int
+    duration_ms: int
+
+    @property
+    def speech_ms(self) -> int:
+        return self.speech.frames * FRAME_MS
+
+
+def analyse_track(samples: np.ndarray, rate: int, *, name: str = "", offset_ms: int = 0, vad: VadSettings = VadSettings()) -> Track:
+    frames = analyse(samples, rate, with_voicing=False)
+    speech = detect(frames, vad, voicing_of=lambda idx: voicing_at(samples, rate, idx))
+    return Track(name, frames, speech, offset_ms, int(round(len(samples) / rate * 1000)))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Knobs of the aligner; the defaults are what the tests and the benchmark measure."""
+
+    fine: int = 2
+    """10 ms frames per fine row (20 ms)."""
+    coarse: int = 4
+    """Fine rows per coarse row (80 ms)."""
+    first: int = 8
+    """Coarse rows per row of the first level (640 ms)."""
+    band_s: float = 60.0
+    """Half-width of the first level's band when the whole matrix is too big for it."""
+    coarse_half_s: float = 20.0
+    """Half-width of the coarse band around the first level's path."""
+    fine_half: int = 25
+    """Half-width of the fine band around the coarse path, in fine rows (±0.5 s)."""
+    garbage_share: float = 0.5
+    """Cost of an unmatched recording frame, between a good match (0) and a random one (1)."""
+    skip_share: float = 0.25
+    """Penalty for leaving a block out, per frame of it, on the same scale."""
+    snap: dict[str, int] = field(
+        default_factory=lambda: {"paragraph": 20, "sentence": 20, "clause": 15, "comma": 15, "enum": 6, "word": 3}
+    )
+    """How far (fine rows) a boundary may move to reach a pause, by the break in the text."""
+    low_confidence: float = 0.5
+    replans: int = 2
+    replan_margin_ms: float = 150.0
+
+
+@dataclass(frozen=True)
+class AlignedCue:
+    """A narration cue's speech on the recordings' clock (ms)."""
+
+    plan: CuePlan
+    start_ms: int
+    end_ms: int
+    start_on_pause: bool
+    end_on_pause: bool
+
+
+@dataclass(frozen=True)
+class BlockAlignment:
+    """What the aligner found for one narration block."""
+
+    block: int
+    placed: bool
+    confidence: float
+    start_ms: int | None = None
+    end_ms: int | None = None
+    pace: float | None = None
+    """Recorded duration over the estimator's (1.25: the talent took 25 % longer)."""
+    evidence: dict[str, float] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Alignment:
+    cues: tuple[AlignedCue, ...]
+    blocks: tuple[BlockAlignment, ...]
+    tracks: tuple[Track, ...]
+    low_confidence: float = 0.5
+    replanned: tuple[int, ...] = ()
+    voice_shift: float = 0.0
+    """Mel bands the talent's spectra were shifted by to meet the reference voice's."""
+
+    @property
+    def unplaced(self) -> list[int]:
+        return [b.block for b in self.blocks if not b.placed]
+
+    @property
+    def doubtful(self) -> list[int]:
+        return [b.block for b in self.blocks if b.placed and b.confidence < self.low_confidence]
+
+
+# ---------------------------------------------------------------------------------------------
+# the two streams
+
+
+def _pool_rows(feats: np.ndarray, idx: np.ndarray, factor: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Average ``feats[idx]`` in groups of ``factor``; the first and last frame of each group."""
+    k = len(idx)
+    heads = np.arange(0, k, factor)
+    sums = np.add.reduceat(feats[idx], heads, axis=0)
+    counts = np.diff(np.append(heads, k))[:, None]
+    tails = np.minimum(heads + factor, k) - 1
+    return sums / counts, idx[heads], idx[tails]
+
+
+class _Recording:
+    """Sounding frames of all tracks back to back, pooled to fine rows within each speech run."""
+
+    def __init__(self, tracks: Sequence[Track], factor: int, shift: float = 0.0) -> None:
+        feats, t0, t1, runs, track_of = [], [], [], [], []
+        self.shift = shift
+        base = [cepstra(t.frames.logmel, shift) for t in tracks]
+        masks = [t.speech.sounding(t.frames.energy_db) for t in tracks]
+        stats = np.vstack([b[m] for b, m in zip(base, masks)]) if tracks else np.zeros((0, 12))
+        mean, std = (stats.mean(axis=0), stats.std(axis=0) + 1e-6) if len(stats) else (0.0, 1.0)
+        run_id = 0
+        for n, (t, b, mask) in enumerate(zip(tracks, base, masks)):
+            normed = ((b - mean) / std).astype(np.float32)
+            for a, e in zip(t.speech.starts, t.speech.ends):
+                idx = a + np.flatnonzero(mask[a:e])
+                if not len(idx):
+                    continue
+                f, first, last = _pool_rows(normed, idx, factor)
+                feats.append(f)
+                t0.append(t.offset_ms + FRAME_MS * first)
+                t1.append(t.offset_ms + FRAME_MS * (last + 1))
+                runs.append(np.full(len(f), run_id))
+                track_of.append(np.full(len(f), n))
+                run_id += 1
+        empty = np.zeros(0, dtype=np.int64)
+        self.feats = np.vstack(feats).astype(np.float32) if feats else np.zeros((0, 12), dtype=np.float32)
+        self.t0 = np.concatenate(t0).astype(np.int64) if t0 else empty
+        self.t1 = np.concatenate(t1).astype(np.int64) if t1 else empty
+        self.run = np.concatenate(runs).astype(np.int64) if runs else empty
+        self.track = np.concatenate(track_of).astype(np.int64) if track_of else empty
+        self.bounds = [(t.offset_ms, t.offset_ms + t.duration_ms) for t in tracks]
+        inner = np.flatnonzero(np.diff(self.run) != 0) + 1
+        self.joins = np.concatenate([[0], inner, [len(self.run)]]).astype(np.int64)
+        self.depth_db = _depth(tracks)
+
+    def __len__(self) -> int:
+        return len(self.run)
+
+    def before_start(self, row: int) -> int:
+        """Earliest time a cue starting at join ``row`` may reach back to (the silence before it)."""
+        if row > 0 and self.track[row - 1] == self.track[row]:
+            return int(self.t1[row - 1]) + FRAME_MS
+        return int(self.bounds[self.track[row]][0])
+
+    def after_end(self, row: int) -> int:
+        """Latest time a cue ending before join ``row`` may reach forward to."""
+        if row < len(self.run) and self.track[row] == self.track[row - 1]:
+            return int(self.t0[row]) - FRAME_MS
+        return int(self.bounds[self.track[row - 1]][1])
+
+
+class _Reference:
+    """Sounding frames of the cues' synthetic readings, back to back, pooled per cue.
+
+    The reference keeps only frames loud enough that the recording would show them too (the same
+    depth below the speech level as the recording's threshold), and remembers, per cue, how much
+    quieter sound it dropped at each end: the soft onset of an s- or h-, the fading release of a
+    final vowel. In a recording that sound is under the room noise, so the aligner gives it back
+    at pauses, at the recorded pace, instead of cutting every cue short by its release.
+    """
+
+    def __init__(self, refs: Sequence[CueReference], depth_db: float, factor: int) -> None:
+        energies = np.concatenate([r.frames.energy_db for r in refs]) if refs else np.zeros(0)
+        level = float(np.percentile(energies, 97)) if len(energies) else 0.0
+        keep_db = level - depth_db
+        kept = [np.flatnonzero(r.frames.energy_db > keep_db) for r in refs]
+        ceps = [cepstra(r.frames.logmel) for r in refs]
+        stats = np.vstack([c[k] for c, k in zip(ceps, kept)]) if refs else np.zeros((0, 12))
+        mean, std = (stats.mean(axis=0), stats.std(axis=0) + 1e-6) if len(stats) else (0.0, 1.0)
+        feats, cols, lead, tail = [], [0], [], []
+        for r, c, keep in zip(refs, ceps, kept):
+            if len(keep):
+                normed = ((c - mean) / std).astype(np.float32)
+                f, _, _ = _pool_rows(normed, keep, factor)
+                feats.append(f)
+            cols.append(cols[-1] + (len(feats[-1]) if len(keep) else 0))
+            if len(keep) and r.offset_ms > r.onset_ms:
+                # ms of sound before the first frame a noisy recording would show, and after the last
+                lead.append(float(np.clip(keep[0] * FRAME_MS - r.onset_ms, -30, 300)))
+                tail.append(float(np.clip(r.offset_ms - (keep[-1] + 1) * FRAME_MS, -30, 300)))
+            else:
+                lead.append(0.0)
+                tail.append(0.0)
+        self.feats = np.vstack(feats).astype(np.float32) if feats else np.zeros((0, 12), dtype=np.float32)
+        self.cue_col = np.asarray(cols, dtype=np.int64)
+        self.hidden_lead = np.asarray(lead)
+        self.hidden_tail = np.asarray(tail)
+
+    def __len__(self) -> int:
+        return int(self.cue_col[-1])
+
+
+def _depth(tracks: Sequence[Track]) -> float:
+    """How far below its speech level a recording's threshold sits (the reference keeps as much)."""
+    depths = [t.speech.level_db - t.speech.threshold_db for t in tracks if len(t.speech)]
+    return float(np.median(depths)) if depths else 40.0
+
+
+SHIFTS = np.arange(-4.0, 4.01, 0.5)
+"""Mel-band shifts tried between the talent and the reference voice (about ±25 % in formants)."""
+
+
+def _voice_shift(tracks: Sequence[Track], ref: _Reference, rng: np.random.Generator) -> float:
+    """The band shift that makes the talent's spectra nearest to the reference's.
+
+    Measured on a sample of the recording's sounding frames against a sample of the reference:
+    the median distance to the nearest reference frame is lowest when formants line up. Sounds,
+    not words, are compared, so the choice does not depend on the alignment.
+    """
+    frames = []
+    for t in tracks:
+        idx = np.flatnonzero(t.speech.sounding(t.frames.energy_db))
+        if len(idx):
+            frames.append(t.frames.logmel[idx])
+    if not frames or len(ref) == 0:
+        return 0.0
+    sample = np.vstack(frames)
+    sample = sample[rng.integers(0, len(sample), min(600, len(sample)))]
+    cols = ref.feats[:: max(1, len(ref.feats) // 4000)]
+    c2 = np.sum(cols**2, axis=1)[None, :]
+    scores = []
+    for shift in SHIFTS:
+        c = cepstra(sample, float(shift))
+        r = ((c - c.mean(axis=0)) / (c.std(axis=0) + 1e-6)).astype(np.float32)
+        d2 = np.sum(r**2, axis=1)[:, None] + c2 - 2 * r @ cols.T
+        scores.append(float(np.median(np.sqrt(np.maximum(d2.min(axis=1), 0.0)))))
+    return float(SHIFTS[int(np.argmin(scores))])
+
+
+def _scale(r: np.ndarray, s: np.ndarray, rng: np.random.Generator) -> tuple[float, float]:
+    """Typical cost of a good match and of a random pair, measured on the data at hand.
+
+    A good match is estimated by each sampled recording frame's nearest reference frame; a random
+    pair by random frames. Garbage and skip costs sit between the two, so they mean the same thing
+    whatever the voice, the room or the features' scale.
+    """
+    a = rng.integers(0, len(r), 4000)
+    b = rng.integers(0, len(s), 4000)
+    rand = float(np.median(np.sqrt(np.sum((r[a] - s[b]) ** 2, axis=1))))
+    rows = r[rng.integers(0, len(r), min(400, len(r)))]
+    cols = s[:: max(1, len(s) // 6000)]
+    d2 = np.sum(rows**2, axis=1)[:, None] + np.sum(cols**2, axis=1)[None, :] - 2 * rows @ cols.T
+    best = float(np.median(np.sqrt(np.maximum(d2.min(axis=1), 0.0))))
+    return best, max(rand, best + 1e-3)
+
+
+# ---------------------------------------------------------------------------------------------
+# the passes
+
+
+def _blocks_of(plans: Sequence[CuePlan], ref: _Reference) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """Blocks in plan order, and the reference columns where each begins and ends."""
+    order: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for k, p in enumerate(plans):
+        if not order or order[-1] != p.block:
+            order.append(p.block)
+            starts.append(int(ref.cue_col[k]))
+            ends.append(int(ref.cue_col[k + 1]))
+        else:
+            ends[-1] = int(ref.cue_col[k + 1])
+    return order, np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+
+
+def _garbage_cols(plans: Sequence[CuePlan], ref: _Reference) -> np.ndarray:
+    ends = ref.cue_col[1:] - 1
+    return np.asarray([ends[k] for k, p in enumerate(plans) if p.brk in ("paragraph", "sentence", "clause") and ends[k] >= 0], dtype=np.int64)
+
+
+@dataclass
+class _Coarse:
+    """The first pass: for every fine recording row, the fine reference column it sits on."""
+
+    centre: np.ndarray
+    placed: set[int]
+
+
+def _centre(col_of_row: np.ndarray, factor: int, rows: int) -> np.ndarray:
+    """Per fine row, the column a path (at ``factor`` × coarser rows) is on; garbage rows hold
+    the column they stay at. A skip stays a jump between two rows, so the fine band jumps too."""
+    col = col_of_row.astype(np.float64)
+    col[col < 0] = np.nan
+    ok = ~np.isnan(col)
+    if not ok.any():
+        return np.zeros(rows)
+    idx = np.arange(len(col))
+    filled = col[np.maximum.accumulate(np.where(ok, idx, 0))]  # forward fill
+    first = int(np.flatnonzero(ok)[0])
+    filled[:first] = col[first]
+    return np.repeat(filled * factor + (factor - 1) / 2, factor)[:rows]
+
+
+def _level_pass(plans: list[CuePlan], ref: _Reference, rec: _Recording, factor: int, centre: np.ndarray | None, half_s: float, settings: Settings, rng: np.random.Generator) -> _Coarse:
+    """One pyramid level: both streams pooled by ``factor`` fine rows, DTW with skips and garbage
+    in a band around ``centre`` (fine columns per fine row) or, without one, around the diagonal
+    (the whole matrix when it is small enough)."""
+    f = factor
+    r4, s4 = pool(rec.feats, f), pool(ref.feats, f)
+    best, rand = _scale(r4, s4, rng)
+    blocks, starts, ends = _blocks_of(plans, ref)
+    good = ends > starts
+    starts4 = starts[good] // f
+    keep = np.concatenate([[True], np.diff(starts4) > 0])  # a block shorter than a frame here rides along
+    starts4 = starts4[keep]
+    units_blocks = [b for b, g in zip(blocks, good) if g]
+    units_blocks = [b for b, k in zip(units_blocks, keep) if k]
+    len4 = np.diff(np.append(starts4, len(s4)))
+    units = Units(starts4, settings.skip_share * len4 * (rand - best))
+    frame_s = HOP_S * settings.fine * f
+    if centre is None:
+        if len(r4) * len(s4) <= FULL_MATRIX_CELLS:
+            lo, w = np.zeros(len(r4), dtype=np.int64), len(s4)
+        else:
+            lo, w = diagonal_band(len(r4), len(s4), int(max(half_s / frame_s, 0.3 * len(s4), 1.25 * len4.max())))
+    else:
+        lo, w = path_band(pool(centre[:, None], f)[:, 0] / f, len(s4), int(half_s / frame_s))
+    g = best + settings.garbage_share * (rand - best)
+    path = warp(r4, s4, lo, w, garbage=g, garbage_cols=np.unique(_garbage_cols(plans, ref) // f), units=units)
+    placed = {b for u, b in enumerate(units_blocks) if u not in path.skipped_units}
+    # blocks too short for a frame of their own at this level stand or fall with their neighbour
+    for b, gd in zip(blocks, good):
+        if gd and b not in units_blocks:
+            placed.add(b)
+    return _Coarse(_centre(path.col_of_row, f, len(rec)), placed)
+
+
+def _fine_pass(plans: list[CuePlan], ref: _Reference, rec: _Recording, centre: np.ndarray, settings: Settings, rng: np.random.Generator) -> tuple[Path, set[int], float, float]:
+    r, s = rec.feats, ref.feats
+    best, rand = _scale(r, s, rng)
+    blocks, starts, ends = _blocks_of(plans, ref)
+    good = ends > starts
+    u_starts = starts[good]
+    units_blocks = [b for b, gd in zip(blocks, good) if gd]
+    lengths = np.diff(np.append(u_starts, len(s)))
+    units = Units(u_starts, settings.skip_share * lengths * (rand - best))
+    lo, w = path_band(centre, len(s), settings.fine_half)
+    path = warp(r, s, lo, w, garbage=best + settings.garbage_share * (rand - best), garbage_cols=_garbage_cols(plans, ref), units=units)
+    placed = {b for u, b in enumerate(units_blocks) if u not in path.skipped_units}
+    return path, placed, best, rand
+
+
+def _nearest(joins: np.ndarray, point: int, lo: int, hi: int, tol: int) -> int | None:
+    a, b = max(lo, point - tol), min(hi, point + tol)
+    if a > b:
+        return None
+    cand = joins[(joins >= a) & (joins <= b)]
+    if not len(cand):
+        return None
+    return int(cand[np.argmin(np.abs(cand - point))])
+
+
+def _cue_times(plans: list[CuePlan], ref: _Reference, path: Path, rec: _Recording, placed: set[int], settings: Settings) -> list[AlignedCue]:
+    """Rows of each placed cue, then boundaries moved onto the pauses the text predicts."""
+    spans: list[tuple[int, int, int]] = []  # (plan index, first row, last row)
+    for k, p in enumerate(plans):
+        if p.block not in placed:
+            continue
+        a, b = int(ref.cue_col[k]), int(ref.cue_col[k + 1])
+        if b <= a:  # no sound in the synthetic reading: sits where the next cue starts
+            row = int(path.first_row[min(a, len(path.first_row) - 1)])
+            spans.append((k, max(row, 0), max(row, 0) - 1))
+            continue
+        spans.append((k, int(path.first_row[a]), int(path.last_row[b - 1])))
+    if not spans:
+        return []
+    m = len(rec)
+    joins = rec.joins
+    matched = path.col_of_row >= 0
+    pace = float(np.sum(matched)) / max(1, len(np.unique(path.col_of_row[matched])))
+    starts: list[tuple[int, bool]] = []  # (row, is a join)
+    ends: list[tuple[int, bool]] = []  # (row after the cue's last, is a join)
+    for n, (k, first, last) in enumerate(spans):
+        p = plans[k]
+        if n == 0:
+            j = _nearest(joins, first, 0, max(first, last), settings.snap["paragraph"])
+            starts.append((j, True) if j is not None and j < m else (first, False))
+        if n == len(spans) - 1:
+            j = _nearest(joins, last + 1, first + 1, m, settings.snap["paragraph"])
+            ends.append((j, True) if j is not None else (last + 1, False))
+            break
+        nk, nfirst, nlast = spans[n + 1]
+        brk = p.brk if plans[nk].block == p.block else "paragraph"
+        tol = settings.snap.get(brk, 3)
+        e, s = last + 1, nfirst
+        if s <= e:  # contiguous: one boundary
+            j = _nearest(joins, s, first + 1, max(first + 1, nlast), tol)
+            ends.append((j, True) if j is not None else (s, False))
+            starts.append((j, True) if j is not None else (s, False))
+        else:  # unmatched sound between: each side finds its own pause
+            j1 = _nearest(joins, e, first + 1, s, tol)
+            j2 = _nearest(joins, s, j1 if j1 is not None else e, max(s, nlast), tol)
+            ends.append((j1, True) if j1 is not None else (e, False))
+            starts.append((j2, True) if j2 is not None and j2 < m else (s, False))
+    out: list[AlignedCue] = []
+    for (k, _, _), (srow, s_join), (erow, e_join) in zip(spans, starts, ends):
+        srow = min(max(srow, 0), m - 1)
+        erow = min(max(erow, 1), m)
+        start = int(rec.t0[srow])
+        end = int(rec.t1[erow - 1])
+        if s_join:  # give back the quiet onset the room noise hides, within the pause
+            start = max(rec.before_start(srow), start - int(round(ref.hidden_lead[k] * pace)))
+        if e_join:
+            end = min(rec.after_end(erow), end + int(round(ref.hidden_tail[k] * pace)))
+        out.append(AlignedCue(plans[k], start, max(end, start), s_join, e_join))
+    return out
+
+
+def _judge(plans: list[CuePlan], ref: _Reference, path: Path, cues: list[AlignedCue], placed: set[int], best: float, rand: float, estimates: dict[int, float]) -> list[BlockAlignment]:
+    """Confidence per block from sound match, pace and pauses; the unplaced ones, said so."""
+    blocks = list(dict.fromkeys(p.block for p in plans))
+    matched = path.col_of_row >= 0
+    costs = path.cost_of_row[matched]
+    med = float(np.median(costs)) if len(costs) else best
+    by_block: dict[int, list[int]] = {}
+    for k, p in enumerate(plans):
+        by_block.setdefault(p.block, []).append(k)
+    col_block = np.full(len(ref), -1, dtype=np.int64)
+    for b, ks in by_block.items():
+        col_block[ref.cue_col[ks[0]] : ref.cue_col[ks[-1] + 1]] = b
+    row_block = np.where(matched, col_block[np.maximum(path.col_of_row, 0)], -1)
+    ratios: dict[int, float] = {}
+    for b in blocks:
+        ks = by_block[b]
+        cols = int(ref.cue_col[ks[-1] + 1] - ref.cue_col[ks[0]])
+        rows = int(np.sum(row_block == b))
+        if b in placed and cols > 0 and rows > 0:
+            ratios[b] = rows / cols
+    med_ratio = float(np.median(list(ratios.values()))) if ratios else 1.0
+    cues_of: dict[int, list[AlignedCue]] = {}
+    for c in cues:
+        cues_of.setdefault(c.plan.block, []).append(c)
+    out: list[BlockAlignment] = []
+    for b in blocks:
+        mine = cues_of.get(b, [])
+        if b not in placed or not mine:
+            out.append(BlockAlignment(b, False, 0.0, notes=("not found in the recording",)))
+            continue
+        block_costs = path.cost_of_row[row_block == b]
+        c = float(np.mean(block_costs)) if len(block_costs) else rand
+        # relative: as good as the recording's typical block; absolute: nearer a true match
+        # than a random pair (a wrong file matches everything at about the same poor cost)
+        q_rel = (rand - c) / max(rand - med, 1e-6)
+        z = (c - best) / max(rand - best, 1e-6)
+        q_abs = (Z_BAD - z) / (Z_BAD - Z_GOOD)
+        q_cost = float(np.clip(min(q_rel, q_abs), 0.0, 1.0))
+        ratio = ratios.get(b, med_ratio)
+        dev = abs(float(np.log(ratio / med_ratio)))
+        q_pace = float(np.clip(1.0 - max(0.0, dev - np.log(1.3)) / np.log(1.6), 0.0, 1.0))
+        expected = [x for x in mine if x.plan.expects_pause]
+        on = sum(1 for x in expected if x.end_on_pause) + (1 if mine[0].start_on_pause else 0)
+        q_pause = on / (len(expected) + 1)
+        conf = q_cost * q_pace * (0.5 + 0.5 * q_pause)
+        start, end = mine[0].start_ms, mine[-1].end_ms
+        est = estimates.get(b, 0.0)
+        pace = (end - start) / est if est > 0 else None
+        notes = []
+        if q_cost < 0.5:
+            notes.append("the recording sounds unlike this text here")
+        if q_pace < 0.5:
+            notes.append(f"read at {1 / (ratio / med_ratio):.1f}× the pace of the other blocks")
+        if q_pause < 0.5 and expected:
+            notes.append("few of its sentence ends fell on pauses")
+        out.append(BlockAlignment(b, True, round(conf, 3), start, end, round(pace, 3) if pace else None,
+                                  {"match": round(q_cost, 3), "pace": round(q_pace, 3), "pauses": round(q_pause, 3)}, tuple(notes)))
+    return out
+
+
+def _block_knots(old_plans: list[CuePlan], old_ref: _Reference, new_plans: list[CuePlan], new_ref: _Reference) -> tuple[np.ndarray, np.ndarray]:
+    """Knots mapping old reference columns to new ones: each block's start and end, linear inside
+    it; blocks the new plan dropped collapse to a point."""
+    ob, os_, oe = _blocks_of(old_plans, old_ref)
+    nb, ns, ne = _blocks_of(new_plans, new_ref)
+    where = {b: k for k, b in enumerate(ob)}
+    old_k: list[float] = []
+    new_k: list[float] = []
+    for k, b in enumerate(nb):
+        j = where[b]
+        old_k += [float(os_[j]), float(oe[j])]
+        new_k += [float(ns[k]), float(ne[k])]
+    return np.asarray(old_k), np.asarray(new_k)
+
+
+def _col_to_row(centre: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """First recording row whose band centre reaches each column."""
+    return np.minimum(np.searchsorted(np.maximum.accumulate(centre), cols), len(centre) - 1)
+
+
+def _long_cues(plans: list[CuePlan], ref: _Reference, rec: _Recording, centre: np.ndarray, placed: set[int], limit_ms: float) -> set[int]:
+    """Blocks with a cue that would last longer than ``limit_ms`` at the pace the map shows."""
+    out: set[int] = set()
+    m = len(rec)
+    for k, p in enumerate(plans):
+        if p.block not in placed or ref.cue_col[k + 1] <= ref.cue_col[k]:
+            continue
+        a, b = _col_to_row(centre, np.array([ref.cue_col[k], ref.cue_col[k + 1] - 1], dtype=float))
+        if rec.t1[min(b, m - 1)] - rec.t0[min(a, m - 1)] > limit_ms:
+            out.add(p.block)
+    return out
+
+
+def align(
+    script: Script,
+    tracks: Sequence[Track],
+    render: Render,
+    profile: Profile,
+    *,
+    fps: Fraction = Fraction(25),
+    model: SpeechModel | None = None,
+    settings: Settings = Settings(),
+    blocks: Sequence[int] | None = None,
+    plans: list[CuePlan] | None = None,
+) -> Alignment:
+    """Align the narration blocks of ``script`` to ``tracks`` (the recordings, in order).
+
+    ``render`` turns cue texts into synthetic readings (see :mod:`subtoolkit.align.reference`).
+    ``plans`` may bring the cues of :func:`~subtoolkit.align.plan.plan_narration` made earlier
+    (the CLI plans and synthesises while the recordings decode). Raises ValueError when there is
+    nothing to align (no narration, or no speech at all).
+    """
+    model = model or SpeechModel.from_profile(profile)
+    chosen = narration_blocks(script) if blocks is None else list(blocks)
+    if not chosen:
+        raise ValueError("the script has no narration to align")
+    if sum(len(t.speech) for t in tracks) == 0:
+        raise ValueError("the recordings hold no speech")
+    rng = np.random.default_rng(0)
+    plans = plans if plans is not None else plan_narration(script, profile, model, fps, chosen)
+    estimates = {b: estimated_span_ms([p for p in plans if p.block == b]) for b in chosen}
+    ref = _Reference(render([p.source for p in plans]), _depth(tracks), settings.fine)
+    if len(ref) == 0:
+        raise ValueError("the synthetic reading has no sound")
+    rec = _Recording(tracks, settings.fine, _voice_shift(tracks, ref, rng))
+    if len(rec) < 10:
+        raise ValueError("the recordings hold no speech")
+    centre = np.zeros(len(rec))
+    unplaced: list[int] = []
+    limit = profile.max_ms - (profile.close_gap_frames + 1) * 1000 / float(fps)
+    paces: dict[int, float] = {}
+    replanned: list[int] = []
+
+    def rebuild(new_plans: list[CuePlan]) -> None:
+        """Switch to another cut (or subset) of the narration, carrying the band's centre over."""
+        nonlocal plans, ref, centre
+        if not new_plans:
+            raise ValueError("none of the narration was found in the recordings")
+        new_ref = _Reference(render([p.source for p in new_plans]), rec.depth_db, settings.fine)
+        old_knots, new_knots = _block_knots(plans, ref, new_plans, new_ref)
+        centre = np.interp(centre, old_knots, new_knots)
+        plans, ref = new_plans, new_ref
+
+    def keep_placed(placed: set[int]) -> None:
+        """Blocks a level left out are unplaced for good; later levels align the rest, so a
+        boundary next to a skipped block is refined like any other."""
+        gone = [b for b in dict.fromkeys(p.block for p in plans) if b not in placed]
+        if gone:
+            unplaced.extend(gone)
+            rebuild([p for p in plans if p.block in placed])
+
+    def recut(long_blocks: set[int], measured: dict[int, float]) -> None:
+        new_plans: list[CuePlan] = []
+        for b in dict.fromkeys(p.block for p in plans):
+            if b in long_blocks:
+                paces[b] = max(paces.get(b, 1.0) * 1.1, measured.get(b, 1.0) * 1.12)
+                new_plans.extend(plan_block_at_pace(b, script.blocks[b], profile, model, fps, paces[b]))
+                if b not in replanned:
+                    replanned.append(b)
+            else:
+                new_plans.extend(p for p in plans if p.block == b)
+        rebuild(new_plans)
+
+    first = _level_pass(plans, ref, rec, settings.coarse * settings.first, None, settings.band_s, settings, rng)
+    centre = first.centre
+    keep_placed(first.placed)
+    coarse = _level_pass(plans, ref, rec, settings.coarse, centre, settings.coarse_half_s, settings, rng)
+    centre = coarse.centre
+    keep_placed(coarse.placed)
+
+    # the estimator's pace is the prior: blocks read too slowly for their cues are re-cut
+    long_blocks = _long_cues(plans, ref, rec, centre, {p.block for p in plans}, limit - settings.replan_margin_ms)
+    if long_blocks:
+        measured = {}
+        for b in long_blocks:
+            ks = [k for k, p in enumerate(plans) if p.block == b]
+            a, z = _col_to_row(centre, np.array([ref.cue_col[ks[0]], ref.cue_col[ks[-1] + 1] - 1], dtype=float))
+            measured[b] = max(1.0, float(rec.t1[z] - rec.t0[a]) / max(estimates[b], 1.0))
+        recut(long_blocks, measured)
+
+    for attempt in range(settings.replans):
+        path, placed, best, rand = _fine_pass(plans, ref, rec, centre, settings, rng)
+        cues = _cue_times(plans, ref, path, rec, placed, settings)
+        result = _judge(plans, ref, path, cues, placed, best, rand, estimates)
+        too_long = {c.plan.block for c in cues if c.end_ms - c.start_ms > limit}
+        if not too_long or attempt == settings.replans - 1:
+            break
+        centre = _centre(path.col_of_row, 1, len(rec))  # the fine path is the map for the next try
+        measured = {b.block: (b.pace or 1.0) for b in result if b.block in too_long}
+        recut(too_long, measured)
+    judged = {b.block: b for b in result}
+    for b in unplaced:
+        judged[b] = BlockAlignment(b, False, 0.0, notes=("not found in the recording",))
+    ordered = tuple(judged[b] for b in chosen if b in judged)
+    return Alignment(tuple(cues), ordered, tuple(tracks), settings.low_confidence, tuple(replanned), rec.shift)

@@ -1,0 +1,253 @@
+"""Banded dynamic time warping that can leave things out on either side.
+
+Rows are frames of the recording, columns frames of the synthetic reference. The path moves by
+(1,1), (1,2) or (2,1), so locally the talent may read anywhere between half and twice the
+reference's pace; every cell on the band depends only on earlier *rows*, so a whole row is one
+handful of numpy operations instead of a Python loop over cells.
+
+Two escapes make it usable on real sessions:
+
+- **garbage**: at chosen columns (the end of a sentence, the end of a block) the path may stay
+  put while it consumes recording frames at a flat cost: a cough, a slate, an untrimmed retake
+  matched to nothing rather than smeared over the neighbouring words;
+- **skips**: the reference is cut into units (blocks); the path may jump over whole units at a
+  penalty, which is how a paragraph the talent did not read comes out *unplaced* instead of being
+  squeezed into the pause between its neighbours.
+
+The band is given per row (``lo[i]`` nondecreasing, fixed width), so the same code runs the wide
+first pass around the diagonal and the narrow second pass around the first one's path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+INF = 1e18
+STEP_11, STEP_12, STEP_21, GARBAGE, SKIP, START = 1, 2, 3, 4, 5, 6
+
+
+@dataclass(frozen=True)
+class Units:
+    """Skippable stretches of the reference: unit ``u`` is columns ``[starts[u], starts[u+1])``."""
+
+    starts: np.ndarray
+    penalties: np.ndarray
+
+    def ends(self, n: int) -> np.ndarray:
+        return np.append(self.starts[1:], n) - 1
+
+
+@dataclass
+class Path:
+    """Where every recording frame went: a reference column, or ``-1`` for garbage."""
+
+    col_of_row: np.ndarray
+    cost_of_row: np.ndarray
+    first_row: np.ndarray  # per column: first row matched to it, -1 if none (skipped)
+    last_row: np.ndarray
+    skipped_units: list[int] = field(default_factory=list)
+    total: float = 0.0
+
+
+def band_costs(r: np.ndarray, s: np.ndarray, lo: np.ndarray, width: int, a: int, b: int) -> np.ndarray:
+    """Euclidean distances for rows ``a..b`` over their bands, ``INF`` past the reference's end."""
+    n = len(s)
+    c0 = int(lo[a])
+    c1 = min(n, int(lo[b - 1]) + width)
+    block = r[a:b] @ s[c0:c1].T  # one BLAS call for the whole chunk
+    r2 = np.einsum("ij,ij->i", r[a:b], r[a:b])[:, None]
+    s2 = np.einsum("ij,ij->i", s[c0:c1], s[c0:c1])[None, :]
+    full = np.sqrt(np.maximum(r2 + s2 - 2.0 * block, 0.0))
+    idx = (lo[a:b, None] - c0) + np.arange(width)[None, :]
+    ok = idx < (c1 - c0)
+    out = np.full((b - a, width), INF)
+    rows = np.broadcast_to(np.arange(b - a)[:, None], idx.shape)
+    out[ok] = full[rows[ok], idx[ok]]
+    return out
+
+
+def diagonal_band(m: int, n: int, half: int) -> tuple[np.ndarray, int]:
+    """Band around the straight line from (0, 0) to (m-1, n-1), ``half`` columns either side."""
+    width = min(n, 2 * half + 1)
+    centre = np.arange(m) * (n - 1) / max(m - 1, 1)
+    lo = np.clip(np.round(centre - half).astype(np.int64), 0, n - width)
+    return np.maximum.accumulate(lo), width
+
+
+def path_band(centre: np.ndarray, n: int, half: int) -> tuple[np.ndarray, int]:
+    """Band of ``half`` columns either side of a given per-row centre (kept nondecreasing)."""
+    width = min(n, 2 * half + 1)
+    lo = np.clip(np.round(np.maximum.accumulate(centre) - half).astype(np.int64), 0, n - width)
+    return np.maximum.accumulate(lo), width
+
+
+def warp(
+    r: np.ndarray,
+    s: np.ndarray,
+    lo: np.ndarray,
+    width: int,
+    *,
+    garbage: float,
+    garbage_cols: np.ndarray,
+    units: Units | None = None,
+    chunk: int = 256,
+) -> Path:
+    """The cheapest monotone path through the band, with garbage rows and skipped units.
+
+    ``garbage`` is the cost of one recording frame matched to nothing; it should sit between a
+    good match and a random one. Columns in ``garbage_cols`` allow it; the path may also start
+    late (leading garbage) and end early in rows (trailing garbage at a unit end).
+    """
+    m, n = len(r), len(s)
+    if m == 0 or n == 0:
+        raise ValueError("nothing to align")
+    lo = np.asarray(lo, dtype=np.int64)
+    if units is None:
+        units = Units(np.array([0]), np.array([0.0]))
+    u_starts = np.asarray(units.starts, dtype=np.int64)
+    u_ends = units.ends(n)
+    pen = np.asarray(units.penalties, dtype=np.float64)
+    cum_pen = np.concatenate([[0.0], np.cumsum(pen)])  # cost of skipping units [0, u)
+    g_cols = np.unique(np.concatenate([np.asarray(garbage_cols, dtype=np.int64), u_ends]))
+    w = width
+    p = w + 2
+    d1 = np.full(w + 2 * p, INF)
+    d2 = np.full(w + 2 * p, INF)
+    c1 = np.full(w + 2 * p, INF)
+    cur_c = np.full(w + 2 * p, INF)
+    bp = np.zeros((m, w), dtype=np.int8)
+    skip_from: dict[tuple[int, int], int] = {}
+    # which unit starts, unit ends and garbage columns fall in each row's band, found once
+    u_first = np.searchsorted(u_starts, lo)
+    u_last = np.searchsorted(u_starts, lo + w)
+    ue_first = np.searchsorted(u_ends, lo)
+    g_first = np.searchsorted(g_cols, lo)
+    g_last = np.searchsorted(g_cols, lo + w)
+    costs: np.ndarray | None = None
+    costs_at = 0
+    lo_prev = lo_prev2 = int(lo[0])
+    for i in range(m):
+        if costs is None or i - costs_at >= len(costs):
+            costs_at = i
+            costs = band_costs(r, s, lo, w, i, min(m, i + chunk))
+        c = costs[i - costs_at]
+        li = int(lo[i])
+        s1 = min(li - lo_prev, p) if i > 0 else p
+        s2 = min(li - lo_prev2, p) if i > 1 else p
+        cur_c[p : p + w] = c
+        diag = d1[p + s1 - 1 : p + s1 - 1 + w]  # (1,1)
+        wide = d1[p + s1 - 2 : p + s1 - 2 + w] + cur_c[p - 1 : p - 1 + w]  # (1,2) via (i, j-1)
+        tall = d2[p + s2 - 1 : p + s2 - 1 + w] + c1[p + s1 : p + s1 + w]  # (2,1) via (i-1, j)
+        best = np.minimum(diag, wide)
+        code = (wide < diag).view(np.int8) + np.int8(STEP_11)
+        better = tall < best
+        np.minimum(best, tall, out=best)
+        code[better] = STEP_21
+        uf, ul = int(u_first[i]), int(u_last[i])
+        # a late start: rows before i were garbage, units before u were skipped
+        for u in range(uf, ul):
+            k = int(u_starts[u]) - li
+            alt_v = i * garbage + cum_pen[u]
+            if alt_v < best[k]:
+                best[k] = alt_v
+                code[k] = START
+        # skips: arrive at the start of unit u from the end of unit u' <= u-2
+        if i > 0 and ul > uf and ul >= 3 and int(ue_first[i - 1]) <= ul - 3:
+            u_lo = int(ue_first[i - 1])  # first unit whose end is in the previous band
+            q = INF
+            for u in range(u_lo + 1, ul):
+                e_prev2 = int(u_ends[u - 2]) - lo_prev if u >= 2 else -1
+                if u >= 2 and 0 <= e_prev2 < w:
+                    q = min(q, d1[p + e_prev2])
+                if q < INF:
+                    q_u = q + pen[u - 1]
+                    k = int(u_starts[u]) - li
+                    if 0 <= k < w and q_u < best[k]:
+                        best[k] = q_u
+                        code[k] = SKIP
+                        # remember where from: the cheapest end of an earlier unit
+                        skip_from[(i, k)] = _skip_source(d1, p, lo_prev, w, u_ends, pen, u)
+                    q = q_u
+        best += c
+        row = best
+        # garbage: stay on a garbage column, consuming this recording frame
+        gf, gl = int(g_first[i]), int(g_last[i])
+        if i > 0 and gl > gf:
+            k = g_cols[gf:gl] - li
+            stay = d1[p + s1 + k] + garbage
+            better = stay < row[k]
+            row[k[better]] = stay[better]
+            code[k[better]] = GARBAGE
+        bp[i] = code
+        d2, d1 = d1, d2
+        d1[p : p + w] = row
+        c1, cur_c = cur_c, c1
+        lo_prev2, lo_prev = lo_prev, li
+    # the end: the last row on the end of some unit, later units skipped
+    li = int(lo[m - 1])
+    best_end, end_col = INF, -1
+    for u in range(len(u_starts)):
+        k = int(u_ends[u]) - li
+        if 0 <= k < w:
+            v = d1[p + k] + (cum_pen[-1] - cum_pen[u + 1])
+            if v < best_end:
+                best_end, end_col = v, int(u_ends[u])
+    if end_col < 0 or best_end >= INF:
+        raise ValueError("no path through the band")
+    path = _backtrack(bp, skip_from, lo, m=m, n=n, end_col=end_col, u_starts=u_starts, u_ends=u_ends, total=best_end)
+    rows = np.flatnonzero(path.col_of_row >= 0)
+    path.cost_of_row[rows] = np.sqrt(np.sum((r[rows] - s[path.col_of_row[rows]]) ** 2, axis=1))
+    return path
+
+
+def _skip_source(d1: np.ndarray, p: int, lo_prev: int, w: int, u_ends: np.ndarray, pen: np.ndarray, u: int) -> int:
+    """The end column of the unit a skip into unit ``u`` comes from (cheapest, penalties included)."""
+    best, src = INF, -1
+    acc = 0.0
+    for v in range(u - 2, -1, -1):
+        acc += pen[v + 1]
+        k = int(u_ends[v]) - lo_prev
+        if k < 0:
+            break
+        if k < w and d1[p + k] + acc < best:
+            best, src = d1[p + k] + acc, int(u_ends[v])
+    return src
+
+
+def _backtrack(bp, skip_from, lo, *, m, n, end_col, u_starts, u_ends, total):  # type: ignore[no-untyped-def]
+    col_of_row = np.full(m, -1, dtype=np.int64)
+    first = np.full(n, -1, dtype=np.int64)
+    last = np.full(n, -1, dtype=np.int64)
+
+    def visit(i: int, j: int) -> None:
+        col_of_row[i] = j
+        if last[j] < 0:
+            last[j] = i
+        first[j] = i
+
+    i, j = m - 1, end_col
+    while i >= 0:
+        k = j - int(lo[i])
+        code = int(bp[i, k])
+        if code == GARBAGE:
+            i -= 1
+            continue
+        visit(i, j)
+        if code == STEP_11:
+            i, j = i - 1, j - 1
+        elif code == STEP_12:
+            visit(i, j - 1)
+            i, j = i - 1, j - 2
+        elif code == STEP_21:
+            visit(i - 1, j)
+            i, j = i - 2, j - 1
+        elif code == SKIP:
+            i, j = i - 1, skip_from[(i, k)]
+        elif code == START:
+            break
+        else:  # pragma: no cover - every reachable cell has a code
+            raise AssertionError(f"broken path at row {i}, column {j}")
+    skipped = [u for u in range(len(u_starts)) if first[u_starts[u] : u_ends[u] + 1].max() < 0]
+    return Path(col_of_row, np.full(m, np.nan), first, last, skipped, float(total))

@@ -1,0 +1,46 @@
+"""The offline espeak engine as the aligner's reference voice.
+
+aeneas's route: the text is read by a synthetic voice whose timing we know, and the recording is
+warped onto it. The voice layer's :class:`~subtoolkit.voice.espeak.EspeakEngine` (libespeak-ng
+from a wheel, Mandarin ``cmn``, numbers verbalised the way a narrator reads them) needs no network
+and no model download, which is what makes ``align`` usable in an edit suite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from subtoolkit.voice.text import speakable
+
+
+@dataclass
+class EspeakVoice:
+    """Renders text with espeak-ng at ``rate`` percent off its normal pace (0 is the estimate's).
+
+    libespeak-ng 1.52 is not bit-exact from call to call (the same sentence comes out a few
+    samples longer or shorter, even after ``espeak_ng_SetRandSeed``), so two alignments of the
+    same files can differ by a frame here and there; nothing the aligner reports depends on more.
+    """
+
+    rate: int = 0
+    voice: str = "cmn"
+    name: str = "espeak"
+
+    def render(self, text: str) -> tuple[np.ndarray, int]:
+        from subtoolkit.voice.base import SAMPLE_RATE
+        from subtoolkit.voice.espeak import EspeakEngine
+
+        if not speakable(text):
+            return np.zeros(0, dtype=np.float32), SAMPLE_RATE  # nothing to say: no sound, no error
+        synthesis = EspeakEngine().synthesize_sync(text, voice=self.voice, rate=self.rate)
+        pcm = np.frombuffer(synthesis.audio.pcm, dtype="<i2").astype(np.float32) / 32768.0
+        return pcm, SAMPLE_RATE
+
+    @property
+    def version(self) -> str:
+        from subtoolkit.voice.espeak import EspeakEngine
+
+        return EspeakEngine().version
+

@@ -1,0 +1,263 @@
+"""The aligner's parts on signals whose answer is known by construction (no TTS, fast)."""
+
+from __future__ import annotations
+
+import doctest
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from subtoolkit.align import dtw, features, job, plan, vad
+from subtoolkit.align.dtw import Units, diagonal_band, path_band, warp
+from subtoolkit.align.features import analyse, cepstra, voicing_at
+from subtoolkit.align.layout import Span, lay_out
+from subtoolkit.align.plan import block_text, break_after, plan_block_at_pace, plan_narration
+from subtoolkit.align.reference import _resample, analyse_reference, analyse_references, sound_edges
+from subtoolkit.align.vad import detect
+from subtoolkit.model import BlockKind, Timeline
+from subtoolkit.profiles import load_profile
+from subtoolkit.timing import SpeechModel
+from subtoolkit.validate import errors, validate
+
+RATE = 16000
+PROFILE = load_profile("netflix-zh-hans")
+
+
+@pytest.mark.parametrize("module", [dtw, features, job, plan, vad])
+def test_doctests(module: object) -> None:
+    failures, _ = doctest.testmod(module)  # type: ignore[arg-type]
+    assert failures == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# signals
+
+
+def vowel(seconds: float, f0: float = 120.0, level: float = 0.1) -> np.ndarray:
+    """Harmonics of ``f0`` shaped by three formants (an /a/), with a soft attack and release:
+    voiced, like the nucleus of a Mandarin syllable."""
+    t = np.arange(int(RATE * seconds)) / RATE
+    x = np.zeros_like(t)
+    for k in range(1, int(4000 / f0)):
+        f = f0 * k
+        gain = sum(np.exp(-0.5 * ((f - fc) / bw) ** 2) * a for fc, bw, a in ((750, 120, 1.0), (1200, 150, 0.7), (2600, 250, 0.3)))
+        x += (gain + 0.02) * np.sin(2 * np.pi * f * t)
+    env = np.minimum(1.0, np.minimum(t, t[-1] - t) / 0.02)
+    return (level * x * env / (np.sqrt(np.mean(x**2)) + 1e-12)).astype(np.float32)
+
+
+def hiss(seconds: float, level: float, rng: np.random.Generator, low: float = 500, high: float = 4000) -> np.ndarray:
+    """Band-limited noise: a breath when shaped, room tone when long."""
+    n = int(RATE * seconds)
+    spec = np.fft.rfft(rng.normal(size=n))
+    f = np.fft.rfftfreq(n, 1 / RATE)
+    spec[(f < low) | (f > high)] = 0
+    x = np.fft.irfft(spec, n)
+    x *= np.sin(np.linspace(0, np.pi, n)) ** 1.5
+    return (level * x / (np.sqrt(np.mean(x**2)) + 1e-12)).astype(np.float32)
+
+
+def test_voicing_separates_voice_from_breath() -> None:
+    rng = np.random.default_rng(0)
+    v = voicing_at(vowel(0.5), RATE, np.arange(10, 40))
+    b = voicing_at(hiss(0.5, 0.05, rng), RATE, np.arange(10, 40))
+    assert np.median(v) > 0.8
+    assert np.median(b) < 0.3
+
+
+def test_vad_finds_words_and_ignores_breaths_and_room_tone() -> None:
+    """Three 'words' between pauses, a breath in a pause, room noise 25 dB down: runs within a
+    frame or two of the truth, and the breath is not speech."""
+    rng = np.random.default_rng(1)
+    layout = [("pause", 0.6), ("word", 0.8), ("pause", 0.9), ("word", 1.2), ("breath", 0.5), ("word", 0.6), ("pause", 0.5)]
+    parts, truth, t = [], [], 0.0
+    for kind, secs in layout:
+        if kind == "word":
+            parts.append(vowel(secs))
+            truth.append((t, t + secs))
+        elif kind == "breath":
+            parts += [np.zeros(int(RATE * 0.3), np.float32), hiss(0.35, 0.06, rng), np.zeros(int(RATE * 0.3), np.float32)]
+            secs = 0.95
+        else:
+            parts.append(np.zeros(int(RATE * secs), np.float32))
+        t += secs
+    x = np.concatenate(parts)
+    x += (rng.normal(size=len(x)) * 0.003).astype(np.float32)  # room tone, about 30 dB down
+    speech = detect(analyse(x, RATE))
+    assert len(speech) == 3
+    for (a, b), (s, e) in zip(truth, zip(speech.starts, speech.ends)):
+        assert abs(s * 10 - a * 1000) <= 30
+        assert abs(e * 10 - b * 1000) <= 30
+
+
+def test_vad_says_silence_and_noise_hold_no_speech() -> None:
+    rng = np.random.default_rng(2)
+    assert len(detect(analyse(np.zeros(RATE * 2, np.float32), RATE))) == 0
+    assert len(detect(analyse((rng.normal(size=RATE * 2) * 0.05).astype(np.float32), RATE))) == 0
+
+
+def test_reference_batches_match_single_analysis_and_edges() -> None:
+    rng = np.random.default_rng(5)
+    a, b = vowel(0.7), vowel(0.3, f0=180)
+    a = a + (rng.normal(size=len(a)) * 0.002).astype(np.float32)  # breathiness fills the top bands, as in a voice
+    pad = np.zeros(2400, np.float32)
+    one = analyse_reference(np.concatenate([pad, a, pad]), RATE, "a")
+    both = analyse_references([("a", np.concatenate([pad, a, pad]), RATE), ("b", b, RATE)])
+    assert len(both) == 2 and both[0].text == "a"
+    loud = one.frames.energy_db > -40
+    # same frames in the same places; only the dither differs (it shows in the empty top bands)
+    mine, joint = cepstra(one.frames.logmel), cepstra(both[0].frames.logmel)
+    diff = np.abs(mine[loud] - joint[loud])
+    assert loud.sum() > 60 and diff.mean() < 0.05
+    assert np.max(np.abs(one.frames.energy_db[loud] - both[0].frames.energy_db[loud])) < 0.05
+    shifted = np.abs(mine[loud][1:] - joint[loud][:-1]).mean()
+    assert shifted > 10 * diff.mean()  # the comparison would see a one-frame slip
+    on, off = sound_edges(np.concatenate([pad, a, pad]), RATE)
+    assert on == pytest.approx(150, abs=5) and off == pytest.approx(850, abs=5)
+
+
+def test_resampling_keeps_a_tone_and_the_length() -> None:
+    t = np.arange(24000 * 2 + 7) / 24000
+    x = np.sin(2 * np.pi * 440 * t).astype(np.float32)
+    y = _resample(x, 24000, 16000)
+    assert len(y) == round(len(x) * 2 / 3)
+    tt = np.arange(len(y)) / 16000
+    assert np.max(np.abs(y[500:-500] - np.sin(2 * np.pi * 440 * tt[500:-500]))) < 1e-3
+
+
+# ---------------------------------------------------------------------------------------------
+# DTW
+
+
+def units_of(rng: np.random.Generator, k: int, lo: int, hi: int) -> list[np.ndarray]:
+    """Feature sequences that change smoothly, as speech does from one 10 ms frame to the next."""
+    out = []
+    for _ in range(k):
+        n = int(rng.integers(lo, hi))
+        raw = rng.normal(size=(n + 9, 12))
+        smooth = np.stack([np.convolve(raw[:, d], np.hanning(10), mode="valid") for d in range(12)], axis=1)[:n]
+        out.append((smooth / smooth.std()).astype(np.float32))
+    return out
+
+
+def stretch(x: np.ndarray, factor: float) -> np.ndarray:
+    idx = np.clip(np.round(np.arange(int(len(x) * factor)) / factor).astype(int), 0, len(x) - 1)
+    return x[idx]
+
+
+@pytest.mark.parametrize("factor", [0.6, 1.0, 1.7])
+def test_dtw_follows_a_pace_change_and_skips_a_missing_unit(factor: float) -> None:
+    rng = np.random.default_rng(3)
+    parts = units_of(rng, 6, 80, 160)
+    s = np.vstack(parts)
+    starts = np.cumsum([0] + [len(p) for p in parts[:-1]])
+    rec, truth, at = [rng.normal(size=(25, 12)).astype(np.float32)], {}, 25  # a slate before
+    for k, p in enumerate(parts):
+        if k == 3:
+            continue  # the talent skipped it
+        w = stretch(p, factor)
+        truth[k] = at
+        rec.append(w)
+        at += len(w)
+    r = np.vstack(rec) + 0.3 * rng.normal(size=(at, 12)).astype(np.float32)
+    lo, w = diagonal_band(len(r), len(s), len(s))
+    path = warp(r, s, lo, w, garbage=3.0, garbage_cols=np.array([], dtype=np.int64), units=Units(starts, np.full(6, 15.0)))
+    assert path.skipped_units == [3]
+    for k, row in truth.items():
+        assert abs(int(path.first_row[starts[k]]) - row) <= 2
+    assert np.all(path.col_of_row[:20] == -1)  # the slate is garbage, not the first words
+
+
+def test_dtw_puts_an_interruption_at_a_sentence_end_into_garbage() -> None:
+    rng = np.random.default_rng(4)
+    a, b = units_of(rng, 2, 100, 101)
+    s = np.vstack([a, b])
+    cough = rng.normal(size=(40, 12)).astype(np.float32) * 2
+    r = np.vstack([a, cough, b]) + 0.2 * rng.normal(size=(240, 12)).astype(np.float32)
+    lo, w = diagonal_band(len(r), len(s), len(s))
+    path = warp(r, s, lo, w, garbage=3.0, garbage_cols=np.array([99]))
+    assert path.first_row[100] == pytest.approx(140, abs=2)
+    assert np.mean(path.col_of_row[100:140] == -1) > 0.9
+
+
+def test_path_band_jumps_with_its_centre() -> None:
+    centre = np.concatenate([np.arange(50), np.arange(50) + 400]).astype(float)
+    lo, w = path_band(centre, 600, 10)
+    assert w == 21 and lo[49] <= 49 <= lo[49] + w and lo[50] <= 400 <= lo[50] + w
+    assert np.all(np.diff(lo) >= 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# planning and layout
+
+
+def test_plans_tile_each_block_and_say_where_a_pause_is_expected(sample_script_blocks) -> None:  # type: ignore[no-untyped-def]
+    script = sample_script_blocks
+    plans = plan_narration(script, PROFILE, SpeechModel.from_profile(PROFILE), Fraction(25), [2, 13])
+    for b in (2, 13):
+        mine = [p for p in plans if p.block == b]
+        text = block_text(script.blocks[b])
+        assert "".join(p.source for p in mine) == text
+        assert [p.first for p in mine] == [0] + [p.last for p in mine[:-1]]
+        assert mine[-1].brk == "paragraph"
+    assert break_after("安全第一。") == "sentence" and break_after("树立安全") == "word"
+
+
+def test_a_slower_pace_cuts_more_cues(sample_script_blocks) -> None:  # type: ignore[no-untyped-def]
+    script = sample_script_blocks
+    model = SpeechModel.from_profile(PROFILE)
+    normal = plan_narration(script, PROFILE, model, Fraction(25), [13])
+    slow = plan_block_at_pace(13, script.blocks[13], PROFILE, model, Fraction(25), 1.5)
+    assert len(slow) > len(normal)
+    assert "".join(p.source for p in slow) == "".join(p.source for p in normal)
+
+
+@pytest.fixture(scope="module")
+def sample_script_blocks():  # type: ignore[no-untyped-def]
+    from align_helpers import SAMPLE
+
+    from subtoolkit.ingest import read_source
+    from subtoolkit.parse import parse_lines
+
+    return parse_lines(read_source(SAMPLE).lines)
+
+
+@st.composite
+def speech_spans(draw: st.DrawFn) -> list[Span]:
+    n = draw(st.integers(1, 25))
+    t = draw(st.integers(0, 3000))
+    spans = []
+    for k in range(n):
+        dur = draw(st.integers(150, 6500))
+        width = draw(st.integers(1, 30))
+        text = "安" * min(16, width)
+        lines = (text,) if width <= 16 else (text, "全" * (width - 16))
+        spans.append(Span(k, BlockKind.NARRATION, lines, t, t + dur))
+        t += dur + draw(st.sampled_from([0, 0, 20, 80, 200, 600, 2000]))
+    return spans
+
+
+@given(speech_spans(), st.sampled_from(["25", "23.976", "29.97"]))
+def test_layout_meets_the_profile_and_starts_on_the_voice(spans: list[Span], fps_name: str) -> None:
+    from subtoolkit.timecode import parse_fps
+
+    fps = parse_fps(fps_name)
+    cues = lay_out(spans, PROFILE, fps)
+    tl = Timeline(tuple(cues), fps=float(fps), profile=PROFILE.name)
+    assert errors(validate(tl, PROFILE)) == []
+    assert all(a.start_ms < b.start_ms for a, b in zip(cues, cues[1:]))
+    frame = 1000 / float(fps)
+    for s, c in zip(spans, cues):
+        assert c.end_ms >= min(s.end_ms - frame, c.start_ms + PROFILE.min_ms - frame) or c.end_ms - c.start_ms >= PROFILE.max_ms - frame
+        # in on the voice, or a little early to make room, or late only behind a cue that needed its minimum
+        assert c.start_ms >= s.start_ms - 500 - frame
+
+
+def test_layout_keeps_speech_starts_when_there_is_room() -> None:
+    spans = [Span(0, BlockKind.NARRATION, ("安全生产",), 1000, 3000), Span(1, BlockKind.NARRATION, ("人民至上",), 3400, 5000)]
+    a, b = lay_out(spans, PROFILE, Fraction(25))
+    assert (a.start_ms, b.start_ms) == (1000, 3400)
+    assert a.end_ms == 3320  # the 400 ms gap (10 frames) is closed to 2 frames
