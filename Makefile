@@ -23,7 +23,7 @@ tests/js/node_modules/.installed: tests/js/package.json
 	touch $@
 
 demo: venv
-	$(VENV)/bin/subtoolkit build $(SAMPLE) -o $(OUT) --voice none --variants s2twp,s2hk
+	$(VENV)/bin/subtoolkit build $(SAMPLE) -o $(OUT) --variants s2twp,s2hk
 
 test: venv tests/js/node_modules/.installed
 	$(PY) -m pytest
@@ -32,6 +32,8 @@ bench: venv
 	$(PY) bench/bench_parse.py
 	$(PY) bench/bench_subtitles.py
 	$(PY) bench/bench_build.py
+	$(PY) bench/bench_convert.py
+	$(PY) bench/bench_voice.py
 	$(PY) bench/bench_align.py
 
 clean:

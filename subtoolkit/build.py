@@ -39,6 +39,7 @@ class BuildOptions:
     cache_dir: Path | None = None
     voice_name: str | None = None
     interview_voice: str | None = None
+    calibrate: Path | None = None  # a subtitle file timed to the same narrator
 
 
 @dataclass
@@ -53,6 +54,7 @@ class BuildResult:
     files: list[str] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)
     sections: list[tuple[str, int]] = field(default_factory=list)
+    timed_by: str = "estimate"  # or "<engine> voiceover"
 
 
 def _silence_mp3(path: Path, seconds: float) -> None:
@@ -99,7 +101,17 @@ def build_script(script_path: Path, options: BuildOptions, progress: Progress | 
     source = read_source(script_path, encoding=options.encoding)
     script = parse_lines(source.lines, path=str(script_path), interview_span=options.interview_span)  # type: ignore[arg-type]
     stage("parse", 0.1)
-    timeline = make_timeline(script, profile, fps=fps, start_frame=start_frame)
+    rate, pause_scale = None, 1.0
+    if options.calibrate is not None:
+        from subtoolkit.calibrate import fit, read_reference
+        from subtoolkit.errors import InputError
+
+        try:
+            cal = fit(read_reference(options.calibrate), profile)
+        except ValueError as exc:
+            raise InputError(f"calibration failed: {exc}", path=str(options.calibrate), hint="use a reference timed to continuous narration") from None
+        rate, pause_scale = cal.rate, cal.pause_scale
+    timeline = make_timeline(script, profile, fps=fps, start_frame=start_frame, rate=rate, pause_scale=pause_scale)
     stage("timing", 0.3)
 
     target = options.out_root / script_path.stem
@@ -116,6 +128,7 @@ def build_script(script_path: Path, options: BuildOptions, progress: Progress | 
         audio_src: str | None = None
         audio_note = ""
         player_timeline = timeline
+        vo_engine = ""
         if options.voice != "none":
             from subtoolkit.voiceover import render_voiceover  # voice engines, imported only when asked for
 
@@ -126,6 +139,7 @@ def build_script(script_path: Path, options: BuildOptions, progress: Progress | 
             player_timeline = vo.timeline
             audio_src = vo.audio_path.name
             audio_note = f"Scratch voiceover by the {vo.engine} engine; subtitles retimed to it."
+            vo_engine = vo.engine
             problems = validate(player_timeline, profile)
             stage("voiceover", 0.8)
         else:
@@ -136,13 +150,19 @@ def build_script(script_path: Path, options: BuildOptions, progress: Progress | 
             stage("silence", 0.8)
 
         variant_timelines: dict[str, Timeline] = {}
+        other_problems = 0  # the Traditional tracks' own (the report lists the player track's)
         if options.variants:
             from subtoolkit.variants import write_variant_tracks
 
-            variant_timelines, variant_problems = write_variant_tracks(
-                player_timeline, work, script_path.stem, configs=options.variants, formats=options.formats,
+            variant_timelines, found = write_variant_tracks(
+                timeline, work, script_path.stem, configs=options.variants, formats=options.formats,
                 profile=profile, title=script.title)
-            problems = list(problems) + [p for _, p in variant_problems]
+            other_problems += len(found)
+            if player_timeline is not timeline:  # the voiceover's retimed tracks get their variants too
+                variant_timelines, found = write_variant_tracks(
+                    player_timeline, work, f"{script_path.stem}.voiceover", configs=options.variants,
+                    formats=("srt", "vtt", "json"), profile=profile, title=script.title)
+                other_problems += len(found)
             stage("variants", 0.85)
 
         write_text(work / "names.csv", names_csv(script, timeline), bom=True)
@@ -164,8 +184,9 @@ def build_script(script_path: Path, options: BuildOptions, progress: Progress | 
     result.out_dir = target
     result.runtime_ms = s.runtime_ms
     result.cues = s.dialogue_cues
-    result.warnings = len(problems)
+    result.warnings = len(problems) + other_problems
     result.sections = [(sec.name, sec.duration_ms) for sec in s.sections]
+    result.timed_by = "estimate" if player_timeline is timeline else f"{vo_engine} voiceover"
     result.files = sorted(p.name for p in target.iterdir())
     report("done", 1.0)
     return result

@@ -25,13 +25,18 @@ import copy
 import functools
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from subtoolkit.errors import ConvertError
+from subtoolkit.ingest import split_lines
+
+if TYPE_CHECKING:
+    from subtoolkit.model import Timeline
 
 DEFAULT_CONFIG = "s2twp"
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "opencc"
@@ -88,29 +93,44 @@ def config_info(config: str) -> ConfigInfo:
 
 # --- quotes -------------------------------------------------------------------------------------
 
+_SINGLE_QUOTES = re.compile("[‘’]")
 _TO_CURLY = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
 
 
 def quotes_to_corner(text: str) -> str:
     """“” → 「」 always; ‘’ → 『』 only where they pair up.
 
-    A lone ’ is far more often an apostrophe in Latin text (Xi’an, don’t) than a quote, and turning
-    it into 』 would be a visible error, so only a ’ that closes an open ‘ is mapped.
+    ’ is also the apostrophe of Latin text (Xi’an, don’t), and turning it into 』 would be a
+    visible error, so only a ’ that closes an open ‘ is mapped, and never one between two Latin
+    letters.
 
     >>> quotes_to_corner("他说：“这叫‘开小灶’，Xi’an 也有。”")
     '他说：「这叫『开小灶』，Xi’an 也有。」'
     """
-    if not any(ch in text for ch in "“”‘’"):
+    text = text.replace("“", "「").replace("”", "」")
+    if "‘" not in text:
         return text
-    out = list(text.replace("“", "「").replace("”", "」"))
+    # Only the single-quote marks are visited (a Python loop over every character of a
+    # multi-megabyte script would cost more than OpenCC's whole pass).
+    pairs: dict[int, str] = {}
     open_at: list[int] = []
-    for i, ch in enumerate(out):
-        if ch == "‘":
+    for m in _SINGLE_QUOTES.finditer(text):
+        i = m.start()
+        if m.group() == "‘":
             open_at.append(i)
-        elif ch == "’" and open_at:
-            out[open_at.pop()] = "『"
-            out[i] = "』"
-    return "".join(out)
+        elif 0 < i < len(text) - 1 and text[i - 1].isascii() and text[i - 1].isalpha() and text[i + 1].isascii() and text[i + 1].isalpha():
+            continue  # an apostrophe inside a Latin word (Xi’an, don’t)
+        elif open_at:
+            pairs[open_at.pop()] = "『"
+            pairs[i] = "』"
+    pieces: list[str] = []
+    at = 0
+    for i in sorted(pairs):
+        pieces.append(text[at:i])
+        pieces.append(pairs[i])
+        at = i + 1
+    pieces.append(text[at:])
+    return "".join(pieces)
 
 
 def quotes_to_curly(text: str) -> str:
@@ -156,8 +176,7 @@ def parse_terms(text: str, *, path: str = "<dict>") -> tuple[Term, ...]:
     """
     terms: list[Term] = []
     seen: dict[tuple[str, str | None], Term] = {}
-    for number, raw in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
-        line = raw.rstrip("\r\n")
+    for number, line in enumerate(split_lines(text.lstrip("\ufeff")), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         fields = line.split("\t")
@@ -229,7 +248,7 @@ def _share_dir() -> Path:
     return Path(opencc.__file__).resolve().parent / "clib" / "share" / "opencc"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _bare(config: str) -> Any:
     """A built-in OpenCC converter, unchanged (used for variant forms and as the benchmark reference)."""
     import opencc
@@ -294,8 +313,13 @@ def _ours_first(ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:
     return {"type": "group", "match_policy": "short_circuit", "dicts": [ours, theirs]}
 
 
-def build_config(info: ConfigInfo, terms: Sequence[Term], folder: Path) -> Path:
-    """Write our config for ``info`` (and its dictionaries) into ``folder``; return the JSON path."""
+def build_config(info: ConfigInfo, terms: Sequence[Term], folder: Path, part: str = "all") -> Path:
+    """Write our config for ``info`` (and its dictionaries) into ``folder``; return the JSON path.
+
+    ``part`` = ``"first"`` keeps segmentation and the first stage only (characters, lengths kept);
+    ``"rest"`` keeps the later stages only (the regional phrase and variant stages). Together they
+    let :meth:`Converter.convert_lines` convert characters across a line break and wording per line.
+    """
     share = _share_dir()
     source = share / f"{info.name}.json"
     try:
@@ -315,19 +339,24 @@ def build_config(info: ConfigInfo, terms: Sequence[Term], folder: Path) -> Path:
     chain[0]["dict"] = _ours_first(first_dict, chain[0]["dict"])
     for stage in chain[1:]:
         stage["dict"] = _ours_first(later_dict, stage["dict"])
-    config["name"] = f"subtoolkit: {base.get('name', info.name)} + overrides"
-    path = folder / f"{info.name}.json"
+    if part == "first":
+        del chain[1:]
+    elif part == "rest":
+        config.pop("segmentation", None)
+        del chain[:1]
+    config["name"] = f"subtoolkit: {base.get('name', info.name)} + overrides ({part})"
+    path = folder / f"{info.name}.{part}.json"
     path.write_text(json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8")
     return path
 
 
-def _build_opencc(info: ConfigInfo, terms: Sequence[Term]) -> Any:
+def _build_opencc(info: ConfigInfo, terms: Sequence[Term], part: str = "all") -> Any:
     """Construct OpenCC from a generated config. OpenCC reads every file in its constructor, so the
     temporary folder is removed straight away and nothing accumulates in a cache directory."""
     import opencc
 
     with tempfile.TemporaryDirectory(prefix="subtoolkit-opencc-") as tmp:
-        path = build_config(info, terms, Path(tmp))
+        path = build_config(info, terms, Path(tmp), part)
         try:
             return opencc.OpenCC(str(path))
         except RuntimeError as exc:  # OpenCC reports every load failure as RuntimeError
@@ -347,6 +376,10 @@ class Converter:
         self.info = config_info(config)
         self.terms = tuple(terms)
         self._opencc = _build_opencc(self.info, self.terms)
+        self._split: tuple[Any, Any] | None = None
+        self._preserves_length = self.info.preserves_length and all(
+            len(t.source) == len(t.target) for t in self.terms if t.applies_to(self.info)
+        )
 
     @property
     def config(self) -> str:
@@ -361,11 +394,9 @@ class Converter:
         """True when every output has exactly as many characters as its input.
 
         A dictionary entry whose two sides differ in length breaks that even for s2tw, so it is
-        counted here rather than assumed from the config name.
+        counted (once, in the constructor) rather than assumed from the config name.
         """
-        if not self.info.preserves_length:
-            return False
-        return all(len(t.source) == len(t.target) for t in self.terms if t.applies_to(self.info))
+        return self._preserves_length
 
     def convert(self, text: str) -> str:
         if not text:
@@ -375,29 +406,82 @@ class Converter:
     def convert_lines(self, lines: Iterable[str]) -> list[str]:
         """Convert pieces of one running text (the lines of a cue, the runs of a paragraph).
 
-        When the config keeps lengths, the pieces are converted as one string and cut back at the
-        same offsets, so a word split across a line break or a Word run (头|发) still converts as a
-        word and quotes pair across lines. Otherwise each piece is converted on its own and the
-        caller re-breaks (s2twp: 互联网 → 網際網路).
+        Each piece keeps its place: piece *i* of the output is the conversion of piece *i*. When
+        the config keeps lengths, the pieces are converted as one string and cut back at the same
+        offsets, so a word split across a line break or a Word run (头|发) still converts as a
+        word and quotes pair across lines. Under s2twp, a piece converts on its own unless a word
+        crosses a boundary; then the characters are converted on the whole text (OpenCC's first
+        stage keeps lengths) and only the Taiwan wording stage runs per piece, so 头|发 still
+        becomes 頭|髮 and only a phrase split across pieces (互联|网) keeps mainland wording.
         """
         pieces = list(lines)
-        if not self.preserves_length or len(pieces) < 2:
+        if len(pieces) < 2:
             return [self.convert(p) for p in pieces]
-        joined = self.convert("".join(pieces))
-        if len(joined) != sum(map(len, pieces)):  # pragma: no cover - guarded by the dictionary analysis
-            return [self.convert(p) for p in pieces]
-        out: list[str] = []
+        joined_in = "".join(pieces)
+        if self.preserves_length:
+            return _cut(self.convert(joined_in), pieces) or [self.convert(p) for p in pieces]
+        each = [self.convert(p) for p in pieces]
+        if "".join(each) == self.convert(joined_in):
+            return each
+        first, rest = self._stages()
+        cut = _cut(apply_quotes(first.convert(joined_in), self.info.quote_style), pieces)
+        if cut is None:  # a length-changing user entry in the first stage: offsets are lost
+            return each
+        return [rest.convert(c) if c else c for c in cut]
+
+    def convert_groups(self, groups: Iterable[Sequence[str]]) -> list[list[str]]:
+        """:meth:`convert_lines` for many groups (every cue of a file) with one OpenCC call.
+
+        A call into OpenCC costs about as much as converting a subtitle line, so the groups are
+        converted as one newline-joined string; no OpenCC phrase contains a line break, so the
+        result is the one each group would get alone. Quotes are still paired within a group.
+        """
+        lists = [list(g) for g in groups]
+        if any("\n" in p or "\r" in p for g in lists for p in g):
+            return [self.convert_lines(g) for g in lists]
+        whole = self._convert_many(["".join(g) for g in lists])
+        if self.preserves_length:
+            return [_cut(text, g) or self.convert_lines(g) for g, text in zip(lists, whole)]
+        flat = self._convert_many([p for g in lists for p in g])
+        out: list[list[str]] = []
         at = 0
-        for p in pieces:
-            out.append(joined[at : at + len(p)])
-            at += len(p)
+        for g, text in zip(lists, whole):
+            each = flat[at : at + len(g)]
+            at += len(g)
+            out.append(each if len(g) < 2 or "".join(each) == text else self.convert_lines(g))
         return out
+
+    def _convert_many(self, texts: list[str]) -> list[str]:
+        """``[self.convert(t) for t in texts]`` for newline-free texts, in one OpenCC call."""
+        if not texts:
+            return []
+        converted = self._opencc.convert("\n".join(texts)).split("\n")
+        if len(converted) != len(texts):  # pragma: no cover - OpenCC keeps every newline
+            return [self.convert(t) for t in texts]
+        return [apply_quotes(t, self.info.quote_style) for t in converted]
+
+    def _stages(self) -> tuple[Any, Any]:
+        if self._split is None:
+            self._split = (_build_opencc(self.info, self.terms, "first"), _build_opencc(self.info, self.terms, "rest"))
+        return self._split
 
     def __reduce__(self) -> tuple[Any, ...]:
         raise TypeError("Converter is not picklable (it wraps OpenCC's C++ object); call get_converter() in each process")
 
     def __repr__(self) -> str:
         return f"Converter({self.config!r}, terms={len(self.terms)})"
+
+
+def _cut(text: str, pieces: Sequence[str]) -> list[str] | None:
+    """``text`` cut at the offsets of ``pieces``, or None when the lengths do not add up."""
+    if len(text) != sum(map(len, pieces)):
+        return None
+    out: list[str] = []
+    at = 0
+    for p in pieces:
+        out.append(text[at : at + len(p)])
+        at += len(p)
+    return out
 
 
 @functools.lru_cache(maxsize=32)
@@ -419,7 +503,11 @@ def get_converter(config: str = DEFAULT_CONFIG, *, user_dict: str | Path | None 
 
 
 def convert_text(text: str, config: str = DEFAULT_CONFIG, *, user_dict: str | Path | None = None) -> str:
-    """Convert ``text`` with ``config`` (overrides and quotes included)."""
+    """Convert ``text`` with ``config`` (overrides and quotes included).
+
+    Convenient for one-off calls; it re-reads ``user_dict`` each time, so a loop over many texts
+    should take :func:`get_converter` once and call its methods.
+    """
     return get_converter(config, user_dict=user_dict).convert(text)
 
 

@@ -14,7 +14,8 @@ line whether it holds cue text, and inside cue text converts only the runs betwe
   ``{\\…}`` override blocks nor ``\\N``/``\\n``/``\\h``.
 
 The pieces of one cue are converted together (see :meth:`Converter.convert_lines`), so a word
-split by a tag or a line break still converts as a word under the length-preserving configs.
+split by a tag or a line break still converts as a word, and all cues of a file go through OpenCC
+in one call (:meth:`Converter.convert_groups`).
 """
 
 from __future__ import annotations
@@ -84,34 +85,42 @@ def _split_markup(text: str, markup: re.Pattern[str]) -> list[tuple[bool, str]]:
     return out
 
 
-def convert_cue_lines(contents: list[str], conv: Converter, markup: re.Pattern[str]) -> list[str]:
-    """Convert the text runs of one cue's lines together, keeping every markup run as it is."""
-    split = [_split_markup(c, markup) for c in contents]
-    texts = [piece for parts in split for is_text, piece in parts if is_text]
-    converted = iter(conv.convert_lines(texts))
-    return ["".join(next(converted) if is_text else piece for is_text, piece in parts) for parts in split]
+class _Batch:
+    """The text spans of every cue in a file, converted in one go at the end.
 
-
-class _CueConverter:
-    """Collects the line indexes of one cue, then converts them in one go."""
+    A span is ``(line index, offset)``: the line's content from ``offset`` on is cue text (the
+    whole line for SRT/VTT, the Text field for ASS). The spans of one cue form a group, so a word
+    split by a tag or a line break converts as a word (:meth:`Converter.convert_groups`).
+    """
 
     def __init__(self, lines: list[Line], conv: Converter, markup: re.Pattern[str], result: TextResult) -> None:
         self.lines, self.conv, self.markup, self.result = lines, conv, markup, result
-        self.pending: list[int] = []
+        self.groups: list[list[tuple[int, int]]] = []
+        self.pending: list[tuple[int, int]] = []
 
-    def add(self, index: int) -> None:
-        self.pending.append(index)
+    def add(self, index: int, offset: int = 0) -> None:
+        self.pending.append((index, offset))
 
-    def flush(self) -> None:
-        if not self.pending:
-            return
-        old = [self.lines[i].content for i in self.pending]
-        new = convert_cue_lines(old, self.conv, self.markup)
-        for i, before, after in zip(self.pending, old, new):
-            self.lines[i] = Line(after, self.lines[i].eol)
-            self.result.length_changed += len(before) != len(after)
-        self.result.lines_converted += len(self.pending)
-        self.pending = []
+    def end_cue(self) -> None:
+        if self.pending:
+            self.groups.append(self.pending)
+            self.pending = []
+
+    def pop_last(self) -> tuple[int, int] | None:
+        return self.pending.pop() if self.pending else None
+
+    def finish(self) -> None:
+        self.end_cue()
+        splits = [[_split_markup(self.lines[i].content[at:], self.markup) for i, at in g] for g in self.groups]
+        texts = [[piece for parts in group for is_text, piece in parts if is_text] for group in splits]
+        for spans, group, converted in zip(self.groups, splits, self.conv.convert_groups(texts)):
+            pieces = iter(converted)
+            for (i, at), parts in zip(spans, group):
+                before = self.lines[i].content[at:]
+                after = "".join(next(pieces) if is_text else piece for is_text, piece in parts)
+                self.lines[i] = Line(self.lines[i].content[:at] + after, self.lines[i].eol)
+                self.result.length_changed += len(before) != len(after)
+                self.result.lines_converted += 1
 
 
 def _warn_outside(result: TextResult, number: int, content: str, what: str) -> None:
@@ -129,28 +138,28 @@ def convert_srt(text: str, conv: Converter) -> TextResult:
     """Convert the cue text of an SRT file; indexes, timing lines and blank lines stay byte-identical."""
     lines = split_keep_ends(text)
     result = TextResult(text)
-    cue = _CueConverter(lines, conv, _SRT_MARKUP, result)
+    batch = _Batch(lines, conv, _SRT_MARKUP, result)
     in_text = False
     for i, line in enumerate(lines):
         if _SRT_TIMING.match(line.content):
             # A missing blank line: the index of this cue was read as text of the previous one.
-            if cue.pending and lines[cue.pending[-1]].content.strip().isdigit():
-                cue.pending.pop()
-            cue.flush()
+            last = batch.pop_last()
+            if last is not None and not lines[last[0]].content.strip().isdigit():
+                batch.add(*last)
+            batch.end_cue()
             in_text = True
             result.cues += 1
         elif in_text and line.content.strip():
-            cue.add(i)
+            batch.add(i)
         else:
-            if in_text:
-                cue.flush()
+            batch.end_cue()
             in_text = False
             content = line.content.strip()
             if content and not content.isdigit():
                 _warn_outside(result, i + 1, content, "text outside any cue")
-    cue.flush()
     if result.cues == 0:
         raise ConvertError("no subtitle cues (no 'HH:MM:SS,mmm --> HH:MM:SS,mmm' line)", hint="is this an SRT file?")
+    batch.finish()
     result.text = join_lines(lines)
     return result
 
@@ -181,7 +190,7 @@ def convert_vtt(text: str, conv: Converter) -> TextResult:
     if not lines or not re.match(r"WEBVTT(?:[ \t]|$)", lines[0].content):
         raise ConvertError("missing the WEBVTT header", line=1, hint="a WebVTT file starts with the line WEBVTT")
     header_end = next((i for i, line in enumerate(lines) if not line.content.strip()), len(lines))
-    cue = _CueConverter(lines, conv, _VTT_MARKUP, result)
+    batch = _Batch(lines, conv, _VTT_MARKUP, result)
     for block in _blocks(lines, header_end):
         first = lines[block[0]].content
         if _VTT_KEEP_BLOCK.match(first):
@@ -193,8 +202,9 @@ def convert_vtt(text: str, conv: Converter) -> TextResult:
             continue
         result.cues += 1
         for i in block[timing + 1 :]:
-            cue.add(i)
-        cue.flush()
+            batch.add(i)
+        batch.end_cue()
+    batch.finish()
     result.text = join_lines(lines)
     return result
 
@@ -212,6 +222,7 @@ def convert_ass(text: str, conv: Converter) -> TextResult:
     section = ""
     fields = _ASS_DEFAULT_FIELDS
     events = False
+    batch = _Batch(lines, conv, _ASS_MARKUP, result)
     for i, line in enumerate(lines):
         stripped = line.content.strip()
         if stripped.startswith("[") and stripped.endswith("]"):
@@ -234,15 +245,12 @@ def convert_ass(text: str, conv: Converter) -> TextResult:
             commas = [m.start() for m in re.finditer(",", value)]
             if len(commas) < fields - 1:
                 raise ConvertError(f"Dialogue line has {len(commas) + 1} fields, the Format names {fields}", line=i + 1, hint="check the commas of this line")
-            start = head + commas[fields - 2] + 1
-            body = line.content[start:]
-            [converted] = convert_cue_lines([body], conv, _ASS_MARKUP)
-            lines[i] = Line(line.content[:start] + converted, line.eol)
+            batch.add(i, head + commas[fields - 2] + 1)
+            batch.end_cue()
             result.cues += 1
-            result.lines_converted += 1
-            result.length_changed += len(body) != len(converted)
     if not events:
         raise ConvertError("no [Events] section", hint="is this an ASS/SSA file?")
+    batch.finish()
     result.text = join_lines(lines)
     return result
 
@@ -300,15 +308,15 @@ def convert_docx(source: Path, target: Path, conv: Converter) -> TextResult:
     python-docx parses by default; they are registered as XML parts so their text converts too.
     """
     try:
-        import docx  # type: ignore[import-untyped]
-        from docx.opc.part import PartFactory, XmlPart  # type: ignore[import-untyped]
+        import docx
+        from docx.opc.part import PartFactory, XmlPart
     except ImportError as exc:  # pragma: no cover - python-docx is a hard dependency
         raise ConvertError("python-docx is not installed", path=str(source), hint="pip install python-docx") from exc
     for content_type in _WORD_TEXT_PARTS:
         PartFactory.part_type_for.setdefault(content_type, XmlPart)
     try:
         document = docx.Document(str(source))
-    except Exception as exc:  # python-docx raises zipfile/KeyError/ValueError variants
+    except Exception as exc:  # noqa: BLE001 - python-docx raises zipfile/KeyError/ValueError variants
         raise InputError(
             f"not a readable Word document ({type(exc).__name__})",
             path=str(source),
@@ -331,9 +339,8 @@ def _convert_word_xml(root: object, conv: Converter, result: TextResult) -> None
     for t in root.iter(_W + "t"):  # type: ignore[attr-defined]
         p = next(t.iterancestors(_W + "p"), None)
         paragraphs.setdefault(p, []).append(t)
-    for nodes in paragraphs.values():
-        old = [n.text or "" for n in nodes]  # type: ignore[attr-defined]
-        new = conv.convert_lines(old)
+    olds = [[n.text or "" for n in nodes] for nodes in paragraphs.values()]  # type: ignore[attr-defined]
+    for nodes, old, new in zip(paragraphs.values(), olds, conv.convert_groups(olds)):
         for node, before, after in zip(nodes, old, new):
             if after != before:
                 node.text = after  # type: ignore[attr-defined]

@@ -257,6 +257,19 @@ def rule_narration_plain(line: str, ctx: Context) -> list[Item] | None:
     return [Item("narration", line[m.end() :].strip(), removed=_marker(line[: m.end()]))]
 
 
+def rule_markdown_heading(line: str, ctx: Context) -> list[Item] | None:
+    """``# 《片名》`` / ``## 直面风险`` in a Markdown script: the first level-1 heading is the title."""
+    m = re.match(r"^(#{1,6})\s+(.+?)\s*#*$", line)
+    if m is None or not ctx.alone:
+        return None
+    body = m.group(2)
+    t = _TITLE_LINE.match(body)
+    text = t.group(1) if t else body
+    kind: Literal["title", "heading"] = "title" if len(m.group(1)) == 1 and not ctx.has_title else "heading"
+    start = line.index(text)
+    return [Item(kind, text, removed=_marker(line[:start]) + _marker(line[start + len(text) :]))]
+
+
 def rule_title(line: str, ctx: Context) -> list[Item] | None:
     """``《生命重于泰山》`` alone on a line is the film's title (a later one is a heading)."""
     m = _TITLE_LINE.match(line)
@@ -343,6 +356,7 @@ RULES: tuple[Rule, ...] = (
     rule_bracket_marker,
     rule_sync_plain,
     rule_narration_plain,
+    rule_markdown_heading,
     rule_title,
     rule_episode,
     rule_paren_heading,

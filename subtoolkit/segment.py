@@ -77,20 +77,22 @@ def render_line(raw: str, profile: Profile) -> str:
     return _render(raw, profile.to_space, profile.separator, profile.never_at_line_end)
 
 
+_WHITESPACE = " \t\n\r\f\v\u00a0\u2000\u2001\u2002\u2003\u2009\u200a\u202f\u205f\u3000"
+_RUNS = re.compile(r"([ \u3000])[ \u3000]+")
+
+
+@lru_cache(maxsize=64)
+def _table(to_space: str, sep: str) -> dict[int, str]:
+    """str.translate table: marks that become the separator, whitespace that becomes a space."""
+    table = {ord(c): (" " if sep == " " else sep) for c in _WHITESPACE}
+    table.update({ord(c): sep for c in to_space})
+    return table
+
+
 @lru_cache(maxsize=65536)
 def _render(raw: str, to_space: str, sep: str, never_at_end: str = "") -> str:
-    out: list[str] = []
-    for ch in raw:
-        if ch in to_space:
-            out.append(sep)
-        elif ch.isspace():
-            out.append(" " if sep == " " else sep)
-        else:
-            out.append(ch)
-    text = "".join(out)
     # collapse runs of separators/spaces, then trim them at both ends
-    text = re.sub(r"[ \u3000]{2,}", lambda m: m.group(0)[0], text)
-    text = text.strip(" \u3000")
+    text = _RUNS.sub(r"\1", raw.translate(_table(to_space, sep))).strip(" \u3000")
     while text and text[-1] in never_at_end:
         text = text[:-1].rstrip(" \u3000")
     return text

@@ -44,12 +44,14 @@ def variant_timeline(timeline: Timeline, config: str, profile: Profile, *, user_
     target = variant_profile_of(profile)
     fps = parse_fps(timeline.fps)
     out: list[Cue] = []
-    for cue in timeline.cues:
-        sources = cue.line_sources or cue.lines
-        if conv.preserves_length:
-            lines = tuple(render_line(s, target) for s in conv.convert_lines(sources))
+    # one OpenCC call for every cue; a word split across a line break still converts as a word
+    converted = conv.convert_groups([cue.line_sources or cue.lines for cue in timeline.cues]) if conv.preserves_length else None
+    for k, cue in enumerate(timeline.cues):
+        if converted is not None:
+            sources = tuple(converted[k])
+            lines = tuple(render_line(s, target) for s in sources)
             if _fits(lines, target):
-                out.append(_with_lines(cue, lines, conv.convert(cue.source or "".join(sources)), tuple(conv.convert_lines(sources))))
+                out.append(_with_lines(cue, lines, "".join(sources), sources))
                 continue
         out.extend(_rebreak(cue, conv, profile, target, fps))
     return Timeline(tuple(out), fps=timeline.fps, profile=target.name)

@@ -26,7 +26,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("build")
     r = runner.invoke(app, ["build", str(SAMPLE), "-o", str(out), "--voice", "none"])
     assert r.exit_code == 0, r.stderr
-    assert "report:" in r.stdout and "estimated runtime" in r.stdout
+    assert "report:" in r.stdout and "runtime" in r.stdout and "(estimate)" in r.stdout
     return out / STEM
 
 
@@ -171,3 +171,15 @@ def test_failed_rebuild_keeps_the_previous_build(tmp_path: Path) -> None:
     assert r.exit_code == 1 and "no speech" in r.stderr
     assert sorted(p.name for p in (out / "ep").iterdir()) == before
     assert [p.name for p in out.iterdir()] == ["ep"]
+
+
+def test_build_with_calibration_follows_the_reference(tmp_path: Path) -> None:
+    ref_dir = tmp_path / "ref"
+    assert runner.invoke(app, ["subtitles", str(SAMPLE), "-o", str(ref_dir), "--format", "srt", "--rate", "3.2"]).exit_code == 0
+    out = tmp_path / "out"
+    r = runner.invoke(app, ["build", str(SAMPLE), "-o", str(out), "--voice", "none", "--calibrate", str(ref_dir / f"{STEM}.zh-Hans.srt")])
+    assert r.exit_code == 0, r.stderr
+    slow = json.loads((out / STEM / f"{STEM}.zh-Hans.json").read_text(encoding="utf-8"))["cues"][-1]["end_ms"]
+    from subtitle_helpers import sample_timeline
+
+    assert slow > sample_timeline().cues[-1].end_ms * 1.15  # 3.2 syllables/s runs longer than the default 4

@@ -258,3 +258,11 @@ def test_unterminated_brackets(bad: str) -> None:
     with pytest.raises(ScriptError) as e:
         script(f"江水东流。\n{bad}\n两岸青山。", path="x.txt")
     assert e.value.line == 2 and "unterminated" in e.value.what
+
+
+def test_markdown_headings() -> None:
+    s = script("# 《大国工匠》\n\n## 第一章 匠心\n\n江水东流。\n\n## 直面风险\n\n两岸青山。")
+    assert s.title == "大国工匠"
+    assert [(b.kind, b.text) for b in s.blocks] == [
+        (K.TITLE, "大国工匠"), (K.HEADING, "第一章 匠心"), (K.NARRATION, "江水东流。"), (K.HEADING, "直面风险"), (K.NARRATION, "两岸青山。"),
+    ]

@@ -74,3 +74,18 @@ def test_rebreak_keeps_cue_when_phrases_lengthen() -> None:
     assert "網際網路" in "".join("".join(c.lines) for c in vt.cues)
     assert validate(vt, HANT) == []
     assert vt.cues[0].start_ms == base.cues[0].start_ms and vt.cues[-1].end_ms == base.cues[-1].end_ms
+
+
+def test_words_across_line_breaks_and_overrides() -> None:
+    """头|发 split over two lines is still 頭髮; the project dictionary fixes 船只能; speakers and
+    times are untouched."""
+    from subtoolkit.model import Cue, Speaker, Timeline
+
+    speaker = Speaker("薛澜", "清华大学教授")
+    cues = (
+        Cue(0, BlockKind.NARRATION, ("这只船只能", "载28人"), 1000, 2960, None, "这只船只能载28人。", ("这只船只能", "载28人。")),
+        Cue(1, BlockKind.INTERVIEW, ("他的头", "发白了"), 3040, 4800, speaker, "他的头发白了", ("他的头", "发白了")),
+    )
+    tw = variant_timeline(Timeline(cues, fps=25.0), "s2tw", HANS)
+    assert [c.lines for c in tw.cues] == [("這隻船只能", "載28人"), ("他的頭", "髮白了")]
+    assert [(c.block, c.kind, c.start_ms, c.end_ms, c.speaker) for c in tw.cues] == [(c.block, c.kind, c.start_ms, c.end_ms, c.speaker) for c in cues]

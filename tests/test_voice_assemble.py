@@ -119,3 +119,14 @@ def test_export_refuses_unknown_formats_and_leaves_nothing(tmp_path: Path) -> No
     with pytest.raises(OutputError, match="unsupported"):
         export_track(track, tmp_path / "x.ogg")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_silences_are_exact_for_any_length() -> None:
+    """24000 × 4.001 s in floating point is one sample short; every part must still land exactly."""
+    from subtoolkit.voice.assemble import TrackPart, assemble
+
+    parts = [TrackPart(None, ms, pause) for ms, pause in ((4001, 7), (1003, 0), (2999, 13), (1, 1))]
+    track = assemble(parts, target_dbfs=None)
+    starts = [p.start_ms for p in track.placements]
+    assert starts == [0, 4008, 5011, 8023]
+    assert track.duration_ms == 8025

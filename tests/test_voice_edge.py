@@ -14,7 +14,7 @@ from subtoolkit.voice.cache import RenderCache
 from subtoolkit.voice.choose import choose_engine
 from subtoolkit.voice.edge import EdgeEngine, EdgeRequestFailed, RetryPolicy
 from subtoolkit.voice.espeak import EspeakEngine
-from subtoolkit.voice.fake_edge import FRAME_MS, LEAD_FRAMES, FakeEdgeServer
+from edge_server import FRAME_MS, LEAD_FRAMES, FakeEdgeServer
 from subtoolkit.voice.onset import speech_span
 from subtoolkit.voice.render import render_segments
 

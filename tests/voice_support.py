@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from subtoolkit.voice.base import SAMPLE_RATE, Audio, Synthesis
-from subtoolkit.voice.fake_edge import FakeEdgeServer, edge_tts_pointed_at
+from edge_server import FakeEdgeServer, edge_tts_pointed_at
 
 T = TypeVar("T")
 

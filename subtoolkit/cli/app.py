@@ -24,8 +24,11 @@ The script is split into typed blocks (narration, interviews, captions, headings
 
 [bold]Examples[/bold]
 
-  subtoolkit parse seeds/shengming-zhongyu-taishan.txt
+  subtoolkit build seeds/shengming-zhongyu-taishan.txt --variants s2twp,s2hk
   subtoolkit parse seeds/shengming-zhongyu-taishan.txt --json > blocks.json
+  subtoolkit subtitles script.docx --fps 23.976 --start 01:00:00:00
+  subtoolkit voiceover script.txt --engine espeak --format mp3
+  subtoolkit check delivery.zh-Hans.srt
 """
 
 app = typer.Typer(

@@ -32,6 +32,7 @@ def build_command(
     start: str = typer.Option("00:00:00:00", "--start", help="Timecode of the first frame (HH:MM:SS:FF)."),
     formats: str = typer.Option("srt,vtt,ass,json", "--format", "-f", help="Subtitle formats to write."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Where rendered voice segments are cached (default: the platform's cache folder)."),
+    calibrate: Optional[Path] = typer.Option(None, "--calibrate", help="Fit the narration pace from an .srt/.vtt timed to the same narrator (e.g. the previous episode)."),
     jobs: int = typer.Option(0, "--jobs", "-j", help="Scripts built at once for a folder (default: one per core)."),
     encoding: Optional[str] = ENCODING_OPT,
     interview_span: Span = SPAN_OPT,
@@ -62,6 +63,7 @@ def build_command(
         encoding=encoding,
         interview_span=interview_span.value,
         cache_dir=cache_dir,
+        calibrate=calibrate,
     )
     if target.is_dir():
         scripts = scripts_in(target)
@@ -132,7 +134,7 @@ def _print_results(results) -> None:  # type: ignore[no-untyped-def]
             eprint(f"error: {r.error}")
     if len(results) == 1 and results[0].ok:
         r = results[0]
-        console.print(f"[bold]{r.script.name}[/bold]: estimated runtime [bold]{clock(r.runtime_ms)}[/bold], {r.cues} subtitle cues, {r.warnings} QC warnings")
+        console.print(f"[bold]{r.script.name}[/bold]: runtime [bold]{clock(r.runtime_ms)}[/bold] ({r.timed_by}), {r.cues} subtitle cues, {r.warnings} QC warnings")
         table = Table(box=None, padding=(0, 2), show_header=False)
         for name, ms in r.sections:
             table.add_row(name, clock(ms))

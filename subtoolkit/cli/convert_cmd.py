@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -48,9 +47,9 @@ ENCODING_OPT = typer.Option(
 def convert_command(
     file: Path = FILE_ARG,
     to: str = TO_OPT,
-    output: Optional[Path] = OUTPUT_OPT,
-    user_dict: Optional[Path] = DICT_OPT,
-    encoding: Optional[str] = ENCODING_OPT,
+    output: Path | None = OUTPUT_OPT,
+    user_dict: Path | None = DICT_OPT,
+    encoding: str | None = ENCODING_OPT,
 ) -> None:
     """Convert a script or subtitle file between Simplified and Traditional Chinese with OpenCC.
 
@@ -91,7 +90,10 @@ def convert_command(
         user_dict = default_user_dict()
         eprint(f"note: using your dictionary {user_dict}")
     converter = get_converter(config, user_dict=user_dict)
+    existed = target.exists()
     report = convert_file(file, converter, target, encoding=encoding)
+    if existed:
+        eprint(f"note: replaced the existing {target}")
     report_warnings(list(report.warnings))
     unit = {"docx": "paragraphs", "txt": "lines", "md": "lines", "text": "lines"}.get(report.kind, "cues")
     count = report.cues if unit != "lines" else report.lines_converted

@@ -38,7 +38,8 @@ _EXPORTS = {
     "Track": "assemble",
     "TrackPart": "assemble",
     "Placement": "assemble",
-    "assemble": "assemble",
+    # ``assemble`` the function is not exported here: the submodule of the same name would
+    # shadow it as soon as anything imports ``subtoolkit.voice.assemble``.
     "export_track": "assemble",
     "RenderProgress": "render",
     "RenderResult": "render",

@@ -105,6 +105,12 @@ def level_gain(audio: Audio, *, target_dbfs: float, peak_ceiling_dbfs: float) ->
     return min(target_dbfs - level, peak_ceiling_dbfs - peak)
 
 
+def _silence(seg_cls: type[AudioSegment], ms: int) -> AudioSegment:
+    """Exactly ``ms`` of silence: pydub's ``silent()`` computes its length in floating point and
+    can come out one sample short (24000 × 4.001 s), which would shift every later part."""
+    return seg_cls(data=Audio.silence(ms).pcm, sample_width=SAMPLE_WIDTH, frame_rate=SAMPLE_RATE, channels=CHANNELS)
+
+
 def assemble(
     parts: list[TrackPart],
     *,
@@ -131,8 +137,8 @@ def assemble(
                 audio = apply_gain(audio, gain)
             piece = seg_cls(data=audio.pcm, sample_width=SAMPLE_WIDTH, frame_rate=SAMPLE_RATE, channels=CHANNELS)
         else:
-            piece = seg_cls.silent(duration=part.silence_ms, frame_rate=SAMPLE_RATE)
-        pause = seg_cls.silent(duration=part.pause_after_ms, frame_rate=SAMPLE_RATE)
+            piece = _silence(seg_cls, part.silence_ms)
+        pause = _silence(seg_cls, part.pause_after_ms)
         for p in (piece, pause):
             if (p.frame_rate, p.channels, p.sample_width) != (SAMPLE_RATE, CHANNELS, SAMPLE_WIDTH):
                 raise AssertionError("a part is not in the internal format")  # a bug, not a user error

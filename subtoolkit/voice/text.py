@@ -84,7 +84,7 @@ def split_for_requests(text: str, max_bytes: int = 1200) -> list[str]:
     go out as one oversized request (research notes, §1); 1200 bytes is 400 CJK characters,
     far under the service's 4096-byte limit even after XML escaping.
 
-    >>> [len(p.encode()) <= 30 for p in split_for_requests("一二三四五六七八九十，" * 3, 30)]
+    >>> [len(p.encode()) <= 40 for p in split_for_requests("一二三四五六七八九十，" * 3, 40)]
     [True, True, True]
     >>> "".join(split_for_requests("甲" * 50, 30)) == "甲" * 50
     True

@@ -1,0 +1,112 @@
+"""The scratch voiceover end to end with the offline engine: audio, retimed tracks, manifest, cache."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import wave
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE
+from typer.testing import CliRunner
+
+from subtoolkit.cli import app
+from subtoolkit.profiles import load_profile
+from subtoolkit.validate import validate
+from subtoolkit.voice.base import Audio
+from subtoolkit.voice.onset import speech_regions
+
+runner = CliRunner()
+STEM = SAMPLE.stem
+FRAME_MS = 40  # 25 fps
+
+
+@pytest.fixture(scope="module")
+def first_section(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("vo")
+    r = runner.invoke(app, ["voiceover", str(SAMPLE), "-o", str(out), "--engine", "espeak", "--sections", "1", "--cache-dir", str(out / "cache")])
+    assert r.exit_code == 0, r.stderr
+    assert "espeak:" in r.stdout and "0 failed" in r.stdout
+    return out
+
+
+def _wav(path: Path) -> Audio:
+    with wave.open(str(path)) as w:
+        assert (w.getframerate(), w.getnchannels(), w.getsampwidth()) == (24000, 1, 2)
+        return Audio(w.readframes(w.getnframes()))
+
+
+def test_speech_onsets_sit_on_cue_starts_and_speech_stays_inside_cues(first_section: Path) -> None:
+    audio = _wav(first_section / f"{STEM}.voiceover.wav")
+    timeline = json.loads((first_section / f"{STEM}.voiceover.zh-Hans.json").read_text(encoding="utf-8"))
+    cues = [c for c in timeline["cues"] if c["kind"] == "narration"]
+    regions = speech_regions(audio, min_silence_ms=60)
+    assert len(cues) > 80 and len(regions) >= len(cues)
+    for r in regions:  # every stretch of speech lies inside a cue
+        assert any(c["start_ms"] <= r.start_ms and r.end_ms <= c["end_ms"] for c in cues), r
+    for c in cues:  # and each cue starts on its speech, within one frame
+        onsets = [r.start_ms for r in regions if c["start_ms"] - FRAME_MS <= r.start_ms <= c["end_ms"]]
+        assert onsets and 0 <= min(onsets) - c["start_ms"] < FRAME_MS, c
+
+
+def test_retimed_track_meets_the_profile(first_section: Path) -> None:
+    from subtoolkit.readers import read_timeline
+    from subtoolkit.timecode import parse_fps
+
+    for fmt in ("srt", "vtt"):
+        tl = read_timeline(first_section / f"{STEM}.voiceover.zh-Hans.{fmt}", fps=parse_fps("25"))
+        assert validate(tl, load_profile()) == []
+
+
+def test_manifest_shape(first_section: Path) -> None:
+    m = json.loads((first_section / f"{STEM}.voiceover.manifest.json").read_text(encoding="utf-8"))
+    assert m["engine"] == "espeak" and m["segments"]
+    for seg in m["segments"]:
+        assert set(seg) == {"block", "text", "voice", "start_ms", "duration_ms", "cache_key", "cached"}
+        assert seg["voice"] == "cmn" and seg["duration_ms"] > 0
+    starts = [s["start_ms"] for s in m["segments"]]
+    assert starts == sorted(starts)
+    blocks = json.loads(runner.invoke(app, ["parse", str(SAMPLE), "--json"]).stdout)["blocks"]
+    for seg in m["segments"][:20]:
+        assert seg["text"] in blocks[seg["block"]]["text"]
+
+
+def _run(script: Path, out: Path, cache: Path) -> dict:  # type: ignore[type-arg]
+    r = runner.invoke(app, ["voiceover", str(script), "-o", str(out), "--engine", "espeak", "--cache-dir", str(cache), "--format", "mp3"])
+    assert r.exit_code == 0, r.stderr
+    return json.loads((out / f"{script.stem}.voiceover.manifest.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def test_cache_rerun_renders_nothing_and_an_edit_rerenders_one_paragraph(tmp_path: Path) -> None:
+    lines = SAMPLE.read_text(encoding="utf-8").split("\n")[:12]
+    script = tmp_path / "ep.txt"
+    script.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    first = _run(script, tmp_path / "a", cache)
+    assert first["segments"] and not any(s["cached"] for s in first["segments"][1:])
+    again = _run(script, tmp_path / "b", cache)
+    assert all(s["cached"] for s in again["segments"])
+    assert (tmp_path / "b" / "ep.voiceover.mp3").stat().st_size > 10_000
+    assert "开小灶" in lines[10]
+    lines[10] = lines[10].replace("开小灶", "开专门的会议")  # line 11 is one narration paragraph
+    script.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    edited = _run(script, tmp_path / "c", cache)
+    fresh = {s["block"] for s in edited["segments"] if not s["cached"]}
+    blocks = json.loads(runner.invoke(app, ["parse", str(script), "--json"]).stdout)["blocks"]
+    assert len(fresh) == 1 and blocks[fresh.pop()]["lines"] == [11, 11]
+
+
+def test_interview_voice_voices_interviews(tmp_path: Path) -> None:
+    script = tmp_path / "ep.txt"
+    script.write_text("薛澜（清华大学教授）：\n我们要守住安全底线。\n安全生产是大事。\n", encoding="utf-8")
+    r = runner.invoke(app, ["voiceover", str(script), "-o", str(tmp_path), "--engine", "espeak", "--cache-dir", str(tmp_path / "c"), "--interview-voice", "cmn"])
+    assert r.exit_code == 0, r.stderr
+    m = json.loads((tmp_path / "ep.voiceover.manifest.json").read_text(encoding="utf-8"))
+    assert [s["block"] for s in m["segments"]] == [0, 1]
+
+
+def test_bad_rate_is_a_clear_error(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["voiceover", str(SAMPLE), "-o", str(tmp_path), "--engine", "espeak", "--rate", "fast", "--cache-dir", str(tmp_path / "c")])
+    assert r.exit_code == 1 and "rate" in r.stderr and "Traceback" not in r.output
+    assert not any(p.suffix in (".wav", ".json") for p in tmp_path.iterdir())
