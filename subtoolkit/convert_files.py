@@ -423,7 +423,7 @@ class FileReport:
 def convert_file(source: Path, conv: Converter, target: Path | None = None, *, encoding: str | None = None) -> FileReport:
     """Read, convert and atomically write one file; the edge around the pure transforms above."""
     from subtoolkit.fsio import write_bytes
-    from subtoolkit.ingest import decode
+    from subtoolkit.ingest import decode, read_bytes
 
     shown = str(source)
     suffix = source.suffix.lower()
@@ -432,12 +432,7 @@ def convert_file(source: Path, conv: Converter, target: Path | None = None, *, e
         result = convert_docx(source, target, conv)
         used = "docx"
     else:
-        try:
-            raw = source.read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read file ({exc.strerror})", path=shown, hint="check permissions") from None
-        if not raw:
-            raise InputError("empty file", path=shown, hint="nothing to convert")
+        raw = read_bytes(source, shown, empty_hint="nothing to convert")
         text, used = decode(raw, path=shown, encoding=encoding)
         try:
             result = TEXT_CONVERTERS[suffix](text, conv)

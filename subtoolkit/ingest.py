@@ -132,6 +132,17 @@ def read_docx_lines(path: Path) -> list[str]:
     return [p.text for p in document.paragraphs]
 
 
+def read_bytes(p: Path, shown: str, *, empty_hint: str) -> bytes:
+    """The file's bytes, or :class:`InputError` for an unreadable or empty file."""
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read file ({exc.strerror})", path=shown, hint="check permissions") from None
+    if not data:
+        raise InputError("empty file", path=shown, hint=empty_hint)
+    return data
+
+
 def read_source(path: str | Path, *, encoding: str | None = None) -> Source:
     """Read a script file into normalised lines, or raise :class:`InputError` saying why not."""
     p = Path(path)
@@ -144,12 +155,7 @@ def read_source(path: str | Path, *, encoding: str | None = None) -> Source:
         raw_lines = read_docx_lines(p)
         used = "docx"
     else:
-        try:
-            data = p.read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read file ({exc.strerror})", path=shown, hint="check permissions") from None
-        if not data:
-            raise InputError("empty file", path=shown, hint="the script has no text")
+        data = read_bytes(p, shown, empty_hint="the script has no text")
         if data.startswith(b"PK\x03\x04"):
             raise InputError(
                 "looks like a Word or zip file, not plain text",
