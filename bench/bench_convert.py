@@ -26,31 +26,17 @@ still ≈4–5 MB/s, i.e. milliseconds for a feature-length subtitle file.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from pathlib import Path
 
 import opencc
 
 from subtoolkit.convert import Converter, get_converter, project_terms
 from subtoolkit.convert_files import convert_script, convert_srt
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = (ROOT / "seeds" / "shengming-zhongyu-taishan.txt").read_text(encoding="utf-8")
+from common import best_of, script_of_size  # noqa: E402  (bench/common.py, beside this script)
 
 
-def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
-def script_of_size(megabytes: float) -> str:
-    unit = SAMPLE.rstrip("\n") + "\n"
-    return unit * max(1, round(megabytes * 1_000_000 / len(unit.encode("utf-8"))))
 
 
 def stamp(ms: int) -> str:

@@ -8,29 +8,15 @@ work on a shared machine) and are also given as a ratio to a bare line scan of t
 from __future__ import annotations
 
 import re
-import time
-from pathlib import Path
 
 from subtoolkit.ingest import normalise_line, split_lines
 from subtoolkit.parse import parse_lines
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = (ROOT / "seeds" / "shengming-zhongyu-taishan.txt").read_text(encoding="utf-8")
+from common import best_of, script_of_size  # noqa: E402  (bench/common.py, beside this script)
 
 
-def best_of(fn, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
-def script_of_size(megabytes: float) -> str:
-    unit = SAMPLE.rstrip("\n") + "\n"
-    n = max(1, round(megabytes * 1_000_000 / len(unit.encode("utf-8"))))
-    return unit * n
 
 
 def main() -> None:
