@@ -54,6 +54,13 @@ def _requests(planned: list[_Planned], script: Script, *, voice: str | None, int
     return out
 
 
+def _measured(p: _Planned, speech_ms: int) -> _Planned:
+    """The plan of a cue with the voice's own speaking time (plus the lead and tail around it);
+    time the eye needed beyond the estimated speech stays on top."""
+    need = float(speech_ms + LEAD_MS + TAIL_MS)
+    return replace(p, speak_ms=need, show_ms=need + max(p.show_ms - p.speak_ms, 0.0))
+
+
 def render_voiceover(
     script: Script,
     profile: Profile,
@@ -124,10 +131,7 @@ def render_voiceover(
             if span is None:
                 raise VoiceError(f"the {result.engine} engine returned silence for block {seg.request.block}: {seg.request.text[:30]}", hint="try another engine or voice")
             spans[k] = (span.start_ms, span.end_ms)
-    remeasured = [
-        replace(p, speak_ms=float(spans[k][1] - spans[k][0] + LEAD_MS + TAIL_MS), show_ms=max(p.show_ms - p.speak_ms, 0.0) + (spans[k][1] - spans[k][0] + LEAD_MS + TAIL_MS)) if k in spans else p
-        for k, p in enumerate(planned)
-    ]
+    remeasured = [_measured(p, spans[k][1] - spans[k][0]) if k in spans else p for k, p in enumerate(planned)]
     cues = place(remeasured, script.blocks, profile, fps, start_frame)
     timeline = Timeline(tuple(cues), fps=float(fps_label(fps)), profile=profile.name)
 
