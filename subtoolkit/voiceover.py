@@ -93,7 +93,7 @@ def render_voiceover(
     from subtoolkit.fsio import write_text
     from subtoolkit.subtitles import write_tracks
     from subtoolkit.voice.assemble import TrackPart, assemble  # the module, not the package's lazy name
-    from subtoolkit.voice.base import Audio, parse_rate
+    from subtoolkit.voice.base import SAMPLE_WIDTH, SAMPLES_PER_MS, Audio, parse_rate
     from subtoolkit.voice.cache import RenderCache
     from subtoolkit.voice.choose import choose_engine
     from subtoolkit.voice.onset import speech_span
@@ -136,6 +136,7 @@ def render_voiceover(
     timeline = Timeline(tuple(cues), fps=float(fps_label(fps)), profile=profile.name)
 
     # lay the audio: each voiced cue's speech begins LEAD_MS after the cue's start
+    BYTES_PER_MS = SAMPLES_PER_MS * SAMPLE_WIDTH
     parts: list[Any] = []
     at = 0
     manifest_segments = []
@@ -146,7 +147,7 @@ def render_voiceover(
         audio = result.segment_audio(k)
         a = max(onset - LEAD_MS, 0)
         b = min(offset + TAIL_MS, int(audio.duration_ms))
-        clip = Audio(audio.pcm[a * 48 : b * 48])  # 24 kHz × 2 bytes = 48 bytes a millisecond
+        clip = Audio(audio.pcm[a * BYTES_PER_MS : b * BYTES_PER_MS])
         start = cue.start_ms + LEAD_MS - (onset - a)
         if start < at:
             raise VoiceError("rendered segments overlap on the track", hint="a bug: please report it")  # place() keeps gaps
