@@ -14,13 +14,12 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
 
 from subtoolkit.errors import SubtoolkitError
 from subtoolkit.formats.common import SPOKEN
 from subtoolkit.fsio import DIR_MODE, atomic_path, write_text
-from subtoolkit.model import Script, Timeline
+from subtoolkit.model import Timeline
 
 Progress = Callable[[str, float], None]  # (stage description, fraction done)
 

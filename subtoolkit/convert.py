@@ -36,7 +36,7 @@ from subtoolkit.errors import ConvertError
 from subtoolkit.ingest import split_lines
 
 if TYPE_CHECKING:
-    from subtoolkit.model import Timeline
+    pass
 
 DEFAULT_CONFIG = "s2twp"
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "opencc"

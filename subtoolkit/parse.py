@@ -162,11 +162,6 @@ def _speaker_items(designation: str, rest: str, prefix: str) -> list[Item]:
     return [Item("speaker", body.strip(), speaker, _marker(removed + lead, "speaker label"))]
 
 
-def rule_artefact_only(line: str, ctx: Context) -> list[Item] | None:
-    """Nothing but Word artefacts, e.g. ``[bookmark: _GoBack]`` alone on a line."""
-    return None  # artefacts are removed before the rules run; kept for documentation order
-
-
 def rule_bracket_marker(line: str, ctx: Context) -> list[Item] | None:
     """A line opening with a bracketed marker.
 
@@ -189,7 +184,7 @@ def rule_bracket_marker(line: str, ctx: Context) -> list[Item] | None:
     word = re.match(r"^([^：:·・\s]+)\s*([：:·・\s]\s*)?(.*)$", inner, re.S)
     if word is None:
         return None
-    head, sep, tail = word.group(1), word.group(2) or "", word.group(3)
+    head, tail = word.group(1), word.group(3)
 
     if head == "字幕":
         if tail:

@@ -97,10 +97,6 @@ def number_cn(s: str) -> str:
 
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 
-# Order matters: the most specific shapes first.
-_RULES: tuple[tuple[re.Pattern[str], object], ...] = ()
-
-
 def _year_range(m: re.Match[str]) -> str:
     return digits_cn(m.group(1)) + "到" + digits_cn(m.group(2)) + "年"
 
@@ -143,7 +139,8 @@ def _plain(m: re.Match[str]) -> str:
     return number_cn(m.group(0))
 
 
-_RULES = (
+# Order matters: the most specific shapes first.
+_RULES: tuple[tuple[re.Pattern[str], object], ...] = (
     (re.compile(r"(\d{4})\s*[-–—~～至到]\s*(\d{4})\s*年"), _year_range),
     (re.compile(r"(?<![\d.])(\d{4})\s?年(?!代)"), _year),
     (re.compile(r"(\d{1,2})[·•・](\d{1,2})"), _event),

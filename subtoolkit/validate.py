@@ -37,17 +37,16 @@ class Problem:
         return f"{self.severity}: {where}: {self.code}: {self.message}"
 
 
-def validate(timeline: Timeline, profile: Profile, *, tolerance_ms: int = 0, grid: bool = True) -> list[Problem]:
+def validate(timeline: Timeline, profile: Profile, *, grid: bool = True) -> list[Problem]:
     """All problems of ``timeline`` under ``profile``, in cue order.
 
     Errors break the profile's hard limits (width, lines, durations, gaps, order, frame grid,
     punctuation); warnings are its soft ones (reading speed, gaps left unclosed).
-    ``tolerance_ms`` relaxes duration and gap checks, and ``grid=False`` skips the frame-grid
-    check, for files timed by someone else at an unknown frame rate.
+    ``grid=False`` skips the frame-grid check, for files timed by someone else at an unknown
+    frame rate.
     """
     fps: Fraction = parse_fps(timeline.fps)
     problems: list[Problem] = []
-    gap_ms = profile.min_gap_frames * 1000 / fps
     prev = None
     for i, cue in enumerate(timeline.cues):
         add = lambda code, msg, sev="error": problems.append(Problem(code, i, msg, sev))  # noqa: E731
@@ -74,16 +73,16 @@ def validate(timeline: Timeline, profile: Profile, *, tolerance_ms: int = 0, gri
         if dur <= 0:
             add("non-positive-duration", f"ends at or before its start ({dur} ms)")
         else:
-            if dur + tolerance_ms < profile.min_ms:
+            if dur < profile.min_ms:
                 add("too-short", f"{dur} ms on screen, the minimum is {profile.min_ms} ms")
-            if dur - tolerance_ms > profile.max_ms:
+            if dur > profile.max_ms:
                 add("too-long", f"{dur} ms on screen, the maximum is {profile.max_ms} ms")
             chars = sum(text_width(l) for l in cue.lines)
             cps = chars / (dur / 1000)
             if cps > profile.max_reading_cps + 1e-9:
                 add("reading-speed", f"{cps:.1f} characters/s, the limit is {profile.max_reading_cps:g}", "warning")
         for label, t in (("start", cue.start_ms), ("end", cue.end_ms)):
-            if grid and not tolerance_ms and ms_of(frame_of(t, fps), fps) != t:
+            if grid and ms_of(frame_of(t, fps), fps) != t:
                 add("off-grid", f"{label} {t} ms is not on the {float(fps):g} fps frame grid")
         if prev is not None and cue.start_ms < prev.start_ms:
             # one problem, not also an overlap: the fix is to sort, not to retime
@@ -95,9 +94,9 @@ def validate(timeline: Timeline, profile: Profile, *, tolerance_ms: int = 0, gri
             gap_frames = frame_of(cue.start_ms, fps) - frame_of(prev.end_ms, fps)
             if gap < 0:
                 add("overlap", f"overlaps the previous cue by {-gap} ms")
-            elif (gap + tolerance_ms < gap_ms - 0.5) if tolerance_ms else gap_frames < profile.min_gap_frames:
+            elif gap_frames < profile.min_gap_frames:
                 add("gap-too-short", f"{gap} ms after the previous cue, the minimum is {profile.min_gap_frames} frames")
-            elif not tolerance_ms and profile.min_gap_frames < gap_frames <= profile.close_gap_frames:
+            elif profile.min_gap_frames < gap_frames <= profile.close_gap_frames:
                 problems.append(Problem("gap-not-closed", i - 1, f"{gap} ms before the next cue could be closed to {profile.min_gap_frames} frames", "warning"))
         prev = cue
     return problems

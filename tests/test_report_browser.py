@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLE
+from conftest import SAMPLE
 from typer.testing import CliRunner
 
 from subtoolkit.cli import app

@@ -60,7 +60,7 @@ def subtitles_command(
     from subtoolkit.formats import FORMAT_NAMES
     from subtoolkit.model import BlockKind
     from subtoolkit.profiles import load_profile
-    from subtoolkit.subtitles import make_timeline, summarize, write_tracks
+    from subtoolkit.subtitles import make_timeline, write_tracks
     from subtoolkit.timecode import parse_fps, parse_smpte
 
     fmts = split_list(formats)
