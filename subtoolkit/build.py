@@ -80,7 +80,6 @@ def build_script(script_path: Path, options: BuildOptions, progress: Progress | 
     from subtoolkit.report import render_report
     from subtoolkit.subtitles import make_timeline, summarize, write_tracks
     from subtoolkit.timecode import parse_fps, parse_smpte
-    from subtoolkit.validate import validate
 
     report = progress or (lambda _s, _f: None)
     result = BuildResult(script=script_path)
@@ -139,7 +138,7 @@ def build_script(script_path: Path, options: BuildOptions, progress: Progress | 
             audio_src = vo.audio_path.name
             audio_note = f"Scratch voiceover by the {vo.engine} engine; subtitles retimed to it."
             vo_engine = vo.engine
-            problems = validate(player_timeline, profile)
+            problems = vo.problems  # validated when its tracks were written
             stage("voiceover", 0.8)
         else:
             last = max((c.end_ms for c in timeline.cues), default=0)

@@ -37,6 +37,7 @@ class VoiceoverResult:
     engine: str
     summary: Any  # subtoolkit.voice.RenderSummary
     segments: list[dict[str, Any]]
+    problems: list[Any]  # subtoolkit.validate.Problem of the retimed track
 
 
 def _requests(planned: list[_Planned], script: Script, *, voice: str | None, interview_voice: str | None, rate: int) -> list[Any]:
@@ -173,10 +174,10 @@ def render_voiceover(
     out_dir.mkdir(parents=True, exist_ok=True)
     audio_path = out_dir / f"{stem}.voiceover.{audio_format}"
     track.export(audio_path, audio_format)  # type: ignore[arg-type]
-    write_tracks(timeline, out_dir, f"{stem}.voiceover", formats=formats, language_tag=profile.language, include=SPOKEN, profile=profile, title=script.title)
+    _, problems = write_tracks(timeline, out_dir, f"{stem}.voiceover", formats=formats, language_tag=profile.language, include=SPOKEN, profile=profile, title=script.title)
     import json
 
     manifest = {"engine": result.engine, "segments": manifest_segments}
     manifest_path = write_text(out_dir / f"{stem}.voiceover.manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
-    return VoiceoverResult(timeline, audio_path, manifest_path, result.engine, result.summary, manifest_segments)
+    return VoiceoverResult(timeline, audio_path, manifest_path, result.engine, result.summary, manifest_segments, problems)
 
