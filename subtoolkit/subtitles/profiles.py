@@ -2,8 +2,10 @@
 
 A profile says how wide a line may be, how many lines a cue may have, what happens to each
 punctuation mark, the duration and gap bounds, and the speech model (syllables per second and
-pauses per punctuation class) the estimator uses. The shipped ones live in ``assets/profiles``;
-a user adds one by passing a path, or by dropping a file in ``~/.config/subtoolkit/profiles``.
+pauses per punctuation class) the estimator uses. The shipped ones live in ``assets/profiles``
+(installed as ``subtoolkit.assets`` and read through :mod:`importlib.resources`, so an installed
+wheel finds them too); a user adds one by passing a path, or by dropping a file in
+``~/.config/subtoolkit/profiles``.
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ import os
 import tomllib
 from dataclasses import dataclass, fields
 from functools import lru_cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 from subtoolkit.errors import ProfileError
 
-ASSETS = Path(__file__).resolve().parents[2] / "assets"
-PROFILE_DIR = ASSETS / "profiles"
+PROFILE_DIR: Traversable = files("subtoolkit.assets") / "profiles"
 DEFAULT_PROFILE = "netflix-zh-hans"
 
 
@@ -96,13 +99,14 @@ def profile_from_toml(data: dict[str, Any], *, source: str) -> Profile:
     return p
 
 
-def available_profiles() -> dict[str, Path]:
+def available_profiles() -> dict[str, Traversable]:
     """Profile names a user can pass to ``--profile``: shipped ones, then the user's own."""
-    found: dict[str, Path] = {}
+    found: dict[str, Traversable] = {}
     for folder in (PROFILE_DIR, user_profile_dir()):
         if folder.is_dir():
-            for f in sorted(folder.glob("*.toml")):
-                found[f.stem] = f
+            for f in sorted(folder.iterdir(), key=lambda f: f.name):
+                if f.name.endswith(".toml") and f.is_file():
+                    found[f.name[: -len(".toml")]] = f
     return found
 
 
@@ -115,7 +119,7 @@ def variant_profile_of(profile: Profile) -> Profile:
 def load_profile(name_or_path: str | Path = DEFAULT_PROFILE) -> Profile:
     """Load a profile by name (shipped or user) or from a TOML file path."""
     s = str(name_or_path)
-    path = Path(s)
+    path: Traversable = Path(s)
     if not (s.endswith(".toml") or path.is_file()):
         profiles = available_profiles()
         if s not in profiles:
