@@ -111,7 +111,7 @@ def test_installed_wheel_builds_and_converts_from_another_folder(venv: Path, tmp
             assert (out / f"{STEM}.zh-Hans.{fmt}").read_bytes() == golden.read_bytes(), fmt
         assert (out / f"{STEM}.zh-Hant-TW.{fmt}").stat().st_size > 0
     assert json.loads((out / f"{STEM}.zh-Hant-TW.json").read_text(encoding="utf-8"))["profile"] == "netflix-zh-hant"
-    for track in (f"{STEM}.zh-Hans.srt",):
+    for track in (f"{STEM}.zh-Hans.srt", f"{STEM}.zh-Hant-TW.srt", f"{STEM}.zh-Hant-TW.json"):
         r = _run([exe, "check", str(out / track)], cwd=work, env=env)
         assert r.returncode == 0 and " 0 errors" in r.stdout, r.stdout + r.stderr
 

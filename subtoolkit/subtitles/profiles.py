@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from subtoolkit.errors import ProfileError
+from subtoolkit.model import Timeline
 
 PROFILE_DIR: Traversable = files("subtoolkit.assets") / "profiles"
 DEFAULT_PROFILE = "netflix-zh-hans"
@@ -132,3 +133,23 @@ def load_profile(name_or_path: str | Path = DEFAULT_PROFILE) -> Profile:
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"not valid TOML ({exc})", path=s, hint="fix the syntax") from None
     return profile_from_toml(data, source=s)
+
+
+def choose_profile(path: Path, timeline: Timeline) -> tuple[Profile, str]:
+    """The profile a subtitle file is meant for, and why: its language tag, else its text.
+
+    Traditional files get the default profile's Traditional counterpart (``netflix-zh-hant``),
+    the one ``build`` shows its Traditional tracks with; Simplified files and files that give no
+    evidence get the default.
+    """
+    from subtoolkit.chinese.detect import language_tag_of, script_of_tag, script_of_text
+
+    base = load_profile(DEFAULT_PROFILE)
+    tag = language_tag_of(path)
+    script = script_of_tag(tag)
+    if script is not None:
+        why = f"from the {tag} tag"
+    else:
+        script = script_of_text("".join("".join(c.lines) for c in timeline.cues))
+        why = "from the text" if script is not None else "the default"
+    return (variant_profile_of(base) if script == "Hant" else base), why
