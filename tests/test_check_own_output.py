@@ -33,7 +33,18 @@ TAGS = ["zh-Hans", *CONFIG_OF]
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("own")
-    args = ["build", str(SAMPLE), "-o", str(out), "--voice", "espeak", "--cache-dir", str(out / "cache"), "--variants", ",".join(CONFIG_OF.values())]
+    args = [
+        "build",
+        str(SAMPLE),
+        "-o",
+        str(out),
+        "--voice",
+        "espeak",
+        "--cache-dir",
+        str(out / "cache"),
+        "--variants",
+        ",".join(CONFIG_OF.values()),
+    ]
     r = runner.invoke(app, args)
     assert r.exit_code == 0, r.stderr
     return out / STEM
@@ -62,7 +73,11 @@ def test_check_passes_every_track_build_writes(built: Path) -> None:
 
 
 def test_check_without_a_tag_reads_the_script_of_the_text(built: Path, tmp_path: Path) -> None:
-    for tag, want in (("zh-Hant-HK", "netflix-zh-hant"), ("zh-Hans", "netflix-zh-hans"), ("zh-Hant-TW", "netflix-zh-hant")):
+    for tag, want in (
+        ("zh-Hant-HK", "netflix-zh-hant"),
+        ("zh-Hans", "netflix-zh-hans"),
+        ("zh-Hant-TW", "netflix-zh-hant"),
+    ):
         for fmt in ("srt", "vtt"):
             copy = tmp_path / f"delivery-{tag.lower()}.{fmt}"  # no language tag in the name
             shutil.copy(built / f"{STEM}.{tag}.{fmt}", copy)
@@ -108,7 +123,9 @@ def test_names_csv_for_each_variant(built: Path) -> None:
     assert hans[1]["speaker"] == "薛澜"
     for tag, config in CONFIG_OF.items():
         rows = _rows(built / f"names.{tag}.csv")
-        assert [(r["speaker"], r["role"]) for r in rows] == [(convert_text(h["speaker"], config), convert_text(h["role"], config)) for h in hans]
+        assert [(r["speaker"], r["role"]) for r in rows] == [
+            (convert_text(h["speaker"], config), convert_text(h["role"], config)) for h in hans
+        ]
         assert [r["appearances"] for r in rows] == [h["appearances"] for h in hans]
         assert rows[1]["speaker"] == "薛瀾"
 

@@ -89,7 +89,9 @@ def test_check_reports_every_malformed_cue_by_number_and_line(tmp_path: Path) ->
 
 
 def test_missing_timing_line(tmp_path: Path) -> None:
-    text = "1\n00:00:01,000 --> 00:00:03,000\n第一条\n\n2\n第二条没有时间行\n\n3\n00:00:05,000 --> 00:00:07,000\n第三条\n"
+    text = (
+        "1\n00:00:01,000 --> 00:00:03,000\n第一条\n\n2\n第二条没有时间行\n\n3\n00:00:05,000 --> 00:00:07,000\n第三条\n"
+    )
     doc = parse_subtitles(text, "srt")
     assert [(c.number, c.line, c.problem is not None) for c in doc.cues] == [(1, 2, False), (2, 5, True), (3, 9, False)]
     assert "no timing line" in doc.cues[1].problem  # type: ignore[operator]
@@ -102,10 +104,20 @@ def test_missing_timing_line(tmp_path: Path) -> None:
     [
         ("bad.vtt", "WEBVTT\n\n00:01.000 --> 00:03.000\n好\n\n00:0x.000 --> 00:05.000\n坏\n", 6, "00:0x.000"),
         ("bad.vtt", "WEBVTT\n\n00:05.000 --> 00:03.000\n倒了\n", 3, "ends before it starts"),
-        ("bad.ass", "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
-         "Dialogue: 0,0:00:01.00,0:00:03.00,Default,,0,0,0,,好\nDialogue: 0,0:00:0x.00,0:00:05.00,Default,,0,0,0,,坏\n", 4, "0:00:0x.00"),
-        ("bad.ass", "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
-         "Dialogue: 0,-0:00:01.00,0:00:05.00,Default,,0,0,0,,负\n", 3, "negative"),
+        (
+            "bad.ass",
+            "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+            "Dialogue: 0,0:00:01.00,0:00:03.00,Default,,0,0,0,,好\nDialogue: 0,0:00:0x.00,0:00:05.00,Default,,0,0,0,,坏\n",
+            4,
+            "0:00:0x.00",
+        ),
+        (
+            "bad.ass",
+            "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+            "Dialogue: 0,-0:00:01.00,0:00:05.00,Default,,0,0,0,,负\n",
+            3,
+            "negative",
+        ),
     ],
 )
 def test_malformed_vtt_and_ass(tmp_path: Path, name: str, text: str, line: int, what: str) -> None:
@@ -167,7 +179,10 @@ def test_check_reads_our_json_timeline(tmp_path: Path) -> None:
     assert r.exit_code == 0 and " 0 errors, 0 warnings " in r.stdout, r.stdout[-800:] + r.stderr
     cues = json.loads(j.read_text(encoding="utf-8"))["cues"]
     cues[3]["end_ms"] = cues[3]["start_ms"] - 40
-    j.write_text(json.dumps({"fps": 25, "profile": "netflix-zh-hans", "cues": cues}, ensure_ascii=False, indent=1), encoding="utf-8")
+    j.write_text(
+        json.dumps({"fps": 25, "profile": "netflix-zh-hans", "cues": cues}, ensure_ascii=False, indent=1),
+        encoding="utf-8",
+    )
     r = runner.invoke(app, ["check", str(j)])
     assert r.exit_code == 1 and ": error: cue 4: unreadable: " in r.stdout and "ends before it starts" in r.stdout
 
@@ -220,4 +235,11 @@ def test_reader_reads_back_what_we_write(fmt: str, tl: Timeline) -> None:
     assert got == want
     if fmt == "srt":  # and the independent oracle agrees
         oracle = list(srt_oracle.parse(text))
-        assert [(int(s.start.total_seconds() * 1000 + 0.5), int(s.end.total_seconds() * 1000 + 0.5), tuple(s.content.split("\n"))) for s in oracle] == got
+        assert [
+            (
+                int(s.start.total_seconds() * 1000 + 0.5),
+                int(s.end.total_seconds() * 1000 + 0.5),
+                tuple(s.content.split("\n")),
+            )
+            for s in oracle
+        ] == got

@@ -88,5 +88,6 @@ def test_words_across_line_breaks_and_overrides() -> None:
     )
     tw = variant_timeline(Timeline(cues, fps=25.0), "s2tw", HANS)
     assert [c.lines for c in tw.cues] == [("這隻船只能", "載28人"), ("他的頭", "髮白了")]
-    assert [(c.block, c.kind, c.start_ms, c.end_ms) for c in tw.cues] == [(c.block, c.kind, c.start_ms, c.end_ms) for c in cues]
+    times = [(c.block, c.kind, c.start_ms, c.end_ms) for c in cues]
+    assert [(c.block, c.kind, c.start_ms, c.end_ms) for c in tw.cues] == times
     assert [c.speaker for c in tw.cues] == [None, Speaker("薛瀾", "清華大學教授")]

@@ -27,16 +27,33 @@ pytestmark = pytest.mark.slow
 STEM = SAMPLE.stem
 # What a build needs from the checkout; everything else (tests, .venv, output) stays behind, so
 # the build cannot leave build/ or *.egg-info in the working tree.
-_SKIP = shutil.ignore_patterns(".git", ".venv", "build", "output", "tests", "bench", "docs", "node_modules", "__pycache__", "*.egg-info", ".pytest_cache", ".hypothesis")
+_SKIP = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    "build",
+    "output",
+    "tests",
+    "bench",
+    "docs",
+    "node_modules",
+    "__pycache__",
+    "*.egg-info",
+    ".pytest_cache",
+    ".hypothesis",
+)
 
 
-def _run(args: list[str], *, cwd: Path, env: dict[str, str] | None = None, timeout: int = 900) -> subprocess.CompletedProcess[str]:
+def _run(
+    args: list[str], *, cwd: Path, env: dict[str, str] | None = None, timeout: int = 900
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
 
 
 def _clean_env(home: Path) -> dict[str, str]:
     """The user's environment without anything that points back into the checkout."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "SUBTOOLKIT_DICT")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "SUBTOOLKIT_DICT")
+    }
     env["XDG_CONFIG_HOME"] = str(home / "config")  # no personal dictionary or profiles
     env["XDG_CACHE_HOME"] = str(home / "cache")
     return env
@@ -72,7 +89,11 @@ def test_wheel_carries_every_package_and_the_data(wheel: tuple[Path, str]) -> No
     packages = {str(p.parent.relative_to(ROOT)) for p in (ROOT / "subtoolkit").rglob("__init__.py")}
     shipped = {str(Path(n).parent) for n in names if n.endswith("/__init__.py")}
     assert packages | {"subtoolkit/assets"} == shipped
-    data = {str(p.relative_to(ROOT / "assets")) for p in (ROOT / "assets").rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    data = {
+        str(p.relative_to(ROOT / "assets"))
+        for p in (ROOT / "assets").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
     assert {f"subtoolkit/assets/{d}" for d in data} <= names
     assert "subtoolkit/py.typed" in names
 
@@ -86,7 +107,11 @@ def test_wheel_declares_its_imports(wheel: tuple[Path, str]) -> None:
     whl, _ = wheel
     with zipfile.ZipFile(whl) as z:
         meta = z.read(next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))).decode()
-    requires = {re.split(r"[ ;<>=!~\[]", line.split(":", 1)[1].strip())[0].lower() for line in meta.splitlines() if line.startswith("Requires-Dist:")}
+    requires = {
+        re.split(r"[ ;<>=!~\[]", line.split(":", 1)[1].strip())[0].lower()
+        for line in meta.splitlines()
+        if line.startswith("Requires-Dist:")
+    }
     assert "aiohttp" in requires  # imported by the edge engine itself, not only through edge-tts
     assert re.search(r"^License-Expression: MIT$", meta, re.M), meta[:800]
 
@@ -124,7 +149,9 @@ def test_installed_wheel_builds_and_converts_from_another_folder(venv: Path, tmp
     r = _run([exe, "convert", f"out/{STEM}/{STEM}.zh-Hans.srt", "--to", "s2hk"], cwd=work, env=env)
     assert r.returncode == 0, r.stdout + r.stderr
     hk = (out / f"{STEM}.zh-Hant-HK.srt").read_text(encoding="utf-8")
-    assert "生命重於泰山" in hk and hk.count(" --> ") == GOLDEN.joinpath("sample.netflix-zh-hans.srt").read_text(encoding="utf-8").count(" --> ")
+    assert "生命重於泰山" in hk and hk.count(" --> ") == GOLDEN.joinpath("sample.netflix-zh-hans.srt").read_text(
+        encoding="utf-8"
+    ).count(" --> ")
 
 
 def test_source_checkout_finds_the_data_from_another_folder(tmp_path: Path) -> None:

@@ -231,7 +231,9 @@ def load_terms(path: str | Path | Traversable) -> tuple[Term, ...]:
 def project_terms() -> tuple[Term, ...]:
     """The shipped overrides (read once per process)."""
     if not PROJECT_DICT.is_file():
-        raise ConvertError("project dictionary missing", path=str(PROJECT_DICT), hint="reinstall subtoolkit; the package is incomplete")
+        raise ConvertError(
+            "project dictionary missing", path=str(PROJECT_DICT), hint="reinstall subtoolkit; the package is incomplete"
+        )
     return load_terms(PROJECT_DICT)
 
 

@@ -29,15 +29,23 @@ from pathlib import Path
 
 from subtoolkit.chinese.convert import Converter
 from subtoolkit.errors import ConvertError, Diagnostic, InputError
-from subtoolkit.subtitles.readers import FORMAT_OF_SUFFIX, SUBTITLE_HINT
+from subtoolkit.subtitles.readers import FORMAT_OF_SUFFIX
 from subtoolkit.subtitles.readers import SUBTITLE_SUFFIXES as READER_SUFFIXES
-from subtoolkit.subtitles.readers import Line, ReadCue, SubtitleDoc, SubtitleFormatError, parse_subtitles, split_keep_ends
+from subtoolkit.subtitles.readers import (
+    Line,
+    ReadCue,
+    SubtitleDoc,
+    SubtitleFormatError,
+    parse_subtitles,
+    split_keep_ends,
+)
 from subtoolkit.text.ingest import DOCX_SUFFIX, TEXT_SCRIPT_SUFFIXES
 
 # One suffix table each: subtitle formats come from the reader, scripts from ingest.
 SUBTITLE_SUFFIXES = tuple(x for x in READER_SUFFIXES if x != ".json")  # timelines are ours, not for hand-off
 SCRIPT_SUFFIXES = TEXT_SCRIPT_SUFFIXES
-SUPPORTED_SUFFIXES = SUBTITLE_SUFFIXES + SCRIPT_SUFFIXES + (DOCX_SUFFIX,)
+SUPPORTED_SCRIPTS = SCRIPT_SUFFIXES + (DOCX_SUFFIX,)
+SUPPORTED_SUFFIXES = SUBTITLE_SUFFIXES + SUPPORTED_SCRIPTS
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 
@@ -313,7 +321,7 @@ def check_paths(source: Path, target: Path) -> Path:
         raise InputError(
             f"cannot convert {source.suffix or 'files without an extension'}",
             path=shown,
-            hint=f"give a subtitle ({' '.join(SUBTITLE_SUFFIXES)}) or script ({' '.join(SCRIPT_SUFFIXES + (DOCX_SUFFIX,))}) file",
+            hint=f"give a subtitle ({' '.join(SUBTITLE_SUFFIXES)}) or script ({' '.join(SUPPORTED_SCRIPTS)}) file",
         )
     if not source.exists():
         raise InputError("no such file", path=shown, hint="check the path")
@@ -383,4 +391,7 @@ def convert_file(
         write_bytes(target, data)
     warnings = tuple(Diagnostic(w.what, line=w.line, hint=w.hint, path=shown) for w in result.warnings)
     kind = suffix.lstrip(".")
-    return FileReport(source, target, kind, result.cues, result.lines_converted, result.length_changed, used, warnings, len(result.unreadable))
+    return FileReport(
+        source, target, kind, result.cues, result.lines_converted, result.length_changed, used, warnings,
+        len(result.unreadable),
+    )

@@ -13,8 +13,9 @@ CHECK_PROFILE_OPT = typer.Option(
     None,
     "--profile",
     "-p",
-    help="Subtitle profile: a name (netflix-zh-hans, netflix-zh-hant, cctv, or one of yours in ~/.config/subtoolkit/profiles) "
-    "or a .toml file. Without it the file's language tag chooses (x.zh-Hant-TW.srt → netflix-zh-hant), else its text.",
+    help="Subtitle profile: a name (netflix-zh-hans, netflix-zh-hant, cctv, or one of yours in "
+    "~/.config/subtoolkit/profiles) or a .toml file. Without it the file's language tag chooses "
+    "(x.zh-Hant-TW.srt → netflix-zh-hant), else its text.",
     show_default=False,
 )
 
@@ -22,7 +23,9 @@ CHECK_PROFILE_OPT = typer.Option(
 @app.command("check")
 @handle_errors
 def check_command(
-    subtitle: Path = typer.Argument(..., help="An .srt, .vtt, .ass/.ssa file, or a subtoolkit .json timeline.", show_default=False),
+    subtitle: Path = typer.Argument(
+        ..., help="An .srt, .vtt, .ass/.ssa file, or a subtoolkit .json timeline.", show_default=False
+    ),
     profile_name: str | None = CHECK_PROFILE_OPT,
     fps: str = FPS_OPT,
     grid: bool = typer.Option(True, "--grid/--no-grid", help="Check that every time sits on the --fps frame grid (turn off for files timed at another rate)."),
@@ -60,8 +63,9 @@ def check_command(
     for p in problems:
         typer.echo(f"{subtitle}: {p.render(timeline)}")
     hard = len(errors(problems)) + len(bad)
+    warned = len(problems) - len(errors(problems))
     counted = f"{len(doc.cues)} cues" + (f" ({len(bad)} unreadable)" if bad else "")
-    summary = f"{counted}, {hard} errors, {len(problems) - len(errors(problems))} warnings ({profile.name}, {why}; {fps} fps)"
+    summary = f"{counted}, {hard} errors, {warned} warnings ({profile.name}, {why}; {fps} fps)"
     if hard:
         eprint(summary)
         raise typer.Exit(code=1)

@@ -199,8 +199,9 @@ def render_report(
     for tag, tl in {language_tag: timeline, **variants}.items():
         named = _speaker_names(script, tl)
         rows = "".join(
-            f"<tr><td>{esc(named.get(k, k).name or '—')}</td><td>{esc(named.get(k, k).role or '')}</td><td class=num>{timecode(first_at[k], fps)}</td>"
-            f"<td class=num>{len(v)}</td><td class=num>{sum(v) / 1000:.0f} s</td></tr>"
+            f"<tr><td>{esc(named.get(k, k).name or '—')}</td><td>{esc(named.get(k, k).role or '')}</td>"
+            f"<td class=num>{timecode(first_at[k], fps)}</td><td class=num>{len(v)}</td>"
+            f"<td class=num>{sum(v) / 1000:.0f} s</td></tr>"
             for k, v in speakers.items()
         )
         hidden = "" if tag == language_tag else " hidden"

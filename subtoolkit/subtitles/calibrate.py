@@ -45,7 +45,8 @@ def read_reference(path: Path) -> list[RefCue]:
     doc = read_subtitles(path)
     if doc.unreadable:
         raise unreadable_error(path, doc, hint="fix the cue's timing line, or calibrate from another file")
-    cues = [RefCue(c.start_ms, c.end_ms, "\n".join(c.lines)) for c in doc.readable if c.kind.spoken and c.style != "NameSuper"]  # type: ignore[arg-type]
+    spoken = [c for c in doc.readable if c.kind.spoken and c.style != "NameSuper"]
+    cues = [RefCue(c.start_ms, c.end_ms, "\n".join(c.lines)) for c in spoken]  # type: ignore[arg-type]
     cues.sort(key=lambda c: c.start_ms)
     if len(cues) < 8:
         raise InputError(f"only {len(cues)} cues; calibration needs at least 8", path=str(path), hint="use a longer reference")

@@ -170,7 +170,11 @@ def _parse_srt(doc: SubtitleDoc) -> None:
         if cue_at is not None:
             start, end, problem = timing
             raw = [lines[i].content for i, _ in text]
-            doc.cues.append(ReadCue(len(doc.cues) + 1, cue_at + 1, start, end, _display(raw, _SRT_MARKUP), tuple(text), problem=problem))
+            doc.cues.append(
+                ReadCue(
+                    len(doc.cues) + 1, cue_at + 1, start, end, _display(raw, _SRT_MARKUP), tuple(text), problem=problem
+                )
+            )
         cue_at, text = None, []
 
     def orphan(at: int, what: str) -> None:
@@ -201,7 +205,9 @@ def _parse_srt(doc: SubtitleDoc) -> None:
     close()
     _flush_srt_block(doc, block, orphan)
     if not doc.cues:
-        raise SubtitleFormatError("no subtitle cues (no 'HH:MM:SS,mmm --> HH:MM:SS,mmm' line)", hint="is this an SRT file?")
+        raise SubtitleFormatError(
+            "no subtitle cues (no 'HH:MM:SS,mmm --> HH:MM:SS,mmm' line)", hint="is this an SRT file?"
+        )
 
 
 def _flush_srt_block(doc: SubtitleDoc, block: list[int], orphan) -> None:  # type: ignore[no-untyped-def]
@@ -235,7 +241,11 @@ def _parse_vtt(doc: SubtitleDoc) -> None:
             while i < len(lines) and lines[i].content.strip():
                 i += 1
             continue
-        timing = i if "-->" in lines[i].content else (i + 1 if i + 1 < len(lines) and "-->" in lines[i + 1].content else None)
+        timing = (
+            i
+            if "-->" in lines[i].content
+            else (i + 1 if i + 1 < len(lines) and "-->" in lines[i + 1].content else None)
+        )
         if timing is None:
             while i < len(lines) and lines[i].content.strip() and "-->" not in lines[i].content:
                 doc.stray.append(Stray(i + 1, lines[i].content))
@@ -253,7 +263,11 @@ def _parse_vtt(doc: SubtitleDoc) -> None:
         voice = next((m.group(1).strip() for r in raw for m in [_VOICE.search(r)] if m), "")
         shown = tuple(html.unescape(l) for l in _display(raw, _VTT_MARKUP))
         kind = BlockKind.INTERVIEW if voice else BlockKind.NARRATION
-        doc.cues.append(ReadCue(len(doc.cues) + 1, timing + 1, start, end, shown, tuple(text), speaker=voice, kind=kind, problem=problem))
+        doc.cues.append(
+            ReadCue(
+                len(doc.cues) + 1, timing + 1, start, end, shown, tuple(text), speaker=voice, kind=kind, problem=problem
+            )
+        )
 
 
 # --- ASS / SSA ----------------------------------------------------------------------------------
@@ -286,7 +300,11 @@ def _parse_ass(doc: SubtitleDoc) -> None:
         if key == "format":
             names = [n.strip().lower() for n in value.split(",")]
             if "text" not in names or names[-1] != "text":
-                raise AssFormatError("the [Events] Format line does not end with Text", line=i + 1, hint="the ASS specification puts Text last")
+                raise AssFormatError(
+                    "the [Events] Format line does not end with Text",
+                    line=i + 1,
+                    hint="the ASS specification puts Text last",
+                )
         elif key == "dialogue":
             number = len(doc.cues) + 1
             head = len(line.content) - len(value)
@@ -303,8 +321,20 @@ def _parse_ass(doc: SubtitleDoc) -> None:
             raw = value[cut:]
             shown = tuple(_ASS_MARKUP.sub("", raw).replace("\\h", "\u00a0").replace("\\n", "\\N").split("\\N"))
             style = fields.get("style", "").strip()
-            doc.cues.append(ReadCue(number, i + 1, start, end, shown, ((i, head + cut),), style=style, speaker=fields.get("name", "").strip(),
-                                    kind=_KIND_OF_STYLE.get(style, BlockKind.NARRATION), problem=problem))
+            doc.cues.append(
+                ReadCue(
+                    number,
+                    i + 1,
+                    start,
+                    end,
+                    shown,
+                    ((i, head + cut),),
+                    style=style,
+                    speaker=fields.get("name", "").strip(),
+                    kind=_KIND_OF_STYLE.get(style, BlockKind.NARRATION),
+                    problem=problem,
+                )
+            )
     if not events:
         raise SubtitleFormatError("no [Events] section", hint="is this an ASS/SSA file?")
 
@@ -317,9 +347,11 @@ def _parse_json(doc: SubtitleDoc, text: str) -> None:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SubtitleFormatError(f"not valid JSON ({exc.msg})", line=exc.lineno, hint="is this a subtoolkit timeline?") from None
+        raise SubtitleFormatError(
+            f"not valid JSON ({exc.msg})", line=exc.lineno, hint="is this a subtoolkit timeline?"
+        ) from None
     if not isinstance(data, dict) or not isinstance(data.get("cues"), list):
-        raise SubtitleFormatError("not a subtoolkit timeline (no \"cues\" list)", hint=SUBTITLE_HINT)
+        raise SubtitleFormatError('not a subtoolkit timeline (no "cues" list)', hint=SUBTITLE_HINT)
     starts = [text.count("\n", 0, m.start()) + 1 for m in re.finditer(r'"start_ms"', text)]
     for k, c in enumerate(data["cues"]):
         line = starts[k] if k < len(starts) else 1
@@ -379,7 +411,11 @@ def format_of(path: Path) -> str:
     """The reader a file name asks for, or :class:`InputError` naming the ones there are."""
     fmt = FORMAT_OF_SUFFIX.get(path.suffix.lower())
     if fmt is None:
-        raise InputError(f"cannot read {path.suffix or 'files without an extension'} as subtitles", path=str(path), hint=SUBTITLE_HINT)
+        raise InputError(
+            f"cannot read {path.suffix or 'files without an extension'} as subtitles",
+            path=str(path),
+            hint=SUBTITLE_HINT,
+        )
     return fmt
 
 
@@ -444,7 +480,9 @@ def unreadable_error(path: Path | str, doc: SubtitleDoc, *, hint: str) -> InputE
     bad = doc.unreadable
     first = bad[0]
     more = f" ({len(bad)} unreadable cues)" if len(bad) > 1 else ""
-    return InputError(f"cue {first.number} is unreadable: {first.problem}{more}", path=str(path), line=first.line, hint=hint)
+    return InputError(
+        f"cue {first.number} is unreadable: {first.problem}{more}", path=str(path), line=first.line, hint=hint
+    )
 
 
 def read_timeline(path: Path, *, fps: Fraction, profile: str = "") -> Timeline:
