@@ -99,6 +99,20 @@ def test_missing_timing_line(tmp_path: Path) -> None:
     assert r.exit_code == 1 and ":5: error: cue 2: unreadable: no timing line" in r.stdout
 
 
+def test_mistyped_arrow_opens_a_cue_instead_of_joining_the_previous_one() -> None:
+    text = "1\n00:00:01,000 --> 00:00:02,000\n第一条\n2\n00:00:03,000 -> 00:00:04,000\n第二条\n"
+    doc = parse_subtitles(text, "srt")
+    assert [c.lines for c in doc.cues] == [("第一条",), ("第二条",)]
+    assert doc.cues[1].line == 5 and "without '-->'" in (doc.cues[1].problem or "")
+
+
+def test_check_lists_text_outside_cues(tmp_path: Path) -> None:
+    p = _bad(tmp_path, text="1\n00:00:01,000 --> 00:00:03,000\n第一条字幕\n\n被空行隔开的字\n")
+    r = runner.invoke(app, ["check", str(p)])
+    assert f"{p}:5: warning: text outside any cue: 被空行隔开的字" in r.stdout
+    assert "1 warnings" in r.stdout
+
+
 @pytest.mark.parametrize(
     "name, text, line, what",
     [

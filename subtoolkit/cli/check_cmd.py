@@ -28,6 +28,9 @@ def check_command(
     ),
     profile_name: str | None = CHECK_PROFILE_OPT,
     fps: str = FPS_OPT,
+    encoding: str | None = typer.Option(
+        None, "--encoding", "-e", help="Decode the file with this codec instead of detecting it (UTF-8, UTF-16, GB18030)."
+    ),
     grid: bool = typer.Option(True, "--grid/--no-grid", help="Check that every time sits on the --fps frame grid (turn off for files timed at another rate)."),
 ) -> None:
     """List every problem of a subtitle file against a profile, with its cue and timecode.
@@ -50,7 +53,7 @@ def check_command(
     from subtoolkit.subtitles.validate import errors, validate
 
     explicit = load_profile(profile_name) if profile_name else None  # a bad --profile fails before the read
-    doc = read_subtitles(subtitle)
+    doc = read_subtitles(subtitle, encoding=encoding)
     timeline = to_timeline(doc, fps=parse_fps(fps))
     if explicit is not None:
         profile, why = explicit, "--profile"
@@ -62,8 +65,11 @@ def check_command(
     problems = validate(timeline, profile, grid=grid)
     for p in problems:
         typer.echo(f"{subtitle}: {p.render(timeline)}")
+    for stray in doc.stray:  # not a cue, but not dropped in silence either
+        if stray.text.strip():
+            typer.echo(f"{subtitle}:{stray.line}: warning: text outside any cue: {stray.text.strip()[:40]}")
     hard = len(errors(problems)) + len(bad)
-    warned = len(problems) - len(errors(problems))
+    warned = len(problems) - len(errors(problems)) + sum(1 for s in doc.stray if s.text.strip())
     counted = f"{len(doc.cues)} cues" + (f" ({len(bad)} unreadable)" if bad else "")
     summary = f"{counted}, {hard} errors, {warned} warnings ({profile.name}, {why}; {fps} fps)"
     if hard:

@@ -148,6 +148,23 @@ def _span(first: str, second: str, pattern: re.Pattern[str]) -> tuple[int | None
 _SRT_MARKUP = re.compile(r"<[^<>]*>|\{\\[^{}]*\}")
 
 
+# A line meant as a timing line whose arrow is mistyped (->, →, —>): read as a broken timing line,
+# not as text, so the cue it opens is not folded into the one before.
+_ARROW_LIKE = re.compile(r"\d\s*(?:-{1,3}>|[—–]+>|→|=>)\s*-?\d")
+
+
+def _is_timing(content: str) -> bool:
+    return "-->" in content or _ARROW_LIKE.search(content) is not None
+
+
+def _read_timing(content: str) -> tuple[int | None, int | None, str | None]:
+    """Start, end and what is wrong with a timing line (SRT and WebVTT share the clock format)."""
+    if "-->" not in content:
+        return None, None, f"timing line without '-->' ({content.strip()!r})"
+    first, second, _ = _timing_parts(content)
+    return _span(first, second, _CLOCK)
+
+
 def _timing_parts(content: str) -> tuple[str, str, str]:
     """``start, end, settings`` of a line holding ``-->``."""
     left, _, right = content.partition("-->")
@@ -183,7 +200,7 @@ def _parse_srt(doc: SubtitleDoc) -> None:
     block: list[int] = []  # lines of a block with no timing line yet
     for i, line in enumerate(lines):
         content = line.content
-        if "-->" in content:
+        if _is_timing(content):
             if cue_at is not None and text and lines[text[-1][0]].content.strip().isdigit():
                 text.pop()  # a missing blank line: the previous cue's last line is this cue's index
             close()
@@ -191,8 +208,7 @@ def _parse_srt(doc: SubtitleDoc) -> None:
                 if not (j == block[-1] and lines[j].content.strip().isdigit()):
                     doc.stray.append(Stray(j + 1, lines[j].content))
             block = []
-            first, second, _ = _timing_parts(content)
-            timing = _span(first, second, _CLOCK)
+            timing = _read_timing(content)
             cue_at = i
         elif not content.strip():
             close()
@@ -243,20 +259,19 @@ def _parse_vtt(doc: SubtitleDoc) -> None:
             continue
         timing = (
             i
-            if "-->" in lines[i].content
-            else (i + 1 if i + 1 < len(lines) and "-->" in lines[i + 1].content else None)
+            if _is_timing(lines[i].content)
+            else (i + 1 if i + 1 < len(lines) and _is_timing(lines[i + 1].content) else None)
         )
         if timing is None:
-            while i < len(lines) and lines[i].content.strip() and "-->" not in lines[i].content:
+            while i < len(lines) and lines[i].content.strip() and not _is_timing(lines[i].content):
                 doc.stray.append(Stray(i + 1, lines[i].content))
                 i += 1
             continue
-        first, second, _ = _timing_parts(lines[timing].content)
-        start, end, problem = _span(first, second, _CLOCK)
+        start, end, problem = _read_timing(lines[timing].content)
         i = timing + 1
         text: list[tuple[int, int]] = []
         # a line holding --> ends the payload: it opens the next cue, as the W3C parser reads it
-        while i < len(lines) and lines[i].content.strip() and "-->" not in lines[i].content:
+        while i < len(lines) and lines[i].content.strip() and not _is_timing(lines[i].content):
             text.append((i, 0))
             i += 1
         raw = [lines[k].content for k, _ in text]
