@@ -70,7 +70,8 @@ def check_command(
             typer.echo(f"{subtitle}:{stray.line}: warning: text outside any cue: {stray.text.strip()[:40]}")
     hard = len(errors(problems)) + len(bad)
     warned = len(problems) - len(errors(problems)) + sum(1 for s in doc.stray if s.text.strip())
-    counted = f"{len(doc.cues)} cues" + (f" ({len(bad)} unreadable)" if bad else "")
+    # subtitle cues only: ASS name supers are graphics and are not checked
+    counted = f"{len(timeline.cues) + len(bad)} cues" + (f" ({len(bad)} unreadable)" if bad else "")
     summary = f"{counted}, {hard} errors, {warned} warnings ({profile.name}, {why}; {fps} fps)"
     if hard:
         eprint(summary)
