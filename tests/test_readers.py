@@ -106,6 +106,12 @@ def test_mistyped_arrow_opens_a_cue_instead_of_joining_the_previous_one() -> Non
     assert doc.cues[1].line == 5 and "without '-->'" in (doc.cues[1].problem or "")
 
 
+@pytest.mark.parametrize("name, text", [("empty.vtt", "WEBVTT\n\nNOTE nothing here\n"), ("empty.ass", "[Events]\n")])
+def test_check_of_a_file_without_cues_is_an_error(tmp_path: Path, name: str, text: str) -> None:
+    r = runner.invoke(app, ["check", str(_bad(tmp_path, name, text))])
+    assert r.exit_code == 1 and "no cues in the file" in r.stderr
+
+
 def test_check_lists_text_outside_cues(tmp_path: Path) -> None:
     p = _bad(tmp_path, text="1\n00:00:01,000 --> 00:00:03,000\n第一条字幕\n\n被空行隔开的字\n")
     r = runner.invoke(app, ["check", str(p)])

@@ -47,6 +47,7 @@ def check_command(
       subtoolkit check delivery.vtt --profile cctv --fps 29.97
       subtoolkit check vendor.ass --no-grid
     """
+    from subtoolkit.errors import InputError
     from subtoolkit.subtitles.profiles import choose_profile, load_profile
     from subtoolkit.subtitles.readers import read_subtitles, to_timeline
     from subtoolkit.subtitles.timecode import parse_fps
@@ -54,6 +55,8 @@ def check_command(
 
     explicit = load_profile(profile_name) if profile_name else None  # a bad --profile fails before the read
     doc = read_subtitles(subtitle, encoding=encoding)
+    if not doc.cues:
+        raise InputError("no cues in the file", path=str(subtitle), hint="is this a subtitle file?")
     timeline = to_timeline(doc, fps=parse_fps(fps))
     if explicit is not None:
         profile, why = explicit, "--profile"
