@@ -2,7 +2,8 @@
 
 The text is cut into *atoms* that must never be split: a clause that fits on one line, a word
 (jieba, only for clauses that do not fit), a number with its unit (``2.71万人``, ``80.6%``,
-``2013年11月24日``, a date or range written ``2015-7-21`` or ``10:30``), a book title or quotation that fits (``《…》``, ``“…”``), a Latin word.
+``2013年11月24日``, a date or range written ``2015-7-21`` or ``10:30``), a book title or quotation
+that fits (``《…》``, ``“…”``), a Latin word.
 Between atoms lie break opportunities ranked by strength — sentence end, then ；：, then ，, then a
 word boundary — and barred where W3C clreq's basic rules forbid them (no line starts with closing
 punctuation, none ends with opening punctuation) or where the profile does (``、`` never ends a
