@@ -79,7 +79,7 @@ def _svg_strip(script: Script, timeline: Timeline, width: int = 1000, height: in
         w = max(s.duration_ms / total * width, 0.6)
         kind = s.block.kind.value
         y, h = (0, height) if kind in ("heading", "title") else (8, height - 16)
-        label = html.escape(f"{timecode(s.start_ms, fps)} {kind}: {s.block.text[:40]}")
+        label = html.escape(f"{timecode(s.start_ms, fps, timeline.drop_frame)} {kind}: {s.block.text[:40]}")
         rects.append(
             f'<rect class="blk" data-start="{s.start_ms / 1000:.3f}" x="{x:.2f}" y="{y}" width="{w:.2f}" height="{h}" fill="{COLOURS[kind]}"><title>{label}</title></rect>'
         )
@@ -184,13 +184,13 @@ def render_report(
             speakers.setdefault(sp.block.speaker, []).append(sp.duration_ms)
             first_at.setdefault(sp.block.speaker, sp.start_ms)
     rows_speakers = "".join(
-        f"<tr><td>{esc(k.name or '—')}</td><td>{esc(k.role or '')}</td><td class=num>{timecode(first_at[k], fps)}</td><td class=num>{len(v)}</td><td class=num>{sum(v) / 1000:.0f} s</td></tr>"  # type: ignore[attr-defined]
+        f"<tr><td>{esc(k.name or '—')}</td><td>{esc(k.role or '')}</td><td class=num>{timecode(first_at[k], fps, timeline.drop_frame)}</td><td class=num>{len(v)}</td><td class=num>{sum(v) / 1000:.0f} s</td></tr>"  # type: ignore[attr-defined]
         for k, v in speakers.items()
     )
     if problems:
         rows_problems = "".join(
             f"<tr class={'err' if p.severity == 'error' else 'warn'}><td>{p.severity}</td><td class=num>{p.cue + 1}</td>"
-            f"<td class=num>{timecode(timeline.cues[p.cue].start_ms, fps) if 0 <= p.cue < len(timeline.cues) else ''}</td><td>{esc(p.code)}</td><td>{esc(p.message)}</td></tr>"
+            f"<td class=num>{timecode(timeline.cues[p.cue].start_ms, fps, timeline.drop_frame) if 0 <= p.cue < len(timeline.cues) else ''}</td><td>{esc(p.code)}</td><td>{esc(p.message)}</td></tr>"
             for p in problems
         )
         problems_html = f"<table><tr><th>severity</th><th>cue</th><th>timecode</th><th>rule</th><th>detail</th></tr>{rows_problems}</table>"

@@ -31,7 +31,7 @@ def subtitles_command(
     formats: str = typer.Option("srt,vtt,ass,json", "--format", "-f", help="Comma-separated formats to write: srt, vtt, ass, json."),
     profile_name: str = PROFILE_OPT,
     fps: str = FPS_OPT,
-    start: str = typer.Option("00:00:00:00", "--start", help="Timecode of the first frame (HH:MM:SS:FF), e.g. 10:00:00:00 for a broadcast master."),
+    start: str = typer.Option("00:00:00:00", "--start", help="Timecode of the first frame (HH:MM:SS:FF), e.g. 10:00:00:00 for a broadcast master; HH:MM:SS;FF is drop-frame (29.97/59.94 fps)."),
     rate: Optional[float] = typer.Option(None, "--rate", help="Narration speed in spoken syllables per second (default from the profile, 4.0); interviews scale with it."),
     calibrate: Optional[Path] = typer.Option(None, "--calibrate", help="Fit the narration rate and pause scale from an .srt/.vtt timed to the same narrator (e.g. the previous episode)."),
     variant: str = typer.Option("", "--variant", help="Also write Traditional tracks, e.g. s2twp (Taiwan, with phrases), s2tw, s2hk, s2t; comma-separated."),
