@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from subtoolkit.cli.app import app, eprint, handle_errors
+from subtoolkit.cli.app import app, eprint, handle_errors, stdout_console
 from subtoolkit.cli.options import ENCODING_OPT, FPS_OPT, PROFILE_OPT, SPAN_OPT, Span, split_list
 
 
@@ -123,12 +123,11 @@ def _build_many(paths: list[Path], opts, jobs: int):  # type: ignore[no-untyped-
 
 
 def _print_results(results) -> None:  # type: ignore[no-untyped-def]
-    from rich.console import Console
     from rich.table import Table
 
     from subtoolkit.timecode import clock
 
-    console = Console()
+    console = stdout_console()
     for r in results:
         if not r.ok:
             eprint(f"error: {r.error}")

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from subtoolkit.cli.app import app, eprint, handle_errors
+from subtoolkit.cli.app import app, eprint, handle_errors, stdout_console
 from subtoolkit.cli.options import (
     ENCODING_OPT,
     FPS_OPT,
@@ -131,14 +131,13 @@ def subtitles_command(
 
 
 def _print_summary(parsed, timeline, written) -> None:  # type: ignore[no-untyped-def]
-    from rich.console import Console
     from rich.table import Table
 
     from subtoolkit.subtitles import summarize
     from subtoolkit.timecode import clock
 
     s = summarize(parsed, timeline)
-    console = Console()
+    console = stdout_console()
     console.print(f"[bold]{s.cues}[/bold] cues ({s.dialogue_cues} dialogue), estimated runtime [bold]{clock(s.runtime_ms)}[/bold]")
     table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
     table.add_column("section")
