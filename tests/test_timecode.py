@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from subtoolkit.cli import app
 from subtoolkit.errors import SubtoolkitError
-from subtoolkit.timecode import ms_of, parse_fps, parse_smpte, smpte
+from subtoolkit.subtitles.timecode import ms_of, parse_fps, parse_smpte, smpte
 
 NTSC = parse_fps("29.97")
 NTSC60 = parse_fps("59.94")

@@ -32,8 +32,8 @@ FPS_OPT = typer.Option("25", "--fps", help="Frame rate every time snaps to: 23.9
 def load_script(script: Path, encoding: Optional[str], span: Span):  # type: ignore[no-untyped-def]
     """ingest → parse, the first two stages every command starts with."""
     from subtoolkit.cli.app import report_warnings
-    from subtoolkit.ingest import read_source
-    from subtoolkit.parse import parse_lines
+    from subtoolkit.text.ingest import read_source
+    from subtoolkit.text.parse import parse_lines
 
     source = read_source(script, encoding=encoding)
     parsed = parse_lines(source.lines, path=str(script), interview_span=span.value)  # type: ignore[arg-type]
