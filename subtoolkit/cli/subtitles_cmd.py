@@ -80,7 +80,7 @@ def subtitles_command(
     profile = load_profile(profile_name)
     parsed = load_script(script, encoding, interview_span)
 
-    pause_scale = 1.0
+    pause_scale, interview_rate = 1.0, None
     if calibrate is not None:
         from subtoolkit.subtitles.calibrate import fit, read_reference
 
@@ -90,13 +90,15 @@ def subtitles_command(
             from subtoolkit.errors import InputError
 
             raise InputError(f"calibration failed: {exc}", path=str(calibrate), hint="use a reference timed to continuous narration") from None
-        rate, pause_scale = cal.rate, cal.pause_scale
+        rate, pause_scale, interview_rate = cal.rate, cal.pause_scale, cal.interview_rate
+        interviews = f", interviews {cal.interview_rate:.2f} syllables/s" if cal.interview_rate else ""
         typer.echo(
-            f"calibrated from {calibrate}: {cal.rate:.2f} syllables/s, pause scale {cal.pause_scale:.2f}, "
+            f"calibrated from {calibrate}: {cal.rate:.2f} syllables/s, pause scale {cal.pause_scale:.2f}{interviews}, "
             f"{cal.boundary_ms:.0f} ms between cues ({cal.used} of {cal.total} intervals, median error {cal.residual_ms:.0f} ms)"
         )
 
-    timeline = make_timeline(parsed, profile, fps=frame_rate, rate=rate, pause_scale=pause_scale, start_frame=start_frame)
+    timeline = make_timeline(parsed, profile, fps=frame_rate, rate=rate, pause_scale=pause_scale, start_frame=start_frame,
+                             interview_rate=interview_rate)
     include_kinds = {BlockKind.NARRATION, BlockKind.INTERVIEW} | {BlockKind(INCLUDABLE[x]) for x in extra}
     written, problems = write_tracks(
         timeline,

@@ -99,7 +99,7 @@ def build_script(script_path: Path, options: BuildOptions, progress: Progress | 
     source = read_source(script_path, encoding=options.encoding)
     script = parse_lines(source.lines, path=str(script_path), interview_span=options.interview_span)  # type: ignore[arg-type]
     stage("parse", 0.1)
-    rate, pause_scale = None, 1.0
+    rate, pause_scale, interview_rate = None, 1.0, None
     if options.calibrate is not None:
         from subtoolkit.subtitles.calibrate import fit, read_reference
         from subtoolkit.errors import InputError
@@ -108,8 +108,9 @@ def build_script(script_path: Path, options: BuildOptions, progress: Progress | 
             cal = fit(read_reference(options.calibrate), profile)
         except ValueError as exc:
             raise InputError(f"calibration failed: {exc}", path=str(options.calibrate), hint="use a reference timed to continuous narration") from None
-        rate, pause_scale = cal.rate, cal.pause_scale
-    timeline = make_timeline(script, profile, fps=fps, start_frame=start_frame, rate=rate, pause_scale=pause_scale)
+        rate, pause_scale, interview_rate = cal.rate, cal.pause_scale, cal.interview_rate
+    timeline = make_timeline(script, profile, fps=fps, start_frame=start_frame, rate=rate, pause_scale=pause_scale,
+                             interview_rate=interview_rate)
     timeline = replace(timeline, drop_frame=is_drop_frame(options.start))  # the paperwork counts as --start does
     stage("timing", 0.3)
 
