@@ -130,9 +130,13 @@ def _interval(cue: RefCue, next_start: int, model: SpeechModel) -> _Interval:
             else:
                 bare_breaks += 1
     last = pause_class(lines[-1][-1]) if lines else None
-    ends = (pauses[last], pauses["paragraph"]) if last else (0.0, pauses["comma"], pauses["sentence"], pauses["paragraph"])
+    if last:
+        ends: tuple[float, ...] = (pauses[last], pauses["paragraph"])
+    else:
+        ends = (0.0, pauses["comma"], pauses["sentence"], pauses["paragraph"])
     choices = sorted({e + b * pauses["comma"] for e in ends for b in range(bare_breaks + 1)})
-    return _Interval(count_syllables(cue.text), fixed, tuple(float(c) for c in choices), float(next_start - cue.start_ms))
+    gap = float(next_start - cue.start_ms)
+    return _Interval(count_syllables(cue.text), fixed, tuple(float(c) for c in choices), gap)
 
 
 def _least_squares(xs: list[float], us: list[float], ys: list[float]) -> tuple[float, float]:
@@ -191,7 +195,8 @@ def _alternate(rows: list[_Interval], per_syllable: float, scale: float, *, fixe
         if per_syllable <= 0:
             raise ValueError("the reference gives no usable speech rate")
     kept_res = sorted(residuals[i] for i in kept)
-    return _Fit(per_syllable, scale, tuple(kept), kept_res[len(kept_res) // 2], sum(min(e, RESIDUAL_CAP_MS) for e in residuals))
+    score = sum(min(e, RESIDUAL_CAP_MS) for e in residuals)
+    return _Fit(per_syllable, scale, tuple(kept), kept_res[len(kept_res) // 2], score)
 
 
 def fit(cues: list[RefCue], profile: Profile) -> Calibration:

@@ -117,7 +117,8 @@ def parse_smpte(tc: str, fps: Fraction) -> int:
     try:
         drop = dropped_per_minute(fps)
     except ValueError as exc:
-        raise SubtoolkitError(f"bad timecode {tc!r}: {exc}", hint="write HH:MM:SS:FF (a colon) for non-drop timecode") from None
+        hint = "write HH:MM:SS:FF (a colon) for non-drop timecode"
+        raise SubtoolkitError(f"bad timecode {tc!r}: {exc}", hint=hint) from None
     if s == 0 and mi % 10 and f < drop:
         raise SubtoolkitError(
             f"bad timecode {tc!r}: drop-frame skips frames 00–{drop - 1:02d} at the start of this minute",

@@ -40,7 +40,12 @@ class SpeechModel:
 
     @classmethod
     def from_profile(
-        cls, profile: Profile, *, rate: float | None = None, pause_scale: float = 1.0, interview_rate: float | None = None
+        cls,
+        profile: Profile,
+        *,
+        rate: float | None = None,
+        pause_scale: float = 1.0,
+        interview_rate: float | None = None,
     ) -> SpeechModel:
         """The profile's model; ``rate`` sets the narrator's and scales the interviews' with it,
         unless ``interview_rate`` gives theirs (a calibration that saw the interviews)."""
