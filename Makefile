@@ -1,6 +1,10 @@
-# Two entry points on a fresh machine with Python 3.11 and make:
+# Two entry points:
 #   make demo   - create .venv, install, run the main job on the sample script into output/
-#   make test   - create .venv with test extras and run the whole suite
+#                 (needs Python 3.11 and make)
+#   make test   - create .venv with test extras and run the whole suite (also needs Node.js with
+#                 npm for the W3C WebVTT parser, and Chromium for the report's browser test:
+#                 Debian's `chromium` package, which .ci/run installs). A missing tool fails the
+#                 run rather than skipping its tests (SUBTOOLKIT_REQUIRE_TOOLS).
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -26,7 +30,7 @@ demo: venv
 	$(VENV)/bin/subtoolkit build $(SAMPLE) -o $(OUT) --variants s2twp,s2hk
 
 test: venv tests/js/node_modules/.installed
-	$(PY) -m pytest
+	SUBTOOLKIT_REQUIRE_TOOLS=1 $(PY) -m pytest
 
 bench: venv
 	$(PY) bench/bench_parse.py

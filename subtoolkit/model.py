@@ -163,6 +163,7 @@ class Timeline:
     fps: float = 25.0
     profile: str = "netflix-zh-hans"
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    drop_frame: bool = False  # timecodes written for people count drop-frame (29.97/59.94, --start HH:MM:SS;FF)
 
     def to_json(self) -> dict[str, Any]:
         fps: float | int = int(self.fps) if float(self.fps).is_integer() else self.fps

@@ -59,7 +59,7 @@ def variant_timeline(timeline: Timeline, config: str, profile: Profile, *, user_
                 out.append(_with_lines(cue, lines, "".join(sources), sources))
                 continue
         out.extend(_rebreak(cue, conv, profile, target, fps))
-    return Timeline(tuple(out), fps=timeline.fps, profile=target.name)
+    return Timeline(tuple(out), fps=timeline.fps, profile=target.name, drop_frame=timeline.drop_frame)
 
 
 def _speakers(timeline: Timeline, conv) -> dict[Speaker | None, Speaker | None]:  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from subtoolkit.cli.app import app, eprint, handle_errors
+from subtoolkit.cli.app import app, eprint, handle_errors, stdout_console
 from subtoolkit.cli.options import (
     ENCODING_OPT,
     FPS_OPT,
@@ -75,11 +75,10 @@ def _run(script: Path, recordings: list[Path], opts):  # type: ignore[no-untyped
 
 
 def _print_summary(result) -> None:  # type: ignore[no-untyped-def]
-    from rich.console import Console
 
     from subtoolkit.subtitles.timecode import clock
 
-    console = Console()
+    console = stdout_console()
     summary = result.report["summary"]
     script = result.script
     where = script.source or ""

@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from subtoolkit.cli.app import app, eprint, handle_errors
+from subtoolkit.cli.app import app, eprint, handle_errors, stdout_console
 from subtoolkit.cli.options import ENCODING_OPT, FPS_OPT, PROFILE_OPT, SPAN_OPT, Span, split_list
 
 
@@ -29,7 +29,7 @@ def build_command(
     variants: str = typer.Option("", "--variants", help="Traditional Chinese tracks to add, e.g. s2twp,s2hk."),
     profile_name: str = PROFILE_OPT,
     fps: str = FPS_OPT,
-    start: str = typer.Option("00:00:00:00", "--start", help="Timecode of the first frame (HH:MM:SS:FF)."),
+    start: str = typer.Option("00:00:00:00", "--start", help="Timecode of the first frame (HH:MM:SS:FF; HH:MM:SS;FF is drop-frame at 29.97/59.94 fps, and the paperwork follows)."),
     formats: str = typer.Option("srt,vtt,ass,json", "--format", "-f", help="Subtitle formats to write."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Where rendered voice segments are cached (default: the platform's cache folder)."),
     calibrate: Optional[Path] = typer.Option(None, "--calibrate", help="Fit the narration pace from an .srt/.vtt timed to the same narrator (e.g. the previous episode)."),
@@ -123,12 +123,11 @@ def _build_many(paths: list[Path], opts, jobs: int):  # type: ignore[no-untyped-
 
 
 def _print_results(results) -> None:  # type: ignore[no-untyped-def]
-    from rich.console import Console
     from rich.table import Table
 
     from subtoolkit.subtitles.timecode import clock
 
-    console = Console()
+    console = stdout_console()
     for r in results:
         if not r.ok:
             eprint(f"error: {r.error}")

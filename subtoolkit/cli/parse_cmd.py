@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from subtoolkit.cli.app import app, eprint, handle_errors
+from subtoolkit.cli.app import app, eprint, handle_errors, stdout_console
 from subtoolkit.cli.options import ENCODING_OPT, SCRIPT_ARG, SPAN_OPT, Span, load_script
 
 
@@ -49,11 +49,11 @@ def parse_command(
 
 
 def _print_table(parsed) -> None:  # type: ignore[no-untyped-def]
-    from rich.console import Console
     from rich.table import Table
 
     colours = {"title": "bold magenta", "heading": "bold cyan", "narration": "", "interview": "green", "caption": "yellow"}
-    table = Table(title=f"《{parsed.title}》" if parsed.title else None, show_lines=False, expand=True)
+    console = stdout_console()
+    table = Table(title=f"《{parsed.title}》" if parsed.title else None, show_lines=False, expand=console.is_terminal)
     table.add_column("#", justify="right", style="dim", no_wrap=True)
     table.add_column("lines", style="dim", no_wrap=True)
     table.add_column("kind", no_wrap=True)
@@ -68,7 +68,6 @@ def _print_table(parsed) -> None:  # type: ignore[no-untyped-def]
         text = b.text if len(b.text) <= 60 else b.text[:58] + "……"
         kind = b.kind.value
         table.add_row(str(i), f"{first}" if first == last else f"{first}–{last}", f"[{colours[kind]}]{kind}[/]" if colours[kind] else kind, speaker, b.section or "", text)
-    console = Console()
     console.print(table)
     counts: dict[str, int] = {}
     for b in parsed.blocks:

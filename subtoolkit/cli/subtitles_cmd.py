@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from subtoolkit.cli.app import app, eprint, handle_errors
+from subtoolkit.cli.app import app, eprint, handle_errors, stdout_console
 from subtoolkit.cli.options import (
     ENCODING_OPT,
     FPS_OPT,
@@ -31,7 +31,7 @@ def subtitles_command(
     formats: str = typer.Option("srt,vtt,ass,json", "--format", "-f", help="Comma-separated formats to write: srt, vtt, ass, json."),
     profile_name: str = PROFILE_OPT,
     fps: str = FPS_OPT,
-    start: str = typer.Option("00:00:00:00", "--start", help="Timecode of the first frame (HH:MM:SS:FF), e.g. 10:00:00:00 for a broadcast master."),
+    start: str = typer.Option("00:00:00:00", "--start", help="Timecode of the first frame (HH:MM:SS:FF), e.g. 10:00:00:00 for a broadcast master; HH:MM:SS;FF is drop-frame (29.97/59.94 fps)."),
     rate: Optional[float] = typer.Option(None, "--rate", help="Narration speed in spoken syllables per second (default from the profile, 4.0); interviews scale with it."),
     calibrate: Optional[Path] = typer.Option(None, "--calibrate", help="Fit the narration rate and pause scale from an .srt/.vtt timed to the same narrator (e.g. the previous episode)."),
     variant: str = typer.Option("", "--variant", help="Also write Traditional tracks, e.g. s2twp (Taiwan, with phrases), s2tw, s2hk, s2t; comma-separated."),
@@ -80,7 +80,7 @@ def subtitles_command(
     profile = load_profile(profile_name)
     parsed = load_script(script, encoding, interview_span)
 
-    pause_scale = 1.0
+    pause_scale, interview_rate = 1.0, None
     if calibrate is not None:
         from subtoolkit.subtitles.calibrate import fit, read_reference
 
@@ -90,13 +90,15 @@ def subtitles_command(
             from subtoolkit.errors import InputError
 
             raise InputError(f"calibration failed: {exc}", path=str(calibrate), hint="use a reference timed to continuous narration") from None
-        rate, pause_scale = cal.rate, cal.pause_scale
+        rate, pause_scale, interview_rate = cal.rate, cal.pause_scale, cal.interview_rate
+        interviews = f", interviews {cal.interview_rate:.2f} syllables/s" if cal.interview_rate else ""
         typer.echo(
-            f"calibrated from {calibrate}: {cal.rate:.2f} syllables/s, pause scale {cal.pause_scale:.2f}, "
+            f"calibrated from {calibrate}: {cal.rate:.2f} syllables/s, pause scale {cal.pause_scale:.2f}{interviews}, "
             f"{cal.boundary_ms:.0f} ms between cues ({cal.used} of {cal.total} intervals, median error {cal.residual_ms:.0f} ms)"
         )
 
-    timeline = make_timeline(parsed, profile, fps=frame_rate, rate=rate, pause_scale=pause_scale, start_frame=start_frame)
+    timeline = make_timeline(parsed, profile, fps=frame_rate, rate=rate, pause_scale=pause_scale, start_frame=start_frame,
+                             interview_rate=interview_rate)
     include_kinds = {BlockKind.NARRATION, BlockKind.INTERVIEW} | {BlockKind(INCLUDABLE[x]) for x in extra}
     written, problems = write_tracks(
         timeline,
@@ -131,14 +133,13 @@ def subtitles_command(
 
 
 def _print_summary(parsed, timeline, written) -> None:  # type: ignore[no-untyped-def]
-    from rich.console import Console
     from rich.table import Table
 
     from subtoolkit.subtitles.tracks import summarize
     from subtoolkit.subtitles.timecode import clock
 
     s = summarize(parsed, timeline)
-    console = Console()
+    console = stdout_console()
     console.print(f"[bold]{s.cues}[/bold] cues ({s.dialogue_cues} dialogue), estimated runtime [bold]{clock(s.runtime_ms)}[/bold]")
     table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
     table.add_column("section")

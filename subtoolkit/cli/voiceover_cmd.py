@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from subtoolkit.cli.app import app, eprint, handle_errors
+from subtoolkit.cli.app import app, eprint, handle_errors, stdout_console
 from subtoolkit.cli.options import ENCODING_OPT, FPS_OPT, OUT_DIR_OPT, PROFILE_OPT, SCRIPT_ARG, SPAN_OPT, Span, load_script
 
 
@@ -89,7 +89,7 @@ def voiceover_command(
             audio_format=audio_format.value, blocks=sections_range(parsed, sections), on_progress=on_progress, warn=lambda m: eprint("warning: " + m),
         )
     s = result.summary
-    out = Console()
+    out = stdout_console()
     out.print(
         f"[bold]{result.engine}[/bold]: {s.voiced} segments voiced ({s.rendered} rendered, {s.from_cache} from cache, {s.failed} failed), "
         f"{s.placeholders} placeholders, audio {clock(max(c.end_ms for c in result.timeline.cues))}"

@@ -43,8 +43,8 @@ def block_spans(script: Script, timeline: Timeline) -> list[BlockSpan]:
     return [BlockSpan(i, script.blocks[i], first[i], last[i]) for i in sorted(first)]
 
 
-def timecode(ms: int, fps: Fraction) -> str:
-    return smpte(frame_of(ms, fps), fps)
+def timecode(ms: int, fps: Fraction, drop_frame: bool = False) -> str:
+    return smpte(frame_of(ms, fps), fps, drop_frame=drop_frame)
 
 
 def _csv(rows: list[list[str]]) -> str:
@@ -69,7 +69,7 @@ def names_csv(script: Script, timeline: Timeline) -> str:
     for sp, spans in seen.items():
         words = spans[0].block.text
         words = words if len(words) <= 24 else words[:24] + "……"
-        rows.append([sp.name or "", sp.role or "", timecode(spans[0].start_ms, fps), str(len(spans)), words])
+        rows.append([sp.name or "", sp.role or "", timecode(spans[0].start_ms, fps, timeline.drop_frame), str(len(spans)), words])
     return _csv(rows)
 
 
@@ -80,7 +80,7 @@ def captions_csv(script: Script, timeline: Timeline) -> str:
     for span in block_spans(script, timeline):
         b = span.block
         if b.kind in (BlockKind.CAPTION, BlockKind.HEADING, BlockKind.TITLE):
-            rows.append([b.kind.value, b.text, timecode(span.start_ms, fps), timecode(span.end_ms, fps), f"{span.duration_ms / 1000:.1f}", b.section or "", str(b.first_line)])
+            rows.append([b.kind.value, b.text, timecode(span.start_ms, fps, timeline.drop_frame), timecode(span.end_ms, fps, timeline.drop_frame), f"{span.duration_ms / 1000:.1f}", b.section or "", str(b.first_line)])
     return _csv(rows)
 
 
@@ -102,7 +102,7 @@ def narration_lines(script: Script, timeline: Timeline) -> list[ScriptLine]:
     n = 0
     for span in block_spans(script, timeline):
         b = span.block
-        tc = timecode(span.start_ms, fps)
+        tc = timecode(span.start_ms, fps, timeline.drop_frame)
         secs = span.duration_ms / 1000
         if b.kind is BlockKind.NARRATION:
             n += 1

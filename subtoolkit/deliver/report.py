@@ -89,7 +89,7 @@ def _svg_strip(script: Script, timeline: Timeline, width: int = 1000, height: in
         w = max(s.duration_ms / total * width, 0.6)
         kind = s.block.kind.value
         y, h = (0, height) if kind in ("heading", "title") else (8, height - 16)
-        label = html.escape(f"{timecode(s.start_ms, fps)} {kind}: {s.block.text[:40]}")
+        label = html.escape(f"{timecode(s.start_ms, fps, timeline.drop_frame)} {kind}: {s.block.text[:40]}")
         rects.append(
             f'<rect class="blk" data-start="{s.start_ms / 1000:.3f}" x="{x:.2f}" y="{y}" width="{w:.2f}" height="{h}" fill="{COLOURS[kind]}"><title>{label}</title></rect>'
         )
@@ -100,17 +100,50 @@ def _svg_strip(script: Script, timeline: Timeline, width: int = 1000, height: in
     )
 
 
+# Steps the time axis may use, in seconds: the smallest giving at most AXIS_TICKS labels wins.
+AXIS_STEPS = (10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200)
+AXIS_TICKS = 10
+AXIS_LAST = 92  # % of the strip: a label of about 55 px still fits on a 700 px window
+AXIS_LAST_PHONE = 85  # and on a 390 px phone
+
+
+def _axis(t0: int, span: int) -> str:
+    """Time labels under the strip, each at its own time (the strip runs from ``t0`` over ``span`` ms).
+
+    A label starts at its time, so one too near the right end would run off the strip: past
+    :data:`AXIS_LAST` % there is none, and past :data:`AXIS_LAST_PHONE` % it is a ``tail`` that a
+    phone hides, as it hides every other (``minor``) label, for which a narrow strip has no room.
+    """
+    step = next((s * 1000 for s in AXIS_STEPS if span / (s * 1000) <= AXIS_TICKS), AXIS_STEPS[-1] * 1000)
+    first = -(-t0 // step) * step
+    ticks = []
+    for n, t in enumerate(range(first, t0 + span + 1, step)):
+        pct = (t - t0) / span * 100
+        if pct > AXIS_LAST:
+            break
+        classes = " ".join(c for c in ("minor" if n % 2 else "", "tail" if pct > AXIS_LAST_PHONE else "") if c)
+        attr = f' class="{classes}"' if classes else ""
+        ticks.append(f'<span data-t="{t}"{attr} style="left:{pct:.3f}%">{clock(t)}</span>')
+    return f'<div id="axis" aria-hidden="true">{"".join(ticks)}</div>'
+
+
 _CSS = """
 body{font:15px/1.5 system-ui,-apple-system,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:0;color:#222;background:#fafafa}
 header{background:#1f2a36;color:#fff;padding:18px 28px}header h1{margin:0;font-size:24px}header p{margin:4px 0 0;opacity:.8}
 main{max-width:1100px;margin:0 auto;padding:8px 28px 40px}section{margin:22px 0}h2{font-size:18px;border-bottom:1px solid #ddd;padding-bottom:4px}
 table{border-collapse:collapse;width:100%;font-size:14px}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #eee}th{background:#f0f0f0}
-td.num{text-align:right;font-variant-numeric:tabular-nums}.big{font-size:30px;font-weight:600}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.tc{white-space:nowrap}.big{font-size:30px;font-weight:600}
 .kpis{display:flex;gap:28px;flex-wrap:wrap}.kpi{background:#fff;border:1px solid #e3e3e3;border-radius:6px;padding:10px 16px}.kpi small{display:block;color:#666}
-#strip{width:100%;height:56px;background:#fff;border:1px solid #ddd;cursor:pointer}.legend span{display:inline-block;margin-right:16px}.legend i{display:inline-block;width:12px;height:12px;margin-right:5px;vertical-align:-1px}
+#strip{width:100%;height:56px;background:#fff;border:1px solid #ddd;cursor:pointer;display:block;box-sizing:border-box}
+#axis{position:relative;height:20px;font-size:12px;color:#555;font-variant-numeric:tabular-nums}
+#axis span{position:absolute;top:0;white-space:nowrap;border-left:1px solid #999;padding-left:3px;line-height:18px}
+.legend span{display:inline-block;margin-right:16px}.legend i{display:inline-block;width:12px;height:12px;margin-right:5px;vertical-align:-1px}
 #screen{background:#111;color:#fff;min-height:110px;display:flex;align-items:flex-end;justify-content:center;padding:18px;border-radius:6px 6px 0 0;font-size:26px;text-align:center;white-space:pre-line}
-#controls{background:#222;padding:8px;border-radius:0 0 6px 6px;display:flex;gap:12px;align-items:center}#controls audio{flex:1}#controls select{font-size:14px}
+#controls{background:#222;color:#ddd;padding:8px;border-radius:0 0 6px 6px;display:flex;flex-wrap:wrap;gap:8px 12px;align-items:center}
+#controls audio{flex:1 1 300px;min-width:0;max-width:100%}#controls select{font-size:14px}
 .warn{color:#8a5a00}.err{color:#b00020}.muted{color:#777}
+@media (max-width:600px){header{padding:14px 16px}main{padding:4px 14px 32px}th,td{padding:4px 5px}table{font-size:13px}
+.kpis{gap:10px}.big{font-size:24px}#screen{font-size:20px;min-height:80px}#axis .minor,#axis .tail{display:none}}
 """
 
 _JS = """
@@ -155,6 +188,15 @@ if (strip) strip.addEventListener('click', (e) => {
   const r = strip.getBoundingClientRect();
   audio.currentTime = (DATA.t0 + (e.clientX - r.left) / r.width * DATA.span) / 1000;
 });
+const status = document.getElementById('audio-status');
+function missing() {
+  if (!DATA.audio || !status) return;
+  status.textContent = `The audio file ${DATA.audio} is missing: it must sit in the same folder as report.html ` +
+    `(copy the two together). The subtitles, figures and timeline work without it, but nothing plays.`;
+  status.hidden = false;
+}
+audio.addEventListener('error', missing);
+if (audio.error) missing();
 window.subtoolkit = {tracks, choose, audio};
 """
 
@@ -182,7 +224,7 @@ def render_report(
     tracks = {language_tag: _track_json(timeline)}
     for tag, tl in variants.items():
         tracks[tag] = _track_json(tl)
-    data = {"tracks": tracks, "default_track": language_tag, "t0": t0, "span": span_total}
+    data = {"tracks": tracks, "default_track": language_tag, "t0": t0, "span": span_total, "audio": audio_src}
 
     rows_sections = "".join(
         f"<tr><td>{esc(sec.name)}</td><td class=num>{clock(sec.start_ms)}</td><td class=num>{clock(sec.duration_ms)}</td><td class=num>{sec.cues}</td></tr>"
@@ -200,7 +242,7 @@ def render_report(
         named = _speaker_names(script, tl)
         rows = "".join(
             f"<tr><td>{esc(named.get(k, k).name or '—')}</td><td>{esc(named.get(k, k).role or '')}</td>"
-            f"<td class=num>{timecode(first_at[k], fps)}</td><td class=num>{len(v)}</td>"
+            f"<td class='num tc'>{timecode(first_at[k], fps, timeline.drop_frame)}</td><td class=num>{len(v)}</td>"
             f"<td class=num>{sum(v) / 1000:.0f} s</td></tr>"
             for k, v in speakers.items()
         )
@@ -210,10 +252,10 @@ def render_report(
     if problems:
         rows_problems = "".join(
             f"<tr class={'err' if p.severity == 'error' else 'warn'}><td>{p.severity}</td><td class=num>{p.cue + 1}</td>"
-            f"<td class=num>{timecode(timeline.cues[p.cue].start_ms, fps) if 0 <= p.cue < len(timeline.cues) else ''}</td><td>{esc(p.code)}</td><td>{esc(p.message)}</td></tr>"
+            f"<td class='num tc'>{timecode(timeline.cues[p.cue].start_ms, fps, timeline.drop_frame) if 0 <= p.cue < len(timeline.cues) else ''}</td><td>{esc(p.code)}</td><td>{esc(p.message)}</td></tr>"
             for p in problems
         )
-        problems_html = f"<table><tr><th>severity</th><th>cue</th><th>timecode</th><th>rule</th><th>detail</th></tr>{rows_problems}</table>"
+        problems_html = f"<table><tr><th>severity</th><th class=num>cue</th><th class=num>timecode</th><th>rule</th><th>detail</th></tr>{rows_problems}</table>"
     else:
         problems_html = f"<p>Every cue meets the <b>{esc(profile.name)}</b> profile: line width, lines, durations, gaps, frame grid, reading speed, punctuation.</p>"
     legend = "".join(f'<span><i style="background:{c}"></i>{k}</span>' for k, c in COLOURS.items())
@@ -241,10 +283,11 @@ def render_report(
 <section><h2>Player</h2>
 <div id="screen" aria-live="polite"></div>
 <div id="controls">{audio_html}<label>subtitles <select id="variant"></select></label></div>
+<p id="audio-status" class="err" role="alert" hidden></p>
 <p class="muted">{esc(audio_note)}</p></section>
-<section><h2>Timeline</h2>{_svg_strip(script, timeline)}<p class="legend">{legend}</p></section>
-<section><h2>Runtime by section</h2><table><tr><th>section</th><th>starts</th><th>runs</th><th>cues</th></tr>{rows_sections}</table></section>
-<section><h2>Speakers</h2><table><thead><tr><th>name</th><th>role</th><th>first appearance</th><th>appearances</th><th>on screen</th></tr></thead>{rows_speakers}</table></section>
+<section><h2>Timeline</h2>{_svg_strip(script, timeline)}{_axis(t0, span_total) if spans else ""}<p class="legend">{legend}</p></section>
+<section><h2>Runtime by section</h2><table><tr><th>section</th><th class=num>starts</th><th class=num>runs</th><th class=num>cues</th></tr>{rows_sections}</table></section>
+<section><h2>Speakers</h2><table><thead><tr><th>name</th><th>role</th><th class=num>first seen</th><th class=num>times</th><th class=num>on screen</th></tr></thead>{rows_speakers}</table></section>
 <section><h2>Quality check</h2>{problems_html}</section>
 </main>
 <script type="application/json" id="data">{data_json}</script>

@@ -13,7 +13,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from subtoolkit.errors import SubtoolkitError
@@ -80,7 +80,7 @@ def build_script(script_path: Path, options: BuildOptions, progress: Progress | 
     from subtoolkit.subtitles.profiles import load_profile
     from subtoolkit.deliver.report import render_report
     from subtoolkit.subtitles.tracks import make_timeline, summarize, write_tracks
-    from subtoolkit.subtitles.timecode import parse_fps, parse_smpte
+    from subtoolkit.subtitles.timecode import is_drop_frame, parse_fps, parse_smpte
 
     report = progress or (lambda _s, _f: None)
     result = BuildResult(script=script_path)
@@ -100,7 +100,7 @@ def build_script(script_path: Path, options: BuildOptions, progress: Progress | 
     source = read_source(script_path, encoding=options.encoding)
     script = parse_lines(source.lines, path=str(script_path), interview_span=options.interview_span)  # type: ignore[arg-type]
     stage("parse", 0.1)
-    rate, pause_scale = None, 1.0
+    rate, pause_scale, interview_rate = None, 1.0, None
     if options.calibrate is not None:
         from subtoolkit.subtitles.calibrate import fit, read_reference
         from subtoolkit.errors import InputError
@@ -109,8 +109,10 @@ def build_script(script_path: Path, options: BuildOptions, progress: Progress | 
             cal = fit(read_reference(options.calibrate), profile)
         except ValueError as exc:
             raise InputError(f"calibration failed: {exc}", path=str(options.calibrate), hint="use a reference timed to continuous narration") from None
-        rate, pause_scale = cal.rate, cal.pause_scale
-    timeline = make_timeline(script, profile, fps=fps, start_frame=start_frame, rate=rate, pause_scale=pause_scale)
+        rate, pause_scale, interview_rate = cal.rate, cal.pause_scale, cal.interview_rate
+    timeline = make_timeline(script, profile, fps=fps, start_frame=start_frame, rate=rate, pause_scale=pause_scale,
+                             interview_rate=interview_rate)
+    timeline = replace(timeline, drop_frame=is_drop_frame(options.start))  # the paperwork counts as --start does
     stage("timing", 0.3)
 
     target = options.out_root / script_path.stem
@@ -135,7 +137,7 @@ def build_script(script_path: Path, options: BuildOptions, progress: Progress | 
                                   start_frame=start_frame, cache_dir=options.cache_dir, voice=options.voice_name,
                                   interview_voice=options.interview_voice, audio_format="mp3",
                                   progress=lambda f: report("voiceover", 0.4 + 0.4 * f))
-            player_timeline = vo.timeline
+            player_timeline = replace(vo.timeline, drop_frame=timeline.drop_frame)
             audio_src = vo.audio_path.name
             audio_note = f"Scratch voiceover by the {vo.engine} engine; subtitles retimed to it."
             vo_engine = vo.engine

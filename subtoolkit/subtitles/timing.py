@@ -39,11 +39,20 @@ class SpeechModel:
     )
 
     @classmethod
-    def from_profile(cls, profile: Profile, *, rate: float | None = None, pause_scale: float = 1.0) -> SpeechModel:
+    def from_profile(
+        cls,
+        profile: Profile,
+        *,
+        rate: float | None = None,
+        pause_scale: float = 1.0,
+        interview_rate: float | None = None,
+    ) -> SpeechModel:
+        """The profile's model; ``rate`` sets the narrator's and scales the interviews' with it,
+        unless ``interview_rate`` gives theirs (a calibration that saw the interviews)."""
         ratio = (rate / profile.narration_rate) if rate else 1.0
         return cls(
             narration_rate=profile.narration_rate * ratio,
-            interview_rate=profile.interview_rate * ratio,
+            interview_rate=interview_rate or profile.interview_rate * ratio,
             pause_scale=pause_scale,
             pauses={
                 "enum": profile.pause_enumeration_ms,
