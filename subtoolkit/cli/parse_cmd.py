@@ -52,7 +52,7 @@ def _print_table(parsed) -> None:  # type: ignore[no-untyped-def]
     from rich.console import Console
     from rich.table import Table
 
-    colours = {"title": "bold magenta", "heading": "bold cyan", "narration": "", "interview": "green", "caption": "yellow"}
+    colours = {"title": "bold magenta", "heading": "bold cyan", "narration": "", "interview": "green", "caption": "yellow", "note": "dim"}
     table = Table(title=f"《{parsed.title}》" if parsed.title else None, show_lines=False, expand=True)
     table.add_column("#", justify="right", style="dim", no_wrap=True)
     table.add_column("lines", style="dim", no_wrap=True)
