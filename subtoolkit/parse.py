@@ -532,7 +532,7 @@ def rule_top_title(line: str, key: str, ctx: Context) -> list[Item] | None:
     """
     if not ctx.at_top or not ctx.alone or ctx.expecting_speech:
         return None
-    if len(key) > 40 or _SENTENCE_END.search(key) or key.endswith(COLONS) or not re.search(r"[\u3400-\u9fff]", key):
+    if len(key) > 40 or _SENTENCE_END.search(key) or key.endswith(tuple(COLONS)) or not re.search(r"[\u3400-\u9fff]", key):
         return None
     if ctx.has_title and not _TITLE_SIGNAL.search(key):
         return None
@@ -669,12 +669,12 @@ RULES: tuple[Rule, ...] = (
     rule_plain_label,
     rule_markdown_heading,
     rule_title,
-    rule_repeated_title,
-    rule_top_title,
-    rule_episode,
-    rule_paren_line,
     rule_speaker_line,
     rule_bare_name,
+    rule_repeated_title,
+    rule_episode,
+    rule_top_title,
+    rule_paren_line,
     rule_caption_name,
     rule_quoted_bite,
     rule_number_heading,
@@ -831,9 +831,10 @@ def _clean(line: str, strip_pinyin: bool = True) -> tuple[str, list[tuple[str, s
     return line, found
 
 
-def _is_short(line: str) -> bool:
-    """A short phrase line, for telling verse-like narration from headings between paragraphs."""
-    return 0 < len(line) <= 20 and line[-1] not in COLONS and line[0] not in "【[［〔〖（(《#•"
+def _is_phrase(line: str) -> bool:
+    """A short phrase line that does not end a sentence, for telling verse-like narration (one
+    phrase per line) from headings standing between paragraphs."""
+    return 0 < len(line) <= 20 and line[-1] not in "：:。." and line[0] not in "【[［〔〖（(《#•"
 
 
 def _dialogue_labels(keys: Sequence[str], style: Style) -> frozenset[str]:
@@ -914,13 +915,13 @@ def parse_lines(
     dialogue = _dialogue_labels(keys, style)
     last = content[-1] if content else None
     static: list[Context | None] = [None] * len(cleaned)
-    short = [_is_short(c) for c in cleaned]
+    short = [_is_phrase(c) for c in cleaned]
     for j, i in enumerate(content):
         prev_i = content[j - 1] if j else None
         next_i = content[j + 1] if j + 1 < len(content) else None
         static[i] = Context(
             next_wrapped=next_i is not None and bool(_WRAPPED.match(cleaned[next_i])),
-            in_short_run=short[i] and ((prev_i is not None and short[prev_i]) or (next_i is not None and short[next_i])),
+            in_short_run=(prev_i is not None and short[prev_i]) or (next_i is not None and short[next_i]),
             last=i == last,
             dialogue=dialogue,
             style=style,
