@@ -102,9 +102,10 @@ _CREDIT_WORDS = (
     "总导演|制片|制片人|监制|策划|主编|出品|出品人|后期|剪辑|视频编辑|通讯员|审核|校对|统筹|翻译|字幕制作"
 )
 _CREDIT = re.compile(
-    rf"^(?:{'|'.join(_S.join(w) for w in _CREDIT_WORDS.split('|'))}){_S}[：:]{_S}"
-    rf"(?P<who>[^。！？!?；;，,：:]{{0,30}}(?:[，,、 ][^。！？!?；;，,：:]{{1,12}}){{0,6}})$"
+    rf"^(?P<word>{'|'.join(_S.join(w) for w in _CREDIT_WORDS.split('|'))}){_S}[：:]{_S}"
+    r"(?P<who>(?:[^\s。！？!?；;，,、：:]{1,12}(?:\s*[，,、\s]\s*[^\s。！？!?；;，,、：:]{1,12}){0,8})?)\s*$"
 )
+_NAME_LIST = re.compile(r"\s*[，,、\s]\s*")
 _LEAD_NOTE = re.compile(
     r"^(?:编者按|编者注|编后|摘要|内容摘要|内容提要|导读|本集要点|本期要点|原标题|来源|稿件来源|稿源|专题|"
     r"注意事项|免责声明|版权声明|声明|说明|备注|附注|附|关键字|标签)\s*(?:[：:]|$)"
@@ -114,11 +115,13 @@ _LEAD_NOTE = re.compile(
     r"|^镜头\s*\d+"  # 镜头3：…
 )
 _URL = re.compile(r"https?://\S+|www\.[a-z0-9-]+\.\S*", re.I)
-_FURNITURE = re.compile(
-    r"\d+\s*(?:条评论|人参与|人发表了?评论)|我来说两句|发表评论|版权所有|copyright|©|"
-    r"all rights reserved|powered by|不支持\s*flash|^相关(?:专题|链接|新闻|阅读|文章|报道|视频)|点击(?:链接|查看|观看|播放|进入)|"
-    r"在线观看\s*$|(?:^|\s)分享\s*$|联系我们|上一篇|下一篇|扫码|二维码|>>\s*$|^进入\s*\[|阅读原文|返回(?:首页|顶部)",
+_FURNITURE = re.compile(  # unmistakable wherever it stands
+    r"\d+\s*(?:条评论|人参与|人发表了?评论)|我来说两句|发表评论|版权所有|copyright|©|all rights reserved|powered by|"
+    r"不支持\s*flash|>>\s*$|^进入\s*\[|在线观看\s*$|(?:^|\s)分享\s*$",
     re.I,
+)
+_FURNITURE_LINE = re.compile(  # page furniture when the line is not a sentence
+    r"^相关(?:专题|链接|新闻|阅读|文章|报道|视频)|点击(?:链接|查看|观看|播放|进入)|联系我们|上一篇|下一篇|阅读原文|返回(?:首页|顶部)"
 )
 _MENU_SEPARATORS = re.compile(r"[|┊｜丨]")
 _DATE = re.compile(r"\d{4}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|[-/.]\d{1,2}[-/.]\d{1,2})")
@@ -127,7 +130,8 @@ _INTRO = re.compile(r"(?:如下|以下|下面是|下文|全文)[^。！？]*[：
 _ABOUT_PROGRAMME = re.compile(r"《[^》]+》.*(?:专题片|纪录片|节目|栏目|系列片|电视片|宣传片)")
 _PRODUCTION_VERB = re.compile(r"拍摄|摄制|播出|推出|制作|出品|联合|合作|创作")
 _LABEL_HEADING = re.compile(r"^(?:关键词|关键字|本期主题|主题|看点|本集看点)\s*[：:]\s*")
-_EDIT_NOTE = re.compile(r"[（(]\s*删[^（）()]*[）)]")
+# Inside a line: an editing note （删……） or a credit （视频编辑：…） — production text, not script.
+_INLINE_NOTE = re.compile(r"[（(]\s*(?:删[^（）()]*|(?:视频编辑|责任编辑|责编|编辑|记者|摄像|摄影|通讯员|剪辑)\s*[：:][^（）()]*)[）)]")
 _DIALOGUE_LABEL = re.compile(r"^([^\s：:，,。！？、；;“”\"《》【】\[\]（）()]{1,6})\s*[：:]")
 _INLINE_MARKER = re.compile(
     r"(?<=[。！？!?；;…”」』）)】\s])(?=(?:【(?:解说词|解说|同期声|同期|采访|现场同期|字幕|配音|画外音|旁白|出镜|正文|导语)[^】]{0,30}】"
@@ -394,7 +398,7 @@ def rule_page_furniture(line: str, key: str, ctx: Context) -> list[Item] | None:
 
     A line that reads like a sentence keeps being narration even when it mentions a web site.
     """
-    if _FURNITURE.search(key):
+    if _FURNITURE.search(key) or _FURNITURE_LINE.search(key) and not _SENTENCE_END.search(key[-1:]):
         return [Item("note", line)]
     if _URL.search(key):
         without = _URL.sub("", key).strip()
@@ -403,7 +407,7 @@ def rule_page_furniture(line: str, key: str, ctx: Context) -> list[Item] | None:
     if len(_MENU_SEPARATORS.findall(key)) >= 2:
         return [Item("note", line)]
     date = _DATE.search(key)
-    if date and not _SENTENCE_END.search(key) and len(key) <= 60:
+    if date and not ctx.in_captions and not _SENTENCE_END.search(key) and len(key) <= 60:
         if _CLOCK.search(key, date.end()) or ctx.at_top:
             return [Item("note", line)]
     return None
@@ -416,7 +420,13 @@ def rule_credit(line: str, key: str, ctx: Context) -> list[Item] | None:
     (a numbered list of steps or shots), ``以下是解说词全文:`` (an introduction to the text), and
     on the title page a paragraph about the programme (``《片名》是……联合拍摄的专题片。``).
     """
-    if _CREDIT.match(key) or _LEAD_NOTE.match(key):
+    credit = _CREDIT.match(key)
+    if credit:
+        who = [w for w in _NAME_LIST.split(credit.group("who")) if w]
+        # 记者：张三 is a byline; 记者：好的 is the reporter speaking
+        if credit.group("word").replace(" ", "") != "记者" or all(looks_like_name(w.rstrip("0123456789")) for w in who):
+            return [Item("note", line)]
+    if _LEAD_NOTE.match(key):
         return [Item("note", line)]
     if _INTRO.search(key) and len(key) <= 80:
         return [Item("note", line)]
@@ -632,7 +642,7 @@ def rule_caption_name(line: str, key: str, ctx: Context) -> list[Item] | None:
 def rule_quoted_bite(line: str, key: str, ctx: Context) -> list[Item] | None:
     """A line that is nothing but a quotation (``"谁来喂牛?我来!"``) in unmarked narration is a sound
     bite of someone on screen: an interview with no named speaker."""
-    if ctx.expecting_speech or ctx.in_captions or not ctx.alone or not _QUOTED.match(key):
+    if ctx.expecting_speech or ctx.in_captions or not ctx.alone or not _QUOTED.match(key) or not _SENTENCE_END.search(key[-2:-1]):
         return None
     return [Item("speaker", line[1:-1].strip(), None, _marker(line[0], "speech brackets") + _marker(line[-1], "speech brackets"))]
 
@@ -700,6 +710,15 @@ def classify_explained(line: str, ctx: Context = Context()) -> tuple[list[Item],
 
 
 def _classify_one(line: str, key: str, ctx: Context) -> tuple[list[Item], str]:
+    if ("删" in key or "：" in key or ":" in key) and len(key) > 2:
+        m = _INLINE_NOTE.search(key)
+        if m is not None and (m.start() > 0 or m.end() < len(key)):
+            before, note, after = line[: m.start()].strip(), line[m.start() : m.end()], line[m.end() :].strip()
+            items = _classify_one(before, fold(before), ctx)[0] if before else []
+            items.append(Item("note", note))
+            if after:
+                items += _classify_one(after, fold(after), ctx)[0]
+            return items, "rule_inline_note"
     for rule in RULES:
         items = rule(line, key, ctx)
         if items is not None:
