@@ -28,10 +28,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from align_helpers import build_session  # noqa: E402
 
-from subtoolkit.align.job import AlignOptions, run_align  # noqa: E402
+from subtoolkit.jobs.align import AlignOptions, run_align  # noqa: E402
 from subtoolkit.align.plan import narration_blocks  # noqa: E402
-from subtoolkit.ingest import read_source  # noqa: E402
-from subtoolkit.parse import parse_lines  # noqa: E402
+from subtoolkit.text.ingest import read_source  # noqa: E402
+from subtoolkit.text.parse import parse_lines  # noqa: E402
 
 SAMPLE = ROOT / "seeds" / "shengming-zhongyu-taishan.txt"
 TARGET_MIN = 10.0
@@ -44,7 +44,7 @@ def main() -> None:
         work = Path(tmp)
         # the first blocks of narration worth ~10 minutes at the estimate's pace
         from subtoolkit.align.plan import block_text
-        from subtoolkit.spoken import count_syllables
+        from subtoolkit.text.spoken import count_syllables
 
         chosen, est = [], 0.0
         for b in narration_blocks(full):

@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from subtoolkit.build import BuildOptions, build_script
+from subtoolkit.jobs.build import BuildOptions, build_script
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "seeds" / "shengming-zhongyu-taishan.txt"

@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import opencc
 
-from subtoolkit.convert import Converter, get_converter, project_terms
-from subtoolkit.convert_files import convert_script, convert_srt
+from subtoolkit.chinese.convert import Converter, get_converter, project_terms
+from subtoolkit.chinese.files import convert_script, convert_srt
 
 from common import best_of, script_of_size  # noqa: E402  (bench/common.py, beside this script)
 

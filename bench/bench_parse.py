@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from subtoolkit.ingest import normalise_line, split_lines
-from subtoolkit.parse import parse_lines
+from subtoolkit.text.ingest import normalise_line, split_lines
+from subtoolkit.text.parse import parse_lines
 
 from common import best_of, script_of_size  # noqa: E402  (bench/common.py, beside this script)
 

@@ -15,13 +15,13 @@ import time
 from fractions import Fraction
 from pathlib import Path
 
-from subtoolkit.formats import get_format
-from subtoolkit.formats.common import TrackOptions
-from subtoolkit.ingest import normalise_line, split_lines
-from subtoolkit.parse import parse_lines
-from subtoolkit.profiles import load_profile
-from subtoolkit.segment import _jieba
-from subtoolkit.timing import estimate
+from subtoolkit.subtitles.formats import get_format
+from subtoolkit.subtitles.formats.common import TrackOptions
+from subtoolkit.text.ingest import normalise_line, split_lines
+from subtoolkit.text.parse import parse_lines
+from subtoolkit.subtitles.profiles import load_profile
+from subtoolkit.subtitles.segment import _jieba
+from subtoolkit.subtitles.timing import estimate
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = (ROOT / "seeds" / "shengming-zhongyu-taishan.txt").read_text(encoding="utf-8")

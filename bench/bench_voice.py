@@ -28,15 +28,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))  # the loopback edge-tts protocol server is test support
 
-from subtoolkit.ingest import read_source  # noqa: E402
+from subtoolkit.text.ingest import read_source  # noqa: E402
 from subtoolkit.model import BlockKind  # noqa: E402
-from subtoolkit.parse import parse_lines  # noqa: E402
-from subtoolkit.spoken import count_syllables  # noqa: E402
-from subtoolkit.voice import RenderCache, SegmentRequest, render_segments  # noqa: E402
-from subtoolkit.voice.edge import EdgeEngine, RetryPolicy  # noqa: E402
-from subtoolkit.voice.espeak import EspeakEngine  # noqa: E402
+from subtoolkit.text.parse import parse_lines  # noqa: E402
+from subtoolkit.text.spoken import count_syllables  # noqa: E402
+from subtoolkit.tts import RenderCache, SegmentRequest, render_segments  # noqa: E402
+from subtoolkit.tts.edge import EdgeEngine, RetryPolicy  # noqa: E402
+from subtoolkit.tts.espeak import EspeakEngine  # noqa: E402
 from edge_server import FakeEdgeServer, edge_tts_pointed_at  # noqa: E402
-from subtoolkit.voice.text import split_sentences  # noqa: E402
+from subtoolkit.tts.text import split_sentences  # noqa: E402
 
 SAMPLE = ROOT / "seeds" / "shengming-zhongyu-taishan.txt"
 

@@ -20,9 +20,9 @@ import numpy as np
 
 from subtoolkit.align.plan import block_text, narration_blocks
 from subtoolkit.model import Script
-from subtoolkit.profiles import Profile, load_profile
-from subtoolkit.segment import Atom as SegAtom
-from subtoolkit.segment import atoms_of
+from subtoolkit.subtitles.profiles import Profile, load_profile
+from subtoolkit.subtitles.segment import Atom as SegAtom
+from subtoolkit.subtitles.segment import atoms_of
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "seeds" / "shengming-zhongyu-taishan.txt"

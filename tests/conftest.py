@@ -10,7 +10,7 @@ import pytest
 from hypothesis import settings
 
 from subtoolkit.model import Script
-from subtoolkit.parse import parse_text
+from subtoolkit.text.parse import parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "seeds" / "shengming-zhongyu-taishan.txt"

@@ -33,7 +33,7 @@ from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import unescape
 
-from subtoolkit.voice.base import SAMPLE_RATE, Audio
+from subtoolkit.tts.base import SAMPLE_RATE, Audio
 
 FRAME_BYTES = 144
 """One MPEG-2 layer III frame at 24 kHz and 48 kbps: 72 × 48000 / 24000 bytes, no padding."""
@@ -73,7 +73,7 @@ class _State:
 def _tone_mp3(seconds: float) -> bytes:
     import numpy as np
 
-    from subtoolkit.voice.audio import encode_mp3
+    from subtoolkit.audio.pcm import encode_mp3
 
     t = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
     # A vowel-ish tone: a 180 Hz fundamental with two harmonics, at about -12 dBFS.
@@ -84,7 +84,7 @@ def _tone_mp3(seconds: float) -> bytes:
 @lru_cache(maxsize=1)
 def _frames() -> tuple[bytes, bytes]:
     """(tone frames, silence frames): bare CBR frame streams that can be cut at any frame."""
-    from subtoolkit.voice.audio import encode_mp3
+    from subtoolkit.audio.pcm import encode_mp3
 
     tone = _tone_mp3(30.0)
     silence = encode_mp3(Audio.silence(1000))
@@ -304,12 +304,12 @@ class FakeEdgeServer:
 
     async def _render(self, text: str) -> tuple[bytes, list[tuple[float, float, str]]]:
         """MP3 bytes for ``text`` and its sentence boundaries (start ms, duration ms, text)."""
-        from subtoolkit.voice.text import speakable, split_sentences
+        from subtoolkit.tts.text import speakable, split_sentences
 
         sentences = [s for s in split_sentences(text) if speakable(s)] or [text]
         if self.audio_mode == "espeak":
-            from subtoolkit.voice.audio import encode_mp3
-            from subtoolkit.voice.espeak import EspeakEngine
+            from subtoolkit.audio.pcm import encode_mp3
+            from subtoolkit.tts.espeak import EspeakEngine
 
             syn = await EspeakEngine().synthesize(text, voice="cmn")
             mp3 = await asyncio.to_thread(encode_mp3, syn.audio)

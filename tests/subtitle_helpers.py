@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SAMPLE
 
-from subtoolkit.ingest import read_source
+from subtoolkit.text.ingest import read_source
 from subtoolkit.model import Script, Timeline
-from subtoolkit.parse import parse_lines
-from subtoolkit.profiles import load_profile
-from subtoolkit.subtitles import make_timeline
+from subtoolkit.text.parse import parse_lines
+from subtoolkit.subtitles.profiles import load_profile
+from subtoolkit.subtitles.tracks import make_timeline
 
 HAN_OR_DIGIT = re.compile(r"[\u3400-\u9fff0-9]")
 JS = ROOT / "tests" / "js"
@@ -31,7 +31,7 @@ def sample_script() -> Script:
 
 @lru_cache(maxsize=None)
 def sample_timeline(profile: str = "netflix-zh-hans", fps: str = "25") -> Timeline:
-    from subtoolkit.timecode import parse_fps
+    from subtoolkit.subtitles.timecode import parse_fps
 
     return make_timeline(sample_script(), load_profile(profile), fps=parse_fps(fps))
 
@@ -48,6 +48,6 @@ def node_validate(paths: list[Path]) -> dict[str, dict]:  # type: ignore[type-ar
 
 
 def fps_of(tl: Timeline) -> Fraction:
-    from subtoolkit.timecode import parse_fps
+    from subtoolkit.subtitles.timecode import parse_fps
 
     return parse_fps(tl.fps)

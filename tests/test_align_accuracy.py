@@ -23,13 +23,13 @@ import numpy as np
 import pytest
 from align_helpers import Session, build_session, mini_script
 
-from subtoolkit.align.job import AlignOptions, AlignResult, run_align
+from subtoolkit.jobs.align import AlignOptions, AlignResult, run_align
 from subtoolkit.align.plan import block_text, narration_blocks
-from subtoolkit.ingest import read_source
+from subtoolkit.text.ingest import read_source
 from subtoolkit.model import BlockKind, Cue, Timeline
-from subtoolkit.parse import parse_lines
-from subtoolkit.profiles import load_profile
-from subtoolkit.validate import errors, validate
+from subtoolkit.text.parse import parse_lines
+from subtoolkit.subtitles.profiles import load_profile
+from subtoolkit.subtitles.validate import errors, validate
 
 MEDIAN_MS, P95_MS = 40.0, 200.0
 PROFILE = load_profile("netflix-zh-hans")

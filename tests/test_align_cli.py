@@ -13,11 +13,11 @@ from typer.testing import CliRunner
 
 from subtoolkit.align.plan import narration_blocks
 from subtoolkit.cli import app
-from subtoolkit.ingest import read_source
+from subtoolkit.text.ingest import read_source
 from subtoolkit.model import BlockKind, Cue, Timeline
-from subtoolkit.parse import parse_lines
-from subtoolkit.profiles import load_profile
-from subtoolkit.validate import errors, validate
+from subtoolkit.text.parse import parse_lines
+from subtoolkit.subtitles.profiles import load_profile
+from subtoolkit.subtitles.validate import errors, validate
 
 runner = CliRunner()
 

@@ -10,17 +10,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from subtoolkit.align import dtw, features, job, plan, vad
+from subtoolkit.align import dtw, plan
+from subtoolkit.audio import features, vad
+from subtoolkit.jobs import align as job
 from subtoolkit.align.dtw import Units, diagonal_band, path_band, warp
-from subtoolkit.align.features import analyse, cepstra, voicing_at
+from subtoolkit.audio.features import analyse, cepstra, voicing_at
 from subtoolkit.align.layout import Span, lay_out
 from subtoolkit.align.plan import block_text, break_after, plan_block_at_pace, plan_narration
 from subtoolkit.align.reference import _resample, analyse_reference, analyse_references, sound_edges
-from subtoolkit.align.vad import detect
+from subtoolkit.audio.vad import detect
 from subtoolkit.model import BlockKind, Timeline
-from subtoolkit.profiles import load_profile
-from subtoolkit.timing import SpeechModel
-from subtoolkit.validate import errors, validate
+from subtoolkit.subtitles.profiles import load_profile
+from subtoolkit.subtitles.timing import SpeechModel
+from subtoolkit.subtitles.validate import errors, validate
 
 RATE = 16000
 PROFILE = load_profile("netflix-zh-hans")
@@ -219,8 +221,8 @@ def test_a_slower_pace_cuts_more_cues(sample_script_blocks) -> None:  # type: ig
 def sample_script_blocks():  # type: ignore[no-untyped-def]
     from align_helpers import SAMPLE
 
-    from subtoolkit.ingest import read_source
-    from subtoolkit.parse import parse_lines
+    from subtoolkit.text.ingest import read_source
+    from subtoolkit.text.parse import parse_lines
 
     return parse_lines(read_source(SAMPLE).lines)
 
@@ -242,7 +244,7 @@ def speech_spans(draw: st.DrawFn) -> list[Span]:
 
 @given(speech_spans(), st.sampled_from(["25", "23.976", "29.97"]))
 def test_layout_meets_the_profile_and_starts_on_the_voice(spans: list[Span], fps_name: str) -> None:
-    from subtoolkit.timecode import parse_fps
+    from subtoolkit.subtitles.timecode import parse_fps
 
     fps = parse_fps(fps_name)
     cues = lay_out(spans, PROFILE, fps)

@@ -7,17 +7,17 @@ from pathlib import Path
 import pytest
 from subtitle_helpers import sample_script
 
-from subtoolkit.calibrate import fit, read_reference
+from subtoolkit.subtitles.calibrate import fit, read_reference
 from subtoolkit.errors import InputError
-from subtoolkit.formats.common import SPOKEN
-from subtoolkit.profiles import load_profile
-from subtoolkit.subtitles import make_timeline, write_tracks
+from subtoolkit.subtitles.formats.common import SPOKEN
+from subtoolkit.subtitles.profiles import load_profile
+from subtoolkit.subtitles.tracks import make_timeline, write_tracks
 
 PROFILE = load_profile("netflix-zh-hans")
 
 
 def reference(tmp_path: Path, rate: float, pause_scale: float, fmt: str = "srt", fps: str = "25") -> Path:
-    from subtoolkit.timecode import parse_fps
+    from subtoolkit.subtitles.timecode import parse_fps
 
     tl = make_timeline(sample_script(), PROFILE, fps=parse_fps(fps), rate=rate, pause_scale=pause_scale)
     written, _ = write_tracks(tl, tmp_path, "ref", formats=[fmt], language_tag="zh-Hans", include=SPOKEN, profile=PROFILE)

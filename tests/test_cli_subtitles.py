@@ -67,7 +67,7 @@ def test_user_profile_file(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.stderr
     import json
 
-    from subtoolkit.segment import text_width
+    from subtoolkit.subtitles.segment import text_width
 
     cues = json.loads((tmp_path / "o" / f"{SAMPLE.stem}.zh-Hans.json").read_text())["cues"]
     assert all(len(c["lines"]) == 1 and text_width(c["lines"][0]) <= 12 for c in cues)

@@ -13,7 +13,7 @@ from conftest import SAMPLE
 from hypothesis import given
 from hypothesis import strategies as st
 
-from subtoolkit.convert import (
+from subtoolkit.chinese.convert import (
     CONFIGS,
     Converter,
     _bare,

@@ -9,7 +9,7 @@ from conftest import SAMPLE
 from typer.testing import CliRunner
 
 from subtoolkit.cli import app
-from subtoolkit.convert import CONFIGS
+from subtoolkit.chinese.convert import CONFIGS
 
 runner = CliRunner()
 

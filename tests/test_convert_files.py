@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from subtoolkit.convert import get_converter
-from subtoolkit.convert_files import (
+from subtoolkit.chinese.convert import get_converter
+from subtoolkit.chinese.files import (
     convert_ass,
     convert_file,
     convert_script,

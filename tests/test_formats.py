@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 from subtitle_helpers import node_validate
 
 from subtoolkit.errors import TimelineError
-from subtoolkit.formats import get_format
-from subtoolkit.formats.ass import compose_ass
-from subtoolkit.formats.common import SPOKEN, TrackOptions, clock_ms
-from subtoolkit.formats.srt import compose_srt
-from subtoolkit.formats.vtt import compose_vtt
+from subtoolkit.subtitles.formats import get_format
+from subtoolkit.subtitles.formats.ass import compose_ass
+from subtoolkit.subtitles.formats.common import SPOKEN, TrackOptions, clock_ms
+from subtoolkit.subtitles.formats.srt import compose_srt
+from subtoolkit.subtitles.formats.vtt import compose_vtt
 from subtoolkit.model import BlockKind, Cue, Speaker, Timeline
 
 K = BlockKind

@@ -8,8 +8,8 @@ import pytest
 from conftest import SAMPLE
 
 from subtoolkit.errors import InputError
-from subtoolkit.ingest import decode, read_source
-from subtoolkit.parse import parse_lines
+from subtoolkit.text.ingest import decode, read_source
+from subtoolkit.text.parse import parse_lines
 
 
 def blocks_of(path: Path, **kw: str):  # type: ignore[no-untyped-def]

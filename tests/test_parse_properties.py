@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from conftest import kept_source
 
 from subtoolkit.errors import ScriptError
-from subtoolkit.ingest import normalise_line, split_lines
-from subtoolkit.parse import parse_lines
+from subtoolkit.text.ingest import normalise_line, split_lines
+from subtoolkit.text.parse import parse_lines
 
 HAN_OR_DIGIT = re.compile(r"[\u3400-\u9fff0-9]")
 

@@ -8,9 +8,9 @@ from collections import Counter
 
 from conftest import GOLDEN, SAMPLE, kept_source
 
-from subtoolkit.ingest import read_source
+from subtoolkit.text.ingest import read_source
 from subtoolkit.model import BlockKind
-from subtoolkit.parse import parse_lines
+from subtoolkit.text.parse import parse_lines
 
 HAN_OR_DIGIT = re.compile(r"[\u3400-\u9fff0-9]")
 

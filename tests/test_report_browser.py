@@ -41,7 +41,7 @@ def report(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     args = ["build", str(SAMPLE), "-o", str(out), "--voice", request.param, "--cache-dir", str(out / "cache")]
     variants = os.environ.get("SUBTOOLKIT_TEST_VARIANTS", "s2twp")
     try:
-        import subtoolkit.variants  # noqa: F401
+        import subtoolkit.chinese.variants  # noqa: F401
 
         args += ["--variants", variants]
     except ImportError:

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from subtoolkit.profiles import Profile, load_profile
-from subtoolkit.segment import render_line, segment_text, text_width
+from subtoolkit.subtitles.profiles import Profile, load_profile
+from subtoolkit.subtitles.segment import render_line, segment_text, text_width
 
 NETFLIX = load_profile("netflix-zh-hans")
 CCTV = load_profile("cctv")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from subtoolkit.spoken import count_syllables, int_cn, verbalize
+from subtoolkit.text.spoken import count_syllables, int_cn, verbalize
 
 
 @pytest.mark.parametrize(

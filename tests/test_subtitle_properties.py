@@ -9,11 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from subtoolkit.model import Block, BlockKind, Script
-from subtoolkit.profiles import load_profile
-from subtoolkit.segment import NO_LINE_END, NO_LINE_START, segment_text, text_width
-from subtoolkit.timecode import ms_of, frame_of
-from subtoolkit.timing import SpeechModel, estimate
-from subtoolkit.validate import validate
+from subtoolkit.subtitles.profiles import load_profile
+from subtoolkit.subtitles.segment import NO_LINE_END, NO_LINE_START, segment_text, text_width
+from subtoolkit.subtitles.timecode import ms_of, frame_of
+from subtoolkit.subtitles.timing import SpeechModel, estimate
+from subtoolkit.subtitles.validate import validate
 
 NETFLIX = load_profile("netflix-zh-hans")
 CCTV = load_profile("cctv")
@@ -57,7 +57,7 @@ blocks = st.lists(
 @settings(max_examples=60)
 @given(blocks, st.sampled_from(["25", "23.976", "29.97", "24", "30", "50"]), st.floats(min_value=2.5, max_value=6.5), st.sampled_from([NETFLIX, CCTV]))
 def test_timelines_sorted_non_overlapping_frame_aligned(bs, fps_s, rate, profile) -> None:  # type: ignore[no-untyped-def]
-    from subtoolkit.timecode import parse_fps
+    from subtoolkit.subtitles.timecode import parse_fps
 
     fps = parse_fps(fps_s)
     script = Script("t", tuple(Block(k, t.strip() or "空", i + 1, i + 1) for i, (k, t) in enumerate(bs)))

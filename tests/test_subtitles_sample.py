@@ -8,11 +8,11 @@ import pytest
 from conftest import GOLDEN
 from subtitle_helpers import HAN_OR_DIGIT, node_validate, sample_script, sample_timeline
 
-from subtoolkit.formats.common import SPOKEN
+from subtoolkit.subtitles.formats.common import SPOKEN
 from subtoolkit.model import BlockKind
-from subtoolkit.profiles import load_profile
-from subtoolkit.subtitles import summarize, write_tracks
-from subtoolkit.validate import validate
+from subtoolkit.subtitles.profiles import load_profile
+from subtoolkit.subtitles.tracks import summarize, write_tracks
+from subtoolkit.subtitles.validate import validate
 
 PROFILES = ["netflix-zh-hans", "cctv"]
 
@@ -48,7 +48,7 @@ def test_estimate_is_a_believable_documentary_pace() -> None:
     """About 4 spoken syllables a second for narration: not Subtitle Edit's 15 characters a second."""
     tl = sample_timeline()
     script = sample_script()
-    from subtoolkit.spoken import count_syllables
+    from subtoolkit.text.spoken import count_syllables
 
     narration = [c for c in tl.cues if c.kind is BlockKind.NARRATION]
     syllables = sum(count_syllables(b.text) for b in script.blocks if b.kind is BlockKind.NARRATION)

@@ -11,11 +11,11 @@ from subtitle_helpers import HAN_OR_DIGIT, sample_timeline
 from typer.testing import CliRunner
 
 from subtoolkit.cli import app
-from subtoolkit.convert import convert_text
+from subtoolkit.chinese.convert import convert_text
 from subtoolkit.model import BlockKind
-from subtoolkit.profiles import load_profile
-from subtoolkit.validate import validate
-from subtoolkit.variants import variant_timeline
+from subtoolkit.subtitles.profiles import load_profile
+from subtoolkit.subtitles.validate import validate
+from subtoolkit.chinese.variants import variant_timeline
 
 HANS = load_profile("netflix-zh-hans")
 HANT = load_profile("netflix-zh-hant")
@@ -66,7 +66,7 @@ def test_two_variants_for_one_region_is_an_error(tmp_path: Path) -> None:
 
 def test_rebreak_keeps_cue_when_phrases_lengthen() -> None:
     from subtoolkit.model import Block, Script
-    from subtoolkit.timing import estimate
+    from subtoolkit.subtitles.timing import estimate
 
     script = Script("t", (Block(BlockKind.NARRATION, "互联网和网络安全都是信息技术时代的重要问题。", 1, 1),))
     base = estimate(script, HANS)

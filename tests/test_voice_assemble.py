@@ -9,11 +9,11 @@ import pytest
 from voice_support import concat, tone
 
 from subtoolkit.errors import OutputError
-from subtoolkit.voice.assemble import TrackPart, assemble, export_track
-from subtoolkit.voice.audio import decode_mp3, gated_rms_dbfs, peak_dbfs, pydub_audio_segment
-from subtoolkit.voice.base import SAMPLES_PER_MS, Audio, Boundary
-from subtoolkit.voice.espeak import EspeakEngine
-from subtoolkit.voice.onset import speech_span
+from subtoolkit.tts.assemble import TrackPart, assemble, export_track
+from subtoolkit.audio.pcm import decode_mp3, gated_rms_dbfs, peak_dbfs, pydub_audio_segment
+from subtoolkit.tts.base import SAMPLES_PER_MS, Audio, Boundary
+from subtoolkit.tts.espeak import EspeakEngine
+from subtoolkit.audio.onset import speech_span
 
 
 def odd_parts() -> list[TrackPart]:
@@ -60,7 +60,7 @@ def test_placeholders_and_pauses_are_exact_digital_silence() -> None:
 def test_loudness_is_normalised_across_segments() -> None:
     speech = EspeakEngine().synthesize_sync("生命重于泰山，人民的生命安全高于一切。").audio
     quiet_speech = Audio(speech.pcm)
-    from subtoolkit.voice.audio import apply_gain
+    from subtoolkit.audio.pcm import apply_gain
 
     quiet_speech = apply_gain(speech, -18)
     parts = [
@@ -123,7 +123,7 @@ def test_export_refuses_unknown_formats_and_leaves_nothing(tmp_path: Path) -> No
 
 def test_silences_are_exact_for_any_length() -> None:
     """24000 × 4.001 s in floating point is one sample short; every part must still land exactly."""
-    from subtoolkit.voice.assemble import TrackPart, assemble
+    from subtoolkit.tts.assemble import TrackPart, assemble
 
     parts = [TrackPart(None, ms, pause) for ms, pause in ((4001, 7), (1003, 0), (2999, 13), (1, 1))]
     track = assemble(parts, target_dbfs=None)

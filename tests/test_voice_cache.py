@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from voice_support import CountingEngine
 
-from subtoolkit.voice.base import SegmentKind, SegmentRequest
-from subtoolkit.voice.cache import RenderCache, cache_key, default_cache_dir
-from subtoolkit.voice.espeak import EspeakEngine
-from subtoolkit.voice.render import RenderProgress, render_segments_sync
+from subtoolkit.tts.base import SegmentKind, SegmentRequest
+from subtoolkit.tts.cache import RenderCache, cache_key, default_cache_dir
+from subtoolkit.tts.espeak import EspeakEngine
+from subtoolkit.tts.render import RenderProgress, render_segments_sync
 
 # A small script: block 0 a heading held on screen, 1–2 narration rendered sentence by sentence,
 # 3 an interview placeholder, 4 narration.

@@ -9,14 +9,14 @@ import pytest
 from voice_support import CountingEngine, SleepRecorder, with_fake_edge
 
 from subtoolkit.errors import VoiceError
-from subtoolkit.voice.base import SegmentFailed, SegmentRequest
-from subtoolkit.voice.cache import RenderCache
-from subtoolkit.voice.choose import choose_engine
-from subtoolkit.voice.edge import EdgeEngine, EdgeRequestFailed, RetryPolicy
-from subtoolkit.voice.espeak import EspeakEngine
+from subtoolkit.tts.base import SegmentFailed, SegmentRequest
+from subtoolkit.tts.cache import RenderCache
+from subtoolkit.tts.choose import choose_engine
+from subtoolkit.tts.edge import EdgeEngine, EdgeRequestFailed, RetryPolicy
+from subtoolkit.tts.espeak import EspeakEngine
 from edge_server import FRAME_MS, LEAD_FRAMES, FakeEdgeServer
-from subtoolkit.voice.onset import speech_span
-from subtoolkit.voice.render import render_segments
+from subtoolkit.audio.onset import speech_span
+from subtoolkit.tts.render import render_segments
 
 FAST = RetryPolicy(attempts=3, base_s=0.01, throttled_base_s=0.05, cap_s=0.2)
 

@@ -7,10 +7,10 @@ import asyncio
 import pytest
 
 from subtoolkit.errors import VoiceError
-from subtoolkit.voice.audio import gated_rms_dbfs, peak_dbfs
-from subtoolkit.voice.espeak import EspeakEngine
-from subtoolkit.voice.onset import frame_levels_db, speech_span
-from subtoolkit.voice.text import spoken_form, split_for_requests, split_sentences
+from subtoolkit.audio.pcm import gated_rms_dbfs, peak_dbfs
+from subtoolkit.tts.espeak import EspeakEngine
+from subtoolkit.audio.onset import frame_levels_db, speech_span
+from subtoolkit.tts.text import spoken_form, split_for_requests, split_sentences
 
 SENTENCE = "生命重于泰山，人民的生命安全高于一切。"
 
@@ -64,7 +64,7 @@ def test_duration_shrinks_with_a_faster_rate(engine: EspeakEngine) -> None:
 
 
 def test_numbers_are_verbalised_before_synthesis(engine: EspeakEngine, monkeypatch: pytest.MonkeyPatch) -> None:
-    from subtoolkit.voice import espeak
+    from subtoolkit.tts import espeak
 
     assert engine.prepare("占80.6%，2020年") == "占百分之八十点六，二零二零年"
     lib = espeak._Library.get()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from voice_support import concat, tone
 
-from subtoolkit.voice.base import Audio
-from subtoolkit.voice.espeak import EspeakEngine
-from subtoolkit.voice.onset import speech_onsets, speech_regions, speech_span
+from subtoolkit.tts.base import Audio
+from subtoolkit.tts.espeak import EspeakEngine
+from subtoolkit.audio.onset import speech_onsets, speech_regions, speech_span
 
 
 def noise(ms: int, dbfs: float, seed: int = 0) -> Audio:

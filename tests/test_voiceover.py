@@ -11,10 +11,10 @@ from conftest import SAMPLE
 from typer.testing import CliRunner
 
 from subtoolkit.cli import app
-from subtoolkit.profiles import load_profile
-from subtoolkit.validate import validate
-from subtoolkit.voice.base import Audio
-from subtoolkit.voice.onset import speech_regions
+from subtoolkit.subtitles.profiles import load_profile
+from subtoolkit.subtitles.validate import validate
+from subtoolkit.tts.base import Audio
+from subtoolkit.audio.onset import speech_regions
 
 runner = CliRunner()
 STEM = SAMPLE.stem
@@ -50,8 +50,8 @@ def test_speech_onsets_sit_on_cue_starts_and_speech_stays_inside_cues(first_sect
 
 
 def test_retimed_track_meets_the_profile(first_section: Path) -> None:
-    from subtoolkit.readers import read_timeline
-    from subtoolkit.timecode import parse_fps
+    from subtoolkit.subtitles.readers import read_timeline
+    from subtoolkit.subtitles.timecode import parse_fps
 
     for fmt in ("srt", "vtt"):
         tl = read_timeline(first_section / f"{STEM}.voiceover.zh-Hans.{fmt}", fps=parse_fps("25"))

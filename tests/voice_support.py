@@ -7,7 +7,7 @@ import math
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from subtoolkit.voice.base import SAMPLE_RATE, Audio, Synthesis
+from subtoolkit.tts.base import SAMPLE_RATE, Audio, Synthesis
 from edge_server import FakeEdgeServer, edge_tts_pointed_at
 
 T = TypeVar("T")

@@ -3,7 +3,7 @@
 How, in five moves:
 
 1. **Sound only.** Both sides lose their silences: the recording's pauses (found by
-   :mod:`subtoolkit.align.vad`, breaths and clicks excluded) and the synthetic voice's. What is
+   :mod:`subtoolkit.audio.vad`, breaths and clicks excluded) and the synthetic voice's. What is
    left are two streams of sounding frames (MFCCs pooled to 20 ms, never across a pause) whose
    only difference is *how* the words were said: pace, voice, room. A pause, however long,
    becomes a single *join* between two rows. The talent's spectra are shifted along the mel
@@ -37,13 +37,13 @@ from fractions import Fraction
 import numpy as np
 
 from subtoolkit.align.dtw import Path, Units, diagonal_band, path_band, warp
-from subtoolkit.align.features import HOP_S, Frames, analyse, cepstra, pool, voicing_at
+from subtoolkit.audio.features import HOP_S, Frames, analyse, cepstra, pool, voicing_at
 from subtoolkit.align.plan import CuePlan, estimated_span_ms, narration_blocks, plan_block_at_pace, plan_narration
 from subtoolkit.align.reference import CueReference
-from subtoolkit.align.vad import Speech, VadSettings, detect
+from subtoolkit.audio.vad import Speech, VadSettings, detect
 from subtoolkit.model import Script
-from subtoolkit.profiles import Profile
-from subtoolkit.timing import SpeechModel
+from subtoolkit.subtitles.profiles import Profile
+from subtoolkit.subtitles.timing import SpeechModel
 
 FRAME_MS = int(round(HOP_S * 1000))
 Z_GOOD, Z_BAD = 0.35, 0.6

@@ -20,9 +20,9 @@ from fractions import Fraction
 
 from subtoolkit.align.core import Alignment
 from subtoolkit.model import Block, BlockKind, Cue, Script, Speaker, Timeline
-from subtoolkit.profiles import Profile
-from subtoolkit.timecode import fps_label, frame_of, frames_at_least, frames_at_most, ms_of
-from subtoolkit.timing import SpeechModel, place, plan_block, reading_ms
+from subtoolkit.subtitles.profiles import Profile
+from subtoolkit.subtitles.timecode import fps_label, frame_of, frames_at_least, frames_at_most, ms_of
+from subtoolkit.subtitles.timing import SpeechModel, place, plan_block, reading_ms
 
 EARLY_MS = 500
 """How far before its speech a cue may come in, to get its minimum duration."""

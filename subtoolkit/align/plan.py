@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from subtoolkit.model import Block, BlockKind, Script
-from subtoolkit.profiles import Profile
-from subtoolkit.segment import Piece
-from subtoolkit.timing import SpeechModel, pause_class, plan_block
+from subtoolkit.subtitles.profiles import Profile
+from subtoolkit.subtitles.segment import Piece
+from subtoolkit.subtitles.timing import SpeechModel, pause_class, plan_block
 
 CLOSERS = "”’」』）》)\"' "
 PAUSE_BREAKS = ("paragraph", "sentence", "clause", "comma")

@@ -15,7 +15,7 @@ from typing import Protocol
 
 import numpy as np
 
-from subtoolkit.align.features import HOP_S, Frames, analyse
+from subtoolkit.audio.features import HOP_S, Frames, analyse
 
 
 class Voice(Protocol):

@@ -14,7 +14,7 @@ from typing import Any
 
 from subtoolkit.align.core import Alignment, Track
 from subtoolkit.model import Script, Timeline
-from subtoolkit.validate import Problem
+from subtoolkit.subtitles.validate import Problem
 
 EXCERPT = 24
 

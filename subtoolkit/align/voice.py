@@ -1,7 +1,7 @@
 """The offline espeak engine as the aligner's reference voice.
 
 aeneas's route: the text is read by a synthetic voice whose timing we know, and the recording is
-warped onto it. The voice layer's :class:`~subtoolkit.voice.espeak.EspeakEngine` (libespeak-ng
+warped onto it. The voice layer's :class:`~subtoolkit.tts.espeak.EspeakEngine` (libespeak-ng
 from a wheel, Mandarin ``cmn``, numbers verbalised the way a narrator reads them) needs no network
 and no model download, which is what makes ``align`` usable in an edit suite.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from subtoolkit.voice.text import speakable
+from subtoolkit.tts.text import speakable
 
 
 @dataclass
@@ -29,8 +29,8 @@ class EspeakVoice:
     name: str = "espeak"
 
     def render(self, text: str) -> tuple[np.ndarray, int]:
-        from subtoolkit.voice.base import SAMPLE_RATE
-        from subtoolkit.voice.espeak import EspeakEngine
+        from subtoolkit.tts.base import SAMPLE_RATE
+        from subtoolkit.tts.espeak import EspeakEngine
 
         if not speakable(text):
             return np.zeros(0, dtype=np.float32), SAMPLE_RATE  # nothing to say: no sound, no error
@@ -40,7 +40,7 @@ class EspeakVoice:
 
     @property
     def version(self) -> str:
-        from subtoolkit.voice.espeak import EspeakEngine
+        from subtoolkit.tts.espeak import EspeakEngine
 
         return EspeakEngine().version
 

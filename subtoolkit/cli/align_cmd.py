@@ -53,7 +53,7 @@ def align_command(
       subtoolkit align ep3.docx vo/sec1.mp3 vo/sec2.mp3 vo/sec3.mp3 -o delivery
       subtoolkit align ep3.docx vo/full.m4a --film --fps 23.976 --variants s2twp
     """
-    from subtoolkit.align.job import AlignOptions
+    from subtoolkit.jobs.align import AlignOptions
 
     fmts = tuple(split_list(formats))
     opts = AlignOptions(out_dir=output, profile=profile_name, fps=fps, film=film, formats=fmts,
@@ -67,7 +67,7 @@ def align_command(
 def _run(script: Path, recordings: list[Path], opts):  # type: ignore[no-untyped-def]
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from subtoolkit.align.job import run_align
+    from subtoolkit.jobs.align import run_align
 
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stage]}"), TimeElapsedColumn(), transient=True) as bar:
         task = bar.add_task(script.name, total=1.0, stage="")
@@ -77,7 +77,7 @@ def _run(script: Path, recordings: list[Path], opts):  # type: ignore[no-untyped
 def _print_summary(result) -> None:  # type: ignore[no-untyped-def]
     from rich.console import Console
 
-    from subtoolkit.timecode import clock
+    from subtoolkit.subtitles.timecode import clock
 
     console = Console()
     summary = result.report["summary"]

@@ -49,7 +49,7 @@ def build_command(
       subtoolkit build episodes/ --variants s2twp,s2hk --voice none
       subtoolkit build ep3.docx --voice edge --fps 23.976 --start 01:00:00:00
     """
-    from subtoolkit.build import BuildOptions, scripts_in
+    from subtoolkit.jobs.build import BuildOptions, scripts_in
     from subtoolkit.errors import InputError
 
     opts = BuildOptions(
@@ -80,7 +80,7 @@ def build_command(
 def _build_one(path: Path, opts):  # type: ignore[no-untyped-def]
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from subtoolkit.build import build_script
+    from subtoolkit.jobs.build import build_script
 
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stage]}"), TimeElapsedColumn(), transient=True) as bar:
         task = bar.add_task(path.name, total=1.0, stage="")
@@ -95,7 +95,7 @@ def _build_many(paths: list[Path], opts, jobs: int):  # type: ignore[no-untyped-
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from subtoolkit.build import build_worker
+    from subtoolkit.jobs.build import build_worker
 
     ctx = mp.get_context("spawn")  # fresh interpreters: no inherited locks or jieba state
     manager = ctx.Manager()
@@ -126,7 +126,7 @@ def _print_results(results) -> None:  # type: ignore[no-untyped-def]
     from rich.console import Console
     from rich.table import Table
 
-    from subtoolkit.timecode import clock
+    from subtoolkit.subtitles.timecode import clock
 
     console = Console()
     for r in results:

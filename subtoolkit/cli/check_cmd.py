@@ -28,10 +28,10 @@ def check_command(
       subtoolkit check delivery.vtt --profile cctv --fps 29.97
       subtoolkit check vendor.ass --no-grid
     """
-    from subtoolkit.profiles import load_profile
-    from subtoolkit.readers import read_timeline
-    from subtoolkit.timecode import parse_fps
-    from subtoolkit.validate import errors, validate
+    from subtoolkit.subtitles.profiles import load_profile
+    from subtoolkit.subtitles.readers import read_timeline
+    from subtoolkit.subtitles.timecode import parse_fps
+    from subtoolkit.subtitles.validate import errors, validate
 
     profile = load_profile(profile_name)
     timeline = read_timeline(subtitle, fps=parse_fps(fps), profile=profile.name)

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from subtoolkit.cli.app import app, eprint, handle_errors, report_warnings
-from subtoolkit.convert import CONFIGS, DEFAULT_CONFIG
+from subtoolkit.chinese.convert import CONFIGS, DEFAULT_CONFIG
 
 _CONFIG_HELP = "Conversion config: " + ", ".join(CONFIGS) + " (see the list above)."
 
@@ -80,8 +80,8 @@ def convert_command(
       subtoolkit convert taiwan-script.txt --to tw2s
       [dim]writes taiwan-script.zh-Hans.txt[/dim]
     """
-    from subtoolkit.convert import config_info, default_user_dict, get_converter
-    from subtoolkit.convert_files import check_paths, convert_file, output_path
+    from subtoolkit.chinese.convert import config_info, default_user_dict, get_converter
+    from subtoolkit.chinese.files import check_paths, convert_file, output_path
 
     config = to.strip().lower()
     info = config_info(config)

@@ -39,7 +39,7 @@ STYLE_OPT = typer.Option(
 
 def resolve_style(path: Optional[Path]):  # type: ignore[no-untyped-def]
     """The style given with --style, else the user's default file if there is one, else none."""
-    from subtoolkit.style import NO_STYLE, load_style, user_style_path
+    from subtoolkit.text.style import NO_STYLE, load_style, user_style_path
 
     if path is not None:
         return load_style(path)
@@ -50,8 +50,8 @@ def resolve_style(path: Optional[Path]):  # type: ignore[no-untyped-def]
 def load_script(script: Path, encoding: Optional[str], span: Span, style: Optional[Path] = None, explain: Optional[list] = None):  # type: ignore[no-untyped-def,type-arg]
     """ingest → parse, the first two stages every command starts with."""
     from subtoolkit.cli.app import report_warnings
-    from subtoolkit.ingest import read_source
-    from subtoolkit.parse import parse_lines
+    from subtoolkit.text.ingest import read_source
+    from subtoolkit.text.parse import parse_lines
 
     house = resolve_style(style)
     source = read_source(script, encoding=encoding)

@@ -57,11 +57,11 @@ def subtitles_command(
       subtoolkit subtitles ep2.txt --profile cctv --include captions,headings
       subtoolkit subtitles script.txt --variant s2twp,s2hk
     """
-    from subtoolkit.formats import FORMAT_NAMES
+    from subtoolkit.subtitles.formats import FORMAT_NAMES
     from subtoolkit.model import BlockKind
-    from subtoolkit.profiles import load_profile
-    from subtoolkit.subtitles import make_timeline, write_tracks
-    from subtoolkit.timecode import parse_fps, parse_smpte
+    from subtoolkit.subtitles.profiles import load_profile
+    from subtoolkit.subtitles.tracks import make_timeline, write_tracks
+    from subtoolkit.subtitles.timecode import parse_fps, parse_smpte
 
     fmts = split_list(formats)
     unknown = [f for f in fmts if f not in FORMAT_NAMES]
@@ -82,7 +82,7 @@ def subtitles_command(
 
     pause_scale = 1.0
     if calibrate is not None:
-        from subtoolkit.calibrate import fit, read_reference
+        from subtoolkit.subtitles.calibrate import fit, read_reference
 
         try:
             cal = fit(read_reference(calibrate), profile)
@@ -115,7 +115,7 @@ def subtitles_command(
         eprint(p.render(timeline))
     configs = split_list(variant)
     if configs:
-        from subtoolkit.variants import write_variant_tracks
+        from subtoolkit.chinese.variants import write_variant_tracks
 
         made, vproblems = write_variant_tracks(
             timeline, output, script.stem, configs=configs, formats=fmts, profile=profile, title=parsed.title,
@@ -123,7 +123,7 @@ def subtitles_command(
         )
         for tag, p in vproblems:
             eprint(f"{tag}: " + p.render(made[tag]))
-        from subtoolkit.subtitles import output_paths
+        from subtoolkit.subtitles.tracks import output_paths
 
         for tag in made:
             written.update({f"{tag}.{k}": v for k, v in output_paths(output, script.stem, tag, fmts).items()})
@@ -134,8 +134,8 @@ def _print_summary(parsed, timeline, written) -> None:  # type: ignore[no-untype
     from rich.console import Console
     from rich.table import Table
 
-    from subtoolkit.subtitles import summarize
-    from subtoolkit.timecode import clock
+    from subtoolkit.subtitles.tracks import summarize
+    from subtoolkit.subtitles.timecode import clock
 
     s = summarize(parsed, timeline)
     console = Console()

@@ -64,9 +64,9 @@ def voiceover_command(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    from subtoolkit.profiles import load_profile
-    from subtoolkit.timecode import clock, parse_fps
-    from subtoolkit.voiceover import render_voiceover
+    from subtoolkit.subtitles.profiles import load_profile
+    from subtoolkit.subtitles.timecode import clock, parse_fps
+    from subtoolkit.tts.voiceover import render_voiceover
 
     frame_rate = parse_fps(fps)
     profile = load_profile(profile_name)

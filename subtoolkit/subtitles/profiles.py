@@ -1,0 +1,130 @@
+"""Subtitle profiles: house styles as data (TOML), not code paths.
+
+A profile says how wide a line may be, how many lines a cue may have, what happens to each
+punctuation mark, the duration and gap bounds, and the speech model (syllables per second and
+pauses per punctuation class) the estimator uses. The shipped ones live in ``assets/profiles``;
+a user adds one by passing a path, or by dropping a file in ``~/.config/subtoolkit/profiles``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from subtoolkit.errors import ProfileError
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+PROFILE_DIR = ASSETS / "profiles"
+DEFAULT_PROFILE = "netflix-zh-hans"
+
+
+def user_profile_dir() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "subtoolkit" / "profiles"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Every number the segmenter, the estimator and the validator read."""
+
+    name: str
+    language: str = "zh-Hans"
+    description: str = ""
+    variant_profile: str = ""  # profile of the Traditional tracks; empty: this one
+    max_chars: float = 16.0
+    max_lines: int = 2
+    bottom_heavy: bool = True
+    to_space: str = "，。；,;"
+    separator: str = " "
+    never_at_line_end: str = "、"
+    min_ms: int = 833
+    max_ms: int = 7000
+    min_gap_frames: int = 2
+    close_gap_frames: int = 12
+    max_reading_cps: float = 9.0
+    narration_rate: float = 4.0
+    interview_rate: float = 4.6
+    pause_enumeration_ms: int = 120
+    pause_comma_ms: int = 250
+    pause_clause_ms: int = 350
+    pause_sentence_ms: int = 500
+    pause_paragraph_ms: int = 900
+    pause_section_ms: int = 1500
+    heading_ms: int = 3000
+    title_ms: int = 4000
+    caption_min_ms: int = 2000
+    name_super_ms: int = 4000
+
+    def with_changes(self, **changes: Any) -> Profile:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(changes)
+        return Profile(**values)
+
+
+_SECTIONS = ("lines", "punctuation", "durations", "speech", "cards")
+
+
+def profile_from_toml(data: dict[str, Any], *, source: str) -> Profile:
+    """Build a profile from parsed TOML; unknown keys are errors (a typo must not pass silently)."""
+    known = {f.name: f for f in fields(Profile)}
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in _SECTIONS and isinstance(value, dict):
+            for k, v in value.items():
+                flat[k] = v
+        else:
+            flat[key] = value
+    if "name" not in flat:
+        raise ProfileError("profile has no name", path=source, hint='add name = "…" at the top')
+    for key, value in flat.items():
+        if key not in known:
+            raise ProfileError(f"unknown profile setting {key!r}", path=source, hint="see assets/profiles/netflix-zh-hans.toml for the settings")
+        expected = type(getattr(Profile(name="x"), key))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            flat[key] = float(value)
+        elif not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise ProfileError(f"{key} must be {expected.__name__}, not {type(value).__name__}", path=source, hint="fix the value in the profile")
+    p = Profile(**flat)
+    if p.max_chars <= 0 or p.max_lines < 1 or p.min_ms <= 0 or p.max_ms <= p.min_ms:
+        raise ProfileError("impossible limits (line width, lines or durations)", path=source, hint="check [lines] and [durations]")
+    if p.narration_rate <= 0 or p.interview_rate <= 0 or p.max_reading_cps <= 0:
+        raise ProfileError("rates must be positive", path=source, hint="check [speech] and max_reading_cps")
+    return p
+
+
+def available_profiles() -> dict[str, Path]:
+    """Profile names a user can pass to ``--profile``: shipped ones, then the user's own."""
+    found: dict[str, Path] = {}
+    for folder in (PROFILE_DIR, user_profile_dir()):
+        if folder.is_dir():
+            for f in sorted(folder.glob("*.toml")):
+                found[f.stem] = f
+    return found
+
+
+@lru_cache(maxsize=32)
+def variant_profile_of(profile: Profile) -> Profile:
+    """The profile Traditional tracks of ``profile`` are shown with."""
+    return load_profile(profile.variant_profile) if profile.variant_profile else profile
+
+
+def load_profile(name_or_path: str | Path = DEFAULT_PROFILE) -> Profile:
+    """Load a profile by name (shipped or user) or from a TOML file path."""
+    s = str(name_or_path)
+    path = Path(s)
+    if not (s.endswith(".toml") or path.is_file()):
+        profiles = available_profiles()
+        if s not in profiles:
+            raise ProfileError(f"unknown profile {s!r}", hint="choose one of " + ", ".join(sorted(profiles)) + " or pass a .toml file")
+        path = profiles[s]
+    if not path.is_file():
+        raise ProfileError("profile file not found", path=s, hint="check the path")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"not valid TOML ({exc})", path=s, hint="fix the syntax") from None
+    return profile_from_toml(data, source=s)

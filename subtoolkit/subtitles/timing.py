@@ -1,0 +1,219 @@
+"""Believable timings before any audio exists: a speech clock over the script.
+
+The estimator plays the film in its head. Narration and interviews take the time their spoken
+syllables need at the speaker's rate (numbers read as spoken, see :mod:`subtoolkit.text.spoken`) plus a
+pause after each punctuation mark, longer for stronger marks (、 < ， < ；： < 。？！ < paragraph <
+section). On-screen text costs time too: a caption stays up for as long as it takes to read, a
+heading is a title card. A cue is shown for the larger of its speaking and reading time, within the
+profile's bounds, on the frame grid, and consecutive cues keep the profile's minimum gap; short
+gaps are closed so cues chain, as subtitlers do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from subtoolkit.model import Block, BlockKind, Cue, Script, Timeline
+from subtoolkit.subtitles.profiles import Profile, variant_profile_of
+from subtoolkit.subtitles.segment import Budget, Piece, render_line, segment_text, text_width
+from subtoolkit.text.spoken import count_syllables
+from subtoolkit.subtitles.timecode import fps_label, frame_of, frames_at_least, frames_at_most, ms_of
+
+SENTENCE = "。！？!?…"
+CLAUSE = "；：;:"
+COMMA = "，,"
+ENUM = "、"
+
+
+@dataclass(frozen=True)
+class SpeechModel:
+    """Rates and pauses of one narrator; the profile gives defaults, calibration refines them."""
+
+    narration_rate: float = 4.0
+    interview_rate: float = 4.6
+    pause_scale: float = 1.0
+    pauses: dict[str, int] = field(
+        default_factory=lambda: {"enum": 120, "comma": 250, "clause": 350, "sentence": 500, "paragraph": 900, "section": 1500}
+    )
+
+    @classmethod
+    def from_profile(cls, profile: Profile, *, rate: float | None = None, pause_scale: float = 1.0) -> SpeechModel:
+        ratio = (rate / profile.narration_rate) if rate else 1.0
+        return cls(
+            narration_rate=profile.narration_rate * ratio,
+            interview_rate=profile.interview_rate * ratio,
+            pause_scale=pause_scale,
+            pauses={
+                "enum": profile.pause_enumeration_ms,
+                "comma": profile.pause_comma_ms,
+                "clause": profile.pause_clause_ms,
+                "sentence": profile.pause_sentence_ms,
+                "paragraph": profile.pause_paragraph_ms,
+                "section": profile.pause_section_ms,
+            },
+        )
+
+    def rate_for(self, kind: BlockKind) -> float:
+        return self.interview_rate if kind is BlockKind.INTERVIEW else self.narration_rate
+
+    def pause(self, cls: str) -> float:
+        return self.pauses.get(cls, 0) * self.pause_scale
+
+    def mark_pause(self, ch: str) -> float:
+        """Pause a mark asks for, before scaling (0 for anything that is not a pause mark)."""
+        return float(self.pauses.get(pause_class(ch) or "", 0))
+
+    def speaking_ms(self, text: str, kind: BlockKind) -> float:
+        """Time to say ``text``: syllables at the rate, plus pauses for marks inside it."""
+        inner = text.rstrip("”’」』）》)\"' ")
+        pauses = sum(self.mark_pause(c) for c in inner[:-1]) if inner else 0.0
+        return count_syllables(text) / self.rate_for(kind) * 1000 + pauses * self.pause_scale
+
+    def budget_ms(self, text: str, kind: BlockKind) -> float:
+        """An additive upper bound of :meth:`speaking_ms`: every mark's pause counts.
+
+        Summed over the atoms of a cue it never undercounts the cue, so a cue the segmenter
+        accepts is always sayable within the limit.
+        """
+        pauses = sum(self.mark_pause(c) for c in text)
+        return count_syllables(text) / self.rate_for(kind) * 1000 + pauses * self.pause_scale
+
+    def pause_after(self, text: str) -> float:
+        """Pause after a piece, from its last mark (looking past closing quotes)."""
+        for ch in reversed(text):
+            cls = pause_class(ch)
+            if cls:
+                return self.pause(cls)
+            if ch not in "”’」』）》)\"' ":
+                break
+        return 0.0
+
+
+def pause_class(ch: str) -> str | None:
+    if ch in SENTENCE:
+        return "sentence"
+    if ch in CLAUSE:
+        return "clause"
+    if ch in COMMA:
+        return "comma"
+    if ch in ENUM:
+        return "enum"
+    return None
+
+
+def reading_ms(lines: Sequence[str], profile: Profile) -> float:
+    """Time to read the displayed lines at the profile's characters per second (half-width 0.5)."""
+    return sum(text_width(l) for l in lines) / profile.max_reading_cps * 1000
+
+
+def _read(piece: Piece, profile: Profile, shadow: Profile | None) -> float:
+    """Reading time of a cue, and of its Traditional twin when there is one (its full-width
+    punctuation makes it wider), so that both tracks keep the reading-speed limit."""
+    t = reading_ms(piece.lines, profile)
+    if shadow is not None and piece.line_sources:
+        t = max(t, reading_ms([render_line(s, shadow) for s in piece.line_sources], shadow))
+    return t
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """A cue before it is put on the clock."""
+
+    block: int
+    kind: BlockKind
+    piece: Piece
+    speak_ms: float  # time the voice needs (0 for on-screen text)
+    show_ms: float  # time the eye needs
+    after_ms: float  # silence after it on the clock
+    before_ms: float = 0.0  # silence before it (a section break before a heading)
+
+
+def plan_block(index: int, block: Block, profile: Profile, model: SpeechModel, fps: Fraction = Fraction(25)) -> list[_Planned]:
+    """Cut one block into cues and say how long each needs; pure.
+
+    A spoken cue must be sayable within the maximum duration less the longest gap that will be
+    closed after it, so closing gaps never pushes a cue past the maximum. A production note is
+    neither heard nor shown: it gets no cue and no time.
+    """
+    if not block.kind.on_clock:
+        return []
+    limit = profile.max_ms - (profile.close_gap_frames + 1) * 1000 / float(fps)
+    shadow = variant_profile_of(profile)
+    shadow = None if shadow is profile else shadow
+    if block.kind.spoken:
+        budget = Budget(lambda t, k=block.kind: model.budget_ms(t, k), limit)
+        pieces = segment_text(block.text, profile, budget, shadow)
+        out = []
+        for n, p in enumerate(pieces):
+            speak = model.speaking_ms(p.source, block.kind)
+            last = n == len(pieces) - 1
+            after = max(model.pause("paragraph"), model.pause_after(p.source)) if last else model.pause_after(p.source)
+            out.append(_Planned(index, block.kind, p, speak, max(speak, _read(p, profile, shadow)), after))
+        return out
+    if block.kind is BlockKind.CAPTION:
+        budget = Budget(lambda t: text_width(t) / profile.max_reading_cps * 1000, limit)
+        pieces = segment_text(block.text, profile, budget, shadow)
+        return [
+            _Planned(index, block.kind, p, 0.0, max(profile.caption_min_ms, _read(p, profile, shadow)), model.pause("sentence"))
+            for p in pieces
+        ]
+    hold = profile.title_ms if block.kind is BlockKind.TITLE else profile.heading_ms
+    pieces = segment_text(block.text, profile, shadow=shadow)
+    before = model.pause("section") if block.kind is BlockKind.HEADING else 0.0
+    return [
+        _Planned(index, block.kind, p, 0.0, max(hold / max(len(pieces), 1), _read(p, profile, shadow)), model.pause("paragraph"), before if n == 0 else 0.0)
+        for n, p in enumerate(pieces)
+    ]
+
+
+def estimate(
+    script: Script,
+    profile: Profile,
+    *,
+    fps: Fraction = Fraction(25),
+    model: SpeechModel | None = None,
+    start_frame: int = 0,
+) -> Timeline:
+    """Put every block of ``script`` on one clock and return the timeline (all kinds of cue)."""
+    model = model or SpeechModel.from_profile(profile)
+    planned: list[_Planned] = []
+    for i, b in enumerate(script.blocks):
+        planned.extend(plan_block(i, b, profile, model, fps))
+    cues = place(planned, script.blocks, profile, fps, start_frame)
+    return Timeline(tuple(cues), fps=float(fps_label(fps)), profile=profile.name)
+
+
+def place(planned: Iterable[_Planned], blocks: Sequence[Block], profile: Profile, fps: Fraction, start_frame: int = 0) -> list[Cue]:
+    """Lay planned cues on the frame grid: gaps, minimum and maximum durations, gap closing."""
+    min_f = frames_at_least(profile.min_ms, fps)
+    max_f = frames_at_most(profile.max_ms, fps)
+    gap_f = profile.min_gap_frames
+    t = float(ms_of(start_frame, fps))
+    prev_end: int | None = None
+    spans: list[tuple[int, int, _Planned]] = []
+    for p in planned:
+        t += p.before_ms
+        sf = frame_of(t, fps)
+        if prev_end is not None and sf < prev_end + gap_f:
+            sf = prev_end + gap_f
+        t = max(t, float(ms_of(sf, fps)))
+        need = max(p.show_ms, p.speak_ms, profile.min_ms)
+        ef = sf + min(max(frames_at_least(need, fps), min_f), max_f)
+        spans.append((sf, ef, p))
+        t += (p.speak_ms or p.show_ms) + p.after_ms
+        prev_end = ef
+    # close short gaps so that cues chain (never past the maximum duration)
+    close_f = profile.close_gap_frames
+    for k in range(len(spans) - 1):
+        sf, ef, p = spans[k]
+        nsf = spans[k + 1][0]
+        gap = nsf - ef
+        if gap_f < gap <= close_f:
+            ef = min(nsf - gap_f, sf + max_f)
+            spans[k] = (sf, ef, p)
+    return [
+        Cue(p.block, p.kind, p.piece.lines, ms_of(sf, fps), ms_of(ef, fps), blocks[p.block].speaker, p.piece.source, p.piece.line_sources)
+        for sf, ef, p in spans
+    ]

@@ -1,0 +1,106 @@
+"""The QC pass: every problem of a timeline against a profile, never just the first.
+
+Returns a list instead of raising so that the CLI can show a subtitler the whole picture at once,
+and so that the same checks serve our own output (writing refuses hard problems unless
+``--force``) and anyone else's file (``subtoolkit check``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Literal
+
+from subtoolkit.model import Timeline
+from subtoolkit.subtitles.profiles import Profile
+from subtoolkit.subtitles.segment import NO_LINE_END, NO_LINE_START, text_width
+from subtoolkit.subtitles.timecode import frame_of, ms_of, parse_fps
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One rule a cue breaks. ``cue`` is the 0-based index in the timeline."""
+
+    code: str
+    cue: int
+    message: str
+    severity: Severity = "error"
+
+    def render(self, timeline: Timeline | None = None) -> str:
+        where = f"cue {self.cue + 1}"
+        if timeline is not None and 0 <= self.cue < len(timeline.cues):
+            from subtoolkit.subtitles.formats.common import clock_ms
+
+            where += f" ({clock_ms(timeline.cues[self.cue].start_ms)})"
+        return f"{self.severity}: {where}: {self.code}: {self.message}"
+
+
+def validate(timeline: Timeline, profile: Profile, *, grid: bool = True) -> list[Problem]:
+    """All problems of ``timeline`` under ``profile``, in cue order.
+
+    Errors break the profile's hard limits (width, lines, durations, gaps, order, frame grid,
+    punctuation); warnings are its soft ones (reading speed, gaps left unclosed).
+    ``grid=False`` skips the frame-grid check, for files timed by someone else at an unknown
+    frame rate.
+    """
+    fps: Fraction = parse_fps(timeline.fps)
+    problems: list[Problem] = []
+    prev = None
+    for i, cue in enumerate(timeline.cues):
+        add = lambda code, msg, sev="error": problems.append(Problem(code, i, msg, sev))  # noqa: E731
+        if not cue.lines or not any(l.strip() for l in cue.lines):
+            add("empty", "cue has no text")
+        if len(cue.lines) > profile.max_lines:
+            add("too-many-lines", f"{len(cue.lines)} lines, the profile allows {profile.max_lines}")
+        for n, line in enumerate(cue.lines, start=1):
+            w = text_width(line)
+            if w > profile.max_chars:
+                add("line-too-long", f"line {n} is {w:g} characters wide, the limit is {profile.max_chars:g}")
+            if line != line.strip(" \u3000"):
+                add("stray-space", f"line {n} starts or ends with a space")
+            if line and line[0] in NO_LINE_START:
+                add("bad-line-start", f"line {n} starts with {line[0]!r}")
+            if line and (line[-1] in NO_LINE_END or line[-1] in profile.never_at_line_end):
+                add("bad-line-end", f"line {n} ends with {line[-1]!r}")
+            bad = sorted({c for c in line if c in profile.to_space})
+            if bad:
+                add("punctuation", f"line {n} shows {''.join(bad)!r}, which the profile turns into spaces")
+        dur = cue.end_ms - cue.start_ms
+        if cue.start_ms < 0:
+            add("negative-start", "starts before zero")
+        if dur <= 0:
+            add("non-positive-duration", f"ends at or before its start ({dur} ms)")
+        else:
+            if dur < profile.min_ms:
+                add("too-short", f"{dur} ms on screen, the minimum is {profile.min_ms} ms")
+            if dur > profile.max_ms:
+                add("too-long", f"{dur} ms on screen, the maximum is {profile.max_ms} ms")
+            chars = sum(text_width(l) for l in cue.lines)
+            cps = chars / (dur / 1000)
+            if cps > profile.max_reading_cps + 1e-9:
+                add("reading-speed", f"{cps:.1f} characters/s, the limit is {profile.max_reading_cps:g}", "warning")
+        for label, t in (("start", cue.start_ms), ("end", cue.end_ms)):
+            if grid and ms_of(frame_of(t, fps), fps) != t:
+                add("off-grid", f"{label} {t} ms is not on the {float(fps):g} fps frame grid")
+        if prev is not None and cue.start_ms < prev.start_ms:
+            # one problem, not also an overlap: the fix is to sort, not to retime
+            add("out-of-order", f"starts {prev.start_ms - cue.start_ms} ms before the previous cue")
+        elif prev is not None:
+            gap = cue.start_ms - prev.end_ms
+            # gaps are judged in whole frames: 2 frames at 29.97 fps is 66.7 ms, which no
+            # millisecond timestamp can hold exactly
+            gap_frames = frame_of(cue.start_ms, fps) - frame_of(prev.end_ms, fps)
+            if gap < 0:
+                add("overlap", f"overlaps the previous cue by {-gap} ms")
+            elif gap_frames < profile.min_gap_frames:
+                add("gap-too-short", f"{gap} ms after the previous cue, the minimum is {profile.min_gap_frames} frames")
+            elif profile.min_gap_frames < gap_frames <= profile.close_gap_frames:
+                problems.append(Problem("gap-not-closed", i - 1, f"{gap} ms before the next cue could be closed to {profile.min_gap_frames} frames", "warning"))
+        prev = cue
+    return problems
+
+
+def errors(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]

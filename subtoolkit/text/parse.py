@@ -1,0 +1,1161 @@
+"""Script lines → typed blocks: a pure, rule-based parser for 解说词 house styles.
+
+How it works, in two steps:
+
+1. :func:`classify` looks at one line and returns *items*: a marker (``【解说】``), a speaker label
+   (``薛澜（清华大学教授）：``), a caption, a heading, a production note, or plain prose. Each
+   convention is one ``rule_*`` function below with an example in its docstring; :data:`RULES`
+   lists them in the order they are tried. A new house style usually needs one more rule there,
+   or only more marker words in a style file (:class:`Style`).
+2. :func:`parse_lines` walks the items with a small state machine (who is speaking, are we in a
+   caption run, a shot list, an exchange) and emits :class:`~subtoolkit.model.Block` objects.
+
+Matching is done on the line folded to Simplified characters (:func:`subtoolkit.text.fold.fold`, same
+length), text is always cut from the line as written: 【解說詞】 works like 【解说词】 and a
+Traditional script stays Traditional.
+
+Everything the parser keeps out of block texts (markers, speaker labels, Word artefacts, inserted
+pinyin, the trailing source note) is recorded in :attr:`Script.removed`, so a test can prove that
+no source character is lost. Production text that is neither heard nor shown (shot lists, credits,
+page furniture, editing notes) becomes a ``note`` block: listed, kept, never timed or voiced.
+
+**Where an interview ends** (``interview_span``):
+
+- ``"paragraph"``: a speaker line introduces exactly one paragraph; the next paragraph is narration
+  again. This is how scripts that never mark narration explicitly are written (the sample script).
+  Speech lines wrapped in ``（…）`` right after it continue the exchange.
+- ``"marker"``: speech runs until the next marker (narration marker, another speaker, a caption
+  run, a heading). This is how scripts that write ``【解说】`` before every narration passage work.
+- ``"auto"`` (default): ``"marker"`` when a narration marker appears *after* the first speaker or
+  sync-sound marker — i.e. the document uses narration markers to end speech — else
+  ``"paragraph"``. A lone ``解说词：`` at the top labels the document and does not count.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from subtoolkit.errors import Diagnostic, ScriptError
+from subtoolkit.text.fold import fold
+from subtoolkit.model import Block, BlockKind, Removed, Script, Speaker
+from subtoolkit.text.names import looks_like_name, split_name_role
+from subtoolkit.text.style import NO_STYLE, Style
+
+InterviewSpan = Literal["auto", "paragraph", "marker"]
+
+# ---------------------------------------------------------------------------------------------
+# Brackets
+
+_CLOSERS = {"（": "））", "(": "）)", "【": "】", "[": "]］", "［": "］]", "〔": "〕", "〖": "〗"}
+_OPENERS_BY_CLOSER: dict[str, str] = {}
+for _o, _cs in _CLOSERS.items():
+    for _c in _cs:
+        _OPENERS_BY_CLOSER.setdefault(_c, "")
+        _OPENERS_BY_CLOSER[_c] += _o
+
+COLONS = "：:"
+# Marker words, in Simplified (lines are folded before matching).
+_NARRATION_WORDS = ("解说词", "解说", "配音", "画外音", "旁白", "正文", "解说稿")
+_SYNC_WORDS = ("同期声", "同期", "采访", "现场声", "现场同期", "现场", "同期音", "原声")
+# Presenters' and reporters' turns: heard, read by someone other than the narrator. A marker word
+# maps to the role that speaks it.
+_PRESENTER_MARKERS = {"导语": "主持人", "口播": "主持人", "串场": "主持人", "出镜": "出镜记者"}
+_PRESENTER_LABELS = frozenset(("主持人", "女播", "男播", "主播", "播音员", "男主持", "女主持", "女主播", "男主播", "播音"))
+_HEADING_WORDS = ("序", "序幕", "片头", "片尾", "结语", "尾声", "引子", "开篇", "结束语", "后记")
+_TITLE_WORDS = ("标题", "片名", "推出片名", "总标题", "本集名", "推出本集名", "分集片名", "集名", "推出集名")
+_SUBTITLE_HEADING_WORDS = ("小标题", "章节", "段落标题")
+# Shot and scene notes: what the picture shows, never heard. Alone they open a shot list.
+_SCENE_WORDS = ("画面", "镜头", "场景", "空镜", "音乐", "音效", "背景音乐", "特技", "转场", "资料画面", "资料", "动画")
+_NOTE_WORDS = ("删", "注", "备注", "编者按", "编者注", "编辑", "视频编辑", "导演", "摄像", "记者", "作者")
+_ROLE_LABELS = frozenset(("记者", "主持人", "村民", "群众", "工人", "男子", "女子", "市民", "居民", "游客", "患者"))
+
+# Word artefacts that survive a .docx → text export.
+_ARTEFACTS = re.compile(
+    r"\[bookmark:[^\]]*\]"  # pandoc/Word "Save as text": [bookmark: _GoBack]
+    r"|\[\]\{#[^}]*\}"  # pandoc markdown anchors: []{#_GoBack .anchor}
+    r"|\{#_[A-Za-z0-9_]+[^}]*\}"
+)
+# Pinyin a web page inserted after a character: 協(xié)調(diào). Only a reading with a tone mark counts,
+# so (SQUA WKING) or (上) stay.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN = re.compile(rf"(?<=[\u3400-\u9fff])\((?=[a-zü]*[{_TONED}])[a-zü{_TONED}]{{1,7}}\)")
+_SOURCE_NOTE = re.compile(r"[（(]\s*(?:来源|稿件来源|文章来源|本文来源|资料来源)\s*[：:][^（）()]*[）)]\s*$")
+_SOURCE_LINE = re.compile(r"^(?:来源|稿件来源|文章来源|本文来源|资料来源)\s*[：:].*$")
+_NUM = "一二三四五六七八九十百零〇两0-9"
+_EPISODE = re.compile(rf"^第[{_NUM}]+[集章部篇回节](?:[\s：:·].*)?$")
+_TITLE_LINE = re.compile(r"^《([^《》]+)》(?:\s*(?:解说词|解说稿|文稿|脚本))?$")
+_SENTENCE_END = re.compile(r"[。！？!?；;…]")
+_TITLE_SIGNAL = re.compile(rf"《[^》]+》|第[{_NUM}]+[集季期部篇章回]|解说词|解说稿|文稿|台本|脚本|纪录片|专题片|宣传片")
+_WRAPPED = re.compile(r"^[（(].*[）)]$")
+_QUOTED = re.compile(r'^(?:“[^“”]+”|"[^"]+"|「[^「」]+」)$')
+
+# Production text recognised on the whole line (folded): credits and bylines, editor's notes,
+# page furniture. One regex each, tried once per line.
+_S = r"\s*"
+_CREDIT_WORDS = (
+    "记者|摄像|摄影|编辑|责任编辑|责编|文稿作者|作者|撰稿|撰文|文案|文案配音员|配音员|配音演员|导演|编导|"
+    "总导演|制片|制片人|监制|策划|主编|出品|出品人|后期|剪辑|视频编辑|通讯员|审核|校对|统筹|翻译|字幕制作"
+)
+_CREDIT = re.compile(
+    rf"^(?P<word>{'|'.join(_S.join(w) for w in _CREDIT_WORDS.split('|'))}){_S}[：:]{_S}"
+    r"(?P<who>(?:[^\s。！？!?；;，,、：:]{1,12}(?:\s*[，,、\s]\s*[^\s。！？!?；;，,、：:]{1,12}){0,8})?)\s*$"
+)
+_NAME_LIST = re.compile(r"\s*[，,、\s]\s*")
+_LEAD_NOTE = re.compile(
+    r"^(?:编者按|编者注|编后|摘要|内容摘要|内容提要|导读|本集要点|本期要点|原标题|来源|稿件来源|稿源|专题|"
+    r"注意事项|免责声明|版权声明|声明|说明|备注|附注|附|关键字|标签)\s*(?:[：:]|$)"
+    r"|^[\u4e00-\u9fff]{2,14}\d{1,2}月\d{1,2}日(?:电|讯)"  # 新华社北京3月17日电: a news dateline
+    r"|^[•●▪◆■◇○★☆※]\s*"  # a bulleted list
+    r"|^\d{1,3}[.．、]\s*[^\s：:，,。]{1,10}[：:]"  # 1. 字幕识别：… a numbered list of steps or shots
+    r"|^镜头\s*\d+"  # 镜头3：…
+)
+_URL = re.compile(r"https?://\S+|www\.[a-z0-9-]+\.\S*", re.I)
+_FURNITURE = re.compile(  # unmistakable wherever it stands
+    r"\d+\s*(?:条评论|人参与|人发表了?评论)|我来说两句|发表评论|版权所有|copyright|©|all rights reserved|powered by|"
+    r"不支持\s*flash|>>\s*$|^进入\s*\[|在线观看\s*$|(?:^|\s)分享\s*$",
+    re.I,
+)
+_FURNITURE_LINE = re.compile(  # page furniture when the line is not a sentence
+    r"^相关(?:专题|链接|新闻|阅读|文章|报道|视频)|点击(?:链接|查看|观看|播放|进入)|联系我们|上一篇|下一篇|阅读原文|返回(?:首页|顶部)"
+)
+_MENU_SEPARATORS = re.compile(r"[|┊｜丨]")
+_DATE = re.compile(r"\d{4}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|[-/.]\d{1,2}[-/.]\d{1,2})")
+_CLOCK = re.compile(r"\d{1,2}[:：]\d{2}")
+_INTRO = re.compile(r"(?:如下|以下|下面是|下文|全文)[^。！？]*[：:]\s*$")
+_ABOUT_PROGRAMME = re.compile(r"《[^》]+》.*(?:专题片|纪录片|节目|栏目|系列片|电视片|宣传片)")
+_PRODUCTION_VERB = re.compile(r"拍摄|摄制|播出|推出|制作|出品|联合|合作|创作")
+_LABEL_HEADING = re.compile(r"^(?:关键词|关键字|本期主题|主题|看点|本集看点)\s*[：:]\s*")
+# Inside a line: an editing note （删……） or a credit （视频编辑：…） — production text, not script.
+_INLINE_NOTE = re.compile(r"[（(]\s*(?:删[^（）()]*|(?:视频编辑|责任编辑|责编|编辑|记者|摄像|摄影|通讯员|剪辑)\s*[：:][^（）()]*)[）)]")
+_DIALOGUE_LABEL = re.compile(r"^([^\s：:，,。！？、；;“”\"《》【】\[\]（）()]{1,6})\s*[：:]")
+_INLINE_MARKER = re.compile(
+    r"(?<=[。！？!?；;…”」』）)】\s])(?=(?:【(?:解说词|解说|同期声|同期|采访|现场同期|字幕|配音|画外音|旁白|出镜|正文|导语)[^】]{0,30}】"
+    r"|(?:解说词|解说|同期声|旁白|配音)\s*[：:]))"
+)
+
+
+def match_bracket(s: str, start: int) -> int | None:
+    """Index of the bracket closing the one at ``start`` (nested, full- and half-width mixed).
+
+    >>> s = "辛鸣（中央党校（国家行政学院）教授）："
+    >>> s[match_bracket(s, 2)]
+    '）'
+    >>> match_bracket("【字幕", 0) is None
+    True
+    """
+    stack: list[str] = []
+    for i in range(start, len(s)):
+        ch = s[i]
+        if ch in _CLOSERS:
+            stack.append(ch)
+        elif ch in _OPENERS_BY_CLOSER and stack:
+            if stack[-1] in _OPENERS_BY_CLOSER[ch]:
+                stack.pop()
+                if not stack:
+                    return i
+    return None
+
+
+def _is_punct(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("P") and ch not in "·•・"
+
+
+def has_punctuation(s: str) -> bool:
+    return any(_is_punct(ch) for ch in s)
+
+
+def _designation_ok(s: str) -> bool:
+    """A speaker designation: no punctuation but the book-title marks of programme names."""
+    return not has_punctuation(s.replace("《", "").replace("》", "").replace("·", ""))
+
+
+def reads_like_sentence(s: str) -> bool:
+    """Whether an unplaced line reads like narration rather than page furniture.
+
+    >>> reads_like_sentence("江水东流，奔向大海。"), reads_like_sentence("SINA English | About")
+    (True, False)
+    """
+    return bool(re.search(r"[\u3400-\u9fff]", s)) or bool(_SENTENCE_END.search(s))
+
+
+def _strip_colon(s: str) -> tuple[str, str]:
+    """Split a leading colon (and spaces) off ``s``: returns ``(removed, rest)``."""
+    m = re.match(r"^\s*[：:]?\s*", s)
+    assert m is not None
+    return m.group(0), s[m.end() :]
+
+
+# ---------------------------------------------------------------------------------------------
+# Items: what one line says
+
+
+ItemKind = Literal["prose", "title", "heading", "caption", "caption_run", "narration", "speaker", "note", "note_run"]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing a line says. ``removed`` is source text that belongs to no block.
+
+    ``covers``: the line is only a marker and belongs to the block it introduces (``【同期】职务 姓名``
+    above the speech, ``[画面]`` above a shot list), so that block's ``lines`` start at it.
+    """
+
+    kind: ItemKind
+    text: str = ""
+    speaker: Speaker | None = None
+    removed: tuple[tuple[str, str], ...] = ()  # (text, reason)
+    covers: bool = False
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the rules may know about the surroundings of a line.
+
+    The defaults are the most permissive values: a line that is prose under the default context is
+    prose under every context (the walk relies on this to classify most lines once).
+    """
+
+    expecting_speech: bool = False
+    has_title: bool = False
+    alone: bool = True  # the line is a paragraph of its own (not part of a wrapped paragraph)
+    in_captions: bool = False  # inside a 【字幕】 run: short lines are captions, not headings
+    at_top: bool = True  # nothing but titles and notes so far: the title page of the script
+    title_line: str | None = None  # the line the title came from (a page header repeats it)
+    next_wrapped: bool = False  # the next text line is speech in （…）
+    in_short_run: bool = False  # a neighbouring line is also a short phrase (verse-like narration)
+    last: bool = False  # the last text line of the file (web pages end mid-marker)
+    dialogue: frozenset[str] = frozenset()  # labels that recur as 「X：」 turns in this script
+    style: Style = NO_STYLE
+
+
+Rule = Callable[[str, str, Context], "list[Item] | None"]
+
+
+def _marker(text: str, reason: str = "marker") -> tuple[tuple[str, str], ...]:
+    return ((text, reason),) if text else ()
+
+
+def _designation_speaker(text: str) -> Speaker | None:
+    """``职务 姓名`` / ``地点 身份 姓名`` / ``姓名 单位 职务`` as a speaker, or ``None``."""
+    if not text or len(text) > 48 or not _designation_ok(text):
+        return None
+    name, role = split_name_role(text)
+    return Speaker(name, role) if name is not None else None
+
+
+def _speaker_items(designation: str, rest: str, prefix: str) -> list[Item]:
+    """Items for a sync/interview marker followed by ``rest`` on the same line.
+
+    ``rest`` may be a speaker designation (``职务 姓名``), ``姓名：speech`` or the speech itself.
+    """
+    name, role = split_name_role(designation) if designation else (None, None)
+    speaker = Speaker(name, role) if (name or role) else None
+    removed = prefix
+    rest_stripped = rest.strip()
+    if speaker is None and rest_stripped:
+        label = re.match(r"^([^：:，。！？]{1,30})[：:]\s*", rest_stripped)
+        if label and _designation_ok(label.group(1).replace(" ", "")):
+            n, r = split_name_role(label.group(1))
+            if n or (r and len(r) <= 12):
+                speaker = Speaker(n, r)
+                removed += rest[: rest.index(rest_stripped) + label.end()]
+                rest_stripped = rest_stripped[label.end() :]
+                return [Item("speaker", rest_stripped, speaker, _marker(removed, "speaker label"))]
+        if not has_punctuation(rest_stripped) and len(rest_stripped) <= 20 or _designation_speaker(rest_stripped):
+            n, r = split_name_role(rest_stripped)
+            if n is not None:
+                return [Item("speaker", "", Speaker(n, r), _marker(removed + rest, "speaker label"), covers=True)]
+    lead, body = _strip_colon(rest)
+    return [Item("speaker", body.strip(), speaker, _marker(removed + lead, "speaker label"), covers=not body.strip())]
+
+
+def _kind_of_word(word: str, style: Style) -> str | None:
+    """What a marker word (folded) stands for: built-in words first, then the house style."""
+    if word == "字幕":
+        return "caption"
+    if word in _NARRATION_WORDS:
+        return "narration"
+    if word in _PRESENTER_MARKERS:
+        return "presenter"
+    if word in _SYNC_WORDS:
+        return "interview"
+    if word in _HEADING_WORDS:
+        return "heading"
+    if word in _TITLE_WORDS or word in _SUBTITLE_HEADING_WORDS:
+        return "title"
+    if word in _SCENE_WORDS or word in _NOTE_WORDS:
+        return "note"
+    return style.kind_of(word)
+
+
+def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """A line opening with a bracketed marker.
+
+    ``【解说】…`` ``[解说]`` ``【配音】`` ``【画外音】`` ``【正文】`` → narration;
+    ``【导语】`` ``【出镜】…`` → narration by the presenter or the reporter on camera;
+    ``［字幕］text`` ``[字幕：text]`` ``【字幕：text】`` ``【字幕】`` (alone: a caption run) → caption;
+    ``【同期】姓名`` ``【同期】职务 姓名`` ``【同期声】地点 身份 姓名`` ``【采访】姓名 职务``
+    ``【采访·职务姓名】speech`` ``【现场同期】姓名：speech`` ``【张三同期声】speech`` → interview;
+    ``【画外音】职务 姓名`` (a person's voice over the picture) → interview;
+    ``【序】`` ``【片头】`` → heading; ``【标题】text`` ``【推出片名：第一集 历史之约】`` → title (a
+    later ``【推出…】`` card is a caption); ``[画面]`` (alone: a shot list follows) ``【镜头：…】`` → note;
+    ``【任务纪实：谈话】`` any other short label alone → heading. Words of the house style count too.
+    """
+    if not line or line[0] not in "【[［〔〖":
+        return None
+    end = match_bracket(line, 0)
+    if end is None:
+        if re.match(r"^[【\[［〔〖]\s*(?:字幕|解说|配音|画外音|旁白|同期|采访|现场|标题|片名|推出片名|小标题|序|片头|片尾|结语|尾声|画面)", key):
+            if ctx.last and len(line) <= 8:  # a page cut off in the middle of its last marker
+                return None
+            raise ScriptError(
+                f"unterminated bracket {line[0]!r} in marker",
+                hint=f"close it with {_CLOSERS[line[0]][0]!r}",
+            )
+        return None
+    marker, inner, rest = line[: end + 1], line[1:end].strip(), line[end + 1 :]
+    inner_key = fold(inner)
+    word = re.match(r"^([^：:·・\s]+)\s*([：:·・\s]\s*)?(.*)$", inner_key, re.S)
+    if word is None:
+        return None
+    head, tail_key = word.group(1), word.group(3)
+    tail = inner[len(inner) - len(tail_key) :] if tail_key else ""
+    kind = _kind_of_word(head, ctx.style)
+    if kind is None:
+        for sync in _SYNC_WORDS:  # 【习近平同期声】: the speaker written into the marker
+            if head.endswith(sync) and len(head) > len(sync) and not tail:
+                return _speaker_items(inner[: len(head) - len(sync)], rest, marker)
+
+    if kind == "caption":
+        if tail:
+            items = [Item("caption", tail.strip(), removed=_marker(line[: line.index(tail)]) + _marker(line[line.index(tail) + len(tail) : end + 1]))]
+            if rest.strip():
+                items += classify(rest.strip(), ctx)
+            return items
+        lead, body = _strip_colon(rest)
+        if body.strip():
+            return [Item("caption", body.strip(), removed=_marker(marker + lead))]
+        return [Item("caption_run", removed=_marker(line), covers=True)]
+    if kind == "narration" and not tail:
+        lead, body = _strip_colon(rest)
+        speaker = _designation_speaker(body.strip()) if head in ("画外音", "旁白") else None
+        if speaker is not None:  # 【画外音】攝影師 趙明: somebody's voice, not the narrator's
+            return [Item("speaker", "", speaker, _marker(line, "speaker label"), covers=True)]
+        return [Item("narration", body.strip(), removed=_marker(marker + lead), covers=not body.strip())]
+    if kind == "presenter" and not tail:
+        lead, body = _strip_colon(rest)
+        who = Speaker(None, _PRESENTER_MARKERS[head])
+        return [Item("narration", body.strip(), who, removed=_marker(marker + lead))]
+    if kind == "interview":
+        if tail:  # 【采访·村支书王大明】speech
+            return _speaker_items(tail, rest, marker)
+        return _speaker_items("", rest, marker)
+    if kind == "heading" and not tail:
+        items = [Item("heading", inner, removed=_marker(line[0]) + _marker(line[end]))]
+        if rest.strip():
+            after = classify(rest.strip(), ctx)
+            if all(i.kind == "note" for i in after):  # 【片头】…在线观看: a link line, not a section
+                return [Item("note", line)]
+            items += after
+        return items
+    if kind == "title":
+        # 【推出本集名：…】 is a card put on screen: the title when it opens the script, else a caption
+        title_kind: Literal["title", "heading", "caption"] = "title"
+        if ctx.has_title:
+            title_kind = "caption" if head.startswith(("推出", "分集")) else "heading"
+        if tail:
+            idx = line.index(tail)
+            return [Item(title_kind, tail.strip(), removed=_marker(line[:idx]) + _marker(line[idx + len(tail) :]))]
+        lead, body = _strip_colon(rest)
+        if body.strip():
+            body_s = body.strip()
+            m = _TITLE_LINE.match(body_s)
+            if m:  # 【标题】《片名》
+                return [Item(title_kind, m.group(1), removed=_marker(marker + lead + "《") + _marker(body_s[len(m.group(1)) + 1 :]))]
+            return [Item(title_kind, body_s, removed=_marker(marker + lead))]
+        return None
+    if kind == "note":
+        body = (tail + rest).strip() if tail else rest.strip()
+        if not body:
+            return [Item("note_run", removed=_marker(line), covers=True)]
+        return [Item("note", line.strip())]
+    if kind is None and not rest.strip() and not ctx.expecting_speech and ctx.alone:
+        # 【巡视工作纪实：谈话】: a segment label of the programme, alone on its line
+        if 1 <= len(inner) <= 20 and not _SENTENCE_END.search(inner) and re.search(r"[\u3400-\u9fff]", inner):
+            return [Item("heading", inner, removed=_marker(line[0]) + _marker(line[end]))]
+    return None
+
+
+def rule_page_furniture(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """Web-page and document furniture is a note: ``http://…`` link lines, ``2008年04月13日13:35``
+    publication stamps, ``已有0人发表了评论``, ``版权所有``, ``相关链接``, ``>>`` navigation, menus
+    with ``|`` separators, a date line on the title page (``《栏目》2012年7月30日台本``).
+
+    A line that reads like a sentence keeps being narration even when it mentions a web site.
+    """
+    if _FURNITURE.search(key) or _FURNITURE_LINE.search(key) and not _SENTENCE_END.search(key[-1:]):
+        return [Item("note", line)]
+    if _URL.search(key):
+        without = _URL.sub("", key).strip()
+        if not _SENTENCE_END.search(without) or len(without) < 12:
+            return [Item("note", line)]
+    if len(_MENU_SEPARATORS.findall(key)) >= 2:
+        return [Item("note", line)]
+    date = _DATE.search(key)
+    if date and not ctx.in_captions and not _SENTENCE_END.search(key) and len(key) <= 60:
+        if _CLOCK.search(key, date.end()) or ctx.at_top:
+            return [Item("note", line)]
+    return None
+
+
+def rule_credit(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """Credits, bylines and editor's matter are notes: ``记 者:崔睿,任效松``, ``摄 像:``,
+    ``文稿作者:…``, ``编辑:陈梦伊``, ``编者按:…``, ``摘要:…``, ``原标题:…``, ``来源:新华社``,
+    ``新华社北京3月17日电 …`` (a news dateline), ``• 仅供学习`` (a bulleted list), ``1. 识别:…``
+    (a numbered list of steps or shots), ``以下是解说词全文:`` (an introduction to the text), and
+    on the title page a paragraph about the programme (``《片名》是……联合拍摄的专题片。``).
+    """
+    credit = _CREDIT.match(key)
+    if credit:
+        who = [w for w in _NAME_LIST.split(credit.group("who")) if w]
+        # 记者：张三 is a byline; 记者：好的 is the reporter speaking
+        if credit.group("word").replace(" ", "") != "记者" or all(looks_like_name(w.rstrip("0123456789")) for w in who):
+            return [Item("note", line)]
+    if _LEAD_NOTE.match(key):
+        return [Item("note", line)]
+    if _INTRO.search(key) and len(key) <= 80:
+        return [Item("note", line)]
+    if ctx.at_top and _ABOUT_PROGRAMME.search(key) and _PRODUCTION_VERB.search(key):
+        return [Item("note", line)]
+    return None
+
+
+def rule_sync_plain(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """Sync sound without brackets: ``同期声（…）：`` ``同期声：`` ``同期声 姓名`` ``现场声：``."""
+    m = re.match(r"^(同期声|同期|现场声|采访)(?=[（(：:\s]|$)", key)
+    if m is None:
+        return None
+    after = line[m.end() :]
+    if after[:1] in "（(":
+        end = match_bracket(after, 0)
+        if end is None:
+            raise ScriptError("unterminated bracket in sync-sound label", hint="close the （ before the colon")
+        designation = after[1:end]
+        lead, body = _strip_colon(after[end + 1 :])
+        name, role = split_name_role(designation)
+        speaker = Speaker(name, role) if (name or role) else None
+        return [Item("speaker", body.strip(), speaker, _marker(line[: m.end() + end + 1] + lead, "speaker label"))]
+    if after[:1] in COLONS:
+        return _speaker_items("", after[1:], line[: m.end() + 1])
+    return _speaker_items("", after, line[: m.end()])
+
+
+def rule_narration_plain(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """``解说词：`` ``解说：`` ``旁白：`` ``画外音：`` ``配音：`` ``正文：`` with or without text after the
+    colon; a house-style narration word (``播讲：``) works the same."""
+    m = re.match(r"^(解说词|解说|旁白|画外音|配音|正文|[^\s：:]{1,6}?)\s*[：:]\s*", key)
+    if m is None:
+        return None
+    word = m.group(1)
+    if word not in _NARRATION_WORDS and word not in ctx.style.narration:
+        return None
+    return [Item("narration", line[m.end() :].strip(), removed=_marker(line[: m.end()]))]
+
+
+def rule_presenter(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """Presenters' and anchors' turns: ``主持人：…`` ``女播：…`` ``男播：【导语】`` — heard, read by the
+    presenter (a narration block whose speaker is the presenter), not by the narrator."""
+    m = re.match(r"^([^\s：:，。]{2,5})\s*[：:]\s*", key)
+    if m is None or (m.group(1) not in _PRESENTER_LABELS and m.group(1) not in ctx.style.presenters):
+        return None
+    who = Speaker(None, line[: len(m.group(1))])
+    rest = line[m.end() :].strip()
+    removed = _marker(line[: m.end()], "speaker label")
+    if rest[:1] in "【[［〔〖":
+        inner = classify(rest, ctx)
+        if all(i.kind in ("narration", "prose") for i in inner):
+            return [Item("narration", i.text, who, (removed if n == 0 else ()) + i.removed) for n, i in enumerate(inner)]
+    return [Item("narration", rest, who, removed)]
+
+
+def rule_plain_label(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """Unbracketed labels of the script's structure: ``序:`` ``片头:`` → heading; ``关键词:主火炬熄灭`` →
+    heading; ``分集片名:第一集`` → title (a caption card when the script already has its title)."""
+    m = re.match(r"^([^\s：:，。]{1,6})\s*[：:]\s*", key)
+    if m is None:
+        return None
+    word, rest = m.group(1), line[m.end() :].strip()
+    if word in _HEADING_WORDS or word in ctx.style.heading:
+        items = [Item("heading", line[: len(word)], removed=_marker(line[len(word) : m.end()]))]
+        return items + (classify(rest, ctx) if rest else [])
+    if (word in _TITLE_WORDS or word in ctx.style.title) and rest:
+        kind: Literal["title", "caption"] = "caption" if ctx.has_title else "title"
+        return [Item(kind, rest, removed=_marker(line[: m.end()]))]
+    if (word == "字幕" or word in ctx.style.caption) and rest:
+        return [Item("caption", rest, removed=_marker(line[: m.end()]))]
+    if word in ctx.style.note or word in _SCENE_WORDS:
+        return [Item("note", line)]
+    if _LABEL_HEADING.match(key):  # the label stays: 关键词：主火炬熄灭 is what the section is called
+        return [Item("heading", line)]
+    return None
+
+
+def rule_markdown_heading(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """``# 《片名》`` / ``## 直面风险`` in a Markdown script: the first level-1 heading is the title."""
+    m = re.match(r"^(#{1,6})\s+(.+?)\s*#*$", line)
+    if m is None or not ctx.alone:
+        return None
+    body = m.group(2)
+    t = _TITLE_LINE.match(body)
+    text = t.group(1) if t else body
+    kind: Literal["title", "heading"] = "title" if len(m.group(1)) == 1 and not ctx.has_title else "heading"
+    start = line.index(text)
+    return [Item(kind, text, removed=_marker(line[:start]) + _marker(line[start + len(text) :]))]
+
+
+def rule_title(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """``《生命重于泰山》`` alone on a line is the film's title (a later one is a heading)."""
+    m = _TITLE_LINE.match(key)
+    if m is None or not ctx.alone:
+        return None
+    kind: Literal["title", "heading"] = "heading" if ctx.has_title else "title"
+    return [Item(kind, line[1 : 1 + len(m.group(1))], removed=_marker(line[0]) + _marker(line[len(m.group(1)) + 1 :]))]
+
+
+def rule_repeated_title(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """The title line again further down (``纪录片《老兵故事》06 解说词脚本`` between paragraphs) is a
+    page header of the document, a note; on the title page it is the title printed twice."""
+    if ctx.title_line is None or line != ctx.title_line:
+        return None
+    return [Item("title", line)] if ctx.at_top else [Item("note", line)]
+
+
+def rule_top_title(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """The first line of a script that reads like a title is the title (``奥运圣火激情传递 中坦友谊长存``,
+    ``纪录片《塔里木河》解说词文字稿丨第1集:漫流``): short, no sentence punctuation. On the title page,
+    further lines that name the programme or the episode (``《航拍中国》第一季第五集江西``) are titles too.
+    """
+    if not ctx.at_top or not ctx.alone or ctx.expecting_speech:
+        return None
+    if len(key) > 40 or _SENTENCE_END.search(key) or key.endswith(tuple(COLONS)) or not re.search(r"[\u3400-\u9fff]", key):
+        return None
+    if ctx.has_title and not _TITLE_SIGNAL.search(key):
+        return None
+    if not ctx.has_title and ctx.in_short_run and not _TITLE_SIGNAL.search(key):
+        return None
+    return [Item("title", line)]
+
+
+def rule_episode(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """``第一集 历史之约``: an episode or chapter heading (the title when it opens the script)."""
+    if not ctx.alone or ctx.in_captions or len(line) > 30 or not _EPISODE.match(key) or re.search(r"[，。！？；]", key):
+        return None
+    return [Item("title" if ctx.at_top and not ctx.has_title else "heading", line)]
+
+
+def rule_paren_line(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """A short bracketed line alone: ``（结语）`` ``（一）`` → heading; ``（秦英林）`` (a name) → caption;
+    ``（镜头：航拍大桥）`` ``(儿媳妇与老人交流)`` (what the picture shows) → note.
+
+    When speech is expected (after a speaker line) ``（…）`` wraps the speech instead.
+    """
+    m = re.match(r"^[（(]([^（）()]{1,40})[）)]$", key)
+    if m is None or ctx.expecting_speech or ctx.in_captions or not ctx.alone:
+        return None
+    inner = m.group(1).strip()
+    text = line[1:-1].strip()
+    word = re.match(r"^([^：:\s]{1,6})\s*[：:]", inner)
+    if word and (word.group(1) in _SCENE_WORDS or word.group(1) in _NOTE_WORDS or _CREDIT.match(inner) or word.group(1) in ctx.style.note):
+        return [Item("note", line)]
+    if len(inner) > 12 or has_punctuation(inner):
+        return None
+    if inner in _HEADING_WORDS or inner in ctx.style.heading or re.fullmatch(rf"[{_NUM}]+|[上中下]篇?|第[{_NUM}]+[部分章节篇集]", inner):
+        return [Item("heading", text, removed=_marker(line[0]) + _marker(line[-1]))]
+    if looks_like_name(inner):
+        return [Item("caption", text, removed=_marker(line[0]) + _marker(line[-1]))]
+    return [Item("note", line)]
+
+
+def rule_speaker_line(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """``薛澜（清华大学教授）：`` / ``张勤岳(原天嘉宜公司总经理、法定代表人)：`` / nested
+    ``辛鸣（中央党校（国家行政学院）教授）：``, with the speech in the next paragraph or after the colon.
+    """
+    m = re.match(r"^([\u3400-\u9fffA-Za-z·•・]{1,10})\s*[（(]", key)
+    if m is None:
+        return None
+    open_at = m.end() - 1
+    end = match_bracket(line, open_at)
+    if end is None:
+        if re.search(r"[：:]\s*$", line) or (looks_like_name(m.group(1)) and any(c in line for c in COLONS)):
+            raise ScriptError("unterminated bracket in speaker line", hint="close the （ before the colon")
+        return None
+    after = line[end + 1 :]
+    colon = re.match(r"^\s*[：:]\s*", after)
+    if colon is None:
+        return None
+    name = line[: len(m.group(1))]
+    role = line[open_at + 1 : end].strip()
+    if not (looks_like_name(name) or len(name) <= 4):
+        return None
+    label = line[: end + 1 + colon.end()]
+    return [Item("speaker", after[colon.end() :].strip(), Speaker(name, role or None), _marker(label, "speaker label"))]
+
+
+def rule_bare_name(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """``姓名：speech`` where the prefix is clearly a name (short, no punctuation, a surname), or a
+    label that recurs as turns of a dialogue in this script (``秀芳：…`` ``爱民：…``, ``甲：…`` ``乙：…``).
+
+    ``在忏悔录中，王珉写道：“……”`` is narration: the prefix has punctuation and ends in a verb.
+    """
+    m = re.match(r"^([^\s：:，。！？、；“”]{1,8})\s*[：:]\s*", key)
+    if m is None:
+        return None
+    label = m.group(1)
+    written = line[: len(label)]
+    if looks_like_name(label):
+        speaker = Speaker(written, None)
+    elif label in _ROLE_LABELS:
+        speaker = Speaker(None, written)
+    elif label in ctx.dialogue:
+        speaker = Speaker(written, None)
+    else:
+        return None
+    return [Item("speaker", line[m.end() :].strip(), speaker, _marker(line[: m.end()], "speaker label"))]
+
+
+def rule_caption_name(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """``坦桑尼亚当地居民 费尔南德斯`` on its own line, then the words in ``（…）`` on the next: the name
+    super is the speaker label of the speech below it (the label line belongs to the interview)."""
+    if not ctx.next_wrapped or ctx.expecting_speech or not ctx.alone or len(key) > 40:
+        return None
+    speaker = _designation_speaker(line)
+    if speaker is None or " " not in line.strip() and not looks_like_name(key):
+        return None
+    return [Item("speaker", "", speaker, _marker(line, "speaker label"), covers=True)]
+
+
+def rule_quoted_bite(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """A line that is nothing but a quotation (``"谁来喂牛?我来!"``) in unmarked narration is a sound
+    bite of someone on screen: an interview with no named speaker."""
+    if ctx.expecting_speech or ctx.in_captions or not ctx.alone or not _QUOTED.match(key) or not _SENTENCE_END.search(key[-2:-1]):
+        return None
+    return [Item("speaker", line[1:-1].strip(), None, _marker(line[0], "speech brackets") + _marker(line[-1], "speech brackets"))]
+
+
+def rule_number_heading(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """A bare section number alone on a line (``1``, ``二、``) is a heading."""
+    if not ctx.alone or ctx.in_captions or ctx.expecting_speech or not re.fullmatch(rf"[{_NUM}]{{1,3}}[、.．]?", key):
+        return None
+    return [Item("heading", line)]
+
+
+def rule_short_heading(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """``直面风险`` / ``巡视准备，重点是搜集问题``: a short line alone, without sentence punctuation, is a
+    section heading — unless its neighbours are short lines too (one phrase per line is narration)."""
+    if ctx.expecting_speech or ctx.in_captions or not ctx.alone or ctx.in_short_run:
+        return None
+    compact = line.replace(" ", "")
+    if not (1 <= len(compact) <= 12):
+        return None
+    if has_punctuation(compact) and (has_punctuation(compact.replace("，", "").replace(",", "").replace("、", "")) or _is_punct(compact[-1])):
+        return None
+    if not re.search(r"[\u3400-\u9fff]", compact):
+        return None
+    return [Item("heading", line)]
+
+
+RULES: tuple[Rule, ...] = (
+    rule_bracket_marker,
+    rule_page_furniture,
+    rule_credit,
+    rule_sync_plain,
+    rule_narration_plain,
+    rule_presenter,
+    rule_plain_label,
+    rule_markdown_heading,
+    rule_title,
+    rule_speaker_line,
+    rule_bare_name,
+    rule_repeated_title,
+    rule_episode,
+    rule_top_title,
+    rule_paren_line,
+    rule_caption_name,
+    rule_quoted_bite,
+    rule_number_heading,
+    rule_short_heading,
+)
+
+
+def classify_explained(line: str, ctx: Context = Context()) -> tuple[list[Item], str]:
+    """Items of one stripped, artefact-free line and the name of the rule that decided them.
+
+    Markers inside the line (``……。解说词：……``, a script flattened onto one line) split it first.
+    """
+    key = fold(line)
+    if _INLINE_MARKER.search(key) is not None:
+        cuts = [0] + [m.start() for m in _INLINE_MARKER.finditer(key)] + [len(line)]
+        pieces = [line[a:b].strip() for a, b in zip(cuts, cuts[1:])]
+        items: list[Item] = []
+        for piece in pieces:
+            if piece:
+                items += _classify_one(piece, fold(piece), ctx)[0]
+        return items, "inline markers"
+    return _classify_one(line, key, ctx)
+
+
+def _classify_one(line: str, key: str, ctx: Context) -> tuple[list[Item], str]:
+    if ("删" in key or "：" in key or ":" in key) and len(key) > 2:
+        m = _INLINE_NOTE.search(key)
+        if m is not None and (m.start() > 0 or m.end() < len(key)):
+            before, note, after = line[: m.start()].strip(), line[m.start() : m.end()], line[m.end() :].strip()
+            items = _classify_one(before, fold(before), ctx)[0] if before else []
+            items.append(Item("note", note))
+            if after:
+                items += _classify_one(after, fold(after), ctx)[0]
+            return items, "rule_inline_note"
+    for rule in RULES:
+        items = rule(line, key, ctx)
+        if items is not None:
+            return items, rule.__name__
+    return [Item("prose", line)], "prose"
+
+
+def classify(line: str, ctx: Context = Context()) -> list[Item]:
+    """Items of one stripped, artefact-free line: the first rule that matches wins.
+
+    >>> [i.kind for i in classify("【字幕：十八届中央纪委六次全会】习近平：要把权力关进制度的笼子里。")]
+    ['caption', 'speaker']
+    """
+    return classify_explained(line, ctx)[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# The walk
+
+
+@dataclass(frozen=True)
+class Explained:
+    """How one line was read (``parse --explain``): the rule, and the kinds of the blocks it fed."""
+
+    line: int
+    rule: str
+    kinds: tuple[str, ...]
+    text: str
+
+
+@dataclass
+class _State:
+    span: Literal["paragraph", "marker"]
+    path: str | None
+    blank_separated: bool = False
+    blocks: list[Block] = field(default_factory=list)
+    removed: list[Removed] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    title: str | None = None
+    title_line: str | None = None
+    at_top: bool = True
+    section: str | None = None
+    mode: Literal["narration", "interview", "caption", "note"] = "narration"
+    mode_before_captions: Literal["narration", "interview"] = "narration"
+    speaker: Speaker | None = None
+    pending: Speaker | None = None  # a speaker line waiting for its speech
+    pending_line: int = 0
+    pending_is_set: bool = False
+    narrator: Speaker | None = None  # a presenter whose turn is the next paragraph
+    exchange: Speaker | None = None  # the speaker of the speech just emitted (for （…） replies)
+    in_exchange: bool = False
+    cover_from: int | None = None  # a marker-only line waiting for the block it introduces
+
+    def emit(self, kind: BlockKind, text: str, first: int, last: int, speaker: Speaker | None = None) -> None:
+        section = self.section
+        if kind is BlockKind.TITLE:
+            section = None
+        if self.cover_from is not None:
+            if kind not in (BlockKind.TITLE, BlockKind.HEADING):
+                first = min(first, self.cover_from)
+            self.cover_from = None
+        if kind not in (BlockKind.TITLE, BlockKind.NOTE):
+            self.at_top = False
+        self.blocks.append(Block(kind, text, first, last, speaker, section))
+
+    def drop_pending(self, why: str) -> None:
+        if self.pending_is_set:
+            self.warnings.append(
+                Diagnostic(
+                    f"speaker line with no speech ({why})",
+                    line=self.pending_line,
+                    hint="put the speech in the next paragraph or after the colon",
+                    path=self.path,
+                )
+            )
+            self.pending_is_set = False
+            self.pending = None
+
+
+def _unwrap_speech(text: str) -> tuple[str, tuple[str, ...]]:
+    """Speech written as ``（……）`` or ``[……]`` loses the wrapper (kept in ``removed``)."""
+    if len(text) >= 2 and text[0] in "（([［" and match_bracket(text, 0) == len(text) - 1:
+        return text[1:-1].strip(), (text[0], text[-1])
+    return text, ()
+
+
+def _join(parts: Sequence[str]) -> str:
+    out = ""
+    for p in parts:
+        if out and out[-1].isascii() and out[-1].isalnum() and p[:1].isascii() and p[:1].isalnum():
+            out += " "
+        out += p
+    return out
+
+
+def _paragraphs(lines: Sequence[str]) -> tuple[list[list[int]], bool]:
+    """Group line indexes into paragraphs; also say whether blank lines separate them.
+
+    Scripts either put one paragraph per line (the common Word export) or separate paragraphs with
+    blank lines and may hard-wrap inside them. The second style is recognised when blank lines are
+    at least half as many as the gaps between text lines.
+    """
+    content = [i for i, l in enumerate(lines) if l.strip()]
+    if len(content) < 2:
+        return [[i] for i in content], False
+    gaps = sum(1 for a, b in zip(content, content[1:]) if b - a > 1)
+    blank_separated = gaps >= (len(content) - 1) / 2
+    if not blank_separated:
+        return [[i] for i in content], False
+    paras: list[list[int]] = []
+    for i in content:
+        if paras and paras[-1][-1] == i - 1:
+            paras[-1].append(i)
+        else:
+            paras.append([i])
+    return paras, True
+
+
+def _clean(line: str, strip_pinyin: bool = True) -> tuple[str, list[tuple[str, str]]]:
+    """Strip Word artefacts and inserted pinyin; returns the clean line and what was removed."""
+    found = [(a, "word artefact") for a in _ARTEFACTS.findall(line)]
+    if found:
+        line = _ARTEFACTS.sub("", line)
+    if strip_pinyin and "(" in line:
+        pinyin = _PINYIN.findall(line)
+        if pinyin:
+            found += [(p, "pinyin") for p in pinyin]
+            line = _PINYIN.sub("", line)
+    return line, found
+
+
+def _is_phrase(line: str) -> bool:
+    """A short phrase line that does not end a sentence, for telling verse-like narration (one
+    phrase per line) from headings standing between paragraphs."""
+    return 0 < len(line) <= 20 and line[-1] not in "：:。." and line[0] not in "【[［〔〖（(《#•"
+
+
+def _dialogue_labels(keys: Sequence[str], style: Style) -> frozenset[str]:
+    """Labels that open two or more lines, when at least two such labels take turns: a dialogue."""
+    counts: Counter[str] = Counter()
+    for k in keys:
+        if k and k[-1] not in COLONS:
+            m = _DIALOGUE_LABEL.match(k)
+            if m:
+                counts[m.group(1)] += 1
+    known = set(_NARRATION_WORDS) | set(_SYNC_WORDS) | set(_HEADING_WORDS) | set(_TITLE_WORDS) | _PRESENTER_LABELS | {"字幕"}
+    labels = {
+        w for w, c in counts.items()
+        if c >= 2 and w not in known and w not in style.words() and not _CREDIT.match(w + "：") and not _LEAD_NOTE.match(w + "：")
+        and not re.search(r"[0-9０-９]|说|道|问题|时间|地点", w)
+    }
+    return frozenset(labels) if len(labels) >= 2 else frozenset()
+
+
+def _decide_span(cleaned: Sequence[str], ctxs: Sequence[Context | None]) -> tuple[Literal["paragraph", "marker"], set[int]]:
+    """The interview span of ``auto``, and the lines that are prose whatever their context."""
+    seen_speaker = False
+    decided: Literal["paragraph", "marker"] = "paragraph"
+    prose: set[int] = set()
+    for i, line in enumerate(cleaned):
+        ctx = ctxs[i]
+        if not line or ctx is None:
+            continue
+        try:
+            items = classify(line, ctx)
+        except ScriptError:
+            continue
+        if len(items) == 1 and items[0].kind == "prose":
+            prose.add(i)
+        for it in items:
+            if it.kind == "speaker":
+                seen_speaker = True
+            elif it.kind == "narration" and seen_speaker:
+                decided = "marker"
+    return decided, prose
+
+
+def parse_lines(
+    lines: Sequence[str],
+    *,
+    path: str | None = None,
+    interview_span: InterviewSpan = "auto",
+    style: Style = NO_STYLE,
+    strip_pinyin: bool = True,
+    explain: list[Explained] | None = None,
+) -> Script:
+    """Parse normalised source lines (index 0 is line 1) into a :class:`Script`.
+
+    ``style`` adds a house style's marker words; ``explain``, when a list, receives one
+    :class:`Explained` per text line. Raises :class:`ScriptError` (with ``path`` and ``line``) for
+    structure that cannot be recovered: an unterminated marker bracket.
+    """
+    cleaned: list[str] = []
+    removed_at: list[list[tuple[str, str]]] = []
+    for raw in lines:
+        clean, found = _clean(raw, strip_pinyin)
+        cleaned.append(clean.strip())
+        removed_at.append(found)
+
+    # The trailing source note: （来源：…） at the end of the last text line, or a 来源： line.
+    last = max((i for i, l in enumerate(cleaned) if l), default=None)
+    if last is not None:
+        m = _SOURCE_NOTE.search(cleaned[last])
+        if m and cleaned[last][: m.start()].strip():
+            removed_at[last].append((m.group(0).strip(), "source note"))
+            cleaned[last] = cleaned[last][: m.start()].rstrip()
+        elif m or _SOURCE_LINE.match(cleaned[last]):
+            removed_at[last].append((cleaned[last], "source note"))
+            cleaned[last] = ""
+
+    keys = [fold(c) for c in cleaned]
+    content = [i for i, c in enumerate(cleaned) if c]
+    dialogue = _dialogue_labels(keys, style)
+    last = content[-1] if content else None
+    static: list[Context | None] = [None] * len(cleaned)
+    short = [_is_phrase(c) for c in cleaned]
+    for j, i in enumerate(content):
+        prev_i = content[j - 1] if j else None
+        next_i = content[j + 1] if j + 1 < len(content) else None
+        static[i] = Context(
+            next_wrapped=next_i is not None and bool(_WRAPPED.match(cleaned[next_i])),
+            in_short_run=(prev_i is not None and short[prev_i]) or (next_i is not None and short[next_i]),
+            last=i == last,
+            dialogue=dialogue,
+            style=style,
+        )
+
+    decided, always_prose = _decide_span(cleaned, static)
+    span: Literal["paragraph", "marker"] = decided if interview_span == "auto" else interview_span
+    paragraphs, blank_separated = _paragraphs(cleaned)
+    st = _State(span=span, path=path, blank_separated=blank_separated)
+    for n0, found in enumerate(removed_at):
+        for text, reason in found:
+            st.removed.append(Removed(n0 + 1, text, reason))
+
+    for para in paragraphs:
+        alone = len(para) == 1
+        prose: list[tuple[int, str]] = []
+        for i in para:
+            n = i + 1
+            base = static[i]
+            assert base is not None
+            if i in always_prose and cleaned[i] != st.title_line:
+                items, rule = [Item("prose", cleaned[i])], "prose"
+            else:
+                ctx = Context(
+                    expecting_speech=st.pending_is_set,
+                    has_title=st.title is not None,
+                    alone=alone,
+                    in_captions=st.mode == "caption",
+                    at_top=st.at_top,
+                    title_line=st.title_line,
+                    next_wrapped=base.next_wrapped,
+                    in_short_run=base.in_short_run,
+                    last=base.last,
+                    dialogue=dialogue,
+                    style=style,
+                )
+                try:
+                    items, rule = classify_explained(cleaned[i], ctx)
+                except ScriptError as exc:
+                    raise ScriptError(exc.what, path=path, line=n, hint=exc.hint) from None
+                if base.last and items[0].kind == "prose" and re.match(r"^[【\[［〔〖]", cleaned[i]) and match_bracket(cleaned[i], 0) is None:
+                    st.warnings.append(Diagnostic("the script ends inside a marker; kept as text", line=n, hint="close the bracket or remove the line", path=path))
+            before = len(st.blocks)
+            for it in items:
+                for text, reason in it.removed:
+                    st.removed.append(Removed(n, text, reason))
+                if it.kind == "prose":
+                    prose.append((n, it.text))
+                    continue
+                _flush(st, prose)
+                prose = []
+                _apply(st, it, n)
+            if explain is not None:
+                explain.append(Explained(n, rule, tuple(b.kind.value for b in st.blocks[before:]), cleaned[i]))
+        _flush(st, prose)
+        # The end of a caption run: a blank line in a script written one paragraph per line; in a
+        # blank-separated script, the first paragraph that is not a short caption-like line.
+        if st.mode == "caption" and _next_is_blank(cleaned, para[-1]):
+            nxt = next((j for j in content if j > para[-1]), None)
+            if not st.blank_separated or nxt is None or not _caption_like(cleaned[nxt]):
+                st.mode = st.mode_before_captions
+
+    if st.pending_is_set:
+        st.warnings.append(
+            Diagnostic(
+                "speaker line at the end of the script has no speech",
+                line=st.pending_line,
+                hint="the page may be cut off; add the speech after the speaker line or remove the line",
+                path=path,
+            )
+        )
+    if explain is not None:
+        _explain_flushed(explain, st.blocks)
+    return Script(
+        title=st.title,
+        blocks=tuple(st.blocks),
+        removed=tuple(st.removed),
+        warnings=tuple(st.warnings),
+        source=path,
+    )
+
+
+def _explain_flushed(explain: list[Explained], blocks: Sequence[Block]) -> None:
+    """Prose lines are emitted when their paragraph ends: give each line the kinds covering it."""
+    for k, e in enumerate(explain):
+        if not e.kinds:
+            kinds = tuple(dict.fromkeys(b.kind.value for b in blocks if b.first_line <= e.line <= b.last_line))
+            explain[k] = Explained(e.line, e.rule, kinds, e.text)
+
+
+def _caption_like(line: str) -> bool:
+    return len(line) <= 30 and not _SENTENCE_END.search(line) and line[0] not in "【[［〔〖（("
+
+
+def _next_is_blank(cleaned: Sequence[str], i: int) -> bool:
+    return i + 1 >= len(cleaned) or not cleaned[i + 1]
+
+
+def _apply(st: _State, it: Item, n: int) -> None:
+    if it.kind != "note":
+        st.in_exchange = False
+    if it.kind == "title":
+        st.drop_pending("a title follows")
+        if st.title is None:
+            st.title = it.text
+            st.title_line = it.text if not it.removed else None
+            st.emit(BlockKind.TITLE, it.text, n, n)
+        elif st.at_top:
+            st.emit(BlockKind.TITLE, it.text, n, n)
+        else:
+            st.section = it.text
+            st.emit(BlockKind.HEADING, it.text, n, n)
+        st.mode = "narration"
+    elif it.kind == "heading":
+        st.drop_pending("a heading follows")
+        st.section = it.text
+        st.emit(BlockKind.HEADING, it.text, n, n)
+        st.mode = "narration"
+    elif it.kind == "note":
+        st.emit(BlockKind.NOTE, it.text, n, n)
+    elif it.kind == "note_run":
+        st.drop_pending("a shot list follows")
+        st.mode = "note"
+        st.cover_from = n
+    elif it.kind == "caption":
+        st.emit(BlockKind.CAPTION, it.text, n, n)
+    elif it.kind == "caption_run":
+        if st.mode != "caption":
+            st.mode_before_captions = "interview" if st.mode == "interview" else "narration"
+        st.mode = "caption"
+        st.cover_from = n
+    elif it.kind == "narration":
+        st.drop_pending("a narration marker follows")
+        st.mode = "narration"
+        st.speaker = None
+        st.narrator = it.speaker
+        if it.text:
+            st.emit(BlockKind.NARRATION, it.text, n, n, it.speaker)
+            st.narrator = None
+        elif it.covers:
+            st.cover_from = n
+    elif it.kind == "speaker":
+        st.drop_pending("another speaker follows")
+        if it.text:
+            text, wrap = _unwrap_speech(it.text)
+            for w in wrap:
+                st.removed.append(Removed(n, w, "speech brackets"))
+            st.emit(BlockKind.INTERVIEW, text, n, n, it.speaker)
+            st.exchange, st.in_exchange = it.speaker, True
+            if st.span == "marker":
+                st.mode, st.speaker = "interview", it.speaker
+            else:
+                st.mode, st.speaker = "narration", None
+        else:
+            st.pending, st.pending_line, st.pending_is_set = it.speaker, n, True
+            st.mode = "narration" if st.span == "paragraph" else "interview"
+            st.speaker = it.speaker
+            if it.covers:
+                st.cover_from = n
+
+
+def _flush(st: _State, prose: list[tuple[int, str]]) -> None:
+    if not prose:
+        return
+    text = _join([t for _, t in prose])
+    first, last = prose[0][0], prose[-1][0]
+    wrapped = _WRAPPED.match(text) is not None and match_bracket(text, 0) == len(text) - 1
+    if st.pending_is_set:
+        speaker = st.pending
+        st.pending_is_set, st.pending = False, None
+        text, wrap = _unwrap_speech(text)
+        for w in wrap:
+            st.removed.append(Removed(first, w, "speech brackets"))
+        st.emit(BlockKind.INTERVIEW, text, first, last, speaker)
+        st.exchange, st.in_exchange = speaker, True
+        if st.span == "paragraph":
+            st.mode, st.speaker = "narration", None
+        return
+    if st.in_exchange and wrapped:  # （……） replies right after speech: the exchange goes on
+        text, wrap = _unwrap_speech(text)
+        for w in wrap:
+            st.removed.append(Removed(first, w, "speech brackets"))
+        st.emit(BlockKind.INTERVIEW, text, first, last, st.exchange)
+        return
+    st.in_exchange = False
+    if st.mode == "interview":
+        st.emit(BlockKind.INTERVIEW, text, first, last, st.speaker)
+    elif st.mode == "caption":
+        for n, t in prose:
+            st.emit(BlockKind.CAPTION, t, n, n)
+    elif st.mode == "note":
+        if _SENTENCE_END.search(text[-2:]):  # a full sentence after a shot list is narration again
+            st.mode = "narration"
+            st.emit(BlockKind.NARRATION, text, first, last)
+        else:
+            st.emit(BlockKind.NOTE, text, first, last)
+    elif st.narrator is not None:
+        st.emit(BlockKind.NARRATION, text, first, last, st.narrator)
+        st.narrator = None
+    elif not reads_like_sentence(text):
+        st.emit(BlockKind.NOTE, text, first, last)
+    else:
+        st.emit(BlockKind.NARRATION, text, first, last)
+
+
+def parse_text(
+    text: str, *, path: str | None = None, interview_span: InterviewSpan = "auto", style: Style = NO_STYLE
+) -> Script:
+    """Parse a script held in a string (tests and library users); see :func:`parse_lines`."""
+    from subtoolkit.text.ingest import normalise_lines, split_lines
+
+    lines, _ = normalise_lines(split_lines(text))
+    return parse_lines(lines, path=path, interview_span=interview_span, style=style)
+
+
+def iter_spoken(script: Script) -> Iterable[tuple[int, Block]]:
+    """Blocks that are heard (narration and interviews) with their index in ``script.blocks``."""
+    return ((i, b) for i, b in enumerate(script.blocks) if b.kind.spoken)
