@@ -34,6 +34,7 @@ page furniture, editing notes) becomes a ``note`` block: listed, kept, never tim
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -138,6 +139,27 @@ _INLINE_MARKER = re.compile(
     r"|(?:解说词|解说|同期声|旁白|配音)\s*[：:]))"
 )
 
+# Patterns the rules use, compiled once.
+_HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
+_LEADING_COLON = re.compile(r"^\s*[：:]?\s*")
+_INLINE_LABEL = re.compile(r"^([^：:，。！？]{1,30})[：:]\s*")
+_OPEN_MARKER = re.compile(r"^[【\[［〔〖]\s*(?:字幕|解说|配音|画外音|旁白|同期|采访|现场|标题|片名|推出片名|小标题|序|片头|片尾|结语|尾声|画面)")
+_MARKER_WORD = re.compile(r"^([^：:·・\s]+)\s*([：:·・\s]\s*)?(.*)$", re.S)
+_SYNC_PLAIN = re.compile(r"^(同期声|同期|现场声|采访)(?=[（(：:\s]|$)")
+_NARRATION_LABEL = re.compile(r"^(解说词|解说|旁白|画外音|配音|正文|[^\s：:]{1,6}?)\s*[：:]\s*")
+_PRESENTER_LABEL = re.compile(r"^([^\s：:，。]{2,5})\s*[：:]\s*")
+_PLAIN_LABEL = re.compile(r"^([^\s：:，。]{1,6})\s*[：:]\s*")
+_MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
+_SENTENCE_PUNCT = re.compile(r"[，。！？；]")
+_PAREN_LINE = re.compile(r"^[（(]([^（）()]{1,40})[）)]$")
+_NOTE_LABEL = re.compile(r"^([^：:\s]{1,6})\s*[：:]")
+_NAME_BRACKET = re.compile(r"^([\u3400-\u9fffA-Za-z·•・]{1,10})\s*[（(]")
+_ENDS_WITH_COLON = re.compile(r"[：:]\s*$")
+_COLON_AFTER = re.compile(r"^\s*[：:]\s*")
+_NAME_LABEL = re.compile(r"^([^\s：:，。！？、；“”]{1,8})\s*[：:]\s*")
+_NOT_A_NAME = re.compile(r"[0-9０-９]|说|道|问题|时间|地点")
+_OPENS_BRACKET = re.compile(r"^[【\[［〔〖]")
+
 
 def match_bracket(s: str, start: int) -> int | None:
     """Index of the bracket closing the one at ``start`` (nested, full- and half-width mixed).
@@ -180,12 +202,12 @@ def reads_like_sentence(s: str) -> bool:
     >>> reads_like_sentence("江水东流，奔向大海。"), reads_like_sentence("SINA English | About")
     (True, False)
     """
-    return bool(re.search(r"[\u3400-\u9fff]", s)) or bool(_SENTENCE_END.search(s))
+    return bool(_HAN_CHAR.search(s)) or bool(_SENTENCE_END.search(s))
 
 
 def _strip_colon(s: str) -> tuple[str, str]:
     """Split a leading colon (and spaces) off ``s``: returns ``(removed, rest)``."""
-    m = re.match(r"^\s*[：:]?\s*", s)
+    m = _LEADING_COLON.match(s)
     assert m is not None
     return m.group(0), s[m.end() :]
 
@@ -258,7 +280,7 @@ def _speaker_items(designation: str, rest: str, prefix: str) -> list[Item]:
     removed = prefix
     rest_stripped = rest.strip()
     if speaker is None and rest_stripped:
-        label = re.match(r"^([^：:，。！？]{1,30})[：:]\s*", rest_stripped)
+        label = _INLINE_LABEL.match(rest_stripped)
         if label and _designation_ok(label.group(1).replace(" ", "")):
             n, r = split_name_role(label.group(1))
             if n or (r and len(r) <= 12):
@@ -310,7 +332,7 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
         return None
     end = match_bracket(line, 0)
     if end is None:
-        if re.match(r"^[【\[［〔〖]\s*(?:字幕|解说|配音|画外音|旁白|同期|采访|现场|标题|片名|推出片名|小标题|序|片头|片尾|结语|尾声|画面)", key):
+        if _OPEN_MARKER.match(key):
             if ctx.last and len(line) <= 8:  # a page cut off in the middle of its last marker
                 return None
             raise ScriptError(
@@ -320,7 +342,7 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
         return None
     marker, inner, rest = line[: end + 1], line[1:end].strip(), line[end + 1 :]
     inner_key = fold(inner)
-    word = re.match(r"^([^：:·・\s]+)\s*([：:·・\s]\s*)?(.*)$", inner_key, re.S)
+    word = _MARKER_WORD.match(inner_key)
     if word is None:
         return None
     head, tail_key = word.group(1), word.group(3)
@@ -386,7 +408,7 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
         return [Item("note", line.strip())]
     if kind is None and not rest.strip() and not ctx.expecting_speech and ctx.alone:
         # 【巡视工作纪实：谈话】: a segment label of the programme, alone on its line
-        if 1 <= len(inner) <= 20 and not _SENTENCE_END.search(inner) and re.search(r"[\u3400-\u9fff]", inner):
+        if 1 <= len(inner) <= 20 and not _SENTENCE_END.search(inner) and _HAN_CHAR.search(inner):
             return [Item("heading", inner, removed=_marker(line[0]) + _marker(line[end]))]
     return None
 
@@ -437,7 +459,7 @@ def rule_credit(line: str, key: str, ctx: Context) -> list[Item] | None:
 
 def rule_sync_plain(line: str, key: str, ctx: Context) -> list[Item] | None:
     """Sync sound without brackets: ``同期声（…）：`` ``同期声：`` ``同期声 姓名`` ``现场声：``."""
-    m = re.match(r"^(同期声|同期|现场声|采访)(?=[（(：:\s]|$)", key)
+    m = _SYNC_PLAIN.match(key)
     if m is None:
         return None
     after = line[m.end() :]
@@ -458,7 +480,7 @@ def rule_sync_plain(line: str, key: str, ctx: Context) -> list[Item] | None:
 def rule_narration_plain(line: str, key: str, ctx: Context) -> list[Item] | None:
     """``解说词：`` ``解说：`` ``旁白：`` ``画外音：`` ``配音：`` ``正文：`` with or without text after the
     colon; a house-style narration word (``播讲：``) works the same."""
-    m = re.match(r"^(解说词|解说|旁白|画外音|配音|正文|[^\s：:]{1,6}?)\s*[：:]\s*", key)
+    m = _NARRATION_LABEL.match(key)
     if m is None:
         return None
     word = m.group(1)
@@ -470,7 +492,7 @@ def rule_narration_plain(line: str, key: str, ctx: Context) -> list[Item] | None
 def rule_presenter(line: str, key: str, ctx: Context) -> list[Item] | None:
     """Presenters' and anchors' turns: ``主持人：…`` ``女播：…`` ``男播：【导语】`` — heard, read by the
     presenter (a narration block whose speaker is the presenter), not by the narrator."""
-    m = re.match(r"^([^\s：:，。]{2,5})\s*[：:]\s*", key)
+    m = _PRESENTER_LABEL.match(key)
     if m is None or (m.group(1) not in _PRESENTER_LABELS and m.group(1) not in ctx.style.presenters):
         return None
     who = Speaker(None, line[: len(m.group(1))])
@@ -486,7 +508,7 @@ def rule_presenter(line: str, key: str, ctx: Context) -> list[Item] | None:
 def rule_plain_label(line: str, key: str, ctx: Context) -> list[Item] | None:
     """Unbracketed labels of the script's structure: ``序:`` ``片头:`` → heading; ``关键词:主火炬熄灭`` →
     heading; ``分集片名:第一集`` → title (a caption card when the script already has its title)."""
-    m = re.match(r"^([^\s：:，。]{1,6})\s*[：:]\s*", key)
+    m = _PLAIN_LABEL.match(key)
     if m is None:
         return None
     word, rest = m.group(1), line[m.end() :].strip()
@@ -507,7 +529,7 @@ def rule_plain_label(line: str, key: str, ctx: Context) -> list[Item] | None:
 
 def rule_markdown_heading(line: str, key: str, ctx: Context) -> list[Item] | None:
     """``# 《片名》`` / ``## 直面风险`` in a Markdown script: the first level-1 heading is the title."""
-    m = re.match(r"^(#{1,6})\s+(.+?)\s*#*$", line)
+    m = _MARKDOWN_HEADING.match(line)
     if m is None or not ctx.alone:
         return None
     body = m.group(2)
@@ -542,7 +564,7 @@ def rule_top_title(line: str, key: str, ctx: Context) -> list[Item] | None:
     """
     if not ctx.at_top or not ctx.alone or ctx.expecting_speech:
         return None
-    if len(key) > 40 or _SENTENCE_END.search(key) or key.endswith(tuple(COLONS)) or not re.search(r"[\u3400-\u9fff]", key):
+    if len(key) > 40 or _SENTENCE_END.search(key) or key.endswith(tuple(COLONS)) or not _HAN_CHAR.search(key):
         return None
     if ctx.has_title and not _TITLE_SIGNAL.search(key):
         return None
@@ -553,7 +575,7 @@ def rule_top_title(line: str, key: str, ctx: Context) -> list[Item] | None:
 
 def rule_episode(line: str, key: str, ctx: Context) -> list[Item] | None:
     """``第一集 历史之约``: an episode or chapter heading (the title when it opens the script)."""
-    if not ctx.alone or ctx.in_captions or len(line) > 30 or not _EPISODE.match(key) or re.search(r"[，。！？；]", key):
+    if not ctx.alone or ctx.in_captions or len(line) > 30 or not _EPISODE.match(key) or _SENTENCE_PUNCT.search(key):
         return None
     return [Item("title" if ctx.at_top and not ctx.has_title else "heading", line)]
 
@@ -564,12 +586,12 @@ def rule_paren_line(line: str, key: str, ctx: Context) -> list[Item] | None:
 
     When speech is expected (after a speaker line) ``（…）`` wraps the speech instead.
     """
-    m = re.match(r"^[（(]([^（）()]{1,40})[）)]$", key)
+    m = _PAREN_LINE.match(key)
     if m is None or ctx.expecting_speech or ctx.in_captions or not ctx.alone:
         return None
     inner = m.group(1).strip()
     text = line[1:-1].strip()
-    word = re.match(r"^([^：:\s]{1,6})\s*[：:]", inner)
+    word = _NOTE_LABEL.match(inner)
     if word and (word.group(1) in _SCENE_WORDS or word.group(1) in _NOTE_WORDS or _CREDIT.match(inner) or word.group(1) in ctx.style.note):
         return [Item("note", line)]
     if len(inner) > 12 or has_punctuation(inner):
@@ -585,17 +607,17 @@ def rule_speaker_line(line: str, key: str, ctx: Context) -> list[Item] | None:
     """``薛澜（清华大学教授）：`` / ``张勤岳(原天嘉宜公司总经理、法定代表人)：`` / nested
     ``辛鸣（中央党校（国家行政学院）教授）：``, with the speech in the next paragraph or after the colon.
     """
-    m = re.match(r"^([\u3400-\u9fffA-Za-z·•・]{1,10})\s*[（(]", key)
+    m = _NAME_BRACKET.match(key)
     if m is None:
         return None
     open_at = m.end() - 1
     end = match_bracket(line, open_at)
     if end is None:
-        if re.search(r"[：:]\s*$", line) or (looks_like_name(m.group(1)) and any(c in line for c in COLONS)):
+        if _ENDS_WITH_COLON.search(line) or (looks_like_name(m.group(1)) and any(c in line for c in COLONS)):
             raise ScriptError("unterminated bracket in speaker line", hint="close the （ before the colon")
         return None
     after = line[end + 1 :]
-    colon = re.match(r"^\s*[：:]\s*", after)
+    colon = _COLON_AFTER.match(after)
     if colon is None:
         return None
     name = line[: len(m.group(1))]
@@ -612,7 +634,7 @@ def rule_bare_name(line: str, key: str, ctx: Context) -> list[Item] | None:
 
     ``在忏悔录中，王珉写道：“……”`` is narration: the prefix has punctuation and ends in a verb.
     """
-    m = re.match(r"^([^\s：:，。！？、；“”]{1,8})\s*[：:]\s*", key)
+    m = _NAME_LABEL.match(key)
     if m is None:
         return None
     label = m.group(1)
@@ -664,7 +686,7 @@ def rule_short_heading(line: str, key: str, ctx: Context) -> list[Item] | None:
         return None
     if has_punctuation(compact) and (has_punctuation(compact.replace("，", "").replace(",", "").replace("、", "")) or _is_punct(compact[-1])):
         return None
-    if not re.search(r"[\u3400-\u9fff]", compact):
+    if not _HAN_CHAR.search(compact):
         return None
     return [Item("heading", line)]
 
@@ -692,12 +714,52 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def classify_explained(line: str, ctx: Context = Context()) -> tuple[list[Item], str]:
+# Anything a rule might see in a line that opens like running prose: one scan decides whether the
+# rules need to look at all (most lines of a script are plain narration paragraphs).
+# A trigger, not a rule: it must fire wherever one of the patterns it stands for could match
+# (_INLINE_MARKER, _INLINE_NOTE, _FURNITURE, _FURNITURE_LINE, _URL, _MENU_SEPARATORS), so it lists
+# their words and every Latin letter. Plain literals only: the regex engine then scans in C at
+# under a microsecond a line, where one alternation of those patterns costs twenty times that.
+_SCAN_WORDS = (
+    "我来说两句 发表评论 版权所有 在线观看 分享 相关 点击 联系我们 上一篇 下一篇 阅读原文 返回 进入 删 条评论 人参与 人发表".split()
+    + list("|┊｜丨【©>" + string.ascii_letters)
+    + [w + c for w in ("解说", "同期声", "旁白", "配音") for c in "：: "]
+    + [o + w for o in "（(" for w in ("视频编辑", "责任编辑", "责编", "编辑", "记者", "摄像", "摄影", "通讯员", "剪辑", " ")]
+)
+_SCAN = re.compile("|".join(map(re.escape, _SCAN_WORDS)))
+_SPECIAL_FIRST = frozenset("【[［〔〖（(《#「『•●▪◆■◇○★☆※")
+
+
+def _plain_prose(line: str, key: str, ctx: Context) -> bool:
+    """Whether no rule can match ``line``: a long sentence line that opens with a word, has no label
+    colon or name bracket near its start, and nothing the rules look for anywhere in it. Exactly
+    the lines every rule turns down, found with a few string checks and one regex scan."""
+    return (
+        len(key) > 40
+        and not ctx.at_top
+        and key[0] not in _SPECIAL_FIRST
+        and key[-1] in "。！？!?…”"
+        and not (key[0] in "“\"" and key[-1] in "”\"")
+        and "：" not in key[:32]
+        and ":" not in key[:32]
+        and "（" not in key[:16]
+        and "(" not in key[:16]
+        and not key.startswith(("同期", "现场", "采访"))
+        and line != ctx.title_line
+        and _LEAD_NOTE.match(key) is None
+        and _SCAN.search(key) is None
+    )
+
+
+def classify_explained(line: str, ctx: Context = Context(), key: str | None = None) -> tuple[list[Item], str]:
     """Items of one stripped, artefact-free line and the name of the rule that decided them.
 
     Markers inside the line (``……。解说词：……``, a script flattened onto one line) split it first.
+    ``key`` is ``fold(line)`` when the caller has it already.
     """
-    key = fold(line)
+    key = fold(line) if key is None else key
+    if _plain_prose(line, key, ctx):
+        return [Item("prose", line)], "prose"
     if _INLINE_MARKER.search(key) is not None:
         cuts = [0] + [m.start() for m in _INLINE_MARKER.finditer(key)] + [len(line)]
         pieces = [line[a:b].strip() for a, b in zip(cuts, cuts[1:])]
@@ -868,12 +930,12 @@ def _dialogue_labels(keys: Sequence[str], style: Style) -> frozenset[str]:
     labels = {
         w for w, c in counts.items()
         if c >= 2 and w not in known and w not in style.words() and not _CREDIT.match(w + "：") and not _LEAD_NOTE.match(w + "：")
-        and not re.search(r"[0-9０-９]|说|道|问题|时间|地点", w)
+        and not _NOT_A_NAME.search(w)
     }
     return frozenset(labels) if len(labels) >= 2 else frozenset()
 
 
-def _decide_span(cleaned: Sequence[str], ctxs: Sequence[Context | None]) -> tuple[Literal["paragraph", "marker"], set[int]]:
+def _decide_span(cleaned: Sequence[str], keys: Sequence[str], ctxs: Sequence[Context | None]) -> tuple[Literal["paragraph", "marker"], set[int]]:
     """The interview span of ``auto``, and the lines that are prose whatever their context."""
     seen_speaker = False
     decided: Literal["paragraph", "marker"] = "paragraph"
@@ -883,7 +945,7 @@ def _decide_span(cleaned: Sequence[str], ctxs: Sequence[Context | None]) -> tupl
         if not line or ctx is None:
             continue
         try:
-            items = classify(line, ctx)
+            items = classify_explained(line, ctx, keys[i])[0]
         except ScriptError:
             continue
         if len(items) == 1 and items[0].kind == "prose":
@@ -939,6 +1001,7 @@ def parse_lines(
         prev_i = content[j - 1] if j else None
         next_i = content[j + 1] if j + 1 < len(content) else None
         static[i] = Context(
+            at_top=False,  # the title page is decided in the walk; see always_prose below
             next_wrapped=next_i is not None and bool(_WRAPPED.match(cleaned[next_i])),
             in_short_run=(prev_i is not None and short[prev_i]) or (next_i is not None and short[next_i]),
             last=i == last,
@@ -946,7 +1009,7 @@ def parse_lines(
             style=style,
         )
 
-    decided, always_prose = _decide_span(cleaned, static)
+    decided, always_prose = _decide_span(cleaned, keys, static)
     span: Literal["paragraph", "marker"] = decided if interview_span == "auto" else interview_span
     paragraphs, blank_separated = _paragraphs(cleaned)
     st = _State(span=span, path=path, blank_separated=blank_separated)
@@ -961,7 +1024,7 @@ def parse_lines(
             n = i + 1
             base = static[i]
             assert base is not None
-            if i in always_prose and cleaned[i] != st.title_line:
+            if i in always_prose and not st.at_top and cleaned[i] != st.title_line:
                 items, rule = [Item("prose", cleaned[i])], "prose"
             else:
                 ctx = Context(
@@ -978,10 +1041,10 @@ def parse_lines(
                     style=style,
                 )
                 try:
-                    items, rule = classify_explained(cleaned[i], ctx)
+                    items, rule = classify_explained(cleaned[i], ctx, keys[i])
                 except ScriptError as exc:
                     raise ScriptError(exc.what, path=path, line=n, hint=exc.hint) from None
-                if base.last and items[0].kind == "prose" and re.match(r"^[【\[［〔〖]", cleaned[i]) and match_bracket(cleaned[i], 0) is None:
+                if base.last and items[0].kind == "prose" and _OPENS_BRACKET.match(cleaned[i]) and match_bracket(cleaned[i], 0) is None:
                     st.warnings.append(Diagnostic("the script ends inside a marker; kept as text", line=n, hint="close the bracket or remove the line", path=path))
             before = len(st.blocks)
             for it in items:
