@@ -61,8 +61,11 @@ def has_surname(s: str) -> bool:
     return s[:2] in COMPOUND_SURNAMES or (s[:1] in SURNAMES)
 
 
+_ANY_ROLE = re.compile("|".join(map(re.escape, ROLE_WORDS)))
+
+
 def contains_role(s: str) -> bool:
-    return any(w in s for w in ROLE_WORDS)
+    return _ANY_ROLE.search(s) is not None
 
 
 def looks_like_name(s: str) -> bool:

@@ -730,13 +730,14 @@ _SCAN = re.compile("|".join(map(re.escape, _SCAN_WORDS)))
 _SPECIAL_FIRST = frozenset("【[［〔〖（(《#「『•●▪◆■◇○★☆※")
 
 
-def _plain_prose(line: str, key: str, ctx: Context) -> bool:
-    """Whether no rule can match ``line``: a long sentence line that opens with a word, has no label
+def _plain_prose(line: str, key: str, at_top: bool, title_line: str | None, next_wrapped: bool) -> bool:
+    """Whether no rule can match ``line``: a sentence line that opens with a word, has no label
     colon or name bracket near its start, and nothing the rules look for anywhere in it. Exactly
     the lines every rule turns down, found with a few string checks and one regex scan."""
     return (
-        len(key) > 40
-        and not ctx.at_top
+        len(key) > 12 + key.count(" ")
+        and (len(key) > 40 or not next_wrapped and key[0] != "第")
+        and not at_top
         and key[0] not in _SPECIAL_FIRST
         and key[-1] in "。！？!?…”"
         and not (key[0] in "“\"" and key[-1] in "”\"")
@@ -745,7 +746,7 @@ def _plain_prose(line: str, key: str, ctx: Context) -> bool:
         and "（" not in key[:16]
         and "(" not in key[:16]
         and not key.startswith(("同期", "现场", "采访"))
-        and line != ctx.title_line
+        and line != title_line
         and _LEAD_NOTE.match(key) is None
         and _SCAN.search(key) is None
     )
@@ -758,7 +759,7 @@ def classify_explained(line: str, ctx: Context = Context(), key: str | None = No
     ``key`` is ``fold(line)`` when the caller has it already.
     """
     key = fold(line) if key is None else key
-    if _plain_prose(line, key, ctx):
+    if _plain_prose(line, key, ctx.at_top, ctx.title_line, ctx.next_wrapped):
         return [Item("prose", line)], "prose"
     if _INLINE_MARKER.search(key) is not None:
         cuts = [0] + [m.start() for m in _INLINE_MARKER.finditer(key)] + [len(line)]
@@ -922,7 +923,7 @@ def _dialogue_labels(keys: Sequence[str], style: Style) -> frozenset[str]:
     """Labels that open two or more lines, when at least two such labels take turns: a dialogue."""
     counts: Counter[str] = Counter()
     for k in keys:
-        if k and k[-1] not in COLONS:
+        if k and k[-1] not in COLONS and ("：" in k[:8] or ":" in k[:8]):
             m = _DIALOGUE_LABEL.match(k)
             if m:
                 counts[m.group(1)] += 1
@@ -935,17 +936,53 @@ def _dialogue_labels(keys: Sequence[str], style: Style) -> frozenset[str]:
     return frozenset(labels) if len(labels) >= 2 else frozenset()
 
 
-def _decide_span(cleaned: Sequence[str], keys: Sequence[str], ctxs: Sequence[Context | None]) -> tuple[Literal["paragraph", "marker"], set[int]]:
+class _Lines:
+    """The cleaned lines with what the rules may know about each one before the walk: its folded
+    key, and — built only for lines that need the rules — its static :class:`Context`."""
+
+    def __init__(self, cleaned: list[str], style: Style) -> None:
+        self.cleaned = cleaned
+        self.keys = [fold(c) if c else "" for c in cleaned]
+        self.content = [i for i, c in enumerate(cleaned) if c]
+        self.next_of: dict[int, int] = dict(zip(self.content, self.content[1:]))
+        self.prev_of: dict[int, int] = dict(zip(self.content[1:], self.content))
+        self.last = self.content[-1] if self.content else None
+        self.style = style
+        self.dialogue = _dialogue_labels(self.keys, style)
+        self.static: dict[int, Context] = {}
+
+    def next_wrapped(self, i: int) -> bool:
+        nxt = self.next_of.get(i)
+        return nxt is not None and _WRAPPED.match(self.cleaned[nxt]) is not None
+
+    def context(self, i: int) -> Context:
+        ctx = self.static.get(i)
+        if ctx is None:
+            prev, nxt = self.prev_of.get(i), self.next_of.get(i)
+            ctx = self.static[i] = Context(
+                at_top=False,  # the title page is decided in the walk; see always_prose in parse_lines
+                next_wrapped=self.next_wrapped(i),
+                in_short_run=(prev is not None and _is_phrase(self.cleaned[prev])) or (nxt is not None and _is_phrase(self.cleaned[nxt])),
+                last=i == self.last,
+                dialogue=self.dialogue,
+                style=self.style,
+            )
+        return ctx
+
+
+def _decide_span(lines: _Lines) -> tuple[Literal["paragraph", "marker"], set[int]]:
     """The interview span of ``auto``, and the lines that are prose whatever their context."""
     seen_speaker = False
     decided: Literal["paragraph", "marker"] = "paragraph"
     prose: set[int] = set()
-    for i, line in enumerate(cleaned):
-        ctx = ctxs[i]
-        if not line or ctx is None:
+    cleaned, keys = lines.cleaned, lines.keys
+    for i in lines.content:
+        line, key = cleaned[i], keys[i]
+        if _plain_prose(line, key, False, None, len(key) <= 40 and lines.next_wrapped(i)):
+            prose.add(i)
             continue
         try:
-            items = classify_explained(line, ctx, keys[i])[0]
+            items = classify_explained(line, lines.context(i), key)[0]
         except ScriptError:
             continue
         if len(items) == 1 and items[0].kind == "prose":
@@ -974,46 +1011,31 @@ def parse_lines(
     structure that cannot be recovered: an unterminated marker bracket.
     """
     cleaned: list[str] = []
-    removed_at: list[list[tuple[str, str]]] = []
-    for raw in lines:
+    removed_at: dict[int, list[tuple[str, str]]] = {}
+    for n0, raw in enumerate(lines):
         clean, found = _clean(raw, strip_pinyin)
         cleaned.append(clean.strip())
-        removed_at.append(found)
+        if found:
+            removed_at[n0] = found
 
     # The trailing source note: （来源：…） at the end of the last text line, or a 来源： line.
     last = max((i for i, l in enumerate(cleaned) if l), default=None)
     if last is not None:
         m = _SOURCE_NOTE.search(cleaned[last])
         if m and cleaned[last][: m.start()].strip():
-            removed_at[last].append((m.group(0).strip(), "source note"))
+            removed_at.setdefault(last, []).append((m.group(0).strip(), "source note"))
             cleaned[last] = cleaned[last][: m.start()].rstrip()
         elif m or _SOURCE_LINE.match(cleaned[last]):
-            removed_at[last].append((cleaned[last], "source note"))
+            removed_at.setdefault(last, []).append((cleaned[last], "source note"))
             cleaned[last] = ""
 
-    keys = [fold(c) for c in cleaned]
-    content = [i for i, c in enumerate(cleaned) if c]
-    dialogue = _dialogue_labels(keys, style)
-    last = content[-1] if content else None
-    static: list[Context | None] = [None] * len(cleaned)
-    short = [_is_phrase(c) for c in cleaned]
-    for j, i in enumerate(content):
-        prev_i = content[j - 1] if j else None
-        next_i = content[j + 1] if j + 1 < len(content) else None
-        static[i] = Context(
-            at_top=False,  # the title page is decided in the walk; see always_prose below
-            next_wrapped=next_i is not None and bool(_WRAPPED.match(cleaned[next_i])),
-            in_short_run=(prev_i is not None and short[prev_i]) or (next_i is not None and short[next_i]),
-            last=i == last,
-            dialogue=dialogue,
-            style=style,
-        )
-
-    decided, always_prose = _decide_span(cleaned, keys, static)
+    info = _Lines(cleaned, style)
+    keys, content, dialogue = info.keys, info.content, info.dialogue
+    decided, always_prose = _decide_span(info)
     span: Literal["paragraph", "marker"] = decided if interview_span == "auto" else interview_span
     paragraphs, blank_separated = _paragraphs(cleaned)
     st = _State(span=span, path=path, blank_separated=blank_separated)
-    for n0, found in enumerate(removed_at):
+    for n0, found in sorted(removed_at.items()):
         for text, reason in found:
             st.removed.append(Removed(n0 + 1, text, reason))
 
@@ -1022,30 +1044,31 @@ def parse_lines(
         prose: list[tuple[int, str]] = []
         for i in para:
             n = i + 1
-            base = static[i]
-            assert base is not None
             if i in always_prose and not st.at_top and cleaned[i] != st.title_line:
-                items, rule = [Item("prose", cleaned[i])], "prose"
-            else:
-                ctx = Context(
-                    expecting_speech=st.pending_is_set,
-                    has_title=st.title is not None,
-                    alone=alone,
-                    in_captions=st.mode == "caption",
-                    at_top=st.at_top,
-                    title_line=st.title_line,
-                    next_wrapped=base.next_wrapped,
-                    in_short_run=base.in_short_run,
-                    last=base.last,
-                    dialogue=dialogue,
-                    style=style,
-                )
-                try:
-                    items, rule = classify_explained(cleaned[i], ctx, keys[i])
-                except ScriptError as exc:
-                    raise ScriptError(exc.what, path=path, line=n, hint=exc.hint) from None
-                if base.last and items[0].kind == "prose" and _OPENS_BRACKET.match(cleaned[i]) and match_bracket(cleaned[i], 0) is None:
-                    st.warnings.append(Diagnostic("the script ends inside a marker; kept as text", line=n, hint="close the bracket or remove the line", path=path))
+                prose.append((n, cleaned[i]))
+                if explain is not None:
+                    explain.append(Explained(n, "prose", (), cleaned[i]))
+                continue
+            base = info.context(i)
+            ctx = Context(
+                expecting_speech=st.pending_is_set,
+                has_title=st.title is not None,
+                alone=alone,
+                in_captions=st.mode == "caption",
+                at_top=st.at_top,
+                title_line=st.title_line,
+                next_wrapped=base.next_wrapped,
+                in_short_run=base.in_short_run,
+                last=base.last,
+                dialogue=dialogue,
+                style=style,
+            )
+            try:
+                items, rule = classify_explained(cleaned[i], ctx, keys[i])
+            except ScriptError as exc:
+                raise ScriptError(exc.what, path=path, line=n, hint=exc.hint) from None
+            if base.last and items[0].kind == "prose" and _OPENS_BRACKET.match(cleaned[i]) and match_bracket(cleaned[i], 0) is None:
+                st.warnings.append(Diagnostic("the script ends inside a marker; kept as text", line=n, hint="close the bracket or remove the line", path=path))
             before = len(st.blocks)
             for it in items:
                 for text, reason in it.removed:
@@ -1062,7 +1085,7 @@ def parse_lines(
         # The end of a caption run: a blank line in a script written one paragraph per line; in a
         # blank-separated script, the first paragraph that is not a short caption-like line.
         if st.mode == "caption" and _next_is_blank(cleaned, para[-1]):
-            nxt = next((j for j in content if j > para[-1]), None)
+            nxt = info.next_of.get(para[-1])
             if not st.blank_separated or nxt is None or not _caption_like(cleaned[nxt]):
                 st.mode = st.mode_before_captions
 
