@@ -814,7 +814,7 @@ class Explained:
 
 @dataclass
 class _State:
-    span: Literal["paragraph", "marker"]
+    span: Literal["paragraph", "marker"] | None  # None: auto, not decided before the first speaker
     path: str | None
     blank_separated: bool = False
     blocks: list[Block] = field(default_factory=list)
@@ -970,29 +970,35 @@ class _Lines:
         return ctx
 
 
-def _decide_span(lines: _Lines) -> tuple[Literal["paragraph", "marker"], set[int]]:
-    """The interview span of ``auto``, and the lines that are prose whatever their context."""
-    seen_speaker = False
-    decided: Literal["paragraph", "marker"] = "paragraph"
-    prose: set[int] = set()
+def _narration_after(lines: _Lines, i: int) -> bool:
+    """Whether a narration marker comes after line ``i``: what ``auto`` needs at the first speaker.
+
+    Only lines holding a narration or presenter word can say so; they are classified with their
+    static context (an unterminated bracket there is reported when the walk reaches it).
+    """
+    hint = _narration_hint(lines.style)
     cleaned, keys = lines.cleaned, lines.keys
-    for i in lines.content:
-        line, key = cleaned[i], keys[i]
-        if _plain_prose(line, key, False, None, len(key) <= 40 and lines.next_wrapped(i)):
-            prose.add(i)
+    for j in lines.content:
+        if j <= i or hint.search(keys[j]) is None:
             continue
         try:
-            items = classify_explained(line, lines.context(i), key)[0]
+            items = classify_explained(cleaned[j], lines.context(j), keys[j])[0]
         except ScriptError:
             continue
-        if len(items) == 1 and items[0].kind == "prose":
-            prose.add(i)
-        for it in items:
-            if it.kind == "speaker":
-                seen_speaker = True
-            elif it.kind == "narration" and seen_speaker:
-                decided = "marker"
-    return decided, prose
+        if any(it.kind == "narration" for it in items):
+            return True
+    return False
+
+
+_HINTS: dict[Style, re.Pattern[str]] = {}
+
+
+def _narration_hint(style: Style) -> re.Pattern[str]:
+    hint = _HINTS.get(style)
+    if hint is None:
+        words = set(_NARRATION_WORDS) | set(_PRESENTER_MARKERS) | _PRESENTER_LABELS | style.narration | style.presenters
+        hint = _HINTS[style] = re.compile("|".join(map(re.escape, sorted(words))))
+    return hint
 
 
 def parse_lines(
@@ -1031,8 +1037,7 @@ def parse_lines(
 
     info = _Lines(cleaned, style)
     keys, content, dialogue = info.keys, info.content, info.dialogue
-    decided, always_prose = _decide_span(info)
-    span: Literal["paragraph", "marker"] = decided if interview_span == "auto" else interview_span
+    span: Literal["paragraph", "marker"] | None = None if interview_span == "auto" else interview_span
     paragraphs, blank_separated = _paragraphs(cleaned)
     st = _State(span=span, path=path, blank_separated=blank_separated)
     for n0, found in sorted(removed_at.items()):
@@ -1044,10 +1049,11 @@ def parse_lines(
         prose: list[tuple[int, str]] = []
         for i in para:
             n = i + 1
-            if i in always_prose and not st.at_top and cleaned[i] != st.title_line:
-                prose.append((n, cleaned[i]))
+            line, key = cleaned[i], keys[i]
+            if _plain_prose(line, key, st.at_top, st.title_line, len(key) <= 40 and info.next_wrapped(i)):
+                prose.append((n, line))
                 if explain is not None:
-                    explain.append(Explained(n, "prose", (), cleaned[i]))
+                    explain.append(Explained(n, "prose", (), line))
                 continue
             base = info.context(i)
             ctx = Context(
@@ -1069,6 +1075,11 @@ def parse_lines(
                 raise ScriptError(exc.what, path=path, line=n, hint=exc.hint) from None
             if base.last and items[0].kind == "prose" and _OPENS_BRACKET.match(cleaned[i]) and match_bracket(cleaned[i], 0) is None:
                 st.warnings.append(Diagnostic("the script ends inside a marker; kept as text", line=n, hint="close the bracket or remove the line", path=path))
+            if st.span is None:  # auto: decided at the first speaker, by what follows it
+                at = next((k for k, it in enumerate(items) if it.kind == "speaker"), None)
+                if at is not None:
+                    later = any(it.kind == "narration" for it in items[at + 1 :])
+                    st.span = "marker" if later or _narration_after(info, i) else "paragraph"
             before = len(st.blocks)
             for it in items:
                 for text, reason in it.removed:
