@@ -733,33 +733,37 @@ _SPECIAL_FIRST = frozenset("【[［〔〖（(《#「『•●▪◆■◇○★�
 def _plain_prose(line: str, key: str, at_top: bool, title_line: str | None, next_wrapped: bool) -> bool:
     """Whether no rule can match ``line``: a sentence line that opens with a word, has no label
     colon or name bracket near its start, and nothing the rules look for anywhere in it. Exactly
-    the lines every rule turns down, found with a few string checks and one regex scan."""
+    the lines every rule turns down, found with a few string checks and one regex scan.
+
+    ``next_wrapped`` only matters for lines of 40 characters or fewer (a name super over speech).
+    """
     return (
-        len(key) > 12 + key.count(" ")
-        and (len(key) > 40 or not next_wrapped and key[0] != "第")
-        and not at_top
-        and key[0] not in _SPECIAL_FIRST
+        not at_top
         and key[-1] in "。！？!?…”"
+        and key[0] not in _SPECIAL_FIRST
+        and (len(key) > 40 or len(key) - key.count(" ") > 12 and not next_wrapped and key[0] != "第")
         and not (key[0] in "“\"" and key[-1] in "”\"")
         and "：" not in key[:32]
         and ":" not in key[:32]
         and "（" not in key[:16]
         and "(" not in key[:16]
-        and not key.startswith(("同期", "现场", "采访"))
+        and not key.startswith(("同期", "现场", "采访", "镜头"))
+        and "日电" not in key[:24]  # a news dateline (_LEAD_NOTE); its other forms need a colon
+        and "日讯" not in key[:24]
         and line != title_line
-        and _LEAD_NOTE.match(key) is None
         and _SCAN.search(key) is None
     )
 
 
-def classify_explained(line: str, ctx: Context = Context(), key: str | None = None) -> tuple[list[Item], str]:
+def classify_explained(line: str, ctx: Context = Context(), key: str | None = None, checked: bool = False) -> tuple[list[Item], str]:
     """Items of one stripped, artefact-free line and the name of the rule that decided them.
 
     Markers inside the line (``……。解说词：……``, a script flattened onto one line) split it first.
-    ``key`` is ``fold(line)`` when the caller has it already.
+    ``key`` is ``fold(line)`` when the caller has it already; ``checked``: the caller has found the
+    line is not plain prose.
     """
     key = fold(line) if key is None else key
-    if _plain_prose(line, key, ctx.at_top, ctx.title_line, ctx.next_wrapped):
+    if not checked and _plain_prose(line, key, ctx.at_top, ctx.title_line, ctx.next_wrapped):
         return [Item("prose", line)], "prose"
     if _INLINE_MARKER.search(key) is not None:
         cuts = [0] + [m.start() for m in _INLINE_MARKER.finditer(key)] + [len(line)]
@@ -1070,7 +1074,7 @@ def parse_lines(
                 style=style,
             )
             try:
-                items, rule = classify_explained(cleaned[i], ctx, keys[i])
+                items, rule = classify_explained(line, ctx, key, checked=True)
             except ScriptError as exc:
                 raise ScriptError(exc.what, path=path, line=n, hint=exc.hint) from None
             if base.last and items[0].kind == "prose" and _OPENS_BRACKET.match(cleaned[i]) and match_bracket(cleaned[i], 0) is None:
