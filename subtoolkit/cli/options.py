@@ -39,12 +39,9 @@ STYLE_OPT = typer.Option(
 
 def resolve_style(path: Optional[Path]):  # type: ignore[no-untyped-def]
     """The style given with --style, else the user's default file if there is one, else none."""
-    from subtoolkit.text.style import NO_STYLE, load_style, user_style_path
+    from subtoolkit.text.style import default_style, load_style
 
-    if path is not None:
-        return load_style(path)
-    default = user_style_path()
-    return load_style(default) if default.is_file() else NO_STYLE
+    return load_style(path) if path is not None else default_style()
 
 
 def load_script(script: Path, encoding: Optional[str], span: Span, style: Optional[Path] = None, explain: Optional[list] = None):  # type: ignore[no-untyped-def,type-arg]

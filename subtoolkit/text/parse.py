@@ -245,7 +245,7 @@ class Context:
     expecting_speech: bool = False
     has_title: bool = False
     alone: bool = True  # the line is a paragraph of its own (not part of a wrapped paragraph)
-    in_captions: bool = False  # inside a 【字幕】 run: short lines are captions, not headings
+    in_captions: bool = False  # inside a 【字幕】 run or a [画面] shot list: short lines belong to the run
     at_top: bool = True  # nothing but titles and notes so far: the title page of the script
     title_line: str | None = None  # the line the title came from (a page header repeats it)
     next_wrapped: bool = False  # the next text line is speech in （…）
@@ -1064,7 +1064,7 @@ def parse_lines(
                 expecting_speech=st.pending_is_set,
                 has_title=st.title is not None,
                 alone=alone,
-                in_captions=st.mode == "caption",
+                in_captions=st.mode in ("caption", "note"),
                 at_top=st.at_top,
                 title_line=st.title_line,
                 next_wrapped=base.next_wrapped,
@@ -1143,6 +1143,8 @@ def _next_is_blank(cleaned: Sequence[str], i: int) -> bool:
 def _apply(st: _State, it: Item, n: int) -> None:
     if it.kind != "note":
         st.in_exchange = False
+    if it.kind in ("note_run", "caption_run", "narration", "speaker"):
+        st.at_top = False  # a marker: the script has begun, whatever follows is no title
     if it.kind == "title":
         st.drop_pending("a title follows")
         if st.title is None:

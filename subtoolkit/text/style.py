@@ -70,6 +70,12 @@ def user_style_path() -> Path:
     return Path(base) / "subtoolkit" / "style.toml"
 
 
+def default_style() -> Style:
+    """The user's style file if there is one (jobs that take no --style use it), else no style."""
+    path = user_style_path()
+    return load_style(path) if path.is_file() else NO_STYLE
+
+
 def style_from_toml(data: dict[str, object], *, source: str) -> Style:
     """A :class:`Style` from parsed TOML, or :class:`InputError` naming the bad key."""
     unknown = set(data) - {"markers", "speakers"}
