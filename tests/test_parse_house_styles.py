@@ -62,11 +62,7 @@ def test_bracketed_name_alone_is_a_caption_and_section_words_stay_headings() -> 
 
 def test_editing_note_inside_a_line_is_split_off_as_a_note() -> None:
     s = script("比赛下午两点开始。（删：原定三点，后改期）观众提前一小时入场。")
-    assert kinds(s) == [
-        (K.NARRATION, "比赛下午两点开始。"),
-        (K.NOTE, "（删：原定三点，后改期）"),
-        (K.NARRATION, "观众提前一小时入场。"),
-    ]
+    assert kinds(s) == [(K.NARRATION, "比赛下午两点开始。观众提前一小时入场。"), (K.NOTE, "（删：原定三点，后改期）")]
 
 
 def test_credit_in_brackets_at_the_end_of_a_line_is_a_note() -> None:

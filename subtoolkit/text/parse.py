@@ -782,10 +782,11 @@ def _classify_one(line: str, key: str, ctx: Context) -> tuple[list[Item], str]:
         if m is not None and (m.start() > 0 or m.end() < len(key)):
             before, note, after = line[: m.start()].strip(), line[m.start() : m.end()], line[m.end() :].strip()
             items = _classify_one(before, fold(before), ctx)[0] if before else []
-            items.append(Item("note", note))
-            if after:
-                items += _classify_one(after, fold(after), ctx)[0]
-            return items, "rule_inline_note"
+            rest = _classify_one(after, fold(after), ctx)[0] if after else []
+            if [i.kind for i in items] == ["prose"] and [i.kind for i in rest] == ["prose"]:
+                # the sentence around the note stays one paragraph (one block, one pause)
+                return [Item("prose", _join([items[0].text, rest[0].text])), Item("note", note)], "rule_inline_note"
+            return items + [Item("note", note)] + rest, "rule_inline_note"
     for rule in RULES:
         items = rule(line, key, ctx)
         if items is not None:
