@@ -463,7 +463,7 @@ def rule_sync_plain(line: str, key: str, ctx: Context) -> list[Item] | None:
     if m is None:
         return None
     after = line[m.end() :]
-    if after[:1] in "（(":
+    if after[:1] and after[0] in "（(":
         end = match_bracket(after, 0)
         if end is None:
             raise ScriptError("unterminated bracket in sync-sound label", hint="close the （ before the colon")
@@ -498,7 +498,7 @@ def rule_presenter(line: str, key: str, ctx: Context) -> list[Item] | None:
     who = Speaker(None, line[: len(m.group(1))])
     rest = line[m.end() :].strip()
     removed = _marker(line[: m.end()], "speaker label")
-    if rest[:1] in "【[［〔〖":
+    if rest[:1] and rest[0] in "【[［〔〖":
         inner = classify(rest, ctx)
         if all(i.kind in ("narration", "prose") for i in inner):
             return [Item("narration", i.text, who, (removed if n == 0 else ()) + i.removed) for n, i in enumerate(inner)]
@@ -739,6 +739,7 @@ def _plain_prose(line: str, key: str, at_top: bool, title_line: str | None, next
     """
     return (
         not at_top
+        and key != ""
         and key[-1] in "。！？!?…”"
         and key[0] not in _SPECIAL_FIRST
         and (len(key) > 40 or len(key) - key.count(" ") > 12 and not next_wrapped and key[0] != "第")
