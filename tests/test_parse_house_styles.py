@@ -244,14 +244,31 @@ def test_live_sound_then_several_bracketed_lines_is_one_exchange() -> None:
 
 
 def test_recurring_turn_labels_are_speakers_even_without_a_surname() -> None:
-    s = script("小梅：前面就是渡口了。\n阿强：风有点大，慢点开。\n小梅：看见对岸的灯了吗？\n阿强：看见了。")
+    s = script("春妮：前面就是渡口了。\n冬生：风有点大，慢点开。\n春妮：看见对岸的灯了吗？\n冬生：看见了。")
     assert [b.kind for b in s.blocks] == [K.INTERVIEW] * 4
-    assert [b.speaker.name for b in s.blocks] == ["小梅", "阿强", "小梅", "阿强"]
+    assert [b.speaker.name for b in s.blocks] == ["春妮", "冬生", "春妮", "冬生"]
 
 
 def test_a_label_seen_once_without_a_surname_is_not_a_speaker() -> None:
-    s = script("江水东流。\n小梅：前面就是渡口了。")
+    s = script("江水东流。\n春妮：前面就是渡口了。")
     assert s.blocks[1].kind is K.NARRATION
+
+
+@pytest.mark.parametrize("label", ["老周", "小吴", "阿强"])
+def test_what_colleagues_call_each_other_is_a_name(label: str) -> None:
+    s = script(f"江水东流。\n{label}：走，去看看。\n两岸青山。")
+    assert s.blocks[1].kind is K.INTERVIEW and s.blocks[1].speaker == Speaker(label, None)
+
+
+@pytest.mark.parametrize("line", ["记者 张三 李四 报道", "本台记者王小明报道"])
+def test_reporters_sign_off_byline_is_a_note(line: str) -> None:
+    s = script(f"【正文】大桥全长三公里。\n{line}")
+    assert s.blocks[-1].kind is K.NOTE
+
+
+def test_interviewee_marker_of_taiwanese_scripts() -> None:
+    s = script("【旁白】清晨的漁港。\n【受訪者】漁民 林阿水\n這片海，我看了一輩子。\n【旁白】漁船出港了。")
+    assert s.blocks[1].kind is K.INTERVIEW and s.blocks[1].speaker == Speaker("林阿水", "漁民")
 
 
 def test_a_line_that_is_only_a_quotation_is_a_sound_bite() -> None:

@@ -75,6 +75,8 @@ def looks_like_name(s: str) -> bool:
     (True, False, False)
     >>> looks_like_name("趙明")  # Traditional characters are folded first
     True
+    >>> looks_like_name("老周"), looks_like_name("老师"), looks_like_name("小说")
+    (True, False, False)
     """
     s = fold(s)
     if _NAME_WITH_DOT.match(s):
@@ -83,6 +85,8 @@ def looks_like_name(s: str) -> bool:
         return False
     if s.endswith(_VERB_ENDINGS) or contains_role(s):
         return False
+    if len(s) == 2 and s[0] in "老小阿" and s[1] in SURNAMES:  # 老周, 小吴: what colleagues call each other
+        return True
     return has_surname(s)
 
 

@@ -62,7 +62,7 @@ for _o, _cs in _CLOSERS.items():
 COLONS = "：:"
 # Marker words, in Simplified (lines are folded before matching).
 _NARRATION_WORDS = ("解说词", "解说", "配音", "画外音", "旁白", "正文", "解说稿")
-_SYNC_WORDS = ("同期声", "同期", "采访", "现场声", "现场同期", "现场", "同期音", "原声")
+_SYNC_WORDS = ("同期声", "同期", "采访", "现场声", "现场同期", "现场", "同期音", "原声", "受访者", "受访", "访谈", "专访")
 # Presenters' and reporters' turns: heard, read by someone other than the narrator. A marker word
 # maps to the role that speaks it.
 _PRESENTER_MARKERS = {"导语": "主持人", "口播": "主持人", "串场": "主持人", "出镜": "出镜记者"}
@@ -127,6 +127,8 @@ _FURNITURE_LINE = re.compile(  # page furniture when the line is not a sentence
 _MENU_SEPARATORS = re.compile(r"[|┊｜丨]")
 _DATE = re.compile(r"\d{4}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|[-/.]\d{1,2}[-/.]\d{1,2})")
 _CLOCK = re.compile(r"\d{1,2}[:：]\d{2}")
+# A reporter's byline as the last line of a news item: 记者 张三 李四 报道 / 本台记者张三报道
+_BYLINE = re.compile(r"^(?:本台|本报|\S{0,12}?)记者\s*(?:[\u4e00-\u9fff·]{2,4}\s*[、，, ]?\s*){1,4}(?:报道|采写|摄制)$")
 _INTRO = re.compile(r"(?:如下|以下|下面是|下文|全文)[^。！？]*[：:]\s*$")
 _ABOUT_PROGRAMME = re.compile(r"《[^》]+》.*(?:专题片|纪录片|节目|栏目|系列片|电视片|宣传片)")
 _PRODUCTION_VERB = re.compile(r"拍摄|摄制|播出|推出|制作|出品|联合|合作|创作")
@@ -436,7 +438,7 @@ def rule_page_furniture(line: str, key: str, ctx: Context) -> list[Item] | None:
 
 
 def rule_credit(line: str, key: str, ctx: Context) -> list[Item] | None:
-    """Credits, bylines and editor's matter are notes: ``记 者:崔睿,任效松``, ``摄 像:``,
+    """Credits, bylines and editor's matter are notes: ``记 者:崔睿,任效松``, ``摄 像:``, ``记者 张三 报道``,
     ``文稿作者:…``, ``编辑:陈梦伊``, ``编者按:…``, ``摘要:…``, ``原标题:…``, ``来源:新华社``,
     ``新华社北京3月17日电 …`` (a news dateline), ``• 仅供学习`` (a bulleted list), ``1. 识别:…``
     (a numbered list of steps or shots), ``以下是解说词全文:`` (an introduction to the text), and
@@ -448,7 +450,7 @@ def rule_credit(line: str, key: str, ctx: Context) -> list[Item] | None:
         # 记者：张三 is a byline; 记者：好的 is the reporter speaking
         if credit.group("word").replace(" ", "") != "记者" or all(looks_like_name(w.rstrip("0123456789")) for w in who):
             return [Item("note", line)]
-    if _LEAD_NOTE.match(key):
+    if _LEAD_NOTE.match(key) or _BYLINE.match(key):
         return [Item("note", line)]
     if _INTRO.search(key) and len(key) <= 80:
         return [Item("note", line)]
@@ -562,7 +564,7 @@ def rule_top_title(line: str, key: str, ctx: Context) -> list[Item] | None:
     ``纪录片《塔里木河》解说词文字稿丨第1集:漫流``): short, no sentence punctuation. On the title page,
     further lines that name the programme or the episode (``《航拍中国》第一季第五集江西``) are titles too.
     """
-    if not ctx.at_top or not ctx.alone or ctx.expecting_speech:
+    if not ctx.at_top or ctx.expecting_speech or not ctx.alone and not _TITLE_SIGNAL.search(key):
         return None
     if len(key) > 40 or _SENTENCE_END.search(key) or key.endswith(tuple(COLONS)) or not _HAN_CHAR.search(key):
         return None
@@ -1127,11 +1129,11 @@ def parse_lines(
 
 
 def _explain_flushed(explain: list[Explained], blocks: Sequence[Block]) -> None:
-    """Prose lines are emitted when their paragraph ends: give each line the kinds covering it."""
+    """Give each explained line the kinds of the blocks that cover it (prose is emitted when its
+    paragraph ends, and a marker line may belong to the block after it)."""
     for k, e in enumerate(explain):
-        if not e.kinds:
-            kinds = tuple(dict.fromkeys(b.kind.value for b in blocks if b.first_line <= e.line <= b.last_line))
-            explain[k] = Explained(e.line, e.rule, kinds, e.text)
+        kinds = tuple(dict.fromkeys(b.kind.value for b in blocks if b.first_line <= e.line <= b.last_line))
+        explain[k] = Explained(e.line, e.rule, kinds, e.text)
 
 
 def _caption_like(line: str) -> bool:
