@@ -422,17 +422,18 @@ def rule_page_furniture(line: str, key: str, ctx: Context) -> list[Item] | None:
 
     A line that reads like a sentence keeps being narration even when it mentions a web site.
     """
-    if _FURNITURE.search(key) or _FURNITURE_LINE.search(key) and not _SENTENCE_END.search(key[-1:]):
-        return [Item("note", line)]
-    if _URL.search(key):
-        without = _URL.sub("", key).strip()
-        if not _SENTENCE_END.search(without) or len(without) < 12:
+    if _SCAN.search(key) is not None:  # the words of the patterns below; most lines have none
+        if _FURNITURE.search(key) or _FURNITURE_LINE.search(key) and not _SENTENCE_END.search(key[-1:]):
             return [Item("note", line)]
-    if len(_MENU_SEPARATORS.findall(key)) >= 2:
-        return [Item("note", line)]
-    date = _DATE.search(key)
-    if date and not ctx.in_captions and not _SENTENCE_END.search(key) and len(key) <= 60:
-        if _CLOCK.search(key, date.end()) or ctx.at_top:
+        if _URL.search(key):
+            without = _URL.sub("", key).strip()
+            if not _SENTENCE_END.search(without) or len(without) < 12:
+                return [Item("note", line)]
+        if len(_MENU_SEPARATORS.findall(key)) >= 2:
+            return [Item("note", line)]
+    if len(key) <= 60 and not ctx.in_captions and not _SENTENCE_END.search(key):
+        date = _DATE.search(key)
+        if date and (_CLOCK.search(key, date.end()) or ctx.at_top):
             return [Item("note", line)]
     return None
 
@@ -963,14 +964,18 @@ class _Lines:
         nxt = self.next_of.get(i)
         return nxt is not None and _WRAPPED.match(self.cleaned[nxt]) is not None
 
+    def in_short_run(self, i: int) -> bool:
+        prev, nxt = self.prev_of.get(i), self.next_of.get(i)
+        return (prev is not None and _is_phrase(self.cleaned[prev])) or (nxt is not None and _is_phrase(self.cleaned[nxt]))
+
     def context(self, i: int) -> Context:
+        """The context of line ``i`` from the lines around it only (no state of the walk)."""
         ctx = self.static.get(i)
         if ctx is None:
-            prev, nxt = self.prev_of.get(i), self.next_of.get(i)
             ctx = self.static[i] = Context(
-                at_top=False,  # the title page is decided in the walk; see always_prose in parse_lines
+                at_top=False,
                 next_wrapped=self.next_wrapped(i),
-                in_short_run=(prev is not None and _is_phrase(self.cleaned[prev])) or (nxt is not None and _is_phrase(self.cleaned[nxt])),
+                in_short_run=self.in_short_run(i),
                 last=i == self.last,
                 dialogue=self.dialogue,
                 style=self.style,
@@ -1063,7 +1068,6 @@ def parse_lines(
                 if explain is not None:
                     explain.append(Explained(n, "prose", (), line))
                 continue
-            base = info.context(i)
             ctx = Context(
                 expecting_speech=st.pending_is_set,
                 has_title=st.title is not None,
@@ -1071,9 +1075,9 @@ def parse_lines(
                 in_captions=st.mode in ("caption", "note"),
                 at_top=st.at_top,
                 title_line=st.title_line,
-                next_wrapped=base.next_wrapped,
-                in_short_run=base.in_short_run,
-                last=base.last,
+                next_wrapped=info.next_wrapped(i),
+                in_short_run=info.in_short_run(i),
+                last=i == info.last,
                 dialogue=dialogue,
                 style=style,
             )
@@ -1081,7 +1085,7 @@ def parse_lines(
                 items, rule = classify_explained(line, ctx, key, checked=True)
             except ScriptError as exc:
                 raise ScriptError(exc.what, path=path, line=n, hint=exc.hint) from None
-            if base.last and items[0].kind == "prose" and _OPENS_BRACKET.match(cleaned[i]) and match_bracket(cleaned[i], 0) is None:
+            if ctx.last and items[0].kind == "prose" and _OPENS_BRACKET.match(cleaned[i]) and match_bracket(cleaned[i], 0) is None:
                 st.warnings.append(Diagnostic("the script ends inside a marker; kept as text", line=n, hint="close the bracket or remove the line", path=path))
             if st.span is None:  # auto: decided at the first speaker, by what follows it
                 at = next((k for k, it in enumerate(items) if it.kind == "speaker"), None)
