@@ -196,6 +196,11 @@ def test_designations_with_places_organisations_and_foreign_names(label: str, na
     assert s.blocks[1].lines == (2, 3)  # the label line belongs to the speech
 
 
+def test_designation_then_a_space_then_the_speech() -> None:
+    s = script("【解说】清晨的码头。\n【同期】船工 许阿根 这船我撑了四十年。\n【解说】汽笛响了。")
+    assert kinds(s)[1] == (K.INTERVIEW, "这船我撑了四十年。") and s.blocks[1].speaker == Speaker("许阿根", "船工")
+
+
 def test_name_super_line_then_speech_in_brackets() -> None:
     s = script("清晨的山路很难走。\n\n山区小学校长 孙立强\n\n（孩子们每天要走两个小时山路来上学。）\n\n【解说】路修好以后，一切都变了。")
     assert kinds(s)[1] == (K.INTERVIEW, "孩子们每天要走两个小时山路来上学。")

@@ -294,6 +294,15 @@ def _speaker_items(designation: str, rest: str, prefix: str) -> list[Item]:
             n, r = split_name_role(rest_stripped)
             if n is not None:
                 return [Item("speaker", "", Speaker(n, r), _marker(removed + rest, "speaker label"), covers=True)]
+        # 【同期】村民 王大明 那天晚上雨很大。: the designation, a space, then the speech
+        words = rest_stripped.split(" ")
+        for k in range(min(len(words) - 1, 4), 0, -1):
+            head = " ".join(words[:k])
+            who = _designation_speaker(head) if looks_like_name(words[k - 1]) else None
+            if who is not None and has_punctuation(words[-1]):
+                body = rest_stripped[len(head) :].strip()
+                cut = rest.index(rest_stripped) + len(head)
+                return [Item("speaker", body, who, _marker(removed + rest[:cut], "speaker label"))]
     lead, body = _strip_colon(rest)
     return [Item("speaker", body.strip(), speaker, _marker(removed + lead, "speaker label"), covers=not body.strip())]
 
