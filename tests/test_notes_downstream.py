@@ -86,7 +86,9 @@ def test_parse_lists_notes_and_subtitles_leave_them_out(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.stderr
     kinds = [b["kind"] for b in json.loads(r.stdout)["blocks"]]
     assert kinds.count("note") == 4
-    r = runner.invoke(app, ["subtitles", str(src), "-o", str(tmp_path / "out"), "--format", "srt", "--include", "captions,headings,title"])
+    args = ["subtitles", str(src), "-o", str(tmp_path / "out"), "--format", "srt"]
+    args += ["--include", "captions,headings,title"]
+    r = runner.invoke(app, args)
     assert r.exit_code == 0, r.stderr
     srt = next((tmp_path / "out").glob("*.srt")).read_text(encoding="utf-8")
     assert "运河边的清晨" in srt and not any(w in srt for w in NOTE_WORDS)

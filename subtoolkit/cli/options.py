@@ -44,7 +44,13 @@ def resolve_style(path: Optional[Path]):  # type: ignore[no-untyped-def]
     return load_style(path) if path is not None else default_style()
 
 
-def load_script(script: Path, encoding: Optional[str], span: Span, style: Optional[Path] = None, explain: Optional[list] = None):  # type: ignore[no-untyped-def,type-arg]
+def load_script(  # type: ignore[no-untyped-def]
+    script: Path,
+    encoding: Optional[str],
+    span: Span,
+    style: Optional[Path] = None,
+    explain: Optional[list] = None,  # type: ignore[type-arg]
+):
     """ingest → parse, the first two stages every command starts with."""
     from subtoolkit.cli.app import report_warnings
     from subtoolkit.text.ingest import read_source
@@ -53,7 +59,10 @@ def load_script(script: Path, encoding: Optional[str], span: Span, style: Option
     house = resolve_style(style)
     source = read_source(script, encoding=encoding)
     report_warnings(source.warnings)
-    parsed = parse_lines(source.lines, path=str(script), interview_span=span.value, style=house, explain=explain)  # type: ignore[arg-type]
+    span_value = span.value  # "auto" | "paragraph" | "marker"
+    parsed = parse_lines(
+        source.lines, path=str(script), interview_span=span_value, style=house, explain=explain  # type: ignore[arg-type]
+    )
     report_warnings(parsed.warnings)
     return parsed
 

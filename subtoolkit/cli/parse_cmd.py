@@ -21,7 +21,9 @@ def parse_command(
     encoding: Optional[str] = ENCODING_OPT,
     interview_span: Span = SPAN_OPT,
     style: Optional[Path] = STYLE_OPT,
-    explain: bool = typer.Option(False, "--explain", help="Show, per line, the rule that decided it and the kinds of the blocks it went into, instead of the blocks."),
+    explain: bool = typer.Option(
+        False, "--explain", help="Show, per line, the rule that decided it and the kinds of the blocks it went into."
+    ),
 ) -> None:
     """Split a script into typed blocks: title, heading, narration, interview, caption, note.
 
@@ -54,7 +56,10 @@ def parse_command(
             eprint(f"note: {script}:{r.line}: {r.reason} kept out of the blocks: {r.text}")
     if pinyin:
         lines = sorted({r.line for r in pinyin})
-        eprint(f"note: {script}:{lines[0]}: {len(pinyin)} inserted pinyin readings kept out of the blocks on {len(lines)} lines, e.g. {pinyin[0].text}")
+        eprint(
+            f"note: {script}:{lines[0]}: {len(pinyin)} inserted pinyin readings kept out of the blocks "
+            f"on {len(lines)} lines, e.g. {pinyin[0].text}"
+        )
     if trace is not None:
         _print_explanation(trace)
         return
@@ -83,7 +88,10 @@ def _print_table(parsed) -> None:  # type: ignore[no-untyped-def]
     from rich.console import Console
     from rich.table import Table
 
-    colours = {"title": "bold magenta", "heading": "bold cyan", "narration": "", "interview": "green", "caption": "yellow", "note": "dim"}
+    colours = {
+        "title": "bold magenta", "heading": "bold cyan", "narration": "", "interview": "green",
+        "caption": "yellow", "note": "dim",
+    }
     table = Table(title=f"《{parsed.title}》" if parsed.title else None, show_lines=False, expand=True)
     table.add_column("#", justify="right", style="dim", no_wrap=True)
     table.add_column("lines", style="dim", no_wrap=True)

@@ -58,7 +58,8 @@ def normalise_line(line: str) -> str:
 
 # A page saved from the web or flattened from HTML: tags of the usual text markup, and entities.
 _HTML_TAG = re.compile(
-    r"</?(?:p|br|div|span|a|img|strong|b|i|em|u|font|h[1-6]|li|ul|ol|section|article|table|tr|td|th|tbody|blockquote|pre|hr)"
+    r"</?(?:p|br|div|span|a|img|strong|b|i|em|u|font|h[1-6]|li|ul|ol|section|article"
+    r"|table|tr|td|th|tbody|blockquote|pre|hr)"
     r"(?:\s[^<>]*)?/?>",
     re.I,
 )
@@ -89,7 +90,9 @@ def strip_html(line: str) -> tuple[str, int]:
     return re.sub(r"  +", " ", out).strip() if count else out, count
 
 
-def normalise_lines(raw_lines: list[str] | tuple[str, ...], path: str | None = None) -> tuple[tuple[str, ...], tuple[Diagnostic, ...]]:
+def normalise_lines(
+    raw_lines: list[str] | tuple[str, ...], path: str | None = None
+) -> tuple[tuple[str, ...], tuple[Diagnostic, ...]]:
     """Every line normalised (:func:`normalise_line`); HTML tags and entities stripped, with a warning
     per line that had them (pages flattened from the web arrive that way)."""
     out: list[str] = []
@@ -98,7 +101,8 @@ def normalise_lines(raw_lines: list[str] | tuple[str, ...], path: str | None = N
         if "<" in raw or "&" in raw:
             stripped, tags = strip_html(raw)
             if tags or stripped != raw:
-                warnings.append(Diagnostic(f"HTML markup removed ({tags} tags)", line=n, hint="export the page as plain text to keep its paragraphs", path=path))
+                hint = "export the page as plain text to keep its paragraphs"
+                warnings.append(Diagnostic(f"HTML markup removed ({tags} tags)", line=n, hint=hint, path=path))
                 raw = stripped
         out.append(normalise_line(raw))
     return tuple(out), tuple(warnings)

@@ -92,6 +92,7 @@ _EPISODE = re.compile(rf"^第[{_NUM}]+[集章部篇回节](?:[\s：:·].*)?$")
 _TITLE_LINE = re.compile(r"^《([^《》]+)》(?:\s*(?:解说词|解说稿|文稿|脚本))?$")
 _SENTENCE_END = re.compile(r"[。！？!?；;…]")
 _TITLE_SIGNAL = re.compile(rf"《[^》]+》|第[{_NUM}]+[集季期部篇章回]|解说词|解说稿|文稿|台本|脚本|纪录片|专题片|宣传片")
+_SECTION_LABEL = re.compile(rf"[{_NUM}]+|[上中下]篇?|第[{_NUM}]+[部分章节篇集]")
 _WRAPPED = re.compile(r"^[（(].*[）)]$")
 _QUOTED = re.compile(r'^(?:“[^“”]+”|"[^"]+"|「[^「」]+」)$')
 
@@ -513,7 +514,9 @@ def rule_presenter(line: str, key: str, ctx: Context) -> list[Item] | None:
     if rest[:1] and rest[0] in "【[［〔〖":
         inner = classify(rest, ctx)
         if all(i.kind in ("narration", "prose") for i in inner):
-            return [Item("narration", i.text, who, (removed if n == 0 else ()) + i.removed) for n, i in enumerate(inner)]
+            return [
+                Item("narration", i.text, who, (removed if n == 0 else ()) + i.removed) for n, i in enumerate(inner)
+            ]
     return [Item("narration", rest, who, removed)]
 
 
@@ -604,11 +607,12 @@ def rule_paren_line(line: str, key: str, ctx: Context) -> list[Item] | None:
     inner = m.group(1).strip()
     text = line[1:-1].strip()
     word = _NOTE_LABEL.match(inner)
-    if word and (word.group(1) in _SCENE_WORDS or word.group(1) in _NOTE_WORDS or _CREDIT.match(inner) or word.group(1) in ctx.style.note):
+    label = word.group(1) if word else ""
+    if word and (label in _SCENE_WORDS or label in _NOTE_WORDS or label in ctx.style.note or _CREDIT.match(inner)):
         return [Item("note", line)]
     if len(inner) > 12 or has_punctuation(inner):
         return None
-    if inner in _HEADING_WORDS or inner in ctx.style.heading or re.fullmatch(rf"[{_NUM}]+|[上中下]篇?|第[{_NUM}]+[部分章节篇集]", inner):
+    if inner in _HEADING_WORDS or inner in ctx.style.heading or _SECTION_LABEL.fullmatch(inner):
         return [Item("heading", text, removed=_marker(line[0]) + _marker(line[-1]))]
     if looks_like_name(inner):
         return [Item("caption", text, removed=_marker(line[0]) + _marker(line[-1]))]
@@ -676,9 +680,12 @@ def rule_caption_name(line: str, key: str, ctx: Context) -> list[Item] | None:
 def rule_quoted_bite(line: str, key: str, ctx: Context) -> list[Item] | None:
     """A line that is nothing but a quotation (``"谁来喂牛?我来!"``) in unmarked narration is a sound
     bite of someone on screen: an interview with no named speaker."""
-    if ctx.expecting_speech or ctx.in_captions or not ctx.alone or not _QUOTED.match(key) or not _SENTENCE_END.search(key[-2:-1]):
+    if ctx.expecting_speech or ctx.in_captions or not ctx.alone:
         return None
-    return [Item("speaker", line[1:-1].strip(), None, _marker(line[0], "speech brackets") + _marker(line[-1], "speech brackets"))]
+    if not _QUOTED.match(key) or not _SENTENCE_END.search(key[-2:-1]):
+        return None
+    wrapper = _marker(line[0], "speech brackets") + _marker(line[-1], "speech brackets")
+    return [Item("speaker", line[1:-1].strip(), None, wrapper)]
 
 
 def rule_number_heading(line: str, key: str, ctx: Context) -> list[Item] | None:
@@ -696,7 +703,8 @@ def rule_short_heading(line: str, key: str, ctx: Context) -> list[Item] | None:
     compact = line.replace(" ", "")
     if not (1 <= len(compact) <= 12):
         return None
-    if has_punctuation(compact) and (has_punctuation(compact.replace("，", "").replace(",", "").replace("、", "")) or _is_punct(compact[-1])):
+    commas_only = not has_punctuation(compact.replace("，", "").replace(",", "").replace("、", ""))
+    if has_punctuation(compact) and (not commas_only or _is_punct(compact[-1])):
         return None
     if not _HAN_CHAR.search(compact):
         return None
@@ -768,7 +776,9 @@ def _plain_prose(line: str, key: str, at_top: bool, title_line: str | None, next
     )
 
 
-def classify_explained(line: str, ctx: Context = Context(), key: str | None = None, checked: bool = False) -> tuple[list[Item], str]:
+def classify_explained(
+    line: str, ctx: Context = Context(), key: str | None = None, checked: bool = False
+) -> tuple[list[Item], str]:
     """Items of one stripped, artefact-free line and the name of the rule that decided them.
 
     Markers inside the line (``……。解说词：……``, a script flattened onto one line) split it first.
@@ -945,10 +955,11 @@ def _dialogue_labels(keys: Sequence[str], style: Style) -> frozenset[str]:
             m = _DIALOGUE_LABEL.match(k)
             if m:
                 counts[m.group(1)] += 1
-    known = set(_NARRATION_WORDS) | set(_SYNC_WORDS) | set(_HEADING_WORDS) | set(_TITLE_WORDS) | _PRESENTER_LABELS | {"字幕"}
+    known = set(_NARRATION_WORDS) | set(_SYNC_WORDS) | set(_HEADING_WORDS) | set(_TITLE_WORDS) | _PRESENTER_LABELS
+    known |= {"字幕"} | style.words()
     labels = {
         w for w, c in counts.items()
-        if c >= 2 and w not in known and w not in style.words() and not _CREDIT.match(w + "：") and not _LEAD_NOTE.match(w + "：")
+        if c >= 2 and w not in known and not _CREDIT.match(w + "：") and not _LEAD_NOTE.match(w + "：")
         and not _NOT_A_NAME.search(w)
     }
     return frozenset(labels) if len(labels) >= 2 else frozenset()
@@ -975,7 +986,7 @@ class _Lines:
 
     def in_short_run(self, i: int) -> bool:
         prev, nxt = self.prev_of.get(i), self.next_of.get(i)
-        return (prev is not None and _is_phrase(self.cleaned[prev])) or (nxt is not None and _is_phrase(self.cleaned[nxt]))
+        return any(j is not None and _is_phrase(self.cleaned[j]) for j in (prev, nxt))
 
     def context(self, i: int) -> Context:
         """The context of line ``i`` from the lines around it only (no state of the walk)."""
@@ -1094,8 +1105,9 @@ def parse_lines(
                 items, rule = classify_explained(line, ctx, key, checked=True)
             except ScriptError as exc:
                 raise ScriptError(exc.what, path=path, line=n, hint=exc.hint) from None
-            if ctx.last and items[0].kind == "prose" and _OPENS_BRACKET.match(cleaned[i]) and match_bracket(cleaned[i], 0) is None:
-                st.warnings.append(Diagnostic("the script ends inside a marker; kept as text", line=n, hint="close the bracket or remove the line", path=path))
+            if ctx.last and items[0].kind == "prose" and _OPENS_BRACKET.match(line) and match_bracket(line, 0) is None:
+                why, hint = "the script ends inside a marker; kept as text", "close the bracket or remove the line"
+                st.warnings.append(Diagnostic(why, line=n, hint=hint, path=path))
             if st.span is None:  # auto: decided at the first speaker, by what follows it
                 at = next((k for k, it in enumerate(items) if it.kind == "speaker"), None)
                 if at is not None:

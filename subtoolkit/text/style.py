@@ -80,21 +80,24 @@ def style_from_toml(data: dict[str, object], *, source: str) -> Style:
     """A :class:`Style` from parsed TOML, or :class:`InputError` naming the bad key."""
     unknown = set(data) - {"markers", "speakers"}
     if unknown:
-        raise InputError(f"unknown table {sorted(unknown)[0]!r} in style file", path=source, hint="use [markers] and [speakers]")
+        what = f"unknown table {sorted(unknown)[0]!r} in style file"
+        raise InputError(what, path=source, hint="use [markers] and [speakers]")
     markers = data.get("markers", {})
     speakers = data.get("speakers", {})
     if not isinstance(markers, dict) or not isinstance(speakers, dict):
         raise InputError("[markers] and [speakers] must be tables", path=source, hint="see `subtoolkit parse --help`")
     bad = set(markers) - set(KINDS)
     if bad:
-        raise InputError(f"unknown kind {sorted(bad)[0]!r} in [markers]", path=source, hint=f"use one of {', '.join(KINDS)}")
+        what = f"unknown kind {sorted(bad)[0]!r} in [markers]"
+        raise InputError(what, path=source, hint=f"use one of {', '.join(KINDS)}")
     if set(speakers) - {"presenters"}:
         raise InputError("unknown key in [speakers]", path=source, hint="only presenters = [...] is understood")
 
     def words(table: dict[str, object], key: str) -> frozenset[str]:
         value = table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise InputError(f"{key} must be a list of non-empty strings", path=source, hint=f'for example {key} = ["旁白"]')
+            what, hint = f"{key} must be a list of non-empty strings", f'for example {key} = ["旁白"]'
+            raise InputError(what, path=source, hint=hint)
         return frozenset(fold(v.strip().strip("【】[]［］〔〕〖〗()（）：:").strip()) for v in value)
 
     return Style(**{k: words(markers, k) for k in KINDS}, presenters=words(speakers, "presenters"), source=source)
@@ -113,5 +116,6 @@ def load_style(path: str | Path) -> Style:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None)
-        raise InputError(f"not valid TOML ({str(exc).split(' (at')[0]})", path=str(p), line=line, hint="see the example in `subtoolkit parse --help`") from None
+        what, hint = f"not valid TOML ({str(exc).split(' (at')[0]})", "see the example in `subtoolkit parse --help`"
+        raise InputError(what, path=str(p), line=line, hint=hint) from None
     return style_from_toml(data, source=str(p))
