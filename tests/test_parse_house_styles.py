@@ -79,6 +79,22 @@ def test_credits_and_bylines_are_notes(line: str) -> None:
     assert [b.kind for b in s.blocks] == [K.NARRATION, K.NOTE, K.NARRATION]
 
 
+@pytest.mark.parametrize("line", ["配音：李易", "导演：张三 摄像：李四 剪辑：王五", "主持人：周一帆、吴桐"])
+def test_end_credits_are_notes(line: str) -> None:
+    s = script(f"江水东流。\n{line}")
+    assert [b.kind for b in s.blocks] == [K.NARRATION, K.NOTE]
+
+
+def test_narration_marker_alone_is_not_a_credit() -> None:
+    s = script("配音：\n江水东流。")
+    assert kinds(s) == [(K.NARRATION, "江水东流。")]
+
+
+def test_english_narration_without_a_full_stop_stays_narration() -> None:
+    s = script("江水东流。\nthe river runs to the sea\n两岸青山。")
+    assert [b.kind for b in s.blocks] == [K.NARRATION, K.NARRATION, K.NARRATION]
+
+
 def test_reporter_label_with_speech_is_still_a_speaker() -> None:
     s = script("江水东流。\n记者：你们每天几点出门？\n两岸青山。")
     assert kinds(s)[1] == (K.INTERVIEW, "你们每天几点出门？") and s.blocks[1].speaker == Speaker(None, "记者")

@@ -101,8 +101,13 @@ _QUOTED = re.compile(r'^(?:“[^“”]+”|"[^"]+"|「[^「」]+」)$')
 _S = r"\s*"
 _CREDIT_WORDS = (
     "记者|摄像|摄影|编辑|责任编辑|责编|文稿作者|作者|撰稿|撰文|文案|文案配音员|配音员|配音演员|导演|编导|"
-    "总导演|制片|制片人|监制|策划|主编|出品|出品人|后期|剪辑|视频编辑|通讯员|审核|校对|统筹|翻译|字幕制作"
+    "总导演|制片|制片人|监制|策划|主编|出品|出品人|后期|剪辑|视频编辑|通讯员|审核|校对|统筹|翻译|字幕制作|"
+    "配音|解说|旁白|播音|主持|主持人"
 )
+# Words that are also a marker or a speaker's role: a credit only when names follow (配音：李易),
+# never alone (配音： opens narration) or with speech (记者：好的).
+_CREDIT_NEEDS_NAMES = frozenset("记者 配音 解说 旁白 播音 主持 主持人".split())
+_CREDIT_LABEL = re.compile("(?:" + "|".join(_S.join(w) for w in _CREDIT_WORDS.split("|")) + r")\s*[：:]")
 _CREDIT = re.compile(
     rf"^(?P<word>{'|'.join(_S.join(w) for w in _CREDIT_WORDS.split('|'))}){_S}[：:]{_S}"
     r"(?P<who>(?:[^\s。！？!?；;，,、：:]{1,12}(?:\s*[，,、\s]\s*[^\s。！？!?；;，,、：:]{1,12}){0,8})?)\s*$"
@@ -205,7 +210,9 @@ def reads_like_sentence(s: str) -> bool:
     >>> reads_like_sentence("江水东流，奔向大海。"), reads_like_sentence("SINA English | About")
     (True, False)
     """
-    return bool(_HAN_CHAR.search(s)) or bool(_SENTENCE_END.search(s))
+    if _HAN_CHAR.search(s) or _SENTENCE_END.search(s):
+        return True
+    return sum(1 for w in s.split() if w[:1].islower()) >= 3  # English narration without a full stop
 
 
 def _strip_colon(s: str) -> tuple[str, str]:
@@ -458,9 +465,12 @@ def rule_credit(line: str, key: str, ctx: Context) -> list[Item] | None:
     credit = _CREDIT.match(key)
     if credit:
         who = [w for w in _NAME_LIST.split(credit.group("who")) if w]
-        # 记者：张三 is a byline; 记者：好的 is the reporter speaking
-        if credit.group("word").replace(" ", "") != "记者" or all(looks_like_name(w.rstrip("0123456789")) for w in who):
+        if credit.group("word").replace(" ", "") not in _CREDIT_NEEDS_NAMES:
             return [Item("note", line)]
+        if who and all(looks_like_name(w.rstrip("0123456789")) for w in who):
+            return [Item("note", line)]
+    if len(_CREDIT_LABEL.findall(key)) >= 2 and _CREDIT_LABEL.match(key) and not _SENTENCE_END.search(key):
+        return [Item("note", line)]  # 导演：张三 摄像：李四 — end credits on one line
     if _LEAD_NOTE.match(key) or _BYLINE.match(key):
         return [Item("note", line)]
     if _INTRO.search(key) and len(key) <= 80:
