@@ -217,6 +217,17 @@ def test_designation_then_a_space_then_the_speech() -> None:
     assert kinds(s)[1] == (K.INTERVIEW, "这船我撑了四十年。") and s.blocks[1].speaker == Speaker("许阿根", "船工")
 
 
+def test_sync_label_with_name_and_role_in_brackets() -> None:
+    s = script("【解说】清晨。\n采访：王秀英（村民）\n那时候哪有路啊。\n【解说】路修好了。")
+    assert kinds(s)[1] == (K.INTERVIEW, "那时候哪有路啊。") and s.blocks[1].speaker == Speaker("王秀英", "村民")
+
+
+def test_speaker_line_without_a_colon() -> None:
+    s = script("清晨的村子。\n王秀英（村民）\n那时候哪有路啊。\n后来路修好了。")
+    assert kinds(s)[1] == (K.INTERVIEW, "那时候哪有路啊。") and s.blocks[1].speaker == Speaker("王秀英", "村民")
+    assert s.blocks[2].kind is K.NARRATION
+
+
 def test_name_super_line_then_speech_in_brackets() -> None:
     s = script("清晨的山路很难走。\n\n山区小学校长 孙立强\n\n（孩子们每天要走两个小时山路来上学。）\n\n【解说】路修好以后，一切都变了。")
     assert kinds(s)[1] == (K.INTERVIEW, "孩子们每天要走两个小时山路来上学。")

@@ -311,6 +311,11 @@ def _speaker_items(designation: str, rest: str, prefix: str) -> list[Item]:
                 body = rest_stripped[len(head) :].strip()
                 cut = rest.index(rest_stripped) + len(head)
                 return [Item("speaker", body, who, _marker(removed + rest[:cut], "speaker label"))]
+        # 采访：张三（村民） — a designation written as name（role）
+        m = _NAME_BRACKET.match(fold(rest_stripped))
+        if m and looks_like_name(m.group(1)) and match_bracket(rest_stripped, m.end() - 1) == len(rest_stripped) - 1:
+            name, role = rest_stripped[: len(m.group(1))], rest_stripped[m.end() : -1].strip()
+            return [Item("speaker", "", Speaker(name, role or None), _marker(removed + rest, "speaker label"), covers=True)]
     lead, body = _strip_colon(rest)
     return [Item("speaker", body.strip(), speaker, _marker(removed + lead, "speaker label"), covers=not body.strip())]
 
@@ -632,6 +637,7 @@ def rule_paren_line(line: str, key: str, ctx: Context) -> list[Item] | None:
 def rule_speaker_line(line: str, key: str, ctx: Context) -> list[Item] | None:
     """``薛澜（清华大学教授）：`` / ``张勤岳(原天嘉宜公司总经理、法定代表人)：`` / nested
     ``辛鸣（中央党校（国家行政学院）教授）：``, with the speech in the next paragraph or after the colon.
+    Without the colon (``王秀英（村民）`` alone on its line) only when the prefix is clearly a name.
     """
     m = _NAME_BRACKET.match(key)
     if m is None:
@@ -645,7 +651,10 @@ def rule_speaker_line(line: str, key: str, ctx: Context) -> list[Item] | None:
     after = line[end + 1 :]
     colon = _COLON_AFTER.match(after)
     if colon is None:
-        return None
+        if after.strip() or not ctx.alone or ctx.expecting_speech or not looks_like_name(m.group(1)):
+            return None
+        name, role = line[: len(m.group(1))], line[open_at + 1 : end].strip()
+        return [Item("speaker", "", Speaker(name, role or None), _marker(line, "speaker label"))]
     name = line[: len(m.group(1))]
     role = line[open_at + 1 : end].strip()
     if not (looks_like_name(name) or len(name) <= 4):
