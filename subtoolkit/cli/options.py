@@ -32,8 +32,8 @@ FPS_OPT = typer.Option("25", "--fps", help="Frame rate every time snaps to: 23.9
 STYLE_OPT = typer.Option(
     None,
     "--style",
-    help="House style: a TOML file adding marker words per kind ([markers] narration = [\"旁白\"], caption, "
-    "interview, heading, title, note; [speakers] presenters). Default: ~/.config/subtoolkit/style.toml if it exists.",
+    help="House style: a TOML file adding marker words per kind (\\[markers] narration = \\[\"旁白\"], caption, "
+    "interview, heading, title, note; \\[speakers] presenters). Default: ~/.config/subtoolkit/style.toml if it exists.",
 )
 
 

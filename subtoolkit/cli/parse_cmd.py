@@ -31,11 +31,11 @@ def parse_command(
 
     A studio's own markers go in a style file (--style, or ~/.config/subtoolkit/style.toml):
 
-      [markers]
+      \\[markers]
       narration = ["旁白"]     # 【旁白】 [旁白] 旁白：
       caption = ["屏幕字"]     # 〔屏幕字〕2020年
       note = ["机位"]          # 【机位】…, never voiced
-      [speakers]
+      \\[speakers]
       presenters = ["男主持人"]
 
     --explain shows which rule read each line: where a line lands in the wrong kind, it tells what to add.
