@@ -18,7 +18,10 @@ class BlockKind(str, Enum):
     """What a block of the script is for.
 
     ``INTERVIEW`` covers sync sound (同期声, 现场声) too: it is heard, not read by the narrator.
-    ``CAPTION`` and ``HEADING``/``TITLE`` are on-screen text, not spoken.
+    ``CAPTION`` and ``HEADING``/``TITLE`` are on-screen text, not spoken. ``NOTE`` is production
+    text that is neither heard nor shown (shot lists, credits, bylines, page furniture, editing
+    notes): the parse lists it and ``blocks.json`` keeps it, but it gets no cue, no voice and no
+    time, so every stage after the parser leaves it out.
     """
 
     TITLE = "title"
@@ -26,10 +29,16 @@ class BlockKind(str, Enum):
     NARRATION = "narration"
     INTERVIEW = "interview"
     CAPTION = "caption"
+    NOTE = "note"
 
     @property
     def spoken(self) -> bool:
         return self in (BlockKind.NARRATION, BlockKind.INTERVIEW)
+
+    @property
+    def on_clock(self) -> bool:
+        """Whether the block takes time in the film (everything but production notes)."""
+        return self is not BlockKind.NOTE
 
 
 @dataclass(frozen=True)

@@ -154,7 +154,7 @@ def film_timeline(alignment: Alignment, script: Script, profile: Profile, fps: F
             for s in mine:
                 spans.append(Span(s.block, s.kind, s.lines, int(round(s.start_ms + shift)), int(round(s.end_ms + shift)), s.speaker, s.source, s.line_sources))
             cursor = mine[-1].end_ms + shift + model.pause("paragraph")
-        elif block.kind is not BlockKind.NARRATION:
+        elif block.kind is not BlockKind.NARRATION and block.kind.on_clock:
             pending.append(i)
     if pending:
         inserted, _ = _estimated_spans(pending, script.blocks, profile, model, fps, cursor)

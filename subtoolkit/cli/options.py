@@ -29,14 +29,40 @@ PROFILE_OPT = typer.Option("netflix-zh-hans", "--profile", "-p", help="Subtitle 
 FPS_OPT = typer.Option("25", "--fps", help="Frame rate every time snaps to: 23.976, 24, 25, 29.97, 30 or 50.")
 
 
-def load_script(script: Path, encoding: Optional[str], span: Span):  # type: ignore[no-untyped-def]
+STYLE_OPT = typer.Option(
+    None,
+    "--style",
+    help="House style: a TOML file adding marker words per kind (\\[markers] narration = \\[\"旁白\"], caption, "
+    "interview, heading, title, note; \\[speakers] presenters). Default: ~/.config/subtoolkit/style.toml if it exists.",
+)
+
+
+def resolve_style(path: Optional[Path]):  # type: ignore[no-untyped-def]
+    """The style given with --style, else the user's default file if there is one, else none."""
+    from subtoolkit.text.style import default_style, load_style
+
+    return load_style(path) if path is not None else default_style()
+
+
+def load_script(  # type: ignore[no-untyped-def]
+    script: Path,
+    encoding: Optional[str],
+    span: Span,
+    style: Optional[Path] = None,
+    explain: Optional[list] = None,  # type: ignore[type-arg]
+):
     """ingest → parse, the first two stages every command starts with."""
     from subtoolkit.cli.app import report_warnings
     from subtoolkit.text.ingest import read_source
     from subtoolkit.text.parse import parse_lines
 
+    house = resolve_style(style)
     source = read_source(script, encoding=encoding)
-    parsed = parse_lines(source.lines, path=str(script), interview_span=span.value)  # type: ignore[arg-type]
+    report_warnings(source.warnings)
+    span_value = span.value  # "auto" | "paragraph" | "marker"
+    parsed = parse_lines(
+        source.lines, path=str(script), interview_span=span_value, style=house, explain=explain  # type: ignore[arg-type]
+    )
     report_warnings(parsed.warnings)
     return parsed
 

@@ -74,6 +74,7 @@ def run_align(script_path: Path, recordings: Sequence[Path], options: AlignOptio
     from subtoolkit.subtitles.formats.common import SPOKEN, TrackOptions
     from subtoolkit.text.ingest import read_source
     from subtoolkit.text.parse import parse_lines
+    from subtoolkit.text.style import default_style
     from subtoolkit.subtitles.profiles import load_profile, variant_profile_of
     from subtoolkit.subtitles.timecode import parse_fps
     from subtoolkit.subtitles.validate import errors, validate
@@ -88,7 +89,7 @@ def run_align(script_path: Path, recordings: Sequence[Path], options: AlignOptio
     if not recordings:
         raise InputError("no recordings given", hint="name the narration files after the script, in reading order")
     source = read_source(script_path, encoding=options.encoding)
-    script = parse_lines(source.lines, path=str(script_path), interview_span=options.interview_span)  # type: ignore[arg-type]
+    script = parse_lines(source.lines, path=str(script_path), interview_span=options.interview_span, style=default_style())  # type: ignore[arg-type]
     if not narration_blocks(script):
         raise ScriptError("the script has no narration to align", path=str(script_path), hint="align needs the narrator's paragraphs (解说)")
     for path in recordings:  # the cheap refusals first, before any work starts

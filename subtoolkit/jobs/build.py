@@ -77,6 +77,7 @@ def build_script(script_path: Path, options: BuildOptions, progress: Progress | 
     from subtoolkit.deliver.paperwork import captions_csv, names_csv, narration_docx, narration_md
     from subtoolkit.text.ingest import read_source
     from subtoolkit.text.parse import parse_lines
+    from subtoolkit.text.style import default_style
     from subtoolkit.subtitles.profiles import load_profile
     from subtoolkit.deliver.report import render_report
     from subtoolkit.subtitles.tracks import make_timeline, summarize, write_tracks
@@ -98,7 +99,7 @@ def build_script(script_path: Path, options: BuildOptions, progress: Progress | 
     start_frame = parse_smpte(options.start, fps)
     profile = load_profile(options.profile)
     source = read_source(script_path, encoding=options.encoding)
-    script = parse_lines(source.lines, path=str(script_path), interview_span=options.interview_span)  # type: ignore[arg-type]
+    script = parse_lines(source.lines, path=str(script_path), interview_span=options.interview_span, style=default_style())  # type: ignore[arg-type]
     stage("parse", 0.1)
     rate, pause_scale, interview_rate = None, 1.0, None
     if options.calibrate is not None:

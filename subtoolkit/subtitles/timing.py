@@ -143,8 +143,11 @@ def plan_block(index: int, block: Block, profile: Profile, model: SpeechModel, f
     """Cut one block into cues and say how long each needs; pure.
 
     A spoken cue must be sayable within the maximum duration less the longest gap that will be
-    closed after it, so closing gaps never pushes a cue past the maximum.
+    closed after it, so closing gaps never pushes a cue past the maximum. A production note is
+    neither heard nor shown: it gets no cue and no time.
     """
+    if not block.kind.on_clock:
+        return []
     limit = profile.max_ms - (profile.close_gap_frames + 1) * 1000 / float(fps)
     shadow = variant_profile_of(profile)
     shadow = None if shadow is profile else shadow
