@@ -37,6 +37,7 @@ from fractions import Fraction
 import numpy as np
 
 from subtoolkit.align.dtw import Path, Units, diagonal_band, path_band, warp
+from subtoolkit.align.null import NullModel, measure
 from subtoolkit.audio.features import HOP_S, Frames, analyse, cepstra, pool, voicing_at
 from subtoolkit.align.plan import CuePlan, estimated_span_ms, narration_blocks, plan_block_at_pace, plan_narration
 from subtoolkit.align.reference import CueReference
@@ -46,13 +47,15 @@ from subtoolkit.subtitles.profiles import Profile
 from subtoolkit.subtitles.timing import SpeechModel
 
 FRAME_MS = int(round(HOP_S * 1000))
-Z_GOOD, Z_BAD = 0.35, 0.6
-"""A block's mean matching cost, placed between a frame's nearest neighbour (0) and a random pair
-(1). Measured: espeak against itself ≈ 0.1; another espeak voice (female, after the band shift)
-≈ 0.2; a recording of other text ≈ 0.6. A human voice is further from espeak than espeak is
-from itself, so these bounds leave it room, and are the first thing to revisit with real
-sessions."""
-FULL_MATRIX_CELLS = 40_000_000
+Z_BAD, Z_GOOD = 1.0, 4.0
+"""A block's match evidence, in standard deviations of this session's null model below what a
+search through wrong pairings finds (:mod:`subtoolkit.align.null`): at 1 a wrong pairing does as
+well about one time in six, so it says nothing; at 4 about one time in thirty thousand. These are
+odds, the same for every voice; the costs they are read on are the session's own."""
+NULL_WINDOW_S = 1.2
+"""Length of the recording windows the null model samples (a phrase: long enough to have an
+order that a wrong pairing lacks)."""
+FULL_MATRIX_CELLS = 20_000_000
 """Up to this many cells the first level compares everything with everything: no assumption
 about which part of the script the recordings hold (one section of a whole film is fine)."""
 Render = Callable[[Sequence[str]], list[CueReference]]
@@ -88,17 +91,19 @@ class Settings:
     coarse: int = 4
     """Fine rows per coarse row (80 ms)."""
     first: int = 8
-    """Coarse rows per row of the first level (640 ms)."""
+    """Coarse rows per row of the first level at most (640 ms); it is finer when the whole
+    matrix is small enough."""
     band_s: float = 60.0
     """Half-width of the first level's band when the whole matrix is too big for it."""
     coarse_half_s: float = 20.0
     """Half-width of the coarse band around the first level's path."""
     fine_half: int = 25
     """Half-width of the fine band around the coarse path, in fine rows (±0.5 s)."""
-    garbage_share: float = 0.5
-    """Cost of an unmatched recording frame, between a good match (0) and a random one (1)."""
     skip_share: float = 0.25
-    """Penalty for leaving a block out, per frame of it, on the same scale."""
+    """Penalty for leaving a block out, per column of it, as a share of the session's contrast
+    (what a wrong pairing costs per row more than a right one; see :mod:`subtoolkit.align.null`)."""
+    min_skip_s: float = 1.0
+    """A block is never cheaper to leave out than one of this much sound."""
     snap: dict[str, int] = field(
         default_factory=lambda: {"paragraph": 20, "sentence": 20, "clause": 15, "comma": 15, "enum": 6, "word": 3}
     )
@@ -298,23 +303,6 @@ def _voice_shift(tracks: Sequence[Track], ref: _Reference, rng: np.random.Genera
     return float(SHIFTS[int(np.argmin(scores))])
 
 
-def _scale(r: np.ndarray, s: np.ndarray, rng: np.random.Generator) -> tuple[float, float]:
-    """Typical cost of a good match and of a random pair, measured on the data at hand.
-
-    A good match is estimated by each sampled recording frame's nearest reference frame; a random
-    pair by random frames. Garbage and skip costs sit between the two, so they mean the same thing
-    whatever the voice, the room or the features' scale.
-    """
-    a = rng.integers(0, len(r), 4000)
-    b = rng.integers(0, len(s), 4000)
-    rand = float(np.median(np.sqrt(np.sum((r[a] - s[b]) ** 2, axis=1))))
-    rows = r[rng.integers(0, len(r), min(400, len(r)))]
-    cols = s[:: max(1, len(s) // 6000)]
-    d2 = np.sum(rows**2, axis=1)[:, None] + np.sum(cols**2, axis=1)[None, :] - 2 * rows @ cols.T
-    best = float(np.median(np.sqrt(np.maximum(d2.min(axis=1), 0.0))))
-    return best, max(rand, best + 1e-3)
-
-
 # ---------------------------------------------------------------------------------------------
 # the passes
 
@@ -368,7 +356,8 @@ def _level_pass(plans: list[CuePlan], ref: _Reference, rec: _Recording, factor: 
     (the whole matrix when it is small enough)."""
     f = factor
     r4, s4 = pool(rec.feats, f), pool(ref.feats, f)
-    best, rand = _scale(r4, s4, rng)
+    centre4 = None if centre is None else pool(centre[:, None], f)[:, 0] / f
+    null = measure(r4, s4, rng, centre=centre4, rows=_window_rows(settings, f))
     blocks, starts, ends = _blocks_of(plans, ref)
     good = ends > starts
     starts4 = starts[good] // f
@@ -377,7 +366,7 @@ def _level_pass(plans: list[CuePlan], ref: _Reference, rec: _Recording, factor: 
     units_blocks = [b for b, g in zip(blocks, good) if g]
     units_blocks = [b for b, k in zip(units_blocks, keep) if k]
     len4 = np.diff(np.append(starts4, len(s4)))
-    units = Units(starts4, settings.skip_share * len4 * (rand - best))
+    units = Units(starts4, _skip_penalties(len4, null, settings, f))
     frame_s = HOP_S * settings.fine * f
     if centre is None:
         if len(r4) * len(s4) <= FULL_MATRIX_CELLS:
@@ -385,9 +374,8 @@ def _level_pass(plans: list[CuePlan], ref: _Reference, rec: _Recording, factor: 
         else:
             lo, w = diagonal_band(len(r4), len(s4), int(max(half_s / frame_s, 0.3 * len(s4), 1.25 * len4.max())))
     else:
-        lo, w = path_band(pool(centre[:, None], f)[:, 0] / f, len(s4), int(half_s / frame_s))
-    g = best + settings.garbage_share * (rand - best)
-    path = warp(r4, s4, lo, w, garbage=g, garbage_cols=np.unique(_garbage_cols(plans, ref) // f), units=units)
+        lo, w = path_band(centre4, len(s4), int(half_s / frame_s))
+    path = warp(r4, s4, lo, w, garbage=null.garbage, garbage_cols=np.unique(_garbage_cols(plans, ref) // f), units=units)
     placed = {b for u, b in enumerate(units_blocks) if u not in path.skipped_units}
     # blocks too short for a frame of their own at this level stand or fall with their neighbour
     for b, gd in zip(blocks, good):
@@ -396,19 +384,32 @@ def _level_pass(plans: list[CuePlan], ref: _Reference, rec: _Recording, factor: 
     return _Coarse(_centre(path.col_of_row, f, len(rec)), placed)
 
 
-def _fine_pass(plans: list[CuePlan], ref: _Reference, rec: _Recording, centre: np.ndarray, settings: Settings, rng: np.random.Generator) -> tuple[Path, set[int], float, float]:
+def _window_rows(settings: Settings, factor: int) -> int:
+    """Rows of the null model's windows at a level: about a phrase (:data:`NULL_WINDOW_S`)."""
+    return max(3, int(round(NULL_WINDOW_S / (HOP_S * settings.fine * factor))))
+
+
+def _skip_penalties(lengths: np.ndarray, null: NullModel, settings: Settings, factor: int) -> np.ndarray:
+    """What leaving each unit out costs: a share of the contrast per column it holds, and never
+    less than for a block of ``min_skip_s`` (a short block is as much the script as a long one;
+    its few frames are no reason to drop it)."""
+    floor = settings.min_skip_s / (HOP_S * settings.fine * factor)
+    return settings.skip_share * np.maximum(lengths, floor) * null.contrast
+
+
+def _fine_pass(plans: list[CuePlan], ref: _Reference, rec: _Recording, centre: np.ndarray, settings: Settings, rng: np.random.Generator) -> tuple[Path, set[int], NullModel]:
     r, s = rec.feats, ref.feats
-    best, rand = _scale(r, s, rng)
+    null = measure(r, s, rng, centre=centre, rows=_window_rows(settings, 1))
     blocks, starts, ends = _blocks_of(plans, ref)
     good = ends > starts
     u_starts = starts[good]
     units_blocks = [b for b, gd in zip(blocks, good) if gd]
     lengths = np.diff(np.append(u_starts, len(s)))
-    units = Units(u_starts, settings.skip_share * lengths * (rand - best))
+    units = Units(u_starts, _skip_penalties(lengths, null, settings, 1))
     lo, w = path_band(centre, len(s), settings.fine_half)
-    path = warp(r, s, lo, w, garbage=best + settings.garbage_share * (rand - best), garbage_cols=_garbage_cols(plans, ref), units=units)
+    path = warp(r, s, lo, w, garbage=null.garbage, garbage_cols=_garbage_cols(plans, ref), units=units)
     placed = {b for u, b in enumerate(units_blocks) if u not in path.skipped_units}
-    return path, placed, best, rand
+    return path, placed, null
 
 
 def _nearest(joins: np.ndarray, point: int, lo: int, hi: int, tol: int) -> int | None:
@@ -477,12 +478,12 @@ def _cue_times(plans: list[CuePlan], ref: _Reference, path: Path, rec: _Recordin
     return out
 
 
-def _judge(plans: list[CuePlan], ref: _Reference, path: Path, cues: list[AlignedCue], placed: set[int], best: float, rand: float, estimates: dict[int, float]) -> list[BlockAlignment]:
+def _judge(plans: list[CuePlan], ref: _Reference, path: Path, cues: list[AlignedCue], placed: set[int], null: NullModel, estimates: dict[int, float]) -> list[BlockAlignment]:
     """Confidence per block from sound match, pace and pauses; the unplaced ones, said so."""
     blocks = list(dict.fromkeys(p.block for p in plans))
     matched = path.col_of_row >= 0
     costs = path.cost_of_row[matched]
-    med = float(np.median(costs)) if len(costs) else best
+    med = float(np.median(costs)) if len(costs) else null.match
     by_block: dict[int, list[int]] = {}
     for k, p in enumerate(plans):
         by_block.setdefault(p.block, []).append(k)
@@ -508,12 +509,13 @@ def _judge(plans: list[CuePlan], ref: _Reference, path: Path, cues: list[Aligned
             out.append(BlockAlignment(b, False, 0.0, notes=("not found in the recording",)))
             continue
         block_costs = path.cost_of_row[row_block == b]
-        c = float(np.mean(block_costs)) if len(block_costs) else rand
-        # relative: as good as the recording's typical block; absolute: nearer a true match
-        # than a random pair (a wrong file matches everything at about the same poor cost)
-        q_rel = (rand - c) / max(rand - med, 1e-6)
-        z = (c - best) / max(rand - best, 1e-6)
-        q_abs = (Z_BAD - z) / (Z_BAD - Z_GOOD)
+        c = float(np.mean(block_costs)) if len(block_costs) else null.null_mean
+        # absolute: how far below what wrong pairings cost here, in the null's standard deviations
+        # at this block's length (a long block is stronger evidence than a short one);
+        # relative: as good as the recording's typical block
+        z = null.z(c, len(block_costs))
+        q_abs = (z - Z_BAD) / (Z_GOOD - Z_BAD)
+        q_rel = (null.null_mean - c) / max(null.null_mean - med, 1e-6)
         q_cost = float(np.clip(min(q_rel, q_abs), 0.0, 1.0))
         ratio = ratios.get(b, med_ratio)
         dev = abs(float(np.log(ratio / med_ratio)))
@@ -640,7 +642,12 @@ def align(
                 new_plans.extend(p for p in plans if p.block == b)
         rebuild(new_plans)
 
-    first = _level_pass(plans, ref, rec, settings.coarse * settings.first, None, settings.band_s, settings, rng)
+    # the first level compares everything with everything, as finely as that stays affordable:
+    # pooling 640 ms blurs a voice far from the reference into anyone's
+    factor = settings.coarse
+    while factor < settings.coarse * settings.first and (len(rec) // factor) * (len(ref) // factor) > FULL_MATRIX_CELLS:
+        factor *= 2
+    first = _level_pass(plans, ref, rec, factor, None, settings.band_s, settings, rng)
     centre = first.centre
     keep_placed(first.placed)
     coarse = _level_pass(plans, ref, rec, settings.coarse, centre, settings.coarse_half_s, settings, rng)
@@ -658,9 +665,9 @@ def align(
         recut(long_blocks, measured)
 
     for attempt in range(settings.replans):
-        path, placed, best, rand = _fine_pass(plans, ref, rec, centre, settings, rng)
+        path, placed, null = _fine_pass(plans, ref, rec, centre, settings, rng)
         cues = _cue_times(plans, ref, path, rec, placed, settings)
-        result = _judge(plans, ref, path, cues, placed, best, rand, estimates)
+        result = _judge(plans, ref, path, cues, placed, null, estimates)
         too_long = {c.plan.block for c in cues if c.end_ms - c.start_ms > limit}
         if not too_long or attempt == settings.replans - 1:
             break
