@@ -149,7 +149,8 @@ class Alignment:
     low_confidence: float = 0.5
     replanned: tuple[int, ...] = ()
     voice_shift: float = 0.0
-    """Mel bands the talent's spectra were shifted by to meet the reference voice's."""
+    """Mel bands the talent's spectra were shifted by to meet the reference voice's (the median
+    over the recording: each stretch of a few seconds has its own)."""
 
     @property
     def unplaced(self) -> list[int]:
@@ -177,10 +178,12 @@ def _pool_rows(feats: np.ndarray, idx: np.ndarray, factor: int) -> tuple[np.ndar
 class _Recording:
     """Sounding frames of all tracks back to back, pooled to fine rows within each speech run."""
 
-    def __init__(self, tracks: Sequence[Track], factor: int, shift: float = 0.0) -> None:
+    def __init__(self, tracks: Sequence[Track], factor: int, shifts: Sequence[np.ndarray] | None = None) -> None:
         feats, t0, t1, runs, track_of = [], [], [], [], []
-        self.shift = shift
-        base = [cepstra(t.frames.logmel, shift) for t in tracks]
+        shifts = shifts if shifts is not None else [np.zeros(len(t.frames)) for t in tracks]
+        spoken = np.concatenate([sh[t.speech.sounding(t.frames.energy_db)] for t, sh in zip(tracks, shifts)]) if tracks else np.zeros(0)
+        self.shift = float(np.median(spoken)) if len(spoken) else 0.0
+        base = [_shifted_cepstra(t.frames.logmel, sh) for t, sh in zip(tracks, shifts)]
         masks = [t.speech.sounding(t.frames.energy_db) for t in tracks]
         stats = np.vstack([b[m] for b, m in zip(base, masks)]) if tracks else np.zeros((0, 12))
         mean, std = (stats.mean(axis=0), stats.std(axis=0) + 1e-6) if len(stats) else (0.0, 1.0)
@@ -276,31 +279,65 @@ SHIFTS = np.arange(-4.0, 4.01, 0.5)
 """Mel-band shifts tried between the talent and the reference voice (about ±25 % in formants)."""
 
 
-def _voice_shift(tracks: Sequence[Track], ref: _Reference, rng: np.random.Generator) -> float:
-    """The band shift that makes the talent's spectra nearest to the reference's.
+def _shifted_cepstra(logmel: np.ndarray, shifts: np.ndarray) -> np.ndarray:
+    """MFCCs of ``logmel`` with each frame's own band shift (constant over long stretches)."""
+    out = np.empty((len(logmel), 12), dtype=np.float32)
+    for value in np.unique(shifts):
+        rows = shifts == value
+        out[rows] = cepstra(logmel[rows], float(value))
+    return out
 
-    Measured on a sample of the recording's sounding frames against a sample of the reference:
-    the median distance to the nearest reference frame is lowest when formants line up. Sounds,
-    not words, are compared, so the choice does not depend on the alignment.
+
+VOICE_CHUNK_S = 3.0
+"""Sound per voice-shift decision: a few sentences, enough to know whose voice it is."""
+MAX_VOICE_CHUNKS = 64
+
+
+def _voice_shifts(tracks: Sequence[Track], ref: _Reference, rng: np.random.Generator) -> list[np.ndarray]:
+    """Per frame of each track, the band shift that makes its voice nearest to the reference's.
+
+    Decided for stretches of a few seconds of sound at a time, so a recording with several voices
+    (a film mix: narrator, interviewees; a session with two talents) has each met the reference
+    on its own terms. For each stretch, the median distance of a sample of its frames to the
+    nearest reference frame is lowest when formants line up. Sounds, not words, are compared, so
+    the choice does not depend on the alignment.
     """
-    frames = []
-    for t in tracks:
-        idx = np.flatnonzero(t.speech.sounding(t.frames.energy_db))
-        if len(idx):
-            frames.append(t.frames.logmel[idx])
-    if not frames or len(ref) == 0:
-        return 0.0
-    sample = np.vstack(frames)
-    sample = sample[rng.integers(0, len(sample), min(600, len(sample)))]
-    cols = ref.feats[:: max(1, len(ref.feats) // 4000)]
+    out = [np.zeros(len(t.frames)) for t in tracks]
+    if len(ref) == 0:
+        return out
+    sounding = [np.flatnonzero(t.speech.sounding(t.frames.energy_db)) for t in tracks]
+    total = sum(len(i) for i in sounding)
+    if total == 0:
+        return out
+    per_chunk = max(int(VOICE_CHUNK_S / HOP_S), -(-total // MAX_VOICE_CHUNKS))
+    cols = ref.feats[:: max(1, len(ref.feats) // 1500)]
     c2 = np.sum(cols**2, axis=1)[None, :]
-    scores = []
-    for shift in SHIFTS:
-        c = cepstra(sample, float(shift))
-        r = ((c - c.mean(axis=0)) / (c.std(axis=0) + 1e-6)).astype(np.float32)
-        d2 = np.sum(r**2, axis=1)[:, None] + c2 - 2 * r @ cols.T
-        scores.append(float(np.median(np.sqrt(np.maximum(d2.min(axis=1), 0.0)))))
-    return float(SHIFTS[int(np.argmin(scores))])
+    for t, idx, sh in zip(tracks, sounding, out):
+        # chunks of whole speech runs holding at least per_chunk sounding frames (the last may be short)
+        cuts = [0]
+        count = 0
+        for e in t.speech.ends:
+            count = int(np.searchsorted(idx, e))
+            if count - cuts[-1] >= per_chunk:
+                cuts.append(count)
+        if cuts[-1] < len(idx):
+            if len(cuts) > 1 and len(idx) - cuts[-1] < per_chunk // 2:
+                cuts[-1] = len(idx)
+            else:
+                cuts.append(len(idx))
+        for a, b in zip(cuts, cuts[1:]):
+            chunk = idx[a:b]
+            sample = t.frames.logmel[chunk[rng.integers(0, len(chunk), min(150, len(chunk)))]]
+            scores = []
+            for shift in SHIFTS:
+                c = cepstra(sample, float(shift))
+                r = ((c - c.mean(axis=0)) / (c.std(axis=0) + 1e-6)).astype(np.float32)
+                d2 = np.sum(r**2, axis=1)[:, None] + c2 - 2 * r @ cols.T
+                scores.append(float(np.median(np.sqrt(np.maximum(d2.min(axis=1), 0.0)))))
+            lo = 0 if a == 0 else idx[a]
+            hi = len(sh) if b == len(idx) else idx[b]
+            sh[lo:hi] = SHIFTS[int(np.argmin(scores))]
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -603,7 +640,7 @@ def align(
     ref = _Reference(render([p.source for p in plans]), _depth(tracks), settings.fine)
     if len(ref) == 0:
         raise ValueError("the synthetic reading has no sound")
-    rec = _Recording(tracks, settings.fine, _voice_shift(tracks, ref, rng))
+    rec = _Recording(tracks, settings.fine, _voice_shifts(tracks, ref, rng))
     if len(rec) < 10:
         raise ValueError("the recordings hold no speech")
     centre = np.zeros(len(rec))
