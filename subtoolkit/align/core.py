@@ -412,7 +412,7 @@ def _level_pass(plans: list[CuePlan], ref: _Reference, rec: _Recording, factor: 
             lo, w = diagonal_band(len(r4), len(s4), int(max(half_s / frame_s, 0.3 * len(s4), 1.25 * len4.max())))
     else:
         lo, w = path_band(centre4, len(s4), int(half_s / frame_s))
-    path = warp(r4, s4, lo, w, garbage=null.garbage, garbage_cols=np.unique(_garbage_cols(plans, ref) // f), units=units)
+    path = warp(r4, s4, lo, w, garbage=null.garbage_rows(len(r4)), garbage_cols=np.unique(_garbage_cols(plans, ref) // f), units=units)
     placed = {b for u, b in enumerate(units_blocks) if u not in path.skipped_units}
     # blocks too short for a frame of their own at this level stand or fall with their neighbour
     for b, gd in zip(blocks, good):
@@ -444,7 +444,7 @@ def _fine_pass(plans: list[CuePlan], ref: _Reference, rec: _Recording, centre: n
     lengths = np.diff(np.append(u_starts, len(s)))
     units = Units(u_starts, _skip_penalties(lengths, null, settings, 1))
     lo, w = path_band(centre, len(s), settings.fine_half)
-    path = warp(r, s, lo, w, garbage=null.garbage, garbage_cols=_garbage_cols(plans, ref), units=units)
+    path = warp(r, s, lo, w, garbage=null.garbage_rows(len(r)), garbage_cols=_garbage_cols(plans, ref), units=units)
     placed = {b for u, b in enumerate(units_blocks) if u not in path.skipped_units}
     return path, placed, null
 

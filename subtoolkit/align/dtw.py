@@ -89,21 +89,23 @@ def warp(
     lo: np.ndarray,
     width: int,
     *,
-    garbage: float,
+    garbage: float | np.ndarray,
     garbage_cols: np.ndarray,
     units: Units | None = None,
     chunk: int = 256,
 ) -> Path:
     """The cheapest monotone path through the band, with garbage rows and skipped units.
 
-    ``garbage`` is the cost of one recording frame matched to nothing; it should sit between a
-    good match and a random one. Columns in ``garbage_cols`` allow it; the path may also start
+    ``garbage`` is the cost of one recording frame matched to nothing (one value, or one per
+    row); it should sit between a good match and a random one. Columns in ``garbage_cols`` allow it; the path may also start
     late (leading garbage) and end early in rows (trailing garbage at a unit end).
     """
     m, n = len(r), len(s)
     if m == 0 or n == 0:
         raise ValueError("nothing to align")
     lo = np.asarray(lo, dtype=np.int64)
+    g_row = np.broadcast_to(np.asarray(garbage, dtype=np.float64), (m,))
+    g_before = np.concatenate([[0.0], np.cumsum(g_row)])  # garbage cost of rows [0, i)
     if units is None:
         units = Units(np.array([0]), np.array([0.0]))
     u_starts = np.asarray(units.starts, dtype=np.int64)
@@ -149,7 +151,7 @@ def warp(
         # a late start: rows before i were garbage, units before u were skipped
         for u in range(uf, ul):
             k = int(u_starts[u]) - li
-            alt_v = i * garbage + cum_pen[u]
+            alt_v = g_before[i] + cum_pen[u]
             if alt_v < best[k]:
                 best[k] = alt_v
                 code[k] = START
@@ -176,7 +178,7 @@ def warp(
         gf, gl = int(g_first[i]), int(g_last[i])
         if i > 0 and gl > gf:
             k = g_cols[gf:gl] - li
-            stay = d1[p + s1 + k] + garbage
+            stay = d1[p + s1 + k] + g_row[i]
             better = stay < row[k]
             row[k[better]] = stay[better]
             code[k[better]] = GARBAGE

@@ -42,6 +42,9 @@ class NullModel:
     rows: int
     match_high: float = float("nan")
     """The 90th percentile of the right pairings' costs: where the recording's worse windows lie."""
+    window_rows: tuple[int, ...] = ()
+    """Middle row of each sampled window, in order, and what its right pairing cost."""
+    window_costs: tuple[float, ...] = ()
 
     @property
     def garbage(self) -> float:
@@ -56,6 +59,25 @@ class NullModel:
     def contrast(self) -> float:
         """How much cheaper a right pairing is than a wrong one, per row (never below a null sd)."""
         return max(self.null_mean - self.match, self.null_std)
+
+    def garbage_rows(self, m: int, neighbours: int = 3) -> np.ndarray:
+        """Garbage cost per recording row: :attr:`garbage`, raised where the recording's own
+        nearby windows cost more on their right words (another voice in a mixed recording: an
+        interviewee, a second talent), so a voice far from the reference is matched, not dropped."""
+        out = np.full(m, self.garbage)
+        if not self.window_rows or m == 0:
+            return out
+        at = np.asarray(self.window_rows, dtype=np.float64)
+        costs = np.asarray(self.window_costs)
+        rows = np.arange(m, dtype=np.float64)
+        k = min(neighbours, len(at))
+        nearest = np.argsort(np.abs(rows[:, None] - at[None, :]), axis=1)[:, :k] if m * len(at) <= 4_000_000 else None
+        if nearest is None:  # long recordings: windows are dense enough that the one nearest will do
+            idx = np.clip(np.searchsorted(at, rows), 0, len(at) - 1)
+            local = costs[idx]
+        else:
+            local = np.max(costs[nearest], axis=1)
+        return np.maximum(out, local)
 
     def z(self, cost: float, rows: int) -> float:
         """How many null standard deviations (for a stretch of ``rows`` rows) ``cost`` is below
@@ -133,4 +155,5 @@ def measure(
     bwd = np.stack([back[a : a + width] for a in lo_b])
     right = subsequence_costs(win, np.ascontiguousarray(fwd, dtype=np.float32))
     wrong = subsequence_costs(win, bwd.astype(np.float32))
-    return NullModel(float(np.median(right)), float(np.mean(wrong)), float(np.std(wrong)) + 1e-6, w, float(np.percentile(right, 90)))
+    return NullModel(float(np.median(right)), float(np.mean(wrong)), float(np.std(wrong)) + 1e-6, w, float(np.percentile(right, 90)),
+                     tuple(int(a + w // 2) for a in starts), tuple(float(c) for c in right))
