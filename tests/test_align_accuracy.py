@@ -5,7 +5,8 @@ Each scenario reads the test script's narration (five paragraphs of the sample, 
 and paragraphs, breaths in the longer pauses, pink room noise at 20 dB SNR, at a sample rate
 other than the voice's; then runs the whole job as the CLI does (decode → align → write) and
 compares every cue boundary with the truth; one session is read by another voice than the
-reference's, as a human's would be. The bar is the issue's: median ≤ 40 ms,
+reference's, one holds two retakes (a sentence read, abandoned and read again: the last reading
+is aligned, the first reported as unmatched). The bar is the issue's: median ≤ 40 ms,
 95th percentile ≤ 200 ms, no cue out of order; a block the talent skipped comes out unplaced and
 the others still meet the bar.
 
@@ -55,6 +56,8 @@ def _scenarios(narration: list[int]) -> dict[str, dict[str, Any]]:
         "skipped-paragraph": dict(rate=-10, seed=13, sample_rate=44100, formats=("wav",), skip=(narration[2],)),
         # a voice other than the reference's (espeak's female variant): formants ~15 % higher
         "other-voice-mp3": dict(rate=10, seed=14, sample_rate=44100, formats=("mp3",), voice="cmn+f3"),
+        # an untrimmed session: the first sentence of two paragraphs read, abandoned and read again
+        "retakes": dict(rate=0, seed=18, sample_rate=44100, formats=("wav",), retake=(narration[1], narration[3])),
     }
 
 
@@ -63,7 +66,7 @@ def script_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return mini_script(tmp_path_factory.mktemp("script"))
 
 
-@pytest.fixture(scope="module", params=["slow-48k-flac", "fast-split-3-files", "skipped-paragraph", "other-voice-mp3"])
+@pytest.fixture(scope="module", params=["slow-48k-flac", "fast-split-3-files", "skipped-paragraph", "other-voice-mp3", "retakes"])
 def run(request: pytest.FixtureRequest, script_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Run:
     script = parse_lines(read_source(script_path).lines)
     narration = narration_blocks(script)
@@ -166,3 +169,16 @@ def test_blocks_are_placed_or_reported_unplaced(run: Run) -> None:
     placed = [b for b in report["blocks"] if b["status"] == "placed"]
     assert all(b["confidence"] >= 0.5 and {"match", "pace", "pauses"} <= set(b["evidence"]) for b in placed)
     assert {c["block"] for c in report["cues"]} == set(run.narration) - set(skipped)
+
+
+def test_an_abandoned_reading_is_reported_unmatched_and_the_last_reading_is_aligned(run: Run) -> None:
+    reported = [u for u in run.result.report["unmatched"] if u["kind"] == "retake"]
+    assert len(reported) == len(run.session.retakes)
+    for (block, start, end), u in zip(run.session.retakes, reported):
+        print(f"\n[{run.name}] retake of block {block}: truth {start:.0f}–{end:.0f} ms, reported {u['start_ms']}–{u['end_ms']} ms")
+        assert u["retake_of_block"] == block
+        assert abs(u["start_ms"] - start) <= 200 and abs(u["end_ms"] - end) <= 200
+    # and nothing of the script was put on an abandoned reading
+    for cue in run.result.report["cues"]:
+        for _, start, end in run.session.retakes:
+            assert not (start - 100 <= cue["speech_start_ms"] < end - 100)

@@ -36,7 +36,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from subtoolkit.align.dtw import Path, Units, diagonal_band, path_band, warp
+from subtoolkit.align.dtw import Path, Restarts, Units, diagonal_band, path_band, warp
 from subtoolkit.align.null import NullModel, measure
 from subtoolkit.audio.features import HOP_S, Frames, analyse, cepstra, pool, voicing_at
 from subtoolkit.align.plan import CuePlan, estimated_span_ms, narration_blocks, plan_block_at_pace, plan_narration
@@ -109,6 +109,8 @@ class Settings:
     )
     """How far (fine rows) a boundary may move to reach a pause, by the break in the text."""
     low_confidence: float = 0.5
+    min_unmatched_s: float = 0.5
+    """Unmatched sound shorter than this (a click, a breath the detector kept) goes unreported."""
     replans: int = 2
     replan_margin_ms: float = 150.0
 
@@ -140,6 +142,16 @@ class BlockAlignment:
 
 
 @dataclass(frozen=True)
+class Unmatched:
+    """A stretch of the recording matched to no text: an abandoned reading (``retake_of`` the
+    block read again after it), or sound that is not in the script (a cough, a slate, talk)."""
+
+    start_ms: int
+    end_ms: int
+    retake_of: int | None = None
+
+
+@dataclass(frozen=True)
 class Alignment:
     """The placed narration cues on the recordings' clock, and a verdict for every block."""
 
@@ -148,6 +160,7 @@ class Alignment:
     tracks: tuple[Track, ...]
     low_confidence: float = 0.5
     replanned: tuple[int, ...] = ()
+    unmatched: tuple[Unmatched, ...] = ()
     voice_shift: float = 0.0
     """Mel bands the talent's spectra were shifted by to meet the reference voice's (the median
     over the recording: each stretch of a few seconds has its own)."""
@@ -291,6 +304,8 @@ def _shifted_cepstra(logmel: np.ndarray, shifts: np.ndarray) -> np.ndarray:
 VOICE_CHUNK_S = 3.0
 """Sound per voice-shift decision: a few sentences, enough to know whose voice it is."""
 MAX_VOICE_CHUNKS = 64
+SHIFT_SAMPLE = 60
+"""Frames of each stretch compared with the reference per shift tried."""
 
 
 def _voice_shifts(tracks: Sequence[Track], ref: _Reference, rng: np.random.Generator) -> list[np.ndarray]:
@@ -312,10 +327,11 @@ def _voice_shifts(tracks: Sequence[Track], ref: _Reference, rng: np.random.Gener
     per_chunk = max(int(VOICE_CHUNK_S / HOP_S), -(-total // MAX_VOICE_CHUNKS))
     cols = ref.feats[:: max(1, len(ref.feats) // 1500)]
     c2 = np.sum(cols**2, axis=1)[None, :]
-    for t, idx, sh in zip(tracks, sounding, out):
-        # chunks of whole speech runs holding at least per_chunk sounding frames (the last may be short)
+    chunks: list[tuple[int, int, int]] = []  # (track, first frame, end frame) of each stretch
+    samples: list[np.ndarray] = []
+    for n, (t, idx) in enumerate(zip(tracks, sounding)):
+        # stretches of whole speech runs holding at least per_chunk sounding frames (the last may be short)
         cuts = [0]
-        count = 0
         for e in t.speech.ends:
             count = int(np.searchsorted(idx, e))
             if count - cuts[-1] >= per_chunk:
@@ -327,16 +343,22 @@ def _voice_shifts(tracks: Sequence[Track], ref: _Reference, rng: np.random.Gener
                 cuts.append(len(idx))
         for a, b in zip(cuts, cuts[1:]):
             chunk = idx[a:b]
-            sample = t.frames.logmel[chunk[rng.integers(0, len(chunk), min(150, len(chunk)))]]
-            scores = []
-            for shift in SHIFTS:
-                c = cepstra(sample, float(shift))
-                r = ((c - c.mean(axis=0)) / (c.std(axis=0) + 1e-6)).astype(np.float32)
-                d2 = np.sum(r**2, axis=1)[:, None] + c2 - 2 * r @ cols.T
-                scores.append(float(np.median(np.sqrt(np.maximum(d2.min(axis=1), 0.0)))))
-            lo = 0 if a == 0 else idx[a]
-            hi = len(sh) if b == len(idx) else idx[b]
-            sh[lo:hi] = SHIFTS[int(np.argmin(scores))]
+            samples.append(t.frames.logmel[chunk[rng.integers(0, len(chunk), SHIFT_SAMPLE)]])
+            chunks.append((n, 0 if a == 0 else int(idx[a]), len(t.frames) if b == len(idx) else int(idx[b])))
+    if not chunks:
+        return out
+    sample = np.vstack(samples)
+    scores = np.empty((len(SHIFTS), len(chunks)))
+    for k, shift in enumerate(SHIFTS):  # one product per shift for all stretches at once
+        c = cepstra(sample, float(shift)).reshape(len(chunks), SHIFT_SAMPLE, -1)
+        c = (c - c.mean(axis=1, keepdims=True)) / (c.std(axis=1, keepdims=True) + 1e-6)  # each stretch its own level
+        r = c.reshape(len(sample), -1).astype(np.float32)
+        d2 = np.sum(r**2, axis=1)[:, None] + c2 - 2 * r @ cols.T
+        nearest = np.sqrt(np.maximum(d2.min(axis=1), 0.0)).reshape(len(chunks), SHIFT_SAMPLE)
+        scores[k] = np.median(nearest, axis=1)
+    best = SHIFTS[np.argmin(scores, axis=0)]
+    for (n, lo, hi), value in zip(chunks, best):
+        out[n][lo:hi] = value
     return out
 
 
@@ -357,6 +379,33 @@ def _blocks_of(plans: Sequence[CuePlan], ref: _Reference) -> tuple[list[int], np
         else:
             ends[-1] = int(ref.cue_col[k + 1])
     return order, np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+
+
+def _restarts(plans: Sequence[CuePlan], ref: _Reference, factor: int, penalty: float) -> Restarts | None:
+    """The sentences a talent may read again, on a level's columns (see :class:`~subtoolkit.align.dtw.Restarts`)."""
+    starts: list[int] = []
+    sources: list[int] = []
+    begun = True
+    for k, p in enumerate(plans):
+        a, b = int(ref.cue_col[k]), int(ref.cue_col[k + 1])
+        if begun:
+            starts.append(a // factor)
+            begun = False
+        if b > a:
+            sources.append((b - 1) // factor)
+        if p.brk in ("paragraph", "sentence") or k + 1 == len(plans) or plans[k + 1].block != p.block:
+            begun = True
+    if not starts or not sources:
+        return None
+    first = np.unique(np.asarray(starts, dtype=np.int64))
+    src = np.asarray(sources, dtype=np.int64)
+    owner = np.searchsorted(first, src, side="right") - 1
+    keep = owner >= 0
+    src, owner = src[keep], owner[keep]
+    have = np.unique(owner)  # sentences with at least one place a restart may come from
+    if not len(have):
+        return None
+    return Restarts(first[have], src, np.searchsorted(have, owner), penalty)
 
 
 def _garbage_cols(plans: Sequence[CuePlan], ref: _Reference) -> np.ndarray:
@@ -412,7 +461,9 @@ def _level_pass(plans: list[CuePlan], ref: _Reference, rec: _Recording, factor: 
             lo, w = diagonal_band(len(r4), len(s4), int(max(half_s / frame_s, 0.3 * len(s4), 1.25 * len4.max())))
     else:
         lo, w = path_band(centre4, len(s4), int(half_s / frame_s))
-    path = warp(r4, s4, lo, w, garbage=null.garbage_rows(len(r4)), garbage_cols=np.unique(_garbage_cols(plans, ref) // f), units=units)
+    restarts = _restarts(plans, ref, f, float(_skip_penalties(np.zeros(1), null, settings, f)[0]))
+    path = warp(r4, s4, lo, w, garbage=null.garbage_rows(len(r4)), garbage_cols=np.unique(_garbage_cols(plans, ref) // f), units=units,
+                restarts=restarts)
     placed = {b for u, b in enumerate(units_blocks) if u not in path.skipped_units}
     # blocks too short for a frame of their own at this level stand or fall with their neighbour
     for b, gd in zip(blocks, good):
@@ -444,7 +495,8 @@ def _fine_pass(plans: list[CuePlan], ref: _Reference, rec: _Recording, centre: n
     lengths = np.diff(np.append(u_starts, len(s)))
     units = Units(u_starts, _skip_penalties(lengths, null, settings, 1))
     lo, w = path_band(centre, len(s), settings.fine_half)
-    path = warp(r, s, lo, w, garbage=null.garbage_rows(len(r)), garbage_cols=_garbage_cols(plans, ref), units=units)
+    restarts = _restarts(plans, ref, 1, float(_skip_penalties(np.zeros(1), null, settings, 1)[0]))
+    path = warp(r, s, lo, w, garbage=null.garbage_rows(len(r)), garbage_cols=_garbage_cols(plans, ref), units=units, restarts=restarts)
     placed = {b for u, b in enumerate(units_blocks) if u not in path.skipped_units}
     return path, placed, null
 
@@ -715,4 +767,56 @@ def align(
     for b in unplaced:
         judged[b] = BlockAlignment(b, False, 0.0, notes=("not found in the recording",))
     ordered = tuple(judged[b] for b in chosen if b in judged)
-    return Alignment(tuple(cues), ordered, tuple(tracks), settings.low_confidence, tuple(replanned), rec.shift)
+    unmatched = _unmatched(path, plans, ref, rec, settings, null)
+    return Alignment(tuple(cues), ordered, tuple(tracks), settings.low_confidence, tuple(replanned), unmatched, rec.shift)
+
+
+def _sentence_cols(plans: list[CuePlan], ref: _Reference, col: int) -> tuple[int, int, int]:
+    """The reference columns of the sentence holding column ``col``, and its block."""
+    k = int(min(max(np.searchsorted(ref.cue_col, col, side="right") - 1, 0), len(plans) - 1))
+    a = k
+    while a > 0 and plans[a - 1].block == plans[k].block and plans[a - 1].brk not in ("sentence", "paragraph"):
+        a -= 1
+    b = k
+    while b + 1 < len(plans) and plans[b].block == plans[k].block and plans[b].brk not in ("sentence", "paragraph"):
+        b += 1
+    return int(ref.cue_col[a]), int(ref.cue_col[b + 1]), plans[k].block
+
+
+def _unmatched(path: Path, plans: list[CuePlan], ref: _Reference, rec: _Recording, settings: Settings, null: NullModel) -> tuple[Unmatched, ...]:
+    """Abandoned readings, and other sound left unmatched for at least ``min_unmatched_s``.
+
+    An unmatched stretch just before a sentence that it matches as well as the recording's right
+    pairings do is an abandoned reading of it (the path took the later one): a retake.
+    """
+    from subtoolkit.align.null import subsequence_costs
+
+    out: list[Unmatched] = []
+    taken = np.zeros(len(rec), dtype=bool)
+    for a, b, col in path.retakes:
+        if b <= a:
+            continue
+        cue = int(np.searchsorted(ref.cue_col, col, side="right") - 1)
+        out.append(Unmatched(int(rec.t0[a]), int(rec.t1[b - 1]), plans[min(cue, len(plans) - 1)].block))
+        taken[a:b] = True
+    free = (path.col_of_row < 0) & ~taken
+    d = np.diff(np.concatenate([[0], free.astype(np.int8), [0]]))
+    for a, b in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)):
+        # the ends of words the path let go early or took late belong to those words, not to
+        # the stretch: keep only the speech runs that are unmatched from their start or to their end
+        while a < b and a > 0 and rec.run[a] == rec.run[a - 1]:
+            a += 1
+        while b > a and b < len(rec) and rec.run[b - 1] == rec.run[b]:
+            b -= 1
+        if b <= a or rec.t1[b - 1] - rec.t0[a] < settings.min_unmatched_s * 1000:
+            continue
+        retake_of = None
+        after = np.flatnonzero(path.col_of_row[b:] >= 0)
+        if len(after):
+            c0, c1, block = _sentence_cols(plans, ref, int(path.col_of_row[b + after[0]]))
+            if c1 - c0 >= 2 and b - a >= 2:
+                cost = float(subsequence_costs(rec.feats[None, a:b], ref.feats[None, c0:c1])[0])
+                if cost <= null.garbage:
+                    retake_of = block
+        out.append(Unmatched(int(rec.t0[a]), int(rec.t1[b - 1]), retake_of))
+    return tuple(sorted(out, key=lambda u: u.start_ms))
