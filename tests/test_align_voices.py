@@ -113,7 +113,7 @@ def talent(mini, tmp_path_factory: pytest.TempPathFactory) -> Scored:  # type: i
     lines = path.read_text(encoding="utf-8").splitlines()
     last = script.blocks[narration[-1]].last_line
     part.write_text("\n".join(lines[:last]) + "\n", encoding="utf-8")
-    result = run_align(part, session.files, AlignOptions(out_dir=work / "out"))  # not forced: must not be refused
+    result = run_align(part, session.files, AlignOptions(out_dir=work / "out", reference="espeak"))  # not forced: must not be refused
     return _score(result, session, parse_lines(read_source(part).lines))
 
 
@@ -147,7 +147,7 @@ def _human_session(tmp: Path, snr_db: float | None, fmt: str, kbps: int) -> Scor
     }
     session = build_session(script, tmp / "vo", readers=readers, snr_db=snr_db, formats=(fmt,), sample_rate=16000,
                             talent=Talent(mp3_kbps=kbps), seed=5)
-    result = run_align(path, session.files, AlignOptions(out_dir=tmp / "out"))  # not forced
+    result = run_align(path, session.files, AlignOptions(out_dir=tmp / "out", reference="espeak"))  # not forced
     return _score(result, session, script)
 
 
@@ -176,7 +176,7 @@ def test_confidence_separates_right_blocks_from_a_recording_of_other_text(mini, 
     path, _ = mini
     full = parse_lines(read_source(SAMPLE).lines)
     other = build_session(full, tmp_path / "vo", blocks=[60, 61], rate=0, seed=3, sample_rate=16000, voice="cmn+f2")
-    wrong = run_align(path, other.files, AlignOptions(out_dir=tmp_path / "out", force=True))
+    wrong = run_align(path, other.files, AlignOptions(out_dir=tmp_path / "out", force=True, reference="espeak"))
     wrong_conf = sorted(b["confidence"] for b in wrong.report["blocks"] if b["status"] != "unplaced")
     right_conf = sorted(b["confidence"] for b in talent.result.report["blocks"])
     print(f"\n[right vs wrong] confidence of right blocks (another talent): {right_conf}; "

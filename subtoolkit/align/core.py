@@ -478,11 +478,14 @@ def _window_rows(settings: Settings, factor: int) -> int:
 
 
 def _skip_penalties(lengths: np.ndarray, null: NullModel, settings: Settings, factor: int) -> np.ndarray:
-    """What leaving each unit out costs: a share of the contrast per column it holds, and never
-    less than for a block of ``min_skip_s`` (a short block is as much the script as a long one;
-    its few frames are no reason to drop it)."""
+    """What leaving each unit out costs, per column it holds: a share of the contrast, and at
+    least the garbage margin (what a right row saves by being matched instead of thrown away):
+    where right and wrong pairings are close (a voice far from the reference), the order of the
+    whole script is the evidence, and dropping a block must not be the cheap way out. Never less
+    than for a block of ``min_skip_s`` (a short block is as much the script as a long one)."""
     floor = settings.min_skip_s / (HOP_S * settings.fine * factor)
-    return settings.skip_share * np.maximum(lengths, floor) * null.contrast
+    per_col = max(settings.skip_share * null.contrast, null.garbage - null.match)
+    return np.maximum(lengths, floor) * per_col
 
 
 def _fine_pass(plans: list[CuePlan], ref: _Reference, rec: _Recording, centre: np.ndarray, settings: Settings, rng: np.random.Generator) -> tuple[Path, set[int], NullModel]:

@@ -31,13 +31,14 @@ def align_command(
     film: bool = typer.Option(False, "--film", help="Film-length timeline: interviews, captions and headings placed between the aligned narration at their estimated lengths."),
     formats: str = typer.Option("srt,vtt,json", "--format", "-f", help="Formats of the aligned track: srt, vtt, ass, json."),
     variants: str = typer.Option("", "--variants", help="Traditional Chinese tracks to add, e.g. s2twp,s2hk."),
+    reference: str = typer.Option("auto", "--reference", help="The synthetic reading the recordings are compared with: neural (the offline neural voice, nearest a human narrator; `subtoolkit voices install`), espeak, or auto (neural when installed, else espeak). The report names the one used."),
     force: bool = typer.Option(False, "--force", help="Write even when cues break the profile's hard limits, or when nothing matched credibly (both are still reported)."),
     encoding: Optional[str] = ENCODING_OPT,
     interview_span: Span = SPAN_OPT,
 ) -> None:
     """Align the script's subtitles to the recorded narration: cues that sit on the talent's voice.
 
-    Give the script and the recording session (narration only, in script order: one file, or several, e.g. one per section; breaths, pauses, room noise and a pace other than the estimate are fine). Each narration cue is found in the recordings by comparing them with an offline synthetic reading of the script (espeak, no network, no model download): pauses anchor sentence ends to the talent's own stops and starts, dynamic time warping places everything in between. A paragraph the talent skipped is reported as unplaced and the rest still align; a stretch that matched poorly is reported with a low confidence, not guessed silently.
+    Give the script and the recording session (narration only, in script order: one file, or several, e.g. one per section; breaths, pauses, room noise and a pace other than the estimate are fine). Each narration cue is found in the recordings by comparing them with an offline synthetic reading of the script (the neural voice when installed, else espeak; no network): pauses anchor sentence ends to the talent's own stops and starts, dynamic time warping places everything in between. A paragraph the talent skipped is reported as unplaced and the rest still align; a stretch that matched poorly is reported with a low confidence, not guessed silently.
 
     For x.txt it writes, in DIR:
 
@@ -57,7 +58,8 @@ def align_command(
 
     fmts = tuple(split_list(formats))
     opts = AlignOptions(out_dir=output, profile=profile_name, fps=fps, film=film, formats=fmts,
-                        variants=tuple(split_list(variants)), encoding=encoding, interview_span=interview_span.value, force=force)
+                        variants=tuple(split_list(variants)), encoding=encoding, interview_span=interview_span.value, force=force,
+                        reference=reference)
     result = _run(script, recordings, opts)
     for p in result.problems:
         eprint(p.render(result.timeline))

@@ -34,6 +34,8 @@ class AlignOptions:
     encoding: str | None = None
     interview_span: str = "auto"
     force: bool = False
+    reference: str = "auto"
+    """The reference voice: ``auto`` (neural when installed, else espeak), ``neural`` or ``espeak``."""
 
 
 @dataclass
@@ -69,7 +71,7 @@ def run_align(script_path: Path, recordings: Sequence[Path], options: AlignOptio
     from subtoolkit.align.plan import narration_blocks
     from subtoolkit.align.reference import reference_renderer
     from subtoolkit.align.report import build_report
-    from subtoolkit.align.voice import EspeakVoice
+    from subtoolkit.align.voice import reference_voice
     from subtoolkit.subtitles.formats import get_format
     from subtoolkit.subtitles.formats.common import SPOKEN, TrackOptions
     from subtoolkit.text.ingest import read_source
@@ -101,7 +103,7 @@ def run_align(script_path: Path, recordings: Sequence[Path], options: AlignOptio
     from subtoolkit.align.plan import plan_narration
     from subtoolkit.subtitles.timing import SpeechModel
 
-    voice = EspeakVoice()
+    voice = reference_voice(options.reference)
     render = reference_renderer(voice)
     model = SpeechModel.from_profile(profile)
 
