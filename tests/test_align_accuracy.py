@@ -173,13 +173,14 @@ def test_blocks_are_placed_or_reported_unplaced(run: Run) -> None:
 
 
 def test_an_abandoned_reading_is_reported_unmatched_and_the_last_reading_is_aligned(run: Run) -> None:
-    reported = [u for u in run.result.report["unmatched"] if u["kind"] == "retake"]
+    unmatched = run.result.report["unmatched"]
     for block, start, end in run.session.retakes:
-        mine = [u for u in reported if u["start_ms"] < end and u["end_ms"] > start]
-        shown = ", ".join(f"{u['start_ms']}–{u['end_ms']} ms" for u in mine) or "nothing"
-        print(f"\n[{run.name}] retake of block {block}: truth {start:.0f}–{end:.0f} ms, reported {shown}")
-        assert len(mine) == 1 and mine[0]["retake_of_block"] == block
-        assert abs(mine[0]["start_ms"] - start) <= 200 and abs(mine[0]["end_ms"] - end) <= 200
+        mine = [u for u in unmatched if u["start_ms"] < end and u["end_ms"] > start]
+        shown = ", ".join(f"{u['kind']} {u['start_ms']}–{u['end_ms']} ms" for u in mine) or "nothing"
+        print(f"\n[{run.name}] abandoned reading of block {block}: truth {start:.0f}–{end:.0f} ms, reported {shown}")
+        covered = sum(min(u["end_ms"], end) - max(u["start_ms"], start) for u in mine)
+        assert covered >= 0.9 * (end - start)
+        assert min(u["start_ms"] for u in mine) >= start - 200 and max(u["end_ms"] for u in mine) <= end + 200
+        assert any(u["kind"] == "retake" and u["retake_of_block"] == block for u in mine)
         # and nothing of the script was put on the abandoned reading
         assert not [c for c in run.result.report["cues"] if start + 100 <= c["speech_start_ms"] < end - 100]
-    assert len(reported) == len(run.session.retakes)

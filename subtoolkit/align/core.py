@@ -461,7 +461,7 @@ def _level_pass(plans: list[CuePlan], ref: _Reference, rec: _Recording, factor: 
             lo, w = diagonal_band(len(r4), len(s4), int(max(half_s / frame_s, 0.3 * len(s4), 1.25 * len4.max())))
     else:
         lo, w = path_band(centre4, len(s4), int(half_s / frame_s))
-    restarts = _restarts(plans, ref, f, float(_skip_penalties(np.zeros(1), null, settings, f)[0]))
+    restarts = _restarts(plans, ref, f, null.garbage - null.match)
     path = warp(r4, s4, lo, w, garbage=null.garbage_rows(len(r4)), garbage_cols=np.unique(_garbage_cols(plans, ref) // f), units=units,
                 restarts=restarts)
     placed = {b for u, b in enumerate(units_blocks) if u not in path.skipped_units}
@@ -498,7 +498,7 @@ def _fine_pass(plans: list[CuePlan], ref: _Reference, rec: _Recording, centre: n
     lengths = np.diff(np.append(u_starts, len(s)))
     units = Units(u_starts, _skip_penalties(lengths, null, settings, 1))
     lo, w = path_band(centre, len(s), settings.fine_half)
-    restarts = _restarts(plans, ref, 1, float(_skip_penalties(np.zeros(1), null, settings, 1)[0]))
+    restarts = _restarts(plans, ref, 1, null.garbage - null.match)
     path = warp(r, s, lo, w, garbage=null.garbage_rows(len(r)), garbage_cols=_garbage_cols(plans, ref), units=units, restarts=restarts)
     placed = {b for u, b in enumerate(units_blocks) if u not in path.skipped_units}
     return path, placed, null
@@ -570,12 +570,11 @@ def _cue_times(plans: list[CuePlan], ref: _Reference, path: Path, rec: _Recordin
     return out
 
 
-def _judge(plans: list[CuePlan], ref: _Reference, path: Path, cues: list[AlignedCue], placed: set[int], null: NullModel, estimates: dict[int, float]) -> list[BlockAlignment]:
+def _judge(plans: list[CuePlan], ref: _Reference, rec: _Recording, path: Path, cues: list[AlignedCue], placed: set[int], null: NullModel,
+           estimates: dict[int, float], rng: np.random.Generator) -> list[BlockAlignment]:
     """Confidence per block from sound match, pace and pauses; the unplaced ones, said so."""
     blocks = list(dict.fromkeys(p.block for p in plans))
     matched = path.col_of_row >= 0
-    costs = path.cost_of_row[matched]
-    med = float(np.median(costs)) if len(costs) else null.match
     by_block: dict[int, list[int]] = {}
     for k, p in enumerate(plans):
         by_block.setdefault(p.block, []).append(k)
@@ -602,13 +601,11 @@ def _judge(plans: list[CuePlan], ref: _Reference, path: Path, cues: list[Aligned
             continue
         block_costs = path.cost_of_row[row_block == b]
         c = float(np.mean(block_costs)) if len(block_costs) else null.null_mean
-        # absolute: how far below what wrong pairings cost here, in the null's standard deviations
-        # at this block's length (a long block is stronger evidence than a short one);
-        # relative: as good as the recording's typical block
+        # how far below what a search through wrong pairings finds, in the session null model's
+        # standard deviations at this block's length (a long block is stronger evidence)
         z = null.z(c, len(block_costs))
         q_abs = (z - Z_BAD) / (Z_GOOD - Z_BAD)
-        q_rel = (null.null_mean - c) / max(null.null_mean - med, 1e-6)
-        q_cost = float(np.clip(min(q_rel, q_abs), 0.0, 1.0))
+        q_cost = float(np.clip(q_abs, 0.0, 1.0))
         ratio = ratios.get(b, med_ratio)
         dev = abs(float(np.log(ratio / med_ratio)))
         q_pace = float(np.clip(1.0 - max(0.0, dev - np.log(1.3)) / np.log(1.6), 0.0, 1.0))
@@ -759,7 +756,7 @@ def align(
     for attempt in range(settings.replans):
         path, placed, null = _fine_pass(plans, ref, rec, centre, settings, rng)
         cues = _cue_times(plans, ref, path, rec, placed, settings)
-        result = _judge(plans, ref, path, cues, placed, null, estimates)
+        result = _judge(plans, ref, rec, path, cues, placed, null, estimates, rng)
         too_long = {c.plan.block for c in cues if c.end_ms - c.start_ms > limit}
         if not too_long or attempt == settings.replans - 1:
             break

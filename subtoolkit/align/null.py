@@ -157,3 +157,4 @@ def measure(
     wrong = subsequence_costs(win, bwd.astype(np.float32))
     return NullModel(float(np.median(right)), float(np.mean(wrong)), float(np.std(wrong)) + 1e-6, w, float(np.percentile(right, 90)),
                      tuple(int(a + w // 2) for a in starts), tuple(float(c) for c in right))
+
