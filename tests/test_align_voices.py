@@ -238,3 +238,53 @@ def test_the_neural_voice_against_the_espeak_reference(mini, tmp_path: Path) -> 
         print(f"   block {b}: " + ("unplaced" if v is None else f"start {v[0]:+.0f} ms, end {v[1]:+.0f} ms"))
     assert all(v is not None for v in s.blocks.values())
     assert np.median(np.abs(s.starts)) <= 40
+
+
+# ---------------------------------------------------------------------------------------------
+# the finished film
+
+
+FILM_LINES = (1, 2, 3, 4, 5, 20, 21, 22)
+"""A title, sync sound, a narration paragraph, an interview, another narration paragraph."""
+
+
+def test_film_mix_places_narration_and_interviews(tmp_path: Path) -> None:
+    """A final mix: the narrator (the neural voice when installed, else espeak), two interviewees
+    (espeak's male and female variants, slower and faster), a synthesized music bed 15 dB under
+    the voice, pink noise 30 dB under; ``--film`` aligns narration and interviews on its clock."""
+    from align_helpers import SAMPLE
+
+    from subtoolkit.align.plan import spoken_blocks
+    from subtoolkit.align.voice import reference_voice
+    from subtoolkit.model import BlockKind
+
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "film.txt"
+    path.write_text("\n".join(lines[n - 1] for n in FILM_LINES) + "\n", encoding="utf-8")
+    script = parse_lines(read_source(path).lines)
+    heard = spoken_blocks(script)
+    narrator = reference_voice("auto")
+    others = [EspeakVoice(voice="cmn+m3", rate=-10), EspeakVoice(voice="cmn+f4", rate=10)]
+    readers: dict[int, object] = {}
+    for b in heard:
+        readers[b] = narrator if script.blocks[b].kind is BlockKind.NARRATION else others[len(readers) % 2]
+    session = build_session(script, tmp_path / "vo", blocks=heard, readers=readers, snr_db=30, bed_db=-15, seed=61,
+                            sample_rate=48000, formats=("wav",))
+    result = run_align(path, session.files, AlignOptions(out_dir=tmp_path / "out", film=True))
+    s = _score(result, session, script)
+    kinds = {b: script.blocks[b].kind for b in heard}
+    for kind in (BlockKind.NARRATION, BlockKind.INTERVIEW):
+        mine = {b: v for b, v in s.blocks.items() if kinds[b] is kind}
+        starts = [abs(v[0]) for v in mine.values() if v is not None]
+        print(f"\n[film mix, {result.report['reference_voice'].split()[0]} reference] {kind.value}: "
+              f"{len(starts)}/{len(mine)} blocks placed, block starts {[round(x) for x in starts]} ms")
+    print(_figures("film mix (all cues)", s))
+    assert all(v is not None for v in s.blocks.values())
+    assert max(abs(v[0]) for v in s.blocks.values() if v is not None) <= 150
+    assert np.median(np.abs(s.starts)) <= 60
+    import json
+
+    data = json.loads((tmp_path / "out" / "film.aligned.zh-Hans.json").read_text(encoding="utf-8"))
+    assert "interview" in [c["kind"] for c in data["cues"]] and "title" in [c["kind"] for c in data["cues"]]
+    starts = [c["start_ms"] for c in data["cues"]]
+    assert starts == sorted(starts)

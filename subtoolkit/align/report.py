@@ -58,6 +58,7 @@ def build_report(
             "block": b.block,
             "line": block.first_line,
             "section": block.section,
+            "kind": block.kind.value,
             "text": _excerpt(block.text),
             "status": "unplaced" if not b.placed else ("low-confidence" if b.confidence < alignment.low_confidence else "placed"),
             "confidence": b.confidence,

@@ -107,8 +107,13 @@ def run_align(script_path: Path, recordings: Sequence[Path], options: AlignOptio
     render = reference_renderer(voice)
     model = SpeechModel.from_profile(profile)
 
+    # a final mix (--film) holds the interviews too: they are aligned against a reading of their transcripts
+    from subtoolkit.align.plan import spoken_blocks
+
+    chosen = spoken_blocks(script) if options.film else narration_blocks(script)
+
     def prepare() -> list[Any]:
-        plans = plan_narration(script, profile, model, fps)
+        plans = plan_narration(script, profile, model, fps, chosen)
         render([p.source for p in plans])
         return plans
 
@@ -134,7 +139,7 @@ def run_align(script_path: Path, recordings: Sequence[Path], options: AlignOptio
 
     report("aligning", 0.4)
     try:
-        alignment = align(script, tracks, render, profile, fps=fps, model=model, plans=plans)
+        alignment = align(script, tracks, render, profile, fps=fps, model=model, plans=plans, blocks=chosen)
     except ValueError as exc:
         raise SubtoolkitError(f"cannot align: {exc}", path=str(script_path), hint="check that the recordings are this script's narration") from None
     report("laying out", 0.85)
