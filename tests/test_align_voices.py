@@ -288,3 +288,22 @@ def test_film_mix_places_narration_and_interviews(tmp_path: Path) -> None:
     assert "interview" in [c["kind"] for c in data["cues"]] and "title" in [c["kind"] for c in data["cues"]]
     starts = [c["start_ms"] for c in data["cues"]]
     assert starts == sorted(starts)
+
+
+def test_a_short_block_after_a_paragraph_recut_for_a_slow_read_is_placed(tmp_path: Path) -> None:
+    """The issue's espeak case: a 14-character sentence right after a paragraph read so slowly
+    that it is re-cut for the recorded pace. Short blocks were where skipping was cheapest."""
+    from align_helpers import SAMPLE
+
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "short.txt"
+    body = [lines[0], lines[1], lines[21], "数字也许枯燥，但最具说服力。", lines[22], "我们从中强烈地感受到。"]
+    path.write_text("\n".join(body) + "\n", encoding="utf-8")
+    script = parse_lines(read_source(path).lines)
+    session = build_session(script, tmp_path / "vo", rate=-35, jitter=0.0, seed=71, sample_rate=44100)
+    result = run_align(path, session.files, AlignOptions(out_dir=tmp_path / "out", reference="espeak"))
+    s = _score(result, session, script)
+    print(_figures("short blocks after slow, re-cut paragraphs", s) + f"; re-cut: {result.report['summary']['recut_for_pace']}")
+    assert result.report["summary"]["recut_for_pace"]  # the slow paragraphs were re-cut
+    assert all(v is not None for v in s.blocks.values())
+    assert max(abs(v[0]) for v in s.blocks.values() if v is not None) <= 100

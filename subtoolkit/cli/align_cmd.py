@@ -28,7 +28,7 @@ def align_command(
     output: Path = OUT_DIR_OPT,
     profile_name: str = PROFILE_OPT,
     fps: str = FPS_OPT,
-    film: bool = typer.Option(False, "--film", help="Film-length timeline: interviews, captions and headings placed between the aligned narration at their estimated lengths."),
+    film: bool = typer.Option(False, "--film", help="Film-length timeline. Given the final mix, the interviews are aligned too and the mix's clock is kept; given the narration alone, interviews, captions and headings are placed between it at their estimated lengths."),
     formats: str = typer.Option("srt,vtt,json", "--format", "-f", help="Formats of the aligned track: srt, vtt, ass, json."),
     variants: str = typer.Option("", "--variants", help="Traditional Chinese tracks to add, e.g. s2twp,s2hk."),
     reference: str = typer.Option("auto", "--reference", help="The synthetic reading the recordings are compared with: neural (the offline neural voice, nearest a human narrator; `subtoolkit voices install`), espeak, or auto (neural when installed, else espeak). The report names the one used."),
@@ -46,7 +46,7 @@ def align_command(
       x.aligned.<file>.zh-Hans.srt      one per recording, timed from that file's own start
       x.aligned.report.json             confidence per block, blocks not found, pace, anchors
 
-    Every track meets the subtitle profile (in-times on the first frame of the voice, minimum and maximum durations, gaps); cues the talent read too slowly to show within the maximum are re-cut for the recorded pace. With --film the main tracks hold the film-length timeline instead: interviews, captions and headings between the narration at their estimated lengths (SRT/VTT carry what is heard, JSON everything). A recording that does not sound like the script is refused rather than guessed at.
+    Every track meets the subtitle profile (in-times on the first frame of the voice, minimum and maximum durations, gaps); cues the talent read too slowly to show within the maximum are re-cut for the recorded pace. With --film the main tracks hold the film-length timeline instead (SRT/VTT carry what is heard, JSON everything): given the final mix, the interviews are aligned too, against a reading of their transcripts; given the narration alone, interviews, captions and headings go between it at their estimated lengths. A recording that does not sound like the script is refused rather than guessed at.
 
     [bold]Examples[/bold]
 
