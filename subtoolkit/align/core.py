@@ -194,7 +194,8 @@ class _Recording:
     def __init__(self, tracks: Sequence[Track], factor: int, shifts: Sequence[np.ndarray] | None = None) -> None:
         feats, t0, t1, runs, track_of = [], [], [], [], []
         shifts = shifts if shifts is not None else [np.zeros(len(t.frames)) for t in tracks]
-        spoken = np.concatenate([sh[t.speech.sounding(t.frames.energy_db)] for t, sh in zip(tracks, shifts)]) if tracks else np.zeros(0)
+        spoken = (np.concatenate([sh[t.speech.sounding(t.frames.energy_db)] for t, sh in zip(tracks, shifts)])
+                  if tracks else np.zeros(0))
         self.shift = float(np.median(spoken)) if len(spoken) else 0.0
         base = [_shifted_cepstra(t.frames.logmel, sh) for t, sh in zip(tracks, shifts)]
         masks = [t.speech.sounding(t.frames.energy_db) for t in tracks]
@@ -462,8 +463,8 @@ def _level_pass(plans: list[CuePlan], ref: _Reference, rec: _Recording, factor: 
     else:
         lo, w = path_band(centre4, len(s4), int(half_s / frame_s))
     restarts = _restarts(plans, ref, f, null.garbage - null.match)
-    path = warp(r4, s4, lo, w, garbage=null.garbage_rows(len(r4)), garbage_cols=np.unique(_garbage_cols(plans, ref) // f), units=units,
-                restarts=restarts)
+    path = warp(r4, s4, lo, w, garbage=null.garbage_rows(len(r4)), garbage_cols=np.unique(_garbage_cols(plans, ref) // f),
+                units=units, restarts=restarts)
     placed = {b for u, b in enumerate(units_blocks) if u not in path.skipped_units}
     # blocks too short for a frame of their own at this level stand or fall with their neighbour
     for b, gd in zip(blocks, good):
@@ -488,7 +489,8 @@ def _skip_penalties(lengths: np.ndarray, null: NullModel, settings: Settings, fa
     return np.maximum(lengths, floor) * per_col
 
 
-def _fine_pass(plans: list[CuePlan], ref: _Reference, rec: _Recording, centre: np.ndarray, settings: Settings, rng: np.random.Generator) -> tuple[Path, set[int], NullModel]:
+def _fine_pass(plans: list[CuePlan], ref: _Reference, rec: _Recording, centre: np.ndarray, settings: Settings,
+               rng: np.random.Generator) -> tuple[Path, set[int], NullModel]:
     r, s = rec.feats, ref.feats
     null = measure(r, s, rng, centre=centre, rows=_window_rows(settings, 1))
     blocks, starts, ends = _blocks_of(plans, ref)
@@ -499,7 +501,8 @@ def _fine_pass(plans: list[CuePlan], ref: _Reference, rec: _Recording, centre: n
     units = Units(u_starts, _skip_penalties(lengths, null, settings, 1))
     lo, w = path_band(centre, len(s), settings.fine_half)
     restarts = _restarts(plans, ref, 1, null.garbage - null.match)
-    path = warp(r, s, lo, w, garbage=null.garbage_rows(len(r)), garbage_cols=_garbage_cols(plans, ref), units=units, restarts=restarts)
+    path = warp(r, s, lo, w, garbage=null.garbage_rows(len(r)), garbage_cols=_garbage_cols(plans, ref), units=units,
+                restarts=restarts)
     placed = {b for u, b in enumerate(units_blocks) if u not in path.skipped_units}
     return path, placed, null
 
@@ -570,8 +573,8 @@ def _cue_times(plans: list[CuePlan], ref: _Reference, path: Path, rec: _Recordin
     return out
 
 
-def _judge(plans: list[CuePlan], ref: _Reference, rec: _Recording, path: Path, cues: list[AlignedCue], placed: set[int], null: NullModel,
-           estimates: dict[int, float], rng: np.random.Generator) -> list[BlockAlignment]:
+def _judge(plans: list[CuePlan], ref: _Reference, rec: _Recording, path: Path, cues: list[AlignedCue], placed: set[int],
+           null: NullModel, estimates: dict[int, float], rng: np.random.Generator) -> list[BlockAlignment]:
     """Confidence per block from sound match, pace and pauses; the unplaced ones, said so."""
     blocks = list(dict.fromkeys(p.block for p in plans))
     matched = path.col_of_row >= 0
@@ -768,7 +771,8 @@ def align(
         judged[b] = BlockAlignment(b, False, 0.0, notes=("not found in the recording",))
     ordered = tuple(judged[b] for b in chosen if b in judged)
     unmatched = _unmatched(path, plans, ref, rec, settings, null)
-    return Alignment(tuple(cues), ordered, tuple(tracks), settings.low_confidence, tuple(replanned), unmatched, rec.shift)
+    return Alignment(tuple(cues), ordered, tuple(tracks), settings.low_confidence, tuple(replanned), unmatched,
+                     rec.shift)
 
 
 def _sentence_cols(plans: list[CuePlan], ref: _Reference, col: int) -> tuple[int, int, int]:
@@ -783,7 +787,8 @@ def _sentence_cols(plans: list[CuePlan], ref: _Reference, col: int) -> tuple[int
     return int(ref.cue_col[a]), int(ref.cue_col[b + 1]), plans[k].block
 
 
-def _unmatched(path: Path, plans: list[CuePlan], ref: _Reference, rec: _Recording, settings: Settings, null: NullModel) -> tuple[Unmatched, ...]:
+def _unmatched(path: Path, plans: list[CuePlan], ref: _Reference, rec: _Recording, settings: Settings,
+               null: NullModel) -> tuple[Unmatched, ...]:
     """Abandoned readings, and other sound left unmatched for at least ``min_unmatched_s``.
 
     An unmatched stretch just before a sentence that it matches as well as the recording's right

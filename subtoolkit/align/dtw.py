@@ -114,8 +114,8 @@ def warp(
     """The cheapest monotone path through the band, with garbage rows and skipped units.
 
     ``garbage`` is the cost of one recording frame matched to nothing (one value, or one per
-    row); it should sit between a good match and a random one. Columns in ``garbage_cols`` allow it; the path may also start
-    late (leading garbage) and end early in rows (trailing garbage at a unit end). With
+    row); it should sit between a good match and a random one. Columns in ``garbage_cols`` allow
+    it; the path may also start late (leading garbage) and end early in rows (trailing garbage at a unit end). With
     ``restarts``, a sentence may be read more than once; the last reading is the one matched.
     """
     m, n = len(r), len(s)
@@ -228,13 +228,15 @@ def warp(
                 best_end, end_col = v, int(u_ends[u])
     if end_col < 0 or best_end >= INF:
         raise ValueError("no path through the band")
-    path = _backtrack(bp, skip_from, restart_from, lo, m=m, n=n, end_col=end_col, u_starts=u_starts, u_ends=u_ends, total=best_end)
+    path = _backtrack(bp, skip_from, restart_from, lo, m=m, n=n, end_col=end_col, u_starts=u_starts, u_ends=u_ends,
+                      total=best_end)
     rows = np.flatnonzero(path.col_of_row >= 0)
     path.cost_of_row[rows] = np.sqrt(np.sum((r[rows] - s[path.col_of_row[rows]]) ** 2, axis=1))
     return path
 
 
-def _restart_into(best, code, restart_from, d1, p, w, i, li, lo_prev, kf, kl, starts, src, seg, penalty):  # type: ignore[no-untyped-def]
+def _restart_into(best, code, restart_from, d1, p, w, i, li, lo_prev, kf, kl,  # type: ignore[no-untyped-def]
+                  starts, src, seg, penalty):
     """Arrive at the start of sentences ``kf..kl-1`` (in this row's band) from the end of one of
     their cues in the previous row: the talent started the sentence again."""
     a, b = int(seg[kf]), int(seg[kl]) if kl < len(seg) else len(src)
@@ -269,7 +271,8 @@ def _skip_source(d1: np.ndarray, p: int, lo_prev: int, w: int, u_ends: np.ndarra
     return src
 
 
-def _backtrack(bp, skip_from, restart_from, lo, *, m, n, end_col, u_starts, u_ends, total):  # type: ignore[no-untyped-def]
+def _backtrack(bp, skip_from, restart_from, lo, *, m, n, end_col, u_starts, u_ends,  # type: ignore[no-untyped-def]
+               total):
     col_of_row = np.full(m, -1, dtype=np.int64)
     first = np.full(n, -1, dtype=np.int64)
     last = np.full(n, -1, dtype=np.int64)

@@ -83,7 +83,8 @@ def narration_spans(alignment: Alignment, script: Script) -> list[Span]:
     out = []
     for c in alignment.cues:
         p = c.plan
-        out.append(Span(p.block, script.blocks[p.block].kind, p.piece.lines, c.start_ms, c.end_ms, script.blocks[p.block].speaker,
+        block = script.blocks[p.block]
+        out.append(Span(p.block, block.kind, p.piece.lines, c.start_ms, c.end_ms, block.speaker,
                         p.piece.source, p.piece.line_sources))
     return out
 
@@ -153,8 +154,8 @@ def film_timeline(alignment: Alignment, script: Script, profile: Profile, fps: F
                 pending = []
                 if mix:  # the mix's clock is the film's: the cards fit before the block or are cut short
                     room = mine[0].start_ms - profile.min_gap_frames * 1000 / float(fps) - 1
-                    inserted = [Span(s.block, s.kind, s.lines, s.start_ms, int(min(s.end_ms, room)), s.speaker, s.source, s.line_sources)
-                                for s in inserted if s.start_ms < room]
+                    inserted = [Span(s.block, s.kind, s.lines, s.start_ms, int(min(s.end_ms, room)), s.speaker, s.source,
+                                     s.line_sources) for s in inserted if s.start_ms < room]
                 else:
                     film_start = max(mine[0].start_ms + shift, ends)
                     shift = film_start - mine[0].start_ms

@@ -155,6 +155,7 @@ def measure(
     bwd = np.stack([back[a : a + width] for a in lo_b])
     right = subsequence_costs(win, np.ascontiguousarray(fwd, dtype=np.float32))
     wrong = subsequence_costs(win, bwd.astype(np.float32))
-    return NullModel(float(np.median(right)), float(np.mean(wrong)), float(np.std(wrong)) + 1e-6, w, float(np.percentile(right, 90)),
-                     tuple(int(a + w // 2) for a in starts), tuple(float(c) for c in right))
+    return NullModel(float(np.median(right)), float(np.mean(wrong)), float(np.std(wrong)) + 1e-6, w,
+                     float(np.percentile(right, 90)), tuple(int(a + w // 2) for a in starts),
+                     tuple(float(c) for c in right))
 

@@ -86,6 +86,7 @@ def reference_voice(name: str = "auto"):  # type: ignore[no-untyped-def]
         if not neural_installed():
             from subtoolkit.tts.voices import runtime_problem
 
-            raise VoiceError(runtime_problem() or "the neural voice is not installed", hint="run: subtoolkit voices install")
+            problem = runtime_problem() or "the neural voice is not installed"
+            raise VoiceError(problem, hint="run: subtoolkit voices install")
         return NeuralVoice()
     return EspeakVoice()
