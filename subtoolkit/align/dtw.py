@@ -248,13 +248,17 @@ def _restart_into(best, code, restart_from, d1, p, w, i, li, lo_prev, kf, kl,  #
     vals = np.where(ok, d1[p + np.clip(k_prev, 0, w - 1)], INF)
     bounds = seg[kf:kl] - a
     mins = np.minimum.reduceat(vals, bounds) + penalty
-    for n, k in enumerate(range(kf, kl)):
-        kk = int(starts[k]) - li
-        if mins[n] < best[kk] and mins[n] < INF:
-            lo_, hi_ = int(bounds[n]), int(bounds[n + 1]) if n + 1 < len(bounds) else len(vals)
-            best[kk] = mins[n]
-            code[kk] = RESTART
-            restart_from[(i, kk)] = int(cols[lo_ + int(np.argmin(vals[lo_:hi_]))])
+    kk = starts[kf:kl] - li
+    better = np.flatnonzero((mins < best[kk]) & (mins < INF))
+    if not len(better):
+        return
+    owner = np.repeat(np.arange(len(bounds)), np.diff(np.append(bounds, len(vals))))
+    first_best = np.lexsort((vals, owner))  # per sentence, its cheapest source comes first
+    heads = np.searchsorted(owner[first_best], better)
+    for n, h in zip(better, heads):
+        best[kk[n]] = mins[n]
+        code[kk[n]] = RESTART
+        restart_from[(i, int(kk[n]))] = int(cols[first_best[h]])
 
 
 def _skip_source(d1: np.ndarray, p: int, lo_prev: int, w: int, u_ends: np.ndarray, pen: np.ndarray, u: int) -> int:
