@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import os
 import queue
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -53,6 +54,31 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, MAX_WORKERS))
 
 
+_announced = threading.Lock()
+_announced_done = False
+
+
+@contextmanager
+def _quiet_stderr_once() -> Iterator[None]:
+    """Silence file descriptor 2 the first time LiteRT sets up its CPU delegate in this process:
+    it prints an INFO line there that would land in the middle of the CLI's own output."""
+    global _announced_done
+    with _announced:
+        if _announced_done:
+            yield
+            return
+        _announced_done = True
+        sys.stderr.flush()
+        saved = os.dup(2)
+        try:
+            with open(os.devnull, "wb") as null:
+                os.dup2(null.fileno(), 2)
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 class _Runtime:
     """One acoustic + vocoder interpreter pair. Not thread-safe: one caller at a time."""
 
@@ -61,6 +87,8 @@ class _Runtime:
 
         self.ids = symbol_to_id
         self.acoustic = Interpreter(model_path=str(acoustic), num_threads=1)
+        with _quiet_stderr_once():
+            self.acoustic.allocate_tensors()  # LiteRT announces its CPU delegate here, once per process
         self.vocoder = Interpreter(model_path=str(vocoder), num_threads=1)
         self._a_in = self.acoustic.get_input_details()
         outs = {d["name"]: d["index"] for d in self.acoustic.get_output_details()}
