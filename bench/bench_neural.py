@@ -71,8 +71,19 @@ def whole_sample() -> dict[str, object]:
     import wave
 
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, "-m", "subtoolkit", "voiceover", str(SAMPLE), "--engine", "neural",
-               "-o", tmp, "--cache-dir", str(Path(tmp) / "cache")]
+        cmd = [
+            sys.executable,
+            "-m",
+            "subtoolkit",
+            "voiceover",
+            str(SAMPLE),
+            "--engine",
+            "neural",
+            "-o",
+            tmp,
+            "--cache-dir",
+            str(Path(tmp) / "cache"),
+        ]
         t0 = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"})
         wall = time.perf_counter() - t0

@@ -95,7 +95,9 @@ class _Runtime:
         try:
             self._mel, self._durations = outs["Identity_1"], outs["Identity_2"]  # mel after the postnet, durations
         except KeyError as exc:
-            raise VoiceError(f"the acoustic model has no output {exc}", hint="reinstall the voice: subtoolkit voices install --force") from None
+            raise VoiceError(
+                f"the acoustic model has no output {exc}", hint="reinstall the voice: subtoolkit voices install --force"
+            ) from None
         self._v_in = self.vocoder.get_input_details()[0]["index"]
         self._v_out = self.vocoder.get_output_details()[0]["index"]
 
@@ -112,8 +114,11 @@ class _Runtime:
         a.resize_tensor_input(self._a_in[0]["index"], [1, len(ids)])
         a.allocate_tensors()
         inputs = (
-            np.array([ids], np.int32), np.array([0], np.int32),  # speaker 0: the corpus has one
-            np.array([pace], np.float32), np.array([1.0], np.float32), np.array([1.0], np.float32),
+            np.array([ids], np.int32),
+            np.array([0], np.int32),  # speaker 0: the corpus has one
+            np.array([pace], np.float32),
+            np.array([1.0], np.float32),
+            np.array([1.0], np.float32),
         )
         for detail, value in zip(self._a_in, inputs):
             a.set_tensor(detail["index"], value)
@@ -205,7 +210,10 @@ def pace_for(rate: int) -> float:
     (1.1, 1.0, 2.2)
     """
     if not MIN_RATE <= rate <= MAX_RATE:
-        raise VoiceError(f"rate {rate:+d}% is outside what the neural voice can read", hint=f"use a rate between {MIN_RATE:+d}% and {MAX_RATE:+d}%")
+        raise VoiceError(
+            f"rate {rate:+d}% is outside what the neural voice can read",
+            hint=f"use a rate between {MIN_RATE:+d}% and {MAX_RATE:+d}%",
+        )
     return BASE_PACE * 100 / (100 + rate)
 
 
@@ -219,7 +227,9 @@ class NeuralEngine:
     name = "neural"
     default_voice = "baker"
 
-    def __init__(self, *, pinyin: Sequence[PinyinEntry] = (), root: Path | None = None, workers: int | None = None) -> None:
+    def __init__(
+        self, *, pinyin: Sequence[PinyinEntry] = (), root: Path | None = None, workers: int | None = None
+    ) -> None:
         from subtoolkit.tts.voices import voice_dir
 
         self.entries = tuple(pinyin)
@@ -241,9 +251,11 @@ class NeuralEngine:
         from subtoolkit.tts.voices import PREPARED, ACOUSTIC, VOCODER
 
         self.pool  # noqa: B018 - fails here, clearly, when the voice is missing or damaged
-        return (f"baker {PREPARED[ACOUSTIC][:12]}/{PREPARED[VOCODER][:12]}; litert {version('ai-edge-litert')}; "
-                f"pypinyin {version('pypinyin')}; jieba {version('jieba')}; front end r{FRONT_END_REVISION}; "
-                f"pace {BASE_PACE}; r{WRAPPER_REVISION}")
+        return (
+            f"baker {PREPARED[ACOUSTIC][:12]}/{PREPARED[VOCODER][:12]}; litert {version('ai-edge-litert')}; "
+            f"pypinyin {version('pypinyin')}; jieba {version('jieba')}; front end r{FRONT_END_REVISION}; "
+            f"pace {BASE_PACE}; r{WRAPPER_REVISION}"
+        )
 
     def reading(self, text: str) -> Reading:
         hit = self._readings.get(text)
@@ -275,7 +287,9 @@ class NeuralEngine:
                 chunks.append(pcm)
                 at += len(pcm) // 2
                 if phrase.ends_sentence:
-                    boundaries.append(Boundary("sentence", start // SAMPLES_PER_MS, at // SAMPLES_PER_MS, phrase.sentence))
+                    boundaries.append(
+                        Boundary("sentence", start // SAMPLES_PER_MS, at // SAMPLES_PER_MS, phrase.sentence)
+                    )
                 if k < len(reading.phrases) - 1:
                     chunks.append(b"\x00\x00" * (phrase.pause_after_ms * SAMPLES_PER_MS))
                     at += phrase.pause_after_ms * SAMPLES_PER_MS
@@ -307,4 +321,3 @@ def synthesize(text: str, *, rate: int = 0, pinyin: Sequence[PinyinEntry] = ()) 
 def render_pcm(text: str, *, rate: int = 0) -> bytes:
     """Just the PCM of :func:`synthesize` (24 kHz, mono, s16le)."""
     return synthesize(text, rate=rate).audio.pcm
-
