@@ -55,7 +55,7 @@ odds, the same for every voice; the costs they are read on are the session's own
 NULL_WINDOW_S = 1.2
 """Length of the recording windows the null model samples (a phrase: long enough to have an
 order that a wrong pairing lacks)."""
-FULL_MATRIX_CELLS = 20_000_000
+FULL_MATRIX_CELLS = 8_000_000
 """Up to this many cells the first level compares everything with everything: no assumption
 about which part of the script the recordings hold (one section of a whole film is fine)."""
 Render = Callable[[Sequence[str]], list[CueReference]]
