@@ -52,7 +52,7 @@ def test_help_reads_like_a_manual() -> None:
 def test_writes_the_tracks_one_srt_per_recording_and_the_report(studio, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path, session, narration = studio
     out = tmp_path / "out"
-    r = runner.invoke(app, ["align", str(path), *map(str, session.files), "-o", str(out)])
+    r = runner.invoke(app, ["align", str(path), *map(str, session.files), "-o", str(out), "--reference", "espeak"])
     assert r.exit_code == 0, r.stderr
     assert sorted(p.name for p in out.iterdir()) == sorted([
         "mini.aligned.zh-Hans.srt", "mini.aligned.zh-Hans.vtt", "mini.aligned.zh-Hans.json",
@@ -82,7 +82,7 @@ def test_writes_the_tracks_one_srt_per_recording_and_the_report(studio, tmp_path
 def test_film_places_interviews_captions_and_headings_between_the_narration(studio, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path, session, _ = studio
     out = tmp_path / "film"
-    r = runner.invoke(app, ["align", str(path), *map(str, session.files), "-o", str(out), "--film", "--fps", "23.976"])
+    r = runner.invoke(app, ["align", str(path), *map(str, session.files), "-o", str(out), "--film", "--fps", "23.976", "--reference", "espeak"])
     assert r.exit_code == 0, r.stderr
     data = json.loads((out / "mini.aligned.zh-Hans.json").read_text(encoding="utf-8"))
     assert data["fps"] == 23.976
@@ -104,7 +104,7 @@ def test_film_places_interviews_captions_and_headings_between_the_narration(stud
 
 def test_variants_are_written_too(studio, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path, session, _ = studio
-    r = runner.invoke(app, ["align", str(path), str(session.files[0]), "-o", str(tmp_path), "--variants", "s2twp", "--format", "srt"])
+    r = runner.invoke(app, ["align", str(path), str(session.files[0]), "-o", str(tmp_path), "--variants", "s2twp", "--format", "srt", "--reference", "espeak"])
     assert r.exit_code == 0, r.stderr
     tw = (tmp_path / "mini.aligned.zh-Hant-TW.srt").read_text(encoding="utf-8")
     assert "安全生產" in tw

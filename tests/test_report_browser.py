@@ -41,10 +41,12 @@ def browser_tools():  # type: ignore[no-untyped-def]
     return _browser_or_fail()
 
 
-@pytest.fixture(scope="module", params=["none", "espeak"])
+@pytest.fixture(scope="module", params=["none", "neural"])
 def report(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, browser_tools) -> Path:  # type: ignore[no-untyped-def]
     """The sample built without a voice (silent track, estimated timings) and with the offline
-    voice (the scratch voiceover, retimed tracks)."""
+    neural voice, what `make demo` builds (the scratch voiceover, retimed tracks)."""
+    if request.param == "neural":
+        request.getfixturevalue("neural_voice")  # the real install, once per session
     out = tmp_path_factory.mktemp("report")
     args = ["build", str(SAMPLE), "-o", str(out), "--voice", request.param, "--cache-dir", str(out / "cache")]
     variants = os.environ.get("SUBTOOLKIT_TEST_VARIANTS", "s2twp")

@@ -75,6 +75,13 @@ def narration_blocks(script: Script) -> list[int]:
     return [i for i, b in enumerate(script.blocks) if b.kind is BlockKind.NARRATION and block_text(b)]
 
 
+def spoken_blocks(script: Script) -> list[int]:
+    """Indices of every block that is heard: the narration and the interviews (sync sound). A
+    final mix holds them all; with ``--film`` the interviews are aligned too, each against a
+    reference reading of its transcript."""
+    return [i for i, b in enumerate(script.blocks) if b.kind.spoken and block_text(b)]
+
+
 def plan_narration_block(index: int, block: Block, profile: Profile, model: SpeechModel, fps: Fraction) -> list[CuePlan]:
     """The cues of one narration block, located in its text."""
     text = block_text(block)

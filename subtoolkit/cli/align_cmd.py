@@ -28,16 +28,17 @@ def align_command(
     output: Path = OUT_DIR_OPT,
     profile_name: str = PROFILE_OPT,
     fps: str = FPS_OPT,
-    film: bool = typer.Option(False, "--film", help="Film-length timeline: interviews, captions and headings placed between the aligned narration at their estimated lengths."),
+    film: bool = typer.Option(False, "--film", help="Film-length timeline. Given the final mix, the interviews are aligned too and the mix's clock is kept; given the narration alone, interviews, captions and headings are placed between it at their estimated lengths."),
     formats: str = typer.Option("srt,vtt,json", "--format", "-f", help="Formats of the aligned track: srt, vtt, ass, json."),
     variants: str = typer.Option("", "--variants", help="Traditional Chinese tracks to add, e.g. s2twp,s2hk."),
+    reference: str = typer.Option("auto", "--reference", help="The synthetic reading the recordings are compared with: neural (the offline neural voice, nearest a human narrator; `subtoolkit voices install`), espeak, or auto (neural when installed, else espeak). The report names the one used."),
     force: bool = typer.Option(False, "--force", help="Write even when cues break the profile's hard limits, or when nothing matched credibly (both are still reported)."),
     encoding: Optional[str] = ENCODING_OPT,
     interview_span: Span = SPAN_OPT,
 ) -> None:
     """Align the script's subtitles to the recorded narration: cues that sit on the talent's voice.
 
-    Give the script and the recording session (narration only, in script order: one file, or several, e.g. one per section; breaths, pauses, room noise and a pace other than the estimate are fine). Each narration cue is found in the recordings by comparing them with an offline synthetic reading of the script (espeak, no network, no model download): pauses anchor sentence ends to the talent's own stops and starts, dynamic time warping places everything in between. A paragraph the talent skipped is reported as unplaced and the rest still align; a stretch that matched poorly is reported with a low confidence, not guessed silently.
+    Give the script and the recording session (narration only, in script order: one file, or several, e.g. one per section; breaths, pauses, room noise and a pace other than the estimate are fine). Each narration cue is found in the recordings by comparing them with an offline synthetic reading of the script (the neural voice when installed, else espeak; no network): pauses anchor sentence ends to the talent's own stops and starts, dynamic time warping places everything in between. A paragraph the talent skipped is reported as unplaced and the rest still align; a stretch that matched poorly is reported with a low confidence, not guessed silently.
 
     For x.txt it writes, in DIR:
 
@@ -45,7 +46,7 @@ def align_command(
       x.aligned.<file>.zh-Hans.srt      one per recording, timed from that file's own start
       x.aligned.report.json             confidence per block, blocks not found, pace, anchors
 
-    Every track meets the subtitle profile (in-times on the first frame of the voice, minimum and maximum durations, gaps); cues the talent read too slowly to show within the maximum are re-cut for the recorded pace. With --film the main tracks hold the film-length timeline instead: interviews, captions and headings between the narration at their estimated lengths (SRT/VTT carry what is heard, JSON everything). A recording that does not sound like the script is refused rather than guessed at.
+    Every track meets the subtitle profile (in-times on the first frame of the voice, minimum and maximum durations, gaps); cues the talent read too slowly to show within the maximum are re-cut for the recorded pace. With --film the main tracks hold the film-length timeline instead (SRT/VTT carry what is heard, JSON everything): given the final mix, the interviews are aligned too, against a reading of their transcripts; given the narration alone, interviews, captions and headings go between it at their estimated lengths. A recording that does not sound like the script is refused rather than guessed at.
 
     [bold]Examples[/bold]
 
@@ -57,7 +58,8 @@ def align_command(
 
     fmts = tuple(split_list(formats))
     opts = AlignOptions(out_dir=output, profile=profile_name, fps=fps, film=film, formats=fmts,
-                        variants=tuple(split_list(variants)), encoding=encoding, interview_span=interview_span.value, force=force)
+                        variants=tuple(split_list(variants)), encoding=encoding, interview_span=interview_span.value, force=force,
+                        reference=reference)
     result = _run(script, recordings, opts)
     for p in result.problems:
         eprint(p.render(result.timeline))

@@ -10,10 +10,14 @@ from typing import Optional
 import typer
 
 from subtoolkit.cli.app import app, eprint, handle_errors, stdout_console
-from subtoolkit.cli.options import ENCODING_OPT, FPS_OPT, PROFILE_OPT, SPAN_OPT, Span, split_list
+from subtoolkit.cli.options import (
+    ENCODING_OPT, FPS_OPT, PINYIN_OPT, PROFILE_OPT, SPAN_OPT, Span, load_pinyin, split_list,
+)
 
 
 class Voice(str, Enum):
+    offline = "offline"
+    neural = "neural"
     espeak = "espeak"
     edge = "edge"
     auto = "auto"
@@ -25,7 +29,7 @@ class Voice(str, Enum):
 def build_command(
     target: Path = typer.Argument(..., help="A script (.txt, .md, .docx) or a folder of scripts.", show_default=False),
     output: Path = typer.Option(Path("output"), "--output", "-o", help="Root folder; each script gets output/<script-name>/."),
-    voice: Voice = typer.Option(Voice.espeak, "--voice", help="Scratch voiceover engine: espeak (offline), edge (online), auto, or none."),
+    voice: Voice = typer.Option(Voice.offline, "--voice", help="Scratch voiceover engine: offline (the neural voice when installed with 'subtoolkit voices install', else espeak; no network), neural, espeak, edge (online), auto (edge, else offline), or none."),
     variants: str = typer.Option("", "--variants", help="Traditional Chinese tracks to add, e.g. s2twp,s2hk."),
     profile_name: str = PROFILE_OPT,
     fps: str = FPS_OPT,
@@ -36,6 +40,7 @@ def build_command(
     jobs: int = typer.Option(0, "--jobs", "-j", help="Scripts built at once for a folder (default: one per core)."),
     encoding: Optional[str] = ENCODING_OPT,
     interview_span: Span = SPAN_OPT,
+    pinyin: Optional[Path] = PINYIN_OPT,
 ) -> None:
     """Build every deliverable of an episode: blocks, subtitles, voiceover, Traditional variants, paperwork and a report page.
 
@@ -64,6 +69,7 @@ def build_command(
         interview_span=interview_span.value,
         cache_dir=cache_dir,
         calibrate=calibrate,
+        pinyin=load_pinyin(pinyin) if voice.value != "none" else (),
     )
     if target.is_dir():
         scripts = scripts_in(target)

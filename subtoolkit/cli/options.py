@@ -69,3 +69,27 @@ def load_script(  # type: ignore[no-untyped-def]
 
 def split_list(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
+
+
+PINYIN_OPT = typer.Option(
+    None,
+    "--pinyin",
+    help="Your pronunciations for the neural voice, one 'word<TAB>pinyin' per line with tone numbers "
+    "(万俟<TAB>mo4 qi2); default: pinyin.txt beside your terms dictionary (~/.config/subtoolkit/pinyin.txt) when it exists.",
+)
+
+
+def load_pinyin(path: Optional[Path]):  # type: ignore[no-untyped-def]
+    """The pronunciation dictionary's entries: ``path``, else the default file when it exists
+    (with a note saying so), else none. Read before anything renders, so a bad line stops the run
+    at once."""
+    from subtoolkit.cli.app import eprint
+    from subtoolkit.tts.pinyin import default_pinyin_dict, load_pinyin_dict
+
+    if path is None:
+        default = default_pinyin_dict()
+        if not default.is_file():
+            return ()
+        path = default
+        eprint(f"note: using your pronunciations {path}")
+    return load_pinyin_dict(path)

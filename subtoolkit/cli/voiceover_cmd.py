@@ -9,10 +9,13 @@ from typing import Optional
 import typer
 
 from subtoolkit.cli.app import app, eprint, handle_errors, stdout_console
-from subtoolkit.cli.options import ENCODING_OPT, FPS_OPT, OUT_DIR_OPT, PROFILE_OPT, SCRIPT_ARG, SPAN_OPT, Span, load_script
+from subtoolkit.cli.options import (
+    ENCODING_OPT, FPS_OPT, OUT_DIR_OPT, PINYIN_OPT, PROFILE_OPT, SCRIPT_ARG, SPAN_OPT, Span, load_pinyin, load_script,
+)
 
 
 class Engine(str, Enum):
+    neural = "neural"
     espeak = "espeak"
     edge = "edge"
     auto = "auto"
@@ -37,12 +40,12 @@ def sections_range(script, count: int) -> range | None:  # type: ignore[no-untyp
 def voiceover_command(
     script: Path = SCRIPT_ARG,
     output: Path = OUT_DIR_OPT,
-    engine: Engine = typer.Option(Engine.auto, "--engine", help="edge (online Microsoft voices), espeak (offline) or auto (edge when its service answers, else espeak; chosen once per run)."),
-    voice: Optional[str] = typer.Option(None, "--voice", help="Narrator voice (edge default zh-CN-YunyangNeural, espeak default cmn)."),
+    engine: Engine = typer.Option(Engine.auto, "--engine", help="edge (online Microsoft voices), neural (offline neural Mandarin voice, after 'subtoolkit voices install'), espeak (offline, robotic) or auto (edge when its service answers, else neural when installed, else espeak; chosen once per run)."),
+    voice: Optional[str] = typer.Option(None, "--voice", help="Narrator voice (edge default zh-CN-YunyangNeural, neural: baker, espeak default cmn)."),
     interview_voice: Optional[str] = typer.Option(None, "--interview-voice", help="Also voice interviews with this voice as a scratch (default: silent placeholders of their estimated length)."),
     rate: str = typer.Option("+0%", "--rate", help="Speaking rate relative to the voice's default, e.g. -10% or +15%."),
     audio_format: AudioFormat = typer.Option(AudioFormat.wav, "--format", help="wav (sample-exact, what to time against) or mp3."),
-    concurrency: Optional[int] = typer.Option(None, "--concurrency", min=1, max=8, help="Segments rendered at once (edge default 4, at most 8)."),
+    concurrency: Optional[int] = typer.Option(None, "--concurrency", min=1, max=8, help="Segments rendered at once (edge default 4; neural one per core, at most 4 by default; at most 8)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Render every segment again (the results still refresh the cache)."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Cache of rendered segments (default: $XDG_CACHE_HOME/subtoolkit or ~/.cache/subtoolkit)."),
     sections: int = typer.Option(0, "--sections", min=0, help="Voice only the first N sections (1 = the opening, before the first heading); 0 = all."),
@@ -50,13 +53,16 @@ def voiceover_command(
     fps: str = FPS_OPT,
     encoding: Optional[str] = ENCODING_OPT,
     interview_span: Span = SPAN_OPT,
+    pinyin: Optional[Path] = PINYIN_OPT,
 ) -> None:
     """Render the narration as a scratch voiceover an editor can cut picture to, with subtitles retimed to it.
 
-    Writes DIR/x.voiceover.wav (or .mp3), DIR/x.voiceover.zh-Hans.srt/.vtt/.json retimed to the measured audio (cue starts on speech onsets, every stretch of speech inside its cue, still within the subtitle profile) and DIR/x.voiceover.manifest.json (one entry per rendered segment). Each cue is one request; rendered segments are cached by engine, version, voice, rate and text, so editing one paragraph re-renders only that paragraph. Interviews are silent placeholders unless --interview-voice is given; captions and headings hold their title-card time.
+    Writes DIR/x.voiceover.wav (or .mp3), DIR/x.voiceover.zh-Hans.srt/.vtt/.json retimed to the measured audio (cue starts on speech onsets, every stretch of speech inside its cue, still within the subtitle profile) and DIR/x.voiceover.manifest.json (one entry per rendered segment). Each cue is one request; rendered segments are cached by engine, version, voice, rate and text (and, for the neural voice, its pinyin readings), so editing one paragraph re-renders only that paragraph. With the neural voice the manifest records each segment's reading as tone-numbered pinyin; --pinyin fixes names it reads wrong. Interviews are silent placeholders unless --interview-voice is given; captions and headings hold their title-card time.
 
     [bold]Examples[/bold]
 
+      subtoolkit voiceover seeds/shengming-zhongyu-taishan.txt --engine neural --sections 1
+      subtoolkit voiceover script.txt --engine neural --pinyin names-pinyin.txt
       subtoolkit voiceover seeds/shengming-zhongyu-taishan.txt --engine espeak --sections 1
       subtoolkit voiceover script.docx --engine edge --voice zh-CN-YunxiNeural --rate -5% --format mp3
       subtoolkit voiceover script.txt --interview-voice zh-CN-XiaoxiaoNeural --concurrency 6
@@ -71,6 +77,7 @@ def voiceover_command(
     frame_rate = parse_fps(fps)
     profile = load_profile(profile_name)
     parsed = load_script(script, encoding, interview_span)
+    entries = load_pinyin(pinyin)
     console = Console(stderr=True)
     with Progress(
         TextColumn("[bold]voiceover[/bold]"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[note]}"),
@@ -86,7 +93,7 @@ def voiceover_command(
         result = render_voiceover(
             parsed, profile, output, script.stem, engine=engine.value, fps=frame_rate, cache_dir=cache_dir,
             use_cache=not no_cache, voice=voice, interview_voice=interview_voice, rate=rate, concurrency=concurrency,
-            audio_format=audio_format.value, blocks=sections_range(parsed, sections), on_progress=on_progress, warn=lambda m: eprint("warning: " + m),
+            audio_format=audio_format.value, blocks=sections_range(parsed, sections), on_progress=on_progress, warn=lambda m: eprint("warning: " + m), pinyin=entries,
         )
     s = result.summary
     out = stdout_console()

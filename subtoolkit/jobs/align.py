@@ -34,6 +34,8 @@ class AlignOptions:
     encoding: str | None = None
     interview_span: str = "auto"
     force: bool = False
+    reference: str = "auto"
+    """The reference voice: ``auto`` (neural when installed, else espeak), ``neural`` or ``espeak``."""
 
 
 @dataclass
@@ -69,7 +71,7 @@ def run_align(script_path: Path, recordings: Sequence[Path], options: AlignOptio
     from subtoolkit.align.plan import narration_blocks
     from subtoolkit.align.reference import reference_renderer
     from subtoolkit.align.report import build_report
-    from subtoolkit.align.voice import EspeakVoice
+    from subtoolkit.align.voice import reference_voice
     from subtoolkit.subtitles.formats import get_format
     from subtoolkit.subtitles.formats.common import SPOKEN, TrackOptions
     from subtoolkit.text.ingest import read_source
@@ -102,12 +104,17 @@ def run_align(script_path: Path, recordings: Sequence[Path], options: AlignOptio
     from subtoolkit.align.plan import plan_narration
     from subtoolkit.subtitles.timing import SpeechModel
 
-    voice = EspeakVoice()
+    voice = reference_voice(options.reference)
     render = reference_renderer(voice)
     model = SpeechModel.from_profile(profile)
 
+    # a final mix (--film) holds the interviews too: they are aligned against a reading of their transcripts
+    from subtoolkit.align.plan import spoken_blocks
+
+    chosen = spoken_blocks(script) if options.film else narration_blocks(script)
+
     def prepare() -> list[Any]:
-        plans = plan_narration(script, profile, model, fps)
+        plans = plan_narration(script, profile, model, fps, chosen)
         render([p.source for p in plans])
         return plans
 
@@ -133,7 +140,7 @@ def run_align(script_path: Path, recordings: Sequence[Path], options: AlignOptio
 
     report("aligning", 0.4)
     try:
-        alignment = align(script, tracks, render, profile, fps=fps, model=model, plans=plans)
+        alignment = align(script, tracks, render, profile, fps=fps, model=model, plans=plans, blocks=chosen)
     except ValueError as exc:
         raise SubtoolkitError(f"cannot align: {exc}", path=str(script_path), hint="check that the recordings are this script's narration") from None
     report("laying out", 0.85)

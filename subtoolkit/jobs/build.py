@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from subtoolkit.errors import SubtoolkitError
 from subtoolkit.subtitles.formats.common import SPOKEN
@@ -28,7 +29,7 @@ Progress = Callable[[str, float], None]  # (stage description, fraction done)
 @dataclass(frozen=True)
 class BuildOptions:
     out_root: Path = Path("output")
-    voice: str = "espeak"  # espeak | edge | auto | none
+    voice: str = "offline"  # offline (neural when installed, else espeak) | neural | espeak | edge | auto | none
     variants: tuple[str, ...] = ()
     profile: str = "netflix-zh-hans"
     fps: str = "25"
@@ -40,6 +41,7 @@ class BuildOptions:
     voice_name: str | None = None
     interview_voice: str | None = None
     calibrate: Path | None = None  # a subtitle file timed to the same narrator
+    pinyin: tuple[Any, ...] = ()  # pronunciation dictionary entries for the neural voice
 
 
 @dataclass
@@ -136,7 +138,7 @@ def build_script(script_path: Path, options: BuildOptions, progress: Progress | 
 
             vo = render_voiceover(script, profile, work, script_path.stem, engine=options.voice, fps=fps,
                                   start_frame=start_frame, cache_dir=options.cache_dir, voice=options.voice_name,
-                                  interview_voice=options.interview_voice, audio_format="mp3",
+                                  interview_voice=options.interview_voice, audio_format="mp3", pinyin=options.pinyin,
                                   progress=lambda f: report("voiceover", 0.4 + 0.4 * f))
             player_timeline = replace(vo.timeline, drop_frame=timeline.drop_frame)
             audio_src = vo.audio_path.name

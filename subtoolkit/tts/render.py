@@ -83,6 +83,8 @@ class RenderedSegment:
     cache_key: str | None
     cached: bool
     gain_db: float
+    readings: str | None = None
+    """Tone-numbered pinyin as read, from engines that read through pinyin (neural)."""
 
     @property
     def end_ms(self) -> int:
@@ -119,6 +121,7 @@ class RenderResult:
                     "duration_ms": s.duration_ms,
                     "cache_key": s.cache_key,
                     "cached": s.cached,
+                    **({"pinyin": s.readings} if s.readings is not None else {}),
                 }
                 for s in self.segments
                 if s.voiced
@@ -268,6 +271,7 @@ async def render_segments(
             parts.append(TrackPart(None, silence_ms=seg.duration_ms, pause_after_ms=seg.pause_after_ms))
     track = await asyncio.to_thread(assemble, parts, target_dbfs=target_dbfs)
 
+    readings_of = getattr(engine, "readings", None)
     first_of_job = {j.indices[0] for j in jobs.values()}
     placed: list[RenderedSegment] = []
     for i, (seg, pl) in enumerate(zip(segments, track.placements)):
@@ -284,6 +288,7 @@ async def render_segments(
                 cache_key=keys.get(i),
                 cached=cached,
                 gain_db=pl.gain_db,
+                readings=readings_of(seg.text) if voiced and readings_of is not None else None,
             )
         )
     summary = RenderSummary(

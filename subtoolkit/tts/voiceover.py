@@ -83,10 +83,13 @@ def render_voiceover(
     progress: Callable[[float], None] | None = None,
     on_progress: Callable[[Any], None] | None = None,
     warn: Callable[[str], None] | None = None,
+    pinyin: tuple[Any, ...] = (),
 ) -> VoiceoverResult:
     """Render, measure, place, assemble and write ``stem.voiceover.*`` into ``out_dir``.
 
     ``blocks`` limits the run to a range of block indexes (the demo renders the first section).
+    ``pinyin`` holds pronunciation dictionary entries (:mod:`subtoolkit.tts.pinyin`) for the
+    neural engine; the manifest then records each segment's reading as tone-numbered pinyin.
     """
     import asyncio
 
@@ -117,7 +120,7 @@ def render_voiceover(
             progress(p.done / p.total)
 
     async def run() -> Any:
-        eng = await choose_engine(engine, concurrency=concurrency, warn=warn)
+        eng = await choose_engine(engine, concurrency=concurrency, warn=warn, pinyin=pinyin)
         cache = RenderCache(cache_dir, read=use_cache) if cache_dir is not None else RenderCache(read=use_cache)
         return await render_segments(requests, eng, concurrency=concurrency, cache=cache, progress=bar)
 
@@ -162,6 +165,7 @@ def render_voiceover(
         manifest_segments.append({
             "block": seg.request.block, "text": seg.request.text, "voice": seg.voice, "start_ms": start,
             "duration_ms": b - a, "cache_key": seg.cache_key, "cached": seg.cached,
+            **({"pinyin": seg.readings} if seg.readings is not None else {}),
         })
     end = max(c.end_ms for c in cues)
     if parts:
