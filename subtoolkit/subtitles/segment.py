@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from subtoolkit.subtitles.profiles import Profile
@@ -289,6 +290,138 @@ def _fits(src: str, profile: Profile, shadow: Profile | None) -> bool:
     return True
 
 
+class _Shown:
+    """How wide every span of one text is once shown with a profile's punctuation, from prefix sums.
+
+    :func:`render_line` maps each mark to the separator character by character, collapses runs
+    of spaces to their first one, trims spaces at both ends, then drops marks that may not end a
+    line. So a span's display width is the width of its visible characters plus one space per
+    run of spaces inside it, found without building the string. A separator that is not exactly
+    one character breaks the character-for-character mapping; then spans are rendered.
+    """
+
+    def __init__(self, text: str, profile: Profile) -> None:
+        self.text = text
+        self.profile = profile
+        shown = text.translate(_table(profile.to_space, profile.separator))
+        self.exact = len(shown) == len(text)
+        self.shown = shown
+        n = len(shown)
+        self.visible_at = visible_at = [0.0] * (n + 1)  # width of the visible characters of shown[:k]
+        self.runs_at = runs_at = [0.0] * (n + 1)  # width of the first space of each run in shown[:k]
+        self.last_visible = last_visible = [-1] * (n + 1)  # last visible index before k
+        self.first_visible = first_visible = [n] * (n + 1)  # first visible index at or after k
+        for k, ch in enumerate(shown):
+            space = ch == " " or ch == "\u3000"
+            w = char_width(ch)
+            visible_at[k + 1] = visible_at[k] + (0.0 if space else w)
+            run_start = space and (k == 0 or shown[k - 1] not in " \u3000")
+            runs_at[k + 1] = runs_at[k] + (w if run_start else 0.0)
+            last_visible[k + 1] = last_visible[k] if space else k
+        for k in range(n - 1, -1, -1):
+            first_visible[k] = first_visible[k + 1] if shown[k] in " \u3000" else k
+
+    def span(self, a: int, b: int) -> tuple[float, str]:
+        """Display width of ``text[a:b]`` and its last shown character ("" when nothing shows)."""
+        if not self.exact:
+            line = render_line(self.text[a:b], self.profile)
+            return text_width(line), line[-1:]
+        first = self.first_visible[a]
+        last = self.last_visible[b]
+        shown, never = self.shown, self.profile.never_at_line_end
+        while last >= first and shown[last] in never:
+            last = self.last_visible[last]
+        if last < first:
+            return 0.0, ""
+        width = self.visible_at[last + 1] - self.visible_at[first] + self.runs_at[last] - self.runs_at[first + 1]
+        return width, shown[last]
+
+
+class _Lines:
+    """Every line a run of atoms can make, measured without rendering it.
+
+    The cue choice asks about the same lines over and over: ``atoms[i:k]`` is the top line of
+    every two-line candidate that starts at ``i`` and breaks at ``k``, whatever its end. Widths
+    and floors come from prefix sums (multiples of ½, so the sums are exact in floating point);
+    only the lines of the chosen cues are rendered.
+    """
+
+    def __init__(self, atoms: Sequence[Atom], profile: Profile, shadow: Profile | None) -> None:
+        self.atoms = atoms
+        self.profile = profile
+        self.shadow = shadow
+        self.text = "".join(a.text for a in atoms)
+        self.offsets = [0]
+        self.floor_at = [0.0]  # floor_at[k]: floor width of atoms[:k]
+        hidden = profile.to_space + profile.never_at_line_end
+        for a in atoms:
+            self.offsets.append(self.offsets[-1] + len(a.text))
+            self.floor_at.append(self.floor_at[-1] + _floor_width(a.text, hidden))
+        self.main = _Shown(self.text, profile)
+        self.other = _Shown(self.text, shadow) if shadow is not None else None
+        self._seen: dict[tuple[int, int], tuple[float, bool, bool]] = {}
+
+    def line(self, i: int, k: int) -> tuple[float, bool, bool]:
+        """``atoms[i:k]`` as one line: its display width, whether anything shows, whether it may be shown."""
+        got = self._seen.get((i, k))
+        if got is None:
+            a, b = self.offsets[i], self.offsets[k]
+            width, last = self.main.span(a, b)
+            ok = width <= self.profile.max_chars and last not in NO_LINE_END
+            if ok and self.other is not None:
+                w, end = self.other.span(a, b)
+                ok = w <= self.other.profile.max_chars and end not in NO_LINE_END
+            got = self._seen[(i, k)] = (width, last != "", ok)
+        return got
+
+    def best(self, i: int, j: int, base: float = 0.0, bound: float = float("inf")) -> tuple[float, int] | None:
+        """The cheapest layout of ``atoms[i:j]`` as one cue: (cost, k), the bottom line starting at
+        atom ``k`` (``k == j``: one line); None if no layout fits.
+
+        Costs: one line is free; two lines cost 3, plus the break's strength, a weak particle
+        opening the bottom line, uneven widths, and more so a top line wider than the bottom.
+        The first of equal layouts wins (the earliest break). Breaks that cannot bring
+        ``base + cost`` to ``bound`` are not measured: the caller would not take them.
+        """
+        if self.line(i, j)[2]:
+            return 0.0, j
+        profile = self.profile
+        if profile.max_lines < 2 or base + 3.0 > bound:
+            return None
+        max_chars = profile.max_chars
+        floor_at = self.floor_at
+        # only breaks that leave both lines' floors within the width can fit
+        first = max(i + 1, bisect_left(floor_at, floor_at[j] - max_chars, i + 1, j))
+        last = min(j - 1, bisect_right(floor_at, floor_at[i] + max_chars, i + 1, j) - 1)
+        found: tuple[float, int] | None = None
+        for k in range(first, last + 1):
+            brk = self.atoms[k - 1].brk
+            if brk == "none":
+                continue
+            least = 3.0 + _BREAK_COST.get(brk, 7.0)
+            if base + least > bound:
+                continue
+            wt, top_shows, top_ok = self.line(i, k)
+            if not (top_shows and top_ok):
+                continue
+            wb, bot_shows, bot_ok = self.line(k, j)
+            if not (bot_shows and bot_ok):
+                continue
+            start = self.text[self.offsets[k]]
+            cost = least + _line_start_penalty(start) + abs(wt - wb) * 0.15
+            if profile.bottom_heavy and wt > wb:
+                cost += (wt - wb) * 0.6
+            if found is None or cost < found[0]:
+                found = (cost, k)
+        return found
+
+    def layout(self, i: int, j: int, choice: tuple[float, int]) -> Layout:
+        cost, k = choice
+        cuts = (i, j) if k == j else (i, k, j)
+        sources = tuple(self.text[self.offsets[a] : self.offsets[b]] for a, b in zip(cuts, cuts[1:]))
+        return Layout(tuple(render_line(s, self.profile) for s in sources), sources, cost)
+
+
 def layout(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None = None) -> Layout | None:
     """Best way to show ``atoms`` as one cue, or None if they do not fit the profile.
 
@@ -296,40 +429,9 @@ def layout(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None = Non
     converted character for character and shown with that profile's punctuation, fits too, so
     the character-preserving variants keep these line breaks.
     """
-    whole = "".join(a.text for a in atoms)
-    line = render_line(whole, profile)
-    if _fits(whole, profile, shadow):
-        return Layout((line,), (whole,), 0.0)
-    if profile.max_lines < 2:
-        return None
-    best: Layout | None = None
-    offset = 0
-    floors = [_floor_width(a.text, profile.to_space + profile.never_at_line_end) for a in atoms]
-    total_floor = sum(floors)
-    top_floor = 0.0
-    for k in range(1, len(atoms)):
-        offset += len(atoms[k - 1].text)
-        top_floor += floors[k - 1]
-        if top_floor > profile.max_chars:
-            break
-        brk = atoms[k - 1].brk
-        if brk == "none" or total_floor - top_floor > profile.max_chars:
-            continue
-        top_src, bot_src = whole[:offset], whole[offset:]
-        top, bot = render_line(top_src, profile), render_line(bot_src, profile)
-        if not top or not bot:
-            continue
-        wt, wb = text_width(top), text_width(bot)
-        if wt > profile.max_chars or wb > profile.max_chars or _bad_end(top, profile) or _bad_end(bot, profile):
-            continue
-        if shadow is not None and not (_fits(top_src, shadow, None) and _fits(bot_src, shadow, None)):
-            continue
-        cost = 3.0 + _BREAK_COST.get(brk, 7.0) + _line_start_penalty(bot_src) + abs(wt - wb) * 0.15
-        if profile.bottom_heavy and wt > wb:
-            cost += (wt - wb) * 0.6
-        if best is None or cost < best.cost:
-            best = Layout((top, bot), (top_src, bot_src), cost)
-    return best
+    lines = _Lines(atoms, profile, shadow)
+    choice = lines.best(0, len(atoms))
+    return None if choice is None else lines.layout(0, len(atoms), choice)
 
 
 @lru_cache(maxsize=65536)
@@ -427,14 +529,21 @@ def _absorb_empty(pieces: list[Piece]) -> list[Piece]:
     return out
 
 
-def _segment_sentence(atoms: list[Atom], profile: Profile, budget: Budget | None, shadow: Profile | None = None) -> list[Piece] | None:
+def _segment_sentence(atoms: Sequence[Atom], profile: Profile, budget: Budget | None, shadow: Profile | None = None) -> list[Piece] | None:
+    """The cheapest cutting of one sentence into cues (a shortest path over cue ends).
+
+    A cue costs 10 (fewer cues read better), plus the strength of the break after it, a weak
+    particle opening the next cue, a crumb of 2–3 characters, a crumb left beside a pause
+    (:func:`_dangling`) and its layout. Of equal cuttings the one with the longer last cue wins.
+    """
     n = len(atoms)
     inf = float("inf")
     best: list[float] = [inf] * (n + 1)
-    back: list[tuple[int, Layout] | None] = [None] * (n + 1)
+    back: list[tuple[int, tuple[float, int]] | None] = [None] * (n + 1)
     best[0] = 0.0
+    lines = _Lines(atoms, profile, shadow)
     max_width = profile.max_chars * profile.max_lines
-    floors = [_floor_width(a.text, profile.to_space + profile.never_at_line_end) for a in atoms]
+    floors = [lines.floor_at[k + 1] - lines.floor_at[k] for k in range(n)]
     widths = [text_width(a.text) for a in atoms]
     spends = [budget.measure(a.text) for a in atoms] if budget is not None else [0.0] * n
     for j in range(1, n + 1):
@@ -443,28 +552,36 @@ def _segment_sentence(atoms: list[Atom], profile: Profile, budget: Budget | None
         tail = 0.0
         if j < n:
             tail = _BREAK_COST.get(atoms[j - 1].brk, 7.0) + _line_start_penalty(atoms[j].text)
+        # the cues that may end at j start at first..j-1: a longer cue is only wider and longer to say
         floor = width = spent = 0.0
+        first = j - 1
+        cue_widths = [0.0] * j
         for i in range(j - 1, -1, -1):
             floor += floors[i]
             width += widths[i]
             spent += spends[i]
             if j - i > 1 and (floor > max_width or (budget is not None and spent > budget.limit)):
-                break  # a longer cue is only wider and longer to say
+                break
+            first = i
+            cue_widths[i] = width
+        # longest cues first: they are usually the cheapest, so the rest are soon out of the running;
+        # of equal cuttings the longer last cue wins, hence <= below
+        for i in range(first, j):
             if best[i] == inf:
                 continue
-            base = best[i] + 10.0 + tail + (8.0 if width < 4 else 0.0)  # a crumb of 2–3 characters reads badly
-            if base >= best[j]:
+            base = best[i] + 10.0 + tail + (8.0 if cue_widths[i] < 4 else 0.0)  # a crumb of 2–3 characters reads badly
+            if base > best[j]:
                 continue  # layout cost is never negative: this cue cannot win
             base += _dangling(atoms, i, j, widths)
-            if base >= best[j]:
+            if base > best[j]:
                 continue
-            lay = layout(atoms[i:j], profile, shadow)
-            if lay is None:
+            choice = lines.best(i, j, base, best[j])
+            if choice is None:
                 continue
-            cost = base + lay.cost
-            if cost < best[j]:
+            cost = base + choice[0]
+            if cost <= best[j]:
                 best[j] = cost
-                back[j] = (i, lay)
+                back[j] = (i, choice)
     if best[n] == inf:
         return None
     out: list[Piece] = []
@@ -472,8 +589,9 @@ def _segment_sentence(atoms: list[Atom], profile: Profile, budget: Budget | None
     while j > 0:
         entry = back[j]
         assert entry is not None
-        i, lay = entry
-        out.append(Piece(lay.lines, "".join(a.text for a in atoms[i:j]), lay.sources))
+        i, choice = entry
+        lay = lines.layout(i, j, choice)
+        out.append(Piece(lay.lines, "".join(lay.sources), lay.sources))
         j = i
     out.reverse()
     return out
