@@ -359,11 +359,22 @@ class _Lines:
             self.floor_at.append(self.floor_at[-1] + _floor_width(a.text, hidden))
         self.main = _Shown(self.text, profile)
         self.other = _Shown(self.text, shadow) if shadow is not None else None
-        self._seen: dict[tuple[int, int], tuple[float, bool, bool]] = {}
+        # least cost of a two-line layout breaking before atom k (None: no break there), and the
+        # penalty for the bottom line opening with a weak particle
+        self.least_at: list[float | None] = [None] * (len(atoms) + 1)
+        self.start_penalty = [0.0] * (len(atoms) + 1)
+        for k in range(1, len(atoms)):
+            brk = atoms[k - 1].brk
+            self.least_at[k] = None if brk == "none" else 3.0 + _BREAK_COST.get(brk, 7.0)
+            self.start_penalty[k] = _line_start_penalty(self.text[self.offsets[k] : self.offsets[k] + 1])
+        self._stride = len(atoms) + 1
+        self._seen: dict[int, tuple[float, bool, bool]] = {}
 
     def line(self, i: int, k: int) -> tuple[float, bool, bool]:
-        """``atoms[i:k]`` as one line: its display width, whether anything shows, whether it may be shown."""
-        got = self._seen.get((i, k))
+        """``atoms[i:k]`` as one line: its display width, whether it may be one of two lines (it
+        fits and shows something), whether it may be a cue's only line (it fits)."""
+        key = i * self._stride + k
+        got = self._seen.get(key)
         if got is None:
             a, b = self.offsets[i], self.offsets[k]
             width, last = self.main.span(a, b)
@@ -371,7 +382,7 @@ class _Lines:
             if ok and self.other is not None:
                 w, end = self.other.span(a, b)
                 ok = w <= self.other.profile.max_chars and end not in NO_LINE_END
-            got = self._seen[(i, k)] = (width, last != "", ok)
+            got = self._seen[key] = (width, ok and last != "", ok)
         return got
 
     def best(self, i: int, j: int, base: float = 0.0, bound: float = float("inf")) -> tuple[float, int] | None:
@@ -383,33 +394,32 @@ class _Lines:
         The first of equal layouts wins (the earliest break). Breaks that cannot bring
         ``base + cost`` to ``bound`` are not measured: the caller would not take them.
         """
-        if self.line(i, j)[2]:
+        line = self.line
+        if line(i, j)[2]:
             return 0.0, j
         profile = self.profile
         if profile.max_lines < 2 or base + 3.0 > bound:
             return None
         max_chars = profile.max_chars
         floor_at = self.floor_at
+        least_at = self.least_at
+        bottom_heavy = profile.bottom_heavy
         # only breaks that leave both lines' floors within the width can fit
         first = max(i + 1, bisect_left(floor_at, floor_at[j] - max_chars, i + 1, j))
         last = min(j - 1, bisect_right(floor_at, floor_at[i] + max_chars, i + 1, j) - 1)
         found: tuple[float, int] | None = None
         for k in range(first, last + 1):
-            brk = self.atoms[k - 1].brk
-            if brk == "none":
+            least = least_at[k]
+            if least is None or base + least > bound:
                 continue
-            least = 3.0 + _BREAK_COST.get(brk, 7.0)
-            if base + least > bound:
+            wt, top_ok, _ = line(i, k)
+            if not top_ok:
                 continue
-            wt, top_shows, top_ok = self.line(i, k)
-            if not (top_shows and top_ok):
+            wb, bot_ok, _ = line(k, j)
+            if not bot_ok:
                 continue
-            wb, bot_shows, bot_ok = self.line(k, j)
-            if not (bot_shows and bot_ok):
-                continue
-            start = self.text[self.offsets[k]]
-            cost = least + _line_start_penalty(start) + abs(wt - wb) * 0.15
-            if profile.bottom_heavy and wt > wb:
+            cost = least + self.start_penalty[k] + abs(wt - wb) * 0.15
+            if bottom_heavy and wt > wb:
                 cost += (wt - wb) * 0.6
             if found is None or cost < found[0]:
                 found = (cost, k)
