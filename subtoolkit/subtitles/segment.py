@@ -16,7 +16,6 @@ or vanishes depends on where the line ends.
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -153,27 +152,22 @@ def _mark_class(ch: str, profile: Profile) -> str:
     return "word"
 
 
-@lru_cache(maxsize=1)
 def _jieba() -> Callable[[str], list[str]]:
-    """Initialise jieba once, quietly, only when a clause needs word boundaries."""
-    import warnings
+    """jieba's cut, set up once per process, only when a clause needs word boundaries."""
+    from subtoolkit.subtitles.words import cutter
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import jieba  # type: ignore[import-untyped]
-
-    jieba.setLogLevel(logging.WARNING)
-    return lambda s: list(jieba.cut(s, HMM=True))
+    return cutter()
 
 
-def _word_boundaries(text: str) -> set[int]:
-    """Character offsets in ``text`` where a jieba word ends."""
+@lru_cache(maxsize=4096)
+def _word_boundaries(text: str) -> frozenset[int]:
+    """Character offsets in ``text`` where a jieba word ends (remembered per clause)."""
     ends: set[int] = set()
     pos = 0
     for w in _jieba()(text):
         pos += len(w)
         ends.add(pos)
-    return ends
+    return frozenset(ends)
 
 
 def _clause_class(clause: str, profile: Profile) -> str:
@@ -236,7 +230,7 @@ def _split_clause(chunks: list[str], end_class: str, profile: Profile) -> list[A
         pos += len(c)
         allowed.add(pos)  # between chunks
     han_run = [i for i, c in enumerate(text) if "\u3400" <= c <= "\u9fff"]
-    words = _word_boundaries(text) if han_run else set()
+    words = _word_boundaries(text) if han_run else frozenset()
     cuts: list[tuple[int, str]] = []
     for p in sorted(allowed):
         if p >= len(text):
