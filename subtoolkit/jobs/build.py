@@ -57,18 +57,11 @@ class BuildResult:
 
 
 def _silence_mp3(path: Path, seconds: float) -> None:
-    """A silent track the length of the film, so the report's player works without a voice."""
-    import subprocess
+    """A silent track the length of the film, so the report's player works without a voice
+    (written from a repeated silent frame, not encoded: see :mod:`subtoolkit.audio.silence`)."""
+    from subtoolkit.audio.silence import write_silent_mp3
 
-    import imageio_ffmpeg
-
-    exe = imageio_ffmpeg.get_ffmpeg_exe()
-    with atomic_path(path) as tmp:
-        cmd = [exe, "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "anullsrc=r=8000:cl=mono",
-               "-t", f"{max(seconds, 1.0):.3f}", "-c:a", "libmp3lame", "-b:a", "8k", "-f", "mp3", str(tmp)]
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-        if r.returncode != 0:
-            raise SubtoolkitError(f"ffmpeg could not write the silent track: {r.stderr.strip()[:200]}", path=str(path))
+    write_silent_mp3(path, max(seconds, 1.0))
 
 
 def build_script(script_path: Path, options: BuildOptions, progress: Progress | None = None) -> BuildResult:
