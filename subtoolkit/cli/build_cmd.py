@@ -34,6 +34,7 @@ def build_command(
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Where rendered voice segments are cached (default: the platform's cache folder)."),
     calibrate: Optional[Path] = typer.Option(None, "--calibrate", help="Fit the narration pace from an .srt/.vtt timed to the same narrator (e.g. the previous episode)."),
     jobs: int = typer.Option(0, "--jobs", "-j", help="Scripts built at once for a folder (default: one per core)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Build a folder's scripts on the Dask cluster whose scheduler listens here (tcp://HOST:8786); needs the cluster extra and a filesystem the workers share. See README, Large batches."),
     encoding: Optional[str] = ENCODING_OPT,
     interview_span: Span = SPAN_OPT,
 ) -> None:
@@ -41,13 +42,14 @@ def build_command(
 
     Writes output/<script-name>/ with blocks.json, the subtitle tracks (x.zh-Hans.srt/.vtt/.ass/.json and each variant), the scratch voiceover with its retimed tracks, names.csv (name supers for graphics), captions.csv (on-screen text with in/out timecodes), narration.docx and narration.md (the voice talent's script with timecodes) and report.html (runtime, timeline, QC and a player; open it in a browser, no network needed). A build is written all-or-nothing: a failed script leaves no half-written folder.
 
-    Given a folder, every script in it is built in parallel, one process per core; a failing script is reported and the others go on; the exit code is 1 if any failed.
+    Given a folder, every script in it is built in parallel, one process per core (or on a Dask cluster with --scheduler); a failing script is reported and the others go on; the exit code is 1 if any failed.
 
     [bold]Examples[/bold]
 
       subtoolkit build seeds/shengming-zhongyu-taishan.txt
       subtoolkit build episodes/ --variants s2twp,s2hk --voice none
       subtoolkit build ep3.docx --voice edge --fps 23.976 --start 01:00:00:00
+      subtoolkit build /archive/scripts -o /archive/out --scheduler tcp://scheduler:8786
     """
     from subtoolkit.jobs.build import BuildOptions, scripts_in
     from subtoolkit.errors import InputError
@@ -69,8 +71,13 @@ def build_command(
         scripts = scripts_in(target)
         if not scripts:
             raise InputError("no scripts in this folder", path=str(target), hint="put .txt, .md or .docx scripts in it")
-        results = _build_many(scripts, opts, jobs or os.cpu_count() or 1)
+        if scheduler:
+            results = _build_on_cluster(scripts, opts, scheduler)
+        else:
+            results = _build_many(scripts, opts, jobs or os.cpu_count() or 1)
     else:
+        if scheduler:
+            raise typer.BadParameter("builds a folder of scripts", param_hint="--scheduler")
         results = [_build_one(target, opts)]
     _print_results(results)
     if any(not r.ok for r in results):
@@ -120,6 +127,26 @@ def _build_many(paths: list[Path], opts, jobs: int):  # type: ignore[no-untyped-
             results = [f.result() for f in futures]
     manager.shutdown()
     return results
+
+
+def _build_on_cluster(paths: list[Path], opts, address: str):  # type: ignore[no-untyped-def]
+    """The folder on a Dask cluster (:mod:`subtoolkit.jobs.cluster`), with the same bar as a local build."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from subtoolkit.jobs.cluster import build_on_cluster
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stage]}"), TimeElapsedColumn()) as bar:
+        tasks = {str(p.resolve()): bar.add_task(p.name, total=1.0, stage="waiting") for p in paths}
+        finished: set[str] = set()
+
+        def progress(script: str, stage: str, frac: float, _worker: str) -> None:
+            if script in finished:
+                return  # a late event from a worker must not move a finished bar back
+            if frac >= 1.0 and stage in ("done", "FAILED"):
+                finished.add(script)
+            bar.update(tasks[script], completed=frac, stage=stage)
+
+        return build_on_cluster(paths, opts, address, progress)
 
 
 def _print_results(results) -> None:  # type: ignore[no-untyped-def]
