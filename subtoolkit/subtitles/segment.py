@@ -402,14 +402,15 @@ class _Lines:
         first = max(i + 1, bisect_left(floor_at, floor_at[j] - max_chars, i + 1, j))
         last = min(j - 1, bisect_right(floor_at, floor_at[i] + max_chars, i + 1, j) - 1)
         found: tuple[float, int] | None = None
+        seen, stride = self._seen, self._stride
         for k in range(first, last + 1):
             least = least_at[k]
             if least is None or base + least > bound:
                 continue
-            wt, top_ok, _ = line(i, k)
+            wt, top_ok, _ = seen.get(i * stride + k) or line(i, k)
             if not top_ok:
                 continue
-            wb, bot_ok, _ = line(k, j)
+            wb, bot_ok, _ = seen.get(k * stride + j) or line(k, j)
             if not bot_ok:
                 continue
             cost = least + self.start_penalty[k] + abs(wt - wb) * 0.15
@@ -558,22 +559,20 @@ def _segment_sentence(atoms: Sequence[Atom], profile: Profile, budget: Budget | 
             tail = _BREAK_COST.get(atoms[j - 1].brk, 7.0) + _line_start_penalty(atoms[j].text)
         # the cues that may end at j start at first..j-1: a longer cue is only wider and longer to say
         floor = width = spent = 0.0
-        first = j - 1
-        cue_widths = [0.0] * j
+        cue_widths: list[float] = []  # cue_widths[m]: width of atoms[j - 1 - m : j]
         for i in range(j - 1, -1, -1):
             floor += floors[i]
             width += widths[i]
             spent += spends[i]
             if j - i > 1 and (floor > max_width or (budget is not None and spent > budget.limit)):
                 break
-            first = i
-            cue_widths[i] = width
+            cue_widths.append(width)
         # longest cues first: they are usually the cheapest, so the rest are soon out of the running;
         # of equal cuttings the longer last cue wins, hence <= below
-        for i in range(first, j):
+        for i in range(j - len(cue_widths), j):
             if best[i] == inf:
                 continue
-            base = best[i] + 10.0 + tail + (8.0 if cue_widths[i] < 4 else 0.0)  # a crumb of 2–3 characters reads badly
+            base = best[i] + 10.0 + tail + (8.0 if cue_widths[j - 1 - i] < 4 else 0.0)  # a crumb of 2–3 characters reads badly
             if base > best[j]:
                 continue  # layout cost is never negative: this cue cannot win
             base += _dangling(atoms, i, j, widths)
