@@ -361,6 +361,12 @@ class _Lines:
             brk = atoms[k - 1].brk
             self.least_at[k] = None if brk == "none" else 3.0 + _BREAK_COST.get(brk, 7.0)
             self.start_penalty[k] = _line_start_penalty(self.text[self.offsets[k] : self.offsets[k] + 1])
+        # the breaks grouped by least cost, cheapest group first, each group's positions ascending
+        groups: dict[float, list[int]] = {}
+        for k, least in enumerate(self.least_at):
+            if least is not None:
+                groups.setdefault(least, []).append(k)
+        self.break_groups = sorted(groups.items())
         self._stride = len(atoms) + 1
         self._seen: dict[int, tuple[float, bool, bool]] = {}
 
@@ -396,28 +402,29 @@ class _Lines:
             return None
         max_chars = profile.max_chars
         floor_at = self.floor_at
-        least_at = self.least_at
         bottom_heavy = profile.bottom_heavy
         # only breaks that leave both lines' floors within the width can fit
         first = max(i + 1, bisect_left(floor_at, floor_at[j] - max_chars, i + 1, j))
         last = min(j - 1, bisect_right(floor_at, floor_at[i] + max_chars, i + 1, j) - 1)
         found: tuple[float, int] | None = None
         seen, stride = self._seen, self._stride
-        for k in range(first, last + 1):
-            least = least_at[k]
-            if least is None or base + least > bound:
-                continue
-            wt, top_ok, _ = seen.get(i * stride + k) or line(i, k)
-            if not top_ok:
-                continue
-            wb, bot_ok, _ = seen.get(k * stride + j) or line(k, j)
-            if not bot_ok:
-                continue
-            cost = least + self.start_penalty[k] + abs(wt - wb) * 0.15
-            if bottom_heavy and wt > wb:
-                cost += (wt - wb) * 0.6
-            if found is None or cost < found[0]:
-                found = (cost, k)
+        # strong breaks first: once a layout is found, a group whose least cost exceeds it is skipped
+        for least, ks in self.break_groups:
+            if base + least > bound or (found is not None and least > found[0]):
+                break  # the groups only get dearer
+            for n in range(bisect_left(ks, first), bisect_right(ks, last)):
+                k = ks[n]
+                wt, top_ok, _ = seen.get(i * stride + k) or line(i, k)
+                if not top_ok:
+                    continue
+                wb, bot_ok, _ = seen.get(k * stride + j) or line(k, j)
+                if not bot_ok:
+                    continue
+                cost = least + self.start_penalty[k] + abs(wt - wb) * 0.15
+                if bottom_heavy and wt > wb:
+                    cost += (wt - wb) * 0.6
+                if found is None or cost < found[0] or (cost == found[0] and k < found[1]):
+                    found = (cost, k)
         return found
 
     def layout(self, i: int, j: int, choice: tuple[float, int]) -> Layout:
@@ -483,6 +490,8 @@ def segment_text(text: str, profile: Profile, budget: Budget | None = None, shad
     text = re.sub(r"\s+", " ", text).strip()
     if not text:
         return []
+    if budget is not None:
+        budget = Budget(_remembered(budget.measure), budget.limit)
     atoms = atoms_of(text, profile)
     # sentences: cue breaks always happen at sentence ends
     sentences: list[list[Atom]] = [[]]
@@ -501,6 +510,19 @@ def segment_text(text: str, profile: Profile, budget: Budget | None = None, shad
                 found = _fallback(sent, profile)
             pieces.extend(found)
     return _absorb_empty(pieces)
+
+
+def _remembered(measure: Callable[[str], float]) -> Callable[[str], float]:
+    """``measure`` asked once per distinct atom text of a block (single characters recur a lot)."""
+    seen: dict[str, float] = {}
+
+    def remembered(text: str) -> float:
+        got = seen.get(text)
+        if got is None:
+            got = seen[text] = measure(text)
+        return got
+
+    return remembered
 
 
 def segment_atoms(atoms: list[Atom], profile: Profile) -> list[Piece]:
