@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 FORMAT = 1  # bump when the cache file's layout changes
+ANSWERS_KEPT = 200_000  # fragments remembered per process (about 20 MB)
 
 
 class SortedDictionary(Mapping[str, int]):
@@ -35,8 +36,18 @@ class SortedDictionary(Mapping[str, int]):
     def __init__(self, words: list[str], freqs: array) -> None:
         self.words = words
         self.freqs = freqs
+        self._answers: dict[str, int | None] = {}  # fragments asked before: a script reuses its words
 
     def get(self, key: str, default: int | None = None) -> int | None:  # type: ignore[override]
+        try:
+            got = self._answers[key]
+        except KeyError:
+            if len(self._answers) >= ANSWERS_KEPT:
+                self._answers.clear()  # a worker building an archive must not grow without end
+            got = self._answers[key] = self._look_up(key)
+        return default if got is None else got
+
+    def _look_up(self, key: str) -> int | None:
         words = self.words
         i = bisect_left(words, key)
         if i < len(words):
@@ -45,7 +56,7 @@ class SortedDictionary(Mapping[str, int]):
                 return self.freqs[i]
             if w.startswith(key):
                 return 0
-        return default
+        return None
 
     def __getitem__(self, key: str) -> int:
         got = self.get(key)
