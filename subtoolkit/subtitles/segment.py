@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from bisect import bisect_left, bisect_right
+from itertools import accumulate
 from functools import lru_cache
 
 from subtoolkit.subtitles.profiles import Profile
@@ -570,9 +571,10 @@ def _segment_sentence(atoms: Sequence[Atom], profile: Profile, budget: Budget | 
     best[0] = 0.0
     lines = _Lines(atoms, profile, shadow)
     max_width = profile.max_chars * profile.max_lines
-    floors = [lines.floor_at[k + 1] - lines.floor_at[k] for k in range(n)]
+    floor_at = lines.floor_at
     widths = [text_width(a.text) for a in atoms]
-    spends = [budget.measure(a.text) for a in atoms] if budget is not None else [0.0] * n
+    width_at = list(accumulate(widths, initial=0.0))  # exact: multiples of ½
+    spends = [budget.measure(a.text) for a in atoms] if budget is not None else None
     for j in range(1, n + 1):
         if j < n and atoms[j - 1].brk == "none":
             continue
@@ -580,21 +582,16 @@ def _segment_sentence(atoms: Sequence[Atom], profile: Profile, budget: Budget | 
         if j < n:
             tail = _BREAK_COST.get(atoms[j - 1].brk, 7.0) + _line_start_penalty(atoms[j].text)
         # the cues that may end at j start at first..j-1: a longer cue is only wider and longer to say
-        floor = width = spent = 0.0
-        cue_widths: list[float] = []  # cue_widths[m]: width of atoms[j - 1 - m : j]
-        for i in range(j - 1, -1, -1):
-            floor += floors[i]
-            width += widths[i]
-            spent += spends[i]
-            if j - i > 1 and (floor > max_width or (budget is not None and spent > budget.limit)):
-                break
-            cue_widths.append(width)
+        first = bisect_left(floor_at, floor_at[j] - max_width, 0, j)
+        if spends is not None and budget is not None:
+            first = _first_sayable(spends, j, budget.limit, first)
+        first = min(first, j - 1)  # one atom is a cue however wide
         # longest cues first: they are usually the cheapest, so the rest are soon out of the running;
         # of equal cuttings the longer last cue wins, hence <= below
-        for i in range(j - len(cue_widths), j):
+        for i in range(first, j):
             if best[i] == inf:
                 continue
-            base = best[i] + 10.0 + tail + (8.0 if cue_widths[j - 1 - i] < 4 else 0.0)  # a crumb of 2–3 characters reads badly
+            base = best[i] + 10.0 + tail + (8.0 if width_at[j] - width_at[i] < 4 else 0.0)  # a crumb of 2–3 characters reads badly
             if base > best[j]:
                 continue  # layout cost is never negative: this cue cannot win
             base += _dangling(atoms, i, j, widths)
@@ -620,6 +617,17 @@ def _segment_sentence(atoms: Sequence[Atom], profile: Profile, budget: Budget | 
         j = i
     out.reverse()
     return out
+
+
+def _first_sayable(spends: Sequence[float], j: int, limit: float, first: int) -> int:
+    """The first atom from which ``atoms[i:j]`` is still sayable within ``limit``, no earlier than
+    ``first``: the sum of ``spends[i:j]`` added from ``j - 1`` down, stopping at the first excess."""
+    spent = 0.0
+    for i in range(j - 1, first - 1, -1):
+        spent += spends[i]
+        if spent > limit:
+            return i + 1
+    return first
 
 
 _STRONG = ("comma", "clause", "enum", "enum_drop", "none")
