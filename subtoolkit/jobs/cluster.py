@@ -92,10 +92,15 @@ def build_on_cluster(
     client = _client(address, timeout)
     try:
         if progress is not None:
-            client.subscribe_topic(topic, lambda e: progress(e[1]["script"], e[1]["stage"], e[1]["frac"], e[1]["worker"]))
+            def relay(event: tuple[float, dict]) -> None:  # type: ignore[type-arg]
+                _, msg = event
+                progress(msg["script"], msg["stage"], msg["frac"], msg["worker"])
+
+            client.subscribe_topic(topic, relay)
         # pure=False: the same script built twice is two builds; the key names the script for Dask's dashboard
         futures = [
-            client.submit(build_remote, p, options, topic, pure=False, key=f"subtoolkit-build-{p.name}-{uuid.uuid4().hex[:8]}")
+            client.submit(build_remote, p, options, topic, pure=False,
+                          key=f"subtoolkit-build-{p.name}-{uuid.uuid4().hex[:8]}")
             for p in paths
         ]
         by_key = {f.key: (n, p) for n, (f, p) in enumerate(zip(futures, paths))}
@@ -105,7 +110,8 @@ def build_on_cluster(
             try:
                 result = future.result()
             except Exception as exc:  # noqa: BLE001 - e.g. KilledWorker after repeated worker deaths
-                result = BuildResult(script=path, ok=False, error=f"{path}: the cluster gave up on it: {type(exc).__name__}: {exc}")
+                why = f"{type(exc).__name__}: {exc}"
+                result = BuildResult(script=path, ok=False, error=f"{path}: the cluster gave up on it: {why}")
             results[n] = result
             if progress is not None:
                 progress(str(path), "done" if result.ok else "FAILED", 1.0, "")

@@ -591,7 +591,8 @@ def _segment_sentence(atoms: Sequence[Atom], profile: Profile, budget: Budget | 
         for i in range(first, j):
             if best[i] == inf:
                 continue
-            base = best[i] + 10.0 + tail + (8.0 if width_at[j] - width_at[i] < 4 else 0.0)  # a crumb of 2–3 characters reads badly
+            crumb = 8.0 if width_at[j] - width_at[i] < 4 else 0.0  # a cue of 2–3 characters reads badly
+            base = best[i] + 10.0 + tail + crumb
             if base > best[j]:
                 continue  # layout cost is never negative: this cue cannot win
             base += _dangling(atoms, i, j, widths)
