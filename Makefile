@@ -32,6 +32,7 @@ bench: venv
 	$(PY) bench/bench_parse.py
 	$(PY) bench/bench_subtitles.py
 	$(PY) bench/bench_build.py
+	$(PY) bench/bench_startup.py
 	$(PY) bench/bench_convert.py
 	$(PY) bench/bench_voice.py
 	$(PY) bench/bench_align.py
