@@ -20,13 +20,24 @@ from subtoolkit.subtitles.segment import (
     _bad_end,
     _dangling,
     _fallback,
-    _fits,
     _floor_width,
     _line_start_penalty,
     atoms_of,
     render_line,
     text_width,
 )
+
+
+def _fits(src: str, profile: Profile, shadow: Profile | None) -> bool:
+    """Does one line of source fit ``profile`` (and the ``shadow`` profile of its variants)?"""
+    line = render_line(src, profile)
+    if text_width(line) > profile.max_chars or _bad_end(line, profile):
+        return False
+    if shadow is not None:
+        other = render_line(src, shadow)
+        if text_width(other) > shadow.max_chars or _bad_end(other, shadow):
+            return False
+    return True
 
 
 def layout(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None = None) -> Layout | None:

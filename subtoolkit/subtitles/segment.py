@@ -273,18 +273,6 @@ def _line_start_penalty(text: str) -> float:
     return 3.0 if text[:1] in WEAK_LINE_START else 0.0
 
 
-def _fits(src: str, profile: Profile, shadow: Profile | None) -> bool:
-    """Does one line of source fit ``profile`` (and the ``shadow`` profile of its variants)?"""
-    line = render_line(src, profile)
-    if text_width(line) > profile.max_chars or _bad_end(line, profile):
-        return False
-    if shadow is not None:
-        other = render_line(src, shadow)
-        if text_width(other) > shadow.max_chars or _bad_end(other, shadow):
-            return False
-    return True
-
-
 class _Shown:
     """How wide every span of one text is once shown with a profile's punctuation, from prefix sums.
 
