@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from bisect import bisect_left, bisect_right
-from itertools import accumulate
 from functools import lru_cache
+from itertools import accumulate
 
 from subtoolkit.subtitles.profiles import Profile
 
