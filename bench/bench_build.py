@@ -62,14 +62,16 @@ def folder_scaling(scripts: int = 50, repeat: int = 2) -> None:
             best = float("inf")
             for _ in range(repeat):
                 t0 = time.perf_counter()
-                r = subprocess.run([str(exe), "build", str(folder), "-o", str(Path(d) / f"out{jobs}"), "--voice", "none",
-                                    "--jobs", str(jobs)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                cmd = [str(exe), "build", str(folder), "-o", str(Path(d) / f"out{jobs}"), "--voice", "none",
+                       "--jobs", str(jobs)]
+                r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
                 best = min(best, time.perf_counter() - t0)
                 if r.returncode:
                     raise SystemExit(f"folder build failed: {r.stderr[-500:]}")
             walls[jobs] = best
     print(f"\nbuild FOLDER of {scripts} scripts --voice none (best of {repeat}; {os.cpu_count()} cores here):")
-    print(f"  --jobs 1: {walls[1]:.1f} s   --jobs 2: {walls[2]:.1f} s   speed-up {walls[1] / walls[2]:.2f}x (goal >= 1.8x)")
+    speedup = walls[1] / walls[2]
+    print(f"  --jobs 1: {walls[1]:.1f} s   --jobs 2: {walls[2]:.1f} s   speed-up {speedup:.2f}x (goal >= 1.8x)")
     print(f"  reference: two plain CPU loops at once against one: {machine:.2f}x (2.0 on two idle cores)")
 
 

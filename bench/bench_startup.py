@@ -43,10 +43,12 @@ def run(cmd: list[str], repeat: int = 5) -> tuple[float, float]:
 def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         ref_wall, ref_cpu = run([sys.executable, "-c", OPENCC_JOB, str(SAMPLE_PATH), str(Path(d) / "t.txt")])
-        print(f"reference: a Python process converting the sample with OpenCC: {ref_wall:.2f} s wall, {ref_cpu:.2f} s CPU\n")
+        print(f"reference: a Python process converting the sample with OpenCC: {ref_wall:.2f} s wall, "
+              f"{ref_cpu:.2f} s CPU\n")
+        sample = str(SAMPLE_PATH)
         rows = [
-            ("subtitles SAMPLE (fresh process)", [str(BIN), "subtitles", str(SAMPLE_PATH), "-o", d], "wall", 1.0),
-            ("build SAMPLE --voice none", [str(BIN), "build", str(SAMPLE_PATH), "-o", d, "--voice", "none"], "wall", 1.5),
+            ("subtitles SAMPLE (fresh process)", [str(BIN), "subtitles", sample, "-o", d], "wall", 1.0),
+            ("build SAMPLE --voice none", [str(BIN), "build", sample, "-o", d, "--voice", "none"], "wall", 1.5),
             ("subtoolkit --help", [str(BIN), "--help"], "cpu", 0.15),
             ("subtoolkit subtitles --help", [str(BIN), "subtitles", "--help"], "cpu", 0.15),
             ("an argument error (--rate x)", [str(BIN), "subtitles", str(SAMPLE_PATH), "--rate", "x"], "cpu", 0.15),

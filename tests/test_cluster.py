@@ -112,7 +112,8 @@ def test_no_scheduler_there_is_one_clear_error(tmp_path: Path) -> None:
         port = s.getsockname()[1]
     folder = _folder(tmp_path, 1)
     with pytest.raises(InputError) as err:
-        build_on_cluster(sorted(folder.iterdir()), BuildOptions(out_root=tmp_path / "out", voice="none"), f"tcp://127.0.0.1:{port}", timeout=2)
+        opts = BuildOptions(out_root=tmp_path / "out", voice="none")
+        build_on_cluster(sorted(folder.iterdir()), opts, f"tcp://127.0.0.1:{port}", timeout=2)
     assert "no Dask scheduler answers" in err.value.render() and "tcp://HOST:8786" in err.value.render()
     assert not (tmp_path / "out").exists()
 

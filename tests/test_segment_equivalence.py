@@ -29,10 +29,13 @@ MARKS = ["，", "。", "、", "；", "：", "？", "！", "…", " ", "", "", ""
 
 word = st.one_of(st.sampled_from(WORDS), st.sampled_from(NUMBERS), st.sampled_from(MARKS))
 phrase = st.lists(word, min_size=1, max_size=8).map("".join)
-wrapped = st.tuples(st.sampled_from(["“”", "《》", "（）", "「」", "  "]), phrase).map(lambda t: t[0][0] + t[1] + t[0][1])
+wrapped = st.tuples(st.sampled_from(["“”", "《》", "（）", "「」", "  "]), phrase).map(
+    lambda t: t[0][0] + t[1] + t[0][1])
 text = st.lists(st.one_of(phrase, wrapped), min_size=1, max_size=14).map("".join)
-profiles = st.sampled_from([(NETFLIX, None), (NETFLIX, HANT), (CCTV, None), (HANT, None), (NARROW, HANT), (GLUED, HANT)])
-budgets = st.one_of(st.none(), st.floats(min_value=3.0, max_value=40.0).map(lambda limit: Budget(lambda t: text_width(t) * 1.3, limit)))
+profiles = st.sampled_from([(NETFLIX, None), (NETFLIX, HANT), (CCTV, None), (HANT, None), (NARROW, HANT),
+                            (GLUED, HANT)])
+limits = st.floats(min_value=3.0, max_value=40.0)
+budgets = st.one_of(st.none(), limits.map(lambda limit: Budget(lambda t: text_width(t) * 1.3, limit)))
 
 
 def _shape(pieces):  # type: ignore[no-untyped-def]
@@ -43,4 +46,5 @@ def _shape(pieces):  # type: ignore[no-untyped-def]
 @given(text, profiles, budgets)
 def test_same_cues_as_the_reference(s: str, pair, budget) -> None:  # type: ignore[no-untyped-def]
     profile, shadow = pair
-    assert _shape(segment_text(s, profile, budget, shadow)) == _shape(reference_segment_text(s, profile, budget, shadow))
+    ours = segment_text(s, profile, budget, shadow)
+    assert _shape(ours) == _shape(reference_segment_text(s, profile, budget, shadow))

@@ -15,10 +15,10 @@ DEV_SCRIPTS = ROOT.parent / "shared" / "dev-scripts"
 
 
 def _texts() -> list[str]:
-    lines = [l for l in SAMPLE.read_text(encoding="utf-8").splitlines() if l.strip()]
+    lines = [line for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()]
     if DEV_SCRIPTS.is_dir():  # other broadcasters' scripts, when the shared folder is beside the clone
         for f in sorted(DEV_SCRIPTS.glob("*.txt")):
-            lines += [l for l in f.read_text(encoding="utf-8", errors="replace").splitlines() if l.strip()]
+            lines += [line for line in f.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
     rng = random.Random(15)
     flat = "".join(lines)
     lines += [flat[i : i + rng.randint(1, 80)] for i in (rng.randrange(len(flat)) for _ in range(1500))]

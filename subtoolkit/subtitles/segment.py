@@ -545,7 +545,9 @@ def _absorb_empty(pieces: list[Piece]) -> list[Piece]:
     return out
 
 
-def _segment_sentence(atoms: Sequence[Atom], profile: Profile, budget: Budget | None, shadow: Profile | None = None) -> list[Piece] | None:
+def _segment_sentence(
+    atoms: Sequence[Atom], profile: Profile, budget: Budget | None, shadow: Profile | None = None
+) -> list[Piece] | None:
     """The cheapest cutting of one sentence into cues (a shortest path over cue ends).
 
     A cue costs 10 (fewer cues read better), plus the strength of the break after it, a weak

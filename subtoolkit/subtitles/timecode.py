@@ -7,7 +7,6 @@ whole frame. NTSC rates are exact fractions (23.976 is 24000/1001), so that fram
 
 from __future__ import annotations
 
-import math
 import re
 from fractions import Fraction
 
