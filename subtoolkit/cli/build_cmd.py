@@ -102,30 +102,33 @@ def _build_many(paths: list[Path], opts, jobs: int):  # type: ignore[no-untyped-
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from subtoolkit.jobs.build import build_worker
+    from subtoolkit.jobs.build import build_worker, init_worker
 
     ctx = mp.get_context("spawn")  # fresh interpreters: no inherited locks or jieba state
-    manager = ctx.Manager()
-    q = manager.Queue()
+    q = ctx.Queue()  # handed to each worker at its start: a put never waits for another process
     results = []
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stage]}"), TimeElapsedColumn()) as bar:
         tasks = {str(p): bar.add_task(p.name, total=1.0, stage="waiting") for p in paths}
-        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(paths))), mp_context=ctx) as pool:
-            futures = [pool.submit(build_worker, (p, opts, q)) for p in paths]
+        workers = max(1, min(jobs, len(paths)))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker, initargs=(q,)) as pool:
+            futures = [pool.submit(build_worker, (p, opts, None)) for p in paths]
             pending = set(futures)
+            finished: set[str] = set()
             while pending:
                 try:
                     while True:
                         key, stage, frac = q.get(timeout=0.1)
-                        bar.update(tasks[key], completed=frac, stage=stage)
+                        if key not in finished:  # a late message must not move a finished bar back
+                            bar.update(tasks[key], completed=frac, stage=stage)
                 except queue_mod.Empty:
                     pass
                 for f in [f for f in pending if f.done()]:
                     pending.discard(f)
                     r = f.result()
+                    finished.add(str(r.script))
                     bar.update(tasks[str(r.script)], completed=1.0, stage="done" if r.ok else "FAILED")
             results = [f.result() for f in futures]
-    manager.shutdown()
+    q.close()
     return results
 
 

@@ -194,9 +194,27 @@ def _swap_into_place(work: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+_worker_queue: object = None  # a worker process's progress queue, set by init_worker
+
+
+def init_worker(queue: object) -> None:
+    """Process-pool initializer: the worker's progress queue, handed over when the process starts.
+
+    A ``multiprocessing.Queue`` (unlike a manager's queue) can only be inherited, not sent with a
+    task; in exchange a ``put`` never waits for another process to be scheduled, which on a busy
+    machine cost a folder build much of its second core.
+    """
+    global _worker_queue
+    _worker_queue = queue
+
+
 def build_worker(args: tuple[Path, BuildOptions, object]) -> BuildResult:
-    """Process-pool entry: never raises, so one bad script cannot stop the others."""
+    """Process-pool entry: never raises, so one bad script cannot stop the others.
+
+    Progress goes to the queue in ``args``, or else to the one :func:`init_worker` set.
+    """
     path, options, queue = args
+    queue = queue if queue is not None else _worker_queue
 
     def progress(stage: str, frac: float) -> None:
         if queue is not None:
