@@ -77,8 +77,8 @@ def test_rebreak_keeps_cue_when_phrases_lengthen() -> None:
 
 
 def test_words_across_line_breaks_and_overrides() -> None:
-    """头|发 split over two lines is still 頭髮; the project dictionary fixes 船只能; speakers and
-    times are untouched."""
+    """头|发 split over two lines is still 頭髮; the project dictionary fixes 船只能; times are
+    untouched and the speaker is named in Traditional characters (the track's name supers)."""
     from subtoolkit.model import Cue, Speaker, Timeline
 
     speaker = Speaker("薛澜", "清华大学教授")
@@ -88,4 +88,6 @@ def test_words_across_line_breaks_and_overrides() -> None:
     )
     tw = variant_timeline(Timeline(cues, fps=25.0), "s2tw", HANS)
     assert [c.lines for c in tw.cues] == [("這隻船只能", "載28人"), ("他的頭", "髮白了")]
-    assert [(c.block, c.kind, c.start_ms, c.end_ms, c.speaker) for c in tw.cues] == [(c.block, c.kind, c.start_ms, c.end_ms, c.speaker) for c in cues]
+    times = [(c.block, c.kind, c.start_ms, c.end_ms) for c in cues]
+    assert [(c.block, c.kind, c.start_ms, c.end_ms) for c in tw.cues] == times
+    assert [c.speaker for c in tw.cues] == [None, Speaker("薛瀾", "清華大學教授")]

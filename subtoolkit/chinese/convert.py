@@ -29,6 +29,8 @@ import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,8 +41,8 @@ if TYPE_CHECKING:
     pass
 
 DEFAULT_CONFIG = "s2twp"
-ASSETS = Path(__file__).resolve().parents[2] / "assets" / "opencc"
-PROJECT_DICT = ASSETS / "overrides.txt"
+# shipped in the wheel as subtoolkit.assets (the top-level assets/ folder of the checkout)
+PROJECT_DICT: Traversable = files("subtoolkit.assets") / "opencc" / "overrides.txt"
 REGIONS = ("TW", "HK")
 
 
@@ -208,9 +210,9 @@ def parse_terms(text: str, *, path: str = "<dict>") -> tuple[Term, ...]:
     return tuple(terms)
 
 
-def load_terms(path: str | Path) -> tuple[Term, ...]:
+def load_terms(path: str | Path | Traversable) -> tuple[Term, ...]:
     """Read a dictionary file (UTF-8, with or without BOM)."""
-    p = Path(path)
+    p = Path(path) if isinstance(path, str) else path
     try:
         data = p.read_bytes()
     except FileNotFoundError:
@@ -229,7 +231,9 @@ def load_terms(path: str | Path) -> tuple[Term, ...]:
 def project_terms() -> tuple[Term, ...]:
     """The shipped overrides (read once per process)."""
     if not PROJECT_DICT.is_file():
-        raise ConvertError("project dictionary missing", path=str(PROJECT_DICT), hint="run from a source checkout (pip install -e .)")
+        raise ConvertError(
+            "project dictionary missing", path=str(PROJECT_DICT), hint="reinstall subtoolkit; the package is incomplete"
+        )
     return load_terms(PROJECT_DICT)
 
 

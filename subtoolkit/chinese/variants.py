@@ -6,6 +6,8 @@ on timestamps or on display lines, and the result is shown with the Traditional 
 
 - Character-preserving configs (s2t, s2tw, s2hk) keep the Simplified line breaks, cue for cue and
   timestamp for timestamp: the Simplified breaks were chosen to fit the Traditional profile too.
+- Speakers are converted too (薛澜 → 薛瀾): the ASS name supers, the VTT voice names and the
+  report's speakers table of a Traditional track are made from the cue's speaker.
 - Phrase configs (s2twp) can change lengths (互联网 → 網際網路), so each cue is re-broken from its
   Simplified atoms (word boundaries are found on the Simplified text, where jieba works), converted
   atom by atom. A cue that no longer fits in one is split, its time shared by width.
@@ -14,11 +16,12 @@ on timestamps or on display lines, and the result is shown with the Traditional 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from subtoolkit.errors import ConvertError
 from subtoolkit.subtitles.formats.common import SPOKEN
-from subtoolkit.model import BlockKind, Cue, Timeline
+from subtoolkit.model import BlockKind, Cue, Speaker, Timeline
 from subtoolkit.subtitles.profiles import Profile, variant_profile_of
 from subtoolkit.subtitles.segment import Atom, atoms_of, layout, render_line, segment_atoms, text_width
 from subtoolkit.subtitles.timecode import frame_of, ms_of, parse_fps
@@ -46,7 +49,9 @@ def variant_timeline(timeline: Timeline, config: str, profile: Profile, *, user_
     out: list[Cue] = []
     # one OpenCC call for every cue; a word split across a line break still converts as a word
     converted = conv.convert_groups([cue.line_sources or cue.lines for cue in timeline.cues]) if conv.preserves_length else None
+    speakers = _speakers(timeline, conv)
     for k, cue in enumerate(timeline.cues):
+        cue = replace(cue, speaker=speakers.get(cue.speaker))
         if converted is not None:
             sources = tuple(converted[k])
             lines = tuple(render_line(s, target) for s in sources)
@@ -55,6 +60,17 @@ def variant_timeline(timeline: Timeline, config: str, profile: Profile, *, user_
                 continue
         out.extend(_rebreak(cue, conv, profile, target, fps))
     return Timeline(tuple(out), fps=timeline.fps, profile=target.name)
+
+
+def _speakers(timeline: Timeline, conv) -> dict[Speaker | None, Speaker | None]:  # type: ignore[no-untyped-def]
+    """Each distinct speaker in the converted script (name and role converted as separate texts)."""
+    found = list(dict.fromkeys(c.speaker for c in timeline.cues if c.speaker is not None))
+    texts = [g[0] for g in conv.convert_groups([[part or ""] for s in found for part in (s.name, s.role)])]
+    out: dict[Speaker | None, Speaker | None] = {None: None}
+    for k, s in enumerate(found):
+        name, role = texts[2 * k], texts[2 * k + 1]
+        out[s] = Speaker(name if s.name is not None else None, role if s.role is not None else None)
+    return out
 
 
 def _with_lines(cue: Cue, lines: tuple[str, ...], source: str, line_sources: tuple[str, ...], start: int | None = None, end: int | None = None) -> Cue:

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from subtoolkit.deliver.paperwork import block_spans, timecode
-from subtoolkit.model import BlockKind, Script, Timeline
+from subtoolkit.model import BlockKind, Script, Speaker, Timeline
 from subtoolkit.subtitles.profiles import Profile
 from subtoolkit.subtitles.segment import text_width
 from subtoolkit.text.spoken import count_syllables
@@ -56,6 +56,16 @@ def figures(script: Script, timeline: Timeline) -> Figures:
     mean = sum(v for v, _ in cps) / len(cps) if cps else 0.0
     top = max(cps) if cps else (0.0, -1)
     return Figures(rate(BlockKind.NARRATION), rate(BlockKind.INTERVIEW), mean, top[0], top[1])
+
+
+def _speaker_names(script: Script, timeline: Timeline) -> dict[Speaker, Speaker]:
+    """Each script speaker as the track names them (a Traditional track's cues carry converted speakers)."""
+    named: dict[Speaker, Speaker] = {}
+    for c in timeline.cues:
+        original = script.blocks[c.block].speaker
+        if c.speaker is not None and original is not None:
+            named.setdefault(original, c.speaker)
+    return named
 
 
 def _track_json(timeline: Timeline) -> list[dict[str, object]]:
@@ -130,6 +140,7 @@ function show() {
 }
 function choose(tag) {
   for (const [k, t] of Object.entries(tracks)) t.mode = (k === tag) ? 'hidden' : 'disabled';
+  for (const body of document.querySelectorAll('tbody.speakers')) body.hidden = body.dataset.track !== tag;
   picker.value = tag; show();
 }
 picker.addEventListener('change', () => choose(picker.value));
@@ -177,16 +188,25 @@ def render_report(
         f"<tr><td>{esc(sec.name)}</td><td class=num>{clock(sec.start_ms)}</td><td class=num>{clock(sec.duration_ms)}</td><td class=num>{sec.cues}</td></tr>"
         for sec in s.sections
     )
-    speakers: dict[object, list[int]] = {}
-    first_at: dict[object, int] = {}
+    speakers: dict[Speaker, list[int]] = {}
+    first_at: dict[Speaker, int] = {}
     for sp in spans:
         if sp.block.kind is BlockKind.INTERVIEW and sp.block.speaker is not None:
             speakers.setdefault(sp.block.speaker, []).append(sp.duration_ms)
             first_at.setdefault(sp.block.speaker, sp.start_ms)
-    rows_speakers = "".join(
-        f"<tr><td>{esc(k.name or '—')}</td><td>{esc(k.role or '')}</td><td class=num>{timecode(first_at[k], fps)}</td><td class=num>{len(v)}</td><td class=num>{sum(v) / 1000:.0f} s</td></tr>"  # type: ignore[attr-defined]
-        for k, v in speakers.items()
-    )
+    # one body per track: a Traditional track names its speakers in Traditional characters
+    bodies = []
+    for tag, tl in {language_tag: timeline, **variants}.items():
+        named = _speaker_names(script, tl)
+        rows = "".join(
+            f"<tr><td>{esc(named.get(k, k).name or '—')}</td><td>{esc(named.get(k, k).role or '')}</td>"
+            f"<td class=num>{timecode(first_at[k], fps)}</td><td class=num>{len(v)}</td>"
+            f"<td class=num>{sum(v) / 1000:.0f} s</td></tr>"
+            for k, v in speakers.items()
+        )
+        hidden = "" if tag == language_tag else " hidden"
+        bodies.append(f'<tbody class="speakers" data-track="{esc(tag)}"{hidden}>{rows}</tbody>')
+    rows_speakers = "".join(bodies)
     if problems:
         rows_problems = "".join(
             f"<tr class={'err' if p.severity == 'error' else 'warn'}><td>{p.severity}</td><td class=num>{p.cue + 1}</td>"
@@ -224,7 +244,7 @@ def render_report(
 <p class="muted">{esc(audio_note)}</p></section>
 <section><h2>Timeline</h2>{_svg_strip(script, timeline)}<p class="legend">{legend}</p></section>
 <section><h2>Runtime by section</h2><table><tr><th>section</th><th>starts</th><th>runs</th><th>cues</th></tr>{rows_sections}</table></section>
-<section><h2>Speakers</h2><table><tr><th>name</th><th>role</th><th>first appearance</th><th>appearances</th><th>on screen</th></tr>{rows_speakers}</table></section>
+<section><h2>Speakers</h2><table><thead><tr><th>name</th><th>role</th><th>first appearance</th><th>appearances</th><th>on screen</th></tr></thead>{rows_speakers}</table></section>
 <section><h2>Quality check</h2>{problems_html}</section>
 </main>
 <script type="application/json" id="data">{data_json}</script>

@@ -20,6 +20,7 @@ from subtoolkit.errors import SubtoolkitError
 from subtoolkit.subtitles.formats.common import SPOKEN
 from subtoolkit.fsio import DIR_MODE, atomic_path, write_text
 from subtoolkit.model import Timeline
+from subtoolkit.text.ingest import SCRIPT_SUFFIXES  # one definition, shared with ingest and convert
 
 Progress = Callable[[str, float], None]  # (stage description, fraction done)
 
@@ -157,6 +158,12 @@ def build_script(script_path: Path, options: BuildOptions, progress: Progress | 
             stage("variants", 0.85)
 
         write_text(work / "names.csv", names_csv(script, timeline), bom=True)
+        if options.variants:  # the graphics department of each Traditional version needs its names too
+            from subtoolkit.chinese.convert import get_converter
+
+            for config in options.variants:
+                conv = get_converter(config)
+                write_text(work / f"names.{conv.language_tag}.csv", conv.convert(names_csv(script, timeline)), bom=True)
         write_text(work / "captions.csv", captions_csv(script, timeline), bom=True)
         write_text(work / "narration.md", narration_md(script, timeline))
         with atomic_path(work / "narration.docx") as tmp:
@@ -226,9 +233,6 @@ def build_worker(args: tuple[Path, BuildOptions, object]) -> BuildResult:
         return BuildResult(script=path, ok=False, error=exc.render())
     except Exception as exc:  # noqa: BLE001 - reported per script, the batch goes on
         return BuildResult(script=path, ok=False, error=f"internal error: {type(exc).__name__}: {exc}")
-
-
-SCRIPT_SUFFIXES = (".txt", ".md", ".docx")
 
 
 def scripts_in(folder: Path) -> list[Path]:

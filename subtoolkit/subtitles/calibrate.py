@@ -9,7 +9,6 @@ where the voice ends, fitted by least squares with outliers trimmed away.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,9 +16,6 @@ from subtoolkit.errors import InputError
 from subtoolkit.subtitles.profiles import Profile
 from subtoolkit.text.spoken import count_syllables
 from subtoolkit.subtitles.timing import SpeechModel
-
-_TAG = re.compile(r"<[^>]*>|\{[^}]*\}")
-
 
 @dataclass(frozen=True)
 class RefCue:
@@ -39,21 +35,18 @@ class Calibration:
 
 
 def read_reference(path: Path) -> list[RefCue]:
-    """Cues of an SRT or VTT file (pysubs2 reads both), text without tags."""
-    import pysubs2
+    """Cues of a subtitle file, through the project's one reader, text without markup.
 
-    from subtoolkit.text.ingest import decode
+    A cue whose timing cannot be read refuses the reference (a guessed time would bias the fit);
+    name supers and other on-screen text are not speech and are left out.
+    """
+    from subtoolkit.subtitles.readers import read_subtitles, unreadable_error
 
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read reference ({exc.strerror})", path=str(path), hint="check the path") from None
-    text, _ = decode(data, path=str(path))
-    try:
-        subs = pysubs2.SSAFile.from_string(text.replace("\r\n", "\n").replace("\r", "\n"))
-    except Exception as exc:  # pysubs2 raises several unrelated types
-        raise InputError(f"not a subtitle file pysubs2 can read ({type(exc).__name__})", path=str(path), hint="give an .srt or .vtt file") from None
-    cues = [RefCue(e.start, e.end, _TAG.sub("", e.text.replace("\\N", "\n"))) for e in subs.events if not e.is_comment]
+    doc = read_subtitles(path)
+    if doc.unreadable:
+        raise unreadable_error(path, doc, hint="fix the cue's timing line, or calibrate from another file")
+    spoken = [c for c in doc.readable if c.kind.spoken and c.style != "NameSuper"]
+    cues = [RefCue(c.start_ms, c.end_ms, "\n".join(c.lines)) for c in spoken]  # type: ignore[arg-type]
     cues.sort(key=lambda c: c.start_ms)
     if len(cues) < 8:
         raise InputError(f"only {len(cues)} cues; calibration needs at least 8", path=str(path), hint="use a longer reference")

@@ -32,7 +32,10 @@ _SPACE_LIKE = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u200
 # Invisible characters that carry no text: zero-width space/joiners and stray BOMs.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".text", ".docx")
+# The one definition of what a script file is called (ingest, build of a folder, convert).
+TEXT_SCRIPT_SUFFIXES = (".txt", ".md", ".text")
+DOCX_SUFFIX = ".docx"
+SCRIPT_SUFFIXES = TEXT_SCRIPT_SUFFIXES + (DOCX_SUFFIX,)
 
 
 @dataclass(frozen=True)
@@ -60,8 +63,18 @@ def split_lines(text: str) -> list[str]:
     return re.split(r"\r\n|\r|\n", text)
 
 
-def decode(data: bytes, *, path: str = "<bytes>", encoding: str | None = None) -> tuple[str, str]:
+def decode(
+    data: bytes,
+    *,
+    path: str = "<bytes>",
+    encoding: str | None = None,
+    what: str = "text script",
+    hint: str = "save the script as plain text (.txt) or Word (.docx)",
+) -> tuple[str, str]:
     """Decode script bytes, returning ``(text, encoding used)``.
+
+    ``what`` and ``hint`` name the kind of file in the error for binary input, so a binary
+    ``.srt`` is called a subtitle file, not a script.
 
     >>> decode("安全".encode("gb18030"))
     ('安全', 'gb18030')
@@ -82,11 +95,7 @@ def decode(data: bytes, *, path: str = "<bytes>", encoding: str | None = None) -
             except UnicodeDecodeError as exc:
                 raise _undecodable(data, exc, path, name) from None
     if b"\x00" in data[:8192]:
-        raise InputError(
-            "binary file (contains NUL bytes), not a text script",
-            path=path,
-            hint="save the script as plain text (.txt) or Word (.docx)",
-        )
+        raise InputError(f"binary file (contains NUL bytes), not a {what}", path=path, hint=hint)
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as utf8_error:
@@ -106,7 +115,7 @@ def _undecodable(data: bytes, exc: UnicodeDecodeError, path: str, tried: str) ->
     )
 
 
-def _looks_binary(text: str) -> bool:
+def looks_binary(text: str) -> bool:
     """Control characters other than whitespace mean this is not a script someone typed."""
     sample = text[:8192]
     if not sample:
@@ -163,7 +172,7 @@ def read_source(path: str | Path, *, encoding: str | None = None) -> Source:
                 hint="give it a .docx name, or export plain text",
             )
         text, used = decode(data, path=shown, encoding=encoding)
-        if _looks_binary(text):
+        if looks_binary(text):
             raise InputError(
                 "binary file (control characters), not a text script",
                 path=shown,
