@@ -38,6 +38,7 @@ def build_command(
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Where rendered voice segments are cached (default: the platform's cache folder)."),
     calibrate: Optional[Path] = typer.Option(None, "--calibrate", help="Fit the narration pace from an .srt/.vtt timed to the same narrator (e.g. the previous episode)."),
     jobs: int = typer.Option(0, "--jobs", "-j", help="Scripts built at once for a folder (default: one per core)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Build a folder's scripts on the Dask cluster whose scheduler listens here (tcp://HOST:8786); needs the cluster extra and a filesystem the workers share. See README, Large batches."),
     encoding: Optional[str] = ENCODING_OPT,
     interview_span: Span = SPAN_OPT,
     pinyin: Optional[Path] = PINYIN_OPT,
@@ -46,13 +47,14 @@ def build_command(
 
     Writes output/<script-name>/ with blocks.json, the subtitle tracks (x.zh-Hans.srt/.vtt/.ass/.json and each variant), the scratch voiceover with its retimed tracks, names.csv (name supers for graphics), captions.csv (on-screen text with in/out timecodes), narration.docx and narration.md (the voice talent's script with timecodes) and report.html (runtime, timeline, QC and a player; open it in a browser, no network needed). A build is written all-or-nothing: a failed script leaves no half-written folder.
 
-    Given a folder, every script in it is built in parallel, one process per core; a failing script is reported and the others go on; the exit code is 1 if any failed.
+    Given a folder, every script in it is built in parallel, one process per core (or on a Dask cluster with --scheduler); a failing script is reported and the others go on; the exit code is 1 if any failed.
 
     [bold]Examples[/bold]
 
       subtoolkit build seeds/shengming-zhongyu-taishan.txt
       subtoolkit build episodes/ --variants s2twp,s2hk --voice none
       subtoolkit build ep3.docx --voice edge --fps 23.976 --start 01:00:00:00
+      subtoolkit build /archive/scripts -o /archive/out --scheduler tcp://scheduler:8786
     """
     from subtoolkit.jobs.build import BuildOptions, scripts_in
     from subtoolkit.errors import InputError
@@ -75,8 +77,13 @@ def build_command(
         scripts = scripts_in(target)
         if not scripts:
             raise InputError("no scripts in this folder", path=str(target), hint="put .txt, .md or .docx scripts in it")
-        results = _build_many(scripts, opts, jobs or os.cpu_count() or 1)
+        if scheduler:
+            results = _build_on_cluster(scripts, opts, scheduler)
+        else:
+            results = _build_many(scripts, opts, jobs or os.cpu_count() or 1)
     else:
+        if scheduler:
+            raise typer.BadParameter("builds a folder of scripts", param_hint="--scheduler")
         results = [_build_one(target, opts)]
     _print_results(results)
     if any(not r.ok for r in results):
@@ -101,31 +108,54 @@ def _build_many(paths: list[Path], opts, jobs: int):  # type: ignore[no-untyped-
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from subtoolkit.jobs.build import build_worker
+    from subtoolkit.jobs.build import build_worker, init_worker
 
     ctx = mp.get_context("spawn")  # fresh interpreters: no inherited locks or jieba state
-    manager = ctx.Manager()
-    q = manager.Queue()
+    q = ctx.Queue()  # handed to each worker at its start: a put never waits for another process
     results = []
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stage]}"), TimeElapsedColumn()) as bar:
         tasks = {str(p): bar.add_task(p.name, total=1.0, stage="waiting") for p in paths}
-        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(paths))), mp_context=ctx) as pool:
-            futures = [pool.submit(build_worker, (p, opts, q)) for p in paths]
+        workers = max(1, min(jobs, len(paths)))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker, initargs=(q,)) as pool:
+            futures = [pool.submit(build_worker, (p, opts, None)) for p in paths]
             pending = set(futures)
+            finished: set[str] = set()
             while pending:
                 try:
                     while True:
                         key, stage, frac = q.get(timeout=0.1)
-                        bar.update(tasks[key], completed=frac, stage=stage)
+                        if key not in finished:  # a late message must not move a finished bar back
+                            bar.update(tasks[key], completed=frac, stage=stage)
                 except queue_mod.Empty:
                     pass
                 for f in [f for f in pending if f.done()]:
                     pending.discard(f)
                     r = f.result()
+                    finished.add(str(r.script))
                     bar.update(tasks[str(r.script)], completed=1.0, stage="done" if r.ok else "FAILED")
             results = [f.result() for f in futures]
-    manager.shutdown()
+    q.close()
     return results
+
+
+def _build_on_cluster(paths: list[Path], opts, address: str):  # type: ignore[no-untyped-def]
+    """The folder on a Dask cluster (:mod:`subtoolkit.jobs.cluster`), with the same bar as a local build."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from subtoolkit.jobs.cluster import build_on_cluster
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stage]}"), TimeElapsedColumn()) as bar:
+        tasks = {str(p.resolve()): bar.add_task(p.name, total=1.0, stage="waiting") for p in paths}
+        finished: set[str] = set()
+
+        def progress(script: str, stage: str, frac: float, _worker: str) -> None:
+            if script in finished:
+                return  # a late event from a worker must not move a finished bar back
+            if frac >= 1.0 and stage in ("done", "FAILED"):
+                finished.add(script)
+            bar.update(tasks[script], completed=frac, stage=stage)
+
+        return build_on_cluster(paths, opts, address, progress)
 
 
 def _print_results(results) -> None:  # type: ignore[no-untyped-def]

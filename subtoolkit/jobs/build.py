@@ -60,18 +60,11 @@ class BuildResult:
 
 
 def _silence_mp3(path: Path, seconds: float) -> None:
-    """A silent track the length of the film, so the report's player works without a voice."""
-    import subprocess
+    """A silent track the length of the film, so the report's player works without a voice
+    (written from a repeated silent frame, not encoded: see :mod:`subtoolkit.audio.silence`)."""
+    from subtoolkit.audio.silence import write_silent_mp3
 
-    import imageio_ffmpeg
-
-    exe = imageio_ffmpeg.get_ffmpeg_exe()
-    with atomic_path(path) as tmp:
-        cmd = [exe, "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "anullsrc=r=8000:cl=mono",
-               "-t", f"{max(seconds, 1.0):.3f}", "-c:a", "libmp3lame", "-b:a", "8k", "-f", "mp3", str(tmp)]
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-        if r.returncode != 0:
-            raise SubtoolkitError(f"ffmpeg could not write the silent track: {r.stderr.strip()[:200]}", path=str(path))
+    write_silent_mp3(path, max(seconds, 1.0))
 
 
 def build_script(script_path: Path, options: BuildOptions, progress: Progress | None = None) -> BuildResult:
@@ -213,9 +206,27 @@ def _swap_into_place(work: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+_worker_queue: object = None  # a worker process's progress queue, set by init_worker
+
+
+def init_worker(queue: object) -> None:
+    """Process-pool initializer: the worker's progress queue, handed over when the process starts.
+
+    A ``multiprocessing.Queue`` (unlike a manager's queue) can only be inherited, not sent with a
+    task; in exchange a ``put`` never waits for another process to be scheduled, which on a busy
+    machine cost a folder build much of its second core.
+    """
+    global _worker_queue
+    _worker_queue = queue
+
+
 def build_worker(args: tuple[Path, BuildOptions, object]) -> BuildResult:
-    """Process-pool entry: never raises, so one bad script cannot stop the others."""
+    """Process-pool entry: never raises, so one bad script cannot stop the others.
+
+    Progress goes to the queue in ``args``, or else to the one :func:`init_worker` set.
+    """
     path, options, queue = args
+    queue = queue if queue is not None else _worker_queue
 
     def progress(stage: str, frac: float) -> None:
         if queue is not None:

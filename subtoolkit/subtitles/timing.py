@@ -25,6 +25,7 @@ SENTENCE = "。！？!?…"
 CLAUSE = "；：;:"
 COMMA = "，,"
 ENUM = "、"
+PAUSE_MARKS = frozenset(SENTENCE + CLAUSE + COMMA + ENUM)
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ class SpeechModel:
     def speaking_ms(self, text: str, kind: BlockKind) -> float:
         """Time to say ``text``: syllables at the rate, plus pauses for marks inside it."""
         inner = text.rstrip("”’」』）》)\"' ")
-        pauses = sum(self.mark_pause(c) for c in inner[:-1]) if inner else 0.0
+        pauses = sum(self.mark_pause(c) for c in inner[:-1] if c in PAUSE_MARKS) if inner else 0.0
         return count_syllables(text) / self.rate_for(kind) * 1000 + pauses * self.pause_scale
 
     def budget_ms(self, text: str, kind: BlockKind) -> float:
@@ -86,7 +87,7 @@ class SpeechModel:
         Summed over the atoms of a cue it never undercounts the cue, so a cue the segmenter
         accepts is always sayable within the limit.
         """
-        pauses = sum(self.mark_pause(c) for c in text)
+        pauses = sum(self.mark_pause(c) for c in text if c in PAUSE_MARKS)  # other characters add 0
         return count_syllables(text) / self.rate_for(kind) * 1000 + pauses * self.pause_scale
 
     def pause_after(self, text: str) -> float:
