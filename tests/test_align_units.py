@@ -317,3 +317,31 @@ def test_dtw_aligns_a_retaken_sentence_to_its_last_reading() -> None:
     second = len(a) + len(first_try)
     assert abs(int(path.first_row[starts[1]]) - second) <= 2  # b starts at its second reading
     assert np.mean(path.col_of_row[len(a) + 2 : second - 2] == -1) > 0.9  # the first try is unmatched
+
+
+def test_an_abandoned_reading_the_coarse_path_saw_is_reported_whole() -> None:
+    """The fine band cannot reach from the end of a long abandoned sentence back to its start, so
+    the fine path leaves the reading unmatched and may match a row or two of it to the sentence's
+    start; the coarse path's restart says which rows were the reading, and they are reported as
+    one retake: not trimmed to the speech runs unmatched from end to end, nor padded with the
+    tail of the word before it."""
+    from subtoolkit.align import core
+    from subtoolkit.align.dtw import Path
+
+    # speech runs of 20 ms rows: the end of block 4 (30 rows), the abandoned reading of block 5's
+    # first sentence (two runs, 60 and 80 rows), then block 5 read again (50 rows)
+    runs = [30, 60, 80, 50]
+    run = np.repeat(np.arange(len(runs)), runs)
+    t0 = np.arange(len(run)) * 20 + run * 300  # 300 ms of silence between runs
+    rec = core._Recording.__new__(core._Recording)
+    rec.t0, rec.t1, rec.run = t0, t0 + 20, run
+    rec.feats = np.zeros((len(run), 12), dtype=np.float32)
+    m = len(run)
+    col = np.full(m, -1)
+    col[:29] = np.arange(29)  # block 4's last row let go: a sliver of its word
+    col[169] = 40  # the fine path took the abandoned reading's last row as the sentence's start
+    col[170:] = 41 + np.arange(50)
+    path = Path(col, np.zeros(m), np.full(100, -1), np.full(100, -1))
+    settings = core.Settings()
+    found = core._unmatched(path, [], None, rec, settings, None, [(28, 172, 5)])  # type: ignore[arg-type]
+    assert [(u.start_ms, u.end_ms, u.retake_of) for u in found] == [(int(t0[30]), int(t0[168] + 20), 5)]

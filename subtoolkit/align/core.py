@@ -420,6 +420,11 @@ class _Coarse:
 
     centre: np.ndarray
     placed: set[int]
+    retakes: list[tuple[int, int, int]] = field(default_factory=list)
+    """(first fine row, last fine row + 1, block) of each abandoned reading this level's path saw.
+    The fine band (±0.5 s around this level's path) cannot hold a restart to a sentence begun
+    seconds earlier, so the fine pass only sees an abandoned reading as garbage; which sentence it
+    was a reading of is known here."""
 
 
 def _centre(col_of_row: np.ndarray, factor: int, rows: int) -> np.ndarray:
@@ -470,7 +475,12 @@ def _level_pass(plans: list[CuePlan], ref: _Reference, rec: _Recording, factor: 
     for b, gd in zip(blocks, good):
         if gd and b not in units_blocks:
             placed.add(b)
-    return _Coarse(_centre(path.col_of_row, f, len(rec)), placed)
+    first_col = ref.cue_col[:-1] // f
+    retakes = []
+    for a, b, col in path.retakes:
+        k = int(min(np.searchsorted(first_col, col, side="left"), len(plans) - 1))
+        retakes.append((a * f, min(b * f, len(rec)), plans[k].block))
+    return _Coarse(_centre(path.col_of_row, f, len(rec)), placed, retakes)
 
 
 def _window_rows(settings: Settings, factor: int) -> int:
@@ -770,7 +780,7 @@ def align(
     for b in unplaced:
         judged[b] = BlockAlignment(b, False, 0.0, notes=("not found in the recording",))
     ordered = tuple(judged[b] for b in chosen if b in judged)
-    unmatched = _unmatched(path, plans, ref, rec, settings, null)
+    unmatched = _unmatched(path, plans, ref, rec, settings, null, coarse.retakes)
     return Alignment(tuple(cues), ordered, tuple(tracks), settings.low_confidence, tuple(replanned), unmatched,
                      rec.shift)
 
@@ -787,10 +797,33 @@ def _sentence_cols(plans: list[CuePlan], ref: _Reference, col: int) -> tuple[int
     return int(ref.cue_col[a]), int(ref.cue_col[b + 1]), plans[k].block
 
 
+def _drop_slivers(rec: _Recording, a: int, b: int, shorter_ms: float) -> tuple[int, int]:
+    """Rows ``a..b`` less a leading or trailing piece of a speech run that goes on outside them
+    and lasts less than ``shorter_ms`` inside them."""
+    if a > 0 and rec.run[a] == rec.run[a - 1]:
+        e = a
+        while e < b and rec.run[e] == rec.run[a]:
+            e += 1
+        if rec.t1[e - 1] - rec.t0[a] < shorter_ms:
+            a = e
+    if b > a and b < len(rec) and rec.run[b - 1] == rec.run[b]:
+        e = b
+        while e > a and rec.run[e - 1] == rec.run[b - 1]:
+            e -= 1
+        if rec.t1[b - 1] - rec.t0[e] < shorter_ms:
+            b = e
+    return a, b
+
+
 def _unmatched(path: Path, plans: list[CuePlan], ref: _Reference, rec: _Recording, settings: Settings,
-               null: NullModel) -> tuple[Unmatched, ...]:
+               null: NullModel, coarse_retakes: Sequence[tuple[int, int, int]] = ()) -> tuple[Unmatched, ...]:
     """Abandoned readings, and other sound left unmatched for at least ``min_unmatched_s``.
 
+    The abandoned readings are those the fine path restarted from, then those the coarse path
+    did (``coarse_retakes``, in fine rows): the rows the fine path left unmatched there, whole
+    but for slivers of neighbouring words, since the coarse path saw them read as the sentence.
+    A long first sentence read in full and abandoned is one such: the fine band cannot reach back
+    from its end to its start, and the speech-run trimming below would cut most of it away.
     An unmatched stretch just before a sentence that it matches as well as the recording's right
     pairings do is an abandoned reading of it (the path took the later one): a retake.
     """
@@ -804,7 +837,26 @@ def _unmatched(path: Path, plans: list[CuePlan], ref: _Reference, rec: _Recordin
         cue = int(np.searchsorted(ref.cue_col, col, side="right") - 1)
         out.append(Unmatched(int(rec.t0[a]), int(rec.t1[b - 1]), plans[min(cue, len(plans) - 1)].block))
         taken[a:b] = True
-    free = (path.col_of_row < 0) & ~taken
+    free = path.col_of_row < 0
+    for a, b, block in coarse_retakes:
+        if b <= a or taken[a:b].any():
+            continue
+        # rows the fine path matched stay matched: each unmatched stretch in there is reported
+        d = np.diff(np.concatenate([[0], free[a:b].astype(np.int8), [0]]))
+        for s0, s1 in zip(np.flatnonzero(d == 1) + a, np.flatnonzero(d == -1) + a):
+            # the coarse rows are a few fine rows wide: unmatched rows of the same speech run just
+            # outside them are the same reading
+            while s0 > 0 and free[s0 - 1] and not taken[s0 - 1] and rec.run[s0 - 1] == rec.run[s0]:
+                s0 -= 1
+            while s1 < len(rec) and free[s1] and not taken[s1] and rec.run[s1] == rec.run[s1 - 1]:
+                s1 += 1
+            taken[s0:s1] = True
+            # the end of a word the fine path let go early (a sliver of a speech run matched on
+            # its other side) belongs to that word; a long stretch of a run is the reading itself
+            s0, s1 = _drop_slivers(rec, s0, s1, settings.min_unmatched_s * 1000)
+            if s1 > s0 and rec.t1[s1 - 1] - rec.t0[s0] >= settings.min_unmatched_s * 1000:
+                out.append(Unmatched(int(rec.t0[s0]), int(rec.t1[s1 - 1]), block))
+    free = free & ~taken
     d = np.diff(np.concatenate([[0], free.astype(np.int8), [0]]))
     for a, b in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)):
         # the ends of words the path let go early or took late belong to those words, not to
