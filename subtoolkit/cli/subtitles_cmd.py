@@ -16,7 +16,6 @@ from subtoolkit.cli.options import (
     SCRIPT_ARG,
     SPAN_OPT,
     Span,
-    load_script,
     split_list,
 )
 
@@ -57,11 +56,10 @@ def subtitles_command(
       subtoolkit subtitles ep2.txt --profile cctv --include captions,headings
       subtoolkit subtitles script.txt --variant s2twp,s2hk
     """
-    from subtoolkit.subtitles.formats import FORMAT_NAMES
+    from subtoolkit.jobs.subtitles import SubtitlesOptions, run_subtitles
     from subtoolkit.model import BlockKind
-    from subtoolkit.subtitles.profiles import load_profile
-    from subtoolkit.subtitles.tracks import make_timeline, write_tracks
-    from subtoolkit.subtitles.timecode import parse_fps, parse_smpte
+    from subtoolkit.subtitles.formats import FORMAT_NAMES
+    from subtoolkit.subtitles.formats.common import SPOKEN
 
     fmts = split_list(formats)
     unknown = [f for f in fmts if f not in FORMAT_NAMES]
@@ -75,59 +73,20 @@ def subtitles_command(
         raise typer.BadParameter("give either --rate or --calibrate, not both", param_hint="--rate")
     if rate is not None and not (1.0 <= rate <= 10.0):
         raise typer.BadParameter("a speaking rate between 1 and 10 syllables per second", param_hint="--rate")
-    frame_rate = parse_fps(fps)
-    start_frame = parse_smpte(start, frame_rate)
-    profile = load_profile(profile_name)
-    parsed = load_script(script, encoding, interview_span)
-
-    pause_scale = 1.0
-    if calibrate is not None:
-        from subtoolkit.subtitles.calibrate import fit, read_reference
-
-        try:
-            cal = fit(read_reference(calibrate), profile)
-        except ValueError as exc:
-            from subtoolkit.errors import InputError
-
-            raise InputError(f"calibration failed: {exc}", path=str(calibrate), hint="use a reference timed to continuous narration") from None
-        rate, pause_scale = cal.rate, cal.pause_scale
-        typer.echo(
-            f"calibrated from {calibrate}: {cal.rate:.2f} syllables/s, pause scale {cal.pause_scale:.2f}, "
-            f"{cal.boundary_ms:.0f} ms between cues ({cal.used} of {cal.total} intervals, median error {cal.residual_ms:.0f} ms)"
-        )
-
-    timeline = make_timeline(parsed, profile, fps=frame_rate, rate=rate, pause_scale=pause_scale, start_frame=start_frame)
-    include_kinds = {BlockKind.NARRATION, BlockKind.INTERVIEW} | {BlockKind(INCLUDABLE[x]) for x in extra}
-    written, problems = write_tracks(
-        timeline,
-        output,
-        script.stem,
-        formats=fmts,
-        language_tag=profile.language,
-        include=include_kinds,
-        profile=profile,
-        title=parsed.title,
-        eol="\r\n" if crlf else "\n",
-        bom=bom,
-        force=force,
+    options = SubtitlesOptions(
+        out_dir=output, formats=tuple(fmts), profile=profile_name, fps=fps, start=start, rate=rate, calibrate=calibrate,
+        variants=tuple(split_list(variant)), user_dict=user_dict, force=force, eol="\r\n" if crlf else "\n", bom=bom,
+        include=SPOKEN | {BlockKind(INCLUDABLE[x]) for x in extra}, encoding=encoding, interview_span=interview_span.value,
     )
-    for p in problems:
-        eprint(p.render(timeline))
-    configs = split_list(variant)
-    if configs:
-        from subtoolkit.chinese.variants import write_variant_tracks
-
-        made, vproblems = write_variant_tracks(
-            timeline, output, script.stem, configs=configs, formats=fmts, profile=profile, title=parsed.title,
-            include=include_kinds, user_dict=user_dict, eol="\r\n" if crlf else "\n", bom=bom, force=force,
-        )
-        for tag, p in vproblems:
-            eprint(f"{tag}: " + p.render(made[tag]))
-        from subtoolkit.subtitles.tracks import output_paths
-
-        for tag in made:
-            written.update({f"{tag}.{k}": v for k, v in output_paths(output, script.stem, tag, fmts).items()})
-    _print_summary(parsed, timeline, written)
+    result = run_subtitles(script, options, warn=lambda m: eprint("warning: " + m))
+    note = result.pace.describe()
+    if note:
+        typer.echo(note)
+    for p in result.problems:
+        eprint(p.render(result.timeline))
+    for tag, p, tl in result.variant_problems:
+        eprint(f"{tag}: " + p.render(tl))
+    _print_summary(result.script, result.timeline, result.files)
 
 
 def _print_summary(parsed, timeline, written) -> None:  # type: ignore[no-untyped-def]

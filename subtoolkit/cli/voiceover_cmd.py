@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from subtoolkit.cli.app import app, eprint, handle_errors
-from subtoolkit.cli.options import ENCODING_OPT, FPS_OPT, OUT_DIR_OPT, PROFILE_OPT, SCRIPT_ARG, SPAN_OPT, Span, load_script
+from subtoolkit.cli.options import ENCODING_OPT, FPS_OPT, OUT_DIR_OPT, PROFILE_OPT, SCRIPT_ARG, SPAN_OPT, Span
+
+if TYPE_CHECKING:
+    from subtoolkit.tts.render import RenderProgress
 
 
 class Engine(str, Enum):
@@ -21,15 +24,6 @@ class Engine(str, Enum):
 class AudioFormat(str, Enum):
     wav = "wav"
     mp3 = "mp3"
-
-
-def sections_range(script, count: int) -> range | None:  # type: ignore[no-untyped-def]
-    """Blocks of the first ``count`` sections (section 1 is everything before the first heading)."""
-    if count <= 0:
-        return None
-    headings = [i for i, b in enumerate(script.blocks) if b.kind.value == "heading"]
-    stop = headings[count - 1] if count - 1 < len(headings) else len(script.blocks)
-    return range(0, stop)
 
 
 @app.command("voiceover")
@@ -64,13 +58,14 @@ def voiceover_command(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    from subtoolkit.subtitles.profiles import load_profile
-    from subtoolkit.subtitles.timecode import clock, parse_fps
-    from subtoolkit.tts.voiceover import render_voiceover
+    from subtoolkit.jobs.voiceover import VoiceOptions, VoiceoverOptions, run_voiceover
+    from subtoolkit.subtitles.timecode import clock
 
-    frame_rate = parse_fps(fps)
-    profile = load_profile(profile_name)
-    parsed = load_script(script, encoding, interview_span)
+    voicing = VoiceOptions(engine=engine.value, voice=voice, interview_voice=interview_voice, rate=rate,
+                           concurrency=concurrency, cache_dir=cache_dir, use_cache=not no_cache,
+                           audio_format=audio_format.value)
+    options = VoiceoverOptions(out_dir=output, voice=voicing, sections=sections, profile=profile_name, fps=fps,
+                               encoding=encoding, interview_span=interview_span.value)
     console = Console(stderr=True)
     with Progress(
         TextColumn("[bold]voiceover[/bold]"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[note]}"),
@@ -78,16 +73,12 @@ def voiceover_command(
     ) as bar:
         task = bar.add_task("render", total=None, note="")
 
-        def on_progress(p) -> None:  # type: ignore[no-untyped-def]
+        def on_progress(p: RenderProgress) -> None:
             # the bar runs over the characters still to render, so cache hits do not fool the ETA
             bar.update(task, total=max(p.chars_to_render, 1), completed=p.chars_done,
                        note=f"{p.rendered} rendered, {p.from_cache} cached, {p.failed} failed")
 
-        result = render_voiceover(
-            parsed, profile, output, script.stem, engine=engine.value, fps=frame_rate, cache_dir=cache_dir,
-            use_cache=not no_cache, voice=voice, interview_voice=interview_voice, rate=rate, concurrency=concurrency,
-            audio_format=audio_format.value, blocks=sections_range(parsed, sections), on_progress=on_progress, warn=lambda m: eprint("warning: " + m),
-        )
+        result = run_voiceover(script, options, warn=lambda m: eprint("warning: " + m), on_progress=on_progress)
     s = result.summary
     out = Console()
     out.print(
