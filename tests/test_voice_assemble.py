@@ -105,7 +105,10 @@ def test_mp3_export_uses_the_bundled_ffmpeg(tmp_path: Path) -> None:
     speech = EspeakEngine().synthesize_sync("生命重于泰山。").audio
     track = assemble([TrackPart(None, silence_ms=400), TrackPart(speech, pause_after_ms=300)])
     path = track.export(tmp_path / "x.voiceover.mp3")
-    assert pydub_audio_segment().converter == imageio_ffmpeg.get_ffmpeg_exe()
+    from subtoolkit.audio.ffmpeg import ffmpeg_exe
+
+    assert ffmpeg_exe() == imageio_ffmpeg.get_ffmpeg_exe()
+    assert pydub_audio_segment().converter != imageio_ffmpeg.get_ffmpeg_exe()  # no global patch of pydub
     data = path.read_bytes()
     assert data[:3] == b"ID3" or data[0] == 0xFF
     back = decode_mp3(data)

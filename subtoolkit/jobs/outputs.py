@@ -69,6 +69,10 @@ class Outputs:
 
     def _move_files(self) -> list[Path]:
         staged = sorted(p for p in self.stage.iterdir())
+        for p in staged:  # a folder of the user's is never replaced by a file of ours
+            dest = self.folder / p.name
+            if dest.is_dir() and not dest.is_symlink():
+                raise cannot_write(dest, IsADirectoryError(21, "a folder is in the way"))
         replaced = Path(self.stage.parent / f"{temp_prefix(self.stage.name)}old.stage")
         moved: list[Path] = []
         saved: list[Path] = []

@@ -19,7 +19,6 @@ from narration; an editor wants one fader position.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -164,15 +163,10 @@ def export_track(track: Track, path: str | Path, format: Literal["wav", "mp3"] |
     fmt = format or path.suffix.lstrip(".").lower()
     if fmt not in ("wav", "mp3"):
         raise OutputError(f"unsupported audio format {fmt!r}", path=path, hint="use .wav or .mp3")
-    seg = track.to_pydub()
-    with fsio.atomic_path(path) as tmp:
-        with open(tmp, "wb") as fh, warnings.catch_warnings():
-            warnings.simplefilter("ignore", ResourceWarning)
-            try:
-                if fmt == "wav":
-                    seg.export(fh, format="wav")
-                else:
-                    seg.export(fh, format="mp3", bitrate=bitrate)
-            except Exception as exc:  # noqa: BLE001 - pydub raises CouldntEncodeError, OSError
-                raise OutputError(f"cannot encode {fmt} ({type(exc).__name__}: {str(exc)[:200]})", path=path) from exc
-    return path
+    if fmt == "wav":
+        from subtoolkit.audio.ffmpeg import wav_bytes
+
+        return fsio.write_bytes(path, wav_bytes(track.audio.pcm, rate=SAMPLE_RATE, channels=CHANNELS, width=SAMPLE_WIDTH))
+    from subtoolkit.audio.ffmpeg import write_mp3
+
+    return write_mp3(path, track.audio.pcm, rate=SAMPLE_RATE, bitrate=bitrate)
