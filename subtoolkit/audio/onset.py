@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from subtoolkit.tts.base import SAMPLES_PER_MS, Audio
+from subtoolkit.audio.format import SAMPLES_PER_MS, Audio
 
 
 @dataclass(frozen=True)
