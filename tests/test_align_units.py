@@ -16,7 +16,8 @@ from subtoolkit.jobs import align as job
 from subtoolkit.align.dtw import Units, diagonal_band, path_band, warp
 from subtoolkit.audio.features import analyse, cepstra, voicing_at
 from subtoolkit.align.layout import Span, lay_out
-from subtoolkit.align.plan import block_text, break_after, plan_block_at_pace, plan_narration
+from subtoolkit.align.plan import block_text, plan_block_at_pace, plan_narration
+from subtoolkit.text.punctuation import break_after
 from subtoolkit.align.reference import _resample, analyse_reference, analyse_references, sound_edges
 from subtoolkit.audio.vad import detect
 from subtoolkit.model import BlockKind, Timeline

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from subtoolkit.model import Block, BlockKind, Script
 from subtoolkit.subtitles.profiles import load_profile
-from subtoolkit.subtitles.segment import NO_LINE_END, NO_LINE_START, segment_text, text_width
+from subtoolkit.subtitles.segment import segment_text, text_width
+from subtoolkit.text.punctuation import NO_LINE_END, NO_LINE_START
 from subtoolkit.subtitles.timecode import ms_of, frame_of
 from subtoolkit.subtitles.timing import SpeechModel, estimate
 from subtoolkit.subtitles.validate import validate

@@ -23,6 +23,7 @@ from subtoolkit.model import Block, BlockKind, Cue, Script, Speaker, Timeline
 from subtoolkit.subtitles.profiles import Profile
 from subtoolkit.subtitles.timecode import fps_label, frame_of, frames_at_least, frames_at_most, ms_of
 from subtoolkit.subtitles.timing import SpeechModel, place, plan_block, reading_ms
+from subtoolkit.text.punctuation import Break
 
 EARLY_MS = 500
 """How far before its speech a cue may come in, to get its minimum duration."""
@@ -153,7 +154,7 @@ def film_timeline(alignment: Alignment, script: Script, profile: Profile, fps: F
                 shift = 0.0
             for s in mine:
                 spans.append(Span(s.block, s.kind, s.lines, int(round(s.start_ms + shift)), int(round(s.end_ms + shift)), s.speaker, s.source, s.line_sources))
-            cursor = mine[-1].end_ms + shift + model.pause("paragraph")
+            cursor = mine[-1].end_ms + shift + model.pause(Break.PARAGRAPH)
         elif block.kind is not BlockKind.NARRATION:
             pending.append(i)
     if pending:

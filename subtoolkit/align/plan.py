@@ -20,10 +20,10 @@ from fractions import Fraction
 from subtoolkit.model import Block, BlockKind, Script
 from subtoolkit.subtitles.profiles import Profile
 from subtoolkit.subtitles.segment import Piece
-from subtoolkit.subtitles.timing import SpeechModel, pause_class, plan_block
+from subtoolkit.subtitles.timing import SpeechModel, plan_block
+from subtoolkit.text.punctuation import Break, break_after
 
-CLOSERS = "”’」』）》)\"' "
-PAUSE_BREAKS = ("paragraph", "sentence", "clause", "comma")
+PAUSE_BREAKS = frozenset({Break.PARAGRAPH, Break.SENTENCE, Break.CLAUSE, Break.COMMA})
 """Breaks after which a narrator normally stops for a moment."""
 
 
@@ -36,7 +36,7 @@ class CuePlan:
     first: int
     """Offset of the cue's source text in the block's (whitespace-normalised) text."""
     last: int
-    brk: str
+    brk: Break
     """Break after the cue: paragraph, sentence, clause, comma, enum or word."""
     speak_ms: float
     after_ms: float
@@ -53,21 +53,6 @@ class CuePlan:
 def block_text(block: Block) -> str:
     """The block's text as the segmenter sees it (runs of whitespace made one space)."""
     return re.sub(r"\s+", " ", block.text).strip()
-
-
-def break_after(source: str) -> str:
-    """Strength of the break after a cue's source text, from its last mark.
-
-    >>> break_after("安全第一。"), break_after("他说：“好。”"), break_after("树立安全"), break_after("理念，")
-    ('sentence', 'sentence', 'word', 'comma')
-    """
-    for ch in reversed(source):
-        cls = pause_class(ch)
-        if cls:
-            return cls
-        if ch not in CLOSERS:
-            break
-    return "word"
 
 
 def narration_blocks(script: Script) -> list[int]:
@@ -87,7 +72,7 @@ def plan_narration_block(index: int, block: Block, profile: Profile, model: Spee
         if found < 0:  # pragma: no cover - the segmenter's pieces tile the normalised text
             raise AssertionError(f"cue text not found in block {index}: {src!r}")
         last = n == len(planned) - 1
-        out.append(CuePlan(index, p.piece, found, found + len(src), "paragraph" if last else break_after(src), p.speak_ms, p.after_ms))
+        out.append(CuePlan(index, p.piece, found, found + len(src), Break.PARAGRAPH if last else break_after(src), p.speak_ms, p.after_ms))
         at = found + len(src)
     return out
 

@@ -24,16 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from subtoolkit.subtitles.profiles import Profile
-
-SENTENCE_END = "。！？!?…"
-CLAUSE_MARKS = "；：;:"
-COMMA_MARKS = "，,"
-ENUM_MARKS = "、"
-# W3C clreq "basic" prohibition rules (plus a few ASCII twins).
-NO_LINE_START = set("，。、；：！？）》」』”’】〕〗〉…·,.;:!?)]}%％‰℃")
-NO_LINE_END = set("（《「『“‘【〔〖〈([{")
-# Soft rule: these particles read badly at the start of a line.
-WEAK_LINE_START = set("的了着们地得吗呢吧啊")
+from subtoolkit.text.punctuation import NO_LINE_END, NO_LINE_START, PAUSE_MARKS, WEAK_LINE_START, Break, last_mark, mark_break
 
 _PROTECTED = re.compile(
     r"\d{4}\s?年\d{1,2}月(?:\d{1,2}[日号])?"  # 2013年11月24日
@@ -107,13 +98,14 @@ class Atom:
     """An unbreakable piece of text and the strength of the break *after* it."""
 
     text: str
-    brk: str  # "sentence" | "clause" | "comma" | "enum" | "word" | "char" | "none"
+    brk: Break
 
 
 # "enum_drop" is a last resort: a break after 、 where the profile forbids 、 at a line end, so the
 # 、 is not shown there (as ，。 are not); only taken when no legal layout exists, e.g. a run
 # “楼歪歪”、“楼脆脆”、“楼倒倒” wider than a line.
-_BREAK_COST = {"sentence": 0.0, "clause": 1.0, "comma": 2.0, "enum": 5.0, "word": 7.0, "enum_drop": 30.0, "char": 40.0}
+_BREAK_COST: dict[Break, float] = {Break.SENTENCE: 0.0, Break.CLAUSE: 1.0, Break.COMMA: 2.0, Break.ENUM: 5.0,
+                                   Break.WORD: 7.0, Break.ENUM_DROP: 30.0, Break.CHAR: 40.0}
 
 
 def _chunks(text: str, profile: Profile, relaxed: bool = False) -> list[str]:
@@ -140,16 +132,9 @@ def _chunks(text: str, profile: Profile, relaxed: bool = False) -> list[str]:
     return out
 
 
-def _mark_class(ch: str, profile: Profile) -> str:
-    if ch in SENTENCE_END:
-        return "sentence"
-    if ch in CLAUSE_MARKS:
-        return "clause"
-    if ch in COMMA_MARKS:
-        return "comma"
-    if ch in ENUM_MARKS:
-        return "enum_drop" if ch in profile.never_at_line_end else "enum"
-    return "word"
+def _mark_class(ch: str, profile: Profile) -> Break:
+    brk = mark_break(ch) or Break.WORD
+    return Break.ENUM_DROP if brk is Break.ENUM and ch in profile.never_at_line_end else brk
 
 
 @lru_cache(maxsize=1)
@@ -175,14 +160,10 @@ def _word_boundaries(text: str) -> set[int]:
     return ends
 
 
-def _clause_class(clause: str, profile: Profile) -> str:
+def _clause_class(clause: str, profile: Profile) -> Break:
     """Break strength after a clause: its last mark, looking past closing quotes and brackets."""
-    for ch in reversed(clause):
-        if ch in SENTENCE_END or ch in CLAUSE_MARKS or ch in COMMA_MARKS or ch in ENUM_MARKS:
-            return _mark_class(ch, profile)
-        if ch not in NO_LINE_START:
-            break
-    return "word"
+    mark = last_mark(clause, past=NO_LINE_START)
+    return Break.WORD if mark is None else _mark_class(mark, profile)
 
 
 def atoms_of(text: str, profile: Profile, relaxed: bool = False) -> list[Atom]:
@@ -196,7 +177,7 @@ def atoms_of(text: str, profile: Profile, relaxed: bool = False) -> list[Atom]:
     clauses: list[list[str]] = [[]]
     for c in chunks:
         clauses[-1].append(c)
-        if len(c) == 1 and (c in SENTENCE_END or c in CLAUSE_MARKS or c in COMMA_MARKS or c in ENUM_MARKS):
+        if len(c) == 1 and c in PAUSE_MARKS:
             clauses.append([])
     if not clauses[-1]:
         clauses.pop()

@@ -13,7 +13,8 @@ from typing import Literal
 
 from subtoolkit.model import Timeline
 from subtoolkit.subtitles.profiles import Profile
-from subtoolkit.subtitles.segment import NO_LINE_END, NO_LINE_START, text_width
+from subtoolkit.subtitles.segment import text_width
+from subtoolkit.text.punctuation import NO_LINE_END, NO_LINE_START
 from subtoolkit.subtitles.timecode import frame_of, ms_of, parse_fps
 
 Severity = Literal["error", "warning"]
