@@ -519,10 +519,9 @@ def convert_lines(lines: Iterable[str], config: str = DEFAULT_CONFIG, *, user_di
 def default_user_dict() -> Path:
     """Where the CLI looks for the user's dictionary when ``--dict`` is not given.
 
-    ``$SUBTOOLKIT_DICT`` if set, else ``$XDG_CONFIG_HOME/subtoolkit/dict.txt`` (``~/.config/…``).
+    ``$SUBTOOLKIT_DICT`` if set, else ``$XDG_CONFIG_HOME/subtoolkit/dict.txt`` (``~/.config/…``)
+    on Linux; see :mod:`subtoolkit.paths`.
     """
-    env = os.environ.get("SUBTOOLKIT_DICT")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "subtoolkit" / "dict.txt"
+    from subtoolkit.paths import user_dict_path
+
+    return user_dict_path()

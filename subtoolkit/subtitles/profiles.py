@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,8 +23,9 @@ DEFAULT_PROFILE = "netflix-zh-hans"
 
 
 def user_profile_dir() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "subtoolkit" / "profiles"
+    from subtoolkit.paths import user_profile_dir as folder
+
+    return folder()
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,14 @@ class Profile:
     title_ms: int = 4000
     caption_min_ms: int = 2000
     name_super_ms: int = 4000
+    variant: Profile | None = field(default=None, compare=False, repr=False)
+    """The Traditional tracks' profile, resolved when this one is loaded, so that the stages that
+    read it (timing, variants) need no file lookup; not a TOML setting."""
 
     def with_changes(self, **changes: Any) -> Profile:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
+        if "variant_profile" in changes and "variant" not in changes:
+            values["variant"] = None  # names another profile now: resolved again when asked for
         values.update(changes)
         return Profile(**values)
 
@@ -70,7 +76,7 @@ _SECTIONS = ("lines", "punctuation", "durations", "speech", "cards")
 
 def profile_from_toml(data: dict[str, Any], *, source: str) -> Profile:
     """Build a profile from parsed TOML; unknown keys are errors (a typo must not pass silently)."""
-    known = {f.name: f for f in fields(Profile)}
+    known = {f.name: f for f in fields(Profile) if f.name != "variant"}
     flat: dict[str, Any] = {}
     for key, value in data.items():
         if key in _SECTIONS and isinstance(value, dict):
@@ -106,14 +112,21 @@ def available_profiles() -> dict[str, Path]:
     return found
 
 
-@lru_cache(maxsize=32)
 def variant_profile_of(profile: Profile) -> Profile:
-    """The profile Traditional tracks of ``profile`` are shown with."""
-    return load_profile(profile.variant_profile) if profile.variant_profile else profile
+    """The profile Traditional tracks of ``profile`` are shown with (no I/O for a loaded profile)."""
+    if profile.variant is not None:
+        return profile.variant
+    return _load_variant(profile) if profile.variant_profile else profile
 
 
-def load_profile(name_or_path: str | Path = DEFAULT_PROFILE) -> Profile:
-    """Load a profile by name (shipped or user) or from a TOML file path."""
+@lru_cache(maxsize=32)
+def _load_variant(profile: Profile) -> Profile:
+    """For a profile built in code that names its variant: looked up once."""
+    return load_profile(profile.variant_profile, resolve_variant=False)
+
+
+def load_profile(name_or_path: str | Path = DEFAULT_PROFILE, *, resolve_variant: bool = True) -> Profile:
+    """Load a profile by name (shipped or user) or from a TOML file path, with its variant's profile."""
     s = str(name_or_path)
     path = Path(s)
     if not (s.endswith(".toml") or path.is_file()):
@@ -127,4 +140,7 @@ def load_profile(name_or_path: str | Path = DEFAULT_PROFILE) -> Profile:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"not valid TOML ({exc})", path=s, hint="fix the syntax") from None
-    return profile_from_toml(data, source=s)
+    profile = profile_from_toml(data, source=s)
+    if resolve_variant and profile.variant_profile and profile.variant_profile != profile.name:
+        profile = profile.with_changes(variant=load_profile(profile.variant_profile, resolve_variant=False))
+    return profile
