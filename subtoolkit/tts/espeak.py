@@ -217,8 +217,8 @@ class EspeakEngine:
             raise VoiceError(f"rate {rate:+d}% is outside what espeak-ng can speak", hint=f"use a rate between {lo:+d}% and {hi:+d}%")
         return wpm
 
-    def synthesize_sync(self, text: str, *, voice: str | None = None, rate: int = 0) -> Synthesis:
-        """Blocking synthesis, for callers without an event loop."""
+    def synthesize_raw(self, text: str, *, voice: str | None = None, rate: int = 0) -> tuple[_Raw, int, list[str], list[str]]:
+        """espeak's own samples (at its own rate, returned too), with the sentence pieces read."""
         voice = voice or self.default_voice
         wpm = self.wpm(rate)
         if not speakable(text):
@@ -226,8 +226,12 @@ class EspeakEngine:
         pieces = split_sentences(text)
         spoken = [spoken_form(p) for p in pieces]
         lib = _Library.get()
-        raw = lib.synth("".join(spoken), voice, wpm)
-        audio = resample_to_internal(raw.pcm, lib.rate)
+        return lib.synth("".join(spoken), voice, wpm), lib.rate, pieces, spoken
+
+    def synthesize_sync(self, text: str, *, voice: str | None = None, rate: int = 0) -> Synthesis:
+        """Blocking synthesis, for callers without an event loop."""
+        raw, raw_rate, pieces, spoken = self.synthesize_raw(text, voice=voice, rate=rate)
+        audio = resample_to_internal(raw.pcm, raw_rate)
         if audio.samples == 0:
             raise VoiceError(f"espeak-ng produced no audio for “{text[:40]}”", hint="the text may have nothing to read")
         return Synthesis(audio, _sentence_boundaries(pieces, spoken, raw.sentences, audio.duration_ms))
