@@ -283,3 +283,14 @@ def test_align_refuses_a_bad_recording_without_reading_the_whole_script(tmp_path
     assert narration_blocks(script) and len(cues) > 200
     assert len(rendered) < len(cues) / 4  # stopped early, not after the whole reading
     assert not (tmp_path / "out").exists()
+
+
+def test_a_folder_build_takes_every_script_ingest_reads(tmp_path: Path) -> None:
+    from subtoolkit.jobs.build import scripts_in
+    from subtoolkit.text.ingest import SUPPORTED_SUFFIXES
+
+    for suffix in (*SUPPORTED_SUFFIXES, ".srt", ".pdf"):
+        (tmp_path / f"ep{suffix}").write_text("x")
+    (tmp_path / ".hidden.txt").write_text("x")
+    assert sorted(p.suffix for p in scripts_in(tmp_path)) == sorted(SUPPORTED_SUFFIXES)
+    assert ".text" in SUPPORTED_SUFFIXES

@@ -29,10 +29,11 @@ from pathlib import Path
 
 from subtoolkit.chinese.convert import Converter
 from subtoolkit.errors import ConvertError, Diagnostic, InputError
+from subtoolkit.text.ingest import SUPPORTED_SUFFIXES as INGEST_SUFFIXES
 
 SUBTITLE_SUFFIXES = (".srt", ".vtt", ".ass", ".ssa")
-SCRIPT_SUFFIXES = (".txt", ".md", ".text")
 DOCX_SUFFIX = ".docx"
+SCRIPT_SUFFIXES = tuple(s for s in INGEST_SUFFIXES if s != DOCX_SUFFIX)  # plain-text scripts, as ingest reads them
 SUPPORTED_SUFFIXES = SUBTITLE_SUFFIXES + SCRIPT_SUFFIXES + (DOCX_SUFFIX,)
 
 _EOL = re.compile(r"(\r\n|\r|\n)")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
@@ -18,6 +18,9 @@ from subtoolkit.cli.options import (
     Span,
     split_list,
 )
+
+if TYPE_CHECKING:
+    from subtoolkit.jobs.align import AlignOptions, AlignResult
 
 
 @app.command("align")
@@ -64,14 +67,12 @@ def align_command(
     _print_summary(result)
 
 
-def _run(script: Path, recordings: list[Path], opts):  # type: ignore[no-untyped-def]
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
+def _run(script: Path, recordings: list[Path], opts: AlignOptions) -> AlignResult:
+    from subtoolkit.cli.progress import stage_bar
     from subtoolkit.jobs.align import run_align
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stage]}"), TimeElapsedColumn(), transient=True) as bar:
-        task = bar.add_task(script.name, total=1.0, stage="")
-        return run_align(script, recordings, opts, lambda stage, frac: bar.update(task, completed=frac, stage=stage))
+    with stage_bar(script.name) as progress:
+        return run_align(script, recordings, opts, progress)
 
 
 def _print_summary(result) -> None:  # type: ignore[no-untyped-def]

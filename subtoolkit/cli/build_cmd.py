@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from subtoolkit.cli.app import app, eprint, handle_errors
 from subtoolkit.cli.options import ENCODING_OPT, FPS_OPT, PROFILE_OPT, SPAN_OPT, Span, split_list
+
+if TYPE_CHECKING:
+    from subtoolkit.jobs.build import BuildOptions, BuildResult
 
 
 class Voice(str, Enum):
@@ -77,31 +80,27 @@ def build_command(
         raise typer.Exit(code=1)
 
 
-def _build_one(path: Path, opts):  # type: ignore[no-untyped-def]
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
+def _build_one(path: Path, opts: BuildOptions) -> BuildResult:
+    from subtoolkit.cli.progress import stage_bar
     from subtoolkit.jobs.build import build_script
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stage]}"), TimeElapsedColumn(), transient=True) as bar:
-        task = bar.add_task(path.name, total=1.0, stage="")
-        result = build_script(path, opts, lambda stage, frac: bar.update(task, completed=frac, stage=stage))
-    return result
+    with stage_bar(path.name) as progress:
+        return build_script(path, opts, progress)
 
 
-def _build_many(paths: list[Path], opts, jobs: int):  # type: ignore[no-untyped-def]
+def _build_many(paths: list[Path], opts: BuildOptions, jobs: int) -> list[BuildResult]:
     import multiprocessing as mp
     import queue as queue_mod
     from concurrent.futures import ProcessPoolExecutor
 
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
+    from subtoolkit.cli.progress import stage_table
     from subtoolkit.jobs.build import build_worker
 
     ctx = mp.get_context("spawn")  # fresh interpreters: no inherited locks or jieba state
     manager = ctx.Manager()
     q = manager.Queue()
     results = []
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stage]}"), TimeElapsedColumn()) as bar:
+    with stage_table() as bar:
         tasks = {str(p): bar.add_task(p.name, total=1.0, stage="waiting") for p in paths}
         with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(paths))), mp_context=ctx) as pool:
             futures = [pool.submit(build_worker, (p, opts, q)) for p in paths]
@@ -130,6 +129,8 @@ def _print_results(results) -> None:  # type: ignore[no-untyped-def]
 
     console = Console()
     for r in results:
+        for note in r.notes:
+            eprint(f"warning: {note}")
         if not r.ok:
             eprint(f"error: {r.error}")
     if len(results) == 1 and results[0].ok:

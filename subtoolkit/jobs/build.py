@@ -52,6 +52,7 @@ class BuildResult:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     sections: list[tuple[str, int]] = field(default_factory=list)
     timed_by: str = "estimate"  # or "<engine> voiceover"
+    notes: list[str] = field(default_factory=list)  # warnings said during the build
 
 
 @dataclass
@@ -71,8 +72,15 @@ def build_script(script_path: Path, options: BuildOptions, progress: Progress | 
     from subtoolkit.subtitles.profiles import load_profile
     from subtoolkit.subtitles.tracks import make_timeline, write_tracks
 
-    report = Reporter.of(progress, warn)
-    result = BuildResult(script=script_path, stage_seconds=report.seconds)
+    result = BuildResult(script=script_path)
+
+    def note(message: str) -> None:
+        result.notes.append(message)
+        if warn is not None:
+            warn(message)
+
+    report = Reporter.of(progress, note)
+    result.stage_seconds = report.seconds
     clock = Clock.parse(options.fps, options.start)
     profile = load_profile(options.profile)
     stem = script_path.stem
@@ -190,8 +198,9 @@ def build_worker(args: tuple[Path, BuildOptions, object]) -> BuildResult:
         return BuildResult(script=path, ok=False, error=f"internal error: {type(exc).__name__}: {exc}")
 
 
-SCRIPT_SUFFIXES = (".txt", ".md", ".docx")
-
-
 def scripts_in(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SCRIPT_SUFFIXES and not p.name.startswith("."))
+    """The scripts of a folder build: every file ``ingest`` reads (hidden files left out)."""
+    from subtoolkit.text.ingest import SUPPORTED_SUFFIXES
+
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith("."))
