@@ -152,6 +152,9 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         yield tmp
         os.chmod(tmp, FILE_MODE)
         os.replace(tmp, target)
+    except OSError as exc:  # a full disk or a vanished folder: the one-line error, not a traceback
+        tmp.unlink(missing_ok=True)
+        raise cannot_write(target, exc) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

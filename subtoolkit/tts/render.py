@@ -88,6 +88,15 @@ class RenderedSegment:
     def end_ms(self) -> int:
         return self.start_ms + self.duration_ms
 
+    def manifest_entry(self, start_ms: int | None = None, duration_ms: int | None = None) -> dict[str, Any]:
+        """This segment in a manifest (optionally where it was laid instead of where it was rendered)."""
+        return {
+            "block": self.request.block, "text": self.request.text, "voice": self.voice,
+            "start_ms": self.start_ms if start_ms is None else start_ms,
+            "duration_ms": self.duration_ms if duration_ms is None else duration_ms,
+            "cache_key": self.cache_key, "cached": self.cached,
+        }
+
     @property
     def voiced(self) -> bool:
         return self.request.kind is SegmentKind.VOICED
@@ -108,22 +117,7 @@ class RenderResult:
 
     def manifest(self) -> dict[str, Any]:
         """One entry per rendered (voiced) segment, in the shape the issue fixes."""
-        return {
-            "engine": self.engine,
-            "segments": [
-                {
-                    "block": s.request.block,
-                    "text": s.request.text,
-                    "voice": s.voice,
-                    "start_ms": s.start_ms,
-                    "duration_ms": s.duration_ms,
-                    "cache_key": s.cache_key,
-                    "cached": s.cached,
-                }
-                for s in self.segments
-                if s.voiced
-            ],
-        }
+        return {"engine": self.engine, "segments": [s.manifest_entry() for s in self.segments if s.voiced]}
 
     def write_manifest(self, path: str | Path) -> Path:
         return fsio.write_text(path, json.dumps(self.manifest(), ensure_ascii=False, indent=2) + "\n")

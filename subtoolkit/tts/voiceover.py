@@ -161,7 +161,7 @@ def _lay_parts(rendered: RenderResult, cues: list[Any], spans: dict[int, tuple[i
                ) -> tuple[list[TrackPart], list[dict[str, Any]]]:
     """The track's parts, each voiced cue's speech beginning :data:`LEAD_MS` after the cue's start."""
     from subtoolkit.tts.assemble import TrackPart
-    from subtoolkit.tts.base import SAMPLE_WIDTH, SAMPLES_PER_MS, Audio
+    from subtoolkit.audio.format import SAMPLE_WIDTH, SAMPLES_PER_MS, Audio
 
     bytes_per_ms = SAMPLES_PER_MS * SAMPLE_WIDTH
     parts: list[TrackPart] = []
@@ -184,10 +184,7 @@ def _lay_parts(rendered: RenderResult, cues: list[Any], spans: dict[int, tuple[i
             parts.append(TrackPart(None, start, 0, (), False))
         parts.append(TrackPart(clip, 0, 0, (), False))
         at = start + (b - a)
-        manifest.append({
-            "block": seg.request.block, "text": seg.request.text, "voice": seg.voice, "start_ms": start,
-            "duration_ms": b - a, "cache_key": seg.cache_key, "cached": seg.cached,
-        })
+        manifest.append(seg.manifest_entry(start, b - a))
     end = max(c.end_ms for c in cues)
     if parts:
         parts[-1] = _pause_after(parts[-1], max(end - at, 0))
