@@ -294,3 +294,17 @@ def test_a_folder_build_takes_every_script_ingest_reads(tmp_path: Path) -> None:
     (tmp_path / ".hidden.txt").write_text("x")
     assert sorted(p.suffix for p in scripts_in(tmp_path)) == sorted(SUPPORTED_SUFFIXES)
     assert ".text" in SUPPORTED_SUFFIXES
+
+
+def test_a_folder_build_into_a_file_is_one_line_not_one_per_script(tmp_path: Path) -> None:
+    from subtoolkit.cli import app
+
+    episodes = tmp_path / "episodes"
+    episodes.mkdir()
+    for name in ("ep1.txt", "ep2.txt"):
+        (episodes / name).write_text(SAMPLE.read_text(encoding="utf-8")[:400], encoding="utf-8")
+    target = tmp_path / "taken"
+    target.write_text("a file\n")
+    r = runner.invoke(app, ["build", str(episodes), "-o", str(target), "--voice", "none"])
+    assert r.exit_code == 1
+    assert "cannot write" in _one_error_line(r.stderr)

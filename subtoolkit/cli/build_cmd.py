@@ -52,8 +52,9 @@ def build_command(
       subtoolkit build episodes/ --variants s2twp,s2hk --voice none
       subtoolkit build ep3.docx --voice edge --fps 23.976 --start 01:00:00:00
     """
-    from subtoolkit.jobs.build import BuildOptions, scripts_in
     from subtoolkit.errors import InputError
+    from subtoolkit.fsio import ensure_folder
+    from subtoolkit.jobs.build import BuildOptions, scripts_in
 
     opts = BuildOptions(
         out_root=output,
@@ -68,6 +69,7 @@ def build_command(
         cache_dir=cache_dir,
         calibrate=calibrate,
     )
+    ensure_folder(output)  # refused in one line before any script is read, not once per script
     if target.is_dir():
         scripts = scripts_in(target)
         if not scripts:
