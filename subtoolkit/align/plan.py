@@ -13,7 +13,7 @@ aligned cue still fits the profile's maximum duration.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -77,11 +77,14 @@ def plan_narration_block(index: int, block: Block, profile: Profile, model: Spee
     return out
 
 
-def plan_narration(script: Script, profile: Profile, model: SpeechModel, fps: Fraction, blocks: Iterable[int] | None = None) -> list[CuePlan]:
-    """All narration cues in script order."""
+def plan_narration(script: Script, profile: Profile, model: SpeechModel, fps: Fraction, blocks: Iterable[int] | None = None,
+                   *, check: Callable[[], None] | None = None) -> list[CuePlan]:
+    """All narration cues in script order. ``check`` runs before each block (it may raise to stop)."""
     chosen = narration_blocks(script) if blocks is None else list(blocks)
     out: list[CuePlan] = []
     for i in chosen:
+        if check is not None:
+            check()
         out.extend(plan_narration_block(i, script.blocks[i], profile, model, fps))
     return out
 

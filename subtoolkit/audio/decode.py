@@ -48,13 +48,26 @@ def check_recording_path(path: str | Path) -> Path:
     return p
 
 
+def probe(path: str | Path) -> Path:
+    """Refuse at once a path that is missing, a folder, or not audio (ffmpeg reads its first second)."""
+    from subtoolkit.audio import ffmpeg
+
+    p = check_recording_path(path)
+    ffmpeg.run(["-i", str(p), "-map", "0:a:0", "-t", "1", "-f", "null", "-"], error=InputError,
+               failed="not a readable audio file", path=p, timeout=60, hint=_HINT)
+    return p
+
+
+_HINT = "give a WAV, MP3, M4A or FLAC recording"
+
+
 def decode(path: str | Path, *, rate: int = RATE, timeout: float = 1800.0) -> Decoded:
     """Decode ``path``'s first audio stream to mono float32 at ``rate``."""
     from subtoolkit.audio import ffmpeg
 
     p = check_recording_path(path)
     got = ffmpeg.decode(p, rate=rate, error=InputError, failed="not a readable audio file", timeout=timeout,
-                        hint="give a WAV, MP3, M4A or FLAC recording")
+                        hint=_HINT)
     samples = np.frombuffer(got.data, dtype="<f4").copy()
     if len(samples) == 0:
         raise InputError("recording holds no audio", path=str(p), hint="check the file plays in a media player")

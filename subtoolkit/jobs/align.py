@@ -77,9 +77,12 @@ class _StoppableVoice:
         self.name = voice.name
         self.stop = threading.Event()
 
-    def render(self, text: str) -> Any:
+    def check(self) -> None:
         if self.stop.is_set():
             raise _Cancelled
+
+    def render(self, text: str) -> Any:
+        self.check()
         return self.voice.render(text)
 
 
@@ -140,7 +143,7 @@ def run_align(script_path: Path, recordings: Sequence[Path], options: AlignOptio
 def _check_inputs(script_path: Path, recordings: Sequence[Path], options: AlignOptions) -> Script:
     """The cheap refusals, before any decoding or synthesis starts."""
     from subtoolkit.align.plan import narration_blocks
-    from subtoolkit.audio.decode import check_recording_path
+    from subtoolkit.audio.decode import probe
 
     bad = [f for f in options.formats if f not in TRACK_FORMATS]
     if bad or not options.formats:
@@ -151,7 +154,7 @@ def _check_inputs(script_path: Path, recordings: Sequence[Path], options: AlignO
     if not narration_blocks(script):
         raise ScriptError("the script has no narration to align", path=str(script_path), hint="align needs the narrator's paragraphs (解说)")
     for path in recordings:
-        check_recording_path(path)
+        probe(path)  # a file that is not audio at all is refused before any work starts
     return script
 
 
@@ -170,7 +173,7 @@ def _listen_and_read(recordings: Sequence[Path], script: Script, profile: Any, m
     from subtoolkit.audio.decode import decode
 
     def prepare() -> list[Any]:
-        plans = plan_narration(script, profile, model, clock.fps)
+        plans = plan_narration(script, profile, model, clock.fps, check=voice.check)
         render([p.source for p in plans])
         return plans
 
