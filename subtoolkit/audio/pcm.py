@@ -60,7 +60,8 @@ def samples_array(audio: Audio) -> Any:
     return np.frombuffer(audio.pcm, dtype="<i2")
 
 
-def gated_rms_dbfs(audio: Audio, *, block_ms: int = 50, gate_db: float = 20.0, floor_dbfs: float = -60.0) -> float | None:
+def gated_rms_dbfs(audio: Audio, *, block_ms: int = 50, gate_db: float = 20.0, floor_dbfs: float = -60.0
+                   ) -> float | None:
     """The level of the speech in a segment, ignoring its pauses, in dBFS (sine peak = 0 dBFS
     - 3 dB; full-scale square = 0 dBFS).
 

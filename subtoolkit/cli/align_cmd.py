@@ -27,14 +27,29 @@ if TYPE_CHECKING:
 @handle_errors
 def align_command(
     script: Path = SCRIPT_ARG,
-    recordings: list[Path] = typer.Argument(..., metavar="RECORDING...", help="The narration as recorded: WAV, MP3, M4A or FLAC files, in reading order (played back to back).", show_default=False),
+    recordings: list[Path] = typer.Argument(
+        ..., metavar="RECORDING...",
+        help="The narration as recorded: WAV, MP3, M4A or FLAC files, in reading order (played back to back).",
+        show_default=False,
+    ),
     output: Path = OUT_DIR_OPT,
     profile_name: str = PROFILE_OPT,
     fps: str = FPS_OPT,
-    film: bool = typer.Option(False, "--film", help="Film-length timeline: interviews, captions and headings placed between the aligned narration at their estimated lengths."),
-    formats: str = typer.Option("srt,vtt,json", "--format", "-f", help="Formats of the aligned track: srt, vtt, ass, json."),
+    film: bool = typer.Option(
+        False, "--film",
+        help="Film-length timeline: interviews, captions and headings placed between "
+        "the aligned narration at their estimated lengths.",
+    ),
+    formats: str = typer.Option(
+        "srt,vtt,json", "--format", "-f",
+        help="Formats of the aligned track: srt, vtt, ass, json.",
+    ),
     variants: str = typer.Option("", "--variants", help="Traditional Chinese tracks to add, e.g. s2twp,s2hk."),
-    force: bool = typer.Option(False, "--force", help="Write even when cues break the profile's hard limits, or when nothing matched credibly (both are still reported)."),
+    force: bool = typer.Option(
+        False, "--force",
+        help="Write even when cues break the profile's hard limits, or when nothing "
+        "matched credibly (both are still reported).",
+    ),
     encoding: Optional[str] = ENCODING_OPT,
     interview_span: Span = SPAN_OPT,
 ) -> None:
@@ -55,12 +70,13 @@ def align_command(
       subtoolkit align seeds/shengming-zhongyu-taishan.txt vo/take01.wav
       subtoolkit align ep3.docx vo/sec1.mp3 vo/sec2.mp3 vo/sec3.mp3 -o delivery
       subtoolkit align ep3.docx vo/full.m4a --film --fps 23.976 --variants s2twp
-    """
+    """  # noqa: E501 - one paragraph a line: typer keeps line breaks in --help
     from subtoolkit.jobs.align import AlignOptions
 
     fmts = tuple(split_list(formats))
     opts = AlignOptions(out_dir=output, profile=profile_name, fps=fps, film=film, formats=fmts,
-                        variants=tuple(split_list(variants)), encoding=encoding, interview_span=interview_span.value, force=force)
+                        variants=tuple(split_list(variants)), encoding=encoding,
+                        interview_span=interview_span.value, force=force)
     result = _run(script, recordings, opts)
     for p in result.problems:
         eprint(p.render(result.timeline))
@@ -87,14 +103,17 @@ def _print_summary(result) -> None:  # type: ignore[no-untyped-def]
     for run in _unplaced_runs(result.report["blocks"]):
         if len(run) == 1:
             b = run[0]
-            eprint(f"warning: {where}:{b['line']}: block {b['block']} not found in the recordings (skipped by the talent?): {b['text']}")
+            eprint(f"warning: {where}:{b['line']}: block {b['block']} not found in the recordings "
+                   f"(skipped by the talent?): {b['text']}")
         else:
-            eprint(f"warning: {where}:{run[0]['line']}: blocks {run[0]['block']}–{run[-1]['block']} ({len(run)} narration blocks, "
+            eprint(f"warning: {where}:{run[0]['line']}: blocks {run[0]['block']}–{run[-1]['block']} "
+                   f"({len(run)} narration blocks, "
                    f"lines {run[0]['line']}–{run[-1]['line']}) not found in the recordings")
     for b in result.report["blocks"]:
         if b["status"] == "low-confidence":
             why = "; ".join(b["notes"]) or "weak match"
-            eprint(f"warning: {where}:{b['line']}: block {b['block']} aligned with low confidence {b['confidence']:.2f} ({why}); check it")
+            eprint(f"warning: {where}:{b['line']}: block {b['block']} aligned with low confidence "
+                   f"{b['confidence']:.2f} ({why}); check it")
     console.print(
         f"aligned [bold]{summary['placed']}[/bold] of {summary['narration_blocks']} narration blocks "
         f"({summary['narration_cues']} cues) to {summary['audio_s'] / 60:.1f} min of recordings "
@@ -102,7 +121,8 @@ def _print_summary(result) -> None:  # type: ignore[no-untyped-def]
         highlight=False,
     )
     if result.timeline.cues:
-        console.print(f"runtime {clock(max(c.end_ms for c in result.timeline.cues))} ({result.report['clock']} clock)", highlight=False)
+        runtime = clock(max(c.end_ms for c in result.timeline.cues))
+        console.print(f"runtime {runtime} ({result.report['clock']} clock)", highlight=False)
     for path in result.files:
         console.print(f"wrote {path}", highlight=False)
 

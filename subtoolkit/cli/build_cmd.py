@@ -27,15 +27,27 @@ class Voice(str, Enum):
 @handle_errors
 def build_command(
     target: Path = typer.Argument(..., help="A script (.txt, .md, .docx) or a folder of scripts.", show_default=False),
-    output: Path = typer.Option(Path("output"), "--output", "-o", help="Root folder; each script gets output/<script-name>/."),
-    voice: Voice = typer.Option(Voice.espeak, "--voice", help="Scratch voiceover engine: espeak (offline), edge (online), auto, or none."),
+    output: Path = typer.Option(
+        Path("output"), "--output", "-o",
+        help="Root folder; each script gets output/<script-name>/.",
+    ),
+    voice: Voice = typer.Option(
+        Voice.espeak, "--voice",
+        help="Scratch voiceover engine: espeak (offline), edge (online), auto, or none.",
+    ),
     variants: str = typer.Option("", "--variants", help="Traditional Chinese tracks to add, e.g. s2twp,s2hk."),
     profile_name: str = PROFILE_OPT,
     fps: str = FPS_OPT,
     start: str = typer.Option("00:00:00:00", "--start", help="Timecode of the first frame (HH:MM:SS:FF)."),
     formats: str = typer.Option("srt,vtt,ass,json", "--format", "-f", help="Subtitle formats to write."),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Where rendered voice segments are cached (default: the platform's cache folder)."),
-    calibrate: Optional[Path] = typer.Option(None, "--calibrate", help="Fit the narration pace from an .srt/.vtt timed to the same narrator (e.g. the previous episode)."),
+    cache_dir: Optional[Path] = typer.Option(
+        None, "--cache-dir",
+        help="Where rendered voice segments are cached (default: the platform's cache folder).",
+    ),
+    calibrate: Optional[Path] = typer.Option(
+        None, "--calibrate",
+        help="Fit the narration pace from an .srt/.vtt timed to the same narrator (e.g. the previous episode).",
+    ),
     jobs: int = typer.Option(0, "--jobs", "-j", help="Scripts built at once for a folder (default: one per core)."),
     encoding: Optional[str] = ENCODING_OPT,
     interview_span: Span = SPAN_OPT,
@@ -51,7 +63,7 @@ def build_command(
       subtoolkit build seeds/shengming-zhongyu-taishan.txt
       subtoolkit build episodes/ --variants s2twp,s2hk --voice none
       subtoolkit build ep3.docx --voice edge --fps 23.976 --start 01:00:00:00
-    """
+    """  # noqa: E501 - one paragraph a line: typer keeps line breaks in --help
     from subtoolkit.errors import InputError
     from subtoolkit.fsio import ensure_folder
     from subtoolkit.jobs.build import BuildOptions, scripts_in
@@ -137,7 +149,8 @@ def _print_results(results) -> None:  # type: ignore[no-untyped-def]
             eprint(f"error: {r.error}")
     if len(results) == 1 and results[0].ok:
         r = results[0]
-        console.print(f"[bold]{r.script.name}[/bold]: runtime [bold]{clock(r.runtime_ms)}[/bold] ({r.timed_by}), {r.cues} subtitle cues, {r.warnings} QC warnings")
+        console.print(f"[bold]{r.script.name}[/bold]: runtime [bold]{clock(r.runtime_ms)}[/bold] ({r.timed_by}), "
+                      f"{r.cues} subtitle cues, {r.warnings} QC warnings")
         table = Table(box=None, padding=(0, 2), show_header=False)
         for name, ms in r.sections:
             table.add_row(name, clock(ms))
@@ -152,7 +165,8 @@ def _print_results(results) -> None:  # type: ignore[no-untyped-def]
     table.add_column("output / error", overflow="fold")
     for r in results:
         if r.ok:
-            table.add_row(r.script.name, "[green]ok[/green]", clock(r.runtime_ms), str(r.cues), str(r.out_dir / "report.html"))
+            report = str(r.out_dir / "report.html") if r.out_dir else ""
+            table.add_row(r.script.name, "[green]ok[/green]", clock(r.runtime_ms), str(r.cues), report)
         else:
             table.add_row(r.script.name, "[red]failed[/red]", "", "", r.error or "")
     console.print(table)

@@ -16,7 +16,10 @@ def check_command(
     subtitle: Path = typer.Argument(..., help="An .srt, .vtt or .ass file.", show_default=False),
     profile_name: str = PROFILE_OPT,
     fps: str = FPS_OPT,
-    grid: bool = typer.Option(True, "--grid/--no-grid", help="Check that every time sits on the --fps frame grid (turn off for files timed at another rate)."),
+    grid: bool = typer.Option(
+        True, "--grid/--no-grid",
+        help="Check that every time sits on the --fps frame grid (turn off for files timed at another rate).",
+    ),
 ) -> None:
     """List every problem of a subtitle file against a profile, with its cue and timecode.
 
@@ -27,7 +30,7 @@ def check_command(
       subtoolkit check output/x.zh-Hans.srt
       subtoolkit check delivery.vtt --profile cctv --fps 29.97
       subtoolkit check vendor.ass --no-grid
-    """
+    """  # noqa: E501 - one paragraph a line: typer keeps line breaks in --help
     from subtoolkit.subtitles.profiles import load_profile
     from subtoolkit.subtitles.readers import read_timeline
     from subtoolkit.subtitles.timecode import parse_fps
@@ -39,7 +42,8 @@ def check_command(
     for p in problems:
         typer.echo(f"{subtitle}: {p.render(timeline)}")
     hard = errors(problems)
-    summary = f"{len(timeline.cues)} cues, {len(hard)} errors, {len(problems) - len(hard)} warnings ({profile.name}, {fps} fps)"
+    summary = (f"{len(timeline.cues)} cues, {len(hard)} errors, {len(problems) - len(hard)} warnings "
+               f"({profile.name}, {fps} fps)")
     if hard:
         eprint(summary)
         raise typer.Exit(code=1)

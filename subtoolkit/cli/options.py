@@ -15,7 +15,11 @@ class Span(str, Enum):
     marker = "marker"
 
 
-SCRIPT_ARG = typer.Argument(..., help="The script: .txt or .md (UTF-8, UTF-16, GB18030/GBK) or .docx.", show_default=False)
+SCRIPT_ARG = typer.Argument(
+    ...,
+    help="The script: .txt or .md (UTF-8, UTF-16, GB18030/GBK) or .docx.",
+    show_default=False,
+)
 ENCODING_OPT = typer.Option(None, "--encoding", "-e", help="Decode the script with this codec instead of detecting it.")
 SPAN_OPT = typer.Option(
     Span.auto,
@@ -24,8 +28,15 @@ SPAN_OPT = typer.Option(
     "(speech runs until the next marker) or 'auto' (marker when the script uses narration markers "
     "such as 【解说】 after its first speaker).",
 )
-OUT_DIR_OPT = typer.Option(Path("output"), "--output", "-o", help="Folder the files are written to (created if missing).")
-PROFILE_OPT = typer.Option("netflix-zh-hans", "--profile", "-p", help="Subtitle profile: a name (netflix-zh-hans, cctv, or one of yours in ~/.config/subtoolkit/profiles) or a .toml file.")
+OUT_DIR_OPT = typer.Option(
+    Path("output"), "--output", "-o",
+    help="Folder the files are written to (created if missing).",
+)
+PROFILE_OPT = typer.Option(
+    "netflix-zh-hans", "--profile", "-p",
+    help="Subtitle profile: a name (netflix-zh-hans, cctv, or one of yours in "
+    "~/.config/subtoolkit/profiles) or a .toml file.",
+)
 FPS_OPT = typer.Option("25", "--fps", help="Frame rate every time snaps to: 23.976, 24, 25, 29.97, 30 or 50.")
 
 

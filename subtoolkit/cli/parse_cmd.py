@@ -17,7 +17,10 @@ from subtoolkit.cli.options import ENCODING_OPT, SCRIPT_ARG, SPAN_OPT, Span, loa
 def parse_command(
     script: Path = SCRIPT_ARG,
     as_json: bool = typer.Option(False, "--json", help="Print the blocks as JSON on stdout instead of a table."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the JSON to this file (atomically) instead of stdout."),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o",
+        help="Write the JSON to this file (atomically) instead of stdout.",
+    ),
     encoding: Optional[str] = ENCODING_OPT,
     interview_span: Span = SPAN_OPT,
 ) -> None:
@@ -30,7 +33,7 @@ def parse_command(
       subtoolkit parse seeds/shengming-zhongyu-taishan.txt
       subtoolkit parse script.docx --json -o blocks.json
       subtoolkit parse old-script.txt --encoding gb18030 --interview-span marker
-    """
+    """  # noqa: E501 - one paragraph a line: typer keeps line breaks in --help
     parsed = load_script(script, encoding, interview_span)
     set_aside = [r for r in parsed.removed if r.reason in ("source note", "word artefact")]
     for r in set_aside:
@@ -52,7 +55,8 @@ def _print_table(parsed) -> None:  # type: ignore[no-untyped-def]
     from rich.console import Console
     from rich.table import Table
 
-    colours = {"title": "bold magenta", "heading": "bold cyan", "narration": "", "interview": "green", "caption": "yellow"}
+    colours = {"title": "bold magenta", "heading": "bold cyan", "narration": "", "interview": "green",
+               "caption": "yellow"}
     table = Table(title=f"《{parsed.title}》" if parsed.title else None, show_lines=False, expand=True)
     table.add_column("#", justify="right", style="dim", no_wrap=True)
     table.add_column("lines", style="dim", no_wrap=True)
@@ -67,7 +71,9 @@ def _print_table(parsed) -> None:  # type: ignore[no-untyped-def]
             speaker = b.speaker.name or b.speaker.role or ""
         text = b.text if len(b.text) <= 60 else b.text[:58] + "……"
         kind = b.kind.value
-        table.add_row(str(i), f"{first}" if first == last else f"{first}–{last}", f"[{colours[kind]}]{kind}[/]" if colours[kind] else kind, speaker, b.section or "", text)
+        lines = f"{first}" if first == last else f"{first}–{last}"
+        shown = f"[{colours[kind]}]{kind}[/]" if colours[kind] else kind
+        table.add_row(str(i), lines, shown, speaker, b.section or "", text)
     console = Console()
     console.print(table)
     counts: dict[str, int] = {}

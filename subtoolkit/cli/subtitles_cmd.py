@@ -27,18 +27,48 @@ INCLUDABLE = {"captions": "caption", "headings": "heading", "title": "title"}
 def subtitles_command(
     script: Path = SCRIPT_ARG,
     output: Path = OUT_DIR_OPT,
-    formats: str = typer.Option("srt,vtt,ass,json", "--format", "-f", help="Comma-separated formats to write: srt, vtt, ass, json."),
+    formats: str = typer.Option(
+        "srt,vtt,ass,json", "--format", "-f",
+        help="Comma-separated formats to write: srt, vtt, ass, json.",
+    ),
     profile_name: str = PROFILE_OPT,
     fps: str = FPS_OPT,
-    start: str = typer.Option("00:00:00:00", "--start", help="Timecode of the first frame (HH:MM:SS:FF), e.g. 10:00:00:00 for a broadcast master."),
-    rate: Optional[float] = typer.Option(None, "--rate", help="Narration speed in spoken syllables per second (default from the profile, 4.0); interviews scale with it."),
-    calibrate: Optional[Path] = typer.Option(None, "--calibrate", help="Fit the narration rate and pause scale from an .srt/.vtt timed to the same narrator (e.g. the previous episode)."),
-    variant: str = typer.Option("", "--variant", help="Also write Traditional tracks, e.g. s2twp (Taiwan, with phrases), s2tw, s2hk, s2t; comma-separated."),
-    user_dict: Optional[Path] = typer.Option(None, "--dict", help="Your own conversion terms (names, places) for the Traditional tracks; see README."),
-    include: str = typer.Option("", "--include", help="Also put on-screen text into SRT/VTT: captions, headings, title (comma-separated). ASS always carries it."),
-    force: bool = typer.Option(False, "--force", help="Write even when cues break the profile's hard limits (they are still listed)."),
+    start: str = typer.Option(
+        "00:00:00:00", "--start",
+        help="Timecode of the first frame (HH:MM:SS:FF), e.g. 10:00:00:00 for a broadcast master.",
+    ),
+    rate: Optional[float] = typer.Option(
+        None, "--rate",
+        help="Narration speed in spoken syllables per second (default from the "
+        "profile, 4.0); interviews scale with it.",
+    ),
+    calibrate: Optional[Path] = typer.Option(
+        None, "--calibrate",
+        help="Fit the narration rate and pause scale from an .srt/.vtt timed to "
+        "the same narrator (e.g. the previous episode).",
+    ),
+    variant: str = typer.Option(
+        "", "--variant",
+        help="Also write Traditional tracks, e.g. s2twp (Taiwan, with phrases), s2tw, s2hk, s2t; comma-separated.",
+    ),
+    user_dict: Optional[Path] = typer.Option(
+        None, "--dict",
+        help="Your own conversion terms (names, places) for the Traditional tracks; see README.",
+    ),
+    include: str = typer.Option(
+        "", "--include",
+        help="Also put on-screen text into SRT/VTT: captions, headings, title "
+        "(comma-separated). ASS always carries it.",
+    ),
+    force: bool = typer.Option(
+        False, "--force",
+        help="Write even when cues break the profile's hard limits (they are still listed).",
+    ),
     crlf: bool = typer.Option(False, "--crlf", help="Windows line ends (CRLF), for players and TVs that want them."),
-    bom: bool = typer.Option(False, "--bom", help="Start SRT/VTT/ASS with a UTF-8 byte-order mark, for players that need one."),
+    bom: bool = typer.Option(
+        False, "--bom",
+        help="Start SRT/VTT/ASS with a UTF-8 byte-order mark, for players that need one.",
+    ),
     encoding: Optional[str] = ENCODING_OPT,
     interview_span: Span = SPAN_OPT,
 ) -> None:
@@ -55,7 +85,7 @@ def subtitles_command(
       subtoolkit subtitles ep2.txt --calibrate ep1.zh-Hans.srt
       subtoolkit subtitles ep2.txt --profile cctv --include captions,headings
       subtoolkit subtitles script.txt --variant s2twp,s2hk
-    """
+    """  # noqa: E501 - one paragraph a line: typer keeps line breaks in --help
     from subtoolkit.jobs.subtitles import SubtitlesOptions, run_subtitles
     from subtoolkit.model import BlockKind
     from subtoolkit.subtitles.formats import FORMAT_NAMES
@@ -64,11 +94,13 @@ def subtitles_command(
     fmts = split_list(formats)
     unknown = [f for f in fmts if f not in FORMAT_NAMES]
     if unknown or not fmts:
-        raise typer.BadParameter(f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMAT_NAMES)}", param_hint="--format")
+        raise typer.BadParameter(f"unknown format(s) {', '.join(unknown) or '(none)'}; "
+                                 f"choose from {', '.join(FORMAT_NAMES)}", param_hint="--format")
     extra = split_list(include)
     bad = [x for x in extra if x not in INCLUDABLE]
     if bad:
-        raise typer.BadParameter(f"cannot include {', '.join(bad)}; choose from {', '.join(INCLUDABLE)}", param_hint="--include")
+        raise typer.BadParameter(f"cannot include {', '.join(bad)}; choose from {', '.join(INCLUDABLE)}",
+                                 param_hint="--include")
     if rate is not None and calibrate is not None:
         raise typer.BadParameter("give either --rate or --calibrate, not both", param_hint="--rate")
     if rate is not None and not (1.0 <= rate <= 10.0):
@@ -76,7 +108,8 @@ def subtitles_command(
     options = SubtitlesOptions(
         out_dir=output, formats=tuple(fmts), profile=profile_name, fps=fps, start=start, rate=rate, calibrate=calibrate,
         variants=tuple(split_list(variant)), user_dict=user_dict, force=force, eol="\r\n" if crlf else "\n", bom=bom,
-        include=SPOKEN | {BlockKind(INCLUDABLE[x]) for x in extra}, encoding=encoding, interview_span=interview_span.value,
+        include=SPOKEN | {BlockKind(INCLUDABLE[x]) for x in extra}, encoding=encoding,
+        interview_span=interview_span.value,
     )
     result = run_subtitles(script, options, warn=lambda m: eprint("warning: " + m))
     note = result.pace.describe()
@@ -98,7 +131,8 @@ def _print_summary(parsed, timeline, written) -> None:  # type: ignore[no-untype
 
     s = summarize(parsed, timeline)
     console = Console()
-    console.print(f"[bold]{s.cues}[/bold] cues ({s.dialogue_cues} dialogue), estimated runtime [bold]{clock(s.runtime_ms)}[/bold]")
+    console.print(f"[bold]{s.cues}[/bold] cues ({s.dialogue_cues} dialogue), "
+                  f"estimated runtime [bold]{clock(s.runtime_ms)}[/bold]")
     table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
     table.add_column("section")
     table.add_column("starts", justify="right")

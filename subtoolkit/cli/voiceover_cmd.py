@@ -31,15 +31,41 @@ class AudioFormat(str, Enum):
 def voiceover_command(
     script: Path = SCRIPT_ARG,
     output: Path = OUT_DIR_OPT,
-    engine: Engine = typer.Option(Engine.auto, "--engine", help="edge (online Microsoft voices), espeak (offline) or auto (edge when its service answers, else espeak; chosen once per run)."),
-    voice: Optional[str] = typer.Option(None, "--voice", help="Narrator voice (edge default zh-CN-YunyangNeural, espeak default cmn)."),
-    interview_voice: Optional[str] = typer.Option(None, "--interview-voice", help="Also voice interviews with this voice as a scratch (default: silent placeholders of their estimated length)."),
+    engine: Engine = typer.Option(
+        Engine.auto, "--engine",
+        help="edge (online Microsoft voices), espeak (offline) or auto (edge when its "
+        "service answers, else espeak; chosen once per run).",
+    ),
+    voice: Optional[str] = typer.Option(
+        None, "--voice",
+        help="Narrator voice (edge default zh-CN-YunyangNeural, espeak default cmn).",
+    ),
+    interview_voice: Optional[str] = typer.Option(
+        None, "--interview-voice",
+        help="Also voice interviews with this voice as a scratch (default: "
+        "silent placeholders of their estimated length).",
+    ),
     rate: str = typer.Option("+0%", "--rate", help="Speaking rate relative to the voice's default, e.g. -10% or +15%."),
-    audio_format: AudioFormat = typer.Option(AudioFormat.wav, "--format", help="wav (sample-exact, what to time against) or mp3."),
-    concurrency: Optional[int] = typer.Option(None, "--concurrency", min=1, max=8, help="Segments rendered at once (edge default 4, at most 8)."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Render every segment again (the results still refresh the cache)."),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Cache of rendered segments (default: $XDG_CACHE_HOME/subtoolkit or ~/.cache/subtoolkit)."),
-    sections: int = typer.Option(0, "--sections", min=0, help="Voice only the first N sections (1 = the opening, before the first heading); 0 = all."),
+    audio_format: AudioFormat = typer.Option(
+        AudioFormat.wav, "--format",
+        help="wav (sample-exact, what to time against) or mp3.",
+    ),
+    concurrency: Optional[int] = typer.Option(
+        None, "--concurrency", min=1, max=8,
+        help="Segments rendered at once (edge default 4, at most 8).",
+    ),
+    no_cache: bool = typer.Option(
+        False, "--no-cache",
+        help="Render every segment again (the results still refresh the cache).",
+    ),
+    cache_dir: Optional[Path] = typer.Option(
+        None, "--cache-dir",
+        help="Cache of rendered segments (default: $XDG_CACHE_HOME/subtoolkit or ~/.cache/subtoolkit).",
+    ),
+    sections: int = typer.Option(
+        0, "--sections", min=0,
+        help="Voice only the first N sections (1 = the opening, before the first heading); 0 = all.",
+    ),
     profile_name: str = PROFILE_OPT,
     fps: str = FPS_OPT,
     encoding: Optional[str] = ENCODING_OPT,
@@ -54,9 +80,16 @@ def voiceover_command(
       subtoolkit voiceover seeds/shengming-zhongyu-taishan.txt --engine espeak --sections 1
       subtoolkit voiceover script.docx --engine edge --voice zh-CN-YunxiNeural --rate -5% --format mp3
       subtoolkit voiceover script.txt --interview-voice zh-CN-XiaoxiaoNeural --concurrency 6
-    """
+    """  # noqa: E501 - one paragraph a line: typer keeps line breaks in --help
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     from subtoolkit.jobs.voiceover import VoiceOptions, VoiceoverOptions, run_voiceover
     from subtoolkit.subtitles.timecode import clock
@@ -82,7 +115,8 @@ def voiceover_command(
     s = result.summary
     out = Console()
     out.print(
-        f"[bold]{result.engine}[/bold]: {s.voiced} segments voiced ({s.rendered} rendered, {s.from_cache} from cache, {s.failed} failed), "
+        f"[bold]{result.engine}[/bold]: {s.voiced} segments voiced "
+        f"({s.rendered} rendered, {s.from_cache} from cache, {s.failed} failed), "
         f"{s.placeholders} placeholders, audio {clock(max(c.end_ms for c in result.timeline.cues))}"
     )
     for p in (result.audio_path, result.manifest_path):

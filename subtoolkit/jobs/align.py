@@ -94,7 +94,8 @@ class _Heard:
     meta: list[tuple[str | None, int | None]]
 
 
-def run_align(script_path: Path, recordings: Sequence[Path], options: AlignOptions, progress: Progress | None = None) -> AlignResult:
+def run_align(script_path: Path, recordings: Sequence[Path], options: AlignOptions,
+              progress: Progress | None = None) -> AlignResult:
     """Align ``recordings`` (in the order given) to the narration of ``script_path``."""
     from subtoolkit.align.core import align
     from subtoolkit.align.reference import reference_renderer
@@ -147,19 +148,22 @@ def _check_inputs(script_path: Path, recordings: Sequence[Path], options: AlignO
 
     bad = [f for f in options.formats if f not in TRACK_FORMATS]
     if bad or not options.formats:
-        raise SubtoolkitError(f"unknown format(s) {', '.join(bad) or '(none)'}", hint="choose from " + ", ".join(TRACK_FORMATS))
+        raise SubtoolkitError(f"unknown format(s) {', '.join(bad) or '(none)'}",
+                              hint="choose from " + ", ".join(TRACK_FORMATS))
     if not recordings:
         raise InputError("no recordings given", hint="name the narration files after the script, in reading order")
     script = load_script(script_path, encoding=options.encoding, interview_span=options.interview_span)
     if not narration_blocks(script):
-        raise ScriptError("the script has no narration to align", path=str(script_path), hint="align needs the narrator's paragraphs (解说)")
+        raise ScriptError("the script has no narration to align", path=str(script_path),
+                          hint="align needs the narrator's paragraphs (解说)")
     for path in recordings:
         probe(path)  # a file that is not audio at all is refused before any work starts
     return script
 
 
 def _listen_and_read(recordings: Sequence[Path], script: Script, profile: Any, model: Any, clock: Clock,
-                     render: Callable[[Sequence[str]], Any], report: Reporter, voice: _StoppableVoice) -> tuple[_Heard, list[Any]]:
+                     render: Callable[[Sequence[str]], Any], report: Reporter, voice: _StoppableVoice
+                     ) -> tuple[_Heard, list[Any]]:
     """Decode and analyse the recordings while the synthetic reading is made beside them.
 
     The reading does not depend on the recordings (espeak, ffmpeg and numpy's FFTs all run
@@ -209,8 +213,9 @@ def _check_credible(alignment: Any, script_path: Path, force: bool) -> None:
     credible = [b for b in alignment.blocks if b.placed and b.confidence >= alignment.low_confidence]
     if not credible and not force:
         best = max((b.confidence for b in alignment.blocks if b.placed), default=0.0)
-        raise SubtoolkitError(f"the recordings do not sound like this script's narration (no block aligned with confidence "
-                              f"above {alignment.low_confidence}, best {best:.2f})", path=str(script_path),
+        raise SubtoolkitError(f"the recordings do not sound like this script's narration "
+                              f"(no block aligned with confidence above {alignment.low_confidence}, best {best:.2f})",
+                              path=str(script_path),
                               hint="check the files and their order, or pass --force to write the guesses anyway")
 
 
@@ -222,7 +227,8 @@ def _timelines(alignment: Any, script: Script, profile: Any, clock: Clock, heard
     from subtoolkit.subtitles.validate import errors, validate
 
     fps = clock.fps
-    timeline = film_timeline(alignment, script, profile, fps) if options.film else recording_timeline(alignment, script, profile, fps)
+    lay = film_timeline if options.film else recording_timeline
+    timeline = lay(alignment, script, profile, fps)
     per_file = per_recording_timelines(alignment, script, profile, fps)
     problems = validate(timeline, profile)
     checks: list[tuple[str, Timeline, Any]] = [("aligned track", timeline, profile)]
@@ -235,14 +241,16 @@ def _timelines(alignment: Any, script: Script, profile: Any, clock: Clock, heard
         for config in options.variants:
             tag = get_converter(config).language_tag
             if tag in variants:
-                raise SubtoolkitError(f"two variants would both be written as {tag}", hint="ask for each region once (s2tw or s2twp, not both)")
+                raise SubtoolkitError(f"two variants would both be written as {tag}",
+                                      hint="ask for each region once (s2tw or s2twp, not both)")
             variants[tag] = variant_timeline(timeline, config, profile)
             checks.append((f"{tag} track", variants[tag], variant_profile_of(profile)))
     if not options.force:
         for label, tl, prof in checks:
             hard = errors(validate(tl, prof))
             if hard:
-                raise TimelineError(f"the {label} breaks the {prof.name} profile ({len(hard)} cue(s)), first: {hard[0].render(tl)}",
+                raise TimelineError(f"the {label} breaks the {prof.name} profile ({len(hard)} cue(s)), "
+                                    f"first: {hard[0].render(tl)}",
                                     hint="pass --force to write it anyway")
     return timeline, per_file, variants, problems
 

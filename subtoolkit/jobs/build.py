@@ -144,7 +144,8 @@ def _player(script: Script, profile: Profile, clock: Clock, timeline: Timeline, 
     else:
         why = "Nothing in this script is spoken, so no voice was rendered"
         report.warn(f"{script.source}: nothing is spoken in this script; the report plays a silent track")
-    return _Player(timeline, "silence.mp3", f"{why}: the player runs on a silent track the length of the estimated film.")
+    note = f"{why}: the player runs on a silent track the length of the estimated film."
+    return _Player(timeline, "silence.mp3", note)
 
 
 def _variants(script: Script, profile: Profile, timeline: Timeline, player: Timeline, out: Outputs, stem: str,
@@ -174,7 +175,8 @@ def _paperwork(script: Script, timeline: Timeline, out: Outputs) -> None:
         narration_docx(script, timeline).save(str(tmp))
 
 
-def _report_page(script: Script, profile: Profile, player: _Player, variants: dict[str, Timeline], out: Outputs) -> None:
+def _report_page(script: Script, profile: Profile, player: _Player, variants: dict[str, Timeline],
+                 out: Outputs) -> None:
     from subtoolkit.deliver.report import render_report
 
     page = render_report(script, player.timeline, profile=profile, problems=player.problems, variants=variants,

@@ -87,7 +87,8 @@ def run_subtitles(script_path: Path, options: SubtitlesOptions, progress: Progre
                                                eol=options.eol, bom=options.bom, force=options.force)
             result.variant_problems = [(tag, p, made[tag]) for tag, p in found]
             for tag in made:
-                written.update({f"{tag}.{k}": v for k, v in output_paths(out.stage, stem, tag, options.formats).items()})
+                paths = output_paths(out.stage, stem, tag, options.formats)
+                written.update({f"{tag}.{k}": v for k, v in paths.items()})
         report.stage("subtitles", 0.9)
         out.commit()
     result.files = {k: out.final(v) for k, v in written.items()}

@@ -247,7 +247,8 @@ class _Run:
             job, exc = self.failure
             i = job.indices[0]
             seg = self.segments[i]
-            raise SegmentFailed(i, seg.block, seg.text, exc.what, rendered=self.counts["rendered"], from_cache=self.from_cache)
+            raise SegmentFailed(i, seg.block, seg.text, exc.what, rendered=self.counts["rendered"],
+                                from_cache=self.from_cache)
 
     def _failed(self, job: _Job, exc: VoiceError) -> None:
         self.counts["failed"] += 1

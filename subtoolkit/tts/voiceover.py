@@ -65,7 +65,8 @@ class VoiceoverResult:
     problems: list[Any]  # subtoolkit.subtitles.validate.Problem of the retimed track
 
 
-def _requests(planned: list[_Planned], *, voice: str | None, interview_voice: str | None, rate: int) -> list[SegmentRequest]:
+def _requests(planned: list[_Planned], *, voice: str | None, interview_voice: str | None, rate: int
+              ) -> list[SegmentRequest]:
     from subtoolkit.tts import SegmentKind, SegmentRequest
 
     out = []
@@ -101,7 +102,8 @@ def plan_voiceover(script: Script, profile: Profile, fps: Fraction, *, blocks: r
             planned.extend(plan_block(i, script.blocks[i], profile, model, fps))
     requests = _requests(planned, voice=voice, interview_voice=interview_voice, rate=parse_rate(rate))
     if not any(_voiced(p.kind, interview_voice) for p in planned):
-        what = "no cues" if not planned else "no narration" + ("" if interview_voice else " (interviews are not voiced)")
+        unvoiced = "" if interview_voice else " (interviews are not voiced)"
+        what = "no cues" if not planned else "no narration" + unvoiced
         raise VoiceError(f"nothing to voice: the script has {what}", path=script.source,
                          hint="check the script" + ("" if interview_voice or not planned else
                                                     ", or pass --interview-voice to voice its interviews"))
@@ -177,7 +179,8 @@ def _lay_parts(rendered: RenderResult, cues: list[Any], spans: dict[int, tuple[i
         clip = Audio(audio.pcm[a * bytes_per_ms : b * bytes_per_ms])
         start = cue.start_ms + LEAD_MS - (onset - a)
         if start < at:
-            raise VoiceError("rendered segments overlap on the track", hint="a bug: please report it")  # place() keeps gaps
+            # place() keeps gaps, so this is a bug
+            raise VoiceError("rendered segments overlap on the track", hint="a bug: please report it")
         if parts:
             parts[-1] = _pause_after(parts[-1], start - at)
         else:
