@@ -10,19 +10,25 @@ what the page shows is exactly what the JSON timeline says.
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from typing import TYPE_CHECKING
 
 from subtoolkit.deliver.paperwork import block_spans, timecode
-from subtoolkit.model import BlockKind, Script, Timeline
+from subtoolkit.model import BlockKind, Script, Speaker, Timeline
 from subtoolkit.subtitles.profiles import Profile
 from subtoolkit.subtitles.segment import text_width
 from subtoolkit.text.spoken import count_syllables
 from subtoolkit.subtitles.tracks import summarize
 from subtoolkit.subtitles.timecode import clock, parse_fps
 from subtoolkit.subtitles.validate import Problem
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from markupsafe import Markup
 
 COLOURS = {
     "narration": "#4e79a7",
@@ -66,86 +72,50 @@ def _track_json(timeline: Timeline) -> list[dict[str, object]]:
     ]
 
 
-def _svg_strip(script: Script, timeline: Timeline, width: int = 1000, height: int = 46) -> str:
+@dataclass(frozen=True)
+class _Rect:
+    start: str
+    x: str
+    y: int
+    w: str
+    h: int
+    fill: str
+    label: str
+
+
+def _svg_strip(script: Script, timeline: Timeline, width: int = 1000, height: int = 46) -> dict[str, object] | None:
+    """The timeline strip's blocks, in the SVG's own units (the template draws them)."""
     spans = block_spans(script, timeline)
     if not spans:
-        return ""
+        return None
     t0 = min(s.start_ms for s in spans)
     total = max(s.end_ms for s in spans) - t0 or 1
     fps = parse_fps(timeline.fps)
     rects = []
     for s in spans:
-        x = (s.start_ms - t0) / total * width
-        w = max(s.duration_ms / total * width, 0.6)
         kind = s.block.kind.value
         y, h = (0, height) if kind in ("heading", "title") else (8, height - 16)
-        label = html.escape(f"{timecode(s.start_ms, fps)} {kind}: {s.block.text[:40]}")
-        rects.append(
-            f'<rect class="blk" data-start="{s.start_ms / 1000:.3f}" x="{x:.2f}" y="{y}" width="{w:.2f}" height="{h}" fill="{COLOURS[kind]}"><title>{label}</title></rect>'
-        )
-    return (
-        f'<svg id="strip" viewBox="0 0 {width} {height}" preserveAspectRatio="none" role="img" '
-        f'aria-label="timeline of the film by block kind">{"".join(rects)}'
-        f'<line id="playhead" x1="0" x2="0" y1="0" y2="{height}" stroke="#000" stroke-width="1.5"/></svg>'
-    )
+        rects.append(_Rect(f"{s.start_ms / 1000:.3f}", f"{(s.start_ms - t0) / total * width:.2f}", y,
+                           f"{max(s.duration_ms / total * width, 0.6):.2f}", h, COLOURS[kind],
+                           f"{timecode(s.start_ms, fps)} {kind}: {s.block.text[:40]}"))
+    return {"width": width, "height": height, "rects": rects}
 
 
-_CSS = """
-body{font:15px/1.5 system-ui,-apple-system,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:0;color:#222;background:#fafafa}
-header{background:#1f2a36;color:#fff;padding:18px 28px}header h1{margin:0;font-size:24px}header p{margin:4px 0 0;opacity:.8}
-main{max-width:1100px;margin:0 auto;padding:8px 28px 40px}section{margin:22px 0}h2{font-size:18px;border-bottom:1px solid #ddd;padding-bottom:4px}
-table{border-collapse:collapse;width:100%;font-size:14px}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #eee}th{background:#f0f0f0}
-td.num{text-align:right;font-variant-numeric:tabular-nums}.big{font-size:30px;font-weight:600}
-.kpis{display:flex;gap:28px;flex-wrap:wrap}.kpi{background:#fff;border:1px solid #e3e3e3;border-radius:6px;padding:10px 16px}.kpi small{display:block;color:#666}
-#strip{width:100%;height:56px;background:#fff;border:1px solid #ddd;cursor:pointer}.legend span{display:inline-block;margin-right:16px}.legend i{display:inline-block;width:12px;height:12px;margin-right:5px;vertical-align:-1px}
-#screen{background:#111;color:#fff;min-height:110px;display:flex;align-items:flex-end;justify-content:center;padding:18px;border-radius:6px 6px 0 0;font-size:26px;text-align:center;white-space:pre-line}
-#controls{background:#222;padding:8px;border-radius:0 0 6px 6px;display:flex;gap:12px;align-items:center}#controls audio{flex:1}#controls select{font-size:14px}
-.warn{color:#8a5a00}.err{color:#b00020}.muted{color:#777}
-"""
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    """The report's templates, shipped inside the package (``deliver/templates``), HTML-escaped."""
+    from jinja2 import Environment, FunctionLoader, StrictUndefined
 
-_JS = """
-const DATA = JSON.parse(document.getElementById('data').textContent);
-const audio = document.getElementById('player');
-const screen = document.getElementById('screen');
-const picker = document.getElementById('variant');
-const tracks = {};
-for (const [tag, cues] of Object.entries(DATA.tracks)) {
-  const track = audio.addTextTrack('subtitles', tag, tag);
-  cues.forEach((c, i) => {
-    const cue = new VTTCue(c.start_ms / 1000, c.end_ms / 1000, c.lines.join('\\n'));
-    cue.id = String(i);
-    track.addCue(cue);
-  });
-  track.mode = 'disabled';
-  track.addEventListener('cuechange', () => show());
-  tracks[tag] = track;
-  const opt = document.createElement('option');
-  opt.value = tag; opt.textContent = tag; picker.appendChild(opt);
-}
-function current() { return tracks[picker.value]; }
-function show() {
-  const t = current();
-  const active = t && t.activeCues ? Array.from(t.activeCues) : [];
-  screen.textContent = active.map(c => c.text).join('\\n');
-}
-function choose(tag) {
-  for (const [k, t] of Object.entries(tracks)) t.mode = (k === tag) ? 'hidden' : 'disabled';
-  picker.value = tag; show();
-}
-picker.addEventListener('change', () => choose(picker.value));
-choose(DATA.default_track);
-const strip = document.getElementById('strip');
-const head = document.getElementById('playhead');
-audio.addEventListener('timeupdate', () => {
-  const x = (audio.currentTime * 1000 - DATA.t0) / DATA.span * 1000;
-  head.setAttribute('x1', x); head.setAttribute('x2', x);
-});
-if (strip) strip.addEventListener('click', (e) => {
-  const r = strip.getBoundingClientRect();
-  audio.currentTime = (DATA.t0 + (e.clientX - r.left) / r.width * DATA.span) / 1000;
-});
-window.subtoolkit = {tracks, choose, audio};
-"""
+    folder = files("subtoolkit") / "deliver" / "templates"
+    return Environment(loader=FunctionLoader(lambda name: (folder / name).read_text(encoding="utf-8")),
+                       autoescape=True, keep_trailing_newline=True, undefined=StrictUndefined)
+
+
+def _asset(name: str) -> Markup:
+    """A stylesheet or script inlined as it is (ours, not user text: nothing to escape)."""
+    from markupsafe import Markup
+
+    return Markup((files("subtoolkit") / "deliver" / "templates" / name).read_text(encoding="utf-8"))
 
 
 def render_report(
@@ -163,7 +133,6 @@ def render_report(
     s = summarize(script, timeline)
     f = figures(script, timeline)
     fps = parse_fps(timeline.fps)
-    esc = html.escape
     title = script.title or "解说词"
     spans = block_spans(script, timeline)
     t0 = min((sp.start_ms for sp in spans), default=0)
@@ -173,61 +142,34 @@ def render_report(
         tracks[tag] = _track_json(tl)
     data = {"tracks": tracks, "default_track": language_tag, "t0": t0, "span": span_total}
 
-    rows_sections = "".join(
-        f"<tr><td>{esc(sec.name)}</td><td class=num>{clock(sec.start_ms)}</td><td class=num>{clock(sec.duration_ms)}</td><td class=num>{sec.cues}</td></tr>"
-        for sec in s.sections
-    )
-    speakers: dict[object, list[int]] = {}
-    first_at: dict[object, int] = {}
+    speakers: dict[Speaker, list[int]] = {}
+    first_at: dict[Speaker, int] = {}
     for sp in spans:
         if sp.block.kind is BlockKind.INTERVIEW and sp.block.speaker is not None:
             speakers.setdefault(sp.block.speaker, []).append(sp.duration_ms)
             first_at.setdefault(sp.block.speaker, sp.start_ms)
-    rows_speakers = "".join(
-        f"<tr><td>{esc(k.name or '—')}</td><td>{esc(k.role or '')}</td><td class=num>{timecode(first_at[k], fps)}</td><td class=num>{len(v)}</td><td class=num>{sum(v) / 1000:.0f} s</td></tr>"  # type: ignore[attr-defined]
-        for k, v in speakers.items()
-    )
-    if problems:
-        rows_problems = "".join(
-            f"<tr class={'err' if p.severity == 'error' else 'warn'}><td>{p.severity}</td><td class=num>{p.cue + 1}</td>"
-            f"<td class=num>{timecode(timeline.cues[p.cue].start_ms, fps) if 0 <= p.cue < len(timeline.cues) else ''}</td><td>{esc(p.code)}</td><td>{esc(p.message)}</td></tr>"
-            for p in problems
-        )
-        problems_html = f"<table><tr><th>severity</th><th>cue</th><th>timecode</th><th>rule</th><th>detail</th></tr>{rows_problems}</table>"
-    else:
-        problems_html = f"<p>Every cue meets the <b>{esc(profile.name)}</b> profile: line width, lines, durations, gaps, frame grid, reading speed, punctuation.</p>"
-    legend = "".join(f'<span><i style="background:{c}"></i>{k}</span>' for k, c in COLOURS.items())
-    audio_html = (
-        f'<audio id="player" controls preload="auto" src="{esc(audio_src)}"></audio>' if audio_src else '<audio id="player" controls></audio>'
-    )
     counts: dict[str, int] = {}
     for b in script.blocks:
         counts[b.kind.value] = counts.get(b.kind.value, 0) + 1
-    data_json = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")  # no early </script>
-    return f"""<!doctype html>
-<html lang="zh-Hans"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; media-src 'self' data: blob:; img-src data:">
-<title>《{esc(title)}》 — subtoolkit report</title><style>{_CSS}</style></head>
-<body><header><h1>《{esc(title)}》</h1><p>{len(script.blocks)} blocks · {', '.join(f'{v} {k}' for k, v in counts.items())} · profile {esc(profile.name)} · {timeline.fps:g} fps</p></header>
-<main>
-<section><div class="kpis">
-<div class="kpi"><small>estimated runtime</small><span class="big" id="runtime">{clock(s.runtime_ms)}</span></div>
-<div class="kpi"><small>subtitle cues (dialogue)</small><span class="big">{s.dialogue_cues}</span></div>
-<div class="kpi"><small>narration pace</small><span class="big">{f.narration_syllables_per_s:.2f}</span> syllables/s</div>
-<div class="kpi"><small>interview pace</small><span class="big">{f.interview_syllables_per_s:.2f}</span> syllables/s</div>
-<div class="kpi"><small>reading speed, mean / max</small><span class="big">{f.mean_reading_cps:.1f} / {f.max_reading_cps:.1f}</span> chars/s (limit {profile.max_reading_cps:g})</div>
-</div></section>
-<section><h2>Player</h2>
-<div id="screen" aria-live="polite"></div>
-<div id="controls">{audio_html}<label>subtitles <select id="variant"></select></label></div>
-<p class="muted">{esc(audio_note)}</p></section>
-<section><h2>Timeline</h2>{_svg_strip(script, timeline)}<p class="legend">{legend}</p></section>
-<section><h2>Runtime by section</h2><table><tr><th>section</th><th>starts</th><th>runs</th><th>cues</th></tr>{rows_sections}</table></section>
-<section><h2>Speakers</h2><table><tr><th>name</th><th>role</th><th>first appearance</th><th>appearances</th><th>on screen</th></tr>{rows_speakers}</table></section>
-<section><h2>Quality check</h2>{problems_html}</section>
-</main>
-<script type="application/json" id="data">{data_json}</script>
-<script>{_JS}</script>
-</body></html>
-"""
+    from markupsafe import Markup
+
+    page = _environment().get_template("report.html.j2").render(
+        title=title, blocks=len(script.blocks), kinds=", ".join(f"{v} {k}" for k, v in counts.items()),
+        profile=profile.name, fps=f"{timeline.fps:g}",
+        kpi={"runtime": clock(s.runtime_ms), "cues": s.dialogue_cues, "narration": f"{f.narration_syllables_per_s:.2f}",
+             "interview": f"{f.interview_syllables_per_s:.2f}",
+             "reading": f"{f.mean_reading_cps:.1f} / {f.max_reading_cps:.1f}",
+             "reading_limit": f"{profile.max_reading_cps:g}"},
+        audio_src=audio_src, audio_note=audio_note, strip=_svg_strip(script, timeline), colours=list(COLOURS.items()),
+        sections=[{"name": sec.name, "start": clock(sec.start_ms), "runs": clock(sec.duration_ms), "cues": sec.cues}
+                  for sec in s.sections],
+        speakers=[{"name": k.name or "—", "role": k.role or "", "first": timecode(first_at[k], fps), "times": len(v),
+                   "seconds": f"{sum(v) / 1000:.0f}"} for k, v in speakers.items()],
+        problems=[{"severity": p.severity, "severity_class": "err" if p.severity == "error" else "warn",
+                   "cue": p.cue + 1, "code": p.code, "message": p.message,
+                   "timecode": timecode(timeline.cues[p.cue].start_ms, fps) if 0 <= p.cue < len(timeline.cues) else ""}
+                  for p in problems],
+        data_json=Markup(json.dumps(data, ensure_ascii=False).replace("</", "<\\/")),  # no early </script>
+        css=_asset("report.css"), js=_asset("report.js"),
+    )
+    return page
