@@ -25,7 +25,8 @@ def pydub_audio_segment() -> type[AudioSegment]:
         warnings.simplefilter("ignore", RuntimeWarning)
         warnings.simplefilter("ignore", DeprecationWarning)
         from pydub import AudioSegment
-    return AudioSegment
+    segment: type[AudioSegment] = AudioSegment
+    return segment
 
 
 def to_segment(audio: Audio) -> AudioSegment:

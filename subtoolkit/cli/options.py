@@ -8,6 +8,8 @@ from typing import Optional
 
 import typer
 
+from subtoolkit.model import Script
+
 
 class Span(str, Enum):
     auto = "auto"
@@ -40,16 +42,12 @@ PROFILE_OPT = typer.Option(
 FPS_OPT = typer.Option("25", "--fps", help="Frame rate every time snaps to: 23.976, 24, 25, 29.97, 30 or 50.")
 
 
-def load_script(script: Path, encoding: Optional[str], span: Span):  # type: ignore[no-untyped-def]
-    """ingest → parse, the first two stages every command starts with."""
-    from subtoolkit.cli.app import report_warnings
-    from subtoolkit.text.ingest import read_source
-    from subtoolkit.text.parse import parse_lines
+def load_script(script: Path, encoding: Optional[str], span: Span) -> Script:
+    """ingest → parse (the jobs' own first stages), the parse's warnings on stderr."""
+    from subtoolkit.cli.app import eprint
+    from subtoolkit.jobs.base import load_script as load
 
-    source = read_source(script, encoding=encoding)
-    parsed = parse_lines(source.lines, path=str(script), interview_span=span.value)  # type: ignore[arg-type]
-    report_warnings(parsed.warnings)
-    return parsed
+    return load(script, encoding=encoding, interview_span=span.value, warn=lambda m: eprint("warning: " + m))
 
 
 def split_list(value: str) -> list[str]:

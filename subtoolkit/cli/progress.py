@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from typing import TYPE_CHECKING
+
 from subtoolkit.jobs.base import Progress
+
+if TYPE_CHECKING:
+    from rich.progress import Progress as Bar
 
 
 def _columns() -> tuple[object, ...]:
@@ -24,7 +29,7 @@ def stage_bar(label: str) -> Iterator[Progress]:
         yield lambda stage, frac: bar.update(task, completed=frac, stage=stage)
 
 
-def stage_table():  # type: ignore[no-untyped-def]
+def stage_table() -> Bar:
     """A bar per job for a batch (``build`` over a folder); kept on screen when done."""
     from rich.progress import Progress as Bar
 

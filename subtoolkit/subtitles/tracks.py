@@ -104,7 +104,7 @@ def write_tracks(
             f"{len(hard)} cue(s) break the {profile.name} profile, first: {first.render(timeline)}",
             hint="fix the script or the profile, or pass --force to write anyway",
         )
-    extra = {"name_super_ms": profile.name_super_ms, "title": title}
+    extra: dict[str, object] = {"name_super_ms": profile.name_super_ms, "title": title}
     options = TrackOptions(include=frozenset(include), eol=eol, bom=bom, extra=extra)
     composed = [(name, path, compose_track(timeline, name, options))
                 for name, path in output_paths(out_dir, stem, language_tag, formats).items()]

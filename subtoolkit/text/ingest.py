@@ -118,7 +118,7 @@ def _looks_binary(text: str) -> bool:
 def read_docx_lines(path: Path) -> list[str]:
     """Paragraphs of a Word file, in order (python-docx is imported only for .docx input)."""
     try:
-        import docx  # type: ignore[import-untyped]
+        import docx
     except ImportError as exc:  # pragma: no cover - python-docx is a hard dependency
         raise InputError("python-docx is not installed", path=str(path), hint="pip install python-docx") from exc
     try:

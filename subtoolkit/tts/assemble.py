@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Literal
 
 from subtoolkit import fsio
 from subtoolkit.errors import OutputError
-from subtoolkit.tts.base import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, SAMPLES_PER_MS, Audio, Boundary
+from subtoolkit.audio.format import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, SAMPLES_PER_MS, Audio
+from subtoolkit.tts.base import Boundary
 
 if TYPE_CHECKING:
     from pydub import AudioSegment

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from subtoolkit import fsio
-from subtoolkit.tts.base import CHANNELS, PCM_FORMAT, SAMPLE_RATE, SAMPLE_WIDTH, Audio, Boundary, Synthesis
+from subtoolkit.audio.format import CHANNELS, PCM_FORMAT, SAMPLE_RATE, SAMPLE_WIDTH, Audio
+from subtoolkit.tts.base import Boundary, Synthesis
 
 SCHEMA = 1
 """Bump when the entry layout changes; old entries then simply miss."""

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from subtoolkit.errors import VoiceError
-from subtoolkit.tts.base import SAMPLES_PER_MS, Audio, Boundary, Synthesis, format_rate
+from subtoolkit.audio.format import SAMPLES_PER_MS, Audio
+from subtoolkit.tts.base import Boundary, Synthesis, format_rate
 from subtoolkit.tts.text import speakable, split_for_requests
 
 DEFAULT_VOICE = "zh-CN-YunyangNeural"

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from subtoolkit.errors import VoiceError
-from subtoolkit.tts.base import SAMPLE_RATE, Audio, Boundary, Synthesis
+from subtoolkit.audio.format import SAMPLE_RATE, Audio
+from subtoolkit.tts.base import Boundary, Synthesis
 from subtoolkit.tts.text import speakable, spoken_form, split_sentences
 
 BASE_WPM = 205

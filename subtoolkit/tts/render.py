@@ -21,7 +21,8 @@ from typing import Any, Literal
 from subtoolkit import fsio
 from subtoolkit.errors import SubtoolkitError, VoiceError
 from subtoolkit.tts.assemble import DEFAULT_TARGET_DBFS, Track, TrackPart, assemble
-from subtoolkit.tts.base import Audio, Boundary, Engine, SegmentFailed, SegmentKind, SegmentRequest, Synthesis
+from subtoolkit.audio.format import Audio
+from subtoolkit.tts.base import Boundary, Engine, SegmentFailed, SegmentKind, SegmentRequest, Synthesis
 from subtoolkit.tts.cache import RenderCache, cache_key
 
 
