@@ -71,10 +71,12 @@ def main() -> None:
             result = run_align(path, session.files, AlignOptions(out_dir=work / f"out-{path.stem}"))
             secs = time.perf_counter() - t0
             s = result.report["summary"]
-            print(f"{label:<26} {minutes:9.1f} {secs:8.1f} {secs / minutes:16.2f} {s['placed']:>4}/{s['narration_blocks']:<3}")
+            print(f"{label:<26} {minutes:9.1f} {secs:8.1f} {secs / minutes:16.2f} "
+                  f"{s['placed']:>4}/{s['narration_blocks']:<3}")
         # what a user waits for: a fresh process (interpreter, imports, jieba's dictionary) via the CLI
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "subtoolkit", "align", str(part), *map(str, session.files), "-o", str(work / "cli")],
+        subprocess.run([sys.executable, "-m", "subtoolkit", "align", str(part), *map(str, session.files), "-o",
+                        str(work / "cli")],
                        check=True, capture_output=True)
         secs = time.perf_counter() - t0
         print(f"{'CLI, fresh process':<26} {minutes:9.1f} {secs:8.1f} {secs / minutes:16.2f}")

@@ -19,7 +19,8 @@ from subtoolkit.audio.onset import speech_span
 def odd_parts() -> list[TrackPart]:
     # Sample counts that are not whole milliseconds, mixed with placeholders and pauses.
     return [
-        TrackPart(tone(0, samples=24_001, dbfs=-14), pause_after_ms=250, boundaries=(Boundary("sentence", 10, 900, "甲"),)),
+        TrackPart(tone(0, samples=24_001, dbfs=-14), pause_after_ms=250,
+                  boundaries=(Boundary("sentence", 10, 900, "甲"),)),
         TrackPart(None, silence_ms=1_337, pause_after_ms=0),
         TrackPart(tone(0, samples=7_213, dbfs=-30), pause_after_ms=333),
         TrackPart(None, silence_ms=2_000, pause_after_ms=120),

@@ -24,7 +24,6 @@ from __future__ import annotations
 import copy
 import functools
 import json
-import os
 import re
 import tempfile
 from collections.abc import Iterable, Sequence

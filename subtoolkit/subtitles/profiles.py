@@ -8,7 +8,6 @@ a user adds one by passing a path, or by dropping a file in ``~/.config/subtoolk
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass, field, fields
 from functools import lru_cache

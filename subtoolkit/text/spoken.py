@@ -126,7 +126,9 @@ def _temperature(m: re.Match[str]) -> str:
 
 def _time(m: re.Match[str]) -> str:
     minutes = int(m.group(2))
-    return int_cn(int(m.group(1))) + "点" + ("" if minutes == 0 else ("零" + int_cn(minutes) if minutes < 10 else int_cn(minutes)) + "分")
+    if minutes == 0:
+        return int_cn(int(m.group(1))) + "点"
+    return int_cn(int(m.group(1))) + "点" + ("零" + int_cn(minutes) if minutes < 10 else int_cn(minutes)) + "分"
 
 
 def _fraction(m: re.Match[str]) -> str:

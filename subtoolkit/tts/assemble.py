@@ -144,7 +144,8 @@ def assemble(
                 raise AssertionError("a part is not in the internal format")  # a bug, not a user error
         duration_ms = len(piece.raw_data) // (SAMPLE_WIDTH * SAMPLES_PER_MS)
         placements.append(
-            Placement(at_ms, duration_ms, part.pause_after_ms, round(gain, 2), tuple(b.shifted(at_ms) for b in part.boundaries))
+            Placement(at_ms, duration_ms, part.pause_after_ms, round(gain, 2),
+                      tuple(b.shifted(at_ms) for b in part.boundaries))
         )
         chunks += [piece.raw_data, pause.raw_data]
         at_ms += duration_ms + part.pause_after_ms
@@ -154,7 +155,8 @@ def assemble(
     return Track(track, tuple(placements))
 
 
-def export_track(track: Track, path: str | Path, format: Literal["wav", "mp3"] | None = None, *, bitrate: str = "64k") -> Path:
+def export_track(track: Track, path: str | Path, format: Literal["wav", "mp3"] | None = None, *,
+                 bitrate: str = "64k") -> Path:
     """Write the track as WAV (sample-exact) or MP3 (ffmpeg from imageio-ffmpeg), atomically.
 
     MP3 adds the encoder's start delay (~50 ms) for players that ignore the LAME gapless tag,
@@ -167,7 +169,8 @@ def export_track(track: Track, path: str | Path, format: Literal["wav", "mp3"] |
     if fmt == "wav":
         from subtoolkit.audio.ffmpeg import wav_bytes
 
-        return fsio.write_bytes(path, wav_bytes(track.audio.pcm, rate=SAMPLE_RATE, channels=CHANNELS, width=SAMPLE_WIDTH))
+        return fsio.write_bytes(path,
+                                wav_bytes(track.audio.pcm, rate=SAMPLE_RATE, channels=CHANNELS, width=SAMPLE_WIDTH))
     from subtoolkit.audio.ffmpeg import write_mp3
 
     return write_mp3(path, track.audio.pcm, rate=SAMPLE_RATE, bitrate=bitrate)

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import sys
 import wave
 from dataclasses import dataclass
 from pathlib import Path
