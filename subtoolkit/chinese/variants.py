@@ -23,6 +23,7 @@ from subtoolkit.subtitles.profiles import Profile, variant_profile_of
 from subtoolkit.subtitles.segment import Atom, atoms_of, layout, render_line, segment_atoms, text_width
 from subtoolkit.subtitles.timecode import frame_of, ms_of, parse_fps
 from subtoolkit.subtitles.validate import Problem
+from subtoolkit.text.punctuation import Break
 
 FORWARD = ("s2t", "s2tw", "s2twp", "s2hk")
 
@@ -93,7 +94,7 @@ def _words(atoms: list[Atom]) -> list[Atom]:
     """Join character-level atoms back into words, so OpenCC sees 关系 and not 关 + 系."""
     out: list[Atom] = []
     for a in atoms:
-        if out and out[-1].brk == "char":
+        if out and out[-1].brk == Break.CHAR:
             out[-1] = Atom(out[-1].text + a.text, a.brk)
         else:
             out.append(a)

@@ -24,7 +24,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from subtoolkit.subtitles.profiles import Profile
-from subtoolkit.text.punctuation import NO_LINE_END, NO_LINE_START, PAUSE_MARKS, WEAK_LINE_START, Break, last_mark, mark_break
+from subtoolkit.text.punctuation import (
+    NO_LINE_END,
+    NO_LINE_START,
+    PAUSE_MARKS,
+    WEAK_LINE_START,
+    Break,
+    last_mark,
+    mark_break,
+)
 
 _PROTECTED = re.compile(
     r"\d{4}\s?年\d{1,2}月(?:\d{1,2}[日号])?"  # 2013年11月24日
@@ -192,7 +200,7 @@ def atoms_of(text: str, profile: Profile, relaxed: bool = False) -> list[Atom]:
     # so the pair is split at word boundaries instead of at the mark
     glued: list[list[str]] = []
     for cl in fixed:
-        if glued and _clause_class("".join(glued[-1]), profile) == "enum_drop":
+        if glued and _clause_class("".join(glued[-1]), profile) == Break.ENUM_DROP:
             glued[-1].extend(cl)
         else:
             glued.append(list(cl))
@@ -217,7 +225,7 @@ def _split_clause(chunks: list[str], end_class: str, profile: Profile) -> list[A
         allowed.add(pos)  # between chunks
     han_run = [i for i, c in enumerate(text) if "\u3400" <= c <= "\u9fff"]
     words = _word_boundaries(text) if han_run else set()
-    cuts: list[tuple[int, str]] = []
+    cuts: list[tuple[int, Break]] = []
     for p in sorted(allowed):
         if p >= len(text):
             continue
@@ -227,13 +235,13 @@ def _split_clause(chunks: list[str], end_class: str, profile: Profile) -> list[A
             continue  # clreq: looking past spaces, which vanish at line ends
         left, right = text[p - 1], text[p]
         if left in profile.never_at_line_end:
-            cuts.append((p, "enum_drop"))
+            cuts.append((p, Break.ENUM_DROP))
             continue
         single_chars = len(left) == 1 and "\u3400" <= left <= "\u9fff" and "\u3400" <= right <= "\u9fff"
         if single_chars and p not in words:
-            cuts.append((p, "char"))
+            cuts.append((p, Break.CHAR))
         else:
-            cuts.append((p, "word"))
+            cuts.append((p, Break.WORD))
     atoms: list[Atom] = []
     start = 0
     for p, cls in cuts:
@@ -294,7 +302,7 @@ def layout(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None = Non
         if top_floor > profile.max_chars:
             break
         brk = atoms[k - 1].brk
-        if brk == "none" or total_floor - top_floor > profile.max_chars:
+        if brk == Break.NONE or total_floor - top_floor > profile.max_chars:
             continue
         top_src, bot_src = whole[:offset], whole[offset:]
         top, bot = render_line(top_src, profile), render_line(bot_src, profile)
@@ -305,7 +313,7 @@ def layout(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None = Non
             continue
         if shadow is not None and not (_fits(top_src, shadow, None) and _fits(bot_src, shadow, None)):
             continue
-        cost = 3.0 + _BREAK_COST.get(brk, 7.0) + _line_start_penalty(bot_src) + abs(wt - wb) * 0.15
+        cost = 3.0 + _BREAK_COST[brk] + _line_start_penalty(bot_src) + abs(wt - wb) * 0.15
         if profile.bottom_heavy and wt > wb:
             cost += (wt - wb) * 0.6
         if best is None or cost < best.cost:
@@ -362,7 +370,7 @@ def segment_text(text: str, profile: Profile, budget: Budget | None = None, shad
     sentences: list[list[Atom]] = [[]]
     for a in atoms:
         sentences[-1].append(a)
-        if a.brk == "sentence":
+        if a.brk == Break.SENTENCE:
             sentences.append([])
     pieces: list[Piece] = []
     for sent in sentences:
@@ -419,11 +427,11 @@ def _segment_sentence(atoms: list[Atom], profile: Profile, budget: Budget | None
     widths = [text_width(a.text) for a in atoms]
     spends = [budget.measure(a.text) for a in atoms] if budget is not None else [0.0] * n
     for j in range(1, n + 1):
-        if j < n and atoms[j - 1].brk == "none":
+        if j < n and atoms[j - 1].brk == Break.NONE:
             continue
         tail = 0.0
         if j < n:
-            tail = _BREAK_COST.get(atoms[j - 1].brk, 7.0) + _line_start_penalty(atoms[j].text)
+            tail = _BREAK_COST[atoms[j - 1].brk] + _line_start_penalty(atoms[j].text)
         floor = width = spent = 0.0
         for i in range(j - 1, -1, -1):
             floor += floors[i]
@@ -460,7 +468,8 @@ def _segment_sentence(atoms: list[Atom], profile: Profile, budget: Budget | None
     return out
 
 
-_STRONG = ("comma", "clause", "enum", "enum_drop", "none")
+_STRONG = frozenset({Break.COMMA, Break.CLAUSE, Break.ENUM, Break.ENUM_DROP, Break.NONE})
+_WEAK = frozenset({Break.WORD, Break.CHAR})
 
 
 def _dangling(atoms: Sequence[Atom], i: int, j: int, widths: Sequence[float]) -> float:
@@ -469,7 +478,7 @@ def _dangling(atoms: Sequence[Atom], i: int, j: int, widths: Sequence[float]) ->
     ``……的标志，是`` | ``党和政府……`` packs well but reads badly: the 是 belongs with the next cue.
     """
     penalty = 0.0
-    if j < len(atoms) and atoms[j - 1].brk in ("word", "char"):
+    if j < len(atoms) and atoms[j - 1].brk in _WEAK:
         tail = 0.0
         for k in range(j - 1, i - 1, -1):
             if k < j - 1 and atoms[k].brk in _STRONG:
@@ -477,7 +486,7 @@ def _dangling(atoms: Sequence[Atom], i: int, j: int, widths: Sequence[float]) ->
                     penalty += 10.0
                 break
             tail += widths[k]
-    if i > 0 and atoms[i - 1].brk in ("word", "char"):
+    if i > 0 and atoms[i - 1].brk in _WEAK:
         head = 0.0
         for k in range(i, j):
             head += widths[k]
