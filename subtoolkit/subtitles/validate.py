@@ -50,7 +50,9 @@ def validate(timeline: Timeline, profile: Profile, *, grid: bool = True) -> list
     problems: list[Problem] = []
     prev = None
     for i, cue in enumerate(timeline.cues):
-        add = lambda code, msg, sev="error": problems.append(Problem(code, i, msg, sev))  # noqa: E731
+        def add(code: str, msg: str, sev: Severity = "error", i: int = i) -> None:
+            problems.append(Problem(code, i, msg, sev))
+
         if not cue.lines or not any(l.strip() for l in cue.lines):
             add("empty", "cue has no text")
         if len(cue.lines) > profile.max_lines:
