@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
@@ -91,7 +91,7 @@ def _run(script: Path, recordings: list[Path], opts: AlignOptions) -> AlignResul
         return run_align(script, recordings, opts, progress)
 
 
-def _print_summary(result) -> None:  # type: ignore[no-untyped-def]
+def _print_summary(result: AlignResult) -> None:
     from rich.console import Console
 
     from subtoolkit.subtitles.timecode import clock
@@ -127,11 +127,11 @@ def _print_summary(result) -> None:  # type: ignore[no-untyped-def]
         console.print(f"wrote {path}", highlight=False)
 
 
-def _unplaced_runs(blocks: list[dict]) -> list[list[dict]]:  # type: ignore[type-arg]
+def _unplaced_runs(blocks: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """Unplaced narration blocks grouped into runs of neighbours, one warning per run: a
     recording of one section aligned to a whole film should not print a line per paragraph."""
-    runs: list[list[dict]] = []  # type: ignore[type-arg]
-    current: list[dict] = []  # type: ignore[type-arg]
+    runs: list[list[dict[str, Any]]] = []
+    current: list[dict[str, Any]] = []
     for b in blocks:
         if b["status"] == "unplaced":
             current.append(b)

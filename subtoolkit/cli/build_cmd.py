@@ -135,7 +135,7 @@ def _build_many(paths: list[Path], opts: BuildOptions, jobs: int) -> list[BuildR
     return results
 
 
-def _print_results(results) -> None:  # type: ignore[no-untyped-def]
+def _print_results(results: list[BuildResult]) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -147,7 +147,7 @@ def _print_results(results) -> None:  # type: ignore[no-untyped-def]
             eprint(f"warning: {note}")
         if not r.ok:
             eprint(f"error: {r.error}")
-    if len(results) == 1 and results[0].ok:
+    if len(results) == 1 and results[0].ok and results[0].out_dir is not None:
         r = results[0]
         console.print(f"[bold]{r.script.name}[/bold]: runtime [bold]{clock(r.runtime_ms)}[/bold] ({r.timed_by}), "
                       f"{r.cues} subtitle cues, {r.warnings} QC warnings")

@@ -10,6 +10,7 @@ import typer
 
 from subtoolkit.cli.app import app, eprint, handle_errors
 from subtoolkit.cli.options import ENCODING_OPT, SCRIPT_ARG, SPAN_OPT, Span, load_script
+from subtoolkit.model import Script
 
 
 @app.command("parse")
@@ -51,7 +52,7 @@ def parse_command(
     _print_table(parsed)
 
 
-def _print_table(parsed) -> None:  # type: ignore[no-untyped-def]
+def _print_table(parsed: Script) -> None:
     from rich.console import Console
     from rich.table import Table
 

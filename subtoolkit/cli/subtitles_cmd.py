@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
@@ -18,6 +18,9 @@ from subtoolkit.cli.options import (
     Span,
     split_list,
 )
+
+if TYPE_CHECKING:
+    from subtoolkit.model import Script, Timeline
 
 INCLUDABLE = {"captions": "caption", "headings": "heading", "title": "title"}
 
@@ -122,7 +125,7 @@ def subtitles_command(
     _print_summary(result.script, result.timeline, result.files)
 
 
-def _print_summary(parsed, timeline, written) -> None:  # type: ignore[no-untyped-def]
+def _print_summary(parsed: Script, timeline: Timeline, written: dict[str, Path]) -> None:
     from rich.console import Console
     from rich.table import Table
 

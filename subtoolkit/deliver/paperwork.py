@@ -14,6 +14,7 @@ import csv
 import io
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from subtoolkit.model import Block, BlockKind, Script, Speaker, Timeline
 from subtoolkit.subtitles.timecode import frame_of, parse_fps, smpte
@@ -134,7 +135,7 @@ def narration_md(script: Script, timeline: Timeline) -> str:
     return "\n".join(parts).rstrip("\n") + "\n"
 
 
-def narration_docx(script: Script, timeline: Timeline):  # type: ignore[no-untyped-def]
+def narration_docx(script: Script, timeline: Timeline) -> Any:
     """The 配音稿 as a python-docx Document (the caller saves it atomically)."""
     import docx
     from docx.shared import Pt, RGBColor
