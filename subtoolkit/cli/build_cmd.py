@@ -147,7 +147,7 @@ def _print_results(results: list[BuildResult]) -> None:
             eprint(f"warning: {note}")
         if not r.ok:
             eprint(f"error: {r.error}")
-    if len(results) == 1 and results[0].ok and results[0].out_dir is not None:
+    if len(results) == 1 and results[0].ok:
         r = results[0]
         console.print(f"[bold]{r.script.name}[/bold]: runtime [bold]{clock(r.runtime_ms)}[/bold] ({r.timed_by}), "
                       f"{r.cues} subtitle cues, {r.warnings} QC warnings")
@@ -155,7 +155,7 @@ def _print_results(results: list[BuildResult]) -> None:
         for name, ms in r.sections:
             table.add_row(name, clock(ms))
         console.print(table)
-        console.print(f"report: {r.out_dir / 'report.html'}", highlight=False)
+        console.print(f"report: {r.out_dir / 'report.html' if r.out_dir else ''}", highlight=False)
         return
     table = Table(title="build summary", padding=(0, 1))
     table.add_column("script")
