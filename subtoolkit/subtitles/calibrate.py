@@ -17,6 +17,7 @@ from subtoolkit.errors import InputError
 from subtoolkit.subtitles.profiles import Profile
 from subtoolkit.text.spoken import count_syllables
 from subtoolkit.subtitles.timing import SpeechModel
+from subtoolkit.text.punctuation import Break
 
 _TAG = re.compile(r"<[^>]*>|\{[^}]*\}")
 
@@ -66,7 +67,7 @@ def _inner_pause_units(text: str, model: SpeechModel) -> float:
     body = text.strip()
     for i, ch in enumerate(body):
         if ch in " \u3000\n" and 0 < i < len(body) - 1:
-            units += model.pauses["comma"]
+            units += model.pauses[Break.COMMA]
         elif i < len(body) - 1:
             units += model.mark_pause(ch)
     return units

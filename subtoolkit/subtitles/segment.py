@@ -152,7 +152,7 @@ def _jieba() -> Callable[[str], list[str]]:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import jieba  # type: ignore[import-untyped]
+        import jieba
 
     jieba.setLogLevel(logging.WARNING)
     return lambda s: list(jieba.cut(s, HMM=True))
@@ -215,7 +215,7 @@ def atoms_of(text: str, profile: Profile, relaxed: bool = False) -> list[Atom]:
     return atoms
 
 
-def _split_clause(chunks: list[str], end_class: str, profile: Profile) -> list[Atom]:
+def _split_clause(chunks: list[str], end_class: Break, profile: Profile) -> list[Atom]:
     """Atoms of a clause too wide for a line: word boundaries that respect protected chunks."""
     text = "".join(chunks)
     allowed: set[int] = set()
@@ -409,9 +409,9 @@ def _absorb_empty(pieces: list[Piece]) -> list[Piece]:
                 pending += p.source
             continue
         lines = tuple(l for l, _ in kept)
-        ls = [s for _, s in kept]
-        ls[0] = pending + ls[0]
-        out.append(Piece(lines, pending + p.source, tuple(ls)))
+        sources = [s for _, s in kept]
+        sources[0] = pending + sources[0]
+        out.append(Piece(lines, pending + p.source, tuple(sources)))
         pending = ""
     return out
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import partial
 
 from subtoolkit.model import Block, BlockKind, Cue, Script, Timeline
 from subtoolkit.subtitles.profiles import Profile, variant_profile_of
@@ -122,10 +123,10 @@ def plan_block(index: int, block: Block, profile: Profile, model: SpeechModel, f
     closed after it, so closing gaps never pushes a cue past the maximum.
     """
     limit = profile.max_ms - (profile.close_gap_frames + 1) * 1000 / float(fps)
-    shadow = variant_profile_of(profile)
-    shadow = None if shadow is profile else shadow
+    variant = variant_profile_of(profile)
+    shadow = None if variant is profile else variant
     if block.kind.spoken:
-        budget = Budget(lambda t, k=block.kind: model.budget_ms(t, k), limit)
+        budget = Budget(partial(model.budget_ms, kind=block.kind), limit)
         pieces = segment_text(block.text, profile, budget, shadow)
         out = []
         for n, p in enumerate(pieces):
