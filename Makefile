@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 SAMPLE := seeds/shengming-zhongyu-taishan.txt
 OUT ?= output
 
-.PHONY: demo test venv bench clean
+.PHONY: demo test lint venv bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,13 @@ tests/js/node_modules/.installed: tests/js/package.json
 demo: venv
 	$(VENV)/bin/subtoolkit build $(SAMPLE) -o $(OUT) --variants s2twp,s2hk
 
-test: venv tests/js/node_modules/.installed
+test: venv tests/js/node_modules/.installed lint
 	$(PY) -m pytest
+
+# Lines within 120 columns and the pure stages fully typed (pyproject.toml says what is checked).
+lint: venv
+	$(VENV)/bin/ruff check subtoolkit tests bench
+	$(VENV)/bin/mypy
 
 bench: venv
 	$(PY) bench/bench_parse.py

@@ -40,7 +40,8 @@ def main() -> None:
     print(f"jieba dictionary load (once per process): {t_jieba:.2f} s\n")
     profile = load_profile("netflix-zh-hans")
     cc = opencc.OpenCC("s2t")
-    print(f"{'size MB':>8} {'cues':>7} {'opencc s':>9} {'subs s':>8} {'write s':>8} {'subs/opencc':>12} {'s per MB':>9}")
+    print(f"{'size MB':>8} {'cues':>7} {'opencc s':>9} {'subs s':>8} {'write s':>8} "
+          f"{'subs/opencc':>12} {'s per MB':>9}")
     per_mb = []
     for copies in (16, 32, 64, 128):
         text = (SAMPLE.rstrip("\n") + "\n") * copies
@@ -52,8 +53,10 @@ def main() -> None:
         fmts = ("srt", "vtt", "json") + (("ass",) if tl.cues[-1].end_ms < 36_000_000 else ())  # ASS stops at 10 h
         t_write, _ = timed(lambda: [get_format(f).compose(tl, opts) for f in fmts])
         per_mb.append((t_subs + t_write) / size)
-        print(f"{size:8.2f} {len(tl.cues):7d} {t_cc:9.3f} {t_subs:8.2f} {t_write:8.2f} {(t_subs + t_write) / t_cc:12.0f} {(t_subs + t_write) / size:9.2f}")
-    print(f"\nseconds per MB varies by a factor of {max(per_mb) / min(per_mb):.2f} over an 8x range of sizes (1.0 = linear)")
+        print(f"{size:8.2f} {len(tl.cues):7d} {t_cc:9.3f} {t_subs:8.2f} {t_write:8.2f} "
+              f"{(t_subs + t_write) / t_cc:12.0f} {(t_subs + t_write) / size:9.2f}")
+    print(f"\nseconds per MB varies by a factor of {max(per_mb) / min(per_mb):.2f} over an 8x range of sizes (1.0 = "
+          f"linear)")
 
 
 if __name__ == "__main__":

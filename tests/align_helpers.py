@@ -143,7 +143,8 @@ def _words(atoms: list[SegAtom]) -> list[SegAtom]:
     return out
 
 
-PAUSES_MS = {"word": (0, 30), "char": (0, 20), "enum_drop": (40, 140), "enum": (60, 160), "comma": (120, 350), "clause": (180, 450)}
+PAUSES_MS = {"word": (0, 30), "char": (0, 20), "enum_drop": (40, 140), "enum": (60, 160), "comma": (120, 350),
+             "clause": (180, 450)}
 
 
 def build_session(

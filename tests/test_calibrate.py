@@ -20,7 +20,8 @@ def reference(tmp_path: Path, rate: float, pause_scale: float, fmt: str = "srt",
     from subtoolkit.subtitles.timecode import parse_fps
 
     tl = make_timeline(sample_script(), PROFILE, fps=parse_fps(fps), rate=rate, pause_scale=pause_scale)
-    written, _ = write_tracks(tl, tmp_path, "ref", formats=[fmt], language_tag="zh-Hans", include=SPOKEN, profile=PROFILE)
+    written, _ = write_tracks(tl, tmp_path, "ref", formats=[fmt], language_tag="zh-Hans", include=SPOKEN,
+                              profile=PROFILE)
     return written[fmt]
 
 
@@ -28,7 +29,8 @@ def reference(tmp_path: Path, rate: float, pause_scale: float, fmt: str = "srt",
     "rate, pause_scale, fmt, fps",
     [(3.3, 1.4, "srt", "25"), (4.8, 0.8, "vtt", "25"), (4.0, 1.0, "srt", "29.97"), (3.6, 1.2, "vtt", "23.976")],
 )
-def test_known_rate_recovered_within_5_percent(tmp_path: Path, rate: float, pause_scale: float, fmt: str, fps: str) -> None:
+def test_known_rate_recovered_within_5_percent(tmp_path: Path, rate: float, pause_scale: float, fmt: str,
+                                               fps: str) -> None:
     cal = fit(read_reference(reference(tmp_path, rate, pause_scale, fmt, fps)), PROFILE)
     assert abs(cal.rate - rate) / rate <= 0.05, cal
     assert cal.used >= 0.5 * cal.total

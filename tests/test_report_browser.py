@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 from subtoolkit.cli import app
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
 
 
 def _browser_or_fail():  # type: ignore[no-untyped-def]
@@ -57,7 +58,8 @@ def _timelines(folder: Path) -> dict[str, list[dict]]:  # type: ignore[type-arg]
     stem = f"{SAMPLE.stem}.voiceover" if (folder / f"{SAMPLE.stem}.voiceover.zh-Hans.json").exists() else SAMPLE.stem
     for p in folder.glob(f"{stem}.zh-*.json"):
         tag = p.name[len(stem) + 1 : -len(".json")]
-        found[tag] = [c for c in json.loads(p.read_text(encoding="utf-8"))["cues"] if c["kind"] in ("narration", "interview")]
+        cues = json.loads(p.read_text(encoding="utf-8"))["cues"]
+        found[tag] = [c for c in cues if c["kind"] in ("narration", "interview")]
     return found
 
 
@@ -81,7 +83,8 @@ def test_player_shows_the_timeline_cue_offline(report: Path) -> None:
                 t = (cue["start_ms"] + cue["end_ms"]) / 2000
                 page.evaluate(f"window.subtoolkit.audio.currentTime = {t}")
                 page.wait_for_function(
-                    f"(() => {{ const a = window.subtoolkit.tracks[{json.dumps(tag)}].activeCues; return a && a.length === 1 && a[0].text === {json.dumps(chr(10).join(cue['lines']))}; }})()",
+                    f"(() => {{ const a = window.subtoolkit.tracks[{json.dumps(tag)}].activeCues; "
+                    f"return a && a.length === 1 && a[0].text === {json.dumps(chr(10).join(cue['lines']))}; }})()",
                     timeout=10000,
                 )
                 shown = page.inner_text("#screen")

@@ -240,13 +240,15 @@ def convert_ass(text: str, conv: Converter) -> TextResult:
         if key == "format":
             names = [n.strip().lower() for n in value.split(",")]
             if "text" not in names or names[-1] != "text":
-                raise ConvertError("the [Events] Format line does not end with Text", line=i + 1, hint="the ASS specification puts Text last")
+                raise ConvertError("the [Events] Format line does not end with Text", line=i + 1,
+                                   hint="the ASS specification puts Text last")
             fields = len(names)
         elif key == "dialogue":
             head = len(line.content) - len(value)
             commas = [m.start() for m in re.finditer(",", value)]
             if len(commas) < fields - 1:
-                raise ConvertError(f"Dialogue line has {len(commas) + 1} fields, the Format names {fields}", line=i + 1, hint="check the commas of this line")
+                raise ConvertError(f"Dialogue line has {len(commas) + 1} fields, the Format names {fields}",
+                                   line=i + 1, hint="check the commas of this line")
             batch.add(i, head + commas[fields - 2] + 1)
             batch.end_cue()
             result.cues += 1
@@ -439,7 +441,8 @@ class FileReport:
     warnings: tuple[Diagnostic, ...]
 
 
-def convert_file(source: Path, conv: Converter, target: Path | None = None, *, encoding: str | None = None) -> FileReport:
+def convert_file(source: Path, conv: Converter, target: Path | None = None, *,
+                 encoding: str | None = None) -> FileReport:
     """Read, convert and atomically write one file; the edge around the pure transforms above."""
     from subtoolkit.fsio import write_bytes
     from subtoolkit.text.ingest import decode, read_bytes

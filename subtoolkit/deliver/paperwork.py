@@ -81,7 +81,8 @@ def captions_csv(script: Script, timeline: Timeline) -> str:
     for span in block_spans(script, timeline):
         b = span.block
         if b.kind in (BlockKind.CAPTION, BlockKind.HEADING, BlockKind.TITLE):
-            rows.append([b.kind.value, b.text, timecode(span.start_ms, fps), timecode(span.end_ms, fps), f"{span.duration_ms / 1000:.1f}", b.section or "", str(b.first_line)])
+            rows.append([b.kind.value, b.text, timecode(span.start_ms, fps), timecode(span.end_ms, fps),
+                         f"{span.duration_ms / 1000:.1f}", b.section or "", str(b.first_line)])
     return _csv(rows)
 
 
@@ -131,7 +132,8 @@ def narration_md(script: Script, timeline: Timeline) -> str:
         elif line.kind == "interview":
             parts += [f"> `{line.timecode}` 〔同期：{line.text} · {line.seconds:.1f} 秒〕", ""]
         else:
-            parts += [f"> `{line.timecode}` 〔字幕：{line.text[:30]}{'……' if len(line.text) > 30 else ''} · {line.seconds:.1f} 秒〕", ""]
+            parts += [f"> `{line.timecode}` 〔字幕：{line.text[:30]}{'……' if len(line.text) > 30 else ''} · "
+                      f"{line.seconds:.1f} 秒〕", ""]
     return "\n".join(parts).rstrip("\n") + "\n"
 
 

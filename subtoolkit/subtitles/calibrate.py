@@ -53,11 +53,13 @@ def read_reference(path: Path) -> list[RefCue]:
     try:
         subs = pysubs2.SSAFile.from_string(text.replace("\r\n", "\n").replace("\r", "\n"))
     except Exception as exc:  # pysubs2 raises several unrelated types
-        raise InputError(f"not a subtitle file pysubs2 can read ({type(exc).__name__})", path=str(path), hint="give an .srt or .vtt file") from None
+        raise InputError(f"not a subtitle file pysubs2 can read ({type(exc).__name__})", path=str(path),
+                         hint="give an .srt or .vtt file") from None
     cues = [RefCue(e.start, e.end, _TAG.sub("", e.text.replace("\\N", "\n"))) for e in subs.events if not e.is_comment]
     cues.sort(key=lambda c: c.start_ms)
     if len(cues) < 8:
-        raise InputError(f"only {len(cues)} cues; calibration needs at least 8", path=str(path), hint="use a longer reference")
+        raise InputError(f"only {len(cues)} cues; calibration needs at least 8", path=str(path),
+                         hint="use a longer reference")
     return cues
 
 
@@ -85,15 +87,15 @@ def _solve(rows: list[tuple[float, float, float]], ys: list[float]) -> tuple[flo
     # Gaussian elimination with partial pivoting
     m = [ata[i] + [aty[i]] for i in range(3)]
     for col in range(3):
-        piv = max(range(col, 3), key=lambda r: abs(m[r][col]))
+        piv = max(range(col, 3), key=lambda row: abs(m[row][col]))
         m[col], m[piv] = m[piv], m[col]
         if abs(m[col][col]) < 1e-12:
             raise ValueError("singular")
-        for r in range(3):
-            if r != col:
-                f = m[r][col] / m[col][col]
+        for row in range(3):
+            if row != col:
+                f = m[row][col] / m[col][col]
                 for c in range(col, 4):
-                    m[r][c] -= f * m[col][c]
+                    m[row][c] -= f * m[col][c]
     return (m[0][3] / m[0][0], m[1][3] / m[1][1], m[2][3] / m[2][2])
 
 

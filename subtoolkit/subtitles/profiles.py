@@ -87,15 +87,18 @@ def profile_from_toml(data: dict[str, Any], *, source: str) -> Profile:
         raise ProfileError("profile has no name", path=source, hint='add name = "…" at the top')
     for key, value in flat.items():
         if key not in known:
-            raise ProfileError(f"unknown profile setting {key!r}", path=source, hint="see assets/profiles/netflix-zh-hans.toml for the settings")
+            raise ProfileError(f"unknown profile setting {key!r}", path=source,
+                               hint="see assets/profiles/netflix-zh-hans.toml for the settings")
         expected = type(getattr(Profile(name="x"), key))
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             flat[key] = float(value)
         elif not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise ProfileError(f"{key} must be {expected.__name__}, not {type(value).__name__}", path=source, hint="fix the value in the profile")
+            raise ProfileError(f"{key} must be {expected.__name__}, not {type(value).__name__}", path=source,
+                               hint="fix the value in the profile")
     p = Profile(**flat)
     if p.max_chars <= 0 or p.max_lines < 1 or p.min_ms <= 0 or p.max_ms <= p.min_ms:
-        raise ProfileError("impossible limits (line width, lines or durations)", path=source, hint="check [lines] and [durations]")
+        raise ProfileError("impossible limits (line width, lines or durations)", path=source,
+                           hint="check [lines] and [durations]")
     if p.narration_rate <= 0 or p.interview_rate <= 0 or p.max_reading_cps <= 0:
         raise ProfileError("rates must be positive", path=source, hint="check [speech] and max_reading_cps")
     return p
@@ -131,7 +134,8 @@ def load_profile(name_or_path: str | Path = DEFAULT_PROFILE, *, resolve_variant:
     if not (s.endswith(".toml") or path.is_file()):
         profiles = available_profiles()
         if s not in profiles:
-            raise ProfileError(f"unknown profile {s!r}", hint="choose one of " + ", ".join(sorted(profiles)) + " or pass a .toml file")
+            raise ProfileError(f"unknown profile {s!r}",
+                               hint="choose one of " + ", ".join(sorted(profiles)) + " or pass a .toml file")
         path = profiles[s]
     if not path.is_file():
         raise ProfileError("profile file not found", path=s, hint="check the path")

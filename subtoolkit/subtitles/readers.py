@@ -38,14 +38,16 @@ def read_timeline(path: Path, *, fps: Fraction, profile: str = "") -> Timeline:
     try:
         subs = pysubs2.SSAFile.from_string(text, format_=fmt) if fmt else pysubs2.SSAFile.from_string(text)
     except Exception as exc:  # pysubs2 raises several unrelated types
-        raise InputError(f"not a subtitle file pysubs2 can read ({type(exc).__name__})", path=str(path), hint="give an .srt, .vtt or .ass file") from None
+        raise InputError(f"not a subtitle file pysubs2 can read ({type(exc).__name__})", path=str(path),
+                         hint="give an .srt, .vtt or .ass file") from None
     cues = []
     for i, e in enumerate(subs.events):
         if e.is_comment or e.style == "NameSuper":
             continue  # name supers are graphics, not subtitles
         raw = _ASS_OVERRIDES.sub("", e.text) if fmt in ("ass", "ssa") else e.text
         lines = tuple(_TAGS.sub("", l) for l in raw.replace("\\n", "\\N").split("\\N"))
-        kind = {"Caption": BlockKind.CAPTION, "Heading": BlockKind.HEADING, "Title": BlockKind.TITLE}.get(e.style, BlockKind.NARRATION)
+        styles = {"Caption": BlockKind.CAPTION, "Heading": BlockKind.HEADING, "Title": BlockKind.TITLE}
+        kind = styles.get(e.style, BlockKind.NARRATION)
         cues.append(Cue(i, kind, lines, e.start, e.end))
     if not cues:
         raise InputError("no cues in the file", path=str(path), hint="is this a subtitle file?")

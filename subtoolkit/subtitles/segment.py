@@ -352,7 +352,8 @@ class Budget:
     limit: float
 
 
-def segment_text(text: str, profile: Profile, budget: Budget | None = None, shadow: Profile | None = None) -> list[Piece]:
+def segment_text(text: str, profile: Profile, budget: Budget | None = None,
+                 shadow: Profile | None = None) -> list[Piece]:
     """Cut one block's text into cues.
 
     ``budget`` adds a constraint the profile cannot know, such as "the narrator can say this
@@ -416,7 +417,8 @@ def _absorb_empty(pieces: list[Piece]) -> list[Piece]:
     return out
 
 
-def _segment_sentence(atoms: list[Atom], profile: Profile, budget: Budget | None, shadow: Profile | None = None) -> list[Piece] | None:
+def _segment_sentence(atoms: list[Atom], profile: Profile, budget: Budget | None,
+                      shadow: Profile | None = None) -> list[Piece] | None:
     n = len(atoms)
     inf = float("inf")
     best: list[float] = [inf] * (n + 1)

@@ -116,7 +116,8 @@ class _Planned:
     before_ms: float = 0.0  # silence before it (a section break before a heading)
 
 
-def plan_block(index: int, block: Block, profile: Profile, model: SpeechModel, fps: Fraction = Fraction(25)) -> list[_Planned]:
+def plan_block(index: int, block: Block, profile: Profile, model: SpeechModel,
+               fps: Fraction = Fraction(25)) -> list[_Planned]:
     """Cut one block into cues and say how long each needs; pure.
 
     A spoken cue must be sayable within the maximum duration less the longest gap that will be
@@ -132,21 +133,24 @@ def plan_block(index: int, block: Block, profile: Profile, model: SpeechModel, f
         for n, p in enumerate(pieces):
             speak = model.speaking_ms(p.source, block.kind)
             last = n == len(pieces) - 1
-            after = max(model.pause(Break.PARAGRAPH), model.pause_after(p.source)) if last else model.pause_after(p.source)
+            after = max(model.pause(Break.PARAGRAPH),
+                        model.pause_after(p.source)) if last else model.pause_after(p.source)
             out.append(_Planned(index, block.kind, p, speak, max(speak, _read(p, profile, shadow)), after))
         return out
     if block.kind is BlockKind.CAPTION:
         budget = Budget(lambda t: text_width(t) / profile.max_reading_cps * 1000, limit)
         pieces = segment_text(block.text, profile, budget, shadow)
         return [
-            _Planned(index, block.kind, p, 0.0, max(profile.caption_min_ms, _read(p, profile, shadow)), model.pause(Break.SENTENCE))
+            _Planned(index, block.kind, p, 0.0, max(profile.caption_min_ms, _read(p, profile, shadow)),
+                     model.pause(Break.SENTENCE))
             for p in pieces
         ]
     hold = profile.title_ms if block.kind is BlockKind.TITLE else profile.heading_ms
     pieces = segment_text(block.text, profile, shadow=shadow)
     before = model.pause(Break.SECTION) if block.kind is BlockKind.HEADING else 0.0
     return [
-        _Planned(index, block.kind, p, 0.0, max(hold / max(len(pieces), 1), _read(p, profile, shadow)), model.pause(Break.PARAGRAPH), before if n == 0 else 0.0)
+        _Planned(index, block.kind, p, 0.0, max(hold / max(len(pieces), 1), _read(p, profile, shadow)),
+                 model.pause(Break.PARAGRAPH), before if n == 0 else 0.0)
         for n, p in enumerate(pieces)
     ]
 
@@ -168,7 +172,8 @@ def estimate(
     return Timeline(tuple(cues), fps=float(fps_label(fps)), profile=profile.name)
 
 
-def place(planned: Iterable[_Planned], blocks: Sequence[Block], profile: Profile, fps: Fraction, start_frame: int = 0) -> list[Cue]:
+def place(planned: Iterable[_Planned], blocks: Sequence[Block], profile: Profile, fps: Fraction,
+          start_frame: int = 0) -> list[Cue]:
     """Lay planned cues on the frame grid: gaps, minimum and maximum durations, gap closing."""
     min_f = frames_at_least(profile.min_ms, fps)
     max_f = frames_at_most(profile.max_ms, fps)
@@ -197,6 +202,7 @@ def place(planned: Iterable[_Planned], blocks: Sequence[Block], profile: Profile
             ef = min(nsf - gap_f, sf + max_f)
             spans[k] = (sf, ef, p)
     return [
-        Cue(p.block, p.kind, p.piece.lines, ms_of(sf, fps), ms_of(ef, fps), blocks[p.block].speaker, p.piece.source, p.piece.line_sources)
+        Cue(p.block, p.kind, p.piece.lines, ms_of(sf, fps), ms_of(ef, fps), blocks[p.block].speaker, p.piece.source,
+            p.piece.line_sources)
         for sf, ef, p in spans
     ]

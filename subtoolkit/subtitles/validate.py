@@ -100,7 +100,8 @@ def validate(timeline: Timeline, profile: Profile, *, grid: bool = True) -> list
             elif gap_frames < profile.min_gap_frames:
                 add("gap-too-short", f"{gap} ms after the previous cue, the minimum is {profile.min_gap_frames} frames")
             elif profile.min_gap_frames < gap_frames <= profile.close_gap_frames:
-                problems.append(Problem("gap-not-closed", i - 1, f"{gap} ms before the next cue could be closed to {profile.min_gap_frames} frames", "warning"))
+                problems.append(Problem("gap-not-closed", i - 1, f"{gap} ms before the next cue could be closed to "
+                                        f"{profile.min_gap_frames} frames", "warning"))
         prev = cue
     return problems
 

@@ -70,7 +70,8 @@ def decode(data: bytes, *, path: str = "<bytes>", encoding: str | None = None) -
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise InputError(f"unknown encoding {encoding!r}", path=path, hint="use a Python codec name such as utf-8, gb18030 or utf-16") from None
+            raise InputError(f"unknown encoding {encoding!r}", path=path,
+                             hint="use a Python codec name such as utf-8, gb18030 or utf-16") from None
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError as exc:

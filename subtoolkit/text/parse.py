@@ -174,7 +174,8 @@ def rule_bracket_marker(line: str, ctx: Context) -> list[Item] | None:
         return None
     end = match_bracket(line, 0)
     if end is None:
-        if re.match(r"^[【\[［〔〖]\s*(?:字幕|解说|配音|画外音|旁白|同期|采访|现场|标题|片名|推出片名|小标题|序|片头|片尾|结语|尾声)", line):
+        known = "字幕|解说|配音|画外音|旁白|同期|采访|现场|标题|片名|推出片名|小标题|序|片头|片尾|结语|尾声"
+        if re.match(rf"^[【\[［〔〖]\s*(?:{known})", line):
             raise ScriptError(
                 f"unterminated bracket {line[0]!r} in marker",
                 hint=f"close it with {_CLOSERS[line[0]][0]!r}",
@@ -188,7 +189,9 @@ def rule_bracket_marker(line: str, ctx: Context) -> list[Item] | None:
 
     if head == "字幕":
         if tail:
-            items = [Item("caption", tail.strip(), removed=_marker(line[: line.index(tail)]) + _marker(line[line.index(tail) + len(tail) : end + 1]))]
+            at = line.index(tail)
+            removed = _marker(line[:at]) + _marker(line[at + len(tail) : end + 1])
+            items = [Item("caption", tail.strip(), removed=removed)]
             if rest.strip():
                 items += classify(rest.strip(), ctx)
             return items
@@ -218,7 +221,8 @@ def rule_bracket_marker(line: str, ctx: Context) -> list[Item] | None:
             body_s = body.strip()
             m = _TITLE_LINE.match(body_s)
             if m:  # 【标题】《片名》
-                return [Item(kind, m.group(1), removed=_marker(marker + lead + "《") + _marker(body_s[len(m.group(1)) + 1 :]))]
+                return [Item(kind, m.group(1),
+                             removed=_marker(marker + lead + "《") + _marker(body_s[len(m.group(1)) + 1 :]))]
             return [Item(kind, body_s, removed=_marker(marker + lead))]
         return None
     return None
@@ -276,7 +280,8 @@ def rule_title(line: str, ctx: Context) -> list[Item] | None:
 
 def rule_episode(line: str, ctx: Context) -> list[Item] | None:
     """``第一集 历史之约``: an episode or chapter heading."""
-    if not ctx.alone or ctx.in_captions or len(line) > 30 or not _EPISODE.match(line) or re.search(r"[，。！？；]", line):
+    if (not ctx.alone or ctx.in_captions or len(line) > 30 or not _EPISODE.match(line)
+            or re.search(r"[，。！？；]", line)):
         return None
     return [Item("heading", line)]
 

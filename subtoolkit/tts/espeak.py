@@ -76,7 +76,8 @@ class _Library:
         try:
             import espeakng_loader
         except ImportError as exc:  # pragma: no cover - it is a hard dependency
-            raise VoiceError("the espeak engine needs the espeakng-loader package", hint="pip install espeakng-loader") from exc
+            raise VoiceError("the espeak engine needs the espeakng-loader package",
+                             hint="pip install espeakng-loader") from exc
         try:
             lib = ctypes.CDLL(espeakng_loader.get_library_path())
             data_path = espeakng_loader.get_data_path()
@@ -102,7 +103,8 @@ class _Library:
         lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
         rate = lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, data_path.encode(), 0)
         if rate <= 0:
-            raise VoiceError(f"libespeak-ng failed to initialise with data at {data_path}", hint="reinstall espeakng-loader")
+            raise VoiceError(f"libespeak-ng failed to initialise with data at {data_path}",
+                             hint="reinstall espeakng-loader")
         self.lib = lib
         self.rate = rate
         self.version = (lib.espeak_Info(None) or b"?").decode()
@@ -215,10 +217,12 @@ class EspeakEngine:
         if not MIN_WPM <= wpm <= MAX_WPM:
             lo = -(100 - MIN_WPM * 100 // BASE_WPM)
             hi = MAX_WPM * 100 // BASE_WPM - 100
-            raise VoiceError(f"rate {rate:+d}% is outside what espeak-ng can speak", hint=f"use a rate between {lo:+d}% and {hi:+d}%")
+            raise VoiceError(f"rate {rate:+d}% is outside what espeak-ng can speak",
+                             hint=f"use a rate between {lo:+d}% and {hi:+d}%")
         return wpm
 
-    def synthesize_raw(self, text: str, *, voice: str | None = None, rate: int = 0) -> tuple[_Raw, int, list[str], list[str]]:
+    def synthesize_raw(self, text: str, *, voice: str | None = None, rate: int = 0
+                       ) -> tuple[_Raw, int, list[str], list[str]]:
         """espeak's own samples (at its own rate, returned too), with the sentence pieces read."""
         voice = voice or self.default_voice
         wpm = self.wpm(rate)
