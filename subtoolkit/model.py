@@ -18,7 +18,10 @@ class BlockKind(str, Enum):
     """What a block of the script is for.
 
     ``INTERVIEW`` covers sync sound (同期声, 现场声) too: it is heard, not read by the narrator.
-    ``CAPTION`` and ``HEADING``/``TITLE`` are on-screen text, not spoken.
+    ``CAPTION`` and ``HEADING``/``TITLE`` are on-screen text, not spoken. ``NOTE`` is production
+    text that is neither heard nor shown (shot lists, credits, bylines, page furniture, editing
+    notes): the parse lists it and ``blocks.json`` keeps it, but it gets no cue, no voice and no
+    time, so every stage after the parser leaves it out.
     """
 
     TITLE = "title"
@@ -26,10 +29,16 @@ class BlockKind(str, Enum):
     NARRATION = "narration"
     INTERVIEW = "interview"
     CAPTION = "caption"
+    NOTE = "note"
 
     @property
     def spoken(self) -> bool:
         return self in (BlockKind.NARRATION, BlockKind.INTERVIEW)
+
+    @property
+    def on_clock(self) -> bool:
+        """Whether the block takes time in the film (everything but production notes)."""
+        return self is not BlockKind.NOTE
 
 
 @dataclass(frozen=True)
@@ -163,6 +172,7 @@ class Timeline:
     fps: float = 25.0
     profile: str = "netflix-zh-hans"
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    drop_frame: bool = False  # timecodes written for people count drop-frame (29.97/59.94, --start HH:MM:SS;FF)
 
     def to_json(self) -> dict[str, Any]:
         fps: float | int = int(self.fps) if float(self.fps).is_integer() else self.fps

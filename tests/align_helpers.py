@@ -78,6 +78,8 @@ class Session:
     duration_ms: float
     pauses_ms: list[float] = field(default_factory=list)
     breaths: int = 0
+    retakes: list[tuple[int, float, float]] = field(default_factory=list)
+    """(block, start, end) of each abandoned first reading, on the track's clock."""
 
     def truth(self, block: int, first: int, last: int) -> tuple[float, float] | None:
         """True onset and offset of the text ``[first, last)`` of ``block``, if both ends are atom ends."""
@@ -86,6 +88,11 @@ class Session:
         if start is None or end is None:
             return None
         return start.onset_ms, end.offset_ms
+
+    def block_truth(self, block: int) -> tuple[float, float] | None:
+        """True onset and offset of a whole block, if it was read."""
+        mine = [a for a in self.atoms if a.block == block]
+        return (mine[0].onset_ms, mine[-1].offset_ms) if mine else None
 
     def local(self, t_ms: float) -> tuple[int, float]:
         """File index and time within that file of a track time."""
@@ -147,6 +154,91 @@ PAUSES_MS = {"word": (0, 30), "char": (0, 20), "enum_drop": (40, 140), "enum": (
              "clause": (180, 450)}
 
 
+@dataclass(frozen=True)
+class Talent:
+    """What makes a recording sound like another person in another room, applied to the whole
+    track after it is read: played slower and lower (``stretch`` > 1, by resampling, so formants
+    and pace move together), a small room's reverb (``reverb_s``: RT60), and the delivery codec
+    (``mp3_kbps`` with ``formats=("mp3",)``)."""
+
+    stretch: float = 1.0
+    reverb_s: float = 0.0
+    mp3_kbps: int = 128
+
+
+class Clip:
+    """A reader that says one fixed utterance (a real recording) for one text: the whole block
+    is a single atom, and only its start and end are known."""
+
+    whole = True
+
+    def __init__(self, text: str, samples: np.ndarray, rate: int, stretch: float = 1.0) -> None:
+        self.text = text
+        if stretch != 1.0:  # another speaker: the same voice played slower and lower, or faster and higher
+            from subtoolkit.align.reference import _resample
+
+            samples = _resample(samples, rate, int(round(rate * stretch)))
+        # the speech itself: from the first 5 ms frame within 30 dB of the peak (a recording's
+        # clicks and room sounds before the first word stay out) to the last within 45 dB
+        hop = rate // 200
+        n = len(samples) // hop
+        env = 20 * np.log10(np.sqrt(np.mean(samples[: n * hop].reshape(n, hop) ** 2, axis=1)) + 1e-9)
+        on = int(np.flatnonzero(env > env.max() - 30)[0])
+        off = int(np.flatnonzero(env > env.max() - 45)[-1]) + 1
+        self.samples, self.rate = samples[on * hop : off * hop].astype(np.float32), rate
+
+    def render(self, text: str) -> tuple[np.ndarray, int]:
+        assert text == self.text, (text, self.text)
+        return self.samples, self.rate
+
+
+def human_clip(shared: Path) -> tuple[str, np.ndarray, int]:
+    """The real recording of ``shared/dev-audio`` and its transcript (skips the test without it)."""
+    import pytest
+
+    wav = shared / "dev-audio" / "asr_example.wav"
+    if not wav.exists():
+        pytest.skip(f"{wav} is absent (the shared folder beside the checkout holds the human recording)")
+    from subtoolkit.audio.decode import decode
+
+    d = decode(wav)
+    return "欢迎大家来体验达摩院推出的语音识别模型。", d.samples, d.rate
+
+
+def music_bed(n: int, rate: int, rng: np.random.Generator) -> np.ndarray:
+    """A synthesized bed: sustained chords changing every two seconds and a drum on every beat
+    (a low thump and a noise snap), normalised to unit RMS."""
+    t = np.arange(n) / rate
+    out = np.zeros(n, dtype=np.float64)
+    roots = [110.0, 146.8, 130.8, 164.8]
+    for k, a in enumerate(range(0, n, 2 * rate)):
+        b = min(n, a + 2 * rate)
+        root = roots[k % len(roots)]
+        seg = t[a:b] - t[a]
+        env = np.minimum(1.0, seg / 0.05) * np.exp(-seg / 3.0)
+        for ratio in (1.0, 1.25, 1.5, 2.0):
+            for h in (1, 2, 3):
+                out[a:b] += env * np.sin(2 * np.pi * root * ratio * h * seg + k) / (h * h)
+    beat = int(0.5 * rate)
+    for a in range(0, n, beat):
+        m = min(n - a, int(0.25 * rate))
+        seg = np.arange(m) / rate
+        out[a : a + m] += 2.0 * np.sin(2 * np.pi * 60 * seg) * np.exp(-seg / 0.06)
+        if (a // beat) % 2:
+            out[a : a + m] += 0.8 * rng.normal(size=m) * np.exp(-seg / 0.03)
+    return (out / (np.sqrt(np.mean(out**2)) + 1e-12)).astype(np.float32)
+
+
+def room(rate: int, rt60_s: float, rng: np.random.Generator) -> np.ndarray:
+    """A small room's impulse response: the direct sound, then exponentially decaying noise."""
+    n = int(rate * rt60_s)
+    t = np.arange(n) / rate
+    tail = rng.normal(size=n) * np.exp(-6.9 * t / rt60_s) * 0.25
+    tail[: int(0.004 * rate)] = 0.0  # the first reflection arrives a few ms after the direct sound
+    tail[0] = 1.0
+    return tail.astype(np.float32)
+
+
 def build_session(
     script: Script,
     out_dir: Path,
@@ -164,20 +256,31 @@ def build_session(
     profile: Profile | None = None,
     lead_ms: float = 700.0,
     voice: str = "cmn",
+    readers: dict[int, object] | None = None,
+    retake: tuple[int, ...] = (),
+    talent: Talent = Talent(),
+    bed_db: float | None = None,
+    pause_ms: tuple[float, float] = (200, 2000),
 ) -> Session:
     """Read ``blocks`` (default: all narration) into audio files under ``out_dir``.
 
     ``rate`` is the narrator's pace in percent off the engine's normal one (the estimate's pace),
     varied per block by ``jitter``. ``skip`` blocks are not read. ``split_before`` starts a new
     file before these blocks; ``formats`` gives each file's format in turn (wav, flac, mp3, m4a).
+    ``readers`` gives some blocks another reader (an espeak voice, a :class:`Clip`: an interviewee,
+    a real person). ``retake`` blocks have their first sentence read twice (the truth is the
+    second reading; the first is in :attr:`Session.retakes`). ``bed_db`` lays a music bed that
+    many dB under the voice's level.
     """
     from subtoolkit.align.voice import EspeakVoice
 
     profile = profile or load_profile("netflix-zh-hans")
     rng = np.random.default_rng(seed)
     chosen = blocks if blocks is not None else narration_blocks(script)
+    readers = readers or {}
     parts: list[np.ndarray] = []
     atoms: list[Atom] = []
+    retakes: list[tuple[int, float, float]] = []
     pauses: list[float] = []
     breaths = 0
     t = 0  # samples
@@ -187,16 +290,26 @@ def build_session(
     def silence(ms: float) -> np.ndarray:
         return np.zeros(int(round(base_rate * ms / 1000)), dtype=np.float32)
 
+    def say(reader, text: str) -> tuple[np.ndarray, int]:  # type: ignore[no-untyped-def]
+        x, r = reader.render(text)
+        x = np.asarray(x, dtype=np.float32)
+        if r != base_rate:
+            from subtoolkit.align.reference import _resample
+
+            x = _resample(x, r, base_rate)
+        return x, base_rate
+
     for bi, b in enumerate(chosen):
         if b in skip:
             continue
         text = block_text(script.blocks[b])
         pace = int(round(rate + 100 * jitter * rng.uniform(-1, 1)))
-        reader = EspeakVoice(rate=pace, voice=voice)
-        pieces = _words(atoms_of(text, profile))
+        reader = readers.get(b) or EspeakVoice(rate=pace, voice=voice)
+        whole = getattr(reader, "whole", False)
+        pieces = [SegAtom(text, "sentence")] if whole else _words(atoms_of(text, profile))
         pos = 0
         if not parts:
-            _, base_rate = reader.render("好")
+            _, base_rate = EspeakVoice().render("好")
             parts.append(silence(lead_ms))
             t = len(parts[-1])
         elif b in split_before:
@@ -208,9 +321,20 @@ def build_session(
             parts.append(half.copy())
             t += len(half)
             pauses.append(gap)
+        if b in retake:  # the first sentence, read once and abandoned, then again after a pause
+            first_sentence = next(k for k, a in enumerate(pieces) if a.brk == "sentence" or k == len(pieces) - 1)
+            for a in pieces[: first_sentence + 1]:
+                x, r = say(reader, a.text)
+                on, off = _trim(x, r)
+                parts.append(x[on:off])
+                parts.append(silence(rng.uniform(*PAUSES_MS.get(a.brk, (0, 30)))))
+            retakes.append((b, t / base_rate * 1000, sum(len(p) for p in parts) / base_rate * 1000))
+            t = sum(len(p) for p in parts)
+            gap = silence(rng.uniform(700, 1200))
+            parts.append(gap)
+            t += len(gap)
         for ai, a in enumerate(pieces):
-            x, r = reader.render(a.text)
-            assert r == base_rate
+            x, r = say(reader, a.text)
             on, off = _trim(x, r)
             first = text.find(a.text, pos)
             assert first >= 0
@@ -225,7 +349,7 @@ def build_session(
             if last_atom or a.brk == "sentence":
                 if last_atom and any(nb in split_before for nb in chosen[bi + 1 : bi + 2]):
                     continue
-                gap = rng.uniform(200, 2000)
+                gap = rng.uniform(*pause_ms)
                 pauses.append(gap)
                 pause = silence(gap)
                 if gap >= 600 and rng.uniform() < 0.85:
@@ -248,12 +372,28 @@ def build_session(
     speech_mask = np.zeros(len(x), dtype=bool)
     for a in atoms:
         speech_mask[int(a.onset_ms * rate_in / 1000) : int(a.offset_ms * rate_in / 1000)] = True
+    for _, a0, a1 in retakes:
+        speech_mask[int(a0 * rate_in / 1000) : int(a1 * rate_in / 1000)] = True
     speech_rms = float(np.sqrt(np.mean(x[speech_mask] ** 2)))
     breath_part = np.where(speech_mask, 0.0, x)  # the pauses hold only breaths
     x = np.where(speech_mask, x, breath_part * speech_rms * 10 ** (breath_db / 20)).astype(np.float32)
+    if talent.reverb_s > 0:
+        ir = room(rate_in, talent.reverb_s, rng)
+        x = np.fft.irfft(np.fft.rfft(x, len(x) + len(ir)) * np.fft.rfft(ir, len(x) + len(ir)))[: len(x)].astype(np.float32)
+    if talent.stretch != 1.0:  # slower and lower: the same samples played at a lower rate
+        from subtoolkit.align.reference import _resample
+
+        x = _resample(x, rate_in, int(round(rate_in * talent.stretch)))
+        k = talent.stretch
+        atoms = [Atom(a.block, a.first, a.last, a.onset_ms * k, a.offset_ms * k) for a in atoms]
+        retakes = [(b, a0 * k, a1 * k) for b, a0, a1 in retakes]
+        cut_at = [int(round(c * k)) for c in cut_at]
+        pauses = [p * k for p in pauses]
+    if bed_db is not None:
+        x = x + music_bed(len(x), rate_in, rng) * speech_rms * 10 ** (bed_db / 20)
     if snr_db is not None:
         x = x + _pink(len(x), rng) * speech_rms * 10 ** (-snr_db / 20)
-    x *= 0.1 / speech_rms
+    x *= min(0.1 / speech_rms, 0.95 / (float(np.max(np.abs(x))) + 1e-12))  # speech near -20 dBFS, never clipped
     # cut into files and encode at the target rate
     bounds = [0, *cut_at, len(x)]
     files: list[Path] = []
@@ -263,16 +403,16 @@ def build_session(
         fmt = formats[k % len(formats)]
         rates = sample_rate if isinstance(sample_rate, tuple) else (sample_rate,)
         path = out_dir / f"take{k + 1:02d}.{fmt}"
-        _encode(x[bounds[k] : bounds[k + 1]], rate_in, path, rates[k % len(rates)])
+        _encode(x[bounds[k] : bounds[k + 1]], rate_in, path, rates[k % len(rates)], talent.mp3_kbps)
         files.append(path)
         starts_ms.append(bounds[k] / rate_in * 1000)
-    return Session(files, atoms, [b for b in chosen if b in skip], starts_ms, len(x) / rate_in * 1000, pauses, breaths)
+    return Session(files, atoms, [b for b in chosen if b in skip], starts_ms, len(x) / rate_in * 1000, pauses, breaths, retakes)
 
 
-def _encode(x: np.ndarray, rate: int, path: Path, out_rate: int) -> None:
+def _encode(x: np.ndarray, rate: int, path: Path, out_rate: int, kbps: int = 128) -> None:
     import imageio_ffmpeg
 
-    codec = {".wav": ["-c:a", "pcm_s16le"], ".flac": ["-c:a", "flac"], ".mp3": ["-c:a", "libmp3lame", "-b:a", "128k"],
+    codec = {".wav": ["-c:a", "pcm_s16le"], ".flac": ["-c:a", "flac"], ".mp3": ["-c:a", "libmp3lame", "-b:a", f"{kbps}k"],
              ".m4a": ["-c:a", "aac", "-b:a", "128k"]}[path.suffix]
     cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "f32le", "-ar", str(rate),
            "-ac", "1", "-i", "-", "-ar", str(out_rate), *codec, str(path)]

@@ -63,3 +63,16 @@ def kept_source(lines: list[str] | tuple[str, ...], parsed: Script) -> str:
             line = line.replace(piece, "", 1)
         kept.append(line)
     return "".join(kept)
+
+
+@pytest.fixture(scope="session")
+def neural_voice():  # type: ignore[no-untyped-def]
+    """The installed neural voice, by the real install (once; a no-op when the data folder has it).
+
+    No skip: when the install cannot happen (no network and nothing installed) the tests that
+    need the voice fail, so CI cannot go green without having rendered real audio.
+    """
+    from subtoolkit.tts.voices import install
+
+    voice, _ = install()
+    return voice

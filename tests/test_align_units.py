@@ -270,3 +270,57 @@ def test_layout_keeps_speech_starts_when_there_is_room() -> None:
     a, b = lay_out(spans, PROFILE, Fraction(25))
     assert (a.start_ms, b.start_ms) == (1000, 3400)
     assert a.end_ms == 3320  # the 400 ms gap (10 frames) is closed to 2 frames
+
+
+# ---------------------------------------------------------------------------------------------
+# the null model and retakes
+
+
+def test_subsequence_cost_is_zero_where_the_window_is_in_the_segment() -> None:
+    from subtoolkit.align.null import subsequence_costs
+
+    rng = np.random.default_rng(7)
+    seg = rng.normal(size=(60, 12)).astype(np.float32)
+    windows = np.stack([seg[20:35], rng.normal(size=(15, 12)).astype(np.float32)])
+    costs = subsequence_costs(windows, np.stack([seg, seg]))
+    assert costs[0] == pytest.approx(0.0, abs=1e-4) and costs[1] > 1.0
+
+
+def test_null_model_tells_a_right_recording_from_a_wrong_one() -> None:
+    """A recording of the reference's sequence (another 'voice': a fixed linear change and noise)
+    matches far below the null; a recording of something else does not."""
+    from subtoolkit.align.null import measure
+
+    rng = np.random.default_rng(8)
+    ref = np.vstack(units_of(rng, 8, 80, 120))
+    mix = np.eye(12, dtype=np.float32) + 0.3 * rng.normal(size=(12, 12)).astype(np.float32)
+    right = ref @ mix + 0.3 * rng.normal(size=ref.shape).astype(np.float32)
+    wrong = np.vstack(units_of(np.random.default_rng(9), 8, 80, 120)) @ mix
+    norm = lambda x: ((x - x.mean(0)) / x.std(0)).astype(np.float32)  # noqa: E731
+    ok = measure(norm(right), norm(ref), np.random.default_rng(0), rows=40)
+    bad = measure(norm(wrong), norm(ref), np.random.default_rng(0), rows=40)
+    assert ok.z(ok.match, ok.rows) > 3 and bad.z(bad.match, bad.rows) < 2
+    assert ok.match < ok.garbage < ok.null_mean
+    # a stretch whose right pairing costs more (another voice) gets a higher garbage cost
+    rows = ok.garbage_rows(len(right))
+    assert rows.min() >= ok.garbage - 1e-9
+
+
+def test_dtw_aligns_a_retaken_sentence_to_its_last_reading() -> None:
+    from subtoolkit.align.dtw import Restarts
+
+    rng = np.random.default_rng(10)
+    a, b, c = units_of(rng, 3, 90, 110)
+    s = np.vstack([a, b, c])
+    starts = np.array([0, len(a), len(a) + len(b)])
+    first_try = b[: len(b) * 2 // 3]  # read two thirds of b, stopped, and read it again
+    clean = np.vstack([a, first_try, b, c])
+    r = clean + 0.2 * rng.normal(size=clean.shape).astype(np.float32)
+    lo, w = diagonal_band(len(r), len(s), len(s))
+    ends = np.append(starts[1:], len(s)) - 1
+    restarts = Restarts(starts, ends, np.arange(3), 2.0)
+    path = warp(r, s, lo, w, garbage=3.0, garbage_cols=ends, units=Units(starts, np.full(3, 50.0)),
+                restarts=restarts)
+    second = len(a) + len(first_try)
+    assert abs(int(path.first_row[starts[1]]) - second) <= 2  # b starts at its second reading
+    assert np.mean(path.col_of_row[len(a) + 2 : second - 2] == -1) > 0.9  # the first try is unmatched

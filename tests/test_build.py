@@ -167,9 +167,9 @@ def test_failed_rebuild_keeps_the_previous_build(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert runner.invoke(app, ["build", str(script), "-o", str(out), "--voice", "none"]).exit_code == 0
     before = sorted(p.name for p in (out / "ep").iterdir())
-    script.write_text("江水东流。\n薛澜（清华大学教授）：\n", encoding="utf-8")
+    script.write_text("江水东流。\n【字幕：党政领导责任\n两岸青山。\n", encoding="utf-8")
     r = runner.invoke(app, ["build", str(script), "-o", str(out), "--voice", "none"])
-    assert r.exit_code == 1 and "no speech" in r.stderr
+    assert r.exit_code == 1 and "unterminated bracket" in r.stderr
     assert sorted(p.name for p in (out / "ep").iterdir()) == before
     assert [p.name for p in out.iterdir()] == ["ep"]
 

@@ -63,9 +63,7 @@ def _bad(tmp_path: Path, name: str, data: bytes) -> Path:
         (lambda d: _bad(d, "empty.txt", b""), None, "empty file"),
         (lambda d: _bad(d, "bin.txt", b"\x00\x01\x02\x03" * 20), None, "binary file"),
         (lambda d: _bad(d, "undecodable.txt", "江水\n".encode() + b"\xff\xff\xff\n"), 2, "cannot decode"),
-        (lambda d: _bad(d, "orphan.txt", "江水东流。\n薛澜（清华大学教授）：\n".encode()), 2, "no speech"),
-        (lambda d: _bad(d, "bracket.txt", "江水东流。\n【字幕：党政领导责任\n两岸。\n".encode()), 2,
-         "unterminated bracket"),
+        (lambda d: _bad(d, "bracket.txt", "江水东流。\n【字幕：党政领导责任\n两岸。\n".encode()), 2, "unterminated bracket"),
     ],
 )
 def test_bad_input_is_one_line_on_stderr(tmp_path: Path, make, line, what) -> None:  # type: ignore[no-untyped-def]
@@ -90,6 +88,15 @@ def test_speaker_without_speech_mid_script_warns_and_goes_on(tmp_path: Path) -> 
     assert json.loads(r.stdout)["blocks"][0]["speaker"]["name"] == "王大明"
 
 
+def test_speaker_at_the_very_end_warns(tmp_path: Path) -> None:
+    p = tmp_path / "cut.txt"
+    p.write_text("江水东流。\n薛澜（清华大学教授）：\n", encoding="utf-8")
+    r = runner.invoke(app, ["parse", str(p), "--json"])
+    assert r.exit_code == 0
+    assert f"warning: {p}:2: speaker line at the end of the script has no speech" in r.stderr
+    assert [b["text"] for b in json.loads(r.stdout)["blocks"]] == ["江水东流。"]
+
+
 def test_help_reads_like_a_manual() -> None:
     r = runner.invoke(app, ["parse", "--help"])
     assert r.exit_code == 0 and "Examples" in r.stdout and "--interview-span" in r.stdout
@@ -101,7 +108,6 @@ def test_python_dash_m_works() -> None:
 
 
 def test_help_does_not_import_heavy_libraries() -> None:
-    code = ("import sys; from subtoolkit.cli import app; "
-            "print(sorted(m for m in ('jieba','edge_tts','pydub','opencc','numpy','docx') if m in sys.modules))")
+    code = "import sys; from subtoolkit.cli import app; print(sorted(m for m in ('jieba','edge_tts','pydub','opencc','numpy','docx') if m in sys.modules))"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.stdout.strip() == "[]"

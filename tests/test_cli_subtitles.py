@@ -122,3 +122,22 @@ def test_hard_problems_refuse_the_write_unless_forced(tmp_path: Path) -> None:
     r = runner.invoke(app, ["subtitles", str(script), "-o", str(out), "--force"])
     assert r.exit_code == 0 and "error: cue" in r.stderr
     assert (out / "url.zh-Hans.srt").exists()
+
+
+def test_piped_stdout_is_not_wrapped(tmp_path: Path) -> None:
+    """Piped into a file or another program, a long path stays on one line (rich wrapped at 80)."""
+    import subprocess
+    import sys
+
+    out = tmp_path / ("a-long-folder-name-" * 4) / "and-another-one"
+    env = {k: v for k, v in __import__("os").environ.items() if k != "COLUMNS"}
+    r = subprocess.run([sys.executable, "-m", "subtoolkit", "subtitles", str(SAMPLE), "-o", str(out), "--format", "srt,vtt"],
+                       capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    for fmt in ("srt", "vtt"):
+        assert f"wrote {out / f'{SAMPLE.stem}.zh-Hans.{fmt}'}" in lines, r.stdout
+    r = runner.invoke(app, ["parse", str(SAMPLE)])
+    assert r.exit_code == 0
+    assert any(len(l) > 80 for l in r.stdout.splitlines())  # the table is not squeezed into 80 columns
+    assert not any(l != l.rstrip() for l in r.stdout.splitlines())  # nor padded out to a wide console

@@ -117,3 +117,13 @@ def test_nothing_lost() -> None:
     text = "2019年江苏响水“3·21”爆炸的警钟早在8年前就已敲响，响水县委常委会会议根本没有专题研究过安全生产。"
     han = lambda s: re.findall(r"[\u4e00-\u9fff0-9]", s)
     assert han("".join(all_lines(text))) == han(text)
+
+
+@pytest.mark.parametrize("date", ["2015-7-21", "2015/7/21", "2015－7－21", "2015／7／21", "3-5", "10:30", "2015.7.21"])
+def test_digits_joined_by_dash_slash_colon_or_dot_are_one_unit(date: str) -> None:
+    """A date or range written with separators is never broken across lines or cues
+    (``2015-7-`` | ``21``), wherever the line width happens to fall."""
+    base = "据统计近年来我国安全生产事故死亡人数已经下降到了这个水平而且还在继续不断下降当中"
+    for k in range(len(base) + 1):
+        lines = all_lines(base[:k] + date + base[k:])
+        assert any(date in l for l in lines), (k, lines)

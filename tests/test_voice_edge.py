@@ -204,7 +204,10 @@ def test_failure_after_last_retry_names_the_segment_and_resumes_from_cache(tmp_p
     assert res.summary.rendered == 2 and res.summary.from_cache == 1
 
 
-def test_auto_uses_edge_when_it_answers_and_espeak_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_auto_uses_edge_when_it_answers_and_espeak_otherwise(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # No neural voice in this data folder, so the offline fallback is espeak (the neural
+    # fallback is tested with the installed voice in test_voice_neural.py).
+    monkeypatch.setenv("SUBTOOLKIT_DATA_DIR", str(tmp_path / "no-voices"))
     warnings: list[str] = []
 
     async def up(server: FakeEdgeServer):  # type: ignore[no-untyped-def]

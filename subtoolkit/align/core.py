@@ -36,7 +36,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from subtoolkit.align.dtw import Path, Units, diagonal_band, path_band, warp
+from subtoolkit.align.dtw import Path, Restarts, Units, diagonal_band, path_band, warp
+from subtoolkit.align.null import NullModel, measure
 from subtoolkit.audio.features import HOP_S, Frames, analyse, cepstra, pool, voicing_at
 from subtoolkit.align.plan import CuePlan, estimated_span_ms, narration_blocks, plan_block_at_pace, plan_narration
 from subtoolkit.align.reference import CueReference
@@ -46,13 +47,15 @@ from subtoolkit.subtitles.profiles import Profile
 from subtoolkit.subtitles.timing import SpeechModel
 
 FRAME_MS = int(round(HOP_S * 1000))
-Z_GOOD, Z_BAD = 0.35, 0.6
-"""A block's mean matching cost, placed between a frame's nearest neighbour (0) and a random pair
-(1). Measured: espeak against itself ≈ 0.1; another espeak voice (female, after the band shift)
-≈ 0.2; a recording of other text ≈ 0.6. A human voice is further from espeak than espeak is
-from itself, so these bounds leave it room, and are the first thing to revisit with real
-sessions."""
-FULL_MATRIX_CELLS = 40_000_000
+Z_BAD, Z_GOOD = 1.0, 4.0
+"""A block's match evidence, in standard deviations of this session's null model below what a
+search through wrong pairings finds (:mod:`subtoolkit.align.null`): at 1 a wrong pairing does as
+well about one time in six, so it says nothing; at 4 about one time in thirty thousand. These are
+odds, the same for every voice; the costs they are read on are the session's own."""
+NULL_WINDOW_S = 1.2
+"""Length of the recording windows the null model samples (a phrase: long enough to have an
+order that a wrong pairing lacks)."""
+FULL_MATRIX_CELLS = 8_000_000
 """Up to this many cells the first level compares everything with everything: no assumption
 about which part of the script the recordings hold (one section of a whole film is fine)."""
 Render = Callable[[Sequence[str]], list[CueReference]]
@@ -88,22 +91,26 @@ class Settings:
     coarse: int = 4
     """Fine rows per coarse row (80 ms)."""
     first: int = 8
-    """Coarse rows per row of the first level (640 ms)."""
+    """Coarse rows per row of the first level at most (640 ms); it is finer when the whole
+    matrix is small enough."""
     band_s: float = 60.0
     """Half-width of the first level's band when the whole matrix is too big for it."""
     coarse_half_s: float = 20.0
     """Half-width of the coarse band around the first level's path."""
     fine_half: int = 25
     """Half-width of the fine band around the coarse path, in fine rows (±0.5 s)."""
-    garbage_share: float = 0.5
-    """Cost of an unmatched recording frame, between a good match (0) and a random one (1)."""
     skip_share: float = 0.25
-    """Penalty for leaving a block out, per frame of it, on the same scale."""
+    """Penalty for leaving a block out, per column of it, as a share of the session's contrast
+    (what a wrong pairing costs per row more than a right one; see :mod:`subtoolkit.align.null`)."""
+    min_skip_s: float = 1.0
+    """A block is never cheaper to leave out than one of this much sound."""
     snap: dict[str, int] = field(
         default_factory=lambda: {"paragraph": 20, "sentence": 20, "clause": 15, "comma": 15, "enum": 6, "word": 3}
     )
     """How far (fine rows) a boundary may move to reach a pause, by the break in the text."""
     low_confidence: float = 0.5
+    min_unmatched_s: float = 0.5
+    """Unmatched sound shorter than this (a click, a breath the detector kept) goes unreported."""
     replans: int = 2
     replan_margin_ms: float = 150.0
 
@@ -135,6 +142,16 @@ class BlockAlignment:
 
 
 @dataclass(frozen=True)
+class Unmatched:
+    """A stretch of the recording matched to no text: an abandoned reading (``retake_of`` the
+    block read again after it), or sound that is not in the script (a cough, a slate, talk)."""
+
+    start_ms: int
+    end_ms: int
+    retake_of: int | None = None
+
+
+@dataclass(frozen=True)
 class Alignment:
     """The placed narration cues on the recordings' clock, and a verdict for every block."""
 
@@ -143,8 +160,10 @@ class Alignment:
     tracks: tuple[Track, ...]
     low_confidence: float = 0.5
     replanned: tuple[int, ...] = ()
+    unmatched: tuple[Unmatched, ...] = ()
     voice_shift: float = 0.0
-    """Mel bands the talent's spectra were shifted by to meet the reference voice's."""
+    """Mel bands the talent's spectra were shifted by to meet the reference voice's (the median
+    over the recording: each stretch of a few seconds has its own)."""
 
     @property
     def unplaced(self) -> list[int]:
@@ -172,10 +191,13 @@ def _pool_rows(feats: np.ndarray, idx: np.ndarray, factor: int) -> tuple[np.ndar
 class _Recording:
     """Sounding frames of all tracks back to back, pooled to fine rows within each speech run."""
 
-    def __init__(self, tracks: Sequence[Track], factor: int, shift: float = 0.0) -> None:
+    def __init__(self, tracks: Sequence[Track], factor: int, shifts: Sequence[np.ndarray] | None = None) -> None:
         feats, t0, t1, runs, track_of = [], [], [], [], []
-        self.shift = shift
-        base = [cepstra(t.frames.logmel, shift) for t in tracks]
+        shifts = shifts if shifts is not None else [np.zeros(len(t.frames)) for t in tracks]
+        spoken = (np.concatenate([sh[t.speech.sounding(t.frames.energy_db)] for t, sh in zip(tracks, shifts)])
+                  if tracks else np.zeros(0))
+        self.shift = float(np.median(spoken)) if len(spoken) else 0.0
+        base = [_shifted_cepstra(t.frames.logmel, sh) for t, sh in zip(tracks, shifts)]
         masks = [t.speech.sounding(t.frames.energy_db) for t in tracks]
         stats = np.vstack([b[m] for b, m in zip(base, masks)]) if tracks else np.zeros((0, 12))
         mean, std = (stats.mean(axis=0), stats.std(axis=0) + 1e-6) if len(stats) else (0.0, 1.0)
@@ -271,48 +293,74 @@ SHIFTS = np.arange(-4.0, 4.01, 0.5)
 """Mel-band shifts tried between the talent and the reference voice (about ±25 % in formants)."""
 
 
-def _voice_shift(tracks: Sequence[Track], ref: _Reference, rng: np.random.Generator) -> float:
-    """The band shift that makes the talent's spectra nearest to the reference's.
+def _shifted_cepstra(logmel: np.ndarray, shifts: np.ndarray) -> np.ndarray:
+    """MFCCs of ``logmel`` with each frame's own band shift (constant over long stretches)."""
+    out = np.empty((len(logmel), 12), dtype=np.float32)
+    for value in np.unique(shifts):
+        rows = shifts == value
+        out[rows] = cepstra(logmel[rows], float(value))
+    return out
 
-    Measured on a sample of the recording's sounding frames against a sample of the reference:
-    the median distance to the nearest reference frame is lowest when formants line up. Sounds,
-    not words, are compared, so the choice does not depend on the alignment.
+
+VOICE_CHUNK_S = 3.0
+"""Sound per voice-shift decision: a few sentences, enough to know whose voice it is."""
+MAX_VOICE_CHUNKS = 64
+SHIFT_SAMPLE = 60
+"""Frames of each stretch compared with the reference per shift tried."""
+
+
+def _voice_shifts(tracks: Sequence[Track], ref: _Reference, rng: np.random.Generator) -> list[np.ndarray]:
+    """Per frame of each track, the band shift that makes its voice nearest to the reference's.
+
+    Decided for stretches of a few seconds of sound at a time, so a recording with several voices
+    (a film mix: narrator, interviewees; a session with two talents) has each met the reference
+    on its own terms. For each stretch, the median distance of a sample of its frames to the
+    nearest reference frame is lowest when formants line up. Sounds, not words, are compared, so
+    the choice does not depend on the alignment.
     """
-    frames = []
-    for t in tracks:
-        idx = np.flatnonzero(t.speech.sounding(t.frames.energy_db))
-        if len(idx):
-            frames.append(t.frames.logmel[idx])
-    if not frames or len(ref) == 0:
-        return 0.0
-    sample = np.vstack(frames)
-    sample = sample[rng.integers(0, len(sample), min(600, len(sample)))]
-    cols = ref.feats[:: max(1, len(ref.feats) // 4000)]
+    out = [np.zeros(len(t.frames)) for t in tracks]
+    if len(ref) == 0:
+        return out
+    sounding = [np.flatnonzero(t.speech.sounding(t.frames.energy_db)) for t in tracks]
+    total = sum(len(i) for i in sounding)
+    if total == 0:
+        return out
+    per_chunk = max(int(VOICE_CHUNK_S / HOP_S), -(-total // MAX_VOICE_CHUNKS))
+    cols = ref.feats[:: max(1, len(ref.feats) // 1500)]
     c2 = np.sum(cols**2, axis=1)[None, :]
-    scores = []
-    for shift in SHIFTS:
-        c = cepstra(sample, float(shift))
-        r = ((c - c.mean(axis=0)) / (c.std(axis=0) + 1e-6)).astype(np.float32)
+    chunks: list[tuple[int, int, int]] = []  # (track, first frame, end frame) of each stretch
+    samples: list[np.ndarray] = []
+    for n, (t, idx) in enumerate(zip(tracks, sounding)):
+        # stretches of whole speech runs holding at least per_chunk sounding frames (the last may be short)
+        cuts = [0]
+        for e in t.speech.ends:
+            count = int(np.searchsorted(idx, e))
+            if count - cuts[-1] >= per_chunk:
+                cuts.append(count)
+        if cuts[-1] < len(idx):
+            if len(cuts) > 1 and len(idx) - cuts[-1] < per_chunk // 2:
+                cuts[-1] = len(idx)
+            else:
+                cuts.append(len(idx))
+        for a, b in zip(cuts, cuts[1:]):
+            chunk = idx[a:b]
+            samples.append(t.frames.logmel[chunk[rng.integers(0, len(chunk), SHIFT_SAMPLE)]])
+            chunks.append((n, 0 if a == 0 else int(idx[a]), len(t.frames) if b == len(idx) else int(idx[b])))
+    if not chunks:
+        return out
+    sample = np.vstack(samples)
+    scores = np.empty((len(SHIFTS), len(chunks)))
+    for k, shift in enumerate(SHIFTS):  # one product per shift for all stretches at once
+        c = cepstra(sample, float(shift)).reshape(len(chunks), SHIFT_SAMPLE, -1)
+        c = (c - c.mean(axis=1, keepdims=True)) / (c.std(axis=1, keepdims=True) + 1e-6)  # each stretch its own level
+        r = c.reshape(len(sample), -1).astype(np.float32)
         d2 = np.sum(r**2, axis=1)[:, None] + c2 - 2 * r @ cols.T
-        scores.append(float(np.median(np.sqrt(np.maximum(d2.min(axis=1), 0.0)))))
-    return float(SHIFTS[int(np.argmin(scores))])
-
-
-def _scale(r: np.ndarray, s: np.ndarray, rng: np.random.Generator) -> tuple[float, float]:
-    """Typical cost of a good match and of a random pair, measured on the data at hand.
-
-    A good match is estimated by each sampled recording frame's nearest reference frame; a random
-    pair by random frames. Garbage and skip costs sit between the two, so they mean the same thing
-    whatever the voice, the room or the features' scale.
-    """
-    a = rng.integers(0, len(r), 4000)
-    b = rng.integers(0, len(s), 4000)
-    rand = float(np.median(np.sqrt(np.sum((r[a] - s[b]) ** 2, axis=1))))
-    rows = r[rng.integers(0, len(r), min(400, len(r)))]
-    cols = s[:: max(1, len(s) // 6000)]
-    d2 = np.sum(rows**2, axis=1)[:, None] + np.sum(cols**2, axis=1)[None, :] - 2 * rows @ cols.T
-    best = float(np.median(np.sqrt(np.maximum(d2.min(axis=1), 0.0))))
-    return best, max(rand, best + 1e-3)
+        nearest = np.sqrt(np.maximum(d2.min(axis=1), 0.0)).reshape(len(chunks), SHIFT_SAMPLE)
+        scores[k] = np.median(nearest, axis=1)
+    best = SHIFTS[np.argmin(scores, axis=0)]
+    for (n, lo, hi), value in zip(chunks, best):
+        out[n][lo:hi] = value
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -332,6 +380,33 @@ def _blocks_of(plans: Sequence[CuePlan], ref: _Reference) -> tuple[list[int], np
         else:
             ends[-1] = int(ref.cue_col[k + 1])
     return order, np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+
+
+def _restarts(plans: Sequence[CuePlan], ref: _Reference, factor: int, penalty: float) -> Restarts | None:
+    """The sentences a talent may read again, on a level's columns (see :class:`~subtoolkit.align.dtw.Restarts`)."""
+    starts: list[int] = []
+    sources: list[int] = []
+    begun = True
+    for k, p in enumerate(plans):
+        a, b = int(ref.cue_col[k]), int(ref.cue_col[k + 1])
+        if begun:
+            starts.append(a // factor)
+            begun = False
+        if b > a:
+            sources.append((b - 1) // factor)
+        if p.brk in ("paragraph", "sentence") or k + 1 == len(plans) or plans[k + 1].block != p.block:
+            begun = True
+    if not starts or not sources:
+        return None
+    first = np.unique(np.asarray(starts, dtype=np.int64))
+    src = np.asarray(sources, dtype=np.int64)
+    owner = np.searchsorted(first, src, side="right") - 1
+    keep = owner >= 0
+    src, owner = src[keep], owner[keep]
+    have = np.unique(owner)  # sentences with at least one place a restart may come from
+    if not len(have):
+        return None
+    return Restarts(first[have], src, np.searchsorted(have, owner), penalty)
 
 
 def _garbage_cols(plans: Sequence[CuePlan], ref: _Reference) -> np.ndarray:
@@ -368,7 +443,8 @@ def _level_pass(plans: list[CuePlan], ref: _Reference, rec: _Recording, factor: 
     (the whole matrix when it is small enough)."""
     f = factor
     r4, s4 = pool(rec.feats, f), pool(ref.feats, f)
-    best, rand = _scale(r4, s4, rng)
+    centre4 = None if centre is None else pool(centre[:, None], f)[:, 0] / f
+    null = measure(r4, s4, rng, centre=centre4, rows=_window_rows(settings, f))
     blocks, starts, ends = _blocks_of(plans, ref)
     good = ends > starts
     starts4 = starts[good] // f
@@ -377,7 +453,7 @@ def _level_pass(plans: list[CuePlan], ref: _Reference, rec: _Recording, factor: 
     units_blocks = [b for b, g in zip(blocks, good) if g]
     units_blocks = [b for b, k in zip(units_blocks, keep) if k]
     len4 = np.diff(np.append(starts4, len(s4)))
-    units = Units(starts4, settings.skip_share * len4 * (rand - best))
+    units = Units(starts4, _skip_penalties(len4, null, settings, f))
     frame_s = HOP_S * settings.fine * f
     if centre is None:
         if len(r4) * len(s4) <= FULL_MATRIX_CELLS:
@@ -385,9 +461,10 @@ def _level_pass(plans: list[CuePlan], ref: _Reference, rec: _Recording, factor: 
         else:
             lo, w = diagonal_band(len(r4), len(s4), int(max(half_s / frame_s, 0.3 * len(s4), 1.25 * len4.max())))
     else:
-        lo, w = path_band(pool(centre[:, None], f)[:, 0] / f, len(s4), int(half_s / frame_s))
-    g = best + settings.garbage_share * (rand - best)
-    path = warp(r4, s4, lo, w, garbage=g, garbage_cols=np.unique(_garbage_cols(plans, ref) // f), units=units)
+        lo, w = path_band(centre4, len(s4), int(half_s / frame_s))
+    restarts = _restarts(plans, ref, f, null.garbage - null.match)
+    path = warp(r4, s4, lo, w, garbage=null.garbage_rows(len(r4)), garbage_cols=np.unique(_garbage_cols(plans, ref) // f),
+                units=units, restarts=restarts)
     placed = {b for u, b in enumerate(units_blocks) if u not in path.skipped_units}
     # blocks too short for a frame of their own at this level stand or fall with their neighbour
     for b, gd in zip(blocks, good):
@@ -396,19 +473,38 @@ def _level_pass(plans: list[CuePlan], ref: _Reference, rec: _Recording, factor: 
     return _Coarse(_centre(path.col_of_row, f, len(rec)), placed)
 
 
-def _fine_pass(plans: list[CuePlan], ref: _Reference, rec: _Recording, centre: np.ndarray, settings: Settings, rng: np.random.Generator) -> tuple[Path, set[int], float, float]:
+def _window_rows(settings: Settings, factor: int) -> int:
+    """Rows of the null model's windows at a level: about a phrase (:data:`NULL_WINDOW_S`)."""
+    return max(3, int(round(NULL_WINDOW_S / (HOP_S * settings.fine * factor))))
+
+
+def _skip_penalties(lengths: np.ndarray, null: NullModel, settings: Settings, factor: int) -> np.ndarray:
+    """What leaving each unit out costs, per column it holds: a share of the contrast, and at
+    least the garbage margin (what a right row saves by being matched instead of thrown away):
+    where right and wrong pairings are close (a voice far from the reference), the order of the
+    whole script is the evidence, and dropping a block must not be the cheap way out. Never less
+    than for a block of ``min_skip_s`` (a short block is as much the script as a long one)."""
+    floor = settings.min_skip_s / (HOP_S * settings.fine * factor)
+    per_col = max(settings.skip_share * null.contrast, null.garbage - null.match)
+    return np.maximum(lengths, floor) * per_col
+
+
+def _fine_pass(plans: list[CuePlan], ref: _Reference, rec: _Recording, centre: np.ndarray, settings: Settings,
+               rng: np.random.Generator) -> tuple[Path, set[int], NullModel]:
     r, s = rec.feats, ref.feats
-    best, rand = _scale(r, s, rng)
+    null = measure(r, s, rng, centre=centre, rows=_window_rows(settings, 1))
     blocks, starts, ends = _blocks_of(plans, ref)
     good = ends > starts
     u_starts = starts[good]
     units_blocks = [b for b, gd in zip(blocks, good) if gd]
     lengths = np.diff(np.append(u_starts, len(s)))
-    units = Units(u_starts, settings.skip_share * lengths * (rand - best))
+    units = Units(u_starts, _skip_penalties(lengths, null, settings, 1))
     lo, w = path_band(centre, len(s), settings.fine_half)
-    path = warp(r, s, lo, w, garbage=best + settings.garbage_share * (rand - best), garbage_cols=_garbage_cols(plans, ref), units=units)
+    restarts = _restarts(plans, ref, 1, null.garbage - null.match)
+    path = warp(r, s, lo, w, garbage=null.garbage_rows(len(r)), garbage_cols=_garbage_cols(plans, ref), units=units,
+                restarts=restarts)
     placed = {b for u, b in enumerate(units_blocks) if u not in path.skipped_units}
-    return path, placed, best, rand
+    return path, placed, null
 
 
 def _nearest(joins: np.ndarray, point: int, lo: int, hi: int, tol: int) -> int | None:
@@ -477,12 +573,11 @@ def _cue_times(plans: list[CuePlan], ref: _Reference, path: Path, rec: _Recordin
     return out
 
 
-def _judge(plans: list[CuePlan], ref: _Reference, path: Path, cues: list[AlignedCue], placed: set[int], best: float, rand: float, estimates: dict[int, float]) -> list[BlockAlignment]:
+def _judge(plans: list[CuePlan], ref: _Reference, rec: _Recording, path: Path, cues: list[AlignedCue], placed: set[int],
+           null: NullModel, estimates: dict[int, float], rng: np.random.Generator) -> list[BlockAlignment]:
     """Confidence per block from sound match, pace and pauses; the unplaced ones, said so."""
     blocks = list(dict.fromkeys(p.block for p in plans))
     matched = path.col_of_row >= 0
-    costs = path.cost_of_row[matched]
-    med = float(np.median(costs)) if len(costs) else best
     by_block: dict[int, list[int]] = {}
     for k, p in enumerate(plans):
         by_block.setdefault(p.block, []).append(k)
@@ -508,13 +603,12 @@ def _judge(plans: list[CuePlan], ref: _Reference, path: Path, cues: list[Aligned
             out.append(BlockAlignment(b, False, 0.0, notes=("not found in the recording",)))
             continue
         block_costs = path.cost_of_row[row_block == b]
-        c = float(np.mean(block_costs)) if len(block_costs) else rand
-        # relative: as good as the recording's typical block; absolute: nearer a true match
-        # than a random pair (a wrong file matches everything at about the same poor cost)
-        q_rel = (rand - c) / max(rand - med, 1e-6)
-        z = (c - best) / max(rand - best, 1e-6)
-        q_abs = (Z_BAD - z) / (Z_BAD - Z_GOOD)
-        q_cost = float(np.clip(min(q_rel, q_abs), 0.0, 1.0))
+        c = float(np.mean(block_costs)) if len(block_costs) else null.null_mean
+        # how far below what a search through wrong pairings finds, in the session null model's
+        # standard deviations at this block's length (a long block is stronger evidence)
+        z = null.z(c, len(block_costs))
+        q_abs = (z - Z_BAD) / (Z_GOOD - Z_BAD)
+        q_cost = float(np.clip(q_abs, 0.0, 1.0))
         ratio = ratios.get(b, med_ratio)
         dev = abs(float(np.log(ratio / med_ratio)))
         q_pace = float(np.clip(1.0 - max(0.0, dev - np.log(1.3)) / np.log(1.6), 0.0, 1.0))
@@ -601,7 +695,7 @@ def align(
     ref = _Reference(render([p.source for p in plans]), _depth(tracks), settings.fine)
     if len(ref) == 0:
         raise ValueError("the synthetic reading has no sound")
-    rec = _Recording(tracks, settings.fine, _voice_shift(tracks, ref, rng))
+    rec = _Recording(tracks, settings.fine, _voice_shifts(tracks, ref, rng))
     if len(rec) < 10:
         raise ValueError("the recordings hold no speech")
     centre = np.zeros(len(rec))
@@ -640,7 +734,12 @@ def align(
                 new_plans.extend(p for p in plans if p.block == b)
         rebuild(new_plans)
 
-    first = _level_pass(plans, ref, rec, settings.coarse * settings.first, None, settings.band_s, settings, rng)
+    # the first level compares everything with everything, as finely as that stays affordable:
+    # pooling 640 ms blurs a voice far from the reference into anyone's
+    factor = settings.coarse
+    while factor < settings.coarse * settings.first and (len(rec) // factor) * (len(ref) // factor) > FULL_MATRIX_CELLS:
+        factor *= 2
+    first = _level_pass(plans, ref, rec, factor, None, settings.band_s, settings, rng)
     centre = first.centre
     keep_placed(first.placed)
     coarse = _level_pass(plans, ref, rec, settings.coarse, centre, settings.coarse_half_s, settings, rng)
@@ -658,9 +757,9 @@ def align(
         recut(long_blocks, measured)
 
     for attempt in range(settings.replans):
-        path, placed, best, rand = _fine_pass(plans, ref, rec, centre, settings, rng)
+        path, placed, null = _fine_pass(plans, ref, rec, centre, settings, rng)
         cues = _cue_times(plans, ref, path, rec, placed, settings)
-        result = _judge(plans, ref, path, cues, placed, best, rand, estimates)
+        result = _judge(plans, ref, rec, path, cues, placed, null, estimates, rng)
         too_long = {c.plan.block for c in cues if c.end_ms - c.start_ms > limit}
         if not too_long or attempt == settings.replans - 1:
             break
@@ -671,4 +770,58 @@ def align(
     for b in unplaced:
         judged[b] = BlockAlignment(b, False, 0.0, notes=("not found in the recording",))
     ordered = tuple(judged[b] for b in chosen if b in judged)
-    return Alignment(tuple(cues), ordered, tuple(tracks), settings.low_confidence, tuple(replanned), rec.shift)
+    unmatched = _unmatched(path, plans, ref, rec, settings, null)
+    return Alignment(tuple(cues), ordered, tuple(tracks), settings.low_confidence, tuple(replanned), unmatched,
+                     rec.shift)
+
+
+def _sentence_cols(plans: list[CuePlan], ref: _Reference, col: int) -> tuple[int, int, int]:
+    """The reference columns of the sentence holding column ``col``, and its block."""
+    k = int(min(max(np.searchsorted(ref.cue_col, col, side="right") - 1, 0), len(plans) - 1))
+    a = k
+    while a > 0 and plans[a - 1].block == plans[k].block and plans[a - 1].brk not in ("sentence", "paragraph"):
+        a -= 1
+    b = k
+    while b + 1 < len(plans) and plans[b].block == plans[k].block and plans[b].brk not in ("sentence", "paragraph"):
+        b += 1
+    return int(ref.cue_col[a]), int(ref.cue_col[b + 1]), plans[k].block
+
+
+def _unmatched(path: Path, plans: list[CuePlan], ref: _Reference, rec: _Recording, settings: Settings,
+               null: NullModel) -> tuple[Unmatched, ...]:
+    """Abandoned readings, and other sound left unmatched for at least ``min_unmatched_s``.
+
+    An unmatched stretch just before a sentence that it matches as well as the recording's right
+    pairings do is an abandoned reading of it (the path took the later one): a retake.
+    """
+    from subtoolkit.align.null import subsequence_costs
+
+    out: list[Unmatched] = []
+    taken = np.zeros(len(rec), dtype=bool)
+    for a, b, col in path.retakes:
+        if b <= a:
+            continue
+        cue = int(np.searchsorted(ref.cue_col, col, side="right") - 1)
+        out.append(Unmatched(int(rec.t0[a]), int(rec.t1[b - 1]), plans[min(cue, len(plans) - 1)].block))
+        taken[a:b] = True
+    free = (path.col_of_row < 0) & ~taken
+    d = np.diff(np.concatenate([[0], free.astype(np.int8), [0]]))
+    for a, b in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)):
+        # the ends of words the path let go early or took late belong to those words, not to
+        # the stretch: keep only the speech runs that are unmatched from their start or to their end
+        while a < b and a > 0 and rec.run[a] == rec.run[a - 1]:
+            a += 1
+        while b > a and b < len(rec) and rec.run[b - 1] == rec.run[b]:
+            b -= 1
+        if b <= a or rec.t1[b - 1] - rec.t0[a] < settings.min_unmatched_s * 1000:
+            continue
+        retake_of = None
+        after = np.flatnonzero(path.col_of_row[b:] >= 0)
+        if len(after):
+            c0, c1, block = _sentence_cols(plans, ref, int(path.col_of_row[b + after[0]]))
+            if c1 - c0 >= 2 and b - a >= 2:
+                cost = float(subsequence_costs(rec.feats[None, a:b], ref.feats[None, c0:c1])[0])
+                if cost <= null.garbage:
+                    retake_of = block
+        out.append(Unmatched(int(rec.t0[a]), int(rec.t1[b - 1]), retake_of))
+    return tuple(sorted(out, key=lambda u: u.start_ms))

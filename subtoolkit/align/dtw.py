@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 INF = 1e18
-STEP_11, STEP_12, STEP_21, GARBAGE, SKIP, START = 1, 2, 3, 4, 5, 6
+STEP_11, STEP_12, STEP_21, GARBAGE, SKIP, START, RESTART = 1, 2, 3, 4, 5, 6, 7
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,20 @@ class Units:
         return np.append(self.starts[1:], n) - 1
 
 
+@dataclass(frozen=True)
+class Restarts:
+    """Stretches the talent may read again (sentences): the path may jump from any of a
+    sentence's ``sources`` (the ends of its cues) back to its start, at ``penalty``. The rows of
+    the abandoned reading become garbage: a retake aligns to its last reading."""
+
+    starts: np.ndarray
+    """First column of each sentence, increasing."""
+    sources: np.ndarray
+    """Columns a restart may come from, increasing; ``source_of[k]`` is the sentence of ``sources[k]``."""
+    source_of: np.ndarray
+    penalty: float
+
+
 @dataclass
 class Path:
     """Where every recording frame went: a reference column, or ``-1`` for garbage."""
@@ -49,6 +63,8 @@ class Path:
     last_row: np.ndarray
     skipped_units: list[int] = field(default_factory=list)
     total: float = 0.0
+    retakes: list[tuple[int, int, int]] = field(default_factory=list)
+    """(first row, last row + 1, sentence start column) of each abandoned reading."""
 
 
 def band_costs(r: np.ndarray, s: np.ndarray, lo: np.ndarray, width: int, a: int, b: int) -> np.ndarray:
@@ -89,21 +105,25 @@ def warp(
     lo: np.ndarray,
     width: int,
     *,
-    garbage: float,
+    garbage: float | np.ndarray,
     garbage_cols: np.ndarray,
     units: Units | None = None,
+    restarts: Restarts | None = None,
     chunk: int = 256,
 ) -> Path:
     """The cheapest monotone path through the band, with garbage rows and skipped units.
 
-    ``garbage`` is the cost of one recording frame matched to nothing; it should sit between a
-    good match and a random one. Columns in ``garbage_cols`` allow it; the path may also start
-    late (leading garbage) and end early in rows (trailing garbage at a unit end).
+    ``garbage`` is the cost of one recording frame matched to nothing (one value, or one per
+    row); it should sit between a good match and a random one. Columns in ``garbage_cols`` allow
+    it; the path may also start late (leading garbage) and end early in rows (trailing garbage at a unit end). With
+    ``restarts``, a sentence may be read more than once; the last reading is the one matched.
     """
     m, n = len(r), len(s)
     if m == 0 or n == 0:
         raise ValueError("nothing to align")
     lo = np.asarray(lo, dtype=np.int64)
+    g_row = np.broadcast_to(np.asarray(garbage, dtype=np.float64), (m,))
+    g_before = np.concatenate([[0.0], np.cumsum(g_row)])  # garbage cost of rows [0, i)
     if units is None:
         units = Units(np.array([0]), np.array([0.0]))
     u_starts = np.asarray(units.starts, dtype=np.int64)
@@ -119,6 +139,15 @@ def warp(
     cur_c = np.full(w + 2 * p, INF)
     bp = np.zeros((m, w), dtype=np.int8)
     skip_from: dict[tuple[int, int], int] = {}
+    restart_from: dict[tuple[int, int], int] = {}
+    if restarts is not None and len(restarts.starts):
+        rs_starts = np.asarray(restarts.starts, dtype=np.int64)
+        rs_src = np.asarray(restarts.sources, dtype=np.int64)
+        rs_seg = np.searchsorted(np.asarray(restarts.source_of), np.arange(len(rs_starts)))  # first source of each
+        rs_first = np.searchsorted(rs_starts, lo)
+        rs_last = np.searchsorted(rs_starts, lo + w)
+    else:
+        restarts = None
     # which unit starts, unit ends and garbage columns fall in each row's band, found once
     u_first = np.searchsorted(u_starts, lo)
     u_last = np.searchsorted(u_starts, lo + w)
@@ -149,7 +178,7 @@ def warp(
         # a late start: rows before i were garbage, units before u were skipped
         for u in range(uf, ul):
             k = int(u_starts[u]) - li
-            alt_v = i * garbage + cum_pen[u]
+            alt_v = g_before[i] + cum_pen[u]
             if alt_v < best[k]:
                 best[k] = alt_v
                 code[k] = START
@@ -170,13 +199,16 @@ def warp(
                         # remember where from: the cheapest end of an earlier unit
                         skip_from[(i, k)] = _skip_source(d1, p, lo_prev, w, u_ends, pen, u)
                     q = q_u
+        if restarts is not None and i > 0 and rs_last[i] > rs_first[i]:
+            _restart_into(best, code, restart_from, d1, p, w, i, li, lo_prev, int(rs_first[i]), int(rs_last[i]),
+                          rs_starts, rs_src, rs_seg, restarts.penalty)
         best += c
         row = best
         # garbage: stay on a garbage column, consuming this recording frame
         gf, gl = int(g_first[i]), int(g_last[i])
         if i > 0 and gl > gf:
             k = g_cols[gf:gl] - li
-            stay = d1[p + s1 + k] + garbage
+            stay = d1[p + s1 + k] + g_row[i]
             better = stay < row[k]
             row[k[better]] = stay[better]
             code[k[better]] = GARBAGE
@@ -196,10 +228,37 @@ def warp(
                 best_end, end_col = v, int(u_ends[u])
     if end_col < 0 or best_end >= INF:
         raise ValueError("no path through the band")
-    path = _backtrack(bp, skip_from, lo, m=m, n=n, end_col=end_col, u_starts=u_starts, u_ends=u_ends, total=best_end)
+    path = _backtrack(bp, skip_from, restart_from, lo, m=m, n=n, end_col=end_col, u_starts=u_starts, u_ends=u_ends,
+                      total=best_end)
     rows = np.flatnonzero(path.col_of_row >= 0)
     path.cost_of_row[rows] = np.sqrt(np.sum((r[rows] - s[path.col_of_row[rows]]) ** 2, axis=1))
     return path
+
+
+def _restart_into(best, code, restart_from, d1, p, w, i, li, lo_prev, kf, kl,  # type: ignore[no-untyped-def]
+                  starts, src, seg, penalty):
+    """Arrive at the start of sentences ``kf..kl-1`` (in this row's band) from the end of one of
+    their cues in the previous row: the talent started the sentence again."""
+    a, b = int(seg[kf]), int(seg[kl]) if kl < len(seg) else len(src)
+    cols = src[a:b]
+    k_prev = cols - lo_prev
+    ok = (k_prev >= 0) & (k_prev < w)
+    if not ok.any():
+        return
+    vals = np.where(ok, d1[p + np.clip(k_prev, 0, w - 1)], INF)
+    bounds = seg[kf:kl] - a
+    mins = np.minimum.reduceat(vals, bounds) + penalty
+    kk = starts[kf:kl] - li
+    better = np.flatnonzero((mins < best[kk]) & (mins < INF))
+    if not len(better):
+        return
+    owner = np.repeat(np.arange(len(bounds)), np.diff(np.append(bounds, len(vals))))
+    first_best = np.lexsort((vals, owner))  # per sentence, its cheapest source comes first
+    heads = np.searchsorted(owner[first_best], better)
+    for n, h in zip(better, heads):
+        best[kk[n]] = mins[n]
+        code[kk[n]] = RESTART
+        restart_from[(i, int(kk[n]))] = int(cols[first_best[h]])
 
 
 def _skip_source(d1: np.ndarray, p: int, lo_prev: int, w: int, u_ends: np.ndarray, pen: np.ndarray, u: int) -> int:
@@ -216,12 +275,17 @@ def _skip_source(d1: np.ndarray, p: int, lo_prev: int, w: int, u_ends: np.ndarra
     return src
 
 
-def _backtrack(bp, skip_from, lo, *, m, n, end_col, u_starts, u_ends, total):  # type: ignore[no-untyped-def]
+def _backtrack(bp, skip_from, restart_from, lo, *, m, n, end_col, u_starts, u_ends,  # type: ignore[no-untyped-def]
+               total):
     col_of_row = np.full(m, -1, dtype=np.int64)
     first = np.full(n, -1, dtype=np.int64)
     last = np.full(n, -1, dtype=np.int64)
+    retakes: list[tuple[int, int, int]] = []
+    abandoned = -1  # while >= 0: walking back through an abandoned reading of the sentence starting there
 
     def visit(i: int, j: int) -> None:
+        if abandoned >= 0:
+            return
         col_of_row[i] = j
         if last[j] < 0:
             last[j] = i
@@ -229,6 +293,9 @@ def _backtrack(bp, skip_from, lo, *, m, n, end_col, u_starts, u_ends, total):  #
 
     i, j = m - 1, end_col
     while i >= 0:
+        if abandoned >= 0 and j < abandoned:  # back before the sentence: its first reading is over
+            retakes[-1] = (i + 1, retakes[-1][1], abandoned)
+            abandoned = -1
         k = j - int(lo[i])
         code = int(bp[i, k])
         if code == GARBAGE:
@@ -245,9 +312,16 @@ def _backtrack(bp, skip_from, lo, *, m, n, end_col, u_starts, u_ends, total):  #
             i, j = i - 2, j - 1
         elif code == SKIP:
             i, j = i - 1, skip_from[(i, k)]
+        elif code == RESTART:
+            if abandoned < 0:
+                retakes.append((0, i, j))
+            abandoned = j
+            i, j = i - 1, restart_from[(i, k)]
         elif code == START:
             break
         else:  # pragma: no cover - every reachable cell has a code
             raise AssertionError(f"broken path at row {i}, column {j}")
+    if abandoned >= 0:  # the abandoned reading began the recording
+        retakes[-1] = (max(i, 0), retakes[-1][1], abandoned)
     skipped = [u for u in range(len(u_starts)) if first[u_starts[u] : u_ends[u] + 1].max() < 0]
-    return Path(col_of_row, np.full(m, np.nan), first, last, skipped, float(total))
+    return Path(col_of_row, np.full(m, np.nan), first, last, skipped, float(total), retakes[::-1])

@@ -51,8 +51,7 @@ def lay_out(spans: Sequence[Span], profile: Profile, fps: Fraction, *, offset_ms
     max_f = frames_at_most(profile.max_ms, fps)
     gap_f = profile.min_gap_frames
     early_f = frames_at_most(EARLY_MS, fps)
-    speech = [(max(0, frame_of(s.start_ms - offset_ms, fps)), max(0, frame_of(s.end_ms - offset_ms, fps)))
-              for s in spans]
+    speech = [(max(0, frame_of(s.start_ms - offset_ms, fps)), max(0, frame_of(s.end_ms - offset_ms, fps))) for s in spans]
     out: list[tuple[int, int]] = []
     prev_end: int | None = None
     for k, (span, (sf, ef_speech)) in enumerate(zip(spans, speech)):
@@ -85,8 +84,8 @@ def narration_spans(alignment: Alignment, script: Script) -> list[Span]:
     out = []
     for c in alignment.cues:
         p = c.plan
-        out.append(Span(p.block, BlockKind.NARRATION, p.piece.lines, c.start_ms, c.end_ms,
-                        script.blocks[p.block].speaker,
+        block = script.blocks[p.block]
+        out.append(Span(p.block, block.kind, p.piece.lines, c.start_ms, c.end_ms, block.speaker,
                         p.piece.source, p.piece.line_sources))
     return out
 
@@ -105,15 +104,12 @@ def per_recording_timelines(alignment: Alignment, script: Script, profile: Profi
         end = t.offset_ms + t.duration_ms
         last = n == len(alignment.tracks) - 1
         mine = [s for s in spans if t.offset_ms <= s.start_ms and (s.start_ms < end or last)]
-        clipped = [Span(s.block, s.kind, s.lines, s.start_ms, min(s.end_ms, end), s.speaker, s.source, s.line_sources)
-                   for s in mine]
-        out.append(Timeline(tuple(lay_out(clipped, profile, fps, offset_ms=t.offset_ms)), fps=float(fps_label(fps)),
-                            profile=profile.name))
+        clipped = [Span(s.block, s.kind, s.lines, s.start_ms, min(s.end_ms, end), s.speaker, s.source, s.line_sources) for s in mine]
+        out.append(Timeline(tuple(lay_out(clipped, profile, fps, offset_ms=t.offset_ms)), fps=float(fps_label(fps)), profile=profile.name))
     return out
 
 
-def _estimated_spans(indices: Sequence[int], blocks: Sequence[Block], profile: Profile, model: SpeechModel,
-                     fps: Fraction, start_ms: float) -> tuple[list[Span], float]:
+def _estimated_spans(indices: Sequence[int], blocks: Sequence[Block], profile: Profile, model: SpeechModel, fps: Fraction, start_ms: float) -> tuple[list[Span], float]:
     """Blocks laid out by the estimator from ``start_ms``; returns their spans and where they end
     (including the pause the estimator leaves after the last)."""
     planned = []
@@ -127,17 +123,21 @@ def _estimated_spans(indices: Sequence[int], blocks: Sequence[Block], profile: P
     return spans, max(cues[-1].end_ms, last_speech) + planned[-1].after_ms
 
 
-def film_timeline(alignment: Alignment, script: Script, profile: Profile, fps: Fraction,
-                  model: SpeechModel | None = None) -> Timeline:
+def film_timeline(alignment: Alignment, script: Script, profile: Profile, fps: Fraction, model: SpeechModel | None = None) -> Timeline:
     """Recorded narration with everything else of the script between it, at estimated lengths.
 
     Narration keeps its recorded timing inside a block and the talent's pauses between blocks;
     where the script puts an interview, a caption or a heading between two blocks, the narration
     after it moves later by as much as that material needs. Unplaced narration gets no cues.
+
+    When the interviews were aligned too (the recording is the final mix), the recording's clock is
+    the film's: nothing moves, and captions and headings are laid at their estimated lengths in
+    the time left before the next aligned block.
     """
     model = model or SpeechModel.from_profile(profile)
     placed = {b.block for b in alignment.blocks if b.placed}
     aligned = {b.block for b in alignment.blocks}
+    mix = any(script.blocks[b].kind is BlockKind.INTERVIEW for b in placed)
     by_block: dict[int, list[Span]] = {}
     for s in narration_spans(alignment, script):
         by_block.setdefault(s.block, []).append(s)
@@ -146,23 +146,27 @@ def film_timeline(alignment: Alignment, script: Script, profile: Profile, fps: F
     cursor = 0.0  # film time up to which the timeline is taken
     pending: list[int] = []
     for i, block in enumerate(script.blocks):
-        if block.kind is BlockKind.NARRATION and i in aligned:
+        if i in aligned and (block.kind is BlockKind.NARRATION or i in placed):
             if i not in placed or i not in by_block:
                 continue
             mine = by_block[i]
             if pending:
                 inserted, ends = _estimated_spans(pending, script.blocks, profile, model, fps, cursor)
-                spans.extend(inserted)
                 pending = []
-                film_start = max(mine[0].start_ms + shift, ends)
-                shift = film_start - mine[0].start_ms
+                if mix:  # the mix's clock is the film's: the cards fit before the block or are cut short
+                    room = mine[0].start_ms - profile.min_gap_frames * 1000 / float(fps) - 1
+                    inserted = [Span(s.block, s.kind, s.lines, s.start_ms, int(min(s.end_ms, room)), s.speaker, s.source,
+                                     s.line_sources) for s in inserted if s.start_ms < room]
+                else:
+                    film_start = max(mine[0].start_ms + shift, ends)
+                    shift = film_start - mine[0].start_ms
+                spans.extend(inserted)
             elif not spans:
                 shift = 0.0
             for s in mine:
-                spans.append(Span(s.block, s.kind, s.lines, int(round(s.start_ms + shift)),
-                                  int(round(s.end_ms + shift)), s.speaker, s.source, s.line_sources))
+                spans.append(Span(s.block, s.kind, s.lines, int(round(s.start_ms + shift)), int(round(s.end_ms + shift)), s.speaker, s.source, s.line_sources))
             cursor = mine[-1].end_ms + shift + model.pause(Break.PARAGRAPH)
-        elif block.kind is not BlockKind.NARRATION:
+        elif block.kind is not BlockKind.NARRATION and block.kind.on_clock:  # cards, interviews not heard
             pending.append(i)
     if pending:
         inserted, _ = _estimated_spans(pending, script.blocks, profile, model, fps, cursor)

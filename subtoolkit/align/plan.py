@@ -60,8 +60,14 @@ def narration_blocks(script: Script) -> list[int]:
     return [i for i, b in enumerate(script.blocks) if b.kind is BlockKind.NARRATION and block_text(b)]
 
 
-def plan_narration_block(index: int, block: Block, profile: Profile, model: SpeechModel, fps: Fraction
-                         ) -> list[CuePlan]:
+def spoken_blocks(script: Script) -> list[int]:
+    """Indices of every block that is heard: the narration and the interviews (sync sound). A
+    final mix holds them all; with ``--film`` the interviews are aligned too, each against a
+    reference reading of its transcript."""
+    return [i for i, b in enumerate(script.blocks) if b.kind.spoken and block_text(b)]
+
+
+def plan_narration_block(index: int, block: Block, profile: Profile, model: SpeechModel, fps: Fraction) -> list[CuePlan]:
     """The cues of one narration block, located in its text."""
     text = block_text(block)
     planned = plan_block(index, block, profile, model, fps)
@@ -73,15 +79,13 @@ def plan_narration_block(index: int, block: Block, profile: Profile, model: Spee
         if found < 0:  # pragma: no cover - the segmenter's pieces tile the normalised text
             raise AssertionError(f"cue text not found in block {index}: {src!r}")
         last = n == len(planned) - 1
-        brk = Break.PARAGRAPH if last else break_after(src)
-        out.append(CuePlan(index, p.piece, found, found + len(src), brk, p.speak_ms, p.after_ms))
+        out.append(CuePlan(index, p.piece, found, found + len(src), Break.PARAGRAPH if last else break_after(src), p.speak_ms, p.after_ms))
         at = found + len(src)
     return out
 
 
 def plan_narration(script: Script, profile: Profile, model: SpeechModel, fps: Fraction,
-                   blocks: Iterable[int] | None = None,
-                   *, check: Callable[[], None] | None = None) -> list[CuePlan]:
+                   blocks: Iterable[int] | None = None, *, check: Callable[[], None] | None = None) -> list[CuePlan]:
     """All narration cues in script order. ``check`` runs before each block (it may raise to stop)."""
     chosen = narration_blocks(script) if blocks is None else list(blocks)
     out: list[CuePlan] = []
@@ -99,8 +103,7 @@ def estimated_span_ms(cues: list[CuePlan]) -> float:
     return sum(c.speak_ms for c in cues) + sum(c.after_ms for c in cues[:-1])
 
 
-def plan_block_at_pace(index: int, block: Block, profile: Profile, model: SpeechModel, fps: Fraction, pace: float
-                       ) -> list[CuePlan]:
+def plan_block_at_pace(index: int, block: Block, profile: Profile, model: SpeechModel, fps: Fraction, pace: float) -> list[CuePlan]:
     """Re-cut a block for a talent ``pace`` times slower than ``model`` (``pace`` > 1: slower).
 
     Syllable rate and pauses are both scaled, so the segmenter's budget ("sayable within the

@@ -4,7 +4,8 @@ For each narration block: placed or not, a confidence between 0 and 1 and the ev
 where it sits on the recordings' clock and inside which file, how its pace compares with the
 estimate. For each cue: the speech times found and whether each end was anchored on a pause or
 interpolated by DTW. Unplaced and low-confidence blocks are listed at the top, since they are
-the part an editor must look at.
+the part an editor must look at; so are the stretches of recording matched to no text (an
+abandoned reading before a retake, a cough, talk between takes).
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ def build_report(
             "block": b.block,
             "line": block.first_line,
             "section": block.section,
+            "kind": block.kind.value,
             "text": _excerpt(block.text),
             "status": ("unplaced" if not b.placed
                        else "low-confidence" if b.confidence < alignment.low_confidence else "placed"),
@@ -89,6 +91,15 @@ def build_report(
             "start_on": "pause" if c.start_on_pause else "dtw",
             "end_on": "pause" if c.end_on_pause else "dtw",
         })
+    unmatched = []
+    for u in alignment.unmatched:
+        name, local = _where(tracks, u.start_ms)
+        entry = {"start_ms": u.start_ms, "end_ms": u.end_ms, "recording": name, "recording_start_ms": local,
+                 "kind": "retake" if u.retake_of is not None else "unmatched sound"}
+        if u.retake_of is not None:
+            entry["retake_of_block"] = u.retake_of
+            entry["note"] = "an abandoned reading: the block is aligned to the later one"
+        unmatched.append(entry)
     placed = [b for b in alignment.blocks if b.placed]
     total_ms = sum(t.duration_ms for t in tracks)
     return {
@@ -108,12 +119,14 @@ def build_report(
             "mean_confidence": round(sum(b.confidence for b in placed) / len(placed), 3) if placed else 0.0,
             "narration_cues": len(alignment.cues),
             "recut_for_pace": list(alignment.replanned),
+            "retakes": sum(1 for u in alignment.unmatched if u.retake_of is not None),
             "audio_s": round(total_ms / 1000, 1),
             "processing_s": round(seconds, 2),
             "seconds_per_audio_minute": round(seconds / (total_ms / 60000), 2) if total_ms else None,
         },
         "blocks": blocks,
         "cues": cues,
+        "unmatched": unmatched,
         "problems": [{"code": p.code, "cue": p.cue, "severity": p.severity, "message": p.message} for p in problems],
         "files": list(files),
     }

@@ -36,10 +36,14 @@ class VadSettings:
     """Unvoiced sound kept after the last voiced frame."""
     min_voiced: int = 3
     """A stretch with fewer voiced frames is a breath or a click, not speech."""
-    voicing: float = 0.45
+    voicing: float = 0.5
     """Normalised autocorrelation peak above which a frame is voiced."""
     floor_percentile: float = 1.0
     level_percentile: float = 97.0
+    edge_db: float = 3.0
+    """Sound this far above the noise floor may belong to a word (its soft onset or release)."""
+    core_db: float = 8.0
+    """Sound this far above the floor is loud enough to be checked for a voice."""
     min_dynamic_db: float = 12.0
     """A recording whose loud frames are less than this above its quiet ones has no speech."""
 
@@ -110,8 +114,8 @@ def detect(frames: Frames, settings: VadSettings = VadSettings(), voicing_of: Ca
     level = float(np.percentile(e, settings.level_percentile))
     if level - floor < settings.min_dynamic_db or level < -70.0:
         return Speech(empty.starts, empty.ends, floor, level)
-    low = max(floor + 6.0, level - 45.0)
-    high = max(floor + 10.0, level - 35.0)
+    low = max(floor + settings.edge_db, level - 45.0)
+    high = max(floor + settings.core_db, level - 35.0)
     active = _close(e > low, settings.bridge)
     loud_enough = e > high
     if voicing_of is not None:

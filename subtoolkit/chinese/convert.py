@@ -28,6 +28,8 @@ import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,8 +40,8 @@ if TYPE_CHECKING:
     pass
 
 DEFAULT_CONFIG = "s2twp"
-ASSETS = Path(__file__).resolve().parents[2] / "assets" / "opencc"
-PROJECT_DICT = ASSETS / "overrides.txt"
+# shipped in the wheel as subtoolkit.assets (the top-level assets/ folder of the checkout)
+PROJECT_DICT: Traversable = files("subtoolkit.assets") / "opencc" / "overrides.txt"
 REGIONS = ("TW", "HK")
 
 
@@ -71,12 +73,10 @@ class ConfigInfo:
 CONFIGS: dict[str, ConfigInfo] = {
     c.name: c
     for c in (
-        ConfigInfo("s2twp", "zh-Hant-TW", False, False, "TW", "t2tw",
-                   "Taiwan, with Taiwan phrases (软件 → 軟體, 视频 → 影片)"),
+        ConfigInfo("s2twp", "zh-Hant-TW", False, False, "TW", "t2tw", "Taiwan, with Taiwan phrases (软件 → 軟體, 视频 → 影片)"),
         ConfigInfo("s2tw", "zh-Hant-TW", True, False, "TW", "t2tw", "Taiwan characters, mainland wording kept"),
         ConfigInfo("s2hk", "zh-Hant-HK", True, False, "HK", "t2hk", "Hong Kong characters"),
-        ConfigInfo("s2t", "zh-Hant", True, False, None, None,
-                   "OpenCC standard Traditional (爲 衆 裏), not a regional standard"),
+        ConfigInfo("s2t", "zh-Hant", True, False, None, None, "OpenCC standard Traditional (爲 衆 裏), not a regional standard"),
         ConfigInfo("t2s", "zh-Hans", True, True, None, None, "any Traditional → Simplified"),
         ConfigInfo("tw2s", "zh-Hans", True, True, "TW", "t2tw", "Taiwan Traditional → Simplified"),
         ConfigInfo("hk2s", "zh-Hans", True, True, "HK", "t2hk", "Hong Kong Traditional → Simplified"),
@@ -119,8 +119,7 @@ def quotes_to_corner(text: str) -> str:
         i = m.start()
         if m.group() == "‘":
             open_at.append(i)
-        elif (0 < i < len(text) - 1 and text[i - 1].isascii() and text[i - 1].isalpha()
-              and text[i + 1].isascii() and text[i + 1].isalpha()):
+        elif 0 < i < len(text) - 1 and text[i - 1].isascii() and text[i - 1].isalpha() and text[i + 1].isascii() and text[i + 1].isalpha():
             continue  # an apostrophe inside a Latin word (Xi’an, don’t)
         elif open_at:
             pairs[open_at.pop()] = "『"
@@ -174,8 +173,7 @@ def parse_terms(text: str, *, path: str = "<dict>") -> tuple[Term, ...]:
     it, and a malformed line silently doing nothing is the worst outcome for a name list.
 
     >>> parse_terms("# names\\n张勤岳\\t張勤岳\\n悉尼\\t雪梨\\tTW\\n")
-    (Term(source='张勤岳', target='張勤岳', region=None, origin='<dict>:2'),
-     Term(source='悉尼', target='雪梨', region='TW', origin='<dict>:3'))
+    (Term(source='张勤岳', target='張勤岳', region=None, origin='<dict>:2'), Term(source='悉尼', target='雪梨', region='TW', origin='<dict>:3'))
     """
     terms: list[Term] = []
     seen: dict[tuple[str, str | None], Term] = {}
@@ -185,19 +183,16 @@ def parse_terms(text: str, *, path: str = "<dict>") -> tuple[Term, ...]:
         fields = line.split("\t")
         hint = "write Simplified<TAB>Traditional, optionally <TAB>TW or <TAB>HK"
         if len(fields) not in (2, 3):
-            what = ("no tab between the Simplified and the Traditional term" if len(fields) == 1
-                    else f"{len(fields)} tab-separated fields")
+            what = "no tab between the Simplified and the Traditional term" if len(fields) == 1 else f"{len(fields)} tab-separated fields"
             raise ConvertError(what, path=path, line=number, hint=hint)
         source, target = fields[0].strip(), fields[1].strip()
         region = fields[2].strip().upper() if len(fields) == 3 and fields[2].strip() else None
         if not source or not target:
             raise ConvertError("empty term", path=path, line=number, hint=hint)
         if any(ch.isspace() for ch in source + target):
-            raise ConvertError("a term contains a space", path=path, line=number,
-                               hint="OpenCC dictionaries cannot hold spaces; split the entry")
+            raise ConvertError("a term contains a space", path=path, line=number, hint="OpenCC dictionaries cannot hold spaces; split the entry")
         if region is not None and region not in REGIONS:
-            raise ConvertError(f"unknown region {fields[2].strip()!r}", path=path, line=number,
-                               hint="use TW or HK, or leave the column out")
+            raise ConvertError(f"unknown region {fields[2].strip()!r}", path=path, line=number, hint="use TW or HK, or leave the column out")
         term = Term(source, target, region, f"{path}:{number}")
         earlier = seen.get((source, region))
         if earlier is not None:
@@ -214,9 +209,9 @@ def parse_terms(text: str, *, path: str = "<dict>") -> tuple[Term, ...]:
     return tuple(terms)
 
 
-def load_terms(path: str | Path) -> tuple[Term, ...]:
+def load_terms(path: str | Path | Traversable) -> tuple[Term, ...]:
     """Read a dictionary file (UTF-8, with or without BOM)."""
-    p = Path(path)
+    p = Path(path) if isinstance(path, str) else path
     try:
         data = p.read_bytes()
     except FileNotFoundError:
@@ -235,8 +230,9 @@ def load_terms(path: str | Path) -> tuple[Term, ...]:
 def project_terms() -> tuple[Term, ...]:
     """The shipped overrides (read once per process)."""
     if not PROJECT_DICT.is_file():
-        raise ConvertError("project dictionary missing", path=str(PROJECT_DICT),
-                           hint="run from a source checkout (pip install -e .)")
+        raise ConvertError(
+            "project dictionary missing", path=str(PROJECT_DICT), hint="reinstall subtoolkit; the package is incomplete"
+        )
     return load_terms(PROJECT_DICT)
 
 
@@ -332,8 +328,7 @@ def build_config(info: ConfigInfo, terms: Sequence[Term], folder: Path, part: st
     try:
         base = json.loads(source.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ConvertError(f"cannot read OpenCC's config ({exc})", path=str(source),
-                           hint="reinstall opencc==1.4.2") from None
+        raise ConvertError(f"cannot read OpenCC's config ({exc})", path=str(source), hint="reinstall opencc==1.4.2") from None
     config = copy.deepcopy(base)
     _absolute_files(config, share)
     first, later = stage_tables(info, terms)
@@ -368,8 +363,7 @@ def _build_opencc(info: ConfigInfo, terms: Sequence[Term], part: str = "all") ->
         try:
             return opencc.OpenCC(str(path))
         except RuntimeError as exc:  # OpenCC reports every load failure as RuntimeError
-            raise ConvertError(f"OpenCC rejected the generated {info.name} config: {exc}",
-                               hint="check the dictionary entries") from None
+            raise ConvertError(f"OpenCC rejected the generated {info.name} config: {exc}", hint="check the dictionary entries") from None
 
 
 # --- the converter ------------------------------------------------------------------------------
@@ -475,8 +469,7 @@ class Converter:
         return self._split
 
     def __reduce__(self) -> tuple[Any, ...]:
-        raise TypeError("Converter is not picklable (it wraps OpenCC's C++ object); call get_converter() in each "
-                        "process")
+        raise TypeError("Converter is not picklable (it wraps OpenCC's C++ object); call get_converter() in each process")
 
     def __repr__(self) -> str:
         return f"Converter({self.config!r}, terms={len(self.terms)})"
@@ -499,8 +492,7 @@ def _cached(config: str, terms: tuple[Term, ...]) -> Converter:
     return Converter(config, terms=terms)
 
 
-def get_converter(config: str = DEFAULT_CONFIG, *, user_dict: str | Path | None = None,
-                  overrides: bool = True) -> Converter:
+def get_converter(config: str = DEFAULT_CONFIG, *, user_dict: str | Path | None = None, overrides: bool = True) -> Converter:
     """The converter for ``config`` with the project overrides and ``user_dict``, built once per process.
 
     The cache key is the dictionary *content*, so editing the user's file between calls is seen.
@@ -522,8 +514,7 @@ def convert_text(text: str, config: str = DEFAULT_CONFIG, *, user_dict: str | Pa
     return get_converter(config, user_dict=user_dict).convert(text)
 
 
-def convert_lines(lines: Iterable[str], config: str = DEFAULT_CONFIG, *,
-                  user_dict: str | Path | None = None) -> list[str]:
+def convert_lines(lines: Iterable[str], config: str = DEFAULT_CONFIG, *, user_dict: str | Path | None = None) -> list[str]:
     """Convert the display lines of one cue; see :meth:`Converter.convert_lines`."""
     return get_converter(config, user_dict=user_dict).convert_lines(lines)
 

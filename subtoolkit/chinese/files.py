@@ -1,10 +1,11 @@
 """Convert whole files: subtitles, plain scripts and Word documents, changing nothing but the text.
 
-Subtitle formats are handled as text, parsing just enough structure to find the words: a library
-that parses and re-serialises (pysrt, pysubs2) would normalise timestamps, line ends, spacing and
-unknown sections, and the Traditional track must diff against the Simplified one only in its
-words. So every transform here splits the file into lines *with* their line ends, decides for each
-line whether it holds cue text, and inside cue text converts only the runs between markup:
+Subtitle formats are handled as text: a library that parses and re-serialises (pysrt, pysubs2)
+would normalise timestamps, line ends, spacing and unknown sections, and the Traditional track
+must diff against the Simplified one only in its words. The project's one subtitle reader
+(:mod:`subtoolkit.subtitles.readers`, the same ``check`` uses) splits the file into lines *with*
+their line ends and says where each cue's text sits; a cue it cannot read refuses the file (or,
+with ``force``, is copied unchanged). Inside cue text only the runs between markup change:
 
 * SRT: cue lines after a ``-->`` timing line up to the blank line; ``<i>``/``<font>`` tags and
   ``{\\an8}`` codes are kept.
@@ -29,14 +30,24 @@ from pathlib import Path
 
 from subtoolkit.chinese.convert import Converter
 from subtoolkit.errors import ConvertError, Diagnostic, InputError
-from subtoolkit.text.ingest import SUPPORTED_SUFFIXES as INGEST_SUFFIXES
+from subtoolkit.subtitles.readers import FORMAT_OF_SUFFIX
+from subtoolkit.subtitles.readers import SUBTITLE_SUFFIXES as READER_SUFFIXES
+from subtoolkit.subtitles.readers import (
+    Line,
+    ReadCue,
+    SubtitleDoc,
+    SubtitleFormatError,
+    parse_subtitles,
+    split_keep_ends,
+)
+from subtoolkit.text.ingest import DOCX_SUFFIX, TEXT_SCRIPT_SUFFIXES
 
-SUBTITLE_SUFFIXES = (".srt", ".vtt", ".ass", ".ssa")
-DOCX_SUFFIX = ".docx"
-SCRIPT_SUFFIXES = tuple(s for s in INGEST_SUFFIXES if s != DOCX_SUFFIX)  # plain-text scripts, as ingest reads them
-SUPPORTED_SUFFIXES = SUBTITLE_SUFFIXES + SCRIPT_SUFFIXES + (DOCX_SUFFIX,)
+# One suffix table each: subtitle formats come from the reader, scripts from ingest.
+SUBTITLE_SUFFIXES = tuple(x for x in READER_SUFFIXES if x != ".json")  # timelines are ours, not for hand-off
+SCRIPT_SUFFIXES = TEXT_SCRIPT_SUFFIXES
+SUPPORTED_SCRIPTS = SCRIPT_SUFFIXES + (DOCX_SUFFIX,)
+SUPPORTED_SUFFIXES = SUBTITLE_SUFFIXES + SUPPORTED_SCRIPTS
 
-_EOL = re.compile(r"(\r\n|\r|\n)")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 
 
@@ -49,24 +60,7 @@ class TextResult:
     lines_converted: int = 0
     length_changed: int = 0
     warnings: list[Diagnostic] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Line:
-    """One physical line: its content and its own line end ('' for the last line)."""
-
-    content: str
-    eol: str
-
-
-def split_keep_ends(text: str) -> list[Line]:
-    """Lines with their own line ends, so that joining them gives back ``text`` byte for byte.
-
-    >>> [(l.content, l.eol) for l in split_keep_ends("a\\r\\nb\\n")]
-    [('a', '\\r\\n'), ('b', '\\n'), ('', '')]
-    """
-    parts = _EOL.split(text)
-    return [Line(parts[i], parts[i + 1] if i + 1 < len(parts) else "") for i in range(0, len(parts), 2)]
+    unreadable: list[ReadCue] = field(default_factory=list)  # passed through unchanged (--force)
 
 
 def join_lines(lines: list[Line]) -> str:
@@ -130,140 +124,76 @@ def _warn_outside(result: TextResult, number: int, content: str, what: str) -> N
         result.warnings.append(Diagnostic(f"{what} left unconverted: {content.strip()[:30]}", line=number))
 
 
-# --- SRT ----------------------------------------------------------------------------------------
+# --- subtitles: the reader finds the cues, only their text changes --------------------------------
 
-_SRT_TIMING = re.compile(r"^\s*(?:\d+:)?\d+:\d+[,.]\d+\s*-->\s*(?:\d+:)?\d+:\d+[,.]\d+")
 _SRT_MARKUP = re.compile(r"<[^<>]*>|\{\\[^{}]*\}")
-
-
-def convert_srt(text: str, conv: Converter) -> TextResult:
-    """Convert the cue text of an SRT file; indexes, timing lines and blank lines stay byte-identical."""
-    lines = split_keep_ends(text)
-    result = TextResult(text)
-    batch = _Batch(lines, conv, _SRT_MARKUP, result)
-    in_text = False
-    for i, line in enumerate(lines):
-        if _SRT_TIMING.match(line.content):
-            # A missing blank line: the index of this cue was read as text of the previous one.
-            last = batch.pop_last()
-            if last is not None and not lines[last[0]].content.strip().isdigit():
-                batch.add(*last)
-            batch.end_cue()
-            in_text = True
-            result.cues += 1
-        elif in_text and line.content.strip():
-            batch.add(i)
-        else:
-            batch.end_cue()
-            in_text = False
-            content = line.content.strip()
-            if content and not content.isdigit():
-                _warn_outside(result, i + 1, content, "text outside any cue")
-    if result.cues == 0:
-        raise ConvertError("no subtitle cues (no 'HH:MM:SS,mmm --> HH:MM:SS,mmm' line)", hint="is this an SRT file?")
-    batch.finish()
-    result.text = join_lines(lines)
-    return result
-
-
-# --- WebVTT -------------------------------------------------------------------------------------
-
 _VTT_MARKUP = re.compile(r"<[^<>]*>")
-_VTT_KEEP_BLOCK = re.compile(r"^(NOTE|STYLE|REGION)(?:[ \t]|$)")
-
-
-def _blocks(lines: list[Line], start: int) -> Iterator[list[int]]:
-    """Indexes of the non-blank lines of each blank-line-separated block from ``start`` on."""
-    block: list[int] = []
-    for i in range(start, len(lines)):
-        if lines[i].content.strip():
-            block.append(i)
-        elif block:
-            yield block
-            block = []
-    if block:
-        yield block
-
-
-def convert_vtt(text: str, conv: Converter) -> TextResult:
-    """Convert WebVTT cue payloads; header, NOTE/STYLE/REGION blocks, ids, timings and tags stay."""
-    lines = split_keep_ends(text)
-    result = TextResult(text)
-    if not lines or not re.match(r"WEBVTT(?:[ \t]|$)", lines[0].content):
-        raise ConvertError("missing the WEBVTT header", line=1, hint="a WebVTT file starts with the line WEBVTT")
-    header_end = next((i for i, line in enumerate(lines) if not line.content.strip()), len(lines))
-    batch = _Batch(lines, conv, _VTT_MARKUP, result)
-    for block in _blocks(lines, header_end):
-        first = lines[block[0]].content
-        if _VTT_KEEP_BLOCK.match(first):
-            continue
-        timing = next((k for k, i in enumerate(block[:2]) if "-->" in lines[i].content), None)
-        if timing is None:
-            for i in block:
-                _warn_outside(result, i + 1, lines[i].content, "text outside any cue")
-            continue
-        result.cues += 1
-        for i in block[timing + 1 :]:
-            batch.add(i)
-        batch.end_cue()
-    batch.finish()
-    result.text = join_lines(lines)
-    return result
-
-
-# --- ASS / SSA ----------------------------------------------------------------------------------
-
 _ASS_MARKUP = re.compile(r"\{[^{}]*\}|\\[Nnh]")
-_ASS_DEFAULT_FIELDS = 10  # Layer/Marked, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
+FORCE_HINT = "fix the cue's timing, or pass --force to copy unreadable cues unchanged"
 
 
-def convert_ass(text: str, conv: Converter) -> TextResult:
-    """Convert the Text field of ``Dialogue:`` lines; every other byte stays."""
-    lines = split_keep_ends(text)
+def _parse(text: str, fmt: str) -> SubtitleDoc:
+    try:
+        return parse_subtitles(text, fmt)
+    except SubtitleFormatError as exc:
+        raise ConvertError(exc.what, line=exc.line, hint=exc.hint) from None
+
+
+def _convert_cues(text: str, fmt: str, conv: Converter, markup: re.Pattern[str], *, force: bool) -> TextResult:
+    """Convert the text of every readable cue; everything else stays byte for byte.
+
+    A cue the reader cannot place in time is refused, because converting around it would hide
+    it; with ``force`` it is copied unchanged and listed in :attr:`TextResult.unreadable`.
+    """
+    doc = _parse(text, fmt)
     result = TextResult(text)
-    section = ""
-    fields = _ASS_DEFAULT_FIELDS
-    events = False
-    batch = _Batch(lines, conv, _ASS_MARKUP, result)
-    for i, line in enumerate(lines):
-        stripped = line.content.strip()
-        if stripped.startswith("[") and stripped.endswith("]"):
-            section = stripped.lower()
-            events = events or section == "[events]"
-            continue
-        if section != "[events]":
-            continue
-        key, colon, value = line.content.partition(":")
-        key = key.strip().lower()
-        if not colon:
-            continue
-        if key == "format":
-            names = [n.strip().lower() for n in value.split(",")]
-            if "text" not in names or names[-1] != "text":
-                raise ConvertError("the [Events] Format line does not end with Text", line=i + 1,
-                                   hint="the ASS specification puts Text last")
-            fields = len(names)
-        elif key == "dialogue":
-            head = len(line.content) - len(value)
-            commas = [m.start() for m in re.finditer(",", value)]
-            if len(commas) < fields - 1:
-                raise ConvertError(f"Dialogue line has {len(commas) + 1} fields, the Format names {fields}",
-                                   line=i + 1, hint="check the commas of this line")
-            batch.add(i, head + commas[fields - 2] + 1)
-            batch.end_cue()
-            result.cues += 1
-    if not events:
-        raise ConvertError("no [Events] section", hint="is this an ASS/SSA file?")
+    bad = doc.unreadable
+    if bad and not force:
+        first = bad[0]
+        more = f" ({len(bad)} unreadable cues)" if len(bad) > 1 else ""
+        raise ConvertError(f"cue {first.number} is unreadable: {first.problem}{more}", line=first.line, hint=FORCE_HINT)
+    for cue in bad:
+        result.unreadable.append(cue)
+        result.warnings.append(Diagnostic(f"cue {cue.number} passed through unchanged: {cue.problem}", line=cue.line))
+    batch = _Batch(doc.lines, conv, markup, result)
+    for cue in doc.readable:
+        for index, column in cue.text:
+            batch.add(index, column)
+        batch.end_cue()
+        result.cues += 1
+    for stray in doc.stray:
+        _warn_outside(result, stray.line, stray.text, "text outside any cue")
     batch.finish()
-    result.text = join_lines(lines)
+    result.text = join_lines(doc.lines)
     return result
+
+
+def convert_srt(text: str, conv: Converter, *, force: bool = False) -> TextResult:
+    """Convert the cue text of an SRT file; indexes, timing lines and blank lines stay byte-identical.
+
+    ``<i>``/``<font>`` tags and ``{\\an8}`` codes are kept.
+    """
+    return _convert_cues(text, "srt", conv, _SRT_MARKUP, force=force)
+
+
+def convert_vtt(text: str, conv: Converter, *, force: bool = False) -> TextResult:
+    """Convert WebVTT cue payloads; header, NOTE/STYLE/REGION blocks, ids, timings and tags stay."""
+    return _convert_cues(text, "vtt", conv, _VTT_MARKUP, force=force)
+
+
+def convert_ass(text: str, conv: Converter, *, force: bool = False) -> TextResult:
+    """Convert the Text field of ``Dialogue:`` lines; every other byte stays."""
+    return _convert_cues(text, "ass", conv, _ASS_MARKUP, force=force)
 
 
 # --- scripts ------------------------------------------------------------------------------------
 
 
-def convert_script(text: str, conv: Converter) -> TextResult:
-    """A plain or Markdown script: every line is text (Markdown syntax is ASCII, which OpenCC keeps)."""
+def convert_script(text: str, conv: Converter, *, force: bool = False) -> TextResult:
+    """A plain or Markdown script: every line is text (Markdown syntax is ASCII, which OpenCC keeps).
+
+    ``force`` is accepted for symmetry with the subtitle transforms: a script has no cue to refuse.
+    """
     lines = split_keep_ends(text)
     result = TextResult(text)
     contents = [line.content for line in lines]
@@ -279,14 +209,10 @@ def convert_script(text: str, conv: Converter) -> TextResult:
     return result
 
 
-TEXT_CONVERTERS: dict[str, Callable[[str, Converter], TextResult]] = {
-    ".srt": convert_srt,
-    ".vtt": convert_vtt,
-    ".ass": convert_ass,
-    ".ssa": convert_ass,
-    ".txt": convert_script,
-    ".md": convert_script,
-    ".text": convert_script,
+_SUBTITLE_CONVERTERS = {"srt": convert_srt, "vtt": convert_vtt, "ass": convert_ass}
+TEXT_CONVERTERS: dict[str, Callable[..., TextResult]] = {
+    **{suffix: _SUBTITLE_CONVERTERS[fmt] for suffix, fmt in FORMAT_OF_SUFFIX.items() if fmt in _SUBTITLE_CONVERTERS},
+    **{suffix: convert_script for suffix in TEXT_SCRIPT_SUFFIXES},
 }
 
 
@@ -372,9 +298,6 @@ def _convert_word_xml(root: object, conv: Converter, result: TextResult) -> None
 
 # --- files --------------------------------------------------------------------------------------
 
-_TAG = re.compile(r"\.(?:zh(?:-(?:hans|hant))?(?:-[a-z]{2})?|zh|chs|cht)$", re.IGNORECASE)
-
-
 def output_path(source: Path, language_tag: str) -> Path:
     """``x.txt`` → ``x.zh-Hant-TW.txt``; an existing Chinese tag is replaced, not stacked.
 
@@ -383,7 +306,9 @@ def output_path(source: Path, language_tag: str) -> Path:
     >>> output_path(Path("ep1.zh-CN.vtt"), "zh-Hant-HK").name
     'ep1.zh-Hant-HK.vtt'
     """
-    stem = _TAG.sub("", source.stem)
+    from subtoolkit.chinese.detect import TAG_AT_END
+
+    stem = TAG_AT_END.sub("", source.stem)
     return source.with_name(f"{stem}.{language_tag}{source.suffix}")
 
 
@@ -414,7 +339,7 @@ def check_paths(source: Path, target: Path) -> Path:
         raise InputError(
             f"cannot convert {source.suffix or 'files without an extension'}",
             path=shown,
-            hint="give a subtitle (.srt .vtt .ass .ssa) or script (.txt .md .docx) file",
+            hint=f"give a subtitle ({' '.join(SUBTITLE_SUFFIXES)}) or script ({' '.join(SUPPORTED_SCRIPTS)}) file",
         )
     if not source.exists():
         raise InputError("no such file", path=shown, hint="check the path")
@@ -439,12 +364,19 @@ class FileReport:
     length_changed: int
     encoding: str
     warnings: tuple[Diagnostic, ...]
+    unreadable: int = 0  # cues passed through unchanged (--force)
 
 
-def convert_file(source: Path, conv: Converter, target: Path | None = None, *,
-                 encoding: str | None = None) -> FileReport:
-    """Read, convert and atomically write one file; the edge around the pure transforms above."""
+def convert_file(
+    source: Path, conv: Converter, target: Path | None = None, *, encoding: str | None = None, force: bool = False
+) -> FileReport:
+    """Read, convert and atomically write one file; the edge around the pure transforms above.
+
+    A subtitle file with cues whose timing cannot be read is refused; ``force`` copies those cues
+    unchanged and counts them in :attr:`FileReport.unreadable`.
+    """
     from subtoolkit.fsio import write_bytes
+    from subtoolkit.subtitles.readers import decode_subtitles
     from subtoolkit.text.ingest import decode, read_bytes
 
     shown = str(source)
@@ -455,9 +387,12 @@ def convert_file(source: Path, conv: Converter, target: Path | None = None, *,
         used = "docx"
     else:
         raw = read_bytes(source, shown, empty_hint="nothing to convert")
-        text, used = decode(raw, path=shown, encoding=encoding)
+        if suffix in SUBTITLE_SUFFIXES:
+            text, used = decode_subtitles(raw, source, encoding=encoding)
+        else:
+            text, used = decode(raw, path=shown, encoding=encoding)
         try:
-            result = TEXT_CONVERTERS[suffix](text, conv)
+            result = TEXT_CONVERTERS[suffix](text, conv, force=force)
         except ConvertError as exc:
             raise ConvertError(exc.what, path=shown, line=exc.line, hint=exc.hint) from None
         try:
@@ -474,4 +409,7 @@ def convert_file(source: Path, conv: Converter, target: Path | None = None, *,
         write_bytes(target, data)
     warnings = tuple(Diagnostic(w.what, line=w.line, hint=w.hint, path=shown) for w in result.warnings)
     kind = suffix.lstrip(".")
-    return FileReport(source, target, kind, result.cues, result.lines_converted, result.length_changed, used, warnings)
+    return FileReport(
+        source, target, kind, result.cues, result.lines_converted, result.length_changed, used, warnings,
+        len(result.unreadable),
+    )

@@ -6,6 +6,8 @@ on timestamps or on display lines, and the result is shown with the Traditional 
 
 - Character-preserving configs (s2t, s2tw, s2hk) keep the Simplified line breaks, cue for cue and
   timestamp for timestamp: the Simplified breaks were chosen to fit the Traditional profile too.
+- Speakers are converted too (薛澜 → 薛瀾): the ASS name supers, the VTT voice names and the
+  report's speakers table of a Traditional track are made from the cue's speaker.
 - Phrase configs (s2twp) can change lengths (互联网 → 網際網路), so each cue is re-broken from its
   Simplified atoms (word boundaries are found on the Simplified text, where jieba works), converted
   atom by atom. A cue that no longer fits in one is split, its time shared by width.
@@ -14,11 +16,12 @@ on timestamps or on display lines, and the result is shown with the Traditional 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from subtoolkit.errors import ConvertError
 from subtoolkit.subtitles.formats.common import SPOKEN
-from subtoolkit.model import BlockKind, Cue, Timeline
+from subtoolkit.model import BlockKind, Cue, Speaker, Timeline
 from subtoolkit.subtitles.profiles import Profile, variant_profile_of
 from subtoolkit.subtitles.segment import Atom, atoms_of, layout, render_line, segment_atoms, text_width
 from subtoolkit.subtitles.timecode import frame_of, ms_of, parse_fps
@@ -35,8 +38,7 @@ def _fits(lines: Sequence[str], profile: Profile) -> bool:
     )
 
 
-def variant_timeline(timeline: Timeline, config: str, profile: Profile, *,
-                     user_dict: str | Path | None = None) -> Timeline:
+def variant_timeline(timeline: Timeline, config: str, profile: Profile, *, user_dict: str | Path | None = None) -> Timeline:
     """The Traditional version of ``timeline`` (made with ``profile``) for an OpenCC ``config``."""
     from subtoolkit.chinese.convert import get_converter
 
@@ -47,9 +49,10 @@ def variant_timeline(timeline: Timeline, config: str, profile: Profile, *,
     fps = parse_fps(timeline.fps)
     out: list[Cue] = []
     # one OpenCC call for every cue; a word split across a line break still converts as a word
-    groups = [cue.line_sources or cue.lines for cue in timeline.cues]
-    converted = conv.convert_groups(groups) if conv.preserves_length else None
+    converted = conv.convert_groups([cue.line_sources or cue.lines for cue in timeline.cues]) if conv.preserves_length else None
+    speakers = _speakers(timeline, conv)
     for k, cue in enumerate(timeline.cues):
+        cue = replace(cue, speaker=speakers.get(cue.speaker))
         if converted is not None:
             sources = tuple(converted[k])
             lines = tuple(render_line(s, target) for s in sources)
@@ -57,13 +60,22 @@ def variant_timeline(timeline: Timeline, config: str, profile: Profile, *,
                 out.append(_with_lines(cue, lines, "".join(sources), sources))
                 continue
         out.extend(_rebreak(cue, conv, profile, target, fps))
-    return Timeline(tuple(out), fps=timeline.fps, profile=target.name)
+    return Timeline(tuple(out), fps=timeline.fps, profile=target.name, drop_frame=timeline.drop_frame)
 
 
-def _with_lines(cue: Cue, lines: tuple[str, ...], source: str, line_sources: tuple[str, ...], start: int | None = None,
-                end: int | None = None) -> Cue:
-    return Cue(cue.block, cue.kind, lines, cue.start_ms if start is None else start,
-               cue.end_ms if end is None else end, cue.speaker, source, line_sources)
+def _speakers(timeline: Timeline, conv) -> dict[Speaker | None, Speaker | None]:  # type: ignore[no-untyped-def]
+    """Each distinct speaker in the converted script (name and role converted as separate texts)."""
+    found = list(dict.fromkeys(c.speaker for c in timeline.cues if c.speaker is not None))
+    texts = [g[0] for g in conv.convert_groups([[part or ""] for s in found for part in (s.name, s.role)])]
+    out: dict[Speaker | None, Speaker | None] = {None: None}
+    for k, s in enumerate(found):
+        name, role = texts[2 * k], texts[2 * k + 1]
+        out[s] = Speaker(name if s.name is not None else None, role if s.role is not None else None)
+    return out
+
+
+def _with_lines(cue: Cue, lines: tuple[str, ...], source: str, line_sources: tuple[str, ...], start: int | None = None, end: int | None = None) -> Cue:
+    return Cue(cue.block, cue.kind, lines, cue.start_ms if start is None else start, cue.end_ms if end is None else end, cue.speaker, source, line_sources)
 
 
 def _rebreak(cue: Cue, conv, profile: Profile, target: Profile, fps) -> list[Cue]:  # type: ignore[no-untyped-def]
@@ -130,8 +142,7 @@ def write_variant_tracks(
         conv = get_converter(config, user_dict=user_dict)
         tag = conv.language_tag
         if tag in made:
-            raise ConvertError(f"two variants would both be written as {tag}",
-                               hint="ask for each region once (s2tw or s2twp, not both)")
+            raise ConvertError(f"two variants would both be written as {tag}", hint="ask for each region once (s2tw or s2twp, not both)")
         vt = variant_timeline(timeline, config, profile, user_dict=user_dict)
         _, probs = write_tracks(vt, out_dir, stem, formats=formats, language_tag=tag, include=include,
                                 profile=variant_profile_of(profile), title=conv.convert(title) if title else None,

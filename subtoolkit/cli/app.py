@@ -6,13 +6,16 @@ import functools
 import os
 import sys
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import typer
 from typer.exceptions import TyperException
 
 from subtoolkit import __version__
 from subtoolkit.errors import Diagnostic, SubtoolkitError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -62,6 +65,20 @@ def eprint(message: str) -> None:
     """One plain line on stderr (no rich markup: paths and Chinese text print as they are)."""
     sys.stderr.write(message + "\n")
     sys.stderr.flush()
+
+
+def stdout_console() -> Console:
+    """The rich console for stdout. Piped or redirected, stdout gets lines as long as they are:
+    rich would otherwise wrap at 80 columns and split paths that a script or the next program reads."""
+    from rich.console import Console
+
+    console = Console()
+    if console.is_terminal:
+        return console
+    return Console(width=NO_WRAP_WIDTH, soft_wrap=True)
+
+
+NO_WRAP_WIDTH = 100_000  # "unlimited" for rich, which needs a number
 
 
 def report_warnings(warnings: tuple[Diagnostic, ...] | list[Diagnostic], path: str | None = None) -> None:

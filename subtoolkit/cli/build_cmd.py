@@ -9,14 +9,18 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from subtoolkit.cli.app import app, eprint, handle_errors
-from subtoolkit.cli.options import ENCODING_OPT, FPS_OPT, PROFILE_OPT, SPAN_OPT, Span, split_list
+from subtoolkit.cli.app import app, eprint, handle_errors, stdout_console
+from subtoolkit.cli.options import (
+    ENCODING_OPT, FPS_OPT, PINYIN_OPT, PROFILE_OPT, SPAN_OPT, Span, load_pinyin, split_list,
+)
+
 
 if TYPE_CHECKING:
     from subtoolkit.jobs.build import BuildOptions, BuildResult
 
-
 class Voice(str, Enum):
+    offline = "offline"
+    neural = "neural"
     espeak = "espeak"
     edge = "edge"
     auto = "auto"
@@ -27,30 +31,19 @@ class Voice(str, Enum):
 @handle_errors
 def build_command(
     target: Path = typer.Argument(..., help="A script (.txt, .md, .docx) or a folder of scripts.", show_default=False),
-    output: Path = typer.Option(
-        Path("output"), "--output", "-o",
-        help="Root folder; each script gets output/<script-name>/.",
-    ),
-    voice: Voice = typer.Option(
-        Voice.espeak, "--voice",
-        help="Scratch voiceover engine: espeak (offline), edge (online), auto, or none.",
-    ),
+    output: Path = typer.Option(Path("output"), "--output", "-o", help="Root folder; each script gets output/<script-name>/."),
+    voice: Voice = typer.Option(Voice.offline, "--voice", help="Scratch voiceover engine: offline (the neural voice when installed with 'subtoolkit voices install', else espeak; no network), neural, espeak, edge (online), auto (edge, else offline), or none."),
     variants: str = typer.Option("", "--variants", help="Traditional Chinese tracks to add, e.g. s2twp,s2hk."),
     profile_name: str = PROFILE_OPT,
     fps: str = FPS_OPT,
-    start: str = typer.Option("00:00:00:00", "--start", help="Timecode of the first frame (HH:MM:SS:FF)."),
+    start: str = typer.Option("00:00:00:00", "--start", help="Timecode of the first frame (HH:MM:SS:FF; HH:MM:SS;FF is drop-frame at 29.97/59.94 fps, and the paperwork follows)."),
     formats: str = typer.Option("srt,vtt,ass,json", "--format", "-f", help="Subtitle formats to write."),
-    cache_dir: Optional[Path] = typer.Option(
-        None, "--cache-dir",
-        help="Where rendered voice segments are cached (default: the platform's cache folder).",
-    ),
-    calibrate: Optional[Path] = typer.Option(
-        None, "--calibrate",
-        help="Fit the narration pace from an .srt/.vtt timed to the same narrator (e.g. the previous episode).",
-    ),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Where rendered voice segments are cached (default: the platform's cache folder)."),
+    calibrate: Optional[Path] = typer.Option(None, "--calibrate", help="Fit the narration pace from an .srt/.vtt timed to the same narrator (e.g. the previous episode)."),
     jobs: int = typer.Option(0, "--jobs", "-j", help="Scripts built at once for a folder (default: one per core)."),
     encoding: Optional[str] = ENCODING_OPT,
     interview_span: Span = SPAN_OPT,
+    pinyin: Optional[Path] = PINYIN_OPT,
 ) -> None:
     """Build every deliverable of an episode: blocks, subtitles, voiceover, Traditional variants, paperwork and a report page.
 
@@ -63,7 +56,7 @@ def build_command(
       subtoolkit build seeds/shengming-zhongyu-taishan.txt
       subtoolkit build episodes/ --variants s2twp,s2hk --voice none
       subtoolkit build ep3.docx --voice edge --fps 23.976 --start 01:00:00:00
-    """  # noqa: E501 - one paragraph a line: typer keeps line breaks in --help
+    """
     from subtoolkit.errors import InputError
     from subtoolkit.fsio import ensure_folder
     from subtoolkit.jobs.build import BuildOptions, scripts_in
@@ -80,6 +73,7 @@ def build_command(
         interview_span=interview_span.value,
         cache_dir=cache_dir,
         calibrate=calibrate,
+        pinyin=load_pinyin(pinyin) if voice.value != "none" else (),
     )
     ensure_folder(output)  # refused in one line before any script is read, not once per script
     if target.is_dir():
@@ -136,12 +130,11 @@ def _build_many(paths: list[Path], opts: BuildOptions, jobs: int) -> list[BuildR
 
 
 def _print_results(results: list[BuildResult]) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     from subtoolkit.subtitles.timecode import clock
 
-    console = Console()
+    console = stdout_console()
     for r in results:
         for note in r.notes:
             eprint(f"warning: {note}")
@@ -149,8 +142,7 @@ def _print_results(results: list[BuildResult]) -> None:
             eprint(f"error: {r.error}")
     if len(results) == 1 and results[0].ok:
         r = results[0]
-        console.print(f"[bold]{r.script.name}[/bold]: runtime [bold]{clock(r.runtime_ms)}[/bold] ({r.timed_by}), "
-                      f"{r.cues} subtitle cues, {r.warnings} QC warnings")
+        console.print(f"[bold]{r.script.name}[/bold]: runtime [bold]{clock(r.runtime_ms)}[/bold] ({r.timed_by}), {r.cues} subtitle cues, {r.warnings} QC warnings")
         table = Table(box=None, padding=(0, 2), show_header=False)
         for name, ms in r.sections:
             table.add_row(name, clock(ms))
@@ -165,8 +157,7 @@ def _print_results(results: list[BuildResult]) -> None:
     table.add_column("output / error", overflow="fold")
     for r in results:
         if r.ok:
-            report = str(r.out_dir / "report.html") if r.out_dir else ""
-            table.add_row(r.script.name, "[green]ok[/green]", clock(r.runtime_ms), str(r.cues), report)
+            table.add_row(r.script.name, "[green]ok[/green]", clock(r.runtime_ms), str(r.cues), str(r.out_dir / "report.html"))
         else:
             table.add_row(r.script.name, "[red]failed[/red]", "", "", r.error or "")
     console.print(table)

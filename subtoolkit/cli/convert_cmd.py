@@ -40,6 +40,12 @@ ENCODING_OPT = typer.Option(
     help="Decode the input with this codec instead of detecting it (the output keeps the input's encoding).",
     show_default=False,
 )
+FORCE_OPT = typer.Option(
+    False,
+    "--force",
+    help="Convert a subtitle file even when some cues cannot be read (garbled, negative or reversed times, no timing "
+    "line): those cues are copied unchanged and counted. Without it such a file is refused, naming the cue and line.",
+)
 
 
 @app.command("convert")
@@ -50,6 +56,7 @@ def convert_command(
     output: Path | None = OUTPUT_OPT,
     user_dict: Path | None = DICT_OPT,
     encoding: str | None = ENCODING_OPT,
+    force: bool = FORCE_OPT,
 ) -> None:
     """Convert a script or subtitle file between Simplified and Traditional Chinese with OpenCC.
 
@@ -66,6 +73,8 @@ def convert_command(
       t2s    → zh-Hans     any Traditional to Simplified
       tw2s   → zh-Hans     Taiwan Traditional to Simplified
       hk2s   → zh-Hans     Hong Kong Traditional to Simplified
+
+    A subtitle file is read with the same reader as [bold]check[/bold]: a cue whose timing cannot be read is never converted around silently. The file is refused with the cue's number and line, or, with --force, written with those cues unchanged and counted.
 
     s2tw, s2hk and s2t keep every line's length, so subtitle line breaks stay valid. s2twp can change lengths (互联网 → 網際網路): the breaks are kept as they were and the command says how many lines changed length.
 
@@ -91,13 +100,15 @@ def convert_command(
         eprint(f"note: using your dictionary {user_dict}")
     converter = get_converter(config, user_dict=user_dict)
     existed = target.exists()
-    report = convert_file(file, converter, target, encoding=encoding)
+    report = convert_file(file, converter, target, encoding=encoding, force=force)
     if existed:
         eprint(f"note: replaced the existing {target}")
     report_warnings(list(report.warnings))
     unit = {"docx": "paragraphs", "txt": "lines", "md": "lines", "text": "lines"}.get(report.kind, "cues")
     count = report.cues if unit != "lines" else report.lines_converted
     eprint(f"wrote {report.target} ({config} → {info.language_tag}, {count} {unit})")
+    if report.unreadable:
+        eprint(f"note: {report.unreadable} unreadable cues passed through unchanged (--force); they are listed above")
     if report.length_changed and report.kind in ("srt", "vtt", "ass", "ssa"):
         eprint(
             f"note: {config} changed the length of {report.length_changed} subtitle lines; "

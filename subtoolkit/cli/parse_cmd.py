@@ -8,9 +8,8 @@ from typing import Optional
 
 import typer
 
-from subtoolkit.cli.app import app, eprint, handle_errors
-from subtoolkit.cli.options import ENCODING_OPT, SCRIPT_ARG, SPAN_OPT, Span, load_script
-from subtoolkit.model import Script
+from subtoolkit.cli.app import app, eprint, handle_errors, stdout_console
+from subtoolkit.cli.options import ENCODING_OPT, SCRIPT_ARG, SPAN_OPT, STYLE_OPT, Span, load_script
 
 
 @app.command("parse")
@@ -18,27 +17,52 @@ from subtoolkit.model import Script
 def parse_command(
     script: Path = SCRIPT_ARG,
     as_json: bool = typer.Option(False, "--json", help="Print the blocks as JSON on stdout instead of a table."),
-    output: Optional[Path] = typer.Option(
-        None, "--output", "-o",
-        help="Write the JSON to this file (atomically) instead of stdout.",
-    ),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the JSON to this file (atomically) instead of stdout."),
     encoding: Optional[str] = ENCODING_OPT,
     interview_span: Span = SPAN_OPT,
+    style: Optional[Path] = STYLE_OPT,
+    explain: bool = typer.Option(
+        False, "--explain", help="Show, per line, the rule that decided it and the kinds of the blocks it went into."
+    ),
 ) -> None:
-    """Split a script into typed blocks: title, heading, narration, interview, caption.
+    """Split a script into typed blocks: title, heading, narration, interview, caption, note.
 
-    Each block keeps the source lines it came from. Markers, speaker labels, Word artefacts and the trailing source note are kept out of block texts and listed on stderr, so nothing disappears unnoticed.
+    Each block keeps the source lines it came from. Markers, speaker labels, Word artefacts, inserted pinyin and the trailing source note are kept out of block texts and listed on stderr, so nothing disappears unnoticed. Production text that is neither heard nor shown (shot lists, credits, bylines, page furniture, editing notes) becomes a [bold]note[/bold]: listed here and kept in blocks.json, never put in subtitles, voiceover or the narration script.
+
+    A studio's own markers go in a style file (--style, or ~/.config/subtoolkit/style.toml):
+
+      \\[markers]
+      narration = ["旁白"]     # 【旁白】 [旁白] 旁白：
+      caption = ["屏幕字"]     # 〔屏幕字〕2020年
+      note = ["机位"]          # 【机位】…, never voiced
+      \\[speakers]
+      presenters = ["男主持人"]
+
+    --explain shows which rule read each line: where a line lands in the wrong kind, it tells what to add.
 
     [bold]Examples[/bold]
 
       subtoolkit parse seeds/shengming-zhongyu-taishan.txt
       subtoolkit parse script.docx --json -o blocks.json
       subtoolkit parse old-script.txt --encoding gb18030 --interview-span marker
-    """  # noqa: E501 - one paragraph a line: typer keeps line breaks in --help
-    parsed = load_script(script, encoding, interview_span)
-    set_aside = [r for r in parsed.removed if r.reason in ("source note", "word artefact")]
+      subtoolkit parse studio-script.txt --style studio.toml --explain
+    """
+    trace: Optional[list] = [] if explain else None  # type: ignore[type-arg]
+    parsed = load_script(script, encoding, interview_span, style, trace)
+    set_aside = [r for r in parsed.removed if r.reason in ("source note", "word artefact", "pinyin")]
+    pinyin = [r for r in set_aside if r.reason == "pinyin"]
     for r in set_aside:
-        eprint(f"note: {script}:{r.line}: {r.reason} kept out of the blocks: {r.text}")
+        if r.reason != "pinyin":
+            eprint(f"note: {script}:{r.line}: {r.reason} kept out of the blocks: {r.text}")
+    if pinyin:
+        lines = sorted({r.line for r in pinyin})
+        eprint(
+            f"note: {script}:{lines[0]}: {len(pinyin)} inserted pinyin readings kept out of the blocks "
+            f"on {len(lines)} lines, e.g. {pinyin[0].text}"
+        )
+    if trace is not None:
+        _print_explanation(trace)
+        return
     if as_json or output is not None:
         text = json.dumps(parsed.to_json(), ensure_ascii=False, indent=2) + "\n"
         if output is not None:
@@ -52,13 +76,23 @@ def parse_command(
     _print_table(parsed)
 
 
-def _print_table(parsed: Script) -> None:
-    from rich.console import Console
+def _print_explanation(trace) -> None:  # type: ignore[no-untyped-def]
+    """One row per text line: line number, deciding rule, kinds of the blocks it fed, the line."""
+    for e in trace:
+        rule = e.rule.removeprefix("rule_")
+        text = e.text if len(e.text) <= 40 else e.text[:38] + "……"
+        typer.echo(f"{e.line:5d}  {rule:<16} {'+'.join(e.kinds) or '-':<20} {text}")
+
+
+def _print_table(parsed) -> None:  # type: ignore[no-untyped-def]
     from rich.table import Table
 
-    colours = {"title": "bold magenta", "heading": "bold cyan", "narration": "", "interview": "green",
-               "caption": "yellow"}
-    table = Table(title=f"《{parsed.title}》" if parsed.title else None, show_lines=False, expand=True)
+    colours = {
+        "title": "bold magenta", "heading": "bold cyan", "narration": "", "interview": "green",
+        "caption": "yellow", "note": "dim",
+    }
+    console = stdout_console()
+    table = Table(title=f"《{parsed.title}》" if parsed.title else None, show_lines=False, expand=console.is_terminal)
     table.add_column("#", justify="right", style="dim", no_wrap=True)
     table.add_column("lines", style="dim", no_wrap=True)
     table.add_column("kind", no_wrap=True)
@@ -72,10 +106,7 @@ def _print_table(parsed: Script) -> None:
             speaker = b.speaker.name or b.speaker.role or ""
         text = b.text if len(b.text) <= 60 else b.text[:58] + "……"
         kind = b.kind.value
-        lines = f"{first}" if first == last else f"{first}–{last}"
-        shown = f"[{colours[kind]}]{kind}[/]" if colours[kind] else kind
-        table.add_row(str(i), lines, shown, speaker, b.section or "", text)
-    console = Console()
+        table.add_row(str(i), f"{first}" if first == last else f"{first}–{last}", f"[{colours[kind]}]{kind}[/]" if colours[kind] else kind, speaker, b.section or "", text)
     console.print(table)
     counts: dict[str, int] = {}
     for b in parsed.blocks:

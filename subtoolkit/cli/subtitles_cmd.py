@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from subtoolkit.cli.app import app, eprint, handle_errors
+from subtoolkit.cli.app import app, eprint, handle_errors, stdout_console
 from subtoolkit.cli.options import (
     ENCODING_OPT,
     FPS_OPT,
@@ -38,7 +38,8 @@ def subtitles_command(
     fps: str = FPS_OPT,
     start: str = typer.Option(
         "00:00:00:00", "--start",
-        help="Timecode of the first frame (HH:MM:SS:FF), e.g. 10:00:00:00 for a broadcast master.",
+        help="Timecode of the first frame (HH:MM:SS:FF), e.g. 10:00:00:00 for a broadcast master; "
+        "HH:MM:SS;FF is drop-frame (29.97/59.94 fps).",
     ),
     rate: Optional[float] = typer.Option(
         None, "--rate",
@@ -126,14 +127,13 @@ def subtitles_command(
 
 
 def _print_summary(parsed: Script, timeline: Timeline, written: dict[str, Path]) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     from subtoolkit.subtitles.tracks import summarize
     from subtoolkit.subtitles.timecode import clock
 
     s = summarize(parsed, timeline)
-    console = Console()
+    console = stdout_console()
     console.print(f"[bold]{s.cues}[/bold] cues ({s.dialogue_cues} dialogue), "
                   f"estimated runtime [bold]{clock(s.runtime_ms)}[/bold]")
     table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))

@@ -14,7 +14,6 @@ import csv
 import io
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
 from subtoolkit.model import Block, BlockKind, Script, Speaker, Timeline
 from subtoolkit.subtitles.timecode import frame_of, parse_fps, smpte
@@ -44,8 +43,8 @@ def block_spans(script: Script, timeline: Timeline) -> list[BlockSpan]:
     return [BlockSpan(i, script.blocks[i], first[i], last[i]) for i in sorted(first)]
 
 
-def timecode(ms: int, fps: Fraction) -> str:
-    return smpte(frame_of(ms, fps), fps)
+def timecode(ms: int, fps: Fraction, drop_frame: bool = False) -> str:
+    return smpte(frame_of(ms, fps), fps, drop_frame=drop_frame)
 
 
 def _csv(rows: list[list[str]]) -> str:
@@ -70,7 +69,7 @@ def names_csv(script: Script, timeline: Timeline) -> str:
     for sp, spans in seen.items():
         words = spans[0].block.text
         words = words if len(words) <= 24 else words[:24] + "……"
-        rows.append([sp.name or "", sp.role or "", timecode(spans[0].start_ms, fps), str(len(spans)), words])
+        rows.append([sp.name or "", sp.role or "", timecode(spans[0].start_ms, fps, timeline.drop_frame), str(len(spans)), words])
     return _csv(rows)
 
 
@@ -81,8 +80,7 @@ def captions_csv(script: Script, timeline: Timeline) -> str:
     for span in block_spans(script, timeline):
         b = span.block
         if b.kind in (BlockKind.CAPTION, BlockKind.HEADING, BlockKind.TITLE):
-            rows.append([b.kind.value, b.text, timecode(span.start_ms, fps), timecode(span.end_ms, fps),
-                         f"{span.duration_ms / 1000:.1f}", b.section or "", str(b.first_line)])
+            rows.append([b.kind.value, b.text, timecode(span.start_ms, fps, timeline.drop_frame), timecode(span.end_ms, fps, timeline.drop_frame), f"{span.duration_ms / 1000:.1f}", b.section or "", str(b.first_line)])
     return _csv(rows)
 
 
@@ -104,7 +102,7 @@ def narration_lines(script: Script, timeline: Timeline) -> list[ScriptLine]:
     n = 0
     for span in block_spans(script, timeline):
         b = span.block
-        tc = timecode(span.start_ms, fps)
+        tc = timecode(span.start_ms, fps, timeline.drop_frame)
         secs = span.duration_ms / 1000
         if b.kind is BlockKind.NARRATION:
             n += 1
@@ -132,12 +130,11 @@ def narration_md(script: Script, timeline: Timeline) -> str:
         elif line.kind == "interview":
             parts += [f"> `{line.timecode}` 〔同期：{line.text} · {line.seconds:.1f} 秒〕", ""]
         else:
-            parts += [f"> `{line.timecode}` 〔字幕：{line.text[:30]}{'……' if len(line.text) > 30 else ''} · "
-                      f"{line.seconds:.1f} 秒〕", ""]
+            parts += [f"> `{line.timecode}` 〔字幕：{line.text[:30]}{'……' if len(line.text) > 30 else ''} · {line.seconds:.1f} 秒〕", ""]
     return "\n".join(parts).rstrip("\n") + "\n"
 
 
-def narration_docx(script: Script, timeline: Timeline) -> Any:
+def narration_docx(script: Script, timeline: Timeline):  # type: ignore[no-untyped-def]
     """The 配音稿 as a python-docx Document (the caller saves it atomically)."""
     import docx
     from docx.shared import Pt, RGBColor

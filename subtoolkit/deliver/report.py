@@ -72,6 +72,42 @@ def _track_json(timeline: Timeline) -> list[dict[str, object]]:
     ]
 
 
+def _speaker_names(script: Script, timeline: Timeline) -> dict[Speaker, Speaker]:
+    """Each script speaker as the track names them (a Traditional track's cues carry converted speakers)."""
+    named: dict[Speaker, Speaker] = {}
+    for c in timeline.cues:
+        original = script.blocks[c.block].speaker
+        if c.speaker is not None and original is not None:
+            named.setdefault(original, c.speaker)
+    return named
+
+
+# Steps the time axis may use, in seconds: the smallest giving at most AXIS_TICKS labels wins.
+AXIS_STEPS = (10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200)
+AXIS_TICKS = 10
+AXIS_LAST = 92  # % of the strip: a label of about 55 px still fits on a 700 px window
+AXIS_LAST_PHONE = 85  # and on a 390 px phone
+
+
+def _axis(t0: int, span: int) -> list[dict[str, object]]:
+    """Time labels under the strip, each at its own time (the strip runs from ``t0`` over ``span`` ms).
+
+    A label starts at its time, so one too near the right end would run off the strip: past
+    :data:`AXIS_LAST` % there is none, and past :data:`AXIS_LAST_PHONE` % it is a ``tail`` that a
+    phone hides, as it hides every other (``minor``) label, for which a narrow strip has no room.
+    """
+    step = next((s * 1000 for s in AXIS_STEPS if span / (s * 1000) <= AXIS_TICKS), AXIS_STEPS[-1] * 1000)
+    first = -(-t0 // step) * step
+    ticks: list[dict[str, object]] = []
+    for n, t in enumerate(range(first, t0 + span + 1, step)):
+        pct = (t - t0) / span * 100
+        if pct > AXIS_LAST:
+            break
+        classes = " ".join(c for c in ("minor" if n % 2 else "", "tail" if pct > AXIS_LAST_PHONE else "") if c)
+        ticks.append({"t": t, "classes": classes, "left": f"{pct:.3f}", "label": clock(t)})
+    return ticks
+
+
 @dataclass(frozen=True)
 class _Rect:
     start: str
@@ -97,7 +133,7 @@ def _svg_strip(script: Script, timeline: Timeline, width: int = 1000, height: in
         y, h = (0, height) if kind in ("heading", "title") else (8, height - 16)
         rects.append(_Rect(f"{s.start_ms / 1000:.3f}", f"{(s.start_ms - t0) / total * width:.2f}", y,
                            f"{max(s.duration_ms / total * width, 0.6):.2f}", h, COLOURS[kind],
-                           f"{timecode(s.start_ms, fps)} {kind}: {s.block.text[:40]}"))
+                           f"{timecode(s.start_ms, fps, timeline.drop_frame)} {kind}: {s.block.text[:40]}"))
     return {"width": width, "height": height, "rects": rects}
 
 
@@ -140,7 +176,7 @@ def render_report(
     tracks = {language_tag: _track_json(timeline)}
     for tag, tl in variants.items():
         tracks[tag] = _track_json(tl)
-    data = {"tracks": tracks, "default_track": language_tag, "t0": t0, "span": span_total}
+    data = {"tracks": tracks, "default_track": language_tag, "t0": t0, "span": span_total, "audio": audio_src}
 
     speakers: dict[Speaker, list[int]] = {}
     first_at: dict[Speaker, int] = {}
@@ -163,13 +199,28 @@ def render_report(
         audio_src=audio_src, audio_note=audio_note, strip=_svg_strip(script, timeline), colours=list(COLOURS.items()),
         sections=[{"name": sec.name, "start": clock(sec.start_ms), "runs": clock(sec.duration_ms), "cues": sec.cues}
                   for sec in s.sections],
-        speakers=[{"name": k.name or "—", "role": k.role or "", "first": timecode(first_at[k], fps), "times": len(v),
-                   "seconds": f"{sum(v) / 1000:.0f}"} for k, v in speakers.items()],
+        speakers=_speaker_bodies(script, timeline, variants, language_tag, speakers, first_at),
+        axis=_axis(t0, span_total),
         problems=[{"severity": p.severity, "severity_class": "err" if p.severity == "error" else "warn",
                    "cue": p.cue + 1, "code": p.code, "message": p.message,
-                   "timecode": timecode(timeline.cues[p.cue].start_ms, fps) if 0 <= p.cue < len(timeline.cues) else ""}
+                   "timecode": timecode(timeline.cues[p.cue].start_ms, fps, timeline.drop_frame)
+                   if 0 <= p.cue < len(timeline.cues) else ""}
                   for p in problems],
         data_json=Markup(json.dumps(data, ensure_ascii=False).replace("</", "<\\/")),  # no early </script>
         css=_asset("report.css"), js=_asset("report.js"),
     )
     return page
+
+
+def _speaker_bodies(script: Script, timeline: Timeline, variants: Mapping[str, Timeline], language_tag: str,
+                    speakers: dict[Speaker, list[int]], first_at: dict[Speaker, int]) -> list[dict[str, object]]:
+    """One table body per track: a Traditional track names its speakers in Traditional characters."""
+    fps = parse_fps(timeline.fps)
+    bodies: list[dict[str, object]] = []
+    for tag, tl in {language_tag: timeline, **variants}.items():
+        named = _speaker_names(script, tl)
+        rows = [{"name": named.get(k, k).name or "—", "role": named.get(k, k).role or "",
+                 "first": timecode(first_at[k], fps, timeline.drop_frame), "times": len(v),
+                 "seconds": f"{sum(v) / 1000:.0f}"} for k, v in speakers.items()]
+        bodies.append({"tag": tag, "hidden": tag != language_tag, "rows": rows})
+    return bodies

@@ -37,6 +37,8 @@ class AlignOptions:
     encoding: str | None = None
     interview_span: str = "auto"
     force: bool = False
+    reference: str = "auto"
+    """The reference voice: ``auto`` (neural when installed, else espeak), ``neural`` or ``espeak``."""
 
 
 @dataclass
@@ -98,9 +100,10 @@ def run_align(script_path: Path, recordings: Sequence[Path], options: AlignOptio
               progress: Progress | None = None) -> AlignResult:
     """Align ``recordings`` (in the order given) to the narration of ``script_path``."""
     from subtoolkit.align.core import align
+    from subtoolkit.align.plan import narration_blocks, spoken_blocks
     from subtoolkit.align.reference import reference_renderer
     from subtoolkit.align.report import build_report
-    from subtoolkit.align.voice import EspeakVoice
+    from subtoolkit.align.voice import reference_voice
     from subtoolkit.subtitles.profiles import load_profile
     from subtoolkit.subtitles.timing import SpeechModel
 
@@ -110,14 +113,17 @@ def run_align(script_path: Path, recordings: Sequence[Path], options: AlignOptio
     profile = load_profile(options.profile)
     with Outputs(options.out_dir) as out:  # the folder is checked before any work
         script = _check_inputs(script_path, recordings, options)
-        voice = EspeakVoice()
+        voice = reference_voice(options.reference)
         stoppable = _StoppableVoice(voice)
         render = reference_renderer(stoppable)
         model = SpeechModel.from_profile(profile)
-        heard, plans = _listen_and_read(recordings, script, profile, model, clock, render, report, stoppable)
+        # a final mix (--film) holds the interviews too: they are aligned against a reading of their transcripts
+        chosen = spoken_blocks(script) if options.film else narration_blocks(script)
+        heard, plans = _listen_and_read(recordings, script, chosen, profile, model, clock, render, report, stoppable)
         report.stage("aligning", 0.4)
         try:
-            alignment = align(script, heard.tracks, render, profile, fps=clock.fps, model=model, plans=plans)
+            alignment = align(script, heard.tracks, render, profile, fps=clock.fps, model=model, plans=plans,
+                              blocks=chosen)
         except ValueError as exc:
             raise SubtoolkitError(f"cannot align: {exc}", path=str(script_path),
                                   hint="check that the recordings are this script's narration") from None
@@ -161,7 +167,7 @@ def _check_inputs(script_path: Path, recordings: Sequence[Path], options: AlignO
     return script
 
 
-def _listen_and_read(recordings: Sequence[Path], script: Script, profile: Any, model: Any, clock: Clock,
+def _listen_and_read(recordings: Sequence[Path], script: Script, chosen: list[int], profile: Any, model: Any, clock: Clock,
                      render: Callable[[Sequence[str]], Any], report: Reporter, voice: _StoppableVoice
                      ) -> tuple[_Heard, list[Any]]:
     """Decode and analyse the recordings while the synthetic reading is made beside them.
@@ -177,7 +183,7 @@ def _listen_and_read(recordings: Sequence[Path], script: Script, profile: Any, m
     from subtoolkit.audio.decode import decode
 
     def prepare() -> list[Any]:
-        plans = plan_narration(script, profile, model, clock.fps, check=voice.check)
+        plans = plan_narration(script, profile, model, clock.fps, chosen, check=voice.check)
         render([p.source for p in plans])
         return plans
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from subtoolkit.errors import InputError
 from subtoolkit.model import Script
@@ -58,23 +58,34 @@ class Clock:
 
     fps: Fraction
     start_frame: int
+    drop_frame: bool = False  # the start was written HH:MM:SS;FF: timecodes count drop-frame
 
     @classmethod
     def parse(cls, fps: str, start: str = "00:00:00:00") -> Clock:
-        from subtoolkit.subtitles.timecode import parse_fps, parse_smpte
+        from subtoolkit.subtitles.timecode import is_drop_frame, parse_fps, parse_smpte
 
         rate = parse_fps(fps)
-        return cls(rate, parse_smpte(start, rate))
+        return cls(rate, parse_smpte(start, rate), is_drop_frame(start))
 
 
-def load_script(path: Path, *, encoding: str | None = None, interview_span: str = "auto",
-                warn: Warn | None = None) -> Script:
-    """ingest → parse, the first two stages of every job; the parse's warnings go to ``warn``."""
+def load_script(path: Path, *, encoding: str | None = None, interview_span: str = "auto", style: Any = None,
+                explain: list[Any] | None = None, warn: Warn | None = None) -> Script:
+    """ingest → parse, the first two stages of every job; their warnings go to ``warn``.
+
+    ``style`` is a house style (:mod:`subtoolkit.text.style`); ``None`` is the user's default file
+    if there is one, else none.
+    """
     from subtoolkit.text.ingest import read_source
     from subtoolkit.text.parse import parse_lines
+    from subtoolkit.text.style import default_style
 
+    house = style if style is not None else default_style()
     source = read_source(path, encoding=encoding)
-    script = parse_lines(source.lines, path=str(path), interview_span=interview_span)  # type: ignore[arg-type]
+    if warn is not None:
+        for w in source.warnings:
+            warn(w.render())
+    script = parse_lines(source.lines, path=str(path), interview_span=interview_span,  # type: ignore[arg-type]
+                         style=house, explain=explain)
     if warn is not None:
         for w in script.warnings:
             warn(w.render())
@@ -87,6 +98,7 @@ class Pace:
 
     rate: float | None = None
     pause_scale: float = 1.0
+    interview_rate: float | None = None
     calibration: Calibration | None = None
     reference: Path | None = None
 
@@ -95,8 +107,9 @@ class Pace:
         cal = self.calibration
         if cal is None:
             return None
-        return (f"calibrated from {self.reference}: {cal.rate:.2f} syllables/s, pause scale {cal.pause_scale:.2f}, "
-                f"{cal.boundary_ms:.0f} ms between cues ({cal.used} of {cal.total} intervals, "
+        interviews = f", interviews {cal.interview_rate:.2f} syllables/s" if cal.interview_rate else ""
+        return (f"calibrated from {self.reference}: {cal.rate:.2f} syllables/s, pause scale {cal.pause_scale:.2f}"
+                f"{interviews}, {cal.boundary_ms:.0f} ms between cues ({cal.used} of {cal.total} intervals, "
                 f"median error {cal.residual_ms:.0f} ms)")
 
 
@@ -111,4 +124,4 @@ def narrator_pace(profile: Profile, *, rate: float | None = None, calibrate: Pat
     except ValueError as exc:
         raise InputError(f"calibration failed: {exc}", path=str(calibrate),
                          hint="use a reference timed to continuous narration") from None
-    return Pace(cal.rate, cal.pause_scale, cal, calibrate)
+    return Pace(cal.rate, cal.pause_scale, cal.interview_rate, cal, calibrate)

@@ -8,8 +8,9 @@ never leaves half its files behind and an earlier good build survives a failed r
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from subtoolkit.errors import SubtoolkitError
 from subtoolkit.fsio import atomic_path, write_text
@@ -25,7 +26,7 @@ from subtoolkit.subtitles.validate import Problem
 @dataclass(frozen=True)
 class BuildOptions:
     out_root: Path = Path("output")
-    voice: str = "espeak"  # espeak | edge | auto | none
+    voice: str = "offline"  # offline (neural when installed, else espeak) | neural | espeak | edge | auto | none
     variants: tuple[str, ...] = ()
     profile: str = "netflix-zh-hans"
     fps: str = "25"
@@ -37,6 +38,7 @@ class BuildOptions:
     voice_name: str | None = None
     interview_voice: str | None = None
     calibrate: Path | None = None  # a subtitle file timed to the same narrator
+    pinyin: tuple[Any, ...] = ()  # pronunciation dictionary entries for the neural voice
 
 
 @dataclass
@@ -89,7 +91,8 @@ def build_script(script_path: Path, options: BuildOptions, progress: Progress | 
         report.stage("parse", 0.1)
         pace = narrator_pace(profile, calibrate=options.calibrate)
         timeline = make_timeline(script, profile, fps=clock.fps, start_frame=clock.start_frame, rate=pace.rate,
-                                 pause_scale=pace.pause_scale)
+                                 pause_scale=pace.pause_scale, interview_rate=pace.interview_rate)
+        timeline = replace(timeline, drop_frame=clock.drop_frame)  # the paperwork counts as --start does
         report.stage("timing", 0.3)
         write_text(out.path("blocks.json"), json.dumps(script.to_json(), ensure_ascii=False, indent=2) + "\n")
         _, problems = write_tracks(timeline, out.stage, stem, formats=options.formats, language_tag=profile.language,
@@ -100,7 +103,7 @@ def build_script(script_path: Path, options: BuildOptions, progress: Progress | 
         variants, other_problems = _variants(script, profile, timeline, player.timeline, out, stem, options)
         if options.variants:
             report.stage("variants", 0.85)
-        _paperwork(script, timeline, out)
+        _paperwork(script, timeline, out, options.variants)
         report.stage("documents", 0.9)
         _report_page(script, profile, player, variants, out)
         report.stage("report", 0.97)
@@ -127,13 +130,14 @@ def _player(script: Script, profile: Profile, clock: Clock, timeline: Timeline, 
         from subtoolkit.jobs.voiceover import VoiceOptions, voice_into  # voice engines, imported only when asked for
 
         voicing = VoiceOptions(engine=options.voice, voice=options.voice_name, interview_voice=options.interview_voice,
-                               cache_dir=options.cache_dir, audio_format="mp3")
+                               cache_dir=options.cache_dir, audio_format="mp3", pinyin=options.pinyin)
         vo = voice_into(script, profile, clock, out.stage, stem, voicing,
                         progress=lambda _s, f: report.progress("voiceover", 0.4 + 0.4 * f), warn=report.warn)
         report.stage("voiceover", 0.8)
         note = f"Scratch voiceover by the {vo.engine} engine; subtitles retimed to it."
         # the retimed track's problems come from its write, where it was validated
-        return _Player(vo.timeline, vo.audio_path.name, note, vo.engine, vo.problems)
+        return _Player(replace(vo.timeline, drop_frame=timeline.drop_frame), vo.audio_path.name, note, vo.engine,
+                       vo.problems)
     from subtoolkit.audio.ffmpeg import write_silence_mp3
 
     last = max((c.end_ms for c in timeline.cues), default=0)
@@ -165,10 +169,16 @@ def _variants(script: Script, profile: Profile, timeline: Timeline, player: Time
     return made, count
 
 
-def _paperwork(script: Script, timeline: Timeline, out: Outputs) -> None:
+def _paperwork(script: Script, timeline: Timeline, out: Outputs, variants: tuple[str, ...] = ()) -> None:
     from subtoolkit.deliver.paperwork import captions_csv, names_csv, narration_docx, narration_md
 
     write_text(out.path("names.csv"), names_csv(script, timeline), bom=True)
+    if variants:  # the graphics department of each Traditional version needs its names too
+        from subtoolkit.chinese.convert import get_converter
+
+        for config in variants:
+            conv = get_converter(config)
+            write_text(out.path(f"names.{conv.language_tag}.csv"), conv.convert(names_csv(script, timeline)), bom=True)
     write_text(out.path("captions.csv"), captions_csv(script, timeline), bom=True)
     write_text(out.path("narration.md"), narration_md(script, timeline))
     with atomic_path(out.path("narration.docx")) as tmp:
@@ -202,7 +212,7 @@ def build_worker(args: tuple[Path, BuildOptions, object]) -> BuildResult:
 
 def scripts_in(folder: Path) -> list[Path]:
     """The scripts of a folder build: every file ``ingest`` reads (hidden files left out)."""
-    from subtoolkit.text.ingest import SUPPORTED_SUFFIXES
+    from subtoolkit.text.ingest import SCRIPT_SUFFIXES
 
     return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith("."))
+                  if p.is_file() and p.suffix.lower() in SCRIPT_SUFFIXES and not p.name.startswith("."))

@@ -72,7 +72,7 @@ def run_subtitles(script_path: Path, options: SubtitlesOptions, progress: Progre
                              warn=report.warn)
         pace = narrator_pace(profile, rate=options.rate, calibrate=options.calibrate)
         timeline = make_timeline(script, profile, fps=clock.fps, rate=pace.rate, pause_scale=pace.pause_scale,
-                                 start_frame=clock.start_frame)
+                                 start_frame=clock.start_frame, interview_rate=pace.interview_rate)
         check_spoken(script, timeline, options.include, report.warn)
         report.stage("timing", 0.4)
         stem = script_path.stem

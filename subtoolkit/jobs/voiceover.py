@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from subtoolkit.jobs.base import Clock, Progress, Reporter, Warn, load_script
 from subtoolkit.jobs.outputs import Outputs
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 class VoiceOptions:
     """How the narration is voiced (shared by ``voiceover`` and ``build``)."""
 
-    engine: str = "espeak"  # espeak | edge | auto
+    engine: str = "espeak"  # espeak | neural | offline | edge | auto
     voice: str | None = None
     interview_voice: str | None = None
     rate: str | int = 0
@@ -33,6 +33,7 @@ class VoiceOptions:
     cache_dir: Path | None = None
     use_cache: bool = True
     audio_format: str = "wav"
+    pinyin: tuple[Any, ...] = ()  # pronunciation dictionary entries for the neural voice
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def voice_into(script: Script, profile: Profile, clock: Clock, folder: Path, ste
 
     rendered = asyncio.run(render_plan(plan, engine=options.engine, cache_dir=options.cache_dir,
                                        use_cache=options.use_cache, concurrency=options.concurrency,
-                                       on_progress=bar, warn=warn))
+                                       on_progress=bar, warn=warn, pinyin=options.pinyin))
     vo = lay_voiceover(plan, rendered, script, profile, clock.fps, clock.start_frame)
     audio, manifest, problems = write_voiceover(vo, folder, stem, profile=profile, title=script.title,
                                                 audio_format=options.audio_format, formats=formats)

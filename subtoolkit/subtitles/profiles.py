@@ -2,8 +2,10 @@
 
 A profile says how wide a line may be, how many lines a cue may have, what happens to each
 punctuation mark, the duration and gap bounds, and the speech model (syllables per second and
-pauses per punctuation class) the estimator uses. The shipped ones live in ``assets/profiles``;
-a user adds one by passing a path, or by dropping a file in ``~/.config/subtoolkit/profiles``.
+pauses per punctuation class) the estimator uses. The shipped ones live in ``assets/profiles``
+(installed as ``subtoolkit.assets`` and read through :mod:`importlib.resources`, so an installed
+wheel finds them too); a user adds one by passing a path, or by dropping a file in
+``~/.config/subtoolkit/profiles``.
 """
 
 from __future__ import annotations
@@ -11,13 +13,15 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 from subtoolkit.errors import ProfileError
+from subtoolkit.model import Timeline
 
-ASSETS = Path(__file__).resolve().parents[2] / "assets"
-PROFILE_DIR = ASSETS / "profiles"
+PROFILE_DIR: Traversable = files("subtoolkit.assets") / "profiles"
 DEFAULT_PROFILE = "netflix-zh-hans"
 
 
@@ -104,13 +108,14 @@ def profile_from_toml(data: dict[str, Any], *, source: str) -> Profile:
     return p
 
 
-def available_profiles() -> dict[str, Path]:
+def available_profiles() -> dict[str, Traversable]:
     """Profile names a user can pass to ``--profile``: shipped ones, then the user's own."""
-    found: dict[str, Path] = {}
+    found: dict[str, Traversable] = {}
     for folder in (PROFILE_DIR, user_profile_dir()):
         if folder.is_dir():
-            for f in sorted(folder.glob("*.toml")):
-                found[f.stem] = f
+            for f in sorted(folder.iterdir(), key=lambda f: f.name):
+                if f.name.endswith(".toml") and f.is_file():
+                    found[f.name[: -len(".toml")]] = f
     return found
 
 
@@ -130,7 +135,7 @@ def _load_variant(profile: Profile) -> Profile:
 def load_profile(name_or_path: str | Path = DEFAULT_PROFILE, *, resolve_variant: bool = True) -> Profile:
     """Load a profile by name (shipped or user) or from a TOML file path, with its variant's profile."""
     s = str(name_or_path)
-    path = Path(s)
+    path: Traversable = Path(s)
     if not (s.endswith(".toml") or path.is_file()):
         profiles = available_profiles()
         if s not in profiles:
@@ -147,3 +152,23 @@ def load_profile(name_or_path: str | Path = DEFAULT_PROFILE, *, resolve_variant:
     if resolve_variant and profile.variant_profile and profile.variant_profile != profile.name:
         profile = profile.with_changes(variant=load_profile(profile.variant_profile, resolve_variant=False))
     return profile
+
+
+def choose_profile(path: Path, timeline: Timeline) -> tuple[Profile, str]:
+    """The profile a subtitle file is meant for, and why: its language tag, else its text.
+
+    Traditional files get the default profile's Traditional counterpart (``netflix-zh-hant``),
+    the one ``build`` shows its Traditional tracks with; Simplified files and files that give no
+    evidence get the default.
+    """
+    from subtoolkit.chinese.detect import language_tag_of, script_of_tag, script_of_text
+
+    base = load_profile(DEFAULT_PROFILE)
+    tag = language_tag_of(path)
+    script = script_of_tag(tag)
+    if script is not None:
+        why = f"from the {tag} tag"
+    else:
+        script = script_of_text("".join("".join(c.lines) for c in timeline.cues))
+        why = "from the text" if script is not None else "the default"
+    return (variant_profile_of(base) if script == "Hant" else base), why

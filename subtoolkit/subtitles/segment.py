@@ -2,7 +2,8 @@
 
 The text is cut into *atoms* that must never be split: a clause that fits on one line, a word
 (jieba, only for clauses that do not fit), a number with its unit (``2.71万人``, ``80.6%``,
-``2013年11月24日``), a book title or quotation that fits (``《…》``, ``“…”``), a Latin word.
+``2013年11月24日``, a date or range written ``2015-7-21`` or ``10:30``), a book title or quotation
+that fits (``《…》``, ``“…”``), a Latin word.
 Between atoms lie break opportunities ranked by strength — sentence end, then ；：, then ，, then a
 word boundary — and barred where W3C clreq's basic rules forbid them (no line starts with closing
 punctuation, none ends with opening punctuation) or where the profile does (``、`` never ends a
@@ -37,7 +38,7 @@ from subtoolkit.text.punctuation import (
 _PROTECTED = re.compile(
     r"\d{4}\s?年\d{1,2}月(?:\d{1,2}[日号])?"  # 2013年11月24日
     r"|\d{1,2}月\d{1,2}[日号]"
-    r"|\d+(?:[.,:：·]\d+)*\s*(?:[%％‰℃]|°C)?(?:[多余]?[万亿千百]?[多余]?)"
+    r"|\d+(?:[.,:：·．/／\-－]\d+)*\s*(?:[%％‰℃]|°C)?(?:[多余]?[万亿千百]?[多余]?)"
     r"(?:公里|平方米|立方米|千米|余人|[年月日号时分秒人个起次栋米吨元岁家名倍项条座辆天周户所台架艘级层根头只批家])?"
     r"|[A-Za-z][A-Za-z0-9.\-+']*"
 )

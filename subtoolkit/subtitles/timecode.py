@@ -79,33 +79,75 @@ def on_grid(ms: int, fps: Fraction) -> bool:
     return ms_of(frame_of(ms, fps), fps) == ms
 
 
-_SMPTE = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})[:;](\d{2})$")
+_SMPTE = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})([:;])(\d{2})$")
+
+
+def dropped_per_minute(fps: Fraction) -> int:
+    """Frame numbers SMPTE drop-frame skips each minute (not every tenth): 2 at 29.97, 4 at 59.94.
+
+    Drop-frame exists only for the NTSC rates whose nominal count is a multiple of 30; counting
+    29.97 fps as 30 drifts 3.6 s an hour from the clock, and skipping these numbers cancels it.
+    Raises ValueError at any other rate.
+    """
+    nominal = round(fps)
+    if fps.denominator != 1001 or nominal % 30:
+        raise ValueError(f"drop-frame timecode exists only at 29.97 and 59.94 fps, not {fps_label(fps)}")
+    return nominal // 15
+
+
+def is_drop_frame(tc: str) -> bool:
+    """``;`` before the frames marks a drop-frame timecode, as editing systems write it."""
+    m = _SMPTE.match(tc.strip())
+    return bool(m and m.group(4) == ";")
 
 
 def parse_smpte(tc: str, fps: Fraction) -> int:
-    """``"01:00:00:00"`` → frame count at ``fps`` (non-drop-frame counting).
+    """``"01:00:00:00"`` → frame count at ``fps``; ``;`` before the frames means drop-frame.
 
-    >>> parse_smpte("00:00:01:05", Fraction(25))
-    30
+    >>> parse_smpte("00:00:01:05", Fraction(25)), parse_smpte("01:00:00;00", Fraction(30000, 1001))
+    (30, 107892)
     """
     m = _SMPTE.match(tc.strip())
     nominal = round(fps)
-    if not m or int(m.group(2)) > 59 or int(m.group(3)) > 59 or int(m.group(4)) >= nominal:
+    if not m or int(m.group(2)) > 59 or int(m.group(3)) > 59 or int(m.group(5)) >= nominal:
         raise SubtoolkitError(f"bad timecode {tc!r}", hint=f"write HH:MM:SS:FF with FF below {nominal}")
-    h, mi, s, f = (int(g) for g in m.groups())
-    return ((h * 60 + mi) * 60 + s) * nominal + f
+    h, mi, s, f = int(m.group(1)), int(m.group(2)), int(m.group(3)), int(m.group(5))
+    frame = ((h * 60 + mi) * 60 + s) * nominal + f
+    if m.group(4) == ":":
+        return frame
+    try:
+        drop = dropped_per_minute(fps)
+    except ValueError as exc:
+        hint = "write HH:MM:SS:FF (a colon) for non-drop timecode"
+        raise SubtoolkitError(f"bad timecode {tc!r}: {exc}", hint=hint) from None
+    if s == 0 and mi % 10 and f < drop:
+        raise SubtoolkitError(
+            f"bad timecode {tc!r}: drop-frame skips frames 00–{drop - 1:02d} at the start of this minute",
+            hint=f"the minute starts at {h:02d}:{mi:02d}:00;{drop:02d}",
+        )
+    minutes = h * 60 + mi
+    return frame - drop * (minutes - minutes // 10)
 
 
-def smpte(frame: int, fps: Fraction) -> str:
-    """Frame count → ``HH:MM:SS:FF`` (non-drop-frame).
+def smpte(frame: int, fps: Fraction, *, drop_frame: bool = False) -> str:
+    """Frame count → ``HH:MM:SS:FF``, or ``HH:MM:SS;FF`` counted drop-frame.
 
-    >>> smpte(30, Fraction(25))
-    '00:00:01:05'
+    >>> smpte(30, Fraction(25)), smpte(107892, Fraction(30000, 1001), drop_frame=True)
+    ('00:00:01:05', '01:00:00;00')
     """
     nominal = round(fps)
+    sep = ":"
+    if drop_frame:
+        drop = dropped_per_minute(fps)
+        per_ten = nominal * 600 - drop * 9  # real frames in ten minutes
+        per_minute = nominal * 60 - drop  # in each minute but the tenth
+        tens, rest = divmod(frame, per_ten)
+        skipped = drop * 9 * tens + (drop * ((rest - drop) // per_minute) if rest >= drop else 0)
+        frame += skipped
+        sep = ";"
     f = frame % nominal
     s = frame // nominal
-    return f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}:{f:02d}"
+    return f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}{sep}{f:02d}"
 
 
 def clock(ms: int) -> str:

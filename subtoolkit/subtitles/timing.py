@@ -39,11 +39,20 @@ class SpeechModel:
     )
 
     @classmethod
-    def from_profile(cls, profile: Profile, *, rate: float | None = None, pause_scale: float = 1.0) -> SpeechModel:
+    def from_profile(
+        cls,
+        profile: Profile,
+        *,
+        rate: float | None = None,
+        pause_scale: float = 1.0,
+        interview_rate: float | None = None,
+    ) -> SpeechModel:
+        """The profile's model; ``rate`` sets the narrator's and scales the interviews' with it,
+        unless ``interview_rate`` gives theirs (a calibration that saw the interviews)."""
         ratio = (rate / profile.narration_rate) if rate else 1.0
         return cls(
             narration_rate=profile.narration_rate * ratio,
-            interview_rate=profile.interview_rate * ratio,
+            interview_rate=interview_rate or profile.interview_rate * ratio,
             pause_scale=pause_scale,
             pauses={
                 Break.ENUM: profile.pause_enumeration_ms,
@@ -121,8 +130,11 @@ def plan_block(index: int, block: Block, profile: Profile, model: SpeechModel,
     """Cut one block into cues and say how long each needs; pure.
 
     A spoken cue must be sayable within the maximum duration less the longest gap that will be
-    closed after it, so closing gaps never pushes a cue past the maximum.
+    closed after it, so closing gaps never pushes a cue past the maximum. A production note is
+    neither heard nor shown: it gets no cue and no time.
     """
+    if not block.kind.on_clock:
+        return []
     limit = profile.max_ms - (profile.close_gap_frames + 1) * 1000 / float(fps)
     variant = variant_profile_of(profile)
     shadow = None if variant is profile else variant

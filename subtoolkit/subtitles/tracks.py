@@ -68,8 +68,9 @@ def make_timeline(
     rate: float | None = None,
     pause_scale: float = 1.0,
     start_frame: int = 0,
+    interview_rate: float | None = None,
 ) -> Timeline:
-    model = SpeechModel.from_profile(profile, rate=rate, pause_scale=pause_scale)
+    model = SpeechModel.from_profile(profile, rate=rate, pause_scale=pause_scale, interview_rate=interview_rate)
     return estimate(script, profile, fps=fps, model=model, start_frame=start_frame)
 
 

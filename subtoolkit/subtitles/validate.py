@@ -30,7 +30,11 @@ class Problem:
     severity: Severity = "error"
 
     def render(self, timeline: Timeline | None = None) -> str:
-        where = f"cue {self.cue + 1}"
+        """``severity: cue N (time): code: message``; N is the file's own cue number for a timeline
+        read from a file (``extra["numbers"]``), else the position in the timeline."""
+        numbers = timeline.extra.get("numbers") if timeline is not None else None
+        number = numbers[self.cue] if numbers and 0 <= self.cue < len(numbers) else self.cue + 1
+        where = f"cue {number}"
         if timeline is not None and 0 <= self.cue < len(timeline.cues):
             from subtoolkit.subtitles.formats.common import clock_ms
 

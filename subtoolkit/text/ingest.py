@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from subtoolkit.errors import InputError
+from subtoolkit.errors import Diagnostic, InputError
 
 ENCODING_HINT = "pass --encoding (for example --encoding gb18030 or --encoding utf-16)"
 
@@ -32,7 +32,10 @@ _SPACE_LIKE = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u200
 # Invisible characters that carry no text: zero-width space/joiners and stray BOMs.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".text", ".docx")
+# The one definition of what a script file is called (ingest, build of a folder, convert).
+TEXT_SCRIPT_SUFFIXES = (".txt", ".md", ".text")
+DOCX_SUFFIX = ".docx"
+SCRIPT_SUFFIXES = TEXT_SCRIPT_SUFFIXES + (DOCX_SUFFIX,)
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class Source:
     path: str
     lines: tuple[str, ...]
     encoding: str
+    warnings: tuple[Diagnostic, ...] = ()
 
 
 def normalise_line(line: str) -> str:
@@ -55,13 +59,75 @@ def normalise_line(line: str) -> str:
     return _INVISIBLE.sub("", line)
 
 
+# A page saved from the web or flattened from HTML: tags of the usual text markup, and entities.
+_HTML_TAG = re.compile(
+    r"</?(?:p|br|div|span|a|img|strong|b|i|em|u|font|h[1-6]|li|ul|ol|section|article"
+    r"|table|tr|td|th|tbody|blockquote|pre|hr)"
+    r"(?:\s[^<>]*)?/?>",
+    re.I,
+)
+_BLOCK_TAG = re.compile(r"^</?(?:p|br|div|h[1-6]|li|section|article|tr|blockquote|hr)\b", re.I)
+_ENTITY = re.compile(r"&(?:#\d{1,6}|#x[0-9a-fA-F]{1,6}|[A-Za-z]{2,8});")
+
+
+def strip_html(line: str) -> tuple[str, int]:
+    """Remove HTML tags and decode entities; returns the line and how many tags went.
+
+    Block-level tags (``<p>``, ``<br>``) become a space so the words on both sides stay apart.
+
+    >>> strip_html('<p class="x">江水东流。</p><p>两岸&nbsp;青山</p>')
+    ('江水东流。 两岸\xa0青山', 4)
+    """
+    import html
+
+    count = 0
+
+    def repl(m: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        return " " if _BLOCK_TAG.match(m.group(0)) else ""
+
+    out = _HTML_TAG.sub(repl, line)
+    if count or _ENTITY.search(out):
+        out = html.unescape(out)
+    return re.sub(r"  +", " ", out).strip() if count else out, count
+
+
+def normalise_lines(
+    raw_lines: list[str] | tuple[str, ...], path: str | None = None
+) -> tuple[tuple[str, ...], tuple[Diagnostic, ...]]:
+    """Every line normalised (:func:`normalise_line`); HTML tags and entities stripped, with a warning
+    per line that had them (pages flattened from the web arrive that way)."""
+    out: list[str] = []
+    warnings: list[Diagnostic] = []
+    for n, raw in enumerate(raw_lines, start=1):
+        if "<" in raw or "&" in raw:
+            stripped, tags = strip_html(raw)
+            if tags or stripped != raw:
+                hint = "export the page as plain text to keep its paragraphs"
+                warnings.append(Diagnostic(f"HTML markup removed ({tags} tags)", line=n, hint=hint, path=path))
+                raw = stripped
+        out.append(normalise_line(raw))
+    return tuple(out), tuple(warnings)
+
+
 def split_lines(text: str) -> list[str]:
     """Split on CRLF, CR and LF alike (and nothing else: no form feeds or U+2028 surprises)."""
     return re.split(r"\r\n|\r|\n", text)
 
 
-def decode(data: bytes, *, path: str = "<bytes>", encoding: str | None = None) -> tuple[str, str]:
+def decode(
+    data: bytes,
+    *,
+    path: str = "<bytes>",
+    encoding: str | None = None,
+    what: str = "text script",
+    hint: str = "save the script as plain text (.txt) or Word (.docx)",
+) -> tuple[str, str]:
     """Decode script bytes, returning ``(text, encoding used)``.
+
+    ``what`` and ``hint`` name the kind of file in the error for binary input, so a binary
+    ``.srt`` is called a subtitle file, not a script.
 
     >>> decode("安全".encode("gb18030"))
     ('安全', 'gb18030')
@@ -83,11 +149,7 @@ def decode(data: bytes, *, path: str = "<bytes>", encoding: str | None = None) -
             except UnicodeDecodeError as exc:
                 raise _undecodable(data, exc, path, name) from None
     if b"\x00" in data[:8192]:
-        raise InputError(
-            "binary file (contains NUL bytes), not a text script",
-            path=path,
-            hint="save the script as plain text (.txt) or Word (.docx)",
-        )
+        raise InputError(f"binary file (contains NUL bytes), not a {what}", path=path, hint=hint)
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as utf8_error:
@@ -107,7 +169,7 @@ def _undecodable(data: bytes, exc: UnicodeDecodeError, path: str, tried: str) ->
     )
 
 
-def _looks_binary(text: str) -> bool:
+def looks_binary(text: str) -> bool:
     """Control characters other than whitespace mean this is not a script someone typed."""
     sample = text[:8192]
     if not sample:
@@ -164,14 +226,14 @@ def read_source(path: str | Path, *, encoding: str | None = None) -> Source:
                 hint="give it a .docx name, or export plain text",
             )
         text, used = decode(data, path=shown, encoding=encoding)
-        if _looks_binary(text):
+        if looks_binary(text):
             raise InputError(
                 "binary file (control characters), not a text script",
                 path=shown,
                 hint="save the script as plain text (.txt) or Word (.docx)",
             )
         raw_lines = split_lines(text)
-    lines = tuple(normalise_line(line) for line in raw_lines)
+    lines, warnings = normalise_lines(raw_lines, shown)
     if not any(line.strip() for line in lines):
         raise InputError("empty file", path=shown, hint="the script has no text")
-    return Source(path=shown, lines=lines, encoding=used)
+    return Source(path=shown, lines=lines, encoding=used, warnings=warnings)

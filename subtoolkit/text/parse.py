@@ -3,20 +3,27 @@
 How it works, in two steps:
 
 1. :func:`classify` looks at one line and returns *items*: a marker (``【解说】``), a speaker label
-   (``薛澜（清华大学教授）：``), a caption, a heading, or plain prose. Each convention is one
-   ``rule_*`` function below with an example in its docstring; :data:`RULES` lists them in the
-   order they are tried. A new house style usually needs one more rule there, nothing else.
+   (``薛澜（清华大学教授）：``), a caption, a heading, a production note, or plain prose. Each
+   convention is one ``rule_*`` function below with an example in its docstring; :data:`RULES`
+   lists them in the order they are tried. A new house style usually needs one more rule there,
+   or only more marker words in a style file (:class:`Style`).
 2. :func:`parse_lines` walks the items with a small state machine (who is speaking, are we in a
-   caption run) and emits :class:`~subtoolkit.model.Block` objects.
+   caption run, a shot list, an exchange) and emits :class:`~subtoolkit.model.Block` objects.
 
-Everything the parser keeps out of block texts (markers, speaker labels, Word artefacts, the
-trailing source note) is recorded in :attr:`Script.removed`, so a test can prove that no source
-character is lost.
+Matching is done on the line folded to Simplified characters (:func:`subtoolkit.text.fold.fold`, same
+length), text is always cut from the line as written: 【解說詞】 works like 【解说词】 and a
+Traditional script stays Traditional.
+
+Everything the parser keeps out of block texts (markers, speaker labels, Word artefacts, inserted
+pinyin, the trailing source note) is recorded in :attr:`Script.removed`, so a test can prove that
+no source character is lost. Production text that is neither heard nor shown (shot lists, credits,
+page furniture, editing notes) becomes a ``note`` block: listed, kept, never timed or voiced.
 
 **Where an interview ends** (``interview_span``):
 
 - ``"paragraph"``: a speaker line introduces exactly one paragraph; the next paragraph is narration
   again. This is how scripts that never mark narration explicitly are written (the sample script).
+  Speech lines wrapped in ``（…）`` right after it continue the exchange.
 - ``"marker"``: speech runs until the next marker (narration marker, another speaker, a caption
   run, a heading). This is how scripts that write ``【解说】`` before every narration passage work.
 - ``"auto"`` (default): ``"marker"`` when a narration marker appears *after* the first speaker or
@@ -27,14 +34,18 @@ character is lost.
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from subtoolkit.errors import Diagnostic, ScriptError
+from subtoolkit.text.fold import fold
 from subtoolkit.model import Block, BlockKind, Removed, Script, Speaker
 from subtoolkit.text.names import looks_like_name, split_name_role
+from subtoolkit.text.style import NO_STYLE, Style
 
 InterviewSpan = Literal["auto", "paragraph", "marker"]
 
@@ -49,11 +60,19 @@ for _o, _cs in _CLOSERS.items():
         _OPENERS_BY_CLOSER[_c] += _o
 
 COLONS = "：:"
-_NARRATION_WORDS = ("解说词", "解说", "配音", "画外音", "旁白")
-_SYNC_WORDS = ("同期声", "同期", "采访", "现场声", "现场")
+# Marker words, in Simplified (lines are folded before matching).
+_NARRATION_WORDS = ("解说词", "解说", "配音", "画外音", "旁白", "正文", "解说稿")
+_SYNC_WORDS = ("同期声", "同期", "采访", "现场声", "现场同期", "现场", "同期音", "原声", "受访者", "受访", "访谈", "专访")
+# Presenters' and reporters' turns: heard, read by someone other than the narrator. A marker word
+# maps to the role that speaks it.
+_PRESENTER_MARKERS = {"导语": "主持人", "口播": "主持人", "串场": "主持人", "出镜": "出镜记者"}
+_PRESENTER_LABELS = frozenset(("主持人", "女播", "男播", "主播", "播音员", "男主持", "女主持", "女主播", "男主播", "播音"))
 _HEADING_WORDS = ("序", "序幕", "片头", "片尾", "结语", "尾声", "引子", "开篇", "结束语", "后记")
-_TITLE_WORDS = ("标题", "片名", "推出片名", "总标题")
+_TITLE_WORDS = ("标题", "片名", "推出片名", "总标题", "本集名", "推出本集名", "分集片名", "集名", "推出集名")
 _SUBTITLE_HEADING_WORDS = ("小标题", "章节", "段落标题")
+# Shot and scene notes: what the picture shows, never heard. Alone they open a shot list.
+_SCENE_WORDS = ("画面", "镜头", "场景", "空镜", "音乐", "音效", "背景音乐", "特技", "转场", "资料画面", "资料", "动画")
+_NOTE_WORDS = ("删", "注", "备注", "编者按", "编者注", "编辑", "视频编辑", "导演", "摄像", "记者", "作者")
 _ROLE_LABELS = frozenset(("记者", "主持人", "村民", "群众", "工人", "男子", "女子", "市民", "居民", "游客", "患者"))
 
 # Word artefacts that survive a .docx → text export.
@@ -62,10 +81,92 @@ _ARTEFACTS = re.compile(
     r"|\[\]\{#[^}]*\}"  # pandoc markdown anchors: []{#_GoBack .anchor}
     r"|\{#_[A-Za-z0-9_]+[^}]*\}"
 )
+# Pinyin a web page inserted after a character: 協(xié)調(diào). Only a reading with a tone mark counts,
+# so (SQUA WKING) or (上) stay.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN = re.compile(rf"(?<=[\u3400-\u9fff])\((?=[a-zü]*[{_TONED}])[a-zü{_TONED}]{{1,7}}\)")
 _SOURCE_NOTE = re.compile(r"[（(]\s*(?:来源|稿件来源|文章来源|本文来源|资料来源)\s*[：:][^（）()]*[）)]\s*$")
 _SOURCE_LINE = re.compile(r"^(?:来源|稿件来源|文章来源|本文来源|资料来源)\s*[：:].*$")
-_EPISODE = re.compile(r"^第[一二三四五六七八九十百零〇两0-9]+[集章部篇回节](?:[\s：:·].*)?$")
+_NUM = "一二三四五六七八九十百零〇两0-9"
+_EPISODE = re.compile(rf"^第[{_NUM}]+[集章部篇回节](?:[\s：:·].*)?$")
 _TITLE_LINE = re.compile(r"^《([^《》]+)》(?:\s*(?:解说词|解说稿|文稿|脚本))?$")
+_SENTENCE_END = re.compile(r"[。！？!?；;…]")
+_TITLE_SIGNAL = re.compile(rf"《[^》]+》|第[{_NUM}]+[集季期部篇章回]|解说词|解说稿|文稿|台本|脚本|纪录片|专题片|宣传片")
+_SECTION_LABEL = re.compile(rf"[{_NUM}]+|[上中下]篇?|第[{_NUM}]+[部分章节篇集]")
+_WRAPPED = re.compile(r"^[（(].*[）)]$")
+_QUOTED = re.compile(r'^(?:“[^“”]+”|"[^"]+"|「[^「」]+」)$')
+
+# Production text recognised on the whole line (folded): credits and bylines, editor's notes,
+# page furniture. One regex each, tried once per line.
+_S = r"\s*"
+_CREDIT_WORDS = (
+    "记者|摄像|摄影|编辑|责任编辑|责编|文稿作者|作者|撰稿|撰文|文案|文案配音员|配音员|配音演员|导演|编导|"
+    "总导演|制片|制片人|监制|策划|主编|出品|出品人|后期|剪辑|视频编辑|通讯员|审核|校对|统筹|翻译|字幕制作|"
+    "配音|解说|旁白|播音|主持|主持人"
+)
+# Words that are also a marker or a speaker's role: a credit only when names follow (配音：李易),
+# never alone (配音： opens narration) or with speech (记者：好的).
+_CREDIT_NEEDS_NAMES = frozenset("记者 配音 解说 旁白 播音 主持 主持人".split())
+_CREDIT_LABEL = re.compile("(?:" + "|".join(_S.join(w) for w in _CREDIT_WORDS.split("|")) + r")\s*[：:]")
+_CREDIT = re.compile(
+    rf"^(?P<word>{'|'.join(_S.join(w) for w in _CREDIT_WORDS.split('|'))}){_S}[：:]{_S}"
+    r"(?P<who>(?:[^\s。！？!?；;，,、：:]{1,12}(?:\s*[，,、\s]\s*[^\s。！？!?；;，,、：:]{1,12}){0,8})?)\s*$"
+)
+_NAME_LIST = re.compile(r"\s*[，,、\s]\s*")
+_LEAD_NOTE = re.compile(
+    r"^(?:编者按|编者注|编后|摘要|内容摘要|内容提要|导读|本集要点|本期要点|原标题|来源|稿件来源|稿源|专题|"
+    r"注意事项|免责声明|版权声明|声明|说明|备注|附注|附|关键字|标签)\s*(?:[：:]|$)"
+    r"|^[\u4e00-\u9fff]{2,14}\d{1,2}月\d{1,2}日(?:电|讯)"  # 新华社北京3月17日电: a news dateline
+    r"|^[•●▪◆■◇○★☆※]\s*"  # a bulleted list
+    r"|^\d{1,3}[.．、]\s*[^\s：:，,。]{1,10}[：:]"  # 1. 字幕识别：… a numbered list of steps or shots
+    r"|^镜头\s*\d+"  # 镜头3：…
+)
+_URL = re.compile(r"https?://\S+|www\.[a-z0-9-]+\.\S*", re.I)
+_FURNITURE = re.compile(  # unmistakable wherever it stands
+    r"\d+\s*(?:条评论|人参与|人发表了?评论)|我来说两句|发表评论|版权所有|copyright|©|all rights reserved|powered by|"
+    r"不支持\s*flash|>>\s*$|^进入\s*\[|在线观看\s*$|(?:^|\s)分享\s*$",
+    re.I,
+)
+_FURNITURE_LINE = re.compile(  # page furniture when the line is not a sentence
+    r"^相关(?:专题|链接|新闻|阅读|文章|报道|视频)|点击(?:链接|查看|观看|播放|进入)|联系我们|上一篇|下一篇|阅读原文|返回(?:首页|顶部)"
+)
+_MENU_SEPARATORS = re.compile(r"[|┊｜丨]")
+_DATE = re.compile(r"\d{4}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|[-/.]\d{1,2}[-/.]\d{1,2})")
+_CLOCK = re.compile(r"\d{1,2}[:：]\d{2}")
+# A reporter's byline as the last line of a news item: 记者 张三 李四 报道 / 本台记者张三报道
+_BYLINE = re.compile(r"^(?:本台|本报|\S{0,12}?)记者\s*(?:[\u4e00-\u9fff·]{2,4}\s*[、，, ]?\s*){1,4}(?:报道|采写|摄制)$")
+_INTRO = re.compile(r"(?:如下|以下|下面是|下文|全文)[^。！？]*[：:]\s*$")
+_ABOUT_PROGRAMME = re.compile(r"《[^》]+》.*(?:专题片|纪录片|节目|栏目|系列片|电视片|宣传片)")
+_PRODUCTION_VERB = re.compile(r"拍摄|摄制|播出|推出|制作|出品|联合|合作|创作")
+_LABEL_HEADING = re.compile(r"^(?:关键词|关键字|本期主题|主题|看点|本集看点)\s*[：:]\s*")
+# Inside a line: an editing note （删……） or a credit （视频编辑：…） — production text, not script.
+_INLINE_NOTE = re.compile(r"[（(]\s*(?:删[^（）()]*|(?:视频编辑|责任编辑|责编|编辑|记者|摄像|摄影|通讯员|剪辑)\s*[：:][^（）()]*)[）)]")
+_DIALOGUE_LABEL = re.compile(r"^([^\s：:，,。！？、；;“”\"《》【】\[\]（）()]{1,6})\s*[：:]")
+_INLINE_MARKER = re.compile(
+    r"(?<=[。！？!?；;…”」』）)】\s])(?=(?:【(?:解说词|解说|同期声|同期|采访|现场同期|字幕|配音|画外音|旁白|出镜|正文|导语)[^】]{0,30}】"
+    r"|(?:解说词|解说|同期声|旁白|配音)\s*[：:]))"
+)
+
+# Patterns the rules use, compiled once.
+_HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
+_LEADING_COLON = re.compile(r"^\s*[：:]?\s*")
+_INLINE_LABEL = re.compile(r"^([^：:，。！？]{1,30})[：:]\s*")
+_OPEN_MARKER = re.compile(r"^[【\[［〔〖]\s*(?:字幕|解说|配音|画外音|旁白|同期|采访|现场|标题|片名|推出片名|小标题|序|片头|片尾|结语|尾声|画面)")
+_MARKER_WORD = re.compile(r"^([^：:·・\s]+)\s*([：:·・\s]\s*)?(.*)$", re.S)
+_SYNC_PLAIN = re.compile(r"^(同期声|同期|现场声|采访)(?=[（(：:\s]|$)")
+_NARRATION_LABEL = re.compile(r"^(解说词|解说|旁白|画外音|配音|正文|[^\s：:]{1,6}?)\s*[：:]\s*")
+_PRESENTER_LABEL = re.compile(r"^([^\s：:，。]{2,5})\s*[：:]\s*")
+_PLAIN_LABEL = re.compile(r"^([^\s：:，。]{1,6})\s*[：:]\s*")
+_MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
+_SENTENCE_PUNCT = re.compile(r"[，。！？；]")
+_PAREN_LINE = re.compile(r"^[（(]([^（）()]{1,40})[）)]$")
+_NOTE_LABEL = re.compile(r"^([^：:\s]{1,6})\s*[：:]")
+_NAME_BRACKET = re.compile(r"^([\u3400-\u9fffA-Za-z·•・]{1,10})\s*[（(]")
+_ENDS_WITH_COLON = re.compile(r"[：:]\s*$")
+_COLON_AFTER = re.compile(r"^\s*[：:]\s*")
+_NAME_LABEL = re.compile(r"^([^\s：:，。！？、；“”]{1,8})\s*[：:]\s*")
+_NOT_A_NAME = re.compile(r"[0-9０-９]|说|道|问题|时间|地点")
+_OPENS_BRACKET = re.compile(r"^[【\[［〔〖]")
 
 
 def match_bracket(s: str, start: int) -> int | None:
@@ -98,9 +199,25 @@ def has_punctuation(s: str) -> bool:
     return any(_is_punct(ch) for ch in s)
 
 
+def _designation_ok(s: str) -> bool:
+    """A speaker designation: no punctuation but the book-title marks of programme names."""
+    return not has_punctuation(s.replace("《", "").replace("》", "").replace("·", ""))
+
+
+def reads_like_sentence(s: str) -> bool:
+    """Whether an unplaced line reads like narration rather than page furniture.
+
+    >>> reads_like_sentence("江水东流，奔向大海。"), reads_like_sentence("SINA English | About")
+    (True, False)
+    """
+    if _HAN_CHAR.search(s) or _SENTENCE_END.search(s):
+        return True
+    return sum(1 for w in s.split() if w[:1].islower()) >= 3  # English narration without a full stop
+
+
 def _strip_colon(s: str) -> tuple[str, str]:
     """Split a leading colon (and spaces) off ``s``: returns ``(removed, rest)``."""
-    m = re.match(r"^\s*[：:]?\s*", s)
+    m = _LEADING_COLON.match(s)
     assert m is not None
     return m.group(0), s[m.end() :]
 
@@ -109,31 +226,58 @@ def _strip_colon(s: str) -> tuple[str, str]:
 # Items: what one line says
 
 
+ItemKind = Literal["prose", "title", "heading", "caption", "caption_run", "narration", "speaker", "note", "note_run"]
+
+
 @dataclass(frozen=True)
 class Item:
-    """One thing a line says. ``removed`` is source text that belongs to no block."""
+    """One thing a line says. ``removed`` is source text that belongs to no block.
 
-    kind: Literal["prose", "title", "heading", "caption", "caption_run", "narration", "speaker"]
+    ``covers``: the line is only a marker and belongs to the block it introduces (``【同期】职务 姓名``
+    above the speech, ``[画面]`` above a shot list), so that block's ``lines`` start at it.
+    """
+
+    kind: ItemKind
     text: str = ""
     speaker: Speaker | None = None
     removed: tuple[tuple[str, str], ...] = ()  # (text, reason)
+    covers: bool = False
 
 
 @dataclass(frozen=True)
 class Context:
-    """What the rules may know about the surroundings of a line."""
+    """What the rules may know about the surroundings of a line.
+
+    The defaults are the most permissive values: a line that is prose under the default context is
+    prose under every context (the walk relies on this to classify most lines once).
+    """
 
     expecting_speech: bool = False
     has_title: bool = False
     alone: bool = True  # the line is a paragraph of its own (not part of a wrapped paragraph)
-    in_captions: bool = False  # inside a 【字幕】 run: short lines are captions, not headings
+    in_captions: bool = False  # inside a 【字幕】 run or a [画面] shot list: short lines belong to the run
+    at_top: bool = True  # nothing but titles and notes so far: the title page of the script
+    title_line: str | None = None  # the line the title came from (a page header repeats it)
+    next_wrapped: bool = False  # the next text line is speech in （…）
+    in_short_run: bool = False  # a neighbouring line is also a short phrase (verse-like narration)
+    last: bool = False  # the last text line of the file (web pages end mid-marker)
+    dialogue: frozenset[str] = frozenset()  # labels that recur as 「X：」 turns in this script
+    style: Style = NO_STYLE
 
 
-Rule = Callable[[str, Context], "list[Item] | None"]
+Rule = Callable[[str, str, Context], "list[Item] | None"]
 
 
 def _marker(text: str, reason: str = "marker") -> tuple[tuple[str, str], ...]:
     return ((text, reason),) if text else ()
+
+
+def _designation_speaker(text: str) -> Speaker | None:
+    """``职务 姓名`` / ``地点 身份 姓名`` / ``姓名 单位 职务`` as a speaker, or ``None``."""
+    if not text or len(text) > 48 or not _designation_ok(text):
+        return None
+    name, role = split_name_role(text)
+    return Speaker(name, role) if name is not None else None
 
 
 def _speaker_items(designation: str, rest: str, prefix: str) -> list[Item]:
@@ -146,95 +290,208 @@ def _speaker_items(designation: str, rest: str, prefix: str) -> list[Item]:
     removed = prefix
     rest_stripped = rest.strip()
     if speaker is None and rest_stripped:
-        label = re.match(r"^([^：:，。！？]{1,24})[：:]\s*", rest_stripped)
-        if label and not has_punctuation(label.group(1).replace(" ", "")):
+        label = _INLINE_LABEL.match(rest_stripped)
+        if label and _designation_ok(label.group(1).replace(" ", "")):
             n, r = split_name_role(label.group(1))
             if n or (r and len(r) <= 12):
                 speaker = Speaker(n, r)
                 removed += rest[: rest.index(rest_stripped) + label.end()]
                 rest_stripped = rest_stripped[label.end() :]
                 return [Item("speaker", rest_stripped, speaker, _marker(removed, "speaker label"))]
-        if not has_punctuation(rest_stripped) and len(rest_stripped) <= 20:
+        if not has_punctuation(rest_stripped) and len(rest_stripped) <= 20 or _designation_speaker(rest_stripped):
             n, r = split_name_role(rest_stripped)
             if n is not None:
-                return [Item("speaker", "", Speaker(n, r), _marker(removed + rest, "speaker label"))]
+                return [Item("speaker", "", Speaker(n, r), _marker(removed + rest, "speaker label"), covers=True)]
+        # 【同期】村民 王大明 那天晚上雨很大。: the designation, a space, then the speech
+        words = rest_stripped.split(" ")
+        for k in range(min(len(words) - 1, 4), 0, -1):
+            head = " ".join(words[:k])
+            who = _designation_speaker(head) if looks_like_name(words[k - 1]) else None
+            if who is not None and has_punctuation(words[-1]):
+                body = rest_stripped[len(head) :].strip()
+                cut = rest.index(rest_stripped) + len(head)
+                return [Item("speaker", body, who, _marker(removed + rest[:cut], "speaker label"))]
+        # 采访：张三（村民） — a designation written as name（role）
+        m = _NAME_BRACKET.match(fold(rest_stripped))
+        if m and looks_like_name(m.group(1)) and match_bracket(rest_stripped, m.end() - 1) == len(rest_stripped) - 1:
+            name, role = rest_stripped[: len(m.group(1))], rest_stripped[m.end() : -1].strip()
+            return [Item("speaker", "", Speaker(name, role or None), _marker(removed + rest, "speaker label"), covers=True)]
     lead, body = _strip_colon(rest)
-    return [Item("speaker", body.strip(), speaker, _marker(removed + lead, "speaker label"))]
+    return [Item("speaker", body.strip(), speaker, _marker(removed + lead, "speaker label"), covers=not body.strip())]
 
 
-def rule_bracket_marker(line: str, ctx: Context) -> list[Item] | None:
+def _kind_of_word(word: str, style: Style) -> str | None:
+    """What a marker word (folded) stands for: built-in words first, then the house style."""
+    if word == "字幕":
+        return "caption"
+    if word in _NARRATION_WORDS:
+        return "narration"
+    if word in _PRESENTER_MARKERS:
+        return "presenter"
+    if word in _SYNC_WORDS:
+        return "interview"
+    if word in _HEADING_WORDS:
+        return "heading"
+    if word in _TITLE_WORDS or word in _SUBTITLE_HEADING_WORDS:
+        return "title"
+    if word in _SCENE_WORDS or word in _NOTE_WORDS:
+        return "note"
+    return style.kind_of(word)
+
+
+def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
     """A line opening with a bracketed marker.
 
-    ``【解说】…`` ``[解说]`` ``【配音】`` ``【画外音】`` → narration;
+    ``【解说】…`` ``[解说]`` ``【配音】`` ``【画外音】`` ``【正文】`` → narration;
+    ``【导语】`` ``【出镜】…`` → narration by the presenter or the reporter on camera;
     ``［字幕］text`` ``[字幕：text]`` ``【字幕：text】`` ``【字幕】`` (alone: a caption run) → caption;
-    ``【同期】姓名`` ``【同期】职务 姓名`` ``【同期声】…`` ``【采访】姓名 职务`` ``【采访·职务姓名】speech``
-    → interview; ``【序】`` ``【片头】`` → heading; ``【标题】text`` ``【推出片名：第一集 历史之约】`` → title.
+    ``【同期】姓名`` ``【同期】职务 姓名`` ``【同期声】地点 身份 姓名`` ``【采访】姓名 职务``
+    ``【采访·职务姓名】speech`` ``【现场同期】姓名：speech`` ``【张三同期声】speech`` → interview;
+    ``【画外音】职务 姓名`` (a person's voice over the picture) → interview;
+    ``【序】`` ``【片头】`` → heading; ``【标题】text`` ``【推出片名：第一集 历史之约】`` → title (a
+    later ``【推出…】`` card is a caption); ``[画面]`` (alone: a shot list follows) ``【镜头：…】`` → note;
+    ``【任务纪实：谈话】`` any other short label alone → heading. Words of the house style count too.
     """
     if not line or line[0] not in "【[［〔〖":
         return None
     end = match_bracket(line, 0)
     if end is None:
-        known = "字幕|解说|配音|画外音|旁白|同期|采访|现场|标题|片名|推出片名|小标题|序|片头|片尾|结语|尾声"
-        if re.match(rf"^[【\[［〔〖]\s*(?:{known})", line):
+        if _OPEN_MARKER.match(key):
+            if ctx.last and len(line) <= 8:  # a page cut off in the middle of its last marker
+                return None
             raise ScriptError(
                 f"unterminated bracket {line[0]!r} in marker",
                 hint=f"close it with {_CLOSERS[line[0]][0]!r}",
             )
         return None
     marker, inner, rest = line[: end + 1], line[1:end].strip(), line[end + 1 :]
-    word = re.match(r"^([^：:·・\s]+)\s*([：:·・\s]\s*)?(.*)$", inner, re.S)
+    inner_key = fold(inner)
+    word = _MARKER_WORD.match(inner_key)
     if word is None:
         return None
-    head, tail = word.group(1), word.group(3)
+    head, tail_key = word.group(1), word.group(3)
+    tail = inner[len(inner) - len(tail_key) :] if tail_key else ""
+    kind = _kind_of_word(head, ctx.style)
+    if kind is None:
+        for sync in _SYNC_WORDS:  # 【习近平同期声】: the speaker written into the marker
+            if head.endswith(sync) and len(head) > len(sync) and not tail:
+                return _speaker_items(inner[: len(head) - len(sync)], rest, marker)
 
-    if head == "字幕":
+    if kind == "caption":
         if tail:
-            at = line.index(tail)
-            removed = _marker(line[:at]) + _marker(line[at + len(tail) : end + 1])
-            items = [Item("caption", tail.strip(), removed=removed)]
+            items = [Item("caption", tail.strip(), removed=_marker(line[: line.index(tail)]) + _marker(line[line.index(tail) + len(tail) : end + 1]))]
             if rest.strip():
                 items += classify(rest.strip(), ctx)
             return items
         lead, body = _strip_colon(rest)
         if body.strip():
             return [Item("caption", body.strip(), removed=_marker(marker + lead))]
-        return [Item("caption_run", removed=_marker(line))]
-    if head in _NARRATION_WORDS and not tail:
+        return [Item("caption_run", removed=_marker(line), covers=True)]
+    if kind == "narration" and not tail:
         lead, body = _strip_colon(rest)
-        return [Item("narration", body.strip(), removed=_marker(marker + lead))]
-    if head in _SYNC_WORDS:
+        speaker = _designation_speaker(body.strip()) if head in ("画外音", "旁白") else None
+        if speaker is not None:  # 【画外音】攝影師 趙明: somebody's voice, not the narrator's
+            return [Item("speaker", "", speaker, _marker(line, "speaker label"), covers=True)]
+        return [Item("narration", body.strip(), removed=_marker(marker + lead), covers=not body.strip())]
+    if kind == "presenter" and not tail:
+        lead, body = _strip_colon(rest)
+        who = Speaker(None, _PRESENTER_MARKERS[head])
+        return [Item("narration", body.strip(), who, removed=_marker(marker + lead))]
+    if kind == "interview":
         if tail:  # 【采访·村支书王大明】speech
             return _speaker_items(tail, rest, marker)
         return _speaker_items("", rest, marker)
-    if head in _HEADING_WORDS and not tail:
-        items = [Item("heading", head, removed=_marker(line[0]) + _marker(line[end]))]
+    if kind == "heading" and not tail:
+        items = [Item("heading", inner, removed=_marker(line[0]) + _marker(line[end]))]
         if rest.strip():
-            items += classify(rest.strip(), ctx)
+            after = classify(rest.strip(), ctx)
+            if all(i.kind == "note" for i in after):  # 【片头】…在线观看: a link line, not a section
+                return [Item("note", line)]
+            items += after
         return items
-    if head in _TITLE_WORDS or head in _SUBTITLE_HEADING_WORDS:
-        kind: Literal["title", "heading"] = "title" if head in _TITLE_WORDS and not ctx.has_title else "heading"
+    if kind == "title":
+        # 【推出本集名：…】 is a card put on screen: the title when it opens the script, else a caption
+        title_kind: Literal["title", "heading", "caption"] = "title"
+        if ctx.has_title:
+            title_kind = "caption" if head.startswith(("推出", "分集")) else "heading"
         if tail:
             idx = line.index(tail)
-            return [Item(kind, tail.strip(), removed=_marker(line[:idx]) + _marker(line[idx + len(tail) :]))]
+            return [Item(title_kind, tail.strip(), removed=_marker(line[:idx]) + _marker(line[idx + len(tail) :]))]
         lead, body = _strip_colon(rest)
         if body.strip():
             body_s = body.strip()
             m = _TITLE_LINE.match(body_s)
             if m:  # 【标题】《片名》
-                return [Item(kind, m.group(1),
-                             removed=_marker(marker + lead + "《") + _marker(body_s[len(m.group(1)) + 1 :]))]
-            return [Item(kind, body_s, removed=_marker(marker + lead))]
+                return [Item(title_kind, m.group(1), removed=_marker(marker + lead + "《") + _marker(body_s[len(m.group(1)) + 1 :]))]
+            return [Item(title_kind, body_s, removed=_marker(marker + lead))]
         return None
+    if kind == "note":
+        body = (tail + rest).strip() if tail else rest.strip()
+        if not body:
+            return [Item("note_run", removed=_marker(line), covers=True)]
+        return [Item("note", line.strip())]
+    if kind is None and not rest.strip() and not ctx.expecting_speech and ctx.alone:
+        # 【巡视工作纪实：谈话】: a segment label of the programme, alone on its line
+        if 1 <= len(inner) <= 20 and not _SENTENCE_END.search(inner) and _HAN_CHAR.search(inner):
+            return [Item("heading", inner, removed=_marker(line[0]) + _marker(line[end]))]
     return None
 
 
-def rule_sync_plain(line: str, ctx: Context) -> list[Item] | None:
+def rule_page_furniture(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """Web-page and document furniture is a note: ``http://…`` link lines, ``2008年04月13日13:35``
+    publication stamps, ``已有0人发表了评论``, ``版权所有``, ``相关链接``, ``>>`` navigation, menus
+    with ``|`` separators, a date line on the title page (``《栏目》2012年7月30日台本``).
+
+    A line that reads like a sentence keeps being narration even when it mentions a web site.
+    """
+    if _SCAN.search(key) is not None:  # the words of the patterns below; most lines have none
+        if _FURNITURE.search(key) or _FURNITURE_LINE.search(key) and not _SENTENCE_END.search(key[-1:]):
+            return [Item("note", line)]
+        if _URL.search(key):
+            without = _URL.sub("", key).strip()
+            if not _SENTENCE_END.search(without) or len(without) < 12:
+                return [Item("note", line)]
+        if len(_MENU_SEPARATORS.findall(key)) >= 2:
+            return [Item("note", line)]
+    if len(key) <= 60 and not ctx.in_captions and not _SENTENCE_END.search(key):
+        date = _DATE.search(key)
+        if date and (_CLOCK.search(key, date.end()) or ctx.at_top):
+            return [Item("note", line)]
+    return None
+
+
+def rule_credit(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """Credits, bylines and editor's matter are notes: ``记 者:崔睿,任效松``, ``摄 像:``, ``记者 张三 报道``,
+    ``文稿作者:…``, ``编辑:陈梦伊``, ``编者按:…``, ``摘要:…``, ``原标题:…``, ``来源:新华社``,
+    ``新华社北京3月17日电 …`` (a news dateline), ``• 仅供学习`` (a bulleted list), ``1. 识别:…``
+    (a numbered list of steps or shots), ``以下是解说词全文:`` (an introduction to the text), and
+    on the title page a paragraph about the programme (``《片名》是……联合拍摄的专题片。``).
+    """
+    credit = _CREDIT.match(key)
+    if credit:
+        who = [w for w in _NAME_LIST.split(credit.group("who")) if w]
+        if credit.group("word").replace(" ", "") not in _CREDIT_NEEDS_NAMES:
+            return [Item("note", line)]
+        if who and all(looks_like_name(w.rstrip("0123456789")) for w in who):
+            return [Item("note", line)]
+    if len(_CREDIT_LABEL.findall(key)) >= 2 and _CREDIT_LABEL.match(key) and not _SENTENCE_END.search(key):
+        return [Item("note", line)]  # 导演：张三 摄像：李四 — end credits on one line
+    if _LEAD_NOTE.match(key) or _BYLINE.match(key):
+        return [Item("note", line)]
+    if _INTRO.search(key) and len(key) <= 80:
+        return [Item("note", line)]
+    if ctx.at_top and _ABOUT_PROGRAMME.search(key) and _PRODUCTION_VERB.search(key):
+        return [Item("note", line)]
+    return None
+
+
+def rule_sync_plain(line: str, key: str, ctx: Context) -> list[Item] | None:
     """Sync sound without brackets: ``同期声（…）：`` ``同期声：`` ``同期声 姓名`` ``现场声：``."""
-    m = re.match(r"^(同期声|同期|现场声|采访)(?=[（(：:\s]|$)", line)
+    m = _SYNC_PLAIN.match(key)
     if m is None:
         return None
     after = line[m.end() :]
-    if after[:1] in "（(":
+    if after[:1] and after[0] in "（(":
         end = match_bracket(after, 0)
         if end is None:
             raise ScriptError("unterminated bracket in sync-sound label", hint="close the （ before the colon")
@@ -248,17 +505,61 @@ def rule_sync_plain(line: str, ctx: Context) -> list[Item] | None:
     return _speaker_items("", after, line[: m.end()])
 
 
-def rule_narration_plain(line: str, ctx: Context) -> list[Item] | None:
-    """``解说词：`` ``解说：`` ``旁白：`` ``画外音：`` ``配音：`` with or without text after the colon."""
-    m = re.match(r"^(?:解说词|解说|旁白|画外音|配音)\s*[：:]\s*", line)
+def rule_narration_plain(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """``解说词：`` ``解说：`` ``旁白：`` ``画外音：`` ``配音：`` ``正文：`` with or without text after the
+    colon; a house-style narration word (``播讲：``) works the same."""
+    m = _NARRATION_LABEL.match(key)
     if m is None:
+        return None
+    word = m.group(1)
+    if word not in _NARRATION_WORDS and word not in ctx.style.narration:
         return None
     return [Item("narration", line[m.end() :].strip(), removed=_marker(line[: m.end()]))]
 
 
-def rule_markdown_heading(line: str, ctx: Context) -> list[Item] | None:
+def rule_presenter(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """Presenters' and anchors' turns: ``主持人：…`` ``女播：…`` ``男播：【导语】`` — heard, read by the
+    presenter (a narration block whose speaker is the presenter), not by the narrator."""
+    m = _PRESENTER_LABEL.match(key)
+    if m is None or (m.group(1) not in _PRESENTER_LABELS and m.group(1) not in ctx.style.presenters):
+        return None
+    who = Speaker(None, line[: len(m.group(1))])
+    rest = line[m.end() :].strip()
+    removed = _marker(line[: m.end()], "speaker label")
+    if rest[:1] and rest[0] in "【[［〔〖":
+        inner = classify(rest, ctx)
+        if all(i.kind in ("narration", "prose") for i in inner):
+            return [
+                Item("narration", i.text, who, (removed if n == 0 else ()) + i.removed) for n, i in enumerate(inner)
+            ]
+    return [Item("narration", rest, who, removed)]
+
+
+def rule_plain_label(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """Unbracketed labels of the script's structure: ``序:`` ``片头:`` → heading; ``关键词:主火炬熄灭`` →
+    heading; ``分集片名:第一集`` → title (a caption card when the script already has its title)."""
+    m = _PLAIN_LABEL.match(key)
+    if m is None:
+        return None
+    word, rest = m.group(1), line[m.end() :].strip()
+    if word in _HEADING_WORDS or word in ctx.style.heading:
+        items = [Item("heading", line[: len(word)], removed=_marker(line[len(word) : m.end()]))]
+        return items + (classify(rest, ctx) if rest else [])
+    if (word in _TITLE_WORDS or word in ctx.style.title) and rest:
+        kind: Literal["title", "caption"] = "caption" if ctx.has_title else "title"
+        return [Item(kind, rest, removed=_marker(line[: m.end()]))]
+    if (word == "字幕" or word in ctx.style.caption) and rest:
+        return [Item("caption", rest, removed=_marker(line[: m.end()]))]
+    if word in ctx.style.note or word in _SCENE_WORDS:
+        return [Item("note", line)]
+    if _LABEL_HEADING.match(key):  # the label stays: 关键词：主火炬熄灭 is what the section is called
+        return [Item("heading", line)]
+    return None
+
+
+def rule_markdown_heading(line: str, key: str, ctx: Context) -> list[Item] | None:
     """``# 《片名》`` / ``## 直面风险`` in a Markdown script: the first level-1 heading is the title."""
-    m = re.match(r"^(#{1,6})\s+(.+?)\s*#*$", line)
+    m = _MARKDOWN_HEADING.match(line)
     if m is None or not ctx.alone:
         return None
     body = m.group(2)
@@ -269,52 +570,92 @@ def rule_markdown_heading(line: str, ctx: Context) -> list[Item] | None:
     return [Item(kind, text, removed=_marker(line[:start]) + _marker(line[start + len(text) :]))]
 
 
-def rule_title(line: str, ctx: Context) -> list[Item] | None:
+def rule_title(line: str, key: str, ctx: Context) -> list[Item] | None:
     """``《生命重于泰山》`` alone on a line is the film's title (a later one is a heading)."""
-    m = _TITLE_LINE.match(line)
+    m = _TITLE_LINE.match(key)
     if m is None or not ctx.alone:
         return None
     kind: Literal["title", "heading"] = "heading" if ctx.has_title else "title"
-    return [Item(kind, m.group(1), removed=_marker("《") + _marker(line[len(m.group(1)) + 1 :]))]
+    return [Item(kind, line[1 : 1 + len(m.group(1))], removed=_marker(line[0]) + _marker(line[len(m.group(1)) + 1 :]))]
 
 
-def rule_episode(line: str, ctx: Context) -> list[Item] | None:
-    """``第一集 历史之约``: an episode or chapter heading."""
-    if (not ctx.alone or ctx.in_captions or len(line) > 30 or not _EPISODE.match(line)
-            or re.search(r"[，。！？；]", line)):
+def rule_repeated_title(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """The title line again further down (``纪录片《老兵故事》06 解说词脚本`` between paragraphs) is a
+    page header of the document, a note; on the title page it is the title printed twice."""
+    if ctx.title_line is None or line != ctx.title_line:
         return None
-    return [Item("heading", line)]
+    return [Item("title", line)] if ctx.at_top else [Item("note", line)]
 
 
-def rule_paren_heading(line: str, ctx: Context) -> list[Item] | None:
-    """``（结语）``: a short bracketed label alone on a line is a section heading.
+def rule_top_title(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """The first line of a script that reads like a title is the title (``奥运圣火激情传递 中坦友谊长存``,
+    ``纪录片《塔里木河》解说词文字稿丨第1集:漫流``): short, no sentence punctuation. On the title page,
+    further lines that name the programme or the episode (``《航拍中国》第一季第五集江西``) are titles too.
+    """
+    if not ctx.at_top or ctx.expecting_speech or not ctx.alone and not _TITLE_SIGNAL.search(key):
+        return None
+    if len(key) > 40 or _SENTENCE_END.search(key) or key.endswith(tuple(COLONS)) or not _HAN_CHAR.search(key):
+        return None
+    if ctx.has_title and not _TITLE_SIGNAL.search(key):
+        return None
+    if not ctx.has_title and ctx.in_short_run and not _TITLE_SIGNAL.search(key):
+        return None
+    return [Item("title", line)]
+
+
+def rule_episode(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """``第一集 历史之约``: an episode or chapter heading (the title when it opens the script)."""
+    if not ctx.alone or ctx.in_captions or len(line) > 30 or not _EPISODE.match(key) or _SENTENCE_PUNCT.search(key):
+        return None
+    return [Item("title" if ctx.at_top and not ctx.has_title else "heading", line)]
+
+
+def rule_paren_line(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """A short bracketed line alone: ``（结语）`` ``（一）`` → heading; ``（秦英林）`` (a name) → caption;
+    ``（镜头：航拍大桥）`` ``(儿媳妇与老人交流)`` (what the picture shows) → note.
 
     When speech is expected (after a speaker line) ``（…）`` wraps the speech instead.
     """
-    m = re.match(r"^[（(]([^（）()]{1,12})[）)]$", line)
-    if m is None or ctx.expecting_speech or ctx.in_captions or not ctx.alone or has_punctuation(m.group(1)):
+    m = _PAREN_LINE.match(key)
+    if m is None or ctx.expecting_speech or ctx.in_captions or not ctx.alone:
         return None
-    return [Item("heading", m.group(1).strip(), removed=_marker(line[0]) + _marker(line[-1]))]
+    inner = m.group(1).strip()
+    text = line[1:-1].strip()
+    word = _NOTE_LABEL.match(inner)
+    label = word.group(1) if word else ""
+    if word and (label in _SCENE_WORDS or label in _NOTE_WORDS or label in ctx.style.note or _CREDIT.match(inner)):
+        return [Item("note", line)]
+    if len(inner) > 12 or has_punctuation(inner):
+        return None
+    if inner in _HEADING_WORDS or inner in ctx.style.heading or _SECTION_LABEL.fullmatch(inner):
+        return [Item("heading", text, removed=_marker(line[0]) + _marker(line[-1]))]
+    if looks_like_name(inner):
+        return [Item("caption", text, removed=_marker(line[0]) + _marker(line[-1]))]
+    return [Item("note", line)]
 
 
-def rule_speaker_line(line: str, ctx: Context) -> list[Item] | None:
+def rule_speaker_line(line: str, key: str, ctx: Context) -> list[Item] | None:
     """``薛澜（清华大学教授）：`` / ``张勤岳(原天嘉宜公司总经理、法定代表人)：`` / nested
     ``辛鸣（中央党校（国家行政学院）教授）：``, with the speech in the next paragraph or after the colon.
+    Without the colon (``王秀英（村民）`` alone on its line) only when the prefix is clearly a name.
     """
-    m = re.match(r"^([\u3400-\u9fffA-Za-z·•・]{1,10})\s*[（(]", line)
+    m = _NAME_BRACKET.match(key)
     if m is None:
         return None
     open_at = m.end() - 1
     end = match_bracket(line, open_at)
     if end is None:
-        if re.search(r"[：:]\s*$", line) or (looks_like_name(m.group(1)) and any(c in line for c in COLONS)):
+        if _ENDS_WITH_COLON.search(line) or (looks_like_name(m.group(1)) and any(c in line for c in COLONS)):
             raise ScriptError("unterminated bracket in speaker line", hint="close the （ before the colon")
         return None
     after = line[end + 1 :]
-    colon = re.match(r"^\s*[：:]\s*", after)
+    colon = _COLON_AFTER.match(after)
     if colon is None:
-        return None
-    name = m.group(1)
+        if after.strip() or not ctx.alone or ctx.expecting_speech or not looks_like_name(m.group(1)):
+            return None
+        name, role = line[: len(m.group(1))], line[open_at + 1 : end].strip()
+        return [Item("speaker", "", Speaker(name, role or None), _marker(line, "speaker label"))]
+    name = line[: len(m.group(1))]
     role = line[open_at + 1 : end].strip()
     if not (looks_like_name(name) or len(name) <= 4):
         return None
@@ -322,48 +663,177 @@ def rule_speaker_line(line: str, ctx: Context) -> list[Item] | None:
     return [Item("speaker", after[colon.end() :].strip(), Speaker(name, role or None), _marker(label, "speaker label"))]
 
 
-def rule_bare_name(line: str, ctx: Context) -> list[Item] | None:
-    """``姓名：speech`` where the prefix is clearly a name (short, no punctuation, a surname).
+def rule_bare_name(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """``姓名：speech`` where the prefix is clearly a name (short, no punctuation, a surname), or a
+    label that recurs as turns of a dialogue in this script (``秀芳：…`` ``爱民：…``, ``甲：…`` ``乙：…``).
 
     ``在忏悔录中，王珉写道：“……”`` is narration: the prefix has punctuation and ends in a verb.
     """
-    m = re.match(r"^([^\s：:，。！？、；“”]{1,8})\s*[：:]\s*", line)
+    m = _NAME_LABEL.match(key)
     if m is None:
         return None
     label = m.group(1)
+    written = line[: len(label)]
     if looks_like_name(label):
-        speaker = Speaker(label, None)
+        speaker = Speaker(written, None)
     elif label in _ROLE_LABELS:
-        speaker = Speaker(None, label)
+        speaker = Speaker(None, written)
+    elif label in ctx.dialogue:
+        speaker = Speaker(written, None)
     else:
         return None
     return [Item("speaker", line[m.end() :].strip(), speaker, _marker(line[: m.end()], "speaker label"))]
 
 
-def rule_short_heading(line: str, ctx: Context) -> list[Item] | None:
-    """``直面风险``: a short line with no punctuation, alone, is a section heading."""
+def rule_caption_name(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """``坦桑尼亚当地居民 费尔南德斯`` on its own line, then the words in ``（…）`` on the next: the name
+    super is the speaker label of the speech below it (the label line belongs to the interview)."""
+    if not ctx.next_wrapped or ctx.expecting_speech or not ctx.alone or len(key) > 40:
+        return None
+    speaker = _designation_speaker(line)
+    if speaker is None or " " not in line.strip() and not looks_like_name(key):
+        return None
+    return [Item("speaker", "", speaker, _marker(line, "speaker label"), covers=True)]
+
+
+def rule_quoted_bite(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """A line that is nothing but a quotation (``"谁来喂牛?我来!"``) in unmarked narration is a sound
+    bite of someone on screen: an interview with no named speaker."""
     if ctx.expecting_speech or ctx.in_captions or not ctx.alone:
         return None
-    compact = line.replace(" ", "")
-    if not (1 <= len(compact) <= 12) or has_punctuation(compact):
+    if not _QUOTED.match(key) or not _SENTENCE_END.search(key[-2:-1]):
         return None
-    if not re.search(r"[\u3400-\u9fff]", compact):
+    wrapper = _marker(line[0], "speech brackets") + _marker(line[-1], "speech brackets")
+    return [Item("speaker", line[1:-1].strip(), None, wrapper)]
+
+
+def rule_number_heading(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """A bare section number alone on a line (``1``, ``二、``) is a heading."""
+    if not ctx.alone or ctx.in_captions or ctx.expecting_speech or not re.fullmatch(rf"[{_NUM}]{{1,3}}[、.．]?", key):
+        return None
+    return [Item("heading", line)]
+
+
+def rule_short_heading(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """``直面风险`` / ``巡视准备，重点是搜集问题``: a short line alone, without sentence punctuation, is a
+    section heading — unless its neighbours are short lines too (one phrase per line is narration)."""
+    if ctx.expecting_speech or ctx.in_captions or not ctx.alone or ctx.in_short_run:
+        return None
+    compact = line.replace(" ", "")
+    if not (1 <= len(compact) <= 12):
+        return None
+    commas_only = not has_punctuation(compact.replace("，", "").replace(",", "").replace("、", ""))
+    if has_punctuation(compact) and (not commas_only or _is_punct(compact[-1])):
+        return None
+    if not _HAN_CHAR.search(compact):
         return None
     return [Item("heading", line)]
 
 
 RULES: tuple[Rule, ...] = (
     rule_bracket_marker,
+    rule_page_furniture,
+    rule_credit,
     rule_sync_plain,
     rule_narration_plain,
+    rule_presenter,
+    rule_plain_label,
     rule_markdown_heading,
     rule_title,
-    rule_episode,
-    rule_paren_heading,
     rule_speaker_line,
     rule_bare_name,
+    rule_repeated_title,
+    rule_episode,
+    rule_top_title,
+    rule_paren_line,
+    rule_caption_name,
+    rule_quoted_bite,
+    rule_number_heading,
     rule_short_heading,
 )
+
+
+# Anything a rule might see in a line that opens like running prose: one scan decides whether the
+# rules need to look at all (most lines of a script are plain narration paragraphs).
+# A trigger, not a rule: it must fire wherever one of the patterns it stands for could match
+# (_INLINE_MARKER, _INLINE_NOTE, _FURNITURE, _FURNITURE_LINE, _URL, _MENU_SEPARATORS), so it lists
+# their words and every Latin letter. Plain literals only: the regex engine then scans in C at
+# under a microsecond a line, where one alternation of those patterns costs twenty times that.
+_SCAN_WORDS = (
+    "我来说两句 发表评论 版权所有 在线观看 分享 相关 点击 联系我们 上一篇 下一篇 阅读原文 返回 进入 删 条评论 人参与 人发表".split()
+    + list("|┊｜丨【©>" + string.ascii_letters)
+    + [w + c for w in ("解说", "同期声", "旁白", "配音") for c in "：: "]
+    + [o + w for o in "（(" for w in ("视频编辑", "责任编辑", "责编", "编辑", "记者", "摄像", "摄影", "通讯员", "剪辑", " ")]
+)
+_SCAN = re.compile("|".join(map(re.escape, _SCAN_WORDS)))
+_SPECIAL_FIRST = frozenset("【[［〔〖（(《#「『•●▪◆■◇○★☆※")
+
+
+def _plain_prose(line: str, key: str, at_top: bool, title_line: str | None, next_wrapped: bool) -> bool:
+    """Whether no rule can match ``line``: a sentence line that opens with a word, has no label
+    colon or name bracket near its start, and nothing the rules look for anywhere in it. Exactly
+    the lines every rule turns down, found with a few string checks and one regex scan.
+
+    ``next_wrapped`` only matters for lines of 40 characters or fewer (a name super over speech).
+    """
+    return (
+        not at_top
+        and key != ""
+        and key[-1] in "。！？!?…”"
+        and key[0] not in _SPECIAL_FIRST
+        and (len(key) > 40 or len(key) - key.count(" ") > 12 and not next_wrapped and key[0] != "第")
+        and not (key[0] in "“\"" and key[-1] in "”\"")
+        and "：" not in key[:32]
+        and ":" not in key[:32]
+        and "（" not in key[:16]
+        and "(" not in key[:16]
+        and not key.startswith(("同期", "现场", "采访", "镜头"))
+        and "日电" not in key[:24]  # a news dateline (_LEAD_NOTE); its other forms need a colon
+        and "日讯" not in key[:24]
+        and line != title_line
+        and _SCAN.search(key) is None
+    )
+
+
+def classify_explained(
+    line: str, ctx: Context = Context(), key: str | None = None, checked: bool = False
+) -> tuple[list[Item], str]:
+    """Items of one stripped, artefact-free line and the name of the rule that decided them.
+
+    Markers inside the line (``……。解说词：……``, a script flattened onto one line) split it first.
+    ``key`` is ``fold(line)`` when the caller has it already; ``checked``: the caller has found the
+    line is not plain prose.
+    """
+    key = fold(line) if key is None else key
+    if not checked and _plain_prose(line, key, ctx.at_top, ctx.title_line, ctx.next_wrapped):
+        return [Item("prose", line)], "prose"
+    if _INLINE_MARKER.search(key) is not None:
+        cuts = [0] + [m.start() for m in _INLINE_MARKER.finditer(key)] + [len(line)]
+        pieces = [line[a:b].strip() for a, b in zip(cuts, cuts[1:])]
+        items: list[Item] = []
+        for piece in pieces:
+            if piece:
+                items += _classify_one(piece, fold(piece), ctx)[0]
+        return items, "inline markers"
+    return _classify_one(line, key, ctx)
+
+
+def _classify_one(line: str, key: str, ctx: Context) -> tuple[list[Item], str]:
+    if ("删" in key or "：" in key or ":" in key) and len(key) > 2:
+        m = _INLINE_NOTE.search(key)
+        if m is not None and (m.start() > 0 or m.end() < len(key)):
+            before, note, after = line[: m.start()].strip(), line[m.start() : m.end()], line[m.end() :].strip()
+            items = _classify_one(before, fold(before), ctx)[0] if before else []
+            rest = _classify_one(after, fold(after), ctx)[0] if after else []
+            if [i.kind for i in items] == ["prose"] and [i.kind for i in rest] == ["prose"]:
+                # the sentence around the note stays one paragraph (one block, one pause)
+                return [Item("prose", _join([items[0].text, rest[0].text])), Item("note", note)], "rule_inline_note"
+            return items + [Item("note", note)] + rest, "rule_inline_note"
+    for rule in RULES:
+        items = rule(line, key, ctx)
+        if items is not None:
+            return items, rule.__name__
+    return [Item("prose", line)], "prose"
 
 
 def classify(line: str, ctx: Context = Context()) -> list[Item]:
@@ -372,37 +842,56 @@ def classify(line: str, ctx: Context = Context()) -> list[Item]:
     >>> [i.kind for i in classify("【字幕：十八届中央纪委六次全会】习近平：要把权力关进制度的笼子里。")]
     ['caption', 'speaker']
     """
-    for rule in RULES:
-        items = rule(line, ctx)
-        if items is not None:
-            return items
-    return [Item("prose", line)]
+    return classify_explained(line, ctx)[0]
 
 
 # ---------------------------------------------------------------------------------------------
 # The walk
 
 
+@dataclass(frozen=True)
+class Explained:
+    """How one line was read (``parse --explain``): the rule, and the kinds of the blocks it fed."""
+
+    line: int
+    rule: str
+    kinds: tuple[str, ...]
+    text: str
+
+
 @dataclass
 class _State:
-    span: Literal["paragraph", "marker"]
+    span: Literal["paragraph", "marker"] | None  # None: auto, not decided before the first speaker
     path: str | None
+    blank_separated: bool = False
     blocks: list[Block] = field(default_factory=list)
     removed: list[Removed] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
     title: str | None = None
+    title_line: str | None = None
+    at_top: bool = True
     section: str | None = None
-    mode: Literal["narration", "interview", "caption"] = "narration"
+    mode: Literal["narration", "interview", "caption", "note"] = "narration"
     mode_before_captions: Literal["narration", "interview"] = "narration"
     speaker: Speaker | None = None
     pending: Speaker | None = None  # a speaker line waiting for its speech
     pending_line: int = 0
     pending_is_set: bool = False
+    narrator: Speaker | None = None  # a presenter whose turn is the next paragraph
+    exchange: Speaker | None = None  # the speaker of the speech just emitted (for （…） replies)
+    in_exchange: bool = False
+    cover_from: int | None = None  # a marker-only line waiting for the block it introduces
 
     def emit(self, kind: BlockKind, text: str, first: int, last: int, speaker: Speaker | None = None) -> None:
         section = self.section
         if kind is BlockKind.TITLE:
             section = None
+        if self.cover_from is not None:
+            if kind not in (BlockKind.TITLE, BlockKind.HEADING):
+                first = min(first, self.cover_from)
+            self.cover_from = None
+        if kind not in (BlockKind.TITLE, BlockKind.NOTE):
+            self.at_top = False
         self.blocks.append(Block(kind, text, first, last, speaker, section))
 
     def drop_pending(self, why: str) -> None:
@@ -435,8 +924,8 @@ def _join(parts: Sequence[str]) -> str:
     return out
 
 
-def _paragraphs(lines: Sequence[str]) -> list[list[int]]:
-    """Group line indexes into paragraphs.
+def _paragraphs(lines: Sequence[str]) -> tuple[list[list[int]], bool]:
+    """Group line indexes into paragraphs; also say whether blank lines separate them.
 
     Scripts either put one paragraph per line (the common Word export) or separate paragraphs with
     blank lines and may hard-wrap inside them. The second style is recognised when blank lines are
@@ -444,42 +933,124 @@ def _paragraphs(lines: Sequence[str]) -> list[list[int]]:
     """
     content = [i for i, l in enumerate(lines) if l.strip()]
     if len(content) < 2:
-        return [[i] for i in content]
+        return [[i] for i in content], False
     gaps = sum(1 for a, b in zip(content, content[1:]) if b - a > 1)
     blank_separated = gaps >= (len(content) - 1) / 2
     if not blank_separated:
-        return [[i] for i in content]
+        return [[i] for i in content], False
     paras: list[list[int]] = []
     for i in content:
         if paras and paras[-1][-1] == i - 1:
             paras[-1].append(i)
         else:
             paras.append([i])
-    return paras
+    return paras, True
 
 
-def _clean(line: str) -> tuple[str, list[str]]:
-    """Strip Word artefacts; returns the clean line and the artefacts removed."""
-    found = _ARTEFACTS.findall(line)
-    return _ARTEFACTS.sub("", line), found
+def _clean(line: str, strip_pinyin: bool = True) -> tuple[str, list[tuple[str, str]]]:
+    """Strip Word artefacts and inserted pinyin; returns the clean line and what was removed."""
+    found = [(a, "word artefact") for a in _ARTEFACTS.findall(line)]
+    if found:
+        line = _ARTEFACTS.sub("", line)
+    if strip_pinyin and "(" in line:
+        pinyin = _PINYIN.findall(line)
+        if pinyin:
+            found += [(p, "pinyin") for p in pinyin]
+            line = _PINYIN.sub("", line)
+    return line, found
 
 
-def _decide_span(lines: Sequence[str]) -> Literal["paragraph", "marker"]:
-    seen_speaker = False
-    for raw in lines:
-        line = _clean(raw)[0].strip()
-        if not line:
+def _is_phrase(line: str) -> bool:
+    """A short phrase line that does not end a sentence, for telling verse-like narration (one
+    phrase per line) from headings standing between paragraphs."""
+    return 0 < len(line) <= 20 and line[-1] not in "：:。." and line[0] not in "【[［〔〖（(《#•"
+
+
+def _dialogue_labels(keys: Sequence[str], style: Style) -> frozenset[str]:
+    """Labels that open two or more lines, when at least two such labels take turns: a dialogue."""
+    counts: Counter[str] = Counter()
+    for k in keys:
+        if k and k[-1] not in COLONS and ("：" in k[:8] or ":" in k[:8]):
+            m = _DIALOGUE_LABEL.match(k)
+            if m:
+                counts[m.group(1)] += 1
+    known = set(_NARRATION_WORDS) | set(_SYNC_WORDS) | set(_HEADING_WORDS) | set(_TITLE_WORDS) | _PRESENTER_LABELS
+    known |= {"字幕"} | style.words()
+    labels = {
+        w for w, c in counts.items()
+        if c >= 2 and w not in known and not _CREDIT.match(w + "：") and not _LEAD_NOTE.match(w + "：")
+        and not _NOT_A_NAME.search(w)
+    }
+    return frozenset(labels) if len(labels) >= 2 else frozenset()
+
+
+class _Lines:
+    """The cleaned lines with what the rules may know about each one before the walk: its folded
+    key, and — built only for lines that need the rules — its static :class:`Context`."""
+
+    def __init__(self, cleaned: list[str], style: Style) -> None:
+        self.cleaned = cleaned
+        self.keys = [fold(c) if c else "" for c in cleaned]
+        self.content = [i for i, c in enumerate(cleaned) if c]
+        self.next_of: dict[int, int] = dict(zip(self.content, self.content[1:]))
+        self.prev_of: dict[int, int] = dict(zip(self.content[1:], self.content))
+        self.last = self.content[-1] if self.content else None
+        self.style = style
+        self.dialogue = _dialogue_labels(self.keys, style)
+        self.static: dict[int, Context] = {}
+
+    def next_wrapped(self, i: int) -> bool:
+        nxt = self.next_of.get(i)
+        return nxt is not None and _WRAPPED.match(self.cleaned[nxt]) is not None
+
+    def in_short_run(self, i: int) -> bool:
+        prev, nxt = self.prev_of.get(i), self.next_of.get(i)
+        return any(j is not None and _is_phrase(self.cleaned[j]) for j in (prev, nxt))
+
+    def context(self, i: int) -> Context:
+        """The context of line ``i`` from the lines around it only (no state of the walk)."""
+        ctx = self.static.get(i)
+        if ctx is None:
+            ctx = self.static[i] = Context(
+                at_top=False,
+                next_wrapped=self.next_wrapped(i),
+                in_short_run=self.in_short_run(i),
+                last=i == self.last,
+                dialogue=self.dialogue,
+                style=self.style,
+            )
+        return ctx
+
+
+def _narration_after(lines: _Lines, i: int) -> bool:
+    """Whether a narration marker comes after line ``i``: what ``auto`` needs at the first speaker.
+
+    Only lines holding a narration or presenter word can say so; they are classified with their
+    static context (an unterminated bracket there is reported when the walk reaches it).
+    """
+    hint = _narration_hint(lines.style)
+    cleaned, keys = lines.cleaned, lines.keys
+    for j in lines.content:
+        if j <= i or hint.search(keys[j]) is None:
             continue
         try:
-            items = classify(line)
+            items = classify_explained(cleaned[j], lines.context(j), keys[j])[0]
         except ScriptError:
             continue
-        for it in items:
-            if it.kind == "speaker":
-                seen_speaker = True
-            elif it.kind == "narration" and seen_speaker:
-                return "marker"
-    return "paragraph"
+        if any(it.kind == "narration" for it in items):
+            return True
+    return False
+
+
+_HINTS: dict[Style, re.Pattern[str]] = {}
+
+
+def _narration_hint(style: Style) -> re.Pattern[str]:
+    hint = _HINTS.get(style)
+    if hint is None:
+        words = set(_NARRATION_WORDS) | set(_PRESENTER_MARKERS) | _PRESENTER_LABELS | style.narration | style.presenters
+        hint = _HINTS[style] = re.compile("|".join(map(re.escape, sorted(words))))
+    return hint
 
 
 def parse_lines(
@@ -487,47 +1058,81 @@ def parse_lines(
     *,
     path: str | None = None,
     interview_span: InterviewSpan = "auto",
+    style: Style = NO_STYLE,
+    strip_pinyin: bool = True,
+    explain: list[Explained] | None = None,
 ) -> Script:
     """Parse normalised source lines (index 0 is line 1) into a :class:`Script`.
 
-    Raises :class:`ScriptError` (with ``path`` and ``line``) for structure that cannot be
-    recovered: an unterminated marker bracket, a speaker line at the very end with no speech.
+    ``style`` adds a house style's marker words; ``explain``, when a list, receives one
+    :class:`Explained` per text line. Raises :class:`ScriptError` (with ``path`` and ``line``) for
+    structure that cannot be recovered: an unterminated marker bracket.
     """
-    span: Literal["paragraph", "marker"] = _decide_span(lines) if interview_span == "auto" else interview_span
-    st = _State(span=span, path=path)
     cleaned: list[str] = []
-    for n, raw in enumerate(lines, start=1):
-        clean, artefacts = _clean(raw)
-        for a in artefacts:
-            st.removed.append(Removed(n, a, "word artefact"))
+    removed_at: dict[int, list[tuple[str, str]]] = {}
+    for n0, raw in enumerate(lines):
+        clean, found = _clean(raw, strip_pinyin)
         cleaned.append(clean.strip())
+        if found:
+            removed_at[n0] = found
 
     # The trailing source note: （来源：…） at the end of the last text line, or a 来源： line.
     last = max((i for i, l in enumerate(cleaned) if l), default=None)
     if last is not None:
         m = _SOURCE_NOTE.search(cleaned[last])
         if m and cleaned[last][: m.start()].strip():
-            st.removed.append(Removed(last + 1, m.group(0).strip(), "source note"))
+            removed_at.setdefault(last, []).append((m.group(0).strip(), "source note"))
             cleaned[last] = cleaned[last][: m.start()].rstrip()
         elif m or _SOURCE_LINE.match(cleaned[last]):
-            st.removed.append(Removed(last + 1, cleaned[last], "source note"))
+            removed_at.setdefault(last, []).append((cleaned[last], "source note"))
             cleaned[last] = ""
 
-    for para in _paragraphs(cleaned):
+    info = _Lines(cleaned, style)
+    keys, content, dialogue = info.keys, info.content, info.dialogue
+    span: Literal["paragraph", "marker"] | None = None if interview_span == "auto" else interview_span
+    paragraphs, blank_separated = _paragraphs(cleaned)
+    st = _State(span=span, path=path, blank_separated=blank_separated)
+    for n0, found in sorted(removed_at.items()):
+        for text, reason in found:
+            st.removed.append(Removed(n0 + 1, text, reason))
+
+    for para in paragraphs:
         alone = len(para) == 1
         prose: list[tuple[int, str]] = []
         for i in para:
             n = i + 1
+            line, key = cleaned[i], keys[i]
+            if _plain_prose(line, key, st.at_top, st.title_line, len(key) <= 40 and info.next_wrapped(i)):
+                prose.append((n, line))
+                if explain is not None:
+                    explain.append(Explained(n, "prose", (), line))
+                continue
             ctx = Context(
                 expecting_speech=st.pending_is_set,
                 has_title=st.title is not None,
                 alone=alone,
-                in_captions=st.mode == "caption",
+                in_captions=st.mode in ("caption", "note"),
+                at_top=st.at_top,
+                title_line=st.title_line,
+                next_wrapped=info.next_wrapped(i),
+                in_short_run=info.in_short_run(i),
+                last=i == info.last,
+                dialogue=dialogue,
+                style=style,
             )
             try:
-                items = classify(cleaned[i], ctx)
+                items, rule = classify_explained(line, ctx, key, checked=True)
             except ScriptError as exc:
                 raise ScriptError(exc.what, path=path, line=n, hint=exc.hint) from None
+            if ctx.last and items[0].kind == "prose" and _OPENS_BRACKET.match(line) and match_bracket(line, 0) is None:
+                why, hint = "the script ends inside a marker; kept as text", "close the bracket or remove the line"
+                st.warnings.append(Diagnostic(why, line=n, hint=hint, path=path))
+            if st.span is None:  # auto: decided at the first speaker, by what follows it
+                at = next((k for k, it in enumerate(items) if it.kind == "speaker"), None)
+                if at is not None:
+                    later = any(it.kind == "narration" for it in items[at + 1 :])
+                    st.span = "marker" if later or _narration_after(info, i) else "paragraph"
+            before = len(st.blocks)
             for it in items:
                 for text, reason in it.removed:
                     st.removed.append(Removed(n, text, reason))
@@ -537,18 +1142,27 @@ def parse_lines(
                 _flush(st, prose)
                 prose = []
                 _apply(st, it, n)
+            if explain is not None:
+                explain.append(Explained(n, rule, tuple(b.kind.value for b in st.blocks[before:]), cleaned[i]))
         _flush(st, prose)
-        # A blank line (or the end of a paragraph in blank-separated scripts) ends a caption run.
+        # The end of a caption run: a blank line in a script written one paragraph per line; in a
+        # blank-separated script, the first paragraph that is not a short caption-like line.
         if st.mode == "caption" and _next_is_blank(cleaned, para[-1]):
-            st.mode = st.mode_before_captions
+            nxt = info.next_of.get(para[-1])
+            if not st.blank_separated or nxt is None or not _caption_like(cleaned[nxt]):
+                st.mode = st.mode_before_captions
 
     if st.pending_is_set:
-        raise ScriptError(
-            "speaker line at the end of the script has no speech",
-            path=path,
-            line=st.pending_line,
-            hint="add the speech after the speaker line or remove the line",
+        st.warnings.append(
+            Diagnostic(
+                "speaker line at the end of the script has no speech",
+                line=st.pending_line,
+                hint="the page may be cut off; add the speech after the speaker line or remove the line",
+                path=path,
+            )
         )
+    if explain is not None:
+        _explain_flushed(explain, st.blocks)
     return Script(
         title=st.title,
         blocks=tuple(st.blocks),
@@ -558,15 +1172,34 @@ def parse_lines(
     )
 
 
+def _explain_flushed(explain: list[Explained], blocks: Sequence[Block]) -> None:
+    """Give each explained line the kinds of the blocks that cover it (prose is emitted when its
+    paragraph ends, and a marker line may belong to the block after it)."""
+    for k, e in enumerate(explain):
+        kinds = tuple(dict.fromkeys(b.kind.value for b in blocks if b.first_line <= e.line <= b.last_line))
+        explain[k] = Explained(e.line, e.rule, kinds, e.text)
+
+
+def _caption_like(line: str) -> bool:
+    return len(line) <= 30 and not _SENTENCE_END.search(line) and line[0] not in "【[［〔〖（("
+
+
 def _next_is_blank(cleaned: Sequence[str], i: int) -> bool:
     return i + 1 >= len(cleaned) or not cleaned[i + 1]
 
 
 def _apply(st: _State, it: Item, n: int) -> None:
+    if it.kind != "note":
+        st.in_exchange = False
+    if it.kind in ("note_run", "caption_run", "narration", "speaker"):
+        st.at_top = False  # a marker: the script has begun, whatever follows is no title
     if it.kind == "title":
         st.drop_pending("a title follows")
         if st.title is None:
             st.title = it.text
+            st.title_line = it.text if not it.removed else None
+            st.emit(BlockKind.TITLE, it.text, n, n)
+        elif st.at_top:
             st.emit(BlockKind.TITLE, it.text, n, n)
         else:
             st.section = it.text
@@ -577,18 +1210,29 @@ def _apply(st: _State, it: Item, n: int) -> None:
         st.section = it.text
         st.emit(BlockKind.HEADING, it.text, n, n)
         st.mode = "narration"
+    elif it.kind == "note":
+        st.emit(BlockKind.NOTE, it.text, n, n)
+    elif it.kind == "note_run":
+        st.drop_pending("a shot list follows")
+        st.mode = "note"
+        st.cover_from = n
     elif it.kind == "caption":
         st.emit(BlockKind.CAPTION, it.text, n, n)
     elif it.kind == "caption_run":
         if st.mode != "caption":
             st.mode_before_captions = "interview" if st.mode == "interview" else "narration"
         st.mode = "caption"
+        st.cover_from = n
     elif it.kind == "narration":
         st.drop_pending("a narration marker follows")
         st.mode = "narration"
         st.speaker = None
+        st.narrator = it.speaker
         if it.text:
-            st.emit(BlockKind.NARRATION, it.text, n, n)
+            st.emit(BlockKind.NARRATION, it.text, n, n, it.speaker)
+            st.narrator = None
+        elif it.covers:
+            st.cover_from = n
     elif it.kind == "speaker":
         st.drop_pending("another speaker follows")
         if it.text:
@@ -596,6 +1240,7 @@ def _apply(st: _State, it: Item, n: int) -> None:
             for w in wrap:
                 st.removed.append(Removed(n, w, "speech brackets"))
             st.emit(BlockKind.INTERVIEW, text, n, n, it.speaker)
+            st.exchange, st.in_exchange = it.speaker, True
             if st.span == "marker":
                 st.mode, st.speaker = "interview", it.speaker
             else:
@@ -604,6 +1249,8 @@ def _apply(st: _State, it: Item, n: int) -> None:
             st.pending, st.pending_line, st.pending_is_set = it.speaker, n, True
             st.mode = "narration" if st.span == "paragraph" else "interview"
             st.speaker = it.speaker
+            if it.covers:
+                st.cover_from = n
 
 
 def _flush(st: _State, prose: list[tuple[int, str]]) -> None:
@@ -611,6 +1258,7 @@ def _flush(st: _State, prose: list[tuple[int, str]]) -> None:
         return
     text = _join([t for _, t in prose])
     first, last = prose[0][0], prose[-1][0]
+    wrapped = _WRAPPED.match(text) is not None and match_bracket(text, 0) == len(text) - 1
     if st.pending_is_set:
         speaker = st.pending
         st.pending_is_set, st.pending = False, None
@@ -618,22 +1266,45 @@ def _flush(st: _State, prose: list[tuple[int, str]]) -> None:
         for w in wrap:
             st.removed.append(Removed(first, w, "speech brackets"))
         st.emit(BlockKind.INTERVIEW, text, first, last, speaker)
+        st.exchange, st.in_exchange = speaker, True
         if st.span == "paragraph":
             st.mode, st.speaker = "narration", None
-    elif st.mode == "interview":
+        return
+    if st.in_exchange and wrapped:  # （……） replies right after speech: the exchange goes on
+        text, wrap = _unwrap_speech(text)
+        for w in wrap:
+            st.removed.append(Removed(first, w, "speech brackets"))
+        st.emit(BlockKind.INTERVIEW, text, first, last, st.exchange)
+        return
+    st.in_exchange = False
+    if st.mode == "interview":
         st.emit(BlockKind.INTERVIEW, text, first, last, st.speaker)
     elif st.mode == "caption":
         for n, t in prose:
             st.emit(BlockKind.CAPTION, t, n, n)
+    elif st.mode == "note":
+        if _SENTENCE_END.search(text[-2:]):  # a full sentence after a shot list is narration again
+            st.mode = "narration"
+            st.emit(BlockKind.NARRATION, text, first, last)
+        else:
+            st.emit(BlockKind.NOTE, text, first, last)
+    elif st.narrator is not None:
+        st.emit(BlockKind.NARRATION, text, first, last, st.narrator)
+        st.narrator = None
+    elif not reads_like_sentence(text):
+        st.emit(BlockKind.NOTE, text, first, last)
     else:
         st.emit(BlockKind.NARRATION, text, first, last)
 
 
-def parse_text(text: str, *, path: str | None = None, interview_span: InterviewSpan = "auto") -> Script:
+def parse_text(
+    text: str, *, path: str | None = None, interview_span: InterviewSpan = "auto", style: Style = NO_STYLE
+) -> Script:
     """Parse a script held in a string (tests and library users); see :func:`parse_lines`."""
-    from subtoolkit.text.ingest import normalise_line, split_lines
+    from subtoolkit.text.ingest import normalise_lines, split_lines
 
-    return parse_lines([normalise_line(l) for l in split_lines(text)], path=path, interview_span=interview_span)
+    lines, _ = normalise_lines(split_lines(text))
+    return parse_lines(lines, path=path, interview_span=interview_span, style=style)
 
 
 def iter_spoken(script: Script) -> Iterable[tuple[int, Block]]:

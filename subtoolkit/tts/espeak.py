@@ -8,13 +8,26 @@ download. Why ctypes and not a subprocess: the wheel has no executable.
 libespeak-ng keeps its state in process globals (one voice, one rate, one callback), so every
 synthesis holds a process-wide lock and runs in a worker thread to keep the event loop free.
 Synthesis is ~500x faster than real time, so the lock costs nothing that matters.
+
+Some of that state outlives a synthesis and no API call resets it, not even
+``espeak_Terminate``/``espeak_Initialize``: C statics such as the pitch-flutter index, the noise
+generator and the glottal wave phase carry over into the next text. The same text then sounds
+slightly different (other samples, a length a few samples apart) depending on what the process
+said before it — and a voiceover resumed from the cache, whose segments were rendered by other
+runs, came out different from an uninterrupted one. So every synthesis gets the library loaded
+afresh (``dlopen`` after ``dlclose``: under 2 ms), and a text's audio depends on nothing but the
+text, voice and rate.
 """
 
 from __future__ import annotations
 
 import asyncio
 import ctypes
+import functools
+import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,8 +42,9 @@ with pauses, the pace of documentary narration in the design notes (the library 
 is a little slow)."""
 MIN_WPM, MAX_WPM = 80, 450
 """espeak-ng's own limits; above 450 it silently stops speeding up."""
-WRAPPER_REVISION = 1
-"""Bump when this module changes how a text becomes audio (resampling, rate mapping)."""
+WRAPPER_REVISION = 2
+"""Bump when this module changes how a text becomes audio (resampling, rate mapping; 2: a fresh
+library for every synthesis, so cached audio no longer depends on what was rendered before it)."""
 
 # speak_lib.h
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
@@ -66,11 +80,15 @@ class _Raw:
     end_ms: int
 
 
-class _Library:
-    """The loaded library, initialised once per process."""
+_LOCK = threading.Lock()
+"""One libespeak-ng per process at a time: it keeps its state in process globals."""
 
-    _instance: _Library | None = None
-    _create_lock = threading.Lock()
+
+class _Library:
+    """The library loaded and initialised for one use (see the module docstring for why).
+
+    Open it with :meth:`session`, which holds the process-wide lock and unloads it afterwards.
+    """
 
     def __init__(self) -> None:
         try:
@@ -108,18 +126,34 @@ class _Library:
         self.lib = lib
         self.rate = rate
         self.version = (lib.espeak_Info(None) or b"?").decode()
-        self.lock = threading.Lock()
         self._sink: _Raw | None = None
         # Keep a reference: a collected ctypes callback would crash the process.
         self._callback = _CALLBACK(self._on_audio)
         lib.espeak_SetSynthCallback(self._callback)
 
     @classmethod
-    def get(cls) -> _Library:
-        with cls._create_lock:
-            if cls._instance is None:
-                cls._instance = cls()
-            return cls._instance
+    @contextmanager
+    def session(cls) -> Iterator[_Library]:
+        """The library freshly loaded, for this caller alone; unloaded when the block ends, so the
+        next session starts from the state a new process would have."""
+        with _LOCK:
+            lib = cls()
+            try:
+                yield lib
+            finally:
+                lib._unload()
+
+    def _unload(self) -> None:
+        """Terminate and unload; the next ``CDLL`` of the path maps the library anew, statics reset."""
+        import _ctypes
+
+        self.lib.espeak_Terminate()
+        handle = self.lib._handle
+        del self.lib
+        if sys.platform.startswith("win"):
+            _ctypes.FreeLibrary(handle)  # type: ignore[attr-defined]
+        else:
+            _ctypes.dlclose(handle)  # type: ignore[attr-defined]
 
     def _on_audio(self, wav: Any, count: int, events: Any) -> int:
         sink = self._sink
@@ -142,31 +176,35 @@ class _Library:
         buf = ctypes.create_string_buffer(text.encode("utf-8"))
         ptr = ctypes.c_void_p(ctypes.addressof(buf))
         out: list[str] = []
-        with self.lock:
-            if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
-                raise VoiceError(f"espeak-ng has no voice {voice!r}", hint="use cmn (Mandarin) or yue (Cantonese)")
-            while ptr.value:
-                res = self.lib.espeak_TextToPhonemes(ctypes.byref(ptr), _CHARS_UTF8, 0)
-                out.append((res or b"").decode("utf-8", errors="replace").strip())
+        if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
+            raise VoiceError(f"espeak-ng has no voice {voice!r}", hint="use cmn (Mandarin) or yue (Cantonese)")
+        while ptr.value:
+            res = self.lib.espeak_TextToPhonemes(ctypes.byref(ptr), _CHARS_UTF8, 0)
+            out.append((res or b"").decode("utf-8", errors="replace").strip())
         return " ".join(x for x in out if x)
 
     def synth(self, text: str, voice: str, wpm: int) -> _Raw:
         data = text.encode("utf-8")
-        with self.lock:
-            if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
-                raise VoiceError(f"espeak-ng has no voice {voice!r}", hint="use cmn (Mandarin) or yue (Cantonese)")
-            self.lib.espeak_SetParameter(_PARAM_RATE, wpm, 0)
-            self._sink = _Raw(bytearray(), [], 0)
-            try:
-                err = self.lib.espeak_Synth(data, len(data) + 1, 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
-                if err == 0:
-                    err = self.lib.espeak_Synchronize()
-                raw = self._sink
-            finally:
-                self._sink = None
+        if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
+            raise VoiceError(f"espeak-ng has no voice {voice!r}", hint="use cmn (Mandarin) or yue (Cantonese)")
+        self.lib.espeak_SetParameter(_PARAM_RATE, wpm, 0)
+        self._sink = _Raw(bytearray(), [], 0)
+        try:
+            err = self.lib.espeak_Synth(data, len(data) + 1, 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
+            if err == 0:
+                err = self.lib.espeak_Synchronize()
+            raw = self._sink
+        finally:
+            self._sink = None
         if err != 0:
             raise VoiceError(f"espeak-ng failed (error {err})", hint="report the text that caused it")
         return raw
+
+
+@functools.lru_cache(maxsize=1)
+def _library_version() -> str:
+    with _Library.session() as lib:
+        return lib.version
 
 
 def resample_to_internal(pcm: bytes | bytearray, rate: int) -> Audio:
@@ -201,7 +239,7 @@ class EspeakEngine:
 
     @property
     def version(self) -> str:
-        return f"espeak-ng {_Library.get().version}; wpm {BASE_WPM}; r{WRAPPER_REVISION}"
+        return f"espeak-ng {_library_version()}; wpm {BASE_WPM}; r{WRAPPER_REVISION}"
 
     def prepare(self, text: str) -> str:
         return "".join(spoken_form(p) for p in split_sentences(text))
@@ -230,8 +268,10 @@ class EspeakEngine:
             raise VoiceError(f"nothing to read in “{text[:40]}”", hint="a voiced segment needs letters or digits")
         pieces = split_sentences(text)
         spoken = [spoken_form(p) for p in pieces]
-        lib = _Library.get()
-        return lib.synth("".join(spoken), voice, wpm), lib.rate, pieces, spoken
+        with _Library.session() as lib:
+            raw = lib.synth("".join(spoken), voice, wpm)
+            rate_hz = lib.rate
+        return raw, rate_hz, pieces, spoken
 
     def synthesize_sync(self, text: str, *, voice: str | None = None, rate: int = 0) -> Synthesis:
         """Blocking synthesis, for callers without an event loop."""
@@ -250,7 +290,8 @@ class EspeakEngine:
         A Mandarin reading has tone numbers on syllables; the Debian 1.51 bug shows up here as
         ``(en)`` switches ("ming four").
         """
-        return _Library.get().phonemes(spoken_form(text), voice or self.default_voice)
+        with _Library.session() as lib:
+            return lib.phonemes(spoken_form(text), voice or self.default_voice)
 
 
 def _sentence_boundaries(

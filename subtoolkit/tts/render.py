@@ -84,6 +84,8 @@ class RenderedSegment:
     cache_key: str | None
     cached: bool
     gain_db: float
+    readings: str | None = None
+    """Tone-numbered pinyin as read, from engines that read through pinyin (neural)."""
 
     @property
     def end_ms(self) -> int:
@@ -96,6 +98,7 @@ class RenderedSegment:
             "start_ms": self.start_ms if start_ms is None else start_ms,
             "duration_ms": self.duration_ms if duration_ms is None else duration_ms,
             "cache_key": self.cache_key, "cached": self.cached,
+            **({"pinyin": self.readings} if self.readings is not None else {}),
         }
 
     @property
@@ -284,6 +287,7 @@ class _Run:
 
     def result(self, track: Track) -> RenderResult:
         first_of_job = {j.indices[0] for j in self.jobs.values()}
+        readings_of = getattr(self.engine, "readings", None)
         placed: list[RenderedSegment] = []
         for i, (seg, pl) in enumerate(zip(self.segments, track.placements)):
             voiced = seg.kind is SegmentKind.VOICED
@@ -291,6 +295,7 @@ class _Run:
             placed.append(RenderedSegment(
                 index=i, request=seg, start_ms=pl.start_ms, duration_ms=pl.duration_ms, boundaries=pl.boundaries,
                 voice=self.voices.get(i), cache_key=self.keys.get(i), cached=cached, gain_db=pl.gain_db,
+                readings=readings_of(seg.text) if voiced and readings_of is not None else None,
             ))
         voiced_total = len(self.keys)
         summary = RenderSummary(

@@ -112,13 +112,17 @@ def plan_voiceover(script: Script, profile: Profile, fps: Fraction, *, blocks: r
 
 async def render_plan(plan: VoicePlan, *, engine: str = "espeak", cache_dir: Path | None = None, use_cache: bool = True,
                       concurrency: int | None = None, on_progress: ProgressCallback | None = None,
-                      warn: Callable[[str], None] | None = None) -> RenderResult:
-    """Render every request of ``plan`` with the chosen engine, through the segment cache."""
+                      warn: Callable[[str], None] | None = None, pinyin: tuple[Any, ...] = ()) -> RenderResult:
+    """Render every request of ``plan`` with the chosen engine, through the segment cache.
+
+    ``pinyin`` holds pronunciation dictionary entries (:mod:`subtoolkit.tts.pinyin`) for the
+    neural engine; the manifest then records each segment's reading as tone-numbered pinyin.
+    """
     from subtoolkit.tts.cache import RenderCache
     from subtoolkit.tts.choose import choose_engine
     from subtoolkit.tts.render import render_segments
 
-    eng = await choose_engine(engine, concurrency=concurrency, warn=warn)
+    eng = await choose_engine(engine, concurrency=concurrency, warn=warn, pinyin=pinyin)
     cache = RenderCache(cache_dir, read=use_cache) if cache_dir is not None else RenderCache(read=use_cache)
     return await render_segments(plan.requests, eng, concurrency=concurrency, cache=cache, progress=on_progress)
 

@@ -24,6 +24,7 @@ function show() {
 }
 function choose(tag) {
   for (const [k, t] of Object.entries(tracks)) t.mode = (k === tag) ? 'hidden' : 'disabled';
+  for (const body of document.querySelectorAll('tbody.speakers')) body.hidden = body.dataset.track !== tag;
   picker.value = tag; show();
 }
 picker.addEventListener('change', () => choose(picker.value));
@@ -38,4 +39,13 @@ if (strip) strip.addEventListener('click', (e) => {
   const r = strip.getBoundingClientRect();
   audio.currentTime = (DATA.t0 + (e.clientX - r.left) / r.width * DATA.span) / 1000;
 });
+const status = document.getElementById('audio-status');
+function missing() {
+  if (!DATA.audio || !status) return;
+  status.textContent = `The audio file ${DATA.audio} is missing: it must sit in the same folder as report.html ` +
+    `(copy the two together). The subtitles, figures and timeline work without it, but nothing plays.`;
+  status.hidden = false;
+}
+audio.addEventListener('error', missing);
+if (audio.error) missing();
 window.subtoolkit = {tracks, choose, audio};
