@@ -66,7 +66,8 @@ def script_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return mini_script(tmp_path_factory.mktemp("script"))
 
 
-@pytest.fixture(scope="module", params=["slow-48k-flac", "fast-split-3-files", "skipped-paragraph", "other-voice-mp3", "retakes"])
+@pytest.fixture(scope="module",
+                params=["slow-48k-flac", "fast-split-3-files", "skipped-paragraph", "other-voice-mp3", "retakes"])
 def run(request: pytest.FixtureRequest, script_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Run:
     script = parse_lines(read_source(script_path).lines)
     narration = narration_blocks(script)
@@ -75,7 +76,8 @@ def run(request: pytest.FixtureRequest, script_path: Path, tmp_path_factory: pyt
     session = build_session(script, work / "vo", **kwargs)
     out = work / "out"
     # espeak reads these sessions: they test the machinery against a reference of the same family
-    result = run_align(script_path, session.files, AlignOptions(out_dir=out, formats=("srt", "vtt", "json"), reference="espeak"))
+    result = run_align(script_path, session.files,
+                       AlignOptions(out_dir=out, formats=("srt", "vtt", "json"), reference="espeak"))
     return Run(request.param, session, result, out, narration)
 
 

@@ -72,9 +72,11 @@ def _in_sample(ref: Path, script, fps: str = "25") -> tuple[float, float, float]
 
 @pytest.mark.parametrize(
     "rate, pause_scale, fmt, fps",
-    [(3.3, 1.4, "srt", "25"), (4.0, 1.0, "srt", "25"), (4.8, 0.8, "vtt", "25"), (3.0, 1.2, "srt", "29.97"), (4.4, 0.6, "vtt", "23.976")],
+    [(3.3, 1.4, "srt", "25"), (4.0, 1.0, "srt", "25"), (4.8, 0.8, "vtt", "25"), (3.0, 1.2, "srt", "29.97"),
+     (4.4, 0.6, "vtt", "23.976")],
 )
-def test_fitted_model_gives_the_reference_back(tmp_path: Path, rate: float, pause_scale: float, fmt: str, fps: str) -> None:
+def test_fitted_model_gives_the_reference_back(tmp_path: Path, rate: float, pause_scale: float, fmt: str,
+                                               fps: str) -> None:
     """In sample, the estimate reproduces the reference's total within 2 % and its cue durations
     within a median of 15 % (the fit used to come out 5 % short: it never saw the pauses between cues)."""
     total, median_error, paired = _in_sample(reference(tmp_path, rate, pause_scale, fmt, fps), sample_script(), fps)
@@ -88,7 +90,7 @@ def voiceover_reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path,
     to the voice (speech measured from the audio, not estimated)."""
     from dataclasses import replace
 
-    from subtoolkit.tts.voiceover import render_voiceover
+    from subtoolkit.jobs.voiceover import render_voiceover
 
     out = tmp_path_factory.mktemp("vo-ref")
     script = sample_script()
@@ -98,7 +100,8 @@ def voiceover_reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path,
 
 
 @pytest.mark.parametrize("fmt, tolerance", [("vtt", 0.02), ("srt", 0.04)])
-def test_fitted_on_a_voiceover_it_gives_the_voiceover_back(voiceover_reference: tuple[Path, object], fmt: str, tolerance: float) -> None:
+def test_fitted_on_a_voiceover_it_gives_the_voiceover_back(voiceover_reference: tuple[Path, object], fmt: str,
+                                                           tolerance: float) -> None:
     """The voiceover's VTT marks the interviews (<v Name>), so they get a rate of their own and the
     total comes back within 2 %. Its SRT cannot say who speaks: the interviews there are placeholders
     at the estimate's 4.6 syllables/s while espeak narrates at about the same pace, and the estimate

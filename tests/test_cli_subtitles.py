@@ -131,7 +131,8 @@ def test_piped_stdout_is_not_wrapped(tmp_path: Path) -> None:
 
     out = tmp_path / ("a-long-folder-name-" * 4) / "and-another-one"
     env = {k: v for k, v in __import__("os").environ.items() if k != "COLUMNS"}
-    r = subprocess.run([sys.executable, "-m", "subtoolkit", "subtitles", str(SAMPLE), "-o", str(out), "--format", "srt,vtt"],
+    r = subprocess.run([sys.executable, "-m", "subtoolkit", "subtitles", str(SAMPLE), "-o", str(out), "--format",
+                        "srt,vtt"],
                        capture_output=True, text=True, env=env, timeout=120)
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()

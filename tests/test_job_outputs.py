@@ -287,7 +287,7 @@ def test_align_refuses_a_bad_recording_without_reading_the_whole_script(tmp_path
 
 def test_a_folder_build_takes_every_script_ingest_reads(tmp_path: Path) -> None:
     from subtoolkit.jobs.build import scripts_in
-    from subtoolkit.text.ingest import SUPPORTED_SUFFIXES
+    from subtoolkit.text.ingest import SCRIPT_SUFFIXES as SUPPORTED_SUFFIXES
 
     for suffix in (*SUPPORTED_SUFFIXES, ".srt", ".pdf"):
         (tmp_path / f"ep{suffix}").write_text("x")

@@ -48,7 +48,9 @@ def test_a_sentence_after_a_shot_list_is_narration_again() -> None:
     assert [b.kind for b in s.blocks] == [K.NOTE, K.NARRATION]
 
 
-@pytest.mark.parametrize("line", ["（镜头：无人机掠过大桥）", "(画面:夜色中的车站)", "（空镜：雪后的操场）", "(母女俩在灶台边说话)"])
+@pytest.mark.parametrize("line",
+                         ["（镜头：无人机掠过大桥）", "(画面:夜色中的车站)", "（空镜：雪后的操场）",
+                          "(母女俩在灶台边说话)"])
 def test_bracketed_scene_note_alone_is_a_note(line: str) -> None:
     s = script(f"江水东流。\n{line}\n两岸青山。")
     assert [b.kind for b in s.blocks] == [K.NARRATION, K.NOTE, K.NARRATION]
@@ -72,7 +74,8 @@ def test_credit_in_brackets_at_the_end_of_a_line_is_a_note() -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["记 者：王小明，李华", "摄 像：", "文稿作者：周一帆", "编辑：吴桐", "责任编辑：陈可", "来源：某某日报", "原标题：大桥通车记"],
+    ["记 者：王小明，李华", "摄 像：", "文稿作者：周一帆", "编辑：吴桐", "责任编辑：陈可", "来源：某某日报",
+     "原标题：大桥通车记"],
 )
 def test_credits_and_bylines_are_notes(line: str) -> None:
     s = script(f"江水东流。\n{line}\n两岸青山。")
@@ -322,7 +325,8 @@ def test_inline_markers_split_a_script_flattened_onto_one_line() -> None:
 
 def test_inline_sync_marker_splits_too() -> None:
     s = script("大桥通车了。【同期】司机 赵宏伟：再也不用绕路了。【解说】车流很快排起了长队。")
-    assert kinds(s) == [(K.NARRATION, "大桥通车了。"), (K.INTERVIEW, "再也不用绕路了。"), (K.NARRATION, "车流很快排起了长队。")]
+    assert kinds(s) == [(K.NARRATION, "大桥通车了。"), (K.INTERVIEW, "再也不用绕路了。"),
+                        (K.NARRATION, "车流很快排起了长队。")]
 
 
 # --- Traditional characters ------------------------------------------------------------------

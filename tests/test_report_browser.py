@@ -31,7 +31,8 @@ def _browser_or_fail():  # type: ignore[no-untyped-def]
         sync_playwright = None
     if CHROMIUM is None or sync_playwright is None:
         if os.environ.get("CI") or os.environ.get("SUBTOOLKIT_REQUIRE_TOOLS"):
-            pytest.fail("the report test needs Chromium (Debian: apt-get install chromium; .ci/run installs it) and playwright (the test extra)")
+            pytest.fail("the report test needs Chromium (Debian: apt-get install chromium; .ci/run installs it) and "
+                        "playwright (the test extra)")
         pytest.skip("chromium or playwright missing")
     return sync_playwright
 
@@ -133,7 +134,8 @@ _AXIS = """() => { const s = document.getElementById('strip').getBoundingClientR
 def test_page_fits_and_figures_sit_under_their_headers(report: Path, browser_tools, width: int) -> None:  # type: ignore[no-untyped-def]
     """A 390 px phone (and a desktop): nothing wider than the screen, the player keeps a seek bar
     wide enough to use, every figure under its own header, and the timeline has a time axis."""
-    data = json.loads((report / "report.html").read_text(encoding="utf-8").split('<script type="application/json" id="data">')[1].split("</script>")[0])
+    data = json.loads((report / "report.html").read_text(encoding="utf-8").split('<script type="application/json" '
+                                                                                 'id="data">')[1].split("</script>")[0])
     with browser_tools() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_context(viewport={"width": width, "height": 844}, bypass_csp=True).new_page()
@@ -194,7 +196,8 @@ def test_missing_browser_fails_under_make_test(tmp_path: Path) -> None:
     assert "SUBTOOLKIT_REQUIRE_TOOLS=1" in line.split("-m pytest")[0], line  # the recipe asks for every tool
     env = {**os.environ, "PATH": str(Path(sys.executable).parent), "SUBTOOLKIT_REQUIRE_TOOLS": "1"}
     env.pop("CI", None)
-    r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(Path(__file__)), "-k", "missing_audio"],
+    r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(Path(__file__)), "-k",
+                        "missing_audio"],
                        capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path)
     assert r.returncode != 0, r.stdout[-2000:]
     assert "needs Chromium" in r.stdout and " skipped" not in r.stdout, r.stdout[-2000:]

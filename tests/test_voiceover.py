@@ -129,7 +129,7 @@ def test_resumed_run_equals_an_uninterrupted_one_byte_for_byte(tmp_path: Path) -
     (espeak-ng carries state from one synthesis into the next: pitch flutter, noise, wave phase.)"""
     from subtitle_helpers import sample_script
 
-    from subtoolkit.tts.voiceover import render_voiceover
+    from subtoolkit.jobs.voiceover import render_voiceover
 
     script, profile = sample_script(), load_profile()
     blocks = range(0, 24)

@@ -105,11 +105,13 @@ def per_recording_timelines(alignment: Alignment, script: Script, profile: Profi
         last = n == len(alignment.tracks) - 1
         mine = [s for s in spans if t.offset_ms <= s.start_ms and (s.start_ms < end or last)]
         clipped = [Span(s.block, s.kind, s.lines, s.start_ms, min(s.end_ms, end), s.speaker, s.source, s.line_sources) for s in mine]
-        out.append(Timeline(tuple(lay_out(clipped, profile, fps, offset_ms=t.offset_ms)), fps=float(fps_label(fps)), profile=profile.name))
+        out.append(Timeline(tuple(lay_out(clipped, profile, fps, offset_ms=t.offset_ms)), fps=float(fps_label(fps)),
+                            profile=profile.name))
     return out
 
 
-def _estimated_spans(indices: Sequence[int], blocks: Sequence[Block], profile: Profile, model: SpeechModel, fps: Fraction, start_ms: float) -> tuple[list[Span], float]:
+def _estimated_spans(indices: Sequence[int], blocks: Sequence[Block], profile: Profile, model: SpeechModel,
+                     fps: Fraction, start_ms: float) -> tuple[list[Span], float]:
     """Blocks laid out by the estimator from ``start_ms``; returns their spans and where they end
     (including the pause the estimator leaves after the last)."""
     planned = []
@@ -123,7 +125,8 @@ def _estimated_spans(indices: Sequence[int], blocks: Sequence[Block], profile: P
     return spans, max(cues[-1].end_ms, last_speech) + planned[-1].after_ms
 
 
-def film_timeline(alignment: Alignment, script: Script, profile: Profile, fps: Fraction, model: SpeechModel | None = None) -> Timeline:
+def film_timeline(alignment: Alignment, script: Script, profile: Profile, fps: Fraction,
+                  model: SpeechModel | None = None) -> Timeline:
     """Recorded narration with everything else of the script between it, at estimated lengths.
 
     Narration keeps its recorded timing inside a block and the talent's pauses between blocks;
@@ -155,7 +158,8 @@ def film_timeline(alignment: Alignment, script: Script, profile: Profile, fps: F
                 pending = []
                 if mix:  # the mix's clock is the film's: the cards fit before the block or are cut short
                     room = mine[0].start_ms - profile.min_gap_frames * 1000 / float(fps) - 1
-                    inserted = [Span(s.block, s.kind, s.lines, s.start_ms, int(min(s.end_ms, room)), s.speaker, s.source,
+                    inserted = [Span(s.block, s.kind, s.lines, s.start_ms, int(min(s.end_ms, room)), s.speaker,
+                                     s.source,
                                      s.line_sources) for s in inserted if s.start_ms < room]
                 else:
                     film_start = max(mine[0].start_ms + shift, ends)
@@ -164,7 +168,8 @@ def film_timeline(alignment: Alignment, script: Script, profile: Profile, fps: F
             elif not spans:
                 shift = 0.0
             for s in mine:
-                spans.append(Span(s.block, s.kind, s.lines, int(round(s.start_ms + shift)), int(round(s.end_ms + shift)), s.speaker, s.source, s.line_sources))
+                spans.append(Span(s.block, s.kind, s.lines, int(round(s.start_ms + shift)),
+                                  int(round(s.end_ms + shift)), s.speaker, s.source, s.line_sources))
             cursor = mine[-1].end_ms + shift + model.pause(Break.PARAGRAPH)
         elif block.kind is not BlockKind.NARRATION and block.kind.on_clock:  # cards, interviews not heard
             pending.append(i)

@@ -67,7 +67,8 @@ def spoken_blocks(script: Script) -> list[int]:
     return [i for i, b in enumerate(script.blocks) if b.kind.spoken and block_text(b)]
 
 
-def plan_narration_block(index: int, block: Block, profile: Profile, model: SpeechModel, fps: Fraction) -> list[CuePlan]:
+def plan_narration_block(index: int, block: Block, profile: Profile, model: SpeechModel,
+                         fps: Fraction) -> list[CuePlan]:
     """The cues of one narration block, located in its text."""
     text = block_text(block)
     planned = plan_block(index, block, profile, model, fps)
@@ -79,7 +80,8 @@ def plan_narration_block(index: int, block: Block, profile: Profile, model: Spee
         if found < 0:  # pragma: no cover - the segmenter's pieces tile the normalised text
             raise AssertionError(f"cue text not found in block {index}: {src!r}")
         last = n == len(planned) - 1
-        out.append(CuePlan(index, p.piece, found, found + len(src), Break.PARAGRAPH if last else break_after(src), p.speak_ms, p.after_ms))
+        out.append(CuePlan(index, p.piece, found, found + len(src), Break.PARAGRAPH if last else break_after(src),
+                           p.speak_ms, p.after_ms))
         at = found + len(src)
     return out
 
@@ -103,7 +105,8 @@ def estimated_span_ms(cues: list[CuePlan]) -> float:
     return sum(c.speak_ms for c in cues) + sum(c.after_ms for c in cues[:-1])
 
 
-def plan_block_at_pace(index: int, block: Block, profile: Profile, model: SpeechModel, fps: Fraction, pace: float) -> list[CuePlan]:
+def plan_block_at_pace(index: int, block: Block, profile: Profile, model: SpeechModel, fps: Fraction,
+                       pace: float) -> list[CuePlan]:
     """Re-cut a block for a talent ``pace`` times slower than ``model`` (``pace`` > 1: slower).
 
     Syllable rate and pauses are both scaled, so the segmenter's budget ("sayable within the

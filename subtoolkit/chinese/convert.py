@@ -73,10 +73,12 @@ class ConfigInfo:
 CONFIGS: dict[str, ConfigInfo] = {
     c.name: c
     for c in (
-        ConfigInfo("s2twp", "zh-Hant-TW", False, False, "TW", "t2tw", "Taiwan, with Taiwan phrases (软件 → 軟體, 视频 → 影片)"),
+        ConfigInfo("s2twp", "zh-Hant-TW", False, False, "TW", "t2tw",
+                   "Taiwan, with Taiwan phrases (软件 → 軟體, 视频 → 影片)"),
         ConfigInfo("s2tw", "zh-Hant-TW", True, False, "TW", "t2tw", "Taiwan characters, mainland wording kept"),
         ConfigInfo("s2hk", "zh-Hant-HK", True, False, "HK", "t2hk", "Hong Kong characters"),
-        ConfigInfo("s2t", "zh-Hant", True, False, None, None, "OpenCC standard Traditional (爲 衆 裏), not a regional standard"),
+        ConfigInfo("s2t", "zh-Hant", True, False, None, None,
+                   "OpenCC standard Traditional (爲 衆 裏), not a regional standard"),
         ConfigInfo("t2s", "zh-Hans", True, True, None, None, "any Traditional → Simplified"),
         ConfigInfo("tw2s", "zh-Hans", True, True, "TW", "t2tw", "Taiwan Traditional → Simplified"),
         ConfigInfo("hk2s", "zh-Hans", True, True, "HK", "t2hk", "Hong Kong Traditional → Simplified"),
@@ -173,7 +175,9 @@ def parse_terms(text: str, *, path: str = "<dict>") -> tuple[Term, ...]:
     it, and a malformed line silently doing nothing is the worst outcome for a name list.
 
     >>> parse_terms("# names\\n张勤岳\\t張勤岳\\n悉尼\\t雪梨\\tTW\\n")
-    (Term(source='张勤岳', target='張勤岳', region=None, origin='<dict>:2'), Term(source='悉尼', target='雪梨', region='TW', origin='<dict>:3'))
+    (Term(source='张勤岳', target='張勤岳', region=None, origin='<dict>:2'), Term(source='悉尼', target='雪梨',
+    region='TW',
+    origin='<dict>:3'))
     """
     terms: list[Term] = []
     seen: dict[tuple[str, str | None], Term] = {}
@@ -190,9 +194,11 @@ def parse_terms(text: str, *, path: str = "<dict>") -> tuple[Term, ...]:
         if not source or not target:
             raise ConvertError("empty term", path=path, line=number, hint=hint)
         if any(ch.isspace() for ch in source + target):
-            raise ConvertError("a term contains a space", path=path, line=number, hint="OpenCC dictionaries cannot hold spaces; split the entry")
+            raise ConvertError("a term contains a space", path=path, line=number,
+                               hint="OpenCC dictionaries cannot hold spaces; split the entry")
         if region is not None and region not in REGIONS:
-            raise ConvertError(f"unknown region {fields[2].strip()!r}", path=path, line=number, hint="use TW or HK, or leave the column out")
+            raise ConvertError(f"unknown region {fields[2].strip()!r}", path=path, line=number,
+                               hint="use TW or HK, or leave the column out")
         term = Term(source, target, region, f"{path}:{number}")
         earlier = seen.get((source, region))
         if earlier is not None:
@@ -328,7 +334,8 @@ def build_config(info: ConfigInfo, terms: Sequence[Term], folder: Path, part: st
     try:
         base = json.loads(source.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ConvertError(f"cannot read OpenCC's config ({exc})", path=str(source), hint="reinstall opencc==1.4.2") from None
+        raise ConvertError(f"cannot read OpenCC's config ({exc})", path=str(source),
+                           hint="reinstall opencc==1.4.2") from None
     config = copy.deepcopy(base)
     _absolute_files(config, share)
     first, later = stage_tables(info, terms)
@@ -363,7 +370,8 @@ def _build_opencc(info: ConfigInfo, terms: Sequence[Term], part: str = "all") ->
         try:
             return opencc.OpenCC(str(path))
         except RuntimeError as exc:  # OpenCC reports every load failure as RuntimeError
-            raise ConvertError(f"OpenCC rejected the generated {info.name} config: {exc}", hint="check the dictionary entries") from None
+            raise ConvertError(f"OpenCC rejected the generated {info.name} config: {exc}",
+                               hint="check the dictionary entries") from None
 
 
 # --- the converter ------------------------------------------------------------------------------
@@ -469,7 +477,8 @@ class Converter:
         return self._split
 
     def __reduce__(self) -> tuple[Any, ...]:
-        raise TypeError("Converter is not picklable (it wraps OpenCC's C++ object); call get_converter() in each process")
+        raise TypeError("Converter is not picklable (it wraps OpenCC's C++ object); call get_converter() in each "
+                        "process")
 
     def __repr__(self) -> str:
         return f"Converter({self.config!r}, terms={len(self.terms)})"
@@ -492,7 +501,8 @@ def _cached(config: str, terms: tuple[Term, ...]) -> Converter:
     return Converter(config, terms=terms)
 
 
-def get_converter(config: str = DEFAULT_CONFIG, *, user_dict: str | Path | None = None, overrides: bool = True) -> Converter:
+def get_converter(config: str = DEFAULT_CONFIG, *, user_dict: str | Path | None = None,
+                  overrides: bool = True) -> Converter:
     """The converter for ``config`` with the project overrides and ``user_dict``, built once per process.
 
     The cache key is the dictionary *content*, so editing the user's file between calls is seen.
@@ -514,7 +524,8 @@ def convert_text(text: str, config: str = DEFAULT_CONFIG, *, user_dict: str | Pa
     return get_converter(config, user_dict=user_dict).convert(text)
 
 
-def convert_lines(lines: Iterable[str], config: str = DEFAULT_CONFIG, *, user_dict: str | Path | None = None) -> list[str]:
+def convert_lines(lines: Iterable[str], config: str = DEFAULT_CONFIG, *,
+                  user_dict: str | Path | None = None) -> list[str]:
     """Convert the display lines of one cue; see :meth:`Converter.convert_lines`."""
     return get_converter(config, user_dict=user_dict).convert_lines(lines)
 

@@ -38,7 +38,8 @@ def _fits(lines: Sequence[str], profile: Profile) -> bool:
     )
 
 
-def variant_timeline(timeline: Timeline, config: str, profile: Profile, *, user_dict: str | Path | None = None) -> Timeline:
+def variant_timeline(timeline: Timeline, config: str, profile: Profile, *,
+                     user_dict: str | Path | None = None) -> Timeline:
     """The Traditional version of ``timeline`` (made with ``profile``) for an OpenCC ``config``."""
     from subtoolkit.chinese.convert import get_converter
 
@@ -74,8 +75,10 @@ def _speakers(timeline: Timeline, conv) -> dict[Speaker | None, Speaker | None]:
     return out
 
 
-def _with_lines(cue: Cue, lines: tuple[str, ...], source: str, line_sources: tuple[str, ...], start: int | None = None, end: int | None = None) -> Cue:
-    return Cue(cue.block, cue.kind, lines, cue.start_ms if start is None else start, cue.end_ms if end is None else end, cue.speaker, source, line_sources)
+def _with_lines(cue: Cue, lines: tuple[str, ...], source: str, line_sources: tuple[str, ...], start: int | None = None,
+                end: int | None = None) -> Cue:
+    return Cue(cue.block, cue.kind, lines, cue.start_ms if start is None else start,
+               cue.end_ms if end is None else end, cue.speaker, source, line_sources)
 
 
 def _rebreak(cue: Cue, conv, profile: Profile, target: Profile, fps) -> list[Cue]:  # type: ignore[no-untyped-def]
@@ -142,7 +145,8 @@ def write_variant_tracks(
         conv = get_converter(config, user_dict=user_dict)
         tag = conv.language_tag
         if tag in made:
-            raise ConvertError(f"two variants would both be written as {tag}", hint="ask for each region once (s2tw or s2twp, not both)")
+            raise ConvertError(f"two variants would both be written as {tag}",
+                               hint="ask for each region once (s2tw or s2twp, not both)")
         vt = variant_timeline(timeline, config, profile, user_dict=user_dict)
         _, probs = write_tracks(vt, out_dir, stem, formats=formats, language_tag=tag, include=include,
                                 profile=variant_profile_of(profile), title=conv.convert(title) if title else None,

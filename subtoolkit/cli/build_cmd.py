@@ -31,15 +31,20 @@ class Voice(str, Enum):
 @handle_errors
 def build_command(
     target: Path = typer.Argument(..., help="A script (.txt, .md, .docx) or a folder of scripts.", show_default=False),
-    output: Path = typer.Option(Path("output"), "--output", "-o", help="Root folder; each script gets output/<script-name>/."),
-    voice: Voice = typer.Option(Voice.offline, "--voice", help="Scratch voiceover engine: offline (the neural voice when installed with 'subtoolkit voices install', else espeak; no network), neural, espeak, edge (online), auto (edge, else offline), or none."),
+    output: Path = typer.Option(Path("output"), "--output", "-o",
+                                help="Root folder; each script gets output/<script-name>/."),
+    voice: Voice = typer.Option(Voice.offline, "--voice",
+                                help="Scratch voiceover engine: offline (the neural voice when installed with 'subtoolkit voices install', else espeak; no network), neural, espeak, edge (online), auto (edge, else offline), or none."),
     variants: str = typer.Option("", "--variants", help="Traditional Chinese tracks to add, e.g. s2twp,s2hk."),
     profile_name: str = PROFILE_OPT,
     fps: str = FPS_OPT,
-    start: str = typer.Option("00:00:00:00", "--start", help="Timecode of the first frame (HH:MM:SS:FF; HH:MM:SS;FF is drop-frame at 29.97/59.94 fps, and the paperwork follows)."),
+    start: str = typer.Option("00:00:00:00", "--start",
+                              help="Timecode of the first frame (HH:MM:SS:FF; HH:MM:SS;FF is drop-frame at 29.97/59.94 fps, and the paperwork follows)."),
     formats: str = typer.Option("srt,vtt,ass,json", "--format", "-f", help="Subtitle formats to write."),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Where rendered voice segments are cached (default: the platform's cache folder)."),
-    calibrate: Optional[Path] = typer.Option(None, "--calibrate", help="Fit the narration pace from an .srt/.vtt timed to the same narrator (e.g. the previous episode)."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir",
+                                             help="Where rendered voice segments are cached (default: the platform's cache folder)."),
+    calibrate: Optional[Path] = typer.Option(None, "--calibrate",
+                                             help="Fit the narration pace from an .srt/.vtt timed to the same narrator (e.g. the previous episode)."),
     jobs: int = typer.Option(0, "--jobs", "-j", help="Scripts built at once for a folder (default: one per core)."),
     encoding: Optional[str] = ENCODING_OPT,
     interview_span: Span = SPAN_OPT,
@@ -47,16 +52,21 @@ def build_command(
 ) -> None:
     """Build every deliverable of an episode: blocks, subtitles, voiceover, Traditional variants, paperwork and a report page.
 
-    Writes output/<script-name>/ with blocks.json, the subtitle tracks (x.zh-Hans.srt/.vtt/.ass/.json and each variant), the scratch voiceover with its retimed tracks, names.csv (name supers for graphics), captions.csv (on-screen text with in/out timecodes), narration.docx and narration.md (the voice talent's script with timecodes) and report.html (runtime, timeline, QC and a player; open it in a browser, no network needed). A build is written all-or-nothing: a failed script leaves no half-written folder.
+    Writes output/<script-name>/ with blocks.json, the subtitle tracks (x.zh-Hans.srt/.vtt/.ass/.json and each
+    variant), the scratch voiceover with its retimed tracks, names.csv (name supers for graphics), captions.csv
+    (on-screen text with in/out timecodes), narration.docx and narration.md (the voice talent's script with timecodes)
+    and report.html (runtime, timeline, QC and a player; open it in a browser, no network needed). A build is written
+    all-or-nothing: a failed script leaves no half-written folder.
 
-    Given a folder, every script in it is built in parallel, one process per core; a failing script is reported and the others go on; the exit code is 1 if any failed.
+    Given a folder, every script in it is built in parallel, one process per core; a failing script is reported and
+    the others go on; the exit code is 1 if any failed.
 
     [bold]Examples[/bold]
 
       subtoolkit build seeds/shengming-zhongyu-taishan.txt
       subtoolkit build episodes/ --variants s2twp,s2hk --voice none
       subtoolkit build ep3.docx --voice edge --fps 23.976 --start 01:00:00:00
-    """
+    """  # noqa: E501 - one paragraph a line: typer keeps line breaks in --help
     from subtoolkit.errors import InputError
     from subtoolkit.fsio import ensure_folder
     from subtoolkit.jobs.build import BuildOptions, scripts_in
@@ -142,7 +152,8 @@ def _print_results(results: list[BuildResult]) -> None:
             eprint(f"error: {r.error}")
     if len(results) == 1 and results[0].ok:
         r = results[0]
-        console.print(f"[bold]{r.script.name}[/bold]: runtime [bold]{clock(r.runtime_ms)}[/bold] ({r.timed_by}), {r.cues} subtitle cues, {r.warnings} QC warnings")
+        console.print(f"[bold]{r.script.name}[/bold]: runtime [bold]{clock(r.runtime_ms)}[/bold] ({r.timed_by}), "
+                      f"{r.cues} subtitle cues, {r.warnings} QC warnings")
         table = Table(box=None, padding=(0, 2), show_header=False)
         for name, ms in r.sections:
             table.add_row(name, clock(ms))
@@ -157,7 +168,8 @@ def _print_results(results: list[BuildResult]) -> None:
     table.add_column("output / error", overflow="fold")
     for r in results:
         if r.ok:
-            table.add_row(r.script.name, "[green]ok[/green]", clock(r.runtime_ms), str(r.cues), str(r.out_dir / "report.html"))
+            table.add_row(r.script.name, "[green]ok[/green]", clock(r.runtime_ms), str(r.cues),
+                          str(r.out_dir / "report.html") if r.out_dir else "")
         else:
             table.add_row(r.script.name, "[red]failed[/red]", "", "", r.error or "")
     console.print(table)

@@ -17,7 +17,8 @@ class Span(str, Enum):
     marker = "marker"
 
 
-SCRIPT_ARG = typer.Argument(..., help="The script: .txt or .md (UTF-8, UTF-16, GB18030/GBK) or .docx.", show_default=False)
+SCRIPT_ARG = typer.Argument(..., help="The script: .txt or .md (UTF-8, UTF-16, GB18030/GBK) or .docx.",
+                            show_default=False)
 ENCODING_OPT = typer.Option(None, "--encoding", "-e", help="Decode the script with this codec instead of detecting it.")
 SPAN_OPT = typer.Option(
     Span.auto,
@@ -26,8 +27,10 @@ SPAN_OPT = typer.Option(
     "(speech runs until the next marker) or 'auto' (marker when the script uses narration markers "
     "such as 【解说】 after its first speaker).",
 )
-OUT_DIR_OPT = typer.Option(Path("output"), "--output", "-o", help="Folder the files are written to (created if missing).")
-PROFILE_OPT = typer.Option("netflix-zh-hans", "--profile", "-p", help="Subtitle profile: a name (netflix-zh-hans, cctv, or one of yours in ~/.config/subtoolkit/profiles) or a .toml file.")
+OUT_DIR_OPT = typer.Option(Path("output"), "--output", "-o",
+                           help="Folder the files are written to (created if missing).")
+PROFILE_OPT = typer.Option("netflix-zh-hans", "--profile", "-p",
+                           help="Subtitle profile: a name (netflix-zh-hans, cctv, or one of yours in ~/.config/subtoolkit/profiles) or a .toml file.")
 FPS_OPT = typer.Option("25", "--fps", help="Frame rate every time snaps to: 23.976, 24, 25, 29.97, 30 or 50.")
 
 
@@ -39,7 +42,7 @@ STYLE_OPT = typer.Option(
 )
 
 
-def resolve_style(path: Optional[Path]):  # type: ignore[no-untyped-def]
+def resolve_style(path: Optional[Path]):
     """The style given with --style, else the user's default file if there is one, else none."""
     from subtoolkit.text.style import default_style, load_style
 
@@ -73,7 +76,7 @@ PINYIN_OPT = typer.Option(
 )
 
 
-def load_pinyin(path: Optional[Path]):  # type: ignore[no-untyped-def]
+def load_pinyin(path: Optional[Path]):
     """The pronunciation dictionary's entries: ``path``, else the default file when it exists
     (with a note saying so), else none. Read before anything renders, so a bad line stops the run
     at once."""

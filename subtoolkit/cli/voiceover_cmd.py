@@ -34,15 +34,23 @@ class AudioFormat(str, Enum):
 def voiceover_command(
     script: Path = SCRIPT_ARG,
     output: Path = OUT_DIR_OPT,
-    engine: Engine = typer.Option(Engine.auto, "--engine", help="edge (online Microsoft voices), neural (offline neural Mandarin voice, after 'subtoolkit voices install'), espeak (offline, robotic) or auto (edge when its service answers, else neural when installed, else espeak; chosen once per run)."),
-    voice: Optional[str] = typer.Option(None, "--voice", help="Narrator voice (edge default zh-CN-YunyangNeural, neural: baker, espeak default cmn)."),
-    interview_voice: Optional[str] = typer.Option(None, "--interview-voice", help="Also voice interviews with this voice as a scratch (default: silent placeholders of their estimated length)."),
+    engine: Engine = typer.Option(Engine.auto, "--engine",
+                                  help="edge (online Microsoft voices), neural (offline neural Mandarin voice, after 'subtoolkit voices install'), espeak (offline, robotic) or auto (edge when its service answers, else neural when installed, else espeak; chosen once per run)."),
+    voice: Optional[str] = typer.Option(None, "--voice",
+                                        help="Narrator voice (edge default zh-CN-YunyangNeural, neural: baker, espeak default cmn)."),
+    interview_voice: Optional[str] = typer.Option(None, "--interview-voice",
+                                                  help="Also voice interviews with this voice as a scratch (default: silent placeholders of their estimated length)."),
     rate: str = typer.Option("+0%", "--rate", help="Speaking rate relative to the voice's default, e.g. -10% or +15%."),
-    audio_format: AudioFormat = typer.Option(AudioFormat.wav, "--format", help="wav (sample-exact, what to time against) or mp3."),
-    concurrency: Optional[int] = typer.Option(None, "--concurrency", min=1, max=8, help="Segments rendered at once (edge default 4; neural one per core, at most 4 by default; at most 8)."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Render every segment again (the results still refresh the cache)."),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Cache of rendered segments (default: $XDG_CACHE_HOME/subtoolkit or ~/.cache/subtoolkit)."),
-    sections: int = typer.Option(0, "--sections", min=0, help="Voice only the first N sections (1 = the opening, before the first heading); 0 = all."),
+    audio_format: AudioFormat = typer.Option(AudioFormat.wav, "--format",
+                                             help="wav (sample-exact, what to time against) or mp3."),
+    concurrency: Optional[int] = typer.Option(None, "--concurrency", min=1, max=8,
+                                              help="Segments rendered at once (edge default 4; neural one per core, at most 4 by default; at most 8)."),
+    no_cache: bool = typer.Option(False, "--no-cache",
+                                  help="Render every segment again (the results still refresh the cache)."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir",
+                                             help="Cache of rendered segments (default: $XDG_CACHE_HOME/subtoolkit or ~/.cache/subtoolkit)."),
+    sections: int = typer.Option(0, "--sections", min=0,
+                                 help="Voice only the first N sections (1 = the opening, before the first heading); 0 = all."),
     profile_name: str = PROFILE_OPT,
     fps: str = FPS_OPT,
     encoding: Optional[str] = ENCODING_OPT,
@@ -51,7 +59,13 @@ def voiceover_command(
 ) -> None:
     """Render the narration as a scratch voiceover an editor can cut picture to, with subtitles retimed to it.
 
-    Writes DIR/x.voiceover.wav (or .mp3), DIR/x.voiceover.zh-Hans.srt/.vtt/.json retimed to the measured audio (cue starts on speech onsets, every stretch of speech inside its cue, still within the subtitle profile) and DIR/x.voiceover.manifest.json (one entry per rendered segment). Each cue is one request; rendered segments are cached by engine, version, voice, rate and text (and, for the neural voice, its pinyin readings), so editing one paragraph re-renders only that paragraph. With the neural voice the manifest records each segment's reading as tone-numbered pinyin; --pinyin fixes names it reads wrong. Interviews are silent placeholders unless --interview-voice is given; captions and headings hold their title-card time.
+    Writes DIR/x.voiceover.wav (or .mp3), DIR/x.voiceover.zh-Hans.srt/.vtt/.json retimed to the measured audio (cue
+    starts on speech onsets, every stretch of speech inside its cue, still within the subtitle profile) and
+    DIR/x.voiceover.manifest.json (one entry per rendered segment). Each cue is one request; rendered segments are
+    cached by engine, version, voice, rate and text (and, for the neural voice, its pinyin readings), so editing one
+    paragraph re-renders only that paragraph. With the neural voice the manifest records each segment's reading as
+    tone-numbered pinyin; --pinyin fixes names it reads wrong. Interviews are silent placeholders unless
+    --interview-voice is given; captions and headings hold their title-card time.
 
     [bold]Examples[/bold]
 

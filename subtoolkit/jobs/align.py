@@ -167,7 +167,8 @@ def _check_inputs(script_path: Path, recordings: Sequence[Path], options: AlignO
     return script
 
 
-def _listen_and_read(recordings: Sequence[Path], script: Script, chosen: list[int], profile: Any, model: Any, clock: Clock,
+def _listen_and_read(recordings: Sequence[Path], script: Script, chosen: list[int], profile: Any, model: Any,
+                     clock: Clock,
                      render: Callable[[Sequence[str]], Any], report: Reporter, voice: _StoppableVoice
                      ) -> tuple[_Heard, list[Any]]:
     """Decode and analyse the recordings while the synthetic reading is made beside them.

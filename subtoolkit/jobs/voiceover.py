@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -99,4 +100,20 @@ def run_voiceover(script_path: Path, options: VoiceoverOptions, progress: Progre
     result.audio_path = out.final(result.audio_path)
     result.manifest_path = out.final(result.manifest_path)
     report.stage("done", 1.0)
+    return result
+
+
+def render_voiceover(script: Script, profile: Profile, out_dir: Path, stem: str, *, fps: Fraction = Fraction(25),
+                     start_frame: int = 0, blocks: range | None = None,
+                     formats: tuple[str, ...] = ("srt", "vtt", "json"), progress: Progress | None = None,
+                     on_progress: ProgressCallback | None = None, warn: Warn | None = None,
+                     **voice: Any) -> VoiceoverResult:
+    """The voiceover of a parsed script, its files committed together into ``out_dir``: for library
+    callers who hold a :class:`~subtoolkit.model.Script` already (``voice`` are :class:`VoiceOptions`)."""
+    with Outputs(out_dir) as out:
+        result = voice_into(script, profile, Clock(fps, start_frame), out.stage, stem, VoiceOptions(**voice),
+                            blocks=blocks, formats=formats, progress=progress, on_progress=on_progress, warn=warn)
+        out.commit()
+    result.audio_path = out.final(result.audio_path)
+    result.manifest_path = out.final(result.manifest_path)
     return result

@@ -62,11 +62,13 @@ for _o, _cs in _CLOSERS.items():
 COLONS = "：:"
 # Marker words, in Simplified (lines are folded before matching).
 _NARRATION_WORDS = ("解说词", "解说", "配音", "画外音", "旁白", "正文", "解说稿")
-_SYNC_WORDS = ("同期声", "同期", "采访", "现场声", "现场同期", "现场", "同期音", "原声", "受访者", "受访", "访谈", "专访")
+_SYNC_WORDS = ("同期声", "同期", "采访", "现场声", "现场同期", "现场", "同期音", "原声", "受访者", "受访", "访谈",
+               "专访")
 # Presenters' and reporters' turns: heard, read by someone other than the narrator. A marker word
 # maps to the role that speaks it.
 _PRESENTER_MARKERS = {"导语": "主持人", "口播": "主持人", "串场": "主持人", "出镜": "出镜记者"}
-_PRESENTER_LABELS = frozenset(("主持人", "女播", "男播", "主播", "播音员", "男主持", "女主持", "女主播", "男主播", "播音"))
+_PRESENTER_LABELS = frozenset(("主持人", "女播", "男播", "主播", "播音员", "男主持", "女主持", "女主播", "男主播",
+                               "播音"))
 _HEADING_WORDS = ("序", "序幕", "片头", "片尾", "结语", "尾声", "引子", "开篇", "结束语", "后记")
 _TITLE_WORDS = ("标题", "片名", "推出片名", "总标题", "本集名", "推出本集名", "分集片名", "集名", "推出集名")
 _SUBTITLE_HEADING_WORDS = ("小标题", "章节", "段落标题")
@@ -315,7 +317,8 @@ def _speaker_items(designation: str, rest: str, prefix: str) -> list[Item]:
         m = _NAME_BRACKET.match(fold(rest_stripped))
         if m and looks_like_name(m.group(1)) and match_bracket(rest_stripped, m.end() - 1) == len(rest_stripped) - 1:
             name, role = rest_stripped[: len(m.group(1))], rest_stripped[m.end() : -1].strip()
-            return [Item("speaker", "", Speaker(name, role or None), _marker(removed + rest, "speaker label"), covers=True)]
+            return [Item("speaker", "", Speaker(name, role or None), _marker(removed + rest, "speaker label"),
+                         covers=True)]
     lead, body = _strip_colon(rest)
     return [Item("speaker", body.strip(), speaker, _marker(removed + lead, "speaker label"), covers=not body.strip())]
 
@@ -379,7 +382,8 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
 
     if kind == "caption":
         if tail:
-            items = [Item("caption", tail.strip(), removed=_marker(line[: line.index(tail)]) + _marker(line[line.index(tail) + len(tail) : end + 1]))]
+            items = [Item("caption", tail.strip(),
+                          removed=_marker(line[: line.index(tail)]) + _marker(line[line.index(tail) + len(tail) : end + 1]))]
             if rest.strip():
                 items += classify(rest.strip(), ctx)
             return items
@@ -422,7 +426,8 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
             body_s = body.strip()
             m = _TITLE_LINE.match(body_s)
             if m:  # 【标题】《片名》
-                return [Item(title_kind, m.group(1), removed=_marker(marker + lead + "《") + _marker(body_s[len(m.group(1)) + 1 :]))]
+                return [Item(title_kind, m.group(1),
+                             removed=_marker(marker + lead + "《") + _marker(body_s[len(m.group(1)) + 1 :]))]
             return [Item(title_kind, body_s, removed=_marker(marker + lead))]
         return None
     if kind == "note":
@@ -763,7 +768,8 @@ _SCAN_WORDS = (
     "我来说两句 发表评论 版权所有 在线观看 分享 相关 点击 联系我们 上一篇 下一篇 阅读原文 返回 进入 删 条评论 人参与 人发表".split()
     + list("|┊｜丨【©>" + string.ascii_letters)
     + [w + c for w in ("解说", "同期声", "旁白", "配音") for c in "：: "]
-    + [o + w for o in "（(" for w in ("视频编辑", "责任编辑", "责编", "编辑", "记者", "摄像", "摄影", "通讯员", "剪辑", " ")]
+    + [o + w for o in "（(" for w in ("视频编辑", "责任编辑", "责编", "编辑", "记者", "摄像", "摄影", "通讯员", "剪辑",
+                                     " ")]
 )
 _SCAN = re.compile("|".join(map(re.escape, _SCAN_WORDS)))
 _SPECIAL_FIRST = frozenset("【[［〔〖（(《#「『•●▪◆■◇○★☆※")
@@ -830,9 +836,9 @@ def _classify_one(line: str, key: str, ctx: Context) -> tuple[list[Item], str]:
                 return [Item("prose", _join([items[0].text, rest[0].text])), Item("note", note)], "rule_inline_note"
             return items + [Item("note", note)] + rest, "rule_inline_note"
     for rule in RULES:
-        items = rule(line, key, ctx)
-        if items is not None:
-            return items, rule.__name__
+        found = rule(line, key, ctx)
+        if found is not None:
+            return found, rule.__name__
     return [Item("prose", line)], "prose"
 
 
@@ -1088,7 +1094,7 @@ def parse_lines(
             cleaned[last] = ""
 
     info = _Lines(cleaned, style)
-    keys, content, dialogue = info.keys, info.content, info.dialogue
+    keys, dialogue = info.keys, info.dialogue
     span: Literal["paragraph", "marker"] | None = None if interview_span == "auto" else interview_span
     paragraphs, blank_separated = _paragraphs(cleaned)
     st = _State(span=span, path=path, blank_separated=blank_separated)

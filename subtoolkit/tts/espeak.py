@@ -153,7 +153,7 @@ class _Library:
         if sys.platform.startswith("win"):
             _ctypes.FreeLibrary(handle)  # type: ignore[attr-defined]
         else:
-            _ctypes.dlclose(handle)  # type: ignore[attr-defined]
+            _ctypes.dlclose(handle)
 
     def _on_audio(self, wav: Any, count: int, events: Any) -> int:
         sink = self._sink
