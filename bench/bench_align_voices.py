@@ -89,7 +89,8 @@ def main() -> None:
             conditions += [
                 ("neural, clean", "neural", dict(seed=41, snr_db=None, readers=neural)),
                 ("neural, clean", "espeak", dict(seed=41, snr_db=None, readers=neural)),
-                ("neural as another talent", "neural", dict(seed=42, readers={b: NeuralVoice(rate=-10) for b in narration}, **TALENT)),
+                ("neural as another talent", "neural",
+                 dict(seed=42, readers={b: NeuralVoice(rate=-10) for b in narration}, **TALENT)),
                 ("neural, 20 dB, 32 kbps MP3", "neural", dict(seed=43, snr_db=20, formats=("mp3",), sample_rate=16000,
                                                                talent=Talent(mp3_kbps=32), readers=neural)),
             ]

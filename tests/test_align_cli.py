@@ -94,7 +94,8 @@ def test_film_places_interviews_captions_and_headings_between_the_narration(stud
     assert kinds[0] == "title" and "interview" in kinds and "heading" in kinds
     blocks = [c["block"] for c in data["cues"]]
     assert blocks == sorted(blocks)  # script order, on one film clock
-    cues = tuple(Cue(c["block"], BlockKind(c["kind"]), tuple(c["lines"]), c["start_ms"], c["end_ms"]) for c in data["cues"])
+    cues = tuple(Cue(c["block"], BlockKind(c["kind"]), tuple(c["lines"]), c["start_ms"], c["end_ms"])
+                 for c in data["cues"])
     assert errors(validate(Timeline(cues, fps=23.976), load_profile("netflix-zh-hans"))) == []
     srt = (out / "mini.aligned.zh-Hans.srt").read_text(encoding="utf-8")
     assert "树立安全发展理念" in srt  # the opening sync sound is heard, so it is in the SRT

@@ -66,7 +66,8 @@ def _in_sample(ref: Path, script, fps: str = "25") -> tuple[float, float, float]
     by_text: dict[str, list[int]] = {}
     for r in cues:
         by_text.setdefault(r.text.replace("\n", ""), []).append(r.end_ms - r.start_ms)
-    errors = [abs((c.end_ms - c.start_ms) / by_text[k][0] - 1) for c in spoken if len(by_text.get(k := "".join(c.lines), [])) == 1]
+    errors = [abs((c.end_ms - c.start_ms) / by_text[k][0] - 1)
+              for c in spoken if len(by_text.get(k := "".join(c.lines), [])) == 1]
     return total, statistics.median(errors), len(errors) / len(cues)
 
 

@@ -109,6 +109,7 @@ def test_python_dash_m_works() -> None:
 
 
 def test_help_does_not_import_heavy_libraries() -> None:
-    code = "import sys; from subtoolkit.cli import app; print(sorted(m for m in ('jieba','edge_tts','pydub','opencc','numpy','docx') if m in sys.modules))"
+    code = ("import sys; from subtoolkit.cli import app; "
+            "print(sorted(m for m in ('jieba','edge_tts','pydub','opencc','numpy','docx') if m in sys.modules))")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.stdout.strip() == "[]"

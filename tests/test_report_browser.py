@@ -123,11 +123,11 @@ _COLUMNS = """() => Array.from(document.querySelectorAll('main table')).map(t =>
   const rows = Array.from(t.rows);
   return {head: Array.from(rows[0].cells).map(box), body: rows.slice(1).map(r => Array.from(r.cells).map(box)),
           right: t.getBoundingClientRect().right};
-})"""
+})"""  # noqa: E501 - browser code
 
 _AXIS = """() => { const s = document.getElementById('strip').getBoundingClientRect();
   return {left: s.left, width: s.width, ticks: Array.from(document.querySelectorAll('#axis [data-t]')).filter(e => e.getClientRects().length).map(e => {
-    const b = e.getBoundingClientRect(); return {t: parseFloat(e.dataset.t), text: e.textContent, left: b.left, right: b.right}; })}; }"""
+    const b = e.getBoundingClientRect(); return {t: parseFloat(e.dataset.t), text: e.textContent, left: b.left, right: b.right}; })}; }"""  # noqa: E501 - browser code
 
 
 @pytest.mark.parametrize("width", [390, 1200])

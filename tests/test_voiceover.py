@@ -136,7 +136,8 @@ def test_resumed_run_equals_an_uninterrupted_one_byte_for_byte(tmp_path: Path) -
 
     def run(name: str, cache: Path, **kw: object) -> Path:
         out = tmp_path / name
-        render_voiceover(script, profile, out, STEM, engine="espeak", cache_dir=cache, blocks=kw.pop("blocks", blocks), **kw)  # type: ignore[arg-type]
+        render_voiceover(script, profile, out, STEM, engine="espeak", cache_dir=cache,  # type: ignore[arg-type]
+                         blocks=kw.pop("blocks", blocks), **kw)
         return out
 
     whole = run("whole", tmp_path / "cache-whole")
@@ -156,7 +157,8 @@ def test_resumed_run_equals_an_uninterrupted_one_byte_for_byte(tmp_path: Path) -
         data = (whole / name).read_bytes()
         assert (resumed / name).read_bytes() == data, name
         assert (prefilled / name).read_bytes() == data, name
-    manifests = [json.loads((d / f"{STEM}.voiceover.manifest.json").read_text(encoding="utf-8")) for d in (whole, resumed, prefilled)]
+    manifests = [json.loads((d / f"{STEM}.voiceover.manifest.json").read_text(encoding="utf-8"))
+                 for d in (whole, resumed, prefilled)]
     strip = lambda m: [{k: v for k, v in s.items() if k != "cached"} for s in m["segments"]]  # noqa: E731
     assert strip(manifests[0]) == strip(manifests[1]) == strip(manifests[2])
     assert any(s["cached"] for s in manifests[1]["segments"]) and any(s["cached"] for s in manifests[2]["segments"])

@@ -51,7 +51,8 @@ def lay_out(spans: Sequence[Span], profile: Profile, fps: Fraction, *, offset_ms
     max_f = frames_at_most(profile.max_ms, fps)
     gap_f = profile.min_gap_frames
     early_f = frames_at_most(EARLY_MS, fps)
-    speech = [(max(0, frame_of(s.start_ms - offset_ms, fps)), max(0, frame_of(s.end_ms - offset_ms, fps))) for s in spans]
+    speech = [(max(0, frame_of(s.start_ms - offset_ms, fps)), max(0, frame_of(s.end_ms - offset_ms, fps)))
+              for s in spans]
     out: list[tuple[int, int]] = []
     prev_end: int | None = None
     for k, (span, (sf, ef_speech)) in enumerate(zip(spans, speech)):
@@ -104,7 +105,8 @@ def per_recording_timelines(alignment: Alignment, script: Script, profile: Profi
         end = t.offset_ms + t.duration_ms
         last = n == len(alignment.tracks) - 1
         mine = [s for s in spans if t.offset_ms <= s.start_ms and (s.start_ms < end or last)]
-        clipped = [Span(s.block, s.kind, s.lines, s.start_ms, min(s.end_ms, end), s.speaker, s.source, s.line_sources) for s in mine]
+        clipped = [Span(s.block, s.kind, s.lines, s.start_ms, min(s.end_ms, end), s.speaker, s.source, s.line_sources)
+                   for s in mine]
         out.append(Timeline(tuple(lay_out(clipped, profile, fps, offset_ms=t.offset_ms)), fps=float(fps_label(fps)),
                             profile=profile.name))
     return out

@@ -121,7 +121,8 @@ def quotes_to_corner(text: str) -> str:
         i = m.start()
         if m.group() == "‘":
             open_at.append(i)
-        elif 0 < i < len(text) - 1 and text[i - 1].isascii() and text[i - 1].isalpha() and text[i + 1].isascii() and text[i + 1].isalpha():
+        elif (0 < i < len(text) - 1 and text[i - 1].isascii() and text[i - 1].isalpha()
+              and text[i + 1].isascii() and text[i + 1].isalpha()):
             continue  # an apostrophe inside a Latin word (Xi’an, don’t)
         elif open_at:
             pairs[open_at.pop()] = "『"
@@ -187,7 +188,8 @@ def parse_terms(text: str, *, path: str = "<dict>") -> tuple[Term, ...]:
         fields = line.split("\t")
         hint = "write Simplified<TAB>Traditional, optionally <TAB>TW or <TAB>HK"
         if len(fields) not in (2, 3):
-            what = "no tab between the Simplified and the Traditional term" if len(fields) == 1 else f"{len(fields)} tab-separated fields"
+            what = ("no tab between the Simplified and the Traditional term" if len(fields) == 1
+                    else f"{len(fields)} tab-separated fields")
             raise ConvertError(what, path=path, line=number, hint=hint)
         source, target = fields[0].strip(), fields[1].strip()
         region = fields[2].strip().upper() if len(fields) == 3 and fields[2].strip() else None

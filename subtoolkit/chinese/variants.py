@@ -50,7 +50,8 @@ def variant_timeline(timeline: Timeline, config: str, profile: Profile, *,
     fps = parse_fps(timeline.fps)
     out: list[Cue] = []
     # one OpenCC call for every cue; a word split across a line break still converts as a word
-    converted = conv.convert_groups([cue.line_sources or cue.lines for cue in timeline.cues]) if conv.preserves_length else None
+    groups = [cue.line_sources or cue.lines for cue in timeline.cues]
+    converted = conv.convert_groups(groups) if conv.preserves_length else None
     speakers = _speakers(timeline, conv)
     for k, cue in enumerate(timeline.cues):
         cue = replace(cue, speaker=speakers.get(cue.speaker))

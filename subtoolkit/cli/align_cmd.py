@@ -28,19 +28,25 @@ if TYPE_CHECKING:
 def align_command(
     script: Path = SCRIPT_ARG,
     recordings: list[Path] = typer.Argument(..., metavar="RECORDING...",
-                                            help="The narration as recorded: WAV, MP3, M4A or FLAC files, in reading order (played back to back).", show_default=False),
+                                            help="The narration as recorded: WAV, MP3, M4A or FLAC files, in reading "
+                                                 "order (played back to back).", show_default=False),
     output: Path = OUT_DIR_OPT,
     profile_name: str = PROFILE_OPT,
     fps: str = FPS_OPT,
     film: bool = typer.Option(False, "--film",
-                              help="Film-length timeline. Given the final mix, the interviews are aligned too and the mix's clock is kept; given the narration alone, interviews, captions and headings are placed between it at their estimated lengths."),
+                              help="Film-length timeline. Given the final mix, the interviews are aligned too and the "
+                                   "mix's clock is kept; given the narration alone, interviews, captions and headings "
+                                   "are placed between it at their estimated lengths."),
     formats: str = typer.Option("srt,vtt,json", "--format", "-f",
                                 help="Formats of the aligned track: srt, vtt, ass, json."),
     variants: str = typer.Option("", "--variants", help="Traditional Chinese tracks to add, e.g. s2twp,s2hk."),
     reference: str = typer.Option("auto", "--reference",
-                                  help="The synthetic reading the recordings are compared with: neural (the offline neural voice, nearest a human narrator; `subtoolkit voices install`), espeak, or auto (neural when installed, else espeak). The report names the one used."),
+                                  help="The synthetic reading the recordings are compared with: neural (the offline "
+                                       "neural voice, nearest a human narrator; `subtoolkit voices install`), espeak, "
+                                       "or auto (neural when installed, else espeak). The report names the one used."),
     force: bool = typer.Option(False, "--force",
-                               help="Write even when cues break the profile's hard limits, or when nothing matched credibly (both are still reported)."),
+                               help="Write even when cues break the profile's hard limits, or when nothing matched "
+                                    "credibly (both are still reported)."),
     encoding: Optional[str] = ENCODING_OPT,
     interview_span: Span = SPAN_OPT,
 ) -> None:

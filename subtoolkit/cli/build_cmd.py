@@ -34,17 +34,22 @@ def build_command(
     output: Path = typer.Option(Path("output"), "--output", "-o",
                                 help="Root folder; each script gets output/<script-name>/."),
     voice: Voice = typer.Option(Voice.offline, "--voice",
-                                help="Scratch voiceover engine: offline (the neural voice when installed with 'subtoolkit voices install', else espeak; no network), neural, espeak, edge (online), auto (edge, else offline), or none."),
+                                help="Scratch voiceover engine: offline (the neural voice when installed with "
+                                     "'subtoolkit voices install', else espeak; no network), neural, espeak, edge "
+                                     "(online), auto (edge, else offline), or none."),
     variants: str = typer.Option("", "--variants", help="Traditional Chinese tracks to add, e.g. s2twp,s2hk."),
     profile_name: str = PROFILE_OPT,
     fps: str = FPS_OPT,
     start: str = typer.Option("00:00:00:00", "--start",
-                              help="Timecode of the first frame (HH:MM:SS:FF; HH:MM:SS;FF is drop-frame at 29.97/59.94 fps, and the paperwork follows)."),
+                              help="Timecode of the first frame (HH:MM:SS:FF; HH:MM:SS;FF is drop-frame at "
+                                   "29.97/59.94 fps, and the paperwork follows)."),
     formats: str = typer.Option("srt,vtt,ass,json", "--format", "-f", help="Subtitle formats to write."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir",
-                                             help="Where rendered voice segments are cached (default: the platform's cache folder)."),
+                                             help="Where rendered voice segments are cached (default: the platform's "
+                                                  "cache folder)."),
     calibrate: Optional[Path] = typer.Option(None, "--calibrate",
-                                             help="Fit the narration pace from an .srt/.vtt timed to the same narrator (e.g. the previous episode)."),
+                                             help="Fit the narration pace from an .srt/.vtt timed to the same "
+                                                  "narrator (e.g. the previous episode)."),
     jobs: int = typer.Option(0, "--jobs", "-j", help="Scripts built at once for a folder (default: one per core)."),
     encoding: Optional[str] = ENCODING_OPT,
     interview_span: Span = SPAN_OPT,

@@ -33,7 +33,8 @@ def check_command(
         help="Decode the file with this codec instead of detecting it (UTF-8, UTF-16, GB18030)."
     ),
     grid: bool = typer.Option(True, "--grid/--no-grid",
-                              help="Check that every time sits on the --fps frame grid (turn off for files timed at another rate)."),
+                              help="Check that every time sits on the --fps frame grid (turn off for files timed at "
+                                   "another rate)."),
 ) -> None:
     """List every problem of a subtitle file against a profile, with its cue and timecode.
 

@@ -30,7 +30,8 @@ SPAN_OPT = typer.Option(
 OUT_DIR_OPT = typer.Option(Path("output"), "--output", "-o",
                            help="Folder the files are written to (created if missing).")
 PROFILE_OPT = typer.Option("netflix-zh-hans", "--profile", "-p",
-                           help="Subtitle profile: a name (netflix-zh-hans, cctv, or one of yours in ~/.config/subtoolkit/profiles) or a .toml file.")
+                           help="Subtitle profile: a name (netflix-zh-hans, cctv, or one of yours in "
+                                "~/.config/subtoolkit/profiles) or a .toml file.")
 FPS_OPT = typer.Option("25", "--fps", help="Frame rate every time snaps to: 23.976, 24, 25, 29.97, 30 or 50.")
 
 
@@ -72,7 +73,8 @@ PINYIN_OPT = typer.Option(
     None,
     "--pinyin",
     help="Your pronunciations for the neural voice, one 'word<TAB>pinyin' per line with tone numbers "
-    "(万俟<TAB>mo4 qi2); default: pinyin.txt beside your terms dictionary (~/.config/subtoolkit/pinyin.txt) when it exists.",
+    "(万俟<TAB>mo4 qi2); default: pinyin.txt beside your terms dictionary (~/.config/subtoolkit/pinyin.txt) when it "
+    "exists.",
 )
 
 

@@ -35,22 +35,30 @@ def voiceover_command(
     script: Path = SCRIPT_ARG,
     output: Path = OUT_DIR_OPT,
     engine: Engine = typer.Option(Engine.auto, "--engine",
-                                  help="edge (online Microsoft voices), neural (offline neural Mandarin voice, after 'subtoolkit voices install'), espeak (offline, robotic) or auto (edge when its service answers, else neural when installed, else espeak; chosen once per run)."),
+                                  help="edge (online Microsoft voices), neural (offline neural Mandarin voice, after "
+                                       "'subtoolkit voices install'), espeak (offline, robotic) or auto (edge when "
+                                       "its service answers, else neural when installed, else espeak; chosen once per "
+                                       "run)."),
     voice: Optional[str] = typer.Option(None, "--voice",
-                                        help="Narrator voice (edge default zh-CN-YunyangNeural, neural: baker, espeak default cmn)."),
+                                        help="Narrator voice (edge default zh-CN-YunyangNeural, neural: baker, espeak "
+                                             "default cmn)."),
     interview_voice: Optional[str] = typer.Option(None, "--interview-voice",
-                                                  help="Also voice interviews with this voice as a scratch (default: silent placeholders of their estimated length)."),
+                                                  help="Also voice interviews with this voice as a scratch (default: "
+                                                       "silent placeholders of their estimated length)."),
     rate: str = typer.Option("+0%", "--rate", help="Speaking rate relative to the voice's default, e.g. -10% or +15%."),
     audio_format: AudioFormat = typer.Option(AudioFormat.wav, "--format",
                                              help="wav (sample-exact, what to time against) or mp3."),
     concurrency: Optional[int] = typer.Option(None, "--concurrency", min=1, max=8,
-                                              help="Segments rendered at once (edge default 4; neural one per core, at most 4 by default; at most 8)."),
+                                              help="Segments rendered at once (edge default 4; neural one per core, "
+                                                   "at most 4 by default; at most 8)."),
     no_cache: bool = typer.Option(False, "--no-cache",
                                   help="Render every segment again (the results still refresh the cache)."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir",
-                                             help="Cache of rendered segments (default: $XDG_CACHE_HOME/subtoolkit or ~/.cache/subtoolkit)."),
+                                             help="Cache of rendered segments (default: $XDG_CACHE_HOME/subtoolkit or "
+                                                  "~/.cache/subtoolkit)."),
     sections: int = typer.Option(0, "--sections", min=0,
-                                 help="Voice only the first N sections (1 = the opening, before the first heading); 0 = all."),
+                                 help="Voice only the first N sections (1 = the opening, before the first heading); 0 "
+                                      "= all."),
     profile_name: str = PROFILE_OPT,
     fps: str = FPS_OPT,
     encoding: Optional[str] = ENCODING_OPT,

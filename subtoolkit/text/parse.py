@@ -142,7 +142,8 @@ _ABOUT_PROGRAMME = re.compile(r"《[^》]+》.*(?:专题片|纪录片|节目|栏
 _PRODUCTION_VERB = re.compile(r"拍摄|摄制|播出|推出|制作|出品|联合|合作|创作")
 _LABEL_HEADING = re.compile(r"^(?:关键词|关键字|本期主题|主题|看点|本集看点)\s*[：:]\s*")
 # Inside a line: an editing note （删……） or a credit （视频编辑：…） — production text, not script.
-_INLINE_NOTE = re.compile(r"[（(]\s*(?:删[^（）()]*|(?:视频编辑|责任编辑|责编|编辑|记者|摄像|摄影|通讯员|剪辑)\s*[：:][^（）()]*)[）)]")
+_INLINE_NOTE = re.compile(r"[（(]\s*(?:删[^（）()]*|"
+                          r"(?:视频编辑|责任编辑|责编|编辑|记者|摄像|摄影|通讯员|剪辑)\s*[：:][^（）()]*)[）)]")
 _DIALOGUE_LABEL = re.compile(r"^([^\s：:，,。！？、；;“”\"《》【】\[\]（）()]{1,6})\s*[：:]")
 _INLINE_MARKER = re.compile(
     r"(?<=[。！？!?；;…”」』）)】\s])(?=(?:【(?:解说词|解说|同期声|同期|采访|现场同期|字幕|配音|画外音|旁白|出镜|正文|导语)[^】]{0,30}】"
@@ -153,7 +154,8 @@ _INLINE_MARKER = re.compile(
 _HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
 _LEADING_COLON = re.compile(r"^\s*[：:]?\s*")
 _INLINE_LABEL = re.compile(r"^([^：:，。！？]{1,30})[：:]\s*")
-_OPEN_MARKER = re.compile(r"^[【\[［〔〖]\s*(?:字幕|解说|配音|画外音|旁白|同期|采访|现场|标题|片名|推出片名|小标题|序|片头|片尾|结语|尾声|画面)")
+_OPEN_MARKER = re.compile(r"^[【\[［〔〖]\s*(?:字幕|解说|配音|画外音|旁白|同期|采访|现场|标题|片名|"
+                          r"推出片名|小标题|序|片头|片尾|结语|尾声|画面)")
 _MARKER_WORD = re.compile(r"^([^：:·・\s]+)\s*([：:·・\s]\s*)?(.*)$", re.S)
 _SYNC_PLAIN = re.compile(r"^(同期声|同期|现场声|采访)(?=[（(：:\s]|$)")
 _NARRATION_LABEL = re.compile(r"^(解说词|解说|旁白|画外音|配音|正文|[^\s：:]{1,6}?)\s*[：:]\s*")
@@ -382,8 +384,9 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
 
     if kind == "caption":
         if tail:
-            items = [Item("caption", tail.strip(),
-                          removed=_marker(line[: line.index(tail)]) + _marker(line[line.index(tail) + len(tail) : end + 1]))]
+            at = line.index(tail)
+            removed = _marker(line[:at]) + _marker(line[at + len(tail) : end + 1])
+            items = [Item("caption", tail.strip(), removed=removed)]
             if rest.strip():
                 items += classify(rest.strip(), ctx)
             return items
@@ -765,7 +768,8 @@ RULES: tuple[Rule, ...] = (
 # their words and every Latin letter. Plain literals only: the regex engine then scans in C at
 # under a microsecond a line, where one alternation of those patterns costs twenty times that.
 _SCAN_WORDS = (
-    "我来说两句 发表评论 版权所有 在线观看 分享 相关 点击 联系我们 上一篇 下一篇 阅读原文 返回 进入 删 条评论 人参与 人发表".split()
+    ("我来说两句 发表评论 版权所有 在线观看 分享 相关 点击 联系我们 上一篇 下一篇 "
+     "阅读原文 返回 进入 删 条评论 人参与 人发表").split()
     + list("|┊｜丨【©>" + string.ascii_letters)
     + [w + c for w in ("解说", "同期声", "旁白", "配音") for c in "：: "]
     + [o + w for o in "（(" for w in ("视频编辑", "责任编辑", "责编", "编辑", "记者", "摄像", "摄影", "通讯员", "剪辑",

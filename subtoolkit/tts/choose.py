@@ -81,6 +81,7 @@ async def choose_engine(
         return edge
     fallback = offline_engine_name()
     if warn is not None:
-        which = "the offline neural voice (baker)" if fallback == "neural" else "the offline espeak voice (the neural voice is not installed: subtoolkit voices install)"
+        which = ("the offline neural voice (baker)" if fallback == "neural"
+                 else "the offline espeak voice (the neural voice is not installed: subtoolkit voices install)")
         warn(f"the edge-tts service did not answer ({problem}); using {which} for this run")
     return make_engine(fallback, concurrency=concurrency, pinyin=pinyin)
