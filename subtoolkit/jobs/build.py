@@ -21,6 +21,7 @@ from subtoolkit.subtitles.formats.common import SPOKEN
 from subtoolkit.subtitles.profiles import Profile
 from subtoolkit.subtitles.tracks import summarize
 from subtoolkit.subtitles.validate import Problem
+from subtoolkit.text.ingest import SCRIPT_SUFFIXES  # one definition, shared with ingest and convert
 
 
 @dataclass(frozen=True)
@@ -212,7 +213,5 @@ def build_worker(args: tuple[Path, BuildOptions, object]) -> BuildResult:
 
 def scripts_in(folder: Path) -> list[Path]:
     """The scripts of a folder build: every file ``ingest`` reads (hidden files left out)."""
-    from subtoolkit.text.ingest import SCRIPT_SUFFIXES
-
     return sorted(p for p in folder.iterdir()
                   if p.is_file() and p.suffix.lower() in SCRIPT_SUFFIXES and not p.name.startswith("."))

@@ -65,8 +65,8 @@ class VoiceoverResult:
     problems: list[Any]  # subtoolkit.subtitles.validate.Problem of the retimed track
 
 
-def _requests(planned: list[_Planned], *, voice: str | None, interview_voice: str | None, rate: int
-              ) -> list[SegmentRequest]:
+def _requests(planned: list[_Planned], script: Script | None = None, *, voice: str | None,
+              interview_voice: str | None, rate: int) -> list[SegmentRequest]:
     from subtoolkit.tts import SegmentKind, SegmentRequest
 
     out = []
