@@ -32,20 +32,14 @@ class EspeakVoice:
     name: str = "espeak"
 
     def render(self, text: str) -> tuple[np.ndarray, int]:
-        """The reading at the analysis rate, resampled once from espeak's own 22.05 kHz (band-limited),
-        not through the voice layer's 24 kHz scratch-track format first."""
-        from subtoolkit.audio.decode import RATE
-        from subtoolkit.audio.resample import resample
-        from subtoolkit.errors import VoiceError
+        from subtoolkit.tts.base import SAMPLE_RATE
         from subtoolkit.tts.espeak import EspeakEngine
 
         if not speakable(text):
-            return np.zeros(0, dtype=np.float32), RATE  # nothing to say: no sound, no error
-        raw, rate, _, _ = EspeakEngine().synthesize_raw(text, voice=self.voice, rate=self.rate)
-        if not raw.pcm:
-            raise VoiceError(f"espeak-ng produced no audio for “{text[:40]}”", hint="the text may have nothing to read")
-        pcm = np.frombuffer(bytes(raw.pcm), dtype="<i2").astype(np.float32) / 32768.0
-        return resample(pcm, rate, RATE), RATE
+            return np.zeros(0, dtype=np.float32), SAMPLE_RATE  # nothing to say: no sound, no error
+        synthesis = EspeakEngine().synthesize_sync(text, voice=self.voice, rate=self.rate)
+        pcm = np.frombuffer(synthesis.audio.pcm, dtype="<i2").astype(np.float32) / 32768.0
+        return pcm, SAMPLE_RATE
 
     @property
     def version(self) -> str:
@@ -81,7 +75,7 @@ class NeuralVoice:
 REFERENCES = ("auto", "neural", "espeak")
 
 
-def reference_voice(name: str = "auto"):
+def reference_voice(name: str = "auto"):  # type: ignore[no-untyped-def]
     """The reference voice called ``name``; ``auto`` is the neural voice when it is installed."""
     from subtoolkit.errors import VoiceError
     from subtoolkit.tts.choose import neural_installed
