@@ -46,6 +46,7 @@ bench: venv voice
 	$(PY) bench/bench_parse.py
 	$(PY) bench/bench_subtitles.py
 	$(PY) bench/bench_build.py
+	$(PY) bench/bench_startup.py
 	$(PY) bench/bench_convert.py
 	$(PY) bench/bench_voice.py
 	$(PY) bench/bench_neural.py

@@ -188,3 +188,23 @@ def test_build_with_calibration_follows_the_reference(tmp_path: Path) -> None:
     from subtitle_helpers import sample_timeline
 
     assert slow > sample_timeline().cues[-1].end_ms * 1.15  # 3.2 syllables/s runs longer than the default 4
+
+
+def test_silent_track_decodes_to_silence_of_the_asked_length(tmp_path: Path) -> None:
+    """The silent MP3 written without an encoder, checked by ffmpeg's decoder (an independent reader)."""
+    import subprocess
+
+    import imageio_ffmpeg
+
+    from subtoolkit.audio.silence import FRAME_MS, write_silent_mp3
+
+    path = tmp_path / "silence.mp3"
+    write_silent_mp3(path, 61.3)
+    cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-ar", "8000",
+           "-"]
+    r = subprocess.run(cmd, capture_output=True, timeout=60)
+    assert r.returncode == 0 and not r.stderr, r.stderr[:300]
+    samples = memoryview(r.stdout).cast("h")
+    seconds = len(samples) / 8000
+    assert 61.3 <= seconds <= 61.3 + 2 * FRAME_MS / 1000, seconds
+    assert max(abs(s) for s in samples) == 0

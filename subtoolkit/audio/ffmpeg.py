@@ -133,14 +133,3 @@ def write_mp3(path: Path, pcm: bytes, *, rate: int, bitrate: str = "64k") -> Pat
         run(["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0", "-b:a", bitrate, "-f", "mp3", "-y", str(tmp)],
             failed="cannot encode MP3", error=OutputError, path=path, data=pcm)
     return path
-
-
-def write_silence_mp3(path: Path, seconds: float) -> Path:
-    """A silent MP3 of ``seconds`` (at least one): the report's player runs on it without a voice."""
-    from subtoolkit.fsio import atomic_path
-
-    with atomic_path(path) as tmp:
-        run(["-f", "lavfi", "-i", "anullsrc=r=8000:cl=mono", "-t", f"{max(seconds, 1.0):.3f}", "-c:a", "libmp3lame",
-             "-b:a", "8k", "-f", "mp3", "-y", str(tmp)], failed="cannot write the silent track", error=OutputError,
-            path=path, timeout=600)
-    return path

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
 import typer
 
@@ -14,9 +14,6 @@ from subtoolkit.cli.options import (
     ENCODING_OPT, FPS_OPT, PINYIN_OPT, PROFILE_OPT, SPAN_OPT, Span, load_pinyin, split_list,
 )
 
-
-if TYPE_CHECKING:
-    from subtoolkit.jobs.build import BuildOptions, BuildResult
 
 class Voice(str, Enum):
     offline = "offline"
@@ -31,50 +28,57 @@ class Voice(str, Enum):
 @handle_errors
 def build_command(
     target: Path = typer.Argument(..., help="A script (.txt, .md, .docx) or a folder of scripts.", show_default=False),
-    output: Path = typer.Option(Path("output"), "--output", "-o",
-                                help="Root folder; each script gets output/<script-name>/."),
-    voice: Voice = typer.Option(Voice.offline, "--voice",
-                                help="Scratch voiceover engine: offline (the neural voice when installed with "
-                                     "'subtoolkit voices install', else espeak; no network), neural, espeak, edge "
-                                     "(online), auto (edge, else offline), or none."),
+    output: Path = typer.Option(
+        Path("output"), "--output", "-o",
+        help="Root folder; each script gets output/<script-name>/.",
+    ),
+    voice: Voice = typer.Option(
+        Voice.offline, "--voice",
+        help="Scratch voiceover engine: offline (the neural voice when installed with 'subtoolkit voices install', "
+        "else espeak; no network), neural, espeak, edge (online), auto (edge, else offline), or none.",
+    ),
     variants: str = typer.Option("", "--variants", help="Traditional Chinese tracks to add, e.g. s2twp,s2hk."),
     profile_name: str = PROFILE_OPT,
     fps: str = FPS_OPT,
-    start: str = typer.Option("00:00:00:00", "--start",
-                              help="Timecode of the first frame (HH:MM:SS:FF; HH:MM:SS;FF is drop-frame at "
-                                   "29.97/59.94 fps, and the paperwork follows)."),
+    start: str = typer.Option(
+        "00:00:00:00", "--start",
+        help="Timecode of the first frame (HH:MM:SS:FF; HH:MM:SS;FF is drop-frame at "
+        "29.97/59.94 fps, and the paperwork follows).",
+    ),
     formats: str = typer.Option("srt,vtt,ass,json", "--format", "-f", help="Subtitle formats to write."),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir",
-                                             help="Where rendered voice segments are cached (default: the platform's "
-                                                  "cache folder)."),
-    calibrate: Optional[Path] = typer.Option(None, "--calibrate",
-                                             help="Fit the narration pace from an .srt/.vtt timed to the same "
-                                                  "narrator (e.g. the previous episode)."),
+    cache_dir: Optional[Path] = typer.Option(
+        None, "--cache-dir",
+        help="Where rendered voice segments are cached (default: the platform's cache folder).",
+    ),
+    calibrate: Optional[Path] = typer.Option(
+        None, "--calibrate",
+        help="Fit the narration pace from an .srt/.vtt timed to the same narrator (e.g. the previous episode).",
+    ),
     jobs: int = typer.Option(0, "--jobs", "-j", help="Scripts built at once for a folder (default: one per core)."),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler",
+        help="Build a folder's scripts on the Dask cluster whose scheduler listens here (tcp://HOST:8786); needs the "
+        "cluster extra and a filesystem the workers share. See README, Large batches.",
+    ),
     encoding: Optional[str] = ENCODING_OPT,
     interview_span: Span = SPAN_OPT,
     pinyin: Optional[Path] = PINYIN_OPT,
 ) -> None:
     """Build every deliverable of an episode: blocks, subtitles, voiceover, Traditional variants, paperwork and a report page.
 
-    Writes output/<script-name>/ with blocks.json, the subtitle tracks (x.zh-Hans.srt/.vtt/.ass/.json and each
-    variant), the scratch voiceover with its retimed tracks, names.csv (name supers for graphics), captions.csv
-    (on-screen text with in/out timecodes), narration.docx and narration.md (the voice talent's script with timecodes)
-    and report.html (runtime, timeline, QC and a player; open it in a browser, no network needed). A build is written
-    all-or-nothing: a failed script leaves no half-written folder.
+    Writes output/<script-name>/ with blocks.json, the subtitle tracks (x.zh-Hans.srt/.vtt/.ass/.json and each variant), the scratch voiceover with its retimed tracks, names.csv (name supers for graphics), captions.csv (on-screen text with in/out timecodes), narration.docx and narration.md (the voice talent's script with timecodes) and report.html (runtime, timeline, QC and a player; open it in a browser, no network needed). A build is written all-or-nothing: a failed script leaves no half-written folder.
 
-    Given a folder, every script in it is built in parallel, one process per core; a failing script is reported and
-    the others go on; the exit code is 1 if any failed.
+    Given a folder, every script in it is built in parallel, one process per core (or on a Dask cluster with --scheduler); a failing script is reported and the others go on; the exit code is 1 if any failed.
 
     [bold]Examples[/bold]
 
       subtoolkit build seeds/shengming-zhongyu-taishan.txt
       subtoolkit build episodes/ --variants s2twp,s2hk --voice none
       subtoolkit build ep3.docx --voice edge --fps 23.976 --start 01:00:00:00
+      subtoolkit build /archive/scripts -o /archive/out --scheduler tcp://scheduler:8786
     """  # noqa: E501 - one paragraph a line: typer keeps line breaks in --help
-    from subtoolkit.errors import InputError
-    from subtoolkit.fsio import ensure_folder
     from subtoolkit.jobs.build import BuildOptions, scripts_in
+    from subtoolkit.errors import InputError
 
     opts = BuildOptions(
         out_root=output,
@@ -90,61 +94,98 @@ def build_command(
         calibrate=calibrate,
         pinyin=load_pinyin(pinyin) if voice.value != "none" else (),
     )
+    from subtoolkit.fsio import ensure_folder
+
     ensure_folder(output)  # refused in one line before any script is read, not once per script
     if target.is_dir():
         scripts = scripts_in(target)
         if not scripts:
             raise InputError("no scripts in this folder", path=str(target), hint="put .txt, .md or .docx scripts in it")
-        results = _build_many(scripts, opts, jobs or os.cpu_count() or 1)
+        if scheduler:
+            results = _build_on_cluster(scripts, opts, scheduler)
+        else:
+            results = _build_many(scripts, opts, jobs or os.cpu_count() or 1)
     else:
+        if scheduler:
+            raise typer.BadParameter("builds a folder of scripts", param_hint="--scheduler")
         results = [_build_one(target, opts)]
     _print_results(results)
     if any(not r.ok for r in results):
         raise typer.Exit(code=1)
 
 
-def _build_one(path: Path, opts: BuildOptions) -> BuildResult:
-    from subtoolkit.cli.progress import stage_bar
+def _build_one(path: Path, opts):
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     from subtoolkit.jobs.build import build_script
 
-    with stage_bar(path.name) as progress:
-        return build_script(path, opts, progress)
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stage]}"),
+                  TimeElapsedColumn(), transient=True) as bar:
+        task = bar.add_task(path.name, total=1.0, stage="")
+        result = build_script(path, opts, lambda stage, frac: bar.update(task, completed=frac, stage=stage))
+    return result
 
 
-def _build_many(paths: list[Path], opts: BuildOptions, jobs: int) -> list[BuildResult]:
+def _build_many(paths: list[Path], opts, jobs: int):
     import multiprocessing as mp
     import queue as queue_mod
     from concurrent.futures import ProcessPoolExecutor
 
-    from subtoolkit.cli.progress import stage_table
-    from subtoolkit.jobs.build import build_worker
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from subtoolkit.jobs.build import build_worker, init_worker
 
     ctx = mp.get_context("spawn")  # fresh interpreters: no inherited locks or jieba state
-    manager = ctx.Manager()
-    q = manager.Queue()
+    q = ctx.Queue()  # handed to each worker at its start: a put never waits for another process
     results = []
-    with stage_table() as bar:
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stage]}"),
+                  TimeElapsedColumn()) as bar:
         tasks = {str(p): bar.add_task(p.name, total=1.0, stage="waiting") for p in paths}
-        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(paths))), mp_context=ctx) as pool:
-            futures = [pool.submit(build_worker, (p, opts, q)) for p in paths]
+        workers = max(1, min(jobs, len(paths)))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker, initargs=(q,)) as pool:
+            futures = [pool.submit(build_worker, (p, opts, None)) for p in paths]
             pending = set(futures)
+            finished: set[str] = set()
             while pending:
                 try:
                     while True:
                         key, stage, frac = q.get(timeout=0.1)
-                        bar.update(tasks[key], completed=frac, stage=stage)
+                        if key not in finished:  # a late message must not move a finished bar back
+                            bar.update(tasks[key], completed=frac, stage=stage)
                 except queue_mod.Empty:
                     pass
                 for f in [f for f in pending if f.done()]:
                     pending.discard(f)
                     r = f.result()
+                    finished.add(str(r.script))
                     bar.update(tasks[str(r.script)], completed=1.0, stage="done" if r.ok else "FAILED")
             results = [f.result() for f in futures]
-    manager.shutdown()
+    q.close()
     return results
 
 
-def _print_results(results: list[BuildResult]) -> None:
+def _build_on_cluster(paths: list[Path], opts, address: str):
+    """The folder on a Dask cluster (:mod:`subtoolkit.jobs.cluster`), with the same bar as a local build."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from subtoolkit.jobs.cluster import build_on_cluster
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stage]}"),
+                  TimeElapsedColumn()) as bar:
+        tasks = {str(p.resolve()): bar.add_task(p.name, total=1.0, stage="waiting") for p in paths}
+        finished: set[str] = set()
+
+        def progress(script: str, stage: str, frac: float, _worker: str) -> None:
+            if script in finished:
+                return  # a late event from a worker must not move a finished bar back
+            if frac >= 1.0 and stage in ("done", "FAILED"):
+                finished.add(script)
+            bar.update(tasks[script], completed=frac, stage=stage)
+
+        return build_on_cluster(paths, opts, address, progress)
+
+
+def _print_results(results) -> None:
     from rich.table import Table
 
     from subtoolkit.subtitles.timecode import clock
@@ -163,7 +204,7 @@ def _print_results(results: list[BuildResult]) -> None:
         for name, ms in r.sections:
             table.add_row(name, clock(ms))
         console.print(table)
-        console.print(f"report: {r.out_dir / 'report.html' if r.out_dir else ''}", highlight=False)
+        console.print(f"report: {r.out_dir / 'report.html'}", highlight=False)
         return
     table = Table(title="build summary", padding=(0, 1))
     table.add_column("script")
@@ -174,7 +215,7 @@ def _print_results(results: list[BuildResult]) -> None:
     for r in results:
         if r.ok:
             table.add_row(r.script.name, "[green]ok[/green]", clock(r.runtime_ms), str(r.cues),
-                          str(r.out_dir / "report.html") if r.out_dir else "")
+                          str(r.out_dir / "report.html"))
         else:
             table.add_row(r.script.name, "[red]failed[/red]", "", "", r.error or "")
     console.print(table)

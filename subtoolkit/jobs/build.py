@@ -139,10 +139,10 @@ def _player(script: Script, profile: Profile, clock: Clock, timeline: Timeline, 
         # the retimed track's problems come from its write, where it was validated
         return _Player(replace(vo.timeline, drop_frame=timeline.drop_frame), vo.audio_path.name, note, vo.engine,
                        vo.problems)
-    from subtoolkit.audio.ffmpeg import write_silence_mp3
+    from subtoolkit.audio.silence import write_silent_mp3  # a repeated silent frame, not encoded
 
     last = max((c.end_ms for c in timeline.cues), default=0)
-    write_silence_mp3(out.path("silence.mp3"), last / 1000 + 1)
+    write_silent_mp3(out.path("silence.mp3"), max(last / 1000 + 1, 1.0))
     report.stage("silence", 0.8)
     if options.voice == "none":
         why = "No voice was rendered (--voice none)"
@@ -195,9 +195,27 @@ def _report_page(script: Script, profile: Profile, player: _Player, variants: di
     write_text(out.path("report.html"), page)
 
 
+_worker_queue: object = None  # a worker process's progress queue, set by init_worker
+
+
+def init_worker(queue: object) -> None:
+    """Process-pool initializer: the worker's progress queue, handed over when the process starts.
+
+    A ``multiprocessing.Queue`` (unlike a manager's queue) can only be inherited, not sent with a
+    task; in exchange a ``put`` never waits for another process to be scheduled, which on a busy
+    machine cost a folder build much of its second core.
+    """
+    global _worker_queue
+    _worker_queue = queue
+
+
 def build_worker(args: tuple[Path, BuildOptions, object]) -> BuildResult:
-    """Process-pool entry: never raises, so one bad script cannot stop the others."""
+    """Process-pool entry: never raises, so one bad script cannot stop the others.
+
+    Progress goes to the queue in ``args``, or else to the one :func:`init_worker` set.
+    """
     path, options, queue = args
+    queue = queue if queue is not None else _worker_queue
 
     def progress(stage: str, frac: float) -> None:
         if queue is not None:

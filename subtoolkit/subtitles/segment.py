@@ -17,12 +17,13 @@ or vanishes depends on where the line ends.
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 from subtoolkit.subtitles.profiles import Profile
 from subtoolkit.text.punctuation import (
@@ -34,6 +35,7 @@ from subtoolkit.text.punctuation import (
     last_mark,
     mark_break,
 )
+
 
 _PROTECTED = re.compile(
     r"\d{4}\s?年\d{1,2}月(?:\d{1,2}[日号])?"  # 2013年11月24日
@@ -146,27 +148,22 @@ def _mark_class(ch: str, profile: Profile) -> Break:
     return Break.ENUM_DROP if brk is Break.ENUM and ch in profile.never_at_line_end else brk
 
 
-@lru_cache(maxsize=1)
 def _jieba() -> Callable[[str], list[str]]:
-    """Initialise jieba once, quietly, only when a clause needs word boundaries."""
-    import warnings
+    """jieba's cut, set up once per process, only when a clause needs word boundaries."""
+    from subtoolkit.subtitles.words import cutter
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return lambda s: list(jieba.cut(s, HMM=True))
+    return cutter()
 
 
-def _word_boundaries(text: str) -> set[int]:
-    """Character offsets in ``text`` where a jieba word ends."""
+@lru_cache(maxsize=4096)
+def _word_boundaries(text: str) -> frozenset[int]:
+    """Character offsets in ``text`` where a jieba word ends (remembered per clause)."""
     ends: set[int] = set()
     pos = 0
     for w in _jieba()(text):
         pos += len(w)
         ends.add(pos)
-    return ends
+    return frozenset(ends)
 
 
 def _clause_class(clause: str, profile: Profile) -> Break:
@@ -225,7 +222,7 @@ def _split_clause(chunks: list[str], end_class: Break, profile: Profile) -> list
         pos += len(c)
         allowed.add(pos)  # between chunks
     han_run = [i for i, c in enumerate(text) if "\u3400" <= c <= "\u9fff"]
-    words = _word_boundaries(text) if han_run else set()
+    words = _word_boundaries(text) if han_run else frozenset()
     cuts: list[tuple[int, Break]] = []
     for p in sorted(allowed):
         if p >= len(text):
@@ -267,16 +264,154 @@ def _line_start_penalty(text: str) -> float:
     return 3.0 if text[:1] in WEAK_LINE_START else 0.0
 
 
-def _fits(src: str, profile: Profile, shadow: Profile | None) -> bool:
-    """Does one line of source fit ``profile`` (and the ``shadow`` profile of its variants)?"""
-    line = render_line(src, profile)
-    if text_width(line) > profile.max_chars or _bad_end(line, profile):
-        return False
-    if shadow is not None:
-        other = render_line(src, shadow)
-        if text_width(other) > shadow.max_chars or _bad_end(other, shadow):
-            return False
-    return True
+class _Shown:
+    """How wide every span of one text is once shown with a profile's punctuation, from prefix sums.
+
+    :func:`render_line` maps each mark to the separator character by character, collapses runs
+    of spaces to their first one, trims spaces at both ends, then drops marks that may not end a
+    line. So a span's display width is the width of its visible characters plus one space per
+    run of spaces inside it, found without building the string. A separator that is not exactly
+    one character breaks the character-for-character mapping; then spans are rendered.
+    """
+
+    def __init__(self, text: str, profile: Profile) -> None:
+        self.text = text
+        self.profile = profile
+        shown = text.translate(_table(profile.to_space, profile.separator))
+        self.exact = len(shown) == len(text)
+        self.shown = shown
+        n = len(shown)
+        self.visible_at = visible_at = [0.0] * (n + 1)  # width of the visible characters of shown[:k]
+        self.runs_at = runs_at = [0.0] * (n + 1)  # width of the first space of each run in shown[:k]
+        self.last_visible = last_visible = [-1] * (n + 1)  # last visible index before k
+        self.first_visible = first_visible = [n] * (n + 1)  # first visible index at or after k
+        for k, ch in enumerate(shown):
+            space = ch == " " or ch == "\u3000"
+            w = char_width(ch)
+            visible_at[k + 1] = visible_at[k] + (0.0 if space else w)
+            run_start = space and (k == 0 or shown[k - 1] not in " \u3000")
+            runs_at[k + 1] = runs_at[k] + (w if run_start else 0.0)
+            last_visible[k + 1] = last_visible[k] if space else k
+        for k in range(n - 1, -1, -1):
+            first_visible[k] = first_visible[k + 1] if shown[k] in " \u3000" else k
+
+    def span(self, a: int, b: int) -> tuple[float, str]:
+        """Display width of ``text[a:b]`` and its last shown character ("" when nothing shows)."""
+        if not self.exact:
+            line = render_line(self.text[a:b], self.profile)
+            return text_width(line), line[-1:]
+        first = self.first_visible[a]
+        last = self.last_visible[b]
+        shown, never = self.shown, self.profile.never_at_line_end
+        while last >= first and shown[last] in never:
+            last = self.last_visible[last]
+        if last < first:
+            return 0.0, ""
+        width = self.visible_at[last + 1] - self.visible_at[first] + self.runs_at[last] - self.runs_at[first + 1]
+        return width, shown[last]
+
+
+class _Lines:
+    """Every line a run of atoms can make, measured without rendering it.
+
+    The cue choice asks about the same lines over and over: ``atoms[i:k]`` is the top line of
+    every two-line candidate that starts at ``i`` and breaks at ``k``, whatever its end. Widths
+    and floors come from prefix sums (multiples of ½, so the sums are exact in floating point);
+    only the lines of the chosen cues are rendered.
+    """
+
+    def __init__(self, atoms: Sequence[Atom], profile: Profile, shadow: Profile | None) -> None:
+        self.atoms = atoms
+        self.profile = profile
+        self.shadow = shadow
+        self.text = "".join(a.text for a in atoms)
+        self.offsets = [0]
+        self.floor_at = [0.0]  # floor_at[k]: floor width of atoms[:k]
+        hidden = profile.to_space + profile.never_at_line_end
+        for a in atoms:
+            self.offsets.append(self.offsets[-1] + len(a.text))
+            self.floor_at.append(self.floor_at[-1] + _floor_width(a.text, hidden))
+        self.main = _Shown(self.text, profile)
+        self.other = _Shown(self.text, shadow) if shadow is not None else None
+        # least cost of a two-line layout breaking before atom k (None: no break there), and the
+        # penalty for the bottom line opening with a weak particle
+        self.least_at: list[float | None] = [None] * (len(atoms) + 1)
+        self.start_penalty = [0.0] * (len(atoms) + 1)
+        for k in range(1, len(atoms)):
+            brk = atoms[k - 1].brk
+            self.least_at[k] = None if brk == Break.NONE else 3.0 + _BREAK_COST[brk]
+            self.start_penalty[k] = _line_start_penalty(self.text[self.offsets[k] : self.offsets[k] + 1])
+        # the breaks grouped by least cost, cheapest group first, each group's positions ascending
+        groups: dict[float, list[int]] = {}
+        for k, least in enumerate(self.least_at):
+            if least is not None:
+                groups.setdefault(least, []).append(k)
+        self.break_groups = sorted(groups.items())
+        self._stride = len(atoms) + 1
+        self._seen: dict[int, tuple[float, bool, bool]] = {}
+
+    def line(self, i: int, k: int) -> tuple[float, bool, bool]:
+        """``atoms[i:k]`` as one line: its display width, whether it may be one of two lines (it
+        fits and shows something), whether it may be a cue's only line (it fits)."""
+        key = i * self._stride + k
+        got = self._seen.get(key)
+        if got is None:
+            a, b = self.offsets[i], self.offsets[k]
+            width, last = self.main.span(a, b)
+            ok = width <= self.profile.max_chars and last not in NO_LINE_END
+            if ok and self.other is not None:
+                w, end = self.other.span(a, b)
+                ok = w <= self.other.profile.max_chars and end not in NO_LINE_END
+            got = self._seen[key] = (width, ok and last != "", ok)
+        return got
+
+    def best(self, i: int, j: int, base: float = 0.0, bound: float = float("inf")) -> tuple[float, int] | None:
+        """The cheapest layout of ``atoms[i:j]`` as one cue: (cost, k), the bottom line starting at
+        atom ``k`` (``k == j``: one line); None if no layout fits.
+
+        Costs: one line is free; two lines cost 3, plus the break's strength, a weak particle
+        opening the bottom line, uneven widths, and more so a top line wider than the bottom.
+        The first of equal layouts wins (the earliest break). Breaks that cannot bring
+        ``base + cost`` to ``bound`` are not measured: the caller would not take them.
+        """
+        line = self.line
+        if line(i, j)[2]:
+            return 0.0, j
+        profile = self.profile
+        if profile.max_lines < 2 or base + 3.0 > bound:
+            return None
+        max_chars = profile.max_chars
+        floor_at = self.floor_at
+        bottom_heavy = profile.bottom_heavy
+        # only breaks that leave both lines' floors within the width can fit
+        first = max(i + 1, bisect_left(floor_at, floor_at[j] - max_chars, i + 1, j))
+        last = min(j - 1, bisect_right(floor_at, floor_at[i] + max_chars, i + 1, j) - 1)
+        found: tuple[float, int] | None = None
+        seen, stride = self._seen, self._stride
+        # strong breaks first: once a layout is found, a group whose least cost exceeds it is skipped
+        for least, ks in self.break_groups:
+            if base + least > bound or (found is not None and least > found[0]):
+                break  # the groups only get dearer
+            for n in range(bisect_left(ks, first), bisect_right(ks, last)):
+                k = ks[n]
+                wt, top_ok, _ = seen.get(i * stride + k) or line(i, k)
+                if not top_ok:
+                    continue
+                wb, bot_ok, _ = seen.get(k * stride + j) or line(k, j)
+                if not bot_ok:
+                    continue
+                cost = least + self.start_penalty[k] + abs(wt - wb) * 0.15
+                if bottom_heavy and wt > wb:
+                    cost += (wt - wb) * 0.6
+                if found is None or cost < found[0] or (cost == found[0] and k < found[1]):
+                    found = (cost, k)
+        return found
+
+    def layout(self, i: int, j: int, choice: tuple[float, int]) -> Layout:
+        cost, k = choice
+        cuts = (i, j) if k == j else (i, k, j)
+        sources = tuple(self.text[self.offsets[a] : self.offsets[b]] for a, b in zip(cuts, cuts[1:]))
+        return Layout(tuple(render_line(s, self.profile) for s in sources), sources, cost)
 
 
 def layout(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None = None) -> Layout | None:
@@ -286,40 +421,9 @@ def layout(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None = Non
     converted character for character and shown with that profile's punctuation, fits too, so
     the character-preserving variants keep these line breaks.
     """
-    whole = "".join(a.text for a in atoms)
-    line = render_line(whole, profile)
-    if _fits(whole, profile, shadow):
-        return Layout((line,), (whole,), 0.0)
-    if profile.max_lines < 2:
-        return None
-    best: Layout | None = None
-    offset = 0
-    floors = [_floor_width(a.text, profile.to_space + profile.never_at_line_end) for a in atoms]
-    total_floor = sum(floors)
-    top_floor = 0.0
-    for k in range(1, len(atoms)):
-        offset += len(atoms[k - 1].text)
-        top_floor += floors[k - 1]
-        if top_floor > profile.max_chars:
-            break
-        brk = atoms[k - 1].brk
-        if brk == Break.NONE or total_floor - top_floor > profile.max_chars:
-            continue
-        top_src, bot_src = whole[:offset], whole[offset:]
-        top, bot = render_line(top_src, profile), render_line(bot_src, profile)
-        if not top or not bot:
-            continue
-        wt, wb = text_width(top), text_width(bot)
-        if wt > profile.max_chars or wb > profile.max_chars or _bad_end(top, profile) or _bad_end(bot, profile):
-            continue
-        if shadow is not None and not (_fits(top_src, shadow, None) and _fits(bot_src, shadow, None)):
-            continue
-        cost = 3.0 + _BREAK_COST[brk] + _line_start_penalty(bot_src) + abs(wt - wb) * 0.15
-        if profile.bottom_heavy and wt > wb:
-            cost += (wt - wb) * 0.6
-        if best is None or cost < best.cost:
-            best = Layout((top, bot), (top_src, bot_src), cost)
-    return best
+    lines = _Lines(atoms, profile, shadow)
+    choice = lines.best(0, len(atoms))
+    return None if choice is None else lines.layout(0, len(atoms), choice)
 
 
 @lru_cache(maxsize=65536)
@@ -367,6 +471,8 @@ def segment_text(text: str, profile: Profile, budget: Budget | None = None,
     text = re.sub(r"\s+", " ", text).strip()
     if not text:
         return []
+    if budget is not None:
+        budget = Budget(_remembered(budget.measure), budget.limit)
     atoms = atoms_of(text, profile)
     # sentences: cue breaks always happen at sentence ends
     sentences: list[list[Atom]] = [[]]
@@ -385,6 +491,19 @@ def segment_text(text: str, profile: Profile, budget: Budget | None = None,
                 found = _fallback(sent, profile)
             pieces.extend(found)
     return _absorb_empty(pieces)
+
+
+def _remembered(measure: Callable[[str], float]) -> Callable[[str], float]:
+    """``measure`` asked once per distinct atom text of a block (single characters recur a lot)."""
+    seen: dict[str, float] = {}
+
+    def remembered(text: str) -> float:
+        got = seen.get(text)
+        if got is None:
+            got = seen[text] = measure(text)
+        return got
+
+    return remembered
 
 
 def segment_atoms(atoms: list[Atom], profile: Profile) -> list[Piece]:
@@ -418,45 +537,56 @@ def _absorb_empty(pieces: list[Piece]) -> list[Piece]:
     return out
 
 
-def _segment_sentence(atoms: list[Atom], profile: Profile, budget: Budget | None,
-                      shadow: Profile | None = None) -> list[Piece] | None:
+def _segment_sentence(
+    atoms: Sequence[Atom], profile: Profile, budget: Budget | None, shadow: Profile | None = None
+) -> list[Piece] | None:
+    """The cheapest cutting of one sentence into cues (a shortest path over cue ends).
+
+    A cue costs 10 (fewer cues read better), plus the strength of the break after it, a weak
+    particle opening the next cue, a crumb of 2–3 characters, a crumb left beside a pause
+    (:func:`_dangling`) and its layout. Of equal cuttings the one with the longer last cue wins.
+    """
     n = len(atoms)
     inf = float("inf")
     best: list[float] = [inf] * (n + 1)
-    back: list[tuple[int, Layout] | None] = [None] * (n + 1)
+    back: list[tuple[int, tuple[float, int]] | None] = [None] * (n + 1)
     best[0] = 0.0
+    lines = _Lines(atoms, profile, shadow)
     max_width = profile.max_chars * profile.max_lines
-    floors = [_floor_width(a.text, profile.to_space + profile.never_at_line_end) for a in atoms]
+    floor_at = lines.floor_at
     widths = [text_width(a.text) for a in atoms]
-    spends = [budget.measure(a.text) for a in atoms] if budget is not None else [0.0] * n
+    width_at = list(accumulate(widths, initial=0.0))  # exact: multiples of ½
+    spends = [budget.measure(a.text) for a in atoms] if budget is not None else None
     for j in range(1, n + 1):
         if j < n and atoms[j - 1].brk == Break.NONE:
             continue
         tail = 0.0
         if j < n:
             tail = _BREAK_COST[atoms[j - 1].brk] + _line_start_penalty(atoms[j].text)
-        floor = width = spent = 0.0
-        for i in range(j - 1, -1, -1):
-            floor += floors[i]
-            width += widths[i]
-            spent += spends[i]
-            if j - i > 1 and (floor > max_width or (budget is not None and spent > budget.limit)):
-                break  # a longer cue is only wider and longer to say
+        # the cues that may end at j start at first..j-1: a longer cue is only wider and longer to say
+        first = bisect_left(floor_at, floor_at[j] - max_width, 0, j)
+        if spends is not None and budget is not None:
+            first = _first_sayable(spends, j, budget.limit, first)
+        first = min(first, j - 1)  # one atom is a cue however wide
+        # longest cues first: they are usually the cheapest, so the rest are soon out of the running;
+        # of equal cuttings the longer last cue wins, hence <= below
+        for i in range(first, j):
             if best[i] == inf:
                 continue
-            base = best[i] + 10.0 + tail + (8.0 if width < 4 else 0.0)  # a crumb of 2–3 characters reads badly
-            if base >= best[j]:
+            crumb = 8.0 if width_at[j] - width_at[i] < 4 else 0.0  # a cue of 2–3 characters reads badly
+            base = best[i] + 10.0 + tail + crumb
+            if base > best[j]:
                 continue  # layout cost is never negative: this cue cannot win
             base += _dangling(atoms, i, j, widths)
-            if base >= best[j]:
+            if base > best[j]:
                 continue
-            lay = layout(atoms[i:j], profile, shadow)
-            if lay is None:
+            choice = lines.best(i, j, base, best[j])
+            if choice is None:
                 continue
-            cost = base + lay.cost
-            if cost < best[j]:
+            cost = base + choice[0]
+            if cost <= best[j]:
                 best[j] = cost
-                back[j] = (i, lay)
+                back[j] = (i, choice)
     if best[n] == inf:
         return None
     out: list[Piece] = []
@@ -464,11 +594,23 @@ def _segment_sentence(atoms: list[Atom], profile: Profile, budget: Budget | None
     while j > 0:
         entry = back[j]
         assert entry is not None
-        i, lay = entry
-        out.append(Piece(lay.lines, "".join(a.text for a in atoms[i:j]), lay.sources))
+        i, choice = entry
+        lay = lines.layout(i, j, choice)
+        out.append(Piece(lay.lines, "".join(lay.sources), lay.sources))
         j = i
     out.reverse()
     return out
+
+
+def _first_sayable(spends: Sequence[float], j: int, limit: float, first: int) -> int:
+    """The first atom from which ``atoms[i:j]`` is still sayable within ``limit``, no earlier than
+    ``first``: the sum of ``spends[i:j]`` added from ``j - 1`` down, stopping at the first excess."""
+    spent = 0.0
+    for i in range(j - 1, first - 1, -1):
+        spent += spends[i]
+        if spent > limit:
+            return i + 1
+    return first
 
 
 _STRONG = frozenset({Break.COMMA, Break.CLAUSE, Break.ENUM, Break.ENUM_DROP, Break.NONE})

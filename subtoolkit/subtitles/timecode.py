@@ -7,7 +7,6 @@ whole frame. NTSC rates are exact fractions (23.976 is 24000/1001), so that fram
 
 from __future__ import annotations
 
-import math
 import re
 from fractions import Fraction
 
@@ -56,23 +55,43 @@ def fps_label(fps: Fraction) -> float | int:
     return round(float(fps), 3)
 
 
+def _ratio(x: float | Fraction) -> tuple[int, int]:
+    """``x`` as an exact integer ratio (floats are binary fractions, so nothing is rounded)."""
+    if isinstance(x, int):
+        return x, 1
+    if isinstance(x, Fraction):
+        return x.numerator, x.denominator
+    return x.as_integer_ratio()
+
+
+# The four conversions below are exact rational arithmetic done on integers: the same results
+# as with Fraction, several times faster, which matters at a few calls per cue.
+
+
 def frame_of(ms: float, fps: Fraction) -> int:
-    """Nearest frame to a time."""
-    return math.floor(ms * fps / 1000 + Fraction(1, 2))
+    """Nearest frame to a time: floor(ms · fps / 1000 + ½)."""
+    a, b = _ratio(ms)
+    den = 2000 * b * fps.denominator
+    return (2 * a * fps.numerator + den // 2) // den
 
 
 def ms_of(frame: int, fps: Fraction) -> int:
-    """Millisecond of a frame (nearest)."""
-    return math.floor(frame * 1000 / fps + Fraction(1, 2))
+    """Millisecond of a frame (nearest): floor(frame · 1000 / fps + ½)."""
+    return (2000 * frame * fps.denominator + fps.numerator) // (2 * fps.numerator)
 
 
 def frames_at_least(ms: float, fps: Fraction) -> int:
-    """Fewest whole frames lasting at least ``ms``."""
-    return math.ceil(Fraction(ms) * fps / 1000 - Fraction(1, 10**9))
+    """Fewest whole frames lasting at least ``ms``: ceil(ms · fps / 1000 − 10⁻⁹)."""
+    a, b = _ratio(ms)
+    scale = 1000 * b * fps.denominator
+    return -((scale - a * fps.numerator * 10**9) // (scale * 10**9))
 
 
 def frames_at_most(ms: float, fps: Fraction) -> int:
-    return math.floor(Fraction(ms) * fps / 1000 + Fraction(1, 10**9))
+    """Most whole frames within ``ms``: floor(ms · fps / 1000 + 10⁻⁹)."""
+    a, b = _ratio(ms)
+    den = 1000 * b * fps.denominator * 10**9
+    return (a * fps.numerator * 10**9 + 1000 * b * fps.denominator) // den
 
 
 def on_grid(ms: int, fps: Fraction) -> bool:

@@ -20,7 +20,7 @@ from subtoolkit.model import Block, BlockKind, Cue, Script, Timeline
 from subtoolkit.subtitles.profiles import Profile, variant_profile_of
 from subtoolkit.subtitles.segment import Budget, Piece, render_line, segment_text, text_width
 from subtoolkit.subtitles.timecode import fps_label, frame_of, frames_at_least, frames_at_most, ms_of
-from subtoolkit.text.punctuation import CLOSERS, Break, last_mark, mark_break
+from subtoolkit.text.punctuation import CLOSERS, PAUSE_MARKS, Break, last_mark, mark_break
 from subtoolkit.text.spoken import count_syllables
 
 _CLOSERS = "".join(sorted(CLOSERS))
@@ -80,7 +80,7 @@ class SpeechModel:
     def speaking_ms(self, text: str, kind: BlockKind) -> float:
         """Time to say ``text``: syllables at the rate, plus pauses for marks inside it."""
         inner = text.rstrip(_CLOSERS)
-        pauses = sum(self.mark_pause(c) for c in inner[:-1]) if inner else 0.0
+        pauses = sum(self.mark_pause(c) for c in inner[:-1] if c in PAUSE_MARKS) if inner else 0.0
         return count_syllables(text) / self.rate_for(kind) * 1000 + pauses * self.pause_scale
 
     def budget_ms(self, text: str, kind: BlockKind) -> float:
@@ -89,7 +89,7 @@ class SpeechModel:
         Summed over the atoms of a cue it never undercounts the cue, so a cue the segmenter
         accepts is always sayable within the limit.
         """
-        pauses = sum(self.mark_pause(c) for c in text)
+        pauses = sum(self.mark_pause(c) for c in text if c in PAUSE_MARKS)  # other characters add 0
         return count_syllables(text) / self.rate_for(kind) * 1000 + pauses * self.pause_scale
 
     def pause_after(self, text: str) -> float:
