@@ -11,7 +11,8 @@ files (WAV, MP3, FLAC). Two runs are timed end to end (decode → align → writ
   them found missing, so this costs more per minute of audio.
 
 aeneas's claim for comparison: "a dozen minutes of audio in a few seconds" (with its C
-extensions), i.e. a few tenths of a second per minute. The session is espeak's, so the espeak reference is named (``--reference espeak``). Run with
+extensions), i.e. a few tenths of a second per minute. The session is espeak's, so the espeak reference is named
+(``--reference espeak``). Run with
 ``.venv/bin/python bench/bench_align.py``; it prints its figures and asserts nothing.
 """
 
@@ -71,10 +72,12 @@ def main() -> None:
             result = run_align(path, session.files, AlignOptions(out_dir=work / f"out-{path.stem}", reference="espeak"))
             secs = time.perf_counter() - t0
             s = result.report["summary"]
-            print(f"{label:<26} {minutes:9.1f} {secs:8.1f} {secs / minutes:16.2f} {s['placed']:>4}/{s['narration_blocks']:<3}")
+            print(f"{label:<26} {minutes:9.1f} {secs:8.1f} {secs / minutes:16.2f} "
+                  f"{s['placed']:>4}/{s['narration_blocks']:<3}")
         # what a user waits for: a fresh process (interpreter, imports, jieba's dictionary) via the CLI
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "subtoolkit", "align", str(part), *map(str, session.files), "-o", str(work / "cli"),
+        subprocess.run([sys.executable, "-m", "subtoolkit", "align", str(part), *map(str, session.files), "-o",
+                        str(work / "cli"),
                         "--reference", "espeak"],
                        check=True, capture_output=True)
         secs = time.perf_counter() - t0

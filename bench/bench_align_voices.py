@@ -30,10 +30,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from align_helpers import Clip, Talent, build_session, mini_script  # noqa: E402
+from align_helpers import Talent, build_session, mini_script  # noqa: E402
 
 from subtoolkit.align.plan import block_text, narration_blocks  # noqa: E402
-from subtoolkit.align.voice import EspeakVoice, NeuralVoice  # noqa: E402
+from subtoolkit.align.voice import NeuralVoice  # noqa: E402
 from subtoolkit.jobs.align import AlignOptions, run_align  # noqa: E402
 from subtoolkit.text.ingest import read_source  # noqa: E402
 from subtoolkit.text.parse import parse_lines  # noqa: E402
@@ -89,19 +89,22 @@ def main() -> None:
             conditions += [
                 ("neural, clean", "neural", dict(seed=41, snr_db=None, readers=neural)),
                 ("neural, clean", "espeak", dict(seed=41, snr_db=None, readers=neural)),
-                ("neural as another talent", "neural", dict(seed=42, readers={b: NeuralVoice(rate=-10) for b in narration}, **TALENT)),
+                ("neural as another talent", "neural",
+                 dict(seed=42, readers={b: NeuralVoice(rate=-10) for b in narration}, **TALENT)),
                 ("neural, 20 dB, 32 kbps MP3", "neural", dict(seed=43, snr_db=20, formats=("mp3",), sample_rate=16000,
                                                                talent=Talent(mp3_kbps=32), readers=neural)),
             ]
         else:
             print("neural voice not installed: its conditions are skipped (subtoolkit voices install)")
-        print(f"{'condition':<32} {'reference':<9} {'placed':>6} {'start med':>9} {'p95':>6} {'s/audio min':>11}  confidences | aeneas-ng")
+        print(f"{'condition':<32} {'reference':<9} {'placed':>6} {'start med':>9} {'p95':>6} {'s/audio min':>11}  "
+              f"confidences | aeneas-ng")
         for k, (label, reference, kwargs) in enumerate(conditions):
             folder = work / f"c{k}"
             session = build_session(script, folder / "vo", blocks=narration, **kwargs)
             part = _part(path, script, narration, folder)
             t0 = time.perf_counter()
-            result = run_align(part, session.files, AlignOptions(out_dir=folder / "out", reference=reference, force=True))
+            result = run_align(part, session.files,
+                               AlignOptions(out_dir=folder / "out", reference=reference, force=True))
             secs = time.perf_counter() - t0
             starts = []
             at: dict[int, int] = {}
@@ -115,7 +118,8 @@ def main() -> None:
             placed = sum(1 for b in result.report["blocks"] if b["status"] != "unplaced")
             confs = ", ".join(f"{b['confidence']:.2f}" for b in result.report["blocks"])
             minutes = session.duration_ms / 60000
-            print(f"{label:<32} {reference:<9} {placed:>3}/{len(narration):<2} {np.median(starts):9.0f} {np.percentile(starts, 95):6.0f} "
+            print(f"{label:<32} {reference:<9} {placed:>3}/{len(narration):<2} {np.median(starts):9.0f} "
+                  f"{np.percentile(starts, 95):6.0f} "
                   f"{secs / minutes:11.2f}  {confs} | {_aeneas(session.files, part, narration, script, session)}")
 
 

@@ -102,7 +102,8 @@ def stages() -> None:
             r = build_script(SAMPLE, BuildOptions(out_root=Path(d), voice="none"))
             runs.append((time.perf_counter() - t0, r.stage_seconds))
     total, stages = min(runs, key=lambda x: x[0])
-    print(f"build --voice none on {SAMPLE.name} ({len(text)} characters): {total:.2f} s (best of 3); one OpenCC s2t pass: {t_cc * 1000:.2f} ms\n")
+    print(f"build --voice none on {SAMPLE.name} ({len(text)} characters): {total:.2f} s (best of 3); one OpenCC s2t "
+          f"pass: {t_cc * 1000:.2f} ms\n")
     print(f"{'stage':<12} {'seconds':>8} {'share':>7} {'x opencc':>9}")
     for name, secs in stages.items():
         print(f"{name:<12} {secs:8.3f} {secs / total:7.1%} {secs / t_cc:9.0f}")

@@ -70,7 +70,8 @@ def measure(config: str, text: str, srt: str, mb_text: float, mb_srt: float) -> 
         ("text", mb_text, t_bare, best_of(lambda: ours.convert(text))),
         ("script file", mb_text, t_bare, best_of(lambda: convert_script(text, ours))),
         ("srt file", mb_srt, best_of(lambda: bare.convert(srt)), best_of(lambda: convert_srt(srt, ours))),
-        ("build", 0.0, best_of(lambda: opencc.OpenCC(config)), best_of(lambda: Converter(config, terms=project_terms()))),
+        ("build", 0.0, best_of(lambda: opencc.OpenCC(config)),
+         best_of(lambda: Converter(config, terms=project_terms()))),
     ]
 
 
@@ -79,7 +80,8 @@ def main() -> None:
     srt = srt_of(text)
     mb_text = len(text.encode("utf-8")) / 1e6
     mb_srt = len(srt.encode("utf-8")) / 1e6
-    print(f"sample script repeated to {mb_text:.1f} MB ({len(text):,} characters); as SRT {mb_srt:.1f} MB, {srt.count(' --> '):,} cues")
+    print(f"sample script repeated to {mb_text:.1f} MB ({len(text):,} characters); as SRT {mb_srt:.1f} MB, "
+          f"{srt.count(' --> '):,} cues")
     print(f"opencc {opencc.__version__}, {len(project_terms())} project overrides\n")
     print(f"{'config':<7} {'what':<13} {'MB':>5} {'bare s':>8} {'ours s':>8} {'ours/bare':>10}")
     for config in ("s2tw", "s2twp"):

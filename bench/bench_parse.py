@@ -30,7 +30,8 @@ def main() -> None:
         t_parse = best_of(lambda: parse_lines(lines))
         t_scan = best_of(lambda: [han.search(l) for l in text.splitlines()])
         per_mb.append(t_parse / size)
-        print(f"{size:8.2f} {len(lines):8d} {t_parse:8.3f} {size / t_parse:7.2f} {t_scan:8.4f} {t_parse / t_scan:10.1f} {t_parse / size:9.3f}")
+        print(f"{size:8.2f} {len(lines):8d} {t_parse:8.3f} {size / t_parse:7.2f} {t_scan:8.4f} "
+              f"{t_parse / t_scan:10.1f} {t_parse / size:9.3f}")
     spread = max(per_mb) / min(per_mb)
     print(f"\nseconds per MB varies by a factor of {spread:.2f} from 0.5 MB to 8 MB (1.0 = perfectly linear)")
 

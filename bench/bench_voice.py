@@ -51,7 +51,8 @@ def segments_of_sample(max_blocks: int) -> list[SegmentRequest]:
             for k, s in enumerate(sentences):
                 out.append(SegmentRequest(i, s, pause_after_ms=700 if k == len(sentences) - 1 else 300))
         elif block.kind is BlockKind.INTERVIEW:
-            out.append(SegmentRequest.placeholder(i, int(count_syllables(block.text) / 4.5 * 1000), text=block.text, pause_after_ms=500))
+            out.append(SegmentRequest.placeholder(i, int(count_syllables(block.text) / 4.5 * 1000), text=block.text,
+                                                  pause_after_ms=500))
         else:
             out.append(SegmentRequest.placeholder(i, 3000, text=block.text, pause_after_ms=500))
     return out

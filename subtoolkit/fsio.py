@@ -3,16 +3,24 @@
 Every output goes to a temporary file in the destination folder and is renamed over the target
 with :func:`os.replace`, which is atomic on POSIX and Windows within one file system. A failure
 part-way leaves the previous file (or nothing) in place and removes the temporary file.
+
+Temporaries carry a recognisable name, ``.<target>.~stk<pid>-<random>.tmp`` (``.stage`` for a
+folder), so that one left behind by a killed run (``kill -9`` during the final write of an hour
+of audio) is found and removed by the next run that writes into the same folder: only names of
+this pattern, and only when their owner process is gone or they are older than
+:data:`STALE_AFTER_S` (a pid can be reused).
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
 
 from subtoolkit.errors import OutputError
 
@@ -28,6 +36,102 @@ _UMASK = _umask()
 FILE_MODE = 0o666 & ~_UMASK
 DIR_MODE = 0o777 & ~_UMASK
 
+STALE_AFTER_S = 7 * 24 * 3600
+"""A temporary of ours whose owner pid still runs is left alone for this long (pid reuse)."""
+
+_OURS = re.compile(r"^\..*\.~stk(\d+)-[A-Za-z0-9_]+\.(?:tmp|stage)$")
+_swept: set[Path] = set()
+
+
+def temp_prefix(name: str) -> str:
+    """The start of a temporary's name for a target called ``name`` (see the module docstring)."""
+    return f".{name}.~stk{os.getpid()}-"
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists but is someone else's (EPERM), or cannot tell: keep it
+        return True
+    return True
+
+
+def is_stale(path: Path, *, now: float | None = None) -> bool:
+    """Whether ``path`` is a temporary of ours left behind by a run that no longer exists."""
+    m = _OURS.match(path.name)
+    if m is None:
+        return False
+    if not _pid_alive(int(m.group(1))):
+        return True
+    try:
+        age = (now if now is not None else time.time()) - path.lstat().st_mtime
+    except OSError:
+        return False
+    return age > STALE_AFTER_S
+
+
+def sweep_stale(folder: str | Path) -> list[Path]:
+    """Remove the stale temporaries of ours in ``folder`` (once per folder and process)."""
+    folder = Path(folder)
+    key = folder.resolve() if folder.exists() else folder
+    if key in _swept:
+        return []
+    _swept.add(key)
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        p = Path(entry.path)
+        if not is_stale(p):
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(p)
+            else:
+                p.unlink()
+            removed.append(p)
+        except OSError:
+            pass  # another run got there first, or it is not ours to remove after all
+    return removed
+
+
+def cannot_write(target: Path, exc: OSError) -> OutputError:
+    """The one error a failed write becomes: the path, what the OS said, where to look."""
+    reason = exc.strerror or type(exc).__name__
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):
+        reason = "a file is in the way of the output folder"
+    return OutputError(f"cannot write ({reason})", path=str(target), hint="check the output folder")
+
+
+def ensure_folder(folder: str | Path) -> Path:
+    """Create ``folder`` (and its parents) or raise the one-line :class:`OutputError`."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cannot_write(folder, exc) from None
+    if not folder.is_dir():
+        raise cannot_write(folder, NotADirectoryError())
+    return folder
+
+
+def make_temp_dir(target: Path) -> Path:
+    """An empty folder beside ``target`` named as a temporary of ours (for staging outputs)."""
+    ensure_folder(target.parent)
+    sweep_stale(target.parent)
+    try:
+        work = Path(tempfile.mkdtemp(prefix=temp_prefix(target.name), suffix=".stage", dir=target.parent))
+        os.chmod(work, DIR_MODE)
+    except OSError as exc:
+        raise cannot_write(target, exc) from None
+    return work
+
 
 @contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
@@ -36,17 +140,21 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     For writers that want a path (pydub's export, python-docx's save) rather than a stream.
     """
     target = Path(target)
+    ensure_folder(target.parent)
+    sweep_stale(target.parent)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(target.name), suffix=".tmp", dir=target.parent)
         os.close(fd)
     except OSError as exc:
-        raise OutputError(f"cannot write ({exc.strerror})", path=str(target), hint="check the output folder") from None
+        raise cannot_write(target, exc) from None
     tmp = Path(tmp_name)
     try:
         yield tmp
         os.chmod(tmp, FILE_MODE)
         os.replace(tmp, target)
+    except OSError as exc:  # a full disk or a vanished folder: the one-line error, not a traceback
+        tmp.unlink(missing_ok=True)
+        raise cannot_write(target, exc) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -59,19 +167,17 @@ def write_bytes(target: str | Path, data: bytes) -> Path:
     return Path(target)
 
 
-def write_text(target: str | Path, text: str, *, eol: str = "\n", bom: bool = False, encoding: str = "utf-8") -> Path:
-    """Write ``text`` (with ``\\n`` line ends) atomically, converting line ends to ``eol``."""
+def encode_text(text: str, *, eol: str = "\n", bom: bool = False, encoding: str = "utf-8") -> bytes:
+    """``text`` (with ``\\n`` line ends) as the bytes of a file: line ends, codec, optional BOM."""
     if eol != "\n":
         text = text.replace("\n", eol)
     data = text.encode(encoding)
     if bom and encoding.lower().replace("-", "") == "utf8":
         data = b"\xef\xbb\xbf" + data
-    return write_bytes(target, data)
+    return data
 
 
-@contextmanager
-def open_atomic(target: str | Path, mode: str = "w", **kwargs: object) -> Iterator[IO[str]]:
-    """Like ``open(target, mode)`` but renamed into place only when the block succeeds."""
-    with atomic_path(target) as tmp:
-        with open(tmp, mode, **kwargs) as fh:  # type: ignore[call-overload]
-            yield fh
+def write_text(target: str | Path, text: str, *, eol: str = "\n", bom: bool = False, encoding: str = "utf-8") -> Path:
+    """Write ``text`` (with ``\\n`` line ends) atomically, converting line ends to ``eol``."""
+    return write_bytes(target, encode_text(text, eol=eol, bom=bom, encoding=encoding))
+

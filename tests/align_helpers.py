@@ -150,7 +150,8 @@ def _words(atoms: list[SegAtom]) -> list[SegAtom]:
     return out
 
 
-PAUSES_MS = {"word": (0, 30), "char": (0, 20), "enum_drop": (40, 140), "enum": (60, 160), "comma": (120, 350), "clause": (180, 450)}
+PAUSES_MS = {"word": (0, 30), "char": (0, 20), "enum_drop": (40, 140), "enum": (60, 160), "comma": (120, 350),
+             "clause": (180, 450)}
 
 
 @dataclass(frozen=True)
@@ -378,7 +379,8 @@ def build_session(
     x = np.where(speech_mask, x, breath_part * speech_rms * 10 ** (breath_db / 20)).astype(np.float32)
     if talent.reverb_s > 0:
         ir = room(rate_in, talent.reverb_s, rng)
-        x = np.fft.irfft(np.fft.rfft(x, len(x) + len(ir)) * np.fft.rfft(ir, len(x) + len(ir)))[: len(x)].astype(np.float32)
+        x = np.fft.irfft(np.fft.rfft(x, len(x) + len(ir)) * np.fft.rfft(ir,
+                                                                        len(x) + len(ir)))[: len(x)].astype(np.float32)
     if talent.stretch != 1.0:  # slower and lower: the same samples played at a lower rate
         from subtoolkit.align.reference import _resample
 
@@ -405,13 +407,15 @@ def build_session(
         _encode(x[bounds[k] : bounds[k + 1]], rate_in, path, rates[k % len(rates)], talent.mp3_kbps)
         files.append(path)
         starts_ms.append(bounds[k] / rate_in * 1000)
-    return Session(files, atoms, [b for b in chosen if b in skip], starts_ms, len(x) / rate_in * 1000, pauses, breaths, retakes)
+    return Session(files, atoms, [b for b in chosen if b in skip], starts_ms, len(x) / rate_in * 1000, pauses, breaths,
+                   retakes)
 
 
 def _encode(x: np.ndarray, rate: int, path: Path, out_rate: int, kbps: int = 128) -> None:
     import imageio_ffmpeg
 
-    codec = {".wav": ["-c:a", "pcm_s16le"], ".flac": ["-c:a", "flac"], ".mp3": ["-c:a", "libmp3lame", "-b:a", f"{kbps}k"],
+    codec = {".wav": ["-c:a", "pcm_s16le"], ".flac": ["-c:a", "flac"],
+             ".mp3": ["-c:a", "libmp3lame", "-b:a", f"{kbps}k"],
              ".m4a": ["-c:a", "aac", "-b:a", "128k"]}[path.suffix]
     cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "f32le", "-ar", str(rate),
            "-ac", "1", "-i", "-", "-ar", str(out_rate), *codec, str(path)]

@@ -276,14 +276,16 @@ class FakeEdgeServer:
             return
         await ws.send_str(_text_message("turn.start", '{"context":{"serviceTag":"fake"}}', rid))
         mp3, boundaries = await self._render(text)
-        word = config.get("context", {}).get("synthesis", {}).get("audio", {}).get("metadataoptions", {}).get("wordBoundaryEnabled") == "true"
+        options = config.get("context", {}).get("synthesis", {}).get("audio", {}).get("metadataoptions", {})
+        word = options.get("wordBoundaryEnabled") == "true"
         if fault != "no_audio":
             for start_ms, dur_ms, piece in boundaries:
                 meta = {
                     "Metadata": [
                         {
                             "Type": "WordBoundary" if word else "SentenceBoundary",
-                            "Data": {"Offset": _ticks(start_ms), "Duration": _ticks(dur_ms), "text": {"Text": piece, "Length": len(piece), "BoundaryType": "SentenceBoundary"}},
+                            "Data": {"Offset": _ticks(start_ms), "Duration": _ticks(dur_ms),
+                                     "text": {"Text": piece, "Length": len(piece), "BoundaryType": "SentenceBoundary"}},
                         }
                     ]
                 }

@@ -83,7 +83,8 @@ def layout(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None = Non
     return best
 
 
-def _segment_sentence(atoms: list[Atom], profile: Profile, budget: Budget | None, shadow: Profile | None = None) -> list[Piece] | None:
+def _segment_sentence(atoms: list[Atom], profile: Profile, budget: Budget | None,
+                      shadow: Profile | None = None) -> list[Piece] | None:
     n = len(atoms)
     inf = float("inf")
     best: list[float] = [inf] * (n + 1)
@@ -135,7 +136,8 @@ def _segment_sentence(atoms: list[Atom], profile: Profile, budget: Budget | None
     return out
 
 
-def segment_text(text: str, profile: Profile, budget: Budget | None = None, shadow: Profile | None = None) -> list[Piece]:
+def segment_text(text: str, profile: Profile, budget: Budget | None = None,
+                 shadow: Profile | None = None) -> list[Piece]:
     """Cut one block's text into cues.
 
     ``budget`` adds a constraint the profile cannot know, such as "the narrator can say this

@@ -43,7 +43,8 @@ def node_validate(paths: list[Path]) -> dict[str, dict]:  # type: ignore[type-ar
         if os.environ.get("CI") or os.environ.get("SUBTOOLKIT_REQUIRE_TOOLS"):
             pytest.fail("node and tests/js/node_modules/webvtt-parser are required (make test installs them)")
         pytest.skip("node or webvtt-parser missing: run make test")
-    r = subprocess.run([node, str(JS / "validate_vtt.js"), *map(str, paths)], capture_output=True, text=True, timeout=120, check=True)
+    r = subprocess.run([node, str(JS / "validate_vtt.js"), *map(str, paths)], capture_output=True, text=True,
+                       timeout=120, check=True)
     return json.loads(r.stdout)  # type: ignore[no-any-return]
 
 

@@ -66,7 +66,8 @@ def script_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return mini_script(tmp_path_factory.mktemp("script"))
 
 
-@pytest.fixture(scope="module", params=["slow-48k-flac", "fast-split-3-files", "skipped-paragraph", "other-voice-mp3", "retakes"])
+@pytest.fixture(scope="module",
+                params=["slow-48k-flac", "fast-split-3-files", "skipped-paragraph", "other-voice-mp3", "retakes"])
 def run(request: pytest.FixtureRequest, script_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Run:
     script = parse_lines(read_source(script_path).lines)
     narration = narration_blocks(script)
@@ -75,7 +76,8 @@ def run(request: pytest.FixtureRequest, script_path: Path, tmp_path_factory: pyt
     session = build_session(script, work / "vo", **kwargs)
     out = work / "out"
     # espeak reads these sessions: they test the machinery against a reference of the same family
-    result = run_align(script_path, session.files, AlignOptions(out_dir=out, formats=("srt", "vtt", "json"), reference="espeak"))
+    result = run_align(script_path, session.files,
+                       AlignOptions(out_dir=out, formats=("srt", "vtt", "json"), reference="espeak"))
     return Run(request.param, session, result, out, narration)
 
 
@@ -115,7 +117,8 @@ def test_cue_boundaries_are_within_the_bar(run: Run) -> None:
     for cue, (start, end) in scored:
         errs += [cue["speech_start_ms"] - start, cue["speech_end_ms"] - end]
     median, p95, worst = _stats(errs)
-    print(f"\n[{run.name}] {run.session.duration_ms / 60000:.1f} min, {len(scored)} cues, {run.session.breaths} breaths: "
+    print(f"\n[{run.name}] {run.session.duration_ms / 60000:.1f} min, {len(scored)} cues, {run.session.breaths} "
+          f"breaths: "
           f"boundary error median {median:.0f} ms, p95 {p95:.0f} ms, max {worst:.0f} ms")
     assert median <= MEDIAN_MS
     assert p95 <= P95_MS
@@ -129,7 +132,8 @@ def test_written_tracks_start_on_the_voice_in_order_and_meet_the_profile(run: Ru
     assert [set(c) for c in cues[:1]] == [{"start_ms", "end_ms", "block", "kind", "lines"}]
     assert all(c["kind"] == "narration" for c in cues)
     assert all(a["start_ms"] < b["start_ms"] and a["end_ms"] <= b["start_ms"] for a, b in zip(cues, cues[1:]))
-    timeline = Timeline(tuple(Cue(c["block"], BlockKind(c["kind"]), tuple(c["lines"]), c["start_ms"], c["end_ms"]) for c in cues), fps=25)
+    timeline = Timeline(tuple(Cue(c["block"], BlockKind(c["kind"]), tuple(c["lines"]), c["start_ms"], c["end_ms"])
+                              for c in cues), fps=25)
     assert errors(validate(timeline, PROFILE)) == []
     truth = [t for _, t in _cue_truth(run)]
     starts = [c["start_ms"] - t[0] for c, t in zip(cues, truth) if t is not None]

@@ -37,7 +37,8 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Session, lis
 def _ffmpeg_write(samples: np.ndarray, path: Path, rate: int = 16000) -> Path:
     import imageio_ffmpeg
 
-    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "f32le", "-ar", str(rate), "-ac", "1",
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "f32le", "-ar", str(rate),
+                    "-ac", "1",
                     "-i", "-", str(path)], input=samples.astype("<f4").tobytes(), check=True, capture_output=True)
     return path
 
@@ -45,7 +46,8 @@ def _ffmpeg_write(samples: np.ndarray, path: Path, rate: int = 16000) -> Path:
 def test_help_reads_like_a_manual() -> None:
     r = runner.invoke(app, ["align", "--help"], terminal_width=120)
     assert r.exit_code == 0
-    for words in ("RECORDING...", "--film", "--profile", "--fps", "unplaced", "x.aligned.report.json", "Examples", "subtoolkit align"):
+    for words in ("RECORDING...", "--film", "--profile", "--fps", "unplaced", "x.aligned.report.json", "Examples",
+                  "subtoolkit align"):
         assert words in r.stdout
 
 
@@ -82,7 +84,9 @@ def test_writes_the_tracks_one_srt_per_recording_and_the_report(studio, tmp_path
 def test_film_places_interviews_captions_and_headings_between_the_narration(studio, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path, session, _ = studio
     out = tmp_path / "film"
-    r = runner.invoke(app, ["align", str(path), *map(str, session.files), "-o", str(out), "--film", "--fps", "23.976", "--reference", "espeak"])
+    r = runner.invoke(app,
+                      ["align", str(path), *map(str, session.files), "-o", str(out), "--film", "--fps", "23.976",
+                       "--reference", "espeak"])
     assert r.exit_code == 0, r.stderr
     data = json.loads((out / "mini.aligned.zh-Hans.json").read_text(encoding="utf-8"))
     assert data["fps"] == 23.976
@@ -90,7 +94,8 @@ def test_film_places_interviews_captions_and_headings_between_the_narration(stud
     assert kinds[0] == "title" and "interview" in kinds and "heading" in kinds
     blocks = [c["block"] for c in data["cues"]]
     assert blocks == sorted(blocks)  # script order, on one film clock
-    cues = tuple(Cue(c["block"], BlockKind(c["kind"]), tuple(c["lines"]), c["start_ms"], c["end_ms"]) for c in data["cues"])
+    cues = tuple(Cue(c["block"], BlockKind(c["kind"]), tuple(c["lines"]), c["start_ms"], c["end_ms"])
+                 for c in data["cues"])
     assert errors(validate(Timeline(cues, fps=23.976), load_profile("netflix-zh-hans"))) == []
     srt = (out / "mini.aligned.zh-Hans.srt").read_text(encoding="utf-8")
     assert "树立安全发展理念" in srt  # the opening sync sound is heard, so it is in the SRT
@@ -104,7 +109,9 @@ def test_film_places_interviews_captions_and_headings_between_the_narration(stud
 
 def test_variants_are_written_too(studio, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path, session, _ = studio
-    r = runner.invoke(app, ["align", str(path), str(session.files[0]), "-o", str(tmp_path), "--variants", "s2twp", "--format", "srt", "--reference", "espeak"])
+    r = runner.invoke(app,
+                      ["align", str(path), str(session.files[0]), "-o", str(tmp_path), "--variants", "s2twp",
+                       "--format", "srt", "--reference", "espeak"])
     assert r.exit_code == 0, r.stderr
     tw = (tmp_path / "mini.aligned.zh-Hant-TW.srt").read_text(encoding="utf-8")
     assert "安全生產" in tw
@@ -133,7 +140,8 @@ def test_a_recording_of_other_text_is_refused_unless_forced(tmp_path: Path) -> N
     from align_helpers import SAMPLE
 
     script = parse_lines(read_source(SAMPLE).lines)
-    other = build_session(script, tmp_path / "vo", blocks=[60], rate=0, seed=3, sample_rate=16000)  # not in the test script
+    other = build_session(script, tmp_path / "vo", blocks=[60], rate=0, seed=3,
+                          sample_rate=16000)  # not in the test script
     path = mini_script(tmp_path)
     out = tmp_path / "out"
     r = runner.invoke(app, ["align", str(path), str(other.files[0]), "-o", str(out)])
@@ -146,6 +154,7 @@ def test_a_recording_of_other_text_is_refused_unless_forced(tmp_path: Path) -> N
 def test_a_script_without_narration_is_refused(studio, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     _, session, _ = studio
     script = tmp_path / "interviews.txt"
-    script.write_text("薛澜（清华大学教授）：\n我国用几十年时间走完了发达国家几百年走过的工业化历程。\n", encoding="utf-8")
+    script.write_text("薛澜（清华大学教授）：\n我国用几十年时间走完了发达国家几百年走过的工业化历程。\n",
+                      encoding="utf-8")
     r = runner.invoke(app, ["align", str(script), str(session.files[0]), "-o", str(tmp_path / "out")])
     assert r.exit_code == 1 and "no narration" in r.stderr

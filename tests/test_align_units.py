@@ -16,7 +16,8 @@ from subtoolkit.jobs import align as job
 from subtoolkit.align.dtw import Units, diagonal_band, path_band, warp
 from subtoolkit.audio.features import analyse, cepstra, voicing_at
 from subtoolkit.align.layout import Span, lay_out
-from subtoolkit.align.plan import block_text, break_after, plan_block_at_pace, plan_narration
+from subtoolkit.align.plan import block_text, plan_block_at_pace, plan_narration
+from subtoolkit.text.punctuation import break_after
 from subtoolkit.align.reference import _resample, analyse_reference, analyse_references, sound_edges
 from subtoolkit.audio.vad import detect
 from subtoolkit.model import BlockKind, Timeline
@@ -45,7 +46,8 @@ def vowel(seconds: float, f0: float = 120.0, level: float = 0.1) -> np.ndarray:
     x = np.zeros_like(t)
     for k in range(1, int(4000 / f0)):
         f = f0 * k
-        gain = sum(np.exp(-0.5 * ((f - fc) / bw) ** 2) * a for fc, bw, a in ((750, 120, 1.0), (1200, 150, 0.7), (2600, 250, 0.3)))
+        gain = sum(np.exp(-0.5 * ((f - fc) / bw) ** 2) * a for fc, bw,
+                   a in ((750, 120, 1.0), (1200, 150, 0.7), (2600, 250, 0.3)))
         x += (gain + 0.02) * np.sin(2 * np.pi * f * t)
     env = np.minimum(1.0, np.minimum(t, t[-1] - t) / 0.02)
     return (level * x * env / (np.sqrt(np.mean(x**2)) + 1e-12)).astype(np.float32)
@@ -74,14 +76,16 @@ def test_vad_finds_words_and_ignores_breaths_and_room_tone() -> None:
     """Three 'words' between pauses, a breath in a pause, room noise 25 dB down: runs within a
     frame or two of the truth, and the breath is not speech."""
     rng = np.random.default_rng(1)
-    layout = [("pause", 0.6), ("word", 0.8), ("pause", 0.9), ("word", 1.2), ("breath", 0.5), ("word", 0.6), ("pause", 0.5)]
+    layout = [("pause", 0.6), ("word", 0.8), ("pause", 0.9), ("word", 1.2), ("breath", 0.5), ("word", 0.6),
+              ("pause", 0.5)]
     parts, truth, t = [], [], 0.0
     for kind, secs in layout:
         if kind == "word":
             parts.append(vowel(secs))
             truth.append((t, t + secs))
         elif kind == "breath":
-            parts += [np.zeros(int(RATE * 0.3), np.float32), hiss(0.35, 0.06, rng), np.zeros(int(RATE * 0.3), np.float32)]
+            parts += [np.zeros(int(RATE * 0.3), np.float32), hiss(0.35, 0.06, rng),
+                      np.zeros(int(RATE * 0.3), np.float32)]
             secs = 0.95
         else:
             parts.append(np.zeros(int(RATE * secs), np.float32))
@@ -166,7 +170,8 @@ def test_dtw_follows_a_pace_change_and_skips_a_missing_unit(factor: float) -> No
         at += len(w)
     r = np.vstack(rec) + 0.3 * rng.normal(size=(at, 12)).astype(np.float32)
     lo, w = diagonal_band(len(r), len(s), len(s))
-    path = warp(r, s, lo, w, garbage=3.0, garbage_cols=np.array([], dtype=np.int64), units=Units(starts, np.full(6, 15.0)))
+    path = warp(r, s, lo, w, garbage=3.0, garbage_cols=np.array([], dtype=np.int64),
+                units=Units(starts, np.full(6, 15.0)))
     assert path.skipped_units == [3]
     for k, row in truth.items():
         assert abs(int(path.first_row[starts[k]]) - row) <= 2
@@ -253,13 +258,15 @@ def test_layout_meets_the_profile_and_starts_on_the_voice(spans: list[Span], fps
     assert all(a.start_ms < b.start_ms for a, b in zip(cues, cues[1:]))
     frame = 1000 / float(fps)
     for s, c in zip(spans, cues):
-        assert c.end_ms >= min(s.end_ms - frame, c.start_ms + PROFILE.min_ms - frame) or c.end_ms - c.start_ms >= PROFILE.max_ms - frame
+        assert c.end_ms >= min(s.end_ms - frame,
+                               c.start_ms + PROFILE.min_ms - frame) or c.end_ms - c.start_ms >= PROFILE.max_ms - frame
         # in on the voice, or a little early to make room, or late only behind a cue that needed its minimum
         assert c.start_ms >= s.start_ms - 500 - frame
 
 
 def test_layout_keeps_speech_starts_when_there_is_room() -> None:
-    spans = [Span(0, BlockKind.NARRATION, ("安全生产",), 1000, 3000), Span(1, BlockKind.NARRATION, ("人民至上",), 3400, 5000)]
+    spans = [Span(0, BlockKind.NARRATION, ("安全生产",), 1000, 3000),
+             Span(1, BlockKind.NARRATION, ("人民至上",), 3400, 5000)]
     a, b = lay_out(spans, PROFILE, Fraction(25))
     assert (a.start_ms, b.start_ms) == (1000, 3400)
     assert a.end_ms == 3320  # the 400 ms gap (10 frames) is closed to 2 frames

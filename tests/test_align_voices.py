@@ -113,7 +113,8 @@ def talent(mini, tmp_path_factory: pytest.TempPathFactory) -> Scored:  # type: i
     lines = path.read_text(encoding="utf-8").splitlines()
     last = script.blocks[narration[-1]].last_line
     part.write_text("\n".join(lines[:last]) + "\n", encoding="utf-8")
-    result = run_align(part, session.files, AlignOptions(out_dir=work / "out", reference="espeak"))  # not forced: must not be refused
+    result = run_align(part, session.files,
+                       AlignOptions(out_dir=work / "out", reference="espeak"))  # not forced: must not be refused
     return _score(result, session, parse_lines(read_source(part).lines))
 
 
@@ -214,7 +215,8 @@ def _neural_session(mini, tmp: Path, reference: str, force: bool = False, **kwar
 def test_the_neural_voice_against_the_neural_reference(condition: str, mini, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     _neural_or_skip()
     kwargs = (dict(snr_db=None, seed=41) if condition == "clean" else
-              dict(rate=-10, seed=42, snr_db=25, formats=("mp3",), talent=Talent(stretch=1.12, reverb_s=0.3, mp3_kbps=32)))
+              dict(rate=-10, seed=42, snr_db=25, formats=("mp3",),
+                   talent=Talent(stretch=1.12, reverb_s=0.3, mp3_kbps=32)))
     s = _neural_session(mini, tmp_path, "auto", **kwargs)
     assert s.result.report["reference_voice"].startswith("neural")
     print(_figures(f"neural voice, {condition}, neural reference", s))
@@ -303,7 +305,8 @@ def test_a_short_block_after_a_paragraph_recut_for_a_slow_read_is_placed(tmp_pat
     session = build_session(script, tmp_path / "vo", rate=-35, jitter=0.0, seed=71, sample_rate=44100)
     result = run_align(path, session.files, AlignOptions(out_dir=tmp_path / "out", reference="espeak"))
     s = _score(result, session, script)
-    print(_figures("short blocks after slow, re-cut paragraphs", s) + f"; re-cut: {result.report['summary']['recut_for_pace']}")
+    print(_figures("short blocks after slow, re-cut paragraphs",
+                   s) + f"; re-cut: {result.report['summary']['recut_for_pace']}")
     assert result.report["summary"]["recut_for_pace"]  # the slow paragraphs were re-cut
     assert all(v is not None for v in s.blocks.values())
     assert max(abs(v[0]) for v in s.blocks.values() if v is not None) <= 100

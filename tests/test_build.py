@@ -32,7 +32,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_all_files_present(built: Path) -> None:
     names = {p.name for p in built.iterdir()}
-    assert {"blocks.json", "names.csv", "captions.csv", "narration.md", "narration.docx", "report.html", "silence.mp3"} <= names
+    assert {"blocks.json", "names.csv", "captions.csv", "narration.md", "narration.docx", "report.html",
+            "silence.mp3"} <= names
     assert {f"{STEM}.zh-Hans.{x}" for x in ("srt", "vtt", "ass", "json")} <= names
     assert not any(n.startswith(".") for n in names)
     assert json.loads((built / "blocks.json").read_text(encoding="utf-8")) == sample_script().to_json()
@@ -175,9 +176,13 @@ def test_failed_rebuild_keeps_the_previous_build(tmp_path: Path) -> None:
 
 def test_build_with_calibration_follows_the_reference(tmp_path: Path) -> None:
     ref_dir = tmp_path / "ref"
-    assert runner.invoke(app, ["subtitles", str(SAMPLE), "-o", str(ref_dir), "--format", "srt", "--rate", "3.2"]).exit_code == 0
+    assert runner.invoke(app,
+                         ["subtitles", str(SAMPLE), "-o", str(ref_dir), "--format", "srt", "--rate",
+                          "3.2"]).exit_code == 0
     out = tmp_path / "out"
-    r = runner.invoke(app, ["build", str(SAMPLE), "-o", str(out), "--voice", "none", "--calibrate", str(ref_dir / f"{STEM}.zh-Hans.srt")])
+    r = runner.invoke(app,
+                      ["build", str(SAMPLE), "-o", str(out), "--voice", "none", "--calibrate",
+                       str(ref_dir / f"{STEM}.zh-Hans.srt")])
     assert r.exit_code == 0, r.stderr
     slow = json.loads((out / STEM / f"{STEM}.zh-Hans.json").read_text(encoding="utf-8"))["cues"][-1]["end_ms"]
     from subtitle_helpers import sample_timeline
@@ -195,7 +200,8 @@ def test_silent_track_decodes_to_silence_of_the_asked_length(tmp_path: Path) -> 
 
     path = tmp_path / "silence.mp3"
     write_silent_mp3(path, 61.3)
-    cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-ar", "8000", "-"]
+    cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-ar", "8000",
+           "-"]
     r = subprocess.run(cmd, capture_output=True, timeout=60)
     assert r.returncode == 0 and not r.stderr, r.stderr[:300]
     samples = memoryview(r.stdout).cast("h")

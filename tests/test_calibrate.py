@@ -20,7 +20,8 @@ def reference(tmp_path: Path, rate: float, pause_scale: float, fmt: str = "srt",
     from subtoolkit.subtitles.timecode import parse_fps
 
     tl = make_timeline(sample_script(), PROFILE, fps=parse_fps(fps), rate=rate, pause_scale=pause_scale)
-    written, _ = write_tracks(tl, tmp_path, "ref", formats=[fmt], language_tag="zh-Hans", include=SPOKEN, profile=PROFILE)
+    written, _ = write_tracks(tl, tmp_path, "ref", formats=[fmt], language_tag="zh-Hans", include=SPOKEN,
+                              profile=PROFILE)
     return written[fmt]
 
 
@@ -28,7 +29,8 @@ def reference(tmp_path: Path, rate: float, pause_scale: float, fmt: str = "srt",
     "rate, pause_scale, fmt, fps",
     [(3.3, 1.4, "srt", "25"), (4.8, 0.8, "vtt", "25"), (4.0, 1.0, "srt", "29.97"), (3.6, 1.2, "vtt", "23.976")],
 )
-def test_known_rate_recovered_within_5_percent(tmp_path: Path, rate: float, pause_scale: float, fmt: str, fps: str) -> None:
+def test_known_rate_recovered_within_5_percent(tmp_path: Path, rate: float, pause_scale: float, fmt: str,
+                                               fps: str) -> None:
     cal = fit(read_reference(reference(tmp_path, rate, pause_scale, fmt, fps)), PROFILE)
     assert abs(cal.rate - rate) / rate <= 0.05, cal
     assert cal.used >= 0.5 * cal.total
@@ -64,15 +66,18 @@ def _in_sample(ref: Path, script, fps: str = "25") -> tuple[float, float, float]
     by_text: dict[str, list[int]] = {}
     for r in cues:
         by_text.setdefault(r.text.replace("\n", ""), []).append(r.end_ms - r.start_ms)
-    errors = [abs((c.end_ms - c.start_ms) / by_text[k][0] - 1) for c in spoken if len(by_text.get(k := "".join(c.lines), [])) == 1]
+    errors = [abs((c.end_ms - c.start_ms) / by_text[k][0] - 1)
+              for c in spoken if len(by_text.get(k := "".join(c.lines), [])) == 1]
     return total, statistics.median(errors), len(errors) / len(cues)
 
 
 @pytest.mark.parametrize(
     "rate, pause_scale, fmt, fps",
-    [(3.3, 1.4, "srt", "25"), (4.0, 1.0, "srt", "25"), (4.8, 0.8, "vtt", "25"), (3.0, 1.2, "srt", "29.97"), (4.4, 0.6, "vtt", "23.976")],
+    [(3.3, 1.4, "srt", "25"), (4.0, 1.0, "srt", "25"), (4.8, 0.8, "vtt", "25"), (3.0, 1.2, "srt", "29.97"),
+     (4.4, 0.6, "vtt", "23.976")],
 )
-def test_fitted_model_gives_the_reference_back(tmp_path: Path, rate: float, pause_scale: float, fmt: str, fps: str) -> None:
+def test_fitted_model_gives_the_reference_back(tmp_path: Path, rate: float, pause_scale: float, fmt: str,
+                                               fps: str) -> None:
     """In sample, the estimate reproduces the reference's total within 2 % and its cue durations
     within a median of 15 % (the fit used to come out 5 % short: it never saw the pauses between cues)."""
     total, median_error, paired = _in_sample(reference(tmp_path, rate, pause_scale, fmt, fps), sample_script(), fps)
@@ -86,7 +91,7 @@ def voiceover_reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path,
     to the voice (speech measured from the audio, not estimated)."""
     from dataclasses import replace
 
-    from subtoolkit.tts.voiceover import render_voiceover
+    from subtoolkit.jobs.voiceover import render_voiceover
 
     out = tmp_path_factory.mktemp("vo-ref")
     script = sample_script()
@@ -96,7 +101,8 @@ def voiceover_reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path,
 
 
 @pytest.mark.parametrize("fmt, tolerance", [("vtt", 0.02), ("srt", 0.04)])
-def test_fitted_on_a_voiceover_it_gives_the_voiceover_back(voiceover_reference: tuple[Path, object], fmt: str, tolerance: float) -> None:
+def test_fitted_on_a_voiceover_it_gives_the_voiceover_back(voiceover_reference: tuple[Path, object], fmt: str,
+                                                           tolerance: float) -> None:
     """The voiceover's VTT marks the interviews (<v Name>), so they get a rate of their own and the
     total comes back within 2 %. Its SRT cannot say who speaks: the interviews there are placeholders
     at the estimate's 4.6 syllables/s while espeak narrates at about the same pace, and the estimate

@@ -63,7 +63,8 @@ def _bad(tmp_path: Path, name: str, data: bytes) -> Path:
         (lambda d: _bad(d, "empty.txt", b""), None, "empty file"),
         (lambda d: _bad(d, "bin.txt", b"\x00\x01\x02\x03" * 20), None, "binary file"),
         (lambda d: _bad(d, "undecodable.txt", "江水\n".encode() + b"\xff\xff\xff\n"), 2, "cannot decode"),
-        (lambda d: _bad(d, "bracket.txt", "江水东流。\n【字幕：党政领导责任\n两岸。\n".encode()), 2, "unterminated bracket"),
+        (lambda d: _bad(d, "bracket.txt", "江水东流。\n【字幕：党政领导责任\n两岸。\n".encode()), 2,
+         "unterminated bracket"),
     ],
 )
 def test_bad_input_is_one_line_on_stderr(tmp_path: Path, make, line, what) -> None:  # type: ignore[no-untyped-def]
@@ -108,6 +109,7 @@ def test_python_dash_m_works() -> None:
 
 
 def test_help_does_not_import_heavy_libraries() -> None:
-    code = "import sys; from subtoolkit.cli import app; print(sorted(m for m in ('jieba','edge_tts','pydub','opencc','numpy','docx') if m in sys.modules))"
+    code = ("import sys; from subtoolkit.cli import app; "
+            "print(sorted(m for m in ('jieba','edge_tts','pydub','opencc','numpy','docx') if m in sys.modules))")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.stdout.strip() == "[]"

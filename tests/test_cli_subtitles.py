@@ -17,13 +17,16 @@ def test_writes_all_formats_and_a_summary(tmp_path: Path) -> None:
     r = runner.invoke(app, ["subtitles", str(SAMPLE), "-o", str(tmp_path)])
     assert r.exit_code == 0, r.stderr
     stem = SAMPLE.stem
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{stem}.zh-Hans.{x}" for x in ("srt", "vtt", "ass", "json"))
+    expected = sorted(f"{stem}.zh-Hans.{x}" for x in ("srt", "vtt", "ass", "json"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == expected
     assert "estimated runtime" in r.stdout and "直面风险" in r.stdout and "结语" in r.stdout
     assert r.stderr == ""  # no warnings on the sample
 
 
 def test_include_captions_and_crlf_bom(tmp_path: Path) -> None:
-    r = runner.invoke(app, ["subtitles", str(SAMPLE), "-o", str(tmp_path), "--format", "srt", "--include", "captions,headings", "--crlf", "--bom"])
+    r = runner.invoke(app,
+                      ["subtitles", str(SAMPLE), "-o", str(tmp_path), "--format", "srt", "--include",
+                       "captions,headings", "--crlf", "--bom"])
     assert r.exit_code == 0, r.stderr
     data = (tmp_path / f"{SAMPLE.stem}.zh-Hans.srt").read_bytes()
     assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
@@ -32,7 +35,9 @@ def test_include_captions_and_crlf_bom(tmp_path: Path) -> None:
 
 
 def test_start_timecode_and_fps(tmp_path: Path) -> None:
-    r = runner.invoke(app, ["subtitles", str(SAMPLE), "-o", str(tmp_path), "--format", "srt", "--fps", "29.97", "--start", "01:00:00:00"])
+    r = runner.invoke(app,
+                      ["subtitles", str(SAMPLE), "-o", str(tmp_path), "--format", "srt", "--fps", "29.97", "--start",
+                       "01:00:00:00"])
     assert r.exit_code == 0, r.stderr
     first = (tmp_path / f"{SAMPLE.stem}.zh-Hans.srt").read_text(encoding="utf-8").split("\n")[1]
     assert first.startswith("01:00:0")
@@ -53,7 +58,9 @@ def test_calibrate_reports_fit(tmp_path: Path) -> None:
     r0 = runner.invoke(app, ["subtitles", str(SAMPLE), "-o", str(ref_dir), "--format", "srt", "--rate", "3.5"])
     assert r0.exit_code == 0
     ref = ref_dir / f"{SAMPLE.stem}.zh-Hans.srt"
-    r = runner.invoke(app, ["subtitles", str(SAMPLE), "-o", str(tmp_path / "out"), "--format", "json", "--calibrate", str(ref)])
+    r = runner.invoke(app,
+                      ["subtitles", str(SAMPLE), "-o", str(tmp_path / "out"), "--format", "json", "--calibrate",
+                       str(ref)])
     assert r.exit_code == 0, r.stderr
     assert "calibrated from" in r.stdout
     rate = float(r.stdout.split("calibrated from")[1].split(":")[1].split("syllables")[0])
@@ -63,7 +70,8 @@ def test_calibrate_reports_fit(tmp_path: Path) -> None:
 def test_user_profile_file(tmp_path: Path) -> None:
     prof = tmp_path / "mine.toml"
     prof.write_text('name = "mine"\nlanguage = "zh-Hans"\n[lines]\nmax_chars = 12\nmax_lines = 1\n', encoding="utf-8")
-    r = runner.invoke(app, ["subtitles", str(SAMPLE), "-o", str(tmp_path / "o"), "--format", "json", "--profile", str(prof)])
+    r = runner.invoke(app,
+                      ["subtitles", str(SAMPLE), "-o", str(tmp_path / "o"), "--format", "json", "--profile", str(prof)])
     assert r.exit_code == 0, r.stderr
     import json
 
@@ -123,7 +131,8 @@ def test_piped_stdout_is_not_wrapped(tmp_path: Path) -> None:
 
     out = tmp_path / ("a-long-folder-name-" * 4) / "and-another-one"
     env = {k: v for k, v in __import__("os").environ.items() if k != "COLUMNS"}
-    r = subprocess.run([sys.executable, "-m", "subtoolkit", "subtitles", str(SAMPLE), "-o", str(out), "--format", "srt,vtt"],
+    r = subprocess.run([sys.executable, "-m", "subtoolkit", "subtitles", str(SAMPLE), "-o", str(out), "--format",
+                        "srt,vtt"],
                        capture_output=True, text=True, env=env, timeout=120)
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()

@@ -152,7 +152,8 @@ def test_every_override_is_needed() -> None:
 # s2twp rewrites mainland wording into Taiwan wording; tw2s converts characters only, so those
 # words come back in their Taiwan form. (line, source word, word after s2twp → tw2s, why)
 S2TWP_ROUND_TRIP: list[tuple[int, str, str, str]] = [
-    (16, "文件", "档案", "TWPhrases 文件→檔案 is the computing sense ('file'); here a policy document, where Taiwan also writes 文件"),
+    (16, "文件", "档案",
+     "TWPhrases 文件→檔案 is the computing sense ('file'); here a policy document, where Taiwan also writes 文件"),
     (30, "项目", "专案", "Taiwan wording: 项目 (project) → 專案"),
     (34, "设备", "装置", "TWPhrases 設備→裝置 ('device'); Taiwan usually keeps 設備 for equipment"),
     (36, "信息技术", "资讯科技", "Taiwan wording: information technology → 資訊科技"),
@@ -206,7 +207,8 @@ def test_sample_quotes_become_corner_brackets(sample_text: str) -> None:
 
 @pytest.mark.parametrize(
     "config, tag, keeps",
-    [("s2twp", "zh-Hant-TW", False), ("s2tw", "zh-Hant-TW", True), ("s2hk", "zh-Hant-HK", True), ("s2t", "zh-Hant", True)]
+    [("s2twp", "zh-Hant-TW", False), ("s2tw", "zh-Hant-TW", True), ("s2hk", "zh-Hant-HK", True),
+     ("s2t", "zh-Hant", True)]
     + [(c, "zh-Hans", True) for c in REVERSE],
 )
 def test_tags_and_length(config: str, tag: str, keeps: bool) -> None:

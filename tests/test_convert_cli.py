@@ -13,7 +13,8 @@ from subtoolkit.chinese.convert import CONFIGS
 
 runner = CliRunner()
 
-SRT = "1\r\n00:00:01,000 --> 00:00:02,000\r\n这只船只能载28人\r\n\r\n2\r\n00:00:03,000 --> 00:00:04,000\r\n互联网“安全”\r\n"
+SRT = ("1\r\n00:00:01,000 --> 00:00:02,000\r\n这只船只能载28人\r\n\r\n"
+       "2\r\n00:00:03,000 --> 00:00:04,000\r\n互联网“安全”\r\n")
 
 
 @pytest.fixture(autouse=True)
@@ -102,12 +103,14 @@ def test_output_option_creates_folders(tmp_path: Path) -> None:
     "args, message",
     [
         (["{d}/missing.srt"], "error: {d}/missing.srt: no such file; check the path"),
-        (["{d}/ep.srt", "--to", "s2jp"], "error: unknown conversion config 's2jp'; use one of s2twp, s2tw, s2hk, s2t, t2s, tw2s, hk2s"),
+        (["{d}/ep.srt", "--to", "s2jp"],
+         "error: unknown conversion config 's2jp'; use one of s2twp, s2tw, s2hk, s2t, t2s, tw2s, hk2s"),
         (["{d}/ep.srt", "--to", "hk2sp"], "error: unknown conversion config 'hk2sp'"),
         (["{d}/notes.pdf"], "error: {d}/notes.pdf: cannot convert .pdf"),
         (["{d}/ep.srt", "-o", "{d}/ep.srt"], "error: {d}/ep.srt: the output would overwrite the input"),
         (["{d}/ep.srt", "--dict", "{d}/nodict.txt"], "error: {d}/nodict.txt: dictionary file not found"),
-        (["{d}/ep.srt", "--dict", "{d}/bad.txt"], "error: {d}/bad.txt:2: no tab between the Simplified and the Traditional term"),
+        (["{d}/ep.srt", "--dict", "{d}/bad.txt"],
+         "error: {d}/bad.txt:2: no tab between the Simplified and the Traditional term"),
         (["{d}/broken.srt"], "error: {d}/broken.srt: no subtitle cues"),
         (["{d}/ep.srt", "--encoding", "klingon"], "error: {d}/ep.srt: unknown encoding 'klingon'"),
     ],

@@ -108,7 +108,7 @@ Comment: 0,0:00:06.00,0:00:06.10,默认,,0,0,0,,网络视频备注
 Dialogue: 1,0:00:06.20,0:00:07.00,默认,,10,10,20,Scroll up;10;20;30,$e,$i,$f\\h$g\\n
 
 [Fonts]
-"""
+"""  # noqa: E501 - a real ASS header line
 
 
 def variants(template: str, eol: str, bom: bool) -> tuple[bytes, bytes, bytes]:
@@ -164,7 +164,8 @@ def test_word_split_by_markup_converts_as_a_word() -> None:
     srt = "1\n00:00:01,000 --> 00:00:02,000\n他的头<i>发</i>\n白了\n"
     assert convert_srt(srt, conv).text == "1\n00:00:01,000 --> 00:00:02,000\n他的頭<i>髮</i>\n白了\n"
     ass = "[Events]\nDialogue: 0,0:00:01.00,0:00:02.00,Default,,0,0,0,,他的头{\\b1}发\\N白了\n"
-    assert convert_ass(ass, conv).text == "[Events]\nDialogue: 0,0:00:01.00,0:00:02.00,Default,,0,0,0,,他的頭{\\b1}髮\\N白了\n"
+    assert convert_ass(ass, conv).text == ("[Events]\nDialogue: 0,0:00:01.00,0:00:02.00,Default,,0,0,0,,"
+                                           "他的頭{\\b1}髮\\N白了\n")
 
 
 def test_srt_missing_blank_line_keeps_the_index() -> None:
@@ -188,7 +189,8 @@ def test_srt_text_outside_cues_is_reported() -> None:
         (convert_vtt, "1\n00:01.000 --> 00:02.000\n网络\n", "WEBVTT header", 1),
         (convert_ass, "[Script Info]\nTitle: x\n", "no \\[Events\\]", None),
         (convert_ass, "[Events]\nFormat: Layer, Start, End, Style, Text, Name\n", "does not end with Text", 2),
-        (convert_ass, "[Events]\nFormat: Start, End, Text\nDialogue: 0:00:01.00\n", "has 1 fields, the Format names 3", 3),
+        (convert_ass, "[Events]\nFormat: Start, End, Text\nDialogue: 0:00:01.00\n", "has 1 fields, the Format names 3",
+         3),
     ],
 )
 def test_malformed(fn, text: str, what: str, line: int | None) -> None:  # type: ignore[no-untyped-def]
@@ -199,7 +201,8 @@ def test_malformed(fn, text: str, what: str, line: int | None) -> None:  # type:
 
 def test_ass_custom_format_order() -> None:
     ass = "[Events]\nFormat: Start, End, Style, Text\nDialogue: 0:00:01.00,0:00:02.00,默认,网络,信息\n"
-    assert convert_ass(ass, get_converter("s2twp")).text == "[Events]\nFormat: Start, End, Style, Text\nDialogue: 0:00:01.00,0:00:02.00,默认,網路,資訊\n"
+    expected = "[Events]\nFormat: Start, End, Style, Text\nDialogue: 0:00:01.00,0:00:02.00,默认,網路,資訊\n"
+    assert convert_ass(ass, get_converter("s2twp")).text == expected
 
 
 # --- property: structure survives any cue text ------------------------------------------------------
@@ -217,7 +220,8 @@ def _ts(ms: int, sep: str) -> str:
 
 
 def build(kind: str, cues: list[list[str]]) -> str:
-    parts = ["WEBVTT\n\n"] if kind == "vtt" else ["[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"] if kind == "ass" else []
+    parts = ["WEBVTT\n\n"] if kind == "vtt" else ["[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, "
+                                                  "MarginR, MarginV, Effect, Text\n"] if kind == "ass" else []
     for i, lines in enumerate(cues):
         start, end = 1000 * i + 7, 1000 * i + 903
         if kind == "srt":
@@ -225,13 +229,15 @@ def build(kind: str, cues: list[list[str]]) -> str:
         elif kind == "vtt":
             parts.append(f"{_ts(start, '.')} --> {_ts(end, '.')} line:90%\n<v 主持人>" + "\n".join(lines) + "</v>\n\n")
         else:
-            parts.append(f"Dialogue: 0,{_ts(start, '.')[1:-1]},{_ts(end, '.')[1:-1]},默认,,0,0,0,,{{\\an2}}" + "\\N".join(lines) + "\n")
+            times = f"{_ts(start, '.')[1:-1]},{_ts(end, '.')[1:-1]}"
+            parts.append(f"Dialogue: 0,{times},默认,,0,0,0,,{{\\an2}}" + "\\N".join(lines) + "\n")
     return "".join(parts)
 
 
 def skeleton(text: str) -> list[str]:
     """Everything but the words: Han characters and quotes blanked out, line structure kept."""
-    return [re.sub(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff“”‘’「」『』]", "", line.content) + "|" + line.eol for line in split_keep_ends(text)]
+    return [re.sub(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff“”‘’「」『』]", "",
+                   line.content) + "|" + line.eol for line in split_keep_ends(text)]
 
 
 @pytest.mark.parametrize("kind, fn", [("srt", convert_srt), ("vtt", convert_vtt), ("ass", convert_ass)])
@@ -267,7 +273,8 @@ def test_markdown_syntax_survives(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "encoding, bom",
-    [("gb18030", b""), ("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE), ("utf-8", codecs.BOM_UTF8)],
+    [("gb18030", b""), ("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE),
+     ("utf-8", codecs.BOM_UTF8)],
 )
 def test_output_keeps_input_encoding(tmp_path: Path, encoding: str, bom: bytes) -> None:
     src = tmp_path / "s.srt"
@@ -328,7 +335,8 @@ def _png() -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT",
+                                                               zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b"")
 
 
 def make_docx(path: Path) -> None:

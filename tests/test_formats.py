@@ -39,7 +39,8 @@ def test_vtt_escapes_and_voice_spans(tmp_path: Path) -> None:
 
 
 def test_tracks_are_sorted_and_filtered() -> None:
-    t = tl(Cue(1, K.CAPTION, ("字幕",), 2000, 3000), Cue(0, K.NARRATION, ("后",), 5000, 6000), Cue(2, K.NARRATION, ("先",), 0, 1000))
+    t = tl(Cue(1, K.CAPTION, ("字幕",), 2000, 3000), Cue(0, K.NARRATION, ("后",), 5000, 6000),
+           Cue(2, K.NARRATION, ("先",), 0, 1000))
     srt = compose_srt(t)
     assert srt.index("先") < srt.index("后") and "字幕" not in srt
     with_captions = compose_srt(t, TrackOptions(include=SPOKEN | {K.CAPTION}))
@@ -58,7 +59,8 @@ def test_clock() -> None:
     assert clock_ms(0) == "00:00:00.000" and clock_ms(100 * 3_600_000, ",") == "100:00:00,000"
 
 
-@given(st.lists(st.tuples(st.integers(0, 10_000_000), st.integers(1, 7000), st.text(alphabet="安全生产责任abc<>&", min_size=1, max_size=10)), min_size=1, max_size=30))
+@given(st.lists(st.tuples(st.integers(0, 10_000_000), st.integers(1, 7000),
+                          st.text(alphabet="安全生产责任abc<>&", min_size=1, max_size=10)), min_size=1, max_size=30))
 def test_srt_round_trips_through_srt_package(items: list[tuple[int, int, str]]) -> None:
     import srt
 

@@ -62,7 +62,8 @@ def test_indented_script_with_blank_lines_parses_like_original(tmp_path: Path, o
     assert [(b["kind"], b["text"], b["speaker"], b["section"]) for b in got["blocks"]] == [
         (b["kind"], b["text"], b["speaker"], b["section"]) for b in original["blocks"]
     ]
-    assert [b["lines"] for b in got["blocks"]] == [[2 * l[0] - 1, 2 * l[1] - 1] for l in (b["lines"] for b in original["blocks"])]
+    assert [b["lines"] for b in got["blocks"]] == [[2 * l[0] - 1,
+                                                    2 * l[1] - 1] for l in (b["lines"] for b in original["blocks"])]
 
 
 def test_encoding_override(tmp_path: Path) -> None:

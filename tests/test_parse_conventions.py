@@ -114,7 +114,8 @@ def test_wrapped_speech(wrapped: str) -> None:
 # --- narration markers and where interviews end ----------------------------------------------
 
 
-@pytest.mark.parametrize("marker", ["【解说】", "【解说词】", "[解说]", "［解说］", "解说词：", "解说:", "【配音】", "【画外音】"])
+@pytest.mark.parametrize("marker", ["【解说】", "【解说词】", "[解说]", "［解说］", "解说词：", "解说:", "【配音】",
+                                    "【画外音】"])
 def test_narration_markers_alone_and_inline(marker: str) -> None:
     alone = script(f"{marker}\n江水东流。")
     inline = script(f"{marker}江水东流。")
@@ -149,7 +150,8 @@ def test_interview_span_override() -> None:
     text = "薛澜（清华大学教授）：\n第一段话。\n第二段话。"
     assert [b.kind for b in script(text, interview_span="marker").blocks] == [K.INTERVIEW, K.INTERVIEW]
     text2 = "【解说】开头。\n【同期】王大明\n第一段话。\n第二段。\n【解说】结尾。"
-    assert [b.kind for b in script(text2, interview_span="paragraph").blocks] == [K.NARRATION, K.INTERVIEW, K.NARRATION, K.NARRATION]
+    kinds_of = [b.kind for b in script(text2, interview_span="paragraph").blocks]
+    assert kinds_of == [K.NARRATION, K.INTERVIEW, K.NARRATION, K.NARRATION]
 
 
 def test_document_without_markers_is_narration() -> None:
@@ -159,14 +161,19 @@ def test_document_without_markers_is_narration() -> None:
 
 def test_blank_line_paragraphs_with_hard_wraps_are_joined() -> None:
     s = script("江水东流，\n奔向大海。\n\n两岸青山，\n默默无言。\n\n第三段。")
-    assert [(b.text, b.lines) for b in s.blocks] == [("江水东流，奔向大海。", (1, 2)), ("两岸青山，默默无言。", (4, 5)), ("第三段。", (7, 7))]
+    assert [(b.text, b.lines) for b in s.blocks] == [("江水东流，奔向大海。", (1, 2)), ("两岸青山，默默无言。", (4, 5)),
+                                                     ("第三段。", (7, 7))]
 
 
 # --- captions --------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    "line", ["［字幕］党政领导责任", "[字幕]党政领导责任", "[字幕：党政领导责任]", "【字幕：党政领导责任】", "【字幕】党政领导责任", "[字幕:党政领导责任]", "【字幕】：党政领导责任"]
+    "line",
+    ["［字幕］党政领导责任", "[字幕]党政领导责任", "[字幕：党政领导责任]", "【字幕：党政领导责任】",
+     "【字幕】党政领导责任",
+     "[字幕:党政领导责任]",
+     "【字幕】：党政领导责任"]
 )
 def test_caption_forms(line: str) -> None:
     s = script(f"解说。\n{line}\n解说二。")
@@ -175,7 +182,8 @@ def test_caption_forms(line: str) -> None:
 
 def test_caption_run() -> None:
     s = script("解说。\n【字幕】\n2019年3月21日\n江苏响水\n\n解说二。")
-    assert kinds(s) == [(K.NARRATION, "解说。"), (K.CAPTION, "2019年3月21日"), (K.CAPTION, "江苏响水"), (K.NARRATION, "解说二。")]
+    assert kinds(s) == [(K.NARRATION, "解说。"), (K.CAPTION, "2019年3月21日"), (K.CAPTION, "江苏响水"),
+                        (K.NARRATION, "解说二。")]
 
 
 def test_caption_and_speaker_on_one_line() -> None:
@@ -213,7 +221,9 @@ def test_titles_and_headings() -> None:
     assert s.blocks[3].section == "序" and s.blocks[5].section == "直面风险"
 
 
-@pytest.mark.parametrize("line, title", [("【标题】大国工匠", "大国工匠"), ("【推出片名：第一集 历史之约】", "第一集 历史之约"), ("【标题】《大国工匠》", "大国工匠")])
+@pytest.mark.parametrize("line, title",
+                         [("【标题】大国工匠", "大国工匠"), ("【推出片名：第一集 历史之约】", "第一集 历史之约"),
+                          ("【标题】《大国工匠》", "大国工匠")])
 def test_title_markers(line: str, title: str) -> None:
     s = script(f"{line}\n江水东流。")
     assert s.title == title and s.blocks[0].kind is K.TITLE
@@ -230,7 +240,8 @@ def test_short_line_after_speaker_is_speech_not_heading() -> None:
 def test_word_artefacts_and_source_note_removed_and_recorded() -> None:
     s = script("[bookmark: _GoBack]江水东流。\n两岸青山。（来源：新华社）")
     assert kinds(s) == [(K.NARRATION, "江水东流。"), (K.NARRATION, "两岸青山。")]
-    assert {(r.line, r.text, r.reason) for r in s.removed} == {(1, "[bookmark: _GoBack]", "word artefact"), (2, "（来源：新华社）", "source note")}
+    assert {(r.line, r.text, r.reason) for r in s.removed} == {(1, "[bookmark: _GoBack]", "word artefact"),
+                                                               (2, "（来源：新华社）", "source note")}
 
 
 def test_nbsp_normalised() -> None:
@@ -254,7 +265,8 @@ def test_speaker_at_end_is_a_warning() -> None:
     assert s.warnings[-1].line == 2 and "no speech" in s.warnings[-1].what
 
 
-@pytest.mark.parametrize("bad", ["【字幕：党政领导责任", "薛澜（清华大学教授：", "同期声（习近平总书记：", "［字幕党政领导责任"])
+@pytest.mark.parametrize("bad", ["【字幕：党政领导责任", "薛澜（清华大学教授：", "同期声（习近平总书记：",
+                                 "［字幕党政领导责任"])
 def test_unterminated_brackets(bad: str) -> None:
     with pytest.raises(ScriptError) as e:
         script(f"江水东流。\n{bad}\n两岸青山。", path="x.txt")
@@ -265,5 +277,6 @@ def test_markdown_headings() -> None:
     s = script("# 《大国工匠》\n\n## 第一章 匠心\n\n江水东流。\n\n## 直面风险\n\n两岸青山。")
     assert s.title == "大国工匠"
     assert [(b.kind, b.text) for b in s.blocks] == [
-        (K.TITLE, "大国工匠"), (K.HEADING, "第一章 匠心"), (K.NARRATION, "江水东流。"), (K.HEADING, "直面风险"), (K.NARRATION, "两岸青山。"),
+        (K.TITLE, "大国工匠"), (K.HEADING, "第一章 匠心"), (K.NARRATION, "江水东流。"), (K.HEADING, "直面风险"),
+        (K.NARRATION, "两岸青山。"),
     ]

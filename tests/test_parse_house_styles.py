@@ -48,7 +48,9 @@ def test_a_sentence_after_a_shot_list_is_narration_again() -> None:
     assert [b.kind for b in s.blocks] == [K.NOTE, K.NARRATION]
 
 
-@pytest.mark.parametrize("line", ["（镜头：无人机掠过大桥）", "(画面:夜色中的车站)", "（空镜：雪后的操场）", "(母女俩在灶台边说话)"])
+@pytest.mark.parametrize("line",
+                         ["（镜头：无人机掠过大桥）", "(画面:夜色中的车站)", "（空镜：雪后的操场）",
+                          "(母女俩在灶台边说话)"])
 def test_bracketed_scene_note_alone_is_a_note(line: str) -> None:
     s = script(f"江水东流。\n{line}\n两岸青山。")
     assert [b.kind for b in s.blocks] == [K.NARRATION, K.NOTE, K.NARRATION]
@@ -72,7 +74,8 @@ def test_credit_in_brackets_at_the_end_of_a_line_is_a_note() -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["记 者：王小明，李华", "摄 像：", "文稿作者：周一帆", "编辑：吴桐", "责任编辑：陈可", "来源：某某日报", "原标题：大桥通车记"],
+    ["记 者：王小明，李华", "摄 像：", "文稿作者：周一帆", "编辑：吴桐", "责任编辑：陈可", "来源：某某日报",
+     "原标题：大桥通车记"],
 )
 def test_credits_and_bylines_are_notes(line: str) -> None:
     s = script(f"江水东流。\n{line}\n两岸青山。")
@@ -167,7 +170,8 @@ def test_episode_line_opening_the_script_is_the_title_and_a_second_title_line_to
 
 
 def test_title_repeated_as_a_page_header_is_a_note() -> None:
-    s = script("纪录片《小城》03 解说词\n\n小城的早晨从一碗面开始。\n\n纪录片《小城》03 解说词\n\n面馆老板已经干了三十年。")
+    s = script("纪录片《小城》03 解说词\n\n小城的早晨从一碗面开始。\n\n"
+               "纪录片《小城》03 解说词\n\n面馆老板已经干了三十年。")
     assert [b.kind for b in s.blocks] == [K.TITLE, K.NARRATION, K.NOTE, K.NARRATION]
 
 
@@ -229,7 +233,8 @@ def test_speaker_line_without_a_colon() -> None:
 
 
 def test_name_super_line_then_speech_in_brackets() -> None:
-    s = script("清晨的山路很难走。\n\n山区小学校长 孙立强\n\n（孩子们每天要走两个小时山路来上学。）\n\n【解说】路修好以后，一切都变了。")
+    s = script("清晨的山路很难走。\n\n山区小学校长 孙立强\n\n（孩子们每天要走两个小时山路来上学。）\n\n"
+               "【解说】路修好以后，一切都变了。")
     assert kinds(s)[1] == (K.INTERVIEW, "孩子们每天要走两个小时山路来上学。")
     assert s.blocks[1].speaker == Speaker("孙立强", "山区小学校长") and s.blocks[1].lines == (3, 5)
 
@@ -322,14 +327,16 @@ def test_inline_markers_split_a_script_flattened_onto_one_line() -> None:
 
 def test_inline_sync_marker_splits_too() -> None:
     s = script("大桥通车了。【同期】司机 赵宏伟：再也不用绕路了。【解说】车流很快排起了长队。")
-    assert kinds(s) == [(K.NARRATION, "大桥通车了。"), (K.INTERVIEW, "再也不用绕路了。"), (K.NARRATION, "车流很快排起了长队。")]
+    assert kinds(s) == [(K.NARRATION, "大桥通车了。"), (K.INTERVIEW, "再也不用绕路了。"),
+                        (K.NARRATION, "车流很快排起了长队。")]
 
 
 # --- Traditional characters ------------------------------------------------------------------
 
 
 def test_traditional_markers_and_names() -> None:
-    s = script("【解說詞】\n清晨的漁港。\n【同期聲】漁民 陳大海\n今天的魚不少。\n【畫外音】攝影師 趙思遠\n那天霧很大。\n【解說詞】\n船回來了。")
+    s = script("【解說詞】\n清晨的漁港。\n【同期聲】漁民 陳大海\n今天的魚不少。\n"
+               "【畫外音】攝影師 趙思遠\n那天霧很大。\n【解說詞】\n船回來了。")
     assert [b.kind for b in s.blocks] == [K.NARRATION, K.INTERVIEW, K.INTERVIEW, K.NARRATION]
     assert [b.speaker for b in s.blocks[1:3]] == [Speaker("陳大海", "漁民"), Speaker("趙思遠", "攝影師")]
     assert s.blocks[0].text == "清晨的漁港。"  # text stays as written
@@ -362,7 +369,8 @@ def test_house_style_adds_marker_words_per_kind() -> None:
         interview=frozenset({"采访同期"}),
         presenters=frozenset({"男主持人"}),
     )
-    text = "〔屏幕字〕2023年 杭州\n【机位】B机 长焦\n【采访同期】船工 许阿根\n这船我撑了四十年。\n播讲：运河还在流。\n男主持人：下面请看报道。"
+    text = ("〔屏幕字〕2023年 杭州\n【机位】B机 长焦\n【采访同期】船工 许阿根\n这船我撑了四十年。\n"
+            "播讲：运河还在流。\n男主持人：下面请看报道。")
     plain = script(text)
     s = script(text, style=style)
     assert [b.kind for b in s.blocks] == [K.CAPTION, K.NOTE, K.INTERVIEW, K.NARRATION, K.NARRATION]

@@ -29,7 +29,9 @@ def test_block_counts() -> None:
     assert counts[BlockKind.CAPTION] == 4
     assert counts[BlockKind.INTERVIEW] == 17
     assert counts[BlockKind.NARRATION] == len(s.blocks) - 28
-    assert [b.text for b in s.blocks if b.kind is BlockKind.HEADING] == ["直面风险", "树牢理念", "强化责任", "健全体系", "狠抓落实", "结语"]
+    assert [b.text for b in s.blocks if b.kind is BlockKind.HEADING] == ["直面风险", "树牢理念", "强化责任", "健全体系",
+                                                                         "狠抓落实",
+                                                                         "结语"]
     assert not s.warnings
 
 

@@ -127,7 +127,8 @@ def test_check_lists_text_outside_cues(tmp_path: Path) -> None:
         (
             "bad.ass",
             "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
-            "Dialogue: 0,0:00:01.00,0:00:03.00,Default,,0,0,0,,好\nDialogue: 0,0:00:0x.00,0:00:05.00,Default,,0,0,0,,坏\n",
+            "Dialogue: 0,0:00:01.00,0:00:03.00,Default,,0,0,0,,好\n"
+            "Dialogue: 0,0:00:0x.00,0:00:05.00,Default,,0,0,0,,坏\n",
             4,
             "0:00:0x.00",
         ),

@@ -20,7 +20,8 @@ from typer.testing import CliRunner
 from subtoolkit.cli import app
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
 
 
 def _browser_or_fail():  # type: ignore[no-untyped-def]
@@ -30,7 +31,8 @@ def _browser_or_fail():  # type: ignore[no-untyped-def]
         sync_playwright = None
     if CHROMIUM is None or sync_playwright is None:
         if os.environ.get("CI") or os.environ.get("SUBTOOLKIT_REQUIRE_TOOLS"):
-            pytest.fail("the report test needs Chromium (Debian: apt-get install chromium; .ci/run installs it) and playwright (the test extra)")
+            pytest.fail("the report test needs Chromium (Debian: apt-get install chromium; .ci/run installs it) and "
+                        "playwright (the test extra)")
         pytest.skip("chromium or playwright missing")
     return sync_playwright
 
@@ -67,7 +69,8 @@ def _timelines(folder: Path) -> dict[str, list[dict]]:  # type: ignore[type-arg]
     stem = f"{SAMPLE.stem}.voiceover" if (folder / f"{SAMPLE.stem}.voiceover.zh-Hans.json").exists() else SAMPLE.stem
     for p in folder.glob(f"{stem}.zh-*.json"):
         tag = p.name[len(stem) + 1 : -len(".json")]
-        found[tag] = [c for c in json.loads(p.read_text(encoding="utf-8"))["cues"] if c["kind"] in ("narration", "interview")]
+        cues = json.loads(p.read_text(encoding="utf-8"))["cues"]
+        found[tag] = [c for c in cues if c["kind"] in ("narration", "interview")]
     return found
 
 
@@ -91,7 +94,8 @@ def test_player_shows_the_timeline_cue_offline(report: Path) -> None:
                 t = (cue["start_ms"] + cue["end_ms"]) / 2000
                 page.evaluate(f"window.subtoolkit.audio.currentTime = {t}")
                 page.wait_for_function(
-                    f"(() => {{ const a = window.subtoolkit.tracks[{json.dumps(tag)}].activeCues; return a && a.length === 1 && a[0].text === {json.dumps(chr(10).join(cue['lines']))}; }})()",
+                    f"(() => {{ const a = window.subtoolkit.tracks[{json.dumps(tag)}].activeCues; "
+                    f"return a && a.length === 1 && a[0].text === {json.dumps(chr(10).join(cue['lines']))}; }})()",
                     timeout=10000,
                 )
                 shown = page.inner_text("#screen")
@@ -119,18 +123,19 @@ _COLUMNS = """() => Array.from(document.querySelectorAll('main table')).map(t =>
   const rows = Array.from(t.rows);
   return {head: Array.from(rows[0].cells).map(box), body: rows.slice(1).map(r => Array.from(r.cells).map(box)),
           right: t.getBoundingClientRect().right};
-})"""
+})"""  # noqa: E501 - browser code
 
 _AXIS = """() => { const s = document.getElementById('strip').getBoundingClientRect();
   return {left: s.left, width: s.width, ticks: Array.from(document.querySelectorAll('#axis [data-t]')).filter(e => e.getClientRects().length).map(e => {
-    const b = e.getBoundingClientRect(); return {t: parseFloat(e.dataset.t), text: e.textContent, left: b.left, right: b.right}; })}; }"""
+    const b = e.getBoundingClientRect(); return {t: parseFloat(e.dataset.t), text: e.textContent, left: b.left, right: b.right}; })}; }"""  # noqa: E501 - browser code
 
 
 @pytest.mark.parametrize("width", [390, 1200])
 def test_page_fits_and_figures_sit_under_their_headers(report: Path, browser_tools, width: int) -> None:  # type: ignore[no-untyped-def]
     """A 390 px phone (and a desktop): nothing wider than the screen, the player keeps a seek bar
     wide enough to use, every figure under its own header, and the timeline has a time axis."""
-    data = json.loads((report / "report.html").read_text(encoding="utf-8").split('<script type="application/json" id="data">')[1].split("</script>")[0])
+    data = json.loads((report / "report.html").read_text(encoding="utf-8").split('<script type="application/json" '
+                                                                                 'id="data">')[1].split("</script>")[0])
     with browser_tools() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_context(viewport={"width": width, "height": 844}, bypass_csp=True).new_page()
@@ -191,7 +196,8 @@ def test_missing_browser_fails_under_make_test(tmp_path: Path) -> None:
     assert "SUBTOOLKIT_REQUIRE_TOOLS=1" in line.split("-m pytest")[0], line  # the recipe asks for every tool
     env = {**os.environ, "PATH": str(Path(sys.executable).parent), "SUBTOOLKIT_REQUIRE_TOOLS": "1"}
     env.pop("CI", None)
-    r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(Path(__file__)), "-k", "missing_audio"],
+    r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(Path(__file__)), "-k",
+                        "missing_audio"],
                        capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path)
     assert r.returncode != 0, r.stdout[-2000:]
     assert "needs Chromium" in r.stdout and " skipped" not in r.stdout, r.stdout[-2000:]

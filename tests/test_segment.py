@@ -26,7 +26,8 @@ def test_one_line_when_it_fits() -> None:
 
 
 def test_two_lines_break_at_punctuation_bottom_heavy() -> None:
-    assert cues("树立安全发展理念，弘扬生命至上、安全第一的思想。") == [("树立安全发展理念", "弘扬生命至上、安全第一的思想")]
+    assert cues("树立安全发展理念，弘扬生命至上、安全第一的思想。") == [("树立安全发展理念",
+                                                 "弘扬生命至上、安全第一的思想")]
 
 
 def test_comma_becomes_space_inside_a_line_and_vanishes_at_the_end() -> None:
@@ -47,7 +48,8 @@ def test_enumeration_comma_never_ends_a_line() -> None:
         assert not line.endswith("、")
 
 
-@pytest.mark.parametrize("unit", ["2.71万人", "80.6%", "2013年11月24日", "74.5万栋", "9300多栋", "6100余公里", "14万人"])
+@pytest.mark.parametrize("unit",
+                         ["2.71万人", "80.6%", "2013年11月24日", "74.5万栋", "9300多栋", "6100余公里", "14万人"])
 def test_numbers_with_units_are_never_split(unit: str) -> None:
     text = f"据统计近年来我国安全生产事故死亡人数已经下降到了{unit}这个水平而且还在继续不断下降当中"
     lines = all_lines(text)

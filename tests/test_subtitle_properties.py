@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from subtoolkit.model import Block, BlockKind, Script
 from subtoolkit.subtitles.profiles import load_profile
-from subtoolkit.subtitles.segment import NO_LINE_END, NO_LINE_START, segment_text, text_width
+from subtoolkit.subtitles.segment import segment_text, text_width
+from subtoolkit.text.punctuation import NO_LINE_END, NO_LINE_START
 from subtoolkit.subtitles.timecode import ms_of, frame_of
 from subtoolkit.subtitles.timing import SpeechModel, estimate
 from subtoolkit.subtitles.validate import validate
@@ -19,14 +20,21 @@ NETFLIX = load_profile("netflix-zh-hans")
 CCTV = load_profile("cctv")
 HAN_OR_DIGIT = re.compile(r"[\u3400-\u9fff0-9A-Za-z]")
 
-WORDS = ["安全", "生产", "责任", "习近平", "总书记", "发展", "理念", "人民", "生命", "至上", "风险", "隐患", "企业", "监管", "的", "了", "是", "和", "在"]
+WORDS = ["安全", "生产", "责任", "习近平", "总书记", "发展", "理念", "人民", "生命", "至上", "风险", "隐患", "企业",
+         "监管",
+         "的",
+         "了",
+         "是",
+         "和",
+         "在"]
 NUMBERS = ["2020年", "80.6%", "14万人", "3·21", "2013年11月24日", "PM2.5", "GDP", "9300多栋"]
 MARKS = ["，", "。", "、", "；", "：", "？", "！", "", "", ""]
 
 word = st.one_of(st.sampled_from(WORDS), st.sampled_from(NUMBERS))
 phrase = st.lists(word, min_size=1, max_size=6).map("".join)
 wrapped = st.tuples(st.sampled_from(["“”", "《》", "（）", "  "]), phrase).map(lambda t: t[0][0] + t[1] + t[0][1])
-clause = st.tuples(st.lists(st.one_of(phrase, wrapped), min_size=1, max_size=3).map("".join), st.sampled_from(MARKS)).map("".join)
+clause = st.tuples(st.lists(st.one_of(phrase, wrapped), min_size=1, max_size=3).map("".join),
+                   st.sampled_from(MARKS)).map("".join)
 chinese = st.lists(clause, min_size=1, max_size=12).map("".join).filter(lambda s: s.strip() != "")
 long_words = st.lists(st.sampled_from(WORDS), min_size=20, max_size=60).map("".join)
 
@@ -48,14 +56,16 @@ def test_segmentation_loses_nothing_and_keeps_the_profile(text: str, profile) ->
 
 
 blocks = st.lists(
-    st.tuples(st.sampled_from([BlockKind.NARRATION, BlockKind.INTERVIEW, BlockKind.CAPTION, BlockKind.HEADING]), chinese),
+    st.tuples(st.sampled_from([BlockKind.NARRATION, BlockKind.INTERVIEW, BlockKind.CAPTION, BlockKind.HEADING]),
+              chinese),
     min_size=1,
     max_size=12,
 )
 
 
 @settings(max_examples=60)
-@given(blocks, st.sampled_from(["25", "23.976", "29.97", "24", "30", "50"]), st.floats(min_value=2.5, max_value=6.5), st.sampled_from([NETFLIX, CCTV]))
+@given(blocks, st.sampled_from(["25", "23.976", "29.97", "24", "30", "50"]), st.floats(min_value=2.5, max_value=6.5),
+       st.sampled_from([NETFLIX, CCTV]))
 def test_timelines_sorted_non_overlapping_frame_aligned(bs, fps_s, rate, profile) -> None:  # type: ignore[no-untyped-def]
     from subtoolkit.subtitles.timecode import parse_fps
 

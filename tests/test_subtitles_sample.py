@@ -55,7 +55,8 @@ def test_estimate_is_a_believable_documentary_pace() -> None:
     shown = sum(c.end_ms - c.start_ms for c in narration) / 1000
     assert 3.4 <= syllables / shown <= 4.2
     s = summarize(script, tl)
-    assert [x.name for x in s.sections] == ["（片头）", "直面风险", "树牢理念", "强化责任", "健全体系", "狠抓落实", "结语"]
+    assert [x.name for x in s.sections] == ["（片头）", "直面风险", "树牢理念", "强化责任", "健全体系", "狠抓落实",
+                                            "结语"]
     assert sum(x.duration_ms for x in s.sections) == s.runtime_ms
 
 

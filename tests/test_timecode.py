@@ -98,7 +98,9 @@ def test_build_with_a_drop_frame_start(tmp_path: Path) -> None:
     """`--start 01:00:00;00` at 29.97 starts the film at 59:59.996 of clock time and writes
     drop-frame timecodes in the paperwork."""
     runner = CliRunner()
-    r = runner.invoke(app, ["build", str(SAMPLE), "-o", str(tmp_path), "--voice", "none", "--fps", "29.97", "--start", "01:00:00;00"])
+    r = runner.invoke(app,
+                      ["build", str(SAMPLE), "-o", str(tmp_path), "--voice", "none", "--fps", "29.97", "--start",
+                       "01:00:00;00"])
     assert r.exit_code == 0, r.stderr
     out = tmp_path / SAMPLE.stem
     cues = json.loads((out / f"{SAMPLE.stem}.zh-Hans.json").read_text(encoding="utf-8"))["cues"]

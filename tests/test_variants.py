@@ -47,20 +47,26 @@ def test_traditional_punctuation_and_quotes() -> None:
 
 
 def test_cli_variant_files(tmp_path: Path) -> None:
-    r = CliRunner().invoke(app, ["subtitles", str(SAMPLE), "-o", str(tmp_path), "--format", "srt,json", "--variant", "s2twp,s2hk"])
+    r = CliRunner().invoke(app,
+                           ["subtitles", str(SAMPLE), "-o", str(tmp_path), "--format", "srt,json", "--variant",
+                            "s2twp,s2hk"])
     assert r.exit_code == 0, r.stderr
     names = sorted(p.name for p in tmp_path.iterdir())
     stem = SAMPLE.stem
     assert names == sorted(f"{stem}.{t}.{f}" for t in ("zh-Hans", "zh-Hant-TW", "zh-Hant-HK") for f in ("srt", "json"))
     tw = (tmp_path / f"{stem}.zh-Hant-TW.srt").read_text(encoding="utf-8")
     assert "習近平" in tw and "生命重於泰山" in tw
-    hans_times = re.findall(r"\d\d:\d\d:\d\d,\d{3} --> .*", (tmp_path / f"{stem}.zh-Hans.srt").read_text(encoding="utf-8"))
-    hk_times = re.findall(r"\d\d:\d\d:\d\d,\d{3} --> .*", (tmp_path / f"{stem}.zh-Hant-HK.srt").read_text(encoding="utf-8"))
+    hans_times = re.findall(r"\d\d:\d\d:\d\d,\d{3} --> .*",
+                            (tmp_path / f"{stem}.zh-Hans.srt").read_text(encoding="utf-8"))
+    hk_times = re.findall(r"\d\d:\d\d:\d\d,\d{3} --> .*",
+                          (tmp_path / f"{stem}.zh-Hant-HK.srt").read_text(encoding="utf-8"))
     assert hans_times == hk_times
 
 
 def test_two_variants_for_one_region_is_an_error(tmp_path: Path) -> None:
-    r = CliRunner().invoke(app, ["subtitles", str(SAMPLE), "-o", str(tmp_path), "--format", "srt", "--variant", "s2tw,s2twp"])
+    r = CliRunner().invoke(app,
+                           ["subtitles", str(SAMPLE), "-o", str(tmp_path), "--format", "srt", "--variant",
+                            "s2tw,s2twp"])
     assert r.exit_code == 1 and "zh-Hant-TW" in r.stderr
 
 
@@ -83,7 +89,8 @@ def test_words_across_line_breaks_and_overrides() -> None:
 
     speaker = Speaker("薛澜", "清华大学教授")
     cues = (
-        Cue(0, BlockKind.NARRATION, ("这只船只能", "载28人"), 1000, 2960, None, "这只船只能载28人。", ("这只船只能", "载28人。")),
+        Cue(0, BlockKind.NARRATION, ("这只船只能", "载28人"), 1000, 2960, None, "这只船只能载28人。",
+            ("这只船只能", "载28人。")),
         Cue(1, BlockKind.INTERVIEW, ("他的头", "发白了"), 3040, 4800, speaker, "他的头发白了", ("他的头", "发白了")),
     )
     tw = variant_timeline(Timeline(cues, fps=25.0), "s2tw", HANS)

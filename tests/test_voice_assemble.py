@@ -19,7 +19,8 @@ from subtoolkit.audio.onset import speech_span
 def odd_parts() -> list[TrackPart]:
     # Sample counts that are not whole milliseconds, mixed with placeholders and pauses.
     return [
-        TrackPart(tone(0, samples=24_001, dbfs=-14), pause_after_ms=250, boundaries=(Boundary("sentence", 10, 900, "甲"),)),
+        TrackPart(tone(0, samples=24_001, dbfs=-14), pause_after_ms=250,
+                  boundaries=(Boundary("sentence", 10, 900, "甲"),)),
         TrackPart(None, silence_ms=1_337, pause_after_ms=0),
         TrackPart(tone(0, samples=7_213, dbfs=-30), pause_after_ms=333),
         TrackPart(None, silence_ms=2_000, pause_after_ms=120),
@@ -105,7 +106,10 @@ def test_mp3_export_uses_the_bundled_ffmpeg(tmp_path: Path) -> None:
     speech = EspeakEngine().synthesize_sync("生命重于泰山。").audio
     track = assemble([TrackPart(None, silence_ms=400), TrackPart(speech, pause_after_ms=300)])
     path = track.export(tmp_path / "x.voiceover.mp3")
-    assert pydub_audio_segment().converter == imageio_ffmpeg.get_ffmpeg_exe()
+    from subtoolkit.audio.ffmpeg import ffmpeg_exe
+
+    assert ffmpeg_exe() == imageio_ffmpeg.get_ffmpeg_exe()
+    assert pydub_audio_segment().converter != imageio_ffmpeg.get_ffmpeg_exe()  # no global patch of pydub
     data = path.read_bytes()
     assert data[:3] == b"ID3" or data[0] == 0xFF
     back = decode_mp3(data)

@@ -70,7 +70,8 @@ def test_editing_one_paragraph_rerenders_only_its_segments(counting: CountingEng
         {"rate": 20},
     ],
 )
-def test_text_voice_and_rate_are_part_of_the_key(change: dict[str, object], counting: CountingEngine, tmp_path: Path) -> None:
+def test_text_voice_and_rate_are_part_of_the_key(change: dict[str, object], counting: CountingEngine,
+                                                 tmp_path: Path) -> None:
     base = SegmentRequest(1, "安全生产是民生大事。")
     render(counting, [base], tmp_path)
     counting.calls.clear()

@@ -73,7 +73,8 @@ def test_numbers_are_verbalised_before_synthesis(engine: EspeakEngine, monkeypat
     assert "(en)" not in engine.phonemes("占80.6%")
     seen: list[str] = []
     real = espeak._Library.synth
-    monkeypatch.setattr(espeak._Library, "synth", lambda self, text, voice, wpm: seen.append(text) or real(self, text, voice, wpm))
+    monkeypatch.setattr(espeak._Library, "synth", lambda self, text, voice,
+                        wpm: seen.append(text) or real(self, text, voice, wpm))
     a = engine.synthesize_sync("占80.6%").audio
     b = engine.synthesize_sync("占百分之八十点六").audio
     assert seen == ["占百分之八十点六", "占百分之八十点六"]

@@ -24,7 +24,9 @@ FRAME_MS = 40  # 25 fps
 @pytest.fixture(scope="module")
 def first_section(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("vo")
-    r = runner.invoke(app, ["voiceover", str(SAMPLE), "-o", str(out), "--engine", "espeak", "--sections", "1", "--cache-dir", str(out / "cache")])
+    r = runner.invoke(app,
+                      ["voiceover", str(SAMPLE), "-o", str(out), "--engine", "espeak", "--sections", "1",
+                       "--cache-dir", str(out / "cache")])
     assert r.exit_code == 0, r.stderr
     assert "espeak:" in r.stdout and "0 failed" in r.stdout
     return out
@@ -72,7 +74,9 @@ def test_manifest_shape(first_section: Path) -> None:
 
 
 def _run(script: Path, out: Path, cache: Path) -> dict:  # type: ignore[type-arg]
-    r = runner.invoke(app, ["voiceover", str(script), "-o", str(out), "--engine", "espeak", "--cache-dir", str(cache), "--format", "mp3"])
+    r = runner.invoke(app,
+                      ["voiceover", str(script), "-o", str(out), "--engine", "espeak", "--cache-dir", str(cache),
+                       "--format", "mp3"])
     assert r.exit_code == 0, r.stderr
     return json.loads((out / f"{script.stem}.voiceover.manifest.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
@@ -99,14 +103,18 @@ def test_cache_rerun_renders_nothing_and_an_edit_rerenders_one_paragraph(tmp_pat
 def test_interview_voice_voices_interviews(tmp_path: Path) -> None:
     script = tmp_path / "ep.txt"
     script.write_text("薛澜（清华大学教授）：\n我们要守住安全底线。\n安全生产是大事。\n", encoding="utf-8")
-    r = runner.invoke(app, ["voiceover", str(script), "-o", str(tmp_path), "--engine", "espeak", "--cache-dir", str(tmp_path / "c"), "--interview-voice", "cmn"])
+    r = runner.invoke(app,
+                      ["voiceover", str(script), "-o", str(tmp_path), "--engine", "espeak", "--cache-dir",
+                       str(tmp_path / "c"), "--interview-voice", "cmn"])
     assert r.exit_code == 0, r.stderr
     m = json.loads((tmp_path / "ep.voiceover.manifest.json").read_text(encoding="utf-8"))
     assert [s["block"] for s in m["segments"]] == [0, 1]
 
 
 def test_bad_rate_is_a_clear_error(tmp_path: Path) -> None:
-    r = runner.invoke(app, ["voiceover", str(SAMPLE), "-o", str(tmp_path), "--engine", "espeak", "--rate", "fast", "--cache-dir", str(tmp_path / "c")])
+    r = runner.invoke(app,
+                      ["voiceover", str(SAMPLE), "-o", str(tmp_path), "--engine", "espeak", "--rate", "fast",
+                       "--cache-dir", str(tmp_path / "c")])
     assert r.exit_code == 1 and "rate" in r.stderr and "Traceback" not in r.output
     assert not any(p.suffix in (".wav", ".json") for p in tmp_path.iterdir())
 
@@ -121,14 +129,15 @@ def test_resumed_run_equals_an_uninterrupted_one_byte_for_byte(tmp_path: Path) -
     (espeak-ng carries state from one synthesis into the next: pitch flutter, noise, wave phase.)"""
     from subtitle_helpers import sample_script
 
-    from subtoolkit.tts.voiceover import render_voiceover
+    from subtoolkit.jobs.voiceover import render_voiceover
 
     script, profile = sample_script(), load_profile()
     blocks = range(0, 24)
 
     def run(name: str, cache: Path, **kw: object) -> Path:
         out = tmp_path / name
-        render_voiceover(script, profile, out, STEM, engine="espeak", cache_dir=cache, blocks=kw.pop("blocks", blocks), **kw)  # type: ignore[arg-type]
+        render_voiceover(script, profile, out, STEM, engine="espeak", cache_dir=cache,  # type: ignore[arg-type]
+                         blocks=kw.pop("blocks", blocks), **kw)
         return out
 
     whole = run("whole", tmp_path / "cache-whole")
@@ -148,7 +157,8 @@ def test_resumed_run_equals_an_uninterrupted_one_byte_for_byte(tmp_path: Path) -
         data = (whole / name).read_bytes()
         assert (resumed / name).read_bytes() == data, name
         assert (prefilled / name).read_bytes() == data, name
-    manifests = [json.loads((d / f"{STEM}.voiceover.manifest.json").read_text(encoding="utf-8")) for d in (whole, resumed, prefilled)]
+    manifests = [json.loads((d / f"{STEM}.voiceover.manifest.json").read_text(encoding="utf-8"))
+                 for d in (whole, resumed, prefilled)]
     strip = lambda m: [{k: v for k, v in s.items() if k != "cached"} for s in m["segments"]]  # noqa: E731
     assert strip(manifests[0]) == strip(manifests[1]) == strip(manifests[2])
     assert any(s["cached"] for s in manifests[1]["segments"]) and any(s["cached"] for s in manifests[2]["segments"])

@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 from subtoolkit.cli import app
 
 runner = CliRunner()
-SCRIPT = "安全生产是关系人民群众生命财产安全的大事。\n薛澜（清华大学教授）：\n我们要守住安全底线。\n生命重于泰山，人民的生命安全高于一切。\n"
+SCRIPT = ("安全生产是关系人民群众生命财产安全的大事。\n薛澜（清华大学教授）：\n我们要守住安全底线。\n"
+          "生命重于泰山，人民的生命安全高于一切。\n")
 
 
 @pytest.fixture
@@ -46,7 +47,9 @@ def server() -> Iterator[FakeEdgeServer]:
 def _run(tmp_path: Path, *extra: str):  # type: ignore[no-untyped-def]
     script = tmp_path / "ep.txt"
     script.write_text(SCRIPT, encoding="utf-8")
-    return runner.invoke(app, ["voiceover", str(script), "-o", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache"), *extra])
+    return runner.invoke(app,
+                         ["voiceover", str(script), "-o", str(tmp_path / "out"), "--cache-dir",
+                          str(tmp_path / "cache"), *extra])
 
 
 def test_edge_engine_through_the_cli(server: FakeEdgeServer, tmp_path: Path) -> None:
@@ -70,7 +73,9 @@ def test_failure_after_retries_names_the_segment_and_writes_nothing(server: Fake
     server.on_text("守住安全底线", *(["no_audio"] * 10))
     script = tmp_path / "ep.txt"
     script.write_text("我们要守住安全底线。\n", encoding="utf-8")
-    r = runner.invoke(app, ["voiceover", str(script), "-o", str(tmp_path / "out"), "--engine", "edge", "--cache-dir", str(tmp_path / "cache")])
+    r = runner.invoke(app,
+                      ["voiceover", str(script), "-o", str(tmp_path / "out"), "--engine", "edge", "--cache-dir",
+                       str(tmp_path / "cache")])
     assert r.exit_code == 1
     assert "守住安全底线" in r.stderr and "Traceback" not in r.output
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

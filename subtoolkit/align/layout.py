@@ -23,6 +23,7 @@ from subtoolkit.model import Block, BlockKind, Cue, Script, Speaker, Timeline
 from subtoolkit.subtitles.profiles import Profile
 from subtoolkit.subtitles.timecode import fps_label, frame_of, frames_at_least, frames_at_most, ms_of
 from subtoolkit.subtitles.timing import SpeechModel, place, plan_block, reading_ms
+from subtoolkit.text.punctuation import Break
 
 EARLY_MS = 500
 """How far before its speech a cue may come in, to get its minimum duration."""
@@ -50,7 +51,8 @@ def lay_out(spans: Sequence[Span], profile: Profile, fps: Fraction, *, offset_ms
     max_f = frames_at_most(profile.max_ms, fps)
     gap_f = profile.min_gap_frames
     early_f = frames_at_most(EARLY_MS, fps)
-    speech = [(max(0, frame_of(s.start_ms - offset_ms, fps)), max(0, frame_of(s.end_ms - offset_ms, fps))) for s in spans]
+    speech = [(max(0, frame_of(s.start_ms - offset_ms, fps)), max(0, frame_of(s.end_ms - offset_ms, fps)))
+              for s in spans]
     out: list[tuple[int, int]] = []
     prev_end: int | None = None
     for k, (span, (sf, ef_speech)) in enumerate(zip(spans, speech)):
@@ -103,12 +105,15 @@ def per_recording_timelines(alignment: Alignment, script: Script, profile: Profi
         end = t.offset_ms + t.duration_ms
         last = n == len(alignment.tracks) - 1
         mine = [s for s in spans if t.offset_ms <= s.start_ms and (s.start_ms < end or last)]
-        clipped = [Span(s.block, s.kind, s.lines, s.start_ms, min(s.end_ms, end), s.speaker, s.source, s.line_sources) for s in mine]
-        out.append(Timeline(tuple(lay_out(clipped, profile, fps, offset_ms=t.offset_ms)), fps=float(fps_label(fps)), profile=profile.name))
+        clipped = [Span(s.block, s.kind, s.lines, s.start_ms, min(s.end_ms, end), s.speaker, s.source, s.line_sources)
+                   for s in mine]
+        out.append(Timeline(tuple(lay_out(clipped, profile, fps, offset_ms=t.offset_ms)), fps=float(fps_label(fps)),
+                            profile=profile.name))
     return out
 
 
-def _estimated_spans(indices: Sequence[int], blocks: Sequence[Block], profile: Profile, model: SpeechModel, fps: Fraction, start_ms: float) -> tuple[list[Span], float]:
+def _estimated_spans(indices: Sequence[int], blocks: Sequence[Block], profile: Profile, model: SpeechModel,
+                     fps: Fraction, start_ms: float) -> tuple[list[Span], float]:
     """Blocks laid out by the estimator from ``start_ms``; returns their spans and where they end
     (including the pause the estimator leaves after the last)."""
     planned = []
@@ -122,7 +127,8 @@ def _estimated_spans(indices: Sequence[int], blocks: Sequence[Block], profile: P
     return spans, max(cues[-1].end_ms, last_speech) + planned[-1].after_ms
 
 
-def film_timeline(alignment: Alignment, script: Script, profile: Profile, fps: Fraction, model: SpeechModel | None = None) -> Timeline:
+def film_timeline(alignment: Alignment, script: Script, profile: Profile, fps: Fraction,
+                  model: SpeechModel | None = None) -> Timeline:
     """Recorded narration with everything else of the script between it, at estimated lengths.
 
     Narration keeps its recorded timing inside a block and the talent's pauses between blocks;
@@ -154,7 +160,8 @@ def film_timeline(alignment: Alignment, script: Script, profile: Profile, fps: F
                 pending = []
                 if mix:  # the mix's clock is the film's: the cards fit before the block or are cut short
                     room = mine[0].start_ms - profile.min_gap_frames * 1000 / float(fps) - 1
-                    inserted = [Span(s.block, s.kind, s.lines, s.start_ms, int(min(s.end_ms, room)), s.speaker, s.source,
+                    inserted = [Span(s.block, s.kind, s.lines, s.start_ms, int(min(s.end_ms, room)), s.speaker,
+                                     s.source,
                                      s.line_sources) for s in inserted if s.start_ms < room]
                 else:
                     film_start = max(mine[0].start_ms + shift, ends)
@@ -163,8 +170,9 @@ def film_timeline(alignment: Alignment, script: Script, profile: Profile, fps: F
             elif not spans:
                 shift = 0.0
             for s in mine:
-                spans.append(Span(s.block, s.kind, s.lines, int(round(s.start_ms + shift)), int(round(s.end_ms + shift)), s.speaker, s.source, s.line_sources))
-            cursor = mine[-1].end_ms + shift + model.pause("paragraph")
+                spans.append(Span(s.block, s.kind, s.lines, int(round(s.start_ms + shift)),
+                                  int(round(s.end_ms + shift)), s.speaker, s.source, s.line_sources))
+            cursor = mine[-1].end_ms + shift + model.pause(Break.PARAGRAPH)
         elif block.kind is not BlockKind.NARRATION and block.kind.on_clock:  # cards, interviews not heard
             pending.append(i)
     if pending:

@@ -13,17 +13,17 @@ aligned cue still fits the profile's maximum duration.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
 from subtoolkit.model import Block, BlockKind, Script
 from subtoolkit.subtitles.profiles import Profile
 from subtoolkit.subtitles.segment import Piece
-from subtoolkit.subtitles.timing import SpeechModel, pause_class, plan_block
+from subtoolkit.subtitles.timing import SpeechModel, plan_block
+from subtoolkit.text.punctuation import Break, break_after
 
-CLOSERS = "”’」』）》)\"' "
-PAUSE_BREAKS = ("paragraph", "sentence", "clause", "comma")
+PAUSE_BREAKS = frozenset({Break.PARAGRAPH, Break.SENTENCE, Break.CLAUSE, Break.COMMA})
 """Breaks after which a narrator normally stops for a moment."""
 
 
@@ -36,7 +36,7 @@ class CuePlan:
     first: int
     """Offset of the cue's source text in the block's (whitespace-normalised) text."""
     last: int
-    brk: str
+    brk: Break
     """Break after the cue: paragraph, sentence, clause, comma, enum or word."""
     speak_ms: float
     after_ms: float
@@ -55,21 +55,6 @@ def block_text(block: Block) -> str:
     return re.sub(r"\s+", " ", block.text).strip()
 
 
-def break_after(source: str) -> str:
-    """Strength of the break after a cue's source text, from its last mark.
-
-    >>> break_after("安全第一。"), break_after("他说：“好。”"), break_after("树立安全"), break_after("理念，")
-    ('sentence', 'sentence', 'word', 'comma')
-    """
-    for ch in reversed(source):
-        cls = pause_class(ch)
-        if cls:
-            return cls
-        if ch not in CLOSERS:
-            break
-    return "word"
-
-
 def narration_blocks(script: Script) -> list[int]:
     """Indices of the blocks a narrator reads: what a narration recording holds."""
     return [i for i, b in enumerate(script.blocks) if b.kind is BlockKind.NARRATION and block_text(b)]
@@ -82,7 +67,8 @@ def spoken_blocks(script: Script) -> list[int]:
     return [i for i, b in enumerate(script.blocks) if b.kind.spoken and block_text(b)]
 
 
-def plan_narration_block(index: int, block: Block, profile: Profile, model: SpeechModel, fps: Fraction) -> list[CuePlan]:
+def plan_narration_block(index: int, block: Block, profile: Profile, model: SpeechModel,
+                         fps: Fraction) -> list[CuePlan]:
     """The cues of one narration block, located in its text."""
     text = block_text(block)
     planned = plan_block(index, block, profile, model, fps)
@@ -94,16 +80,20 @@ def plan_narration_block(index: int, block: Block, profile: Profile, model: Spee
         if found < 0:  # pragma: no cover - the segmenter's pieces tile the normalised text
             raise AssertionError(f"cue text not found in block {index}: {src!r}")
         last = n == len(planned) - 1
-        out.append(CuePlan(index, p.piece, found, found + len(src), "paragraph" if last else break_after(src), p.speak_ms, p.after_ms))
+        out.append(CuePlan(index, p.piece, found, found + len(src), Break.PARAGRAPH if last else break_after(src),
+                           p.speak_ms, p.after_ms))
         at = found + len(src)
     return out
 
 
-def plan_narration(script: Script, profile: Profile, model: SpeechModel, fps: Fraction, blocks: Iterable[int] | None = None) -> list[CuePlan]:
-    """All narration cues in script order."""
+def plan_narration(script: Script, profile: Profile, model: SpeechModel, fps: Fraction,
+                   blocks: Iterable[int] | None = None, *, check: Callable[[], None] | None = None) -> list[CuePlan]:
+    """All narration cues in script order. ``check`` runs before each block (it may raise to stop)."""
     chosen = narration_blocks(script) if blocks is None else list(blocks)
     out: list[CuePlan] = []
     for i in chosen:
+        if check is not None:
+            check()
         out.extend(plan_narration_block(i, script.blocks[i], profile, model, fps))
     return out
 
@@ -115,7 +105,8 @@ def estimated_span_ms(cues: list[CuePlan]) -> float:
     return sum(c.speak_ms for c in cues) + sum(c.after_ms for c in cues[:-1])
 
 
-def plan_block_at_pace(index: int, block: Block, profile: Profile, model: SpeechModel, fps: Fraction, pace: float) -> list[CuePlan]:
+def plan_block_at_pace(index: int, block: Block, profile: Profile, model: SpeechModel, fps: Fraction,
+                       pace: float) -> list[CuePlan]:
     """Re-cut a block for a talent ``pace`` times slower than ``model`` (``pace`` > 1: slower).
 
     Syllable rate and pauses are both scaled, so the segmenter's budget ("sayable within the

@@ -16,6 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from subtoolkit.audio.features import HOP_S, Frames, analyse
+from subtoolkit.audio.resample import resample as _resample
 
 
 class Voice(Protocol):
@@ -64,26 +65,6 @@ def sound_edges(x: np.ndarray, rate: int, edge_db: float = EDGE_DB) -> tuple[flo
 ANALYSIS_RATE = 16_000
 """The rate recordings are decoded to; the reference is brought to it too (half the FFT work
 of 24 kHz, and nothing above 8 kHz is compared anyway)."""
-
-
-def _resample(x: np.ndarray, rate: int, target: int) -> np.ndarray:
-    """Band-limited resampling by truncating the spectrum (exact for a short, whole signal).
-
-    The signal is zero-padded to a length whose FFT is fast and whose resampled length is a
-    whole number (a multiple of ``rate / gcd`` times a power of two): an arbitrary length can be
-    a large prime, and its FFT a hundred times slower.
-    """
-    from math import gcd
-
-    n_out = int(round(len(x) * target / rate))
-    if n_out == 0:
-        return np.zeros(0, dtype=np.float32)
-    g = gcd(rate, target)
-    step = rate // g
-    n_pad = step * (1 << int(np.ceil(np.log2(max(1, -(-len(x) // step))))))
-    m = n_pad * target // rate
-    spec = np.fft.rfft(x, n_pad)[: m // 2 + 1]
-    return (np.fft.irfft(spec, m)[:n_out] * (m / n_pad)).astype(np.float32)
 
 
 def analyse_reference(samples: np.ndarray, rate: int, text: str = "") -> CueReference:

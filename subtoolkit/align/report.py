@@ -60,7 +60,8 @@ def build_report(
             "section": block.section,
             "kind": block.kind.value,
             "text": _excerpt(block.text),
-            "status": "unplaced" if not b.placed else ("low-confidence" if b.confidence < alignment.low_confidence else "placed"),
+            "status": ("unplaced" if not b.placed
+                       else "low-confidence" if b.confidence < alignment.low_confidence else "placed"),
             "confidence": b.confidence,
         }
         if b.placed and b.start_ms is not None and b.end_ms is not None:

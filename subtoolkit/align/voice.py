@@ -75,7 +75,7 @@ class NeuralVoice:
 REFERENCES = ("auto", "neural", "espeak")
 
 
-def reference_voice(name: str = "auto"):  # type: ignore[no-untyped-def]
+def reference_voice(name: str = "auto"):
     """The reference voice called ``name``; ``auto`` is the neural voice when it is installed."""
     from subtoolkit.errors import VoiceError
     from subtoolkit.tts.choose import neural_installed

@@ -1,17 +1,10 @@
-"""pydub and ffmpeg set up once, safely, plus the level measurements the assembler needs.
-
-pydub looks for ``ffmpeg`` on PATH when it is imported and warns when there is none; a pip
-install has no system ffmpeg, so :func:`pydub_audio_segment` points pydub at the binary that the
-``imageio-ffmpeg`` wheel ships. MP3 decoding passes ``codec="mp3"`` because otherwise pydub
-calls ``ffprobe``, which imageio-ffmpeg does not ship.
-"""
+"""The voice layer's PCM: MP3 in and out of the internal format, and the level measurements the
+assembler needs. ffmpeg itself is run by :mod:`subtoolkit.audio.ffmpeg`."""
 
 from __future__ import annotations
 
-import io
 import math
 import warnings
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from subtoolkit.errors import VoiceError
@@ -21,28 +14,19 @@ if TYPE_CHECKING:
     from pydub import AudioSegment
 
 
-@lru_cache(maxsize=1)
-def ffmpeg_exe() -> str:
-    """The ffmpeg binary: ``$IMAGEIO_FFMPEG_EXE``, else the one inside the imageio-ffmpeg wheel."""
-    try:
-        import imageio_ffmpeg
-
-        return str(imageio_ffmpeg.get_ffmpeg_exe())
-    except Exception as exc:  # noqa: BLE001 - imageio raises RuntimeError, ImportError, OSError
-        raise VoiceError(f"no ffmpeg available ({exc})", hint="pip install imageio-ffmpeg, or set IMAGEIO_FFMPEG_EXE") from exc
-
-
 def pydub_audio_segment() -> type[AudioSegment]:
-    """``pydub.AudioSegment`` with its converter set to imageio-ffmpeg's binary."""
+    """``pydub.AudioSegment``, imported quietly; used only for in-memory PCM, never with ffmpeg.
+
+    pydub looks for ``ffmpeg`` on PATH when it is imported and warns when there is none; we do
+    not need it there (:mod:`subtoolkit.audio.ffmpeg` runs the binary), so the warning is muted,
+    as is audioop's DeprecationWarning on Python 3.11+. pydub's global ``converter`` is left alone.
+    """
     with warnings.catch_warnings():
-        # "Couldn't find ffmpeg" (we set it next) and audioop's 3.11+ DeprecationWarning.
         warnings.simplefilter("ignore", RuntimeWarning)
         warnings.simplefilter("ignore", DeprecationWarning)
         from pydub import AudioSegment
-    exe = ffmpeg_exe()
-    if AudioSegment.converter != exe:
-        AudioSegment.converter = exe
-    return AudioSegment
+    segment: type[AudioSegment] = AudioSegment
+    return segment
 
 
 def to_segment(audio: Audio) -> AudioSegment:
@@ -51,40 +35,23 @@ def to_segment(audio: Audio) -> AudioSegment:
     return seg_cls(data=audio.pcm, sample_width=SAMPLE_WIDTH, frame_rate=SAMPLE_RATE, channels=CHANNELS)
 
 
-def from_segment(seg: AudioSegment) -> Audio:
-    """Any pydub segment converted to the internal format."""
-    seg = seg.set_channels(CHANNELS).set_sample_width(SAMPLE_WIDTH).set_frame_rate(SAMPLE_RATE)
-    return Audio(bytes(seg.raw_data))
-
-
 def decode_mp3(data: bytes) -> Audio:
-    """MP3 bytes to internal PCM through ffmpeg."""
+    """MP3 bytes (what an engine sent) to internal PCM through ffmpeg."""
+    from subtoolkit.audio import ffmpeg
+
     if not data:
         raise VoiceError("no MP3 data to decode")
-    seg_cls = pydub_audio_segment()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ResourceWarning)
-            seg = seg_cls.from_file(io.BytesIO(data), format="mp3", codec="mp3")
-    except Exception as exc:  # noqa: BLE001 - pydub raises CouldntDecodeError, OSError, IndexError
-        raise VoiceError(f"cannot decode MP3 audio ({type(exc).__name__})", hint="the engine sent damaged audio") from exc
-    return from_segment(seg)
+    got = ffmpeg.decode(data, rate=SAMPLE_RATE, sample_format="s16le", input_format="mp3", error=VoiceError,
+                        failed="cannot decode MP3 audio", hint="the engine sent damaged audio")
+    return Audio(got.data)
 
 
 def encode_mp3(audio: Audio, bitrate: str = "48k") -> bytes:
     """Internal PCM to a bare MP3 stream (no ID3, no Xing frame): frames only, like edge-tts's
     service sends. Used by the local test server and benchmarks."""
-    import subprocess
+    from subtoolkit.audio import ffmpeg
 
-    cmd = [
-        ffmpeg_exe(), "-hide_banner", "-loglevel", "error",
-        "-f", "s16le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
-        "-c:a", "libmp3lame", "-b:a", bitrate, "-write_xing", "0", "-id3v2_version", "0", "-f", "mp3", "pipe:1",
-    ]
-    proc = subprocess.run(cmd, input=audio.pcm, capture_output=True, check=False)
-    if proc.returncode != 0 or not proc.stdout:
-        raise VoiceError(f"ffmpeg could not encode MP3: {proc.stderr.decode(errors='replace').strip()[:200]}")
-    return proc.stdout
+    return ffmpeg.encode_mp3(audio.pcm, rate=SAMPLE_RATE, bitrate=bitrate, error=VoiceError)
 
 
 def samples_array(audio: Audio) -> Any:
@@ -94,7 +61,8 @@ def samples_array(audio: Audio) -> Any:
     return np.frombuffer(audio.pcm, dtype="<i2")
 
 
-def gated_rms_dbfs(audio: Audio, *, block_ms: int = 50, gate_db: float = 20.0, floor_dbfs: float = -60.0) -> float | None:
+def gated_rms_dbfs(audio: Audio, *, block_ms: int = 50, gate_db: float = 20.0, floor_dbfs: float = -60.0
+                   ) -> float | None:
     """The level of the speech in a segment, ignoring its pauses, in dBFS (sine peak = 0 dBFS
     - 3 dB; full-scale square = 0 dBFS).
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 import copy
 import functools
 import json
-import os
 import re
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -74,10 +73,12 @@ class ConfigInfo:
 CONFIGS: dict[str, ConfigInfo] = {
     c.name: c
     for c in (
-        ConfigInfo("s2twp", "zh-Hant-TW", False, False, "TW", "t2tw", "Taiwan, with Taiwan phrases (软件 → 軟體, 视频 → 影片)"),
+        ConfigInfo("s2twp", "zh-Hant-TW", False, False, "TW", "t2tw",
+                   "Taiwan, with Taiwan phrases (软件 → 軟體, 视频 → 影片)"),
         ConfigInfo("s2tw", "zh-Hant-TW", True, False, "TW", "t2tw", "Taiwan characters, mainland wording kept"),
         ConfigInfo("s2hk", "zh-Hant-HK", True, False, "HK", "t2hk", "Hong Kong characters"),
-        ConfigInfo("s2t", "zh-Hant", True, False, None, None, "OpenCC standard Traditional (爲 衆 裏), not a regional standard"),
+        ConfigInfo("s2t", "zh-Hant", True, False, None, None,
+                   "OpenCC standard Traditional (爲 衆 裏), not a regional standard"),
         ConfigInfo("t2s", "zh-Hans", True, True, None, None, "any Traditional → Simplified"),
         ConfigInfo("tw2s", "zh-Hans", True, True, "TW", "t2tw", "Taiwan Traditional → Simplified"),
         ConfigInfo("hk2s", "zh-Hans", True, True, "HK", "t2hk", "Hong Kong Traditional → Simplified"),
@@ -120,7 +121,8 @@ def quotes_to_corner(text: str) -> str:
         i = m.start()
         if m.group() == "‘":
             open_at.append(i)
-        elif 0 < i < len(text) - 1 and text[i - 1].isascii() and text[i - 1].isalpha() and text[i + 1].isascii() and text[i + 1].isalpha():
+        elif (0 < i < len(text) - 1 and text[i - 1].isascii() and text[i - 1].isalpha()
+              and text[i + 1].isascii() and text[i + 1].isalpha()):
             continue  # an apostrophe inside a Latin word (Xi’an, don’t)
         elif open_at:
             pairs[open_at.pop()] = "『"
@@ -174,7 +176,9 @@ def parse_terms(text: str, *, path: str = "<dict>") -> tuple[Term, ...]:
     it, and a malformed line silently doing nothing is the worst outcome for a name list.
 
     >>> parse_terms("# names\\n张勤岳\\t張勤岳\\n悉尼\\t雪梨\\tTW\\n")
-    (Term(source='张勤岳', target='張勤岳', region=None, origin='<dict>:2'), Term(source='悉尼', target='雪梨', region='TW', origin='<dict>:3'))
+    (Term(source='张勤岳', target='張勤岳', region=None, origin='<dict>:2'), Term(source='悉尼', target='雪梨',
+    region='TW',
+    origin='<dict>:3'))
     """
     terms: list[Term] = []
     seen: dict[tuple[str, str | None], Term] = {}
@@ -184,16 +188,19 @@ def parse_terms(text: str, *, path: str = "<dict>") -> tuple[Term, ...]:
         fields = line.split("\t")
         hint = "write Simplified<TAB>Traditional, optionally <TAB>TW or <TAB>HK"
         if len(fields) not in (2, 3):
-            what = "no tab between the Simplified and the Traditional term" if len(fields) == 1 else f"{len(fields)} tab-separated fields"
+            what = ("no tab between the Simplified and the Traditional term" if len(fields) == 1
+                    else f"{len(fields)} tab-separated fields")
             raise ConvertError(what, path=path, line=number, hint=hint)
         source, target = fields[0].strip(), fields[1].strip()
         region = fields[2].strip().upper() if len(fields) == 3 and fields[2].strip() else None
         if not source or not target:
             raise ConvertError("empty term", path=path, line=number, hint=hint)
         if any(ch.isspace() for ch in source + target):
-            raise ConvertError("a term contains a space", path=path, line=number, hint="OpenCC dictionaries cannot hold spaces; split the entry")
+            raise ConvertError("a term contains a space", path=path, line=number,
+                               hint="OpenCC dictionaries cannot hold spaces; split the entry")
         if region is not None and region not in REGIONS:
-            raise ConvertError(f"unknown region {fields[2].strip()!r}", path=path, line=number, hint="use TW or HK, or leave the column out")
+            raise ConvertError(f"unknown region {fields[2].strip()!r}", path=path, line=number,
+                               hint="use TW or HK, or leave the column out")
         term = Term(source, target, region, f"{path}:{number}")
         earlier = seen.get((source, region))
         if earlier is not None:
@@ -329,7 +336,8 @@ def build_config(info: ConfigInfo, terms: Sequence[Term], folder: Path, part: st
     try:
         base = json.loads(source.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ConvertError(f"cannot read OpenCC's config ({exc})", path=str(source), hint="reinstall opencc==1.4.2") from None
+        raise ConvertError(f"cannot read OpenCC's config ({exc})", path=str(source),
+                           hint="reinstall opencc==1.4.2") from None
     config = copy.deepcopy(base)
     _absolute_files(config, share)
     first, later = stage_tables(info, terms)
@@ -364,7 +372,8 @@ def _build_opencc(info: ConfigInfo, terms: Sequence[Term], part: str = "all") ->
         try:
             return opencc.OpenCC(str(path))
         except RuntimeError as exc:  # OpenCC reports every load failure as RuntimeError
-            raise ConvertError(f"OpenCC rejected the generated {info.name} config: {exc}", hint="check the dictionary entries") from None
+            raise ConvertError(f"OpenCC rejected the generated {info.name} config: {exc}",
+                               hint="check the dictionary entries") from None
 
 
 # --- the converter ------------------------------------------------------------------------------
@@ -470,7 +479,8 @@ class Converter:
         return self._split
 
     def __reduce__(self) -> tuple[Any, ...]:
-        raise TypeError("Converter is not picklable (it wraps OpenCC's C++ object); call get_converter() in each process")
+        raise TypeError("Converter is not picklable (it wraps OpenCC's C++ object); call get_converter() in each "
+                        "process")
 
     def __repr__(self) -> str:
         return f"Converter({self.config!r}, terms={len(self.terms)})"
@@ -493,7 +503,8 @@ def _cached(config: str, terms: tuple[Term, ...]) -> Converter:
     return Converter(config, terms=terms)
 
 
-def get_converter(config: str = DEFAULT_CONFIG, *, user_dict: str | Path | None = None, overrides: bool = True) -> Converter:
+def get_converter(config: str = DEFAULT_CONFIG, *, user_dict: str | Path | None = None,
+                  overrides: bool = True) -> Converter:
     """The converter for ``config`` with the project overrides and ``user_dict``, built once per process.
 
     The cache key is the dictionary *content*, so editing the user's file between calls is seen.
@@ -515,7 +526,8 @@ def convert_text(text: str, config: str = DEFAULT_CONFIG, *, user_dict: str | Pa
     return get_converter(config, user_dict=user_dict).convert(text)
 
 
-def convert_lines(lines: Iterable[str], config: str = DEFAULT_CONFIG, *, user_dict: str | Path | None = None) -> list[str]:
+def convert_lines(lines: Iterable[str], config: str = DEFAULT_CONFIG, *,
+                  user_dict: str | Path | None = None) -> list[str]:
     """Convert the display lines of one cue; see :meth:`Converter.convert_lines`."""
     return get_converter(config, user_dict=user_dict).convert_lines(lines)
 
@@ -523,10 +535,9 @@ def convert_lines(lines: Iterable[str], config: str = DEFAULT_CONFIG, *, user_di
 def default_user_dict() -> Path:
     """Where the CLI looks for the user's dictionary when ``--dict`` is not given.
 
-    ``$SUBTOOLKIT_DICT`` if set, else ``$XDG_CONFIG_HOME/subtoolkit/dict.txt`` (``~/.config/…``).
+    ``$SUBTOOLKIT_DICT`` if set, else ``$XDG_CONFIG_HOME/subtoolkit/dict.txt`` (``~/.config/…``)
+    on Linux; see :mod:`subtoolkit.paths`.
     """
-    env = os.environ.get("SUBTOOLKIT_DICT")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "subtoolkit" / "dict.txt"
+    from subtoolkit.paths import user_dict_path
+
+    return user_dict_path()

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -238,13 +239,11 @@ def convert_docx(source: Path, target: Path, conv: Converter) -> TextResult:
     """
     try:
         import docx
-        from docx.opc.part import PartFactory, XmlPart
     except ImportError as exc:  # pragma: no cover - python-docx is a hard dependency
         raise ConvertError("python-docx is not installed", path=str(source), hint="pip install python-docx") from exc
-    for content_type in _WORD_TEXT_PARTS:
-        PartFactory.part_type_for.setdefault(content_type, XmlPart)
     try:
-        document = docx.Document(str(source))
+        with _text_parts_as_xml():
+            document = docx.Document(str(source))
     except Exception as exc:  # noqa: BLE001 - python-docx raises zipfile/KeyError/ValueError variants
         raise InputError(
             f"not a readable Word document ({type(exc).__name__})",
@@ -260,6 +259,25 @@ def convert_docx(source: Path, target: Path, conv: Converter) -> TextResult:
     with atomic_path(target) as tmp:
         document.save(str(tmp))
     return result
+
+
+@contextmanager
+def _text_parts_as_xml() -> Iterator[None]:
+    """Have python-docx parse footnotes and endnotes as XML while one document loads.
+
+    python-docx keeps its part types in a class-level table; the types added here are taken out
+    again afterwards, so no other user of python-docx in the process sees a changed library.
+    """
+    from docx.opc.part import PartFactory, XmlPart
+
+    added = [ct for ct in _WORD_TEXT_PARTS if ct not in PartFactory.part_type_for]
+    for ct in added:
+        PartFactory.part_type_for[ct] = XmlPart
+    try:
+        yield
+    finally:
+        for ct in added:
+            PartFactory.part_type_for.pop(ct, None)
 
 
 def _convert_word_xml(root: object, conv: Converter, result: TextResult) -> None:

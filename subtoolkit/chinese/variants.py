@@ -26,6 +26,7 @@ from subtoolkit.subtitles.profiles import Profile, variant_profile_of
 from subtoolkit.subtitles.segment import Atom, atoms_of, layout, render_line, segment_atoms, text_width
 from subtoolkit.subtitles.timecode import frame_of, ms_of, parse_fps
 from subtoolkit.subtitles.validate import Problem
+from subtoolkit.text.punctuation import Break
 
 FORWARD = ("s2t", "s2tw", "s2twp", "s2hk")
 
@@ -37,7 +38,8 @@ def _fits(lines: Sequence[str], profile: Profile) -> bool:
     )
 
 
-def variant_timeline(timeline: Timeline, config: str, profile: Profile, *, user_dict: str | Path | None = None) -> Timeline:
+def variant_timeline(timeline: Timeline, config: str, profile: Profile, *,
+                     user_dict: str | Path | None = None) -> Timeline:
     """The Traditional version of ``timeline`` (made with ``profile``) for an OpenCC ``config``."""
     from subtoolkit.chinese.convert import get_converter
 
@@ -48,7 +50,8 @@ def variant_timeline(timeline: Timeline, config: str, profile: Profile, *, user_
     fps = parse_fps(timeline.fps)
     out: list[Cue] = []
     # one OpenCC call for every cue; a word split across a line break still converts as a word
-    converted = conv.convert_groups([cue.line_sources or cue.lines for cue in timeline.cues]) if conv.preserves_length else None
+    groups = [cue.line_sources or cue.lines for cue in timeline.cues]
+    converted = conv.convert_groups(groups) if conv.preserves_length else None
     speakers = _speakers(timeline, conv)
     for k, cue in enumerate(timeline.cues):
         cue = replace(cue, speaker=speakers.get(cue.speaker))
@@ -73,8 +76,10 @@ def _speakers(timeline: Timeline, conv) -> dict[Speaker | None, Speaker | None]:
     return out
 
 
-def _with_lines(cue: Cue, lines: tuple[str, ...], source: str, line_sources: tuple[str, ...], start: int | None = None, end: int | None = None) -> Cue:
-    return Cue(cue.block, cue.kind, lines, cue.start_ms if start is None else start, cue.end_ms if end is None else end, cue.speaker, source, line_sources)
+def _with_lines(cue: Cue, lines: tuple[str, ...], source: str, line_sources: tuple[str, ...], start: int | None = None,
+                end: int | None = None) -> Cue:
+    return Cue(cue.block, cue.kind, lines, cue.start_ms if start is None else start,
+               cue.end_ms if end is None else end, cue.speaker, source, line_sources)
 
 
 def _rebreak(cue: Cue, conv, profile: Profile, target: Profile, fps) -> list[Cue]:  # type: ignore[no-untyped-def]
@@ -109,7 +114,7 @@ def _words(atoms: list[Atom]) -> list[Atom]:
     """Join character-level atoms back into words, so OpenCC sees 关系 and not 关 + 系."""
     out: list[Atom] = []
     for a in atoms:
-        if out and out[-1].brk == "char":
+        if out and out[-1].brk == Break.CHAR:
             out[-1] = Atom(out[-1].text + a.text, a.brk)
         else:
             out.append(a)
@@ -141,7 +146,8 @@ def write_variant_tracks(
         conv = get_converter(config, user_dict=user_dict)
         tag = conv.language_tag
         if tag in made:
-            raise ConvertError(f"two variants would both be written as {tag}", hint="ask for each region once (s2tw or s2twp, not both)")
+            raise ConvertError(f"two variants would both be written as {tag}",
+                               hint="ask for each region once (s2tw or s2twp, not both)")
         vt = variant_timeline(timeline, config, profile, user_dict=user_dict)
         _, probs = write_tracks(vt, out_dir, stem, formats=formats, language_tag=tag, include=include,
                                 profile=variant_profile_of(profile), title=conv.convert(title) if title else None,

@@ -10,6 +10,15 @@ from __future__ import annotations
 from subtoolkit.cli.app import app, main
 
 # Importing the command modules registers them on the app.
-from subtoolkit.cli import align_cmd, build_cmd, check_cmd, convert_cmd, parse_cmd, subtitles_cmd, voiceover_cmd, voices_cmd  # noqa: E402,F401
+from subtoolkit.cli import (  # noqa: E402,F401
+    align_cmd,
+    build_cmd,
+    check_cmd,
+    convert_cmd,
+    parse_cmd,
+    subtitles_cmd,
+    voiceover_cmd,
+    voices_cmd,
+)
 
 __all__ = ["app", "main"]

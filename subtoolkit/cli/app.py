@@ -32,7 +32,7 @@ The script is split into typed blocks (narration, interviews, captions, headings
   subtoolkit subtitles script.docx --fps 23.976 --start 01:00:00:00
   subtoolkit voiceover script.txt --engine espeak --format mp3
   subtoolkit check delivery.zh-Hans.srt
-"""
+"""  # noqa: E501 - one paragraph a line: typer keeps line breaks in --help
 
 app = typer.Typer(
     name="subtoolkit",
@@ -53,7 +53,10 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True,
+        help="Print the version and exit.",
+    ),
 ) -> None:
     """Root options."""
 

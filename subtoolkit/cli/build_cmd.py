@@ -28,17 +28,38 @@ class Voice(str, Enum):
 @handle_errors
 def build_command(
     target: Path = typer.Argument(..., help="A script (.txt, .md, .docx) or a folder of scripts.", show_default=False),
-    output: Path = typer.Option(Path("output"), "--output", "-o", help="Root folder; each script gets output/<script-name>/."),
-    voice: Voice = typer.Option(Voice.offline, "--voice", help="Scratch voiceover engine: offline (the neural voice when installed with 'subtoolkit voices install', else espeak; no network), neural, espeak, edge (online), auto (edge, else offline), or none."),
+    output: Path = typer.Option(
+        Path("output"), "--output", "-o",
+        help="Root folder; each script gets output/<script-name>/.",
+    ),
+    voice: Voice = typer.Option(
+        Voice.offline, "--voice",
+        help="Scratch voiceover engine: offline (the neural voice when installed with 'subtoolkit voices install', "
+        "else espeak; no network), neural, espeak, edge (online), auto (edge, else offline), or none.",
+    ),
     variants: str = typer.Option("", "--variants", help="Traditional Chinese tracks to add, e.g. s2twp,s2hk."),
     profile_name: str = PROFILE_OPT,
     fps: str = FPS_OPT,
-    start: str = typer.Option("00:00:00:00", "--start", help="Timecode of the first frame (HH:MM:SS:FF; HH:MM:SS;FF is drop-frame at 29.97/59.94 fps, and the paperwork follows)."),
+    start: str = typer.Option(
+        "00:00:00:00", "--start",
+        help="Timecode of the first frame (HH:MM:SS:FF; HH:MM:SS;FF is drop-frame at "
+        "29.97/59.94 fps, and the paperwork follows).",
+    ),
     formats: str = typer.Option("srt,vtt,ass,json", "--format", "-f", help="Subtitle formats to write."),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Where rendered voice segments are cached (default: the platform's cache folder)."),
-    calibrate: Optional[Path] = typer.Option(None, "--calibrate", help="Fit the narration pace from an .srt/.vtt timed to the same narrator (e.g. the previous episode)."),
+    cache_dir: Optional[Path] = typer.Option(
+        None, "--cache-dir",
+        help="Where rendered voice segments are cached (default: the platform's cache folder).",
+    ),
+    calibrate: Optional[Path] = typer.Option(
+        None, "--calibrate",
+        help="Fit the narration pace from an .srt/.vtt timed to the same narrator (e.g. the previous episode).",
+    ),
     jobs: int = typer.Option(0, "--jobs", "-j", help="Scripts built at once for a folder (default: one per core)."),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Build a folder's scripts on the Dask cluster whose scheduler listens here (tcp://HOST:8786); needs the cluster extra and a filesystem the workers share. See README, Large batches."),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler",
+        help="Build a folder's scripts on the Dask cluster whose scheduler listens here (tcp://HOST:8786); needs the "
+        "cluster extra and a filesystem the workers share. See README, Large batches.",
+    ),
     encoding: Optional[str] = ENCODING_OPT,
     interview_span: Span = SPAN_OPT,
     pinyin: Optional[Path] = PINYIN_OPT,
@@ -55,7 +76,7 @@ def build_command(
       subtoolkit build episodes/ --variants s2twp,s2hk --voice none
       subtoolkit build ep3.docx --voice edge --fps 23.976 --start 01:00:00:00
       subtoolkit build /archive/scripts -o /archive/out --scheduler tcp://scheduler:8786
-    """
+    """  # noqa: E501 - one paragraph a line: typer keeps line breaks in --help
     from subtoolkit.jobs.build import BuildOptions, scripts_in
     from subtoolkit.errors import InputError
 
@@ -73,6 +94,9 @@ def build_command(
         calibrate=calibrate,
         pinyin=load_pinyin(pinyin) if voice.value != "none" else (),
     )
+    from subtoolkit.fsio import ensure_folder
+
+    ensure_folder(output)  # refused in one line before any script is read, not once per script
     if target.is_dir():
         scripts = scripts_in(target)
         if not scripts:
@@ -90,18 +114,19 @@ def build_command(
         raise typer.Exit(code=1)
 
 
-def _build_one(path: Path, opts):  # type: ignore[no-untyped-def]
+def _build_one(path: Path, opts):
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from subtoolkit.jobs.build import build_script
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stage]}"), TimeElapsedColumn(), transient=True) as bar:
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stage]}"),
+                  TimeElapsedColumn(), transient=True) as bar:
         task = bar.add_task(path.name, total=1.0, stage="")
         result = build_script(path, opts, lambda stage, frac: bar.update(task, completed=frac, stage=stage))
     return result
 
 
-def _build_many(paths: list[Path], opts, jobs: int):  # type: ignore[no-untyped-def]
+def _build_many(paths: list[Path], opts, jobs: int):
     import multiprocessing as mp
     import queue as queue_mod
     from concurrent.futures import ProcessPoolExecutor
@@ -113,7 +138,8 @@ def _build_many(paths: list[Path], opts, jobs: int):  # type: ignore[no-untyped-
     ctx = mp.get_context("spawn")  # fresh interpreters: no inherited locks or jieba state
     q = ctx.Queue()  # handed to each worker at its start: a put never waits for another process
     results = []
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stage]}"), TimeElapsedColumn()) as bar:
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stage]}"),
+                  TimeElapsedColumn()) as bar:
         tasks = {str(p): bar.add_task(p.name, total=1.0, stage="waiting") for p in paths}
         workers = max(1, min(jobs, len(paths)))
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker, initargs=(q,)) as pool:
@@ -138,13 +164,14 @@ def _build_many(paths: list[Path], opts, jobs: int):  # type: ignore[no-untyped-
     return results
 
 
-def _build_on_cluster(paths: list[Path], opts, address: str):  # type: ignore[no-untyped-def]
+def _build_on_cluster(paths: list[Path], opts, address: str):
     """The folder on a Dask cluster (:mod:`subtoolkit.jobs.cluster`), with the same bar as a local build."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from subtoolkit.jobs.cluster import build_on_cluster
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stage]}"), TimeElapsedColumn()) as bar:
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stage]}"),
+                  TimeElapsedColumn()) as bar:
         tasks = {str(p.resolve()): bar.add_task(p.name, total=1.0, stage="waiting") for p in paths}
         finished: set[str] = set()
 
@@ -158,18 +185,21 @@ def _build_on_cluster(paths: list[Path], opts, address: str):  # type: ignore[no
         return build_on_cluster(paths, opts, address, progress)
 
 
-def _print_results(results) -> None:  # type: ignore[no-untyped-def]
+def _print_results(results) -> None:
     from rich.table import Table
 
     from subtoolkit.subtitles.timecode import clock
 
     console = stdout_console()
     for r in results:
+        for note in r.notes:
+            eprint(f"warning: {note}")
         if not r.ok:
             eprint(f"error: {r.error}")
     if len(results) == 1 and results[0].ok:
         r = results[0]
-        console.print(f"[bold]{r.script.name}[/bold]: runtime [bold]{clock(r.runtime_ms)}[/bold] ({r.timed_by}), {r.cues} subtitle cues, {r.warnings} QC warnings")
+        console.print(f"[bold]{r.script.name}[/bold]: runtime [bold]{clock(r.runtime_ms)}[/bold] ({r.timed_by}), "
+                      f"{r.cues} subtitle cues, {r.warnings} QC warnings")
         table = Table(box=None, padding=(0, 2), show_header=False)
         for name, ms in r.sections:
             table.add_row(name, clock(ms))
@@ -184,7 +214,8 @@ def _print_results(results) -> None:  # type: ignore[no-untyped-def]
     table.add_column("output / error", overflow="fold")
     for r in results:
         if r.ok:
-            table.add_row(r.script.name, "[green]ok[/green]", clock(r.runtime_ms), str(r.cues), str(r.out_dir / "report.html"))
+            table.add_row(r.script.name, "[green]ok[/green]", clock(r.runtime_ms), str(r.cues),
+                          str(r.out_dir / "report.html"))
         else:
             table.add_row(r.script.name, "[red]failed[/red]", "", "", r.error or "")
     console.print(table)

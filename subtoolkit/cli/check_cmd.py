@@ -29,15 +29,23 @@ def check_command(
     profile_name: str | None = CHECK_PROFILE_OPT,
     fps: str = FPS_OPT,
     encoding: str | None = typer.Option(
-        None, "--encoding", "-e", help="Decode the file with this codec instead of detecting it (UTF-8, UTF-16, GB18030)."
+        None, "--encoding", "-e",
+        help="Decode the file with this codec instead of detecting it (UTF-8, UTF-16, GB18030)."
     ),
-    grid: bool = typer.Option(True, "--grid/--no-grid", help="Check that every time sits on the --fps frame grid (turn off for files timed at another rate)."),
+    grid: bool = typer.Option(True, "--grid/--no-grid",
+                              help="Check that every time sits on the --fps frame grid (turn off for files timed at "
+                                   "another rate)."),
 ) -> None:
     """List every problem of a subtitle file against a profile, with its cue and timecode.
 
-    The same validator the toolkit applies to its own output: line width and count, durations, gaps, order and overlaps, frame grid, reading speed, punctuation. A cue whose timing cannot be read (garbled, negative, ending before it starts, no timing line) is an error named by its number and file line, never guessed at. Exit code 1 when there are errors, 0 when only warnings or nothing.
+    The same validator the toolkit applies to its own output: line width and count, durations, gaps, order and
+    overlaps, frame grid, reading speed, punctuation. A cue whose timing cannot be read (garbled, negative, ending
+    before it starts, no timing line) is an error named by its number and file line, never guessed at. Exit code 1
+    when there are errors, 0 when only warnings or nothing.
 
-    [bold]Which profile[/bold]: --profile when given; else the language tag in the file name (zh-Hant*, zh-TW, zh-HK → the Traditional profile netflix-zh-hant; zh-Hans, zh-CN → netflix-zh-hans); else the text itself (Traditional or Simplified characters). The summary line says which was used and why.
+    [bold]Which profile[/bold]: --profile when given; else the language tag in the file name (zh-Hant*, zh-TW, zh-HK →
+    the Traditional profile netflix-zh-hant; zh-Hans, zh-CN → netflix-zh-hans); else the text itself (Traditional or
+    Simplified characters). The summary line says which was used and why.
 
     [bold]Examples[/bold]
 

@@ -88,7 +88,7 @@ def convert_command(
       subtoolkit convert script.txt --dict names.txt
       subtoolkit convert taiwan-script.txt --to tw2s
       [dim]writes taiwan-script.zh-Hans.txt[/dim]
-    """
+    """  # noqa: E501 - one paragraph a line: typer keeps line breaks in --help
     from subtoolkit.chinese.convert import config_info, default_user_dict, get_converter
     from subtoolkit.chinese.files import check_paths, convert_file, output_path
 
@@ -111,6 +111,7 @@ def convert_command(
         eprint(f"note: {report.unreadable} unreadable cues passed through unchanged (--force); they are listed above")
     if report.length_changed and report.kind in ("srt", "vtt", "ass", "ssa"):
         eprint(
-            f"note: {config} changed the length of {report.length_changed} subtitle lines; their line breaks were kept, "
+            f"note: {config} changed the length of {report.length_changed} subtitle lines; "
+            "their line breaks were kept, "
             "so check them against the profile (or use s2tw/s2hk, which keep lengths)"
         )

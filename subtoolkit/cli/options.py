@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
+
+from subtoolkit.model import Script
 
 
 class Span(str, Enum):
@@ -15,7 +17,8 @@ class Span(str, Enum):
     marker = "marker"
 
 
-SCRIPT_ARG = typer.Argument(..., help="The script: .txt or .md (UTF-8, UTF-16, GB18030/GBK) or .docx.", show_default=False)
+SCRIPT_ARG = typer.Argument(..., help="The script: .txt or .md (UTF-8, UTF-16, GB18030/GBK) or .docx.",
+                            show_default=False)
 ENCODING_OPT = typer.Option(None, "--encoding", "-e", help="Decode the script with this codec instead of detecting it.")
 SPAN_OPT = typer.Option(
     Span.auto,
@@ -24,8 +27,11 @@ SPAN_OPT = typer.Option(
     "(speech runs until the next marker) or 'auto' (marker when the script uses narration markers "
     "such as 【解说】 after its first speaker).",
 )
-OUT_DIR_OPT = typer.Option(Path("output"), "--output", "-o", help="Folder the files are written to (created if missing).")
-PROFILE_OPT = typer.Option("netflix-zh-hans", "--profile", "-p", help="Subtitle profile: a name (netflix-zh-hans, cctv, or one of yours in ~/.config/subtoolkit/profiles) or a .toml file.")
+OUT_DIR_OPT = typer.Option(Path("output"), "--output", "-o",
+                           help="Folder the files are written to (created if missing).")
+PROFILE_OPT = typer.Option("netflix-zh-hans", "--profile", "-p",
+                           help="Subtitle profile: a name (netflix-zh-hans, cctv, or one of yours in "
+                                "~/.config/subtoolkit/profiles) or a .toml file.")
 FPS_OPT = typer.Option("25", "--fps", help="Frame rate every time snaps to: 23.976, 24, 25, 29.97, 30 or 50.")
 
 
@@ -37,34 +43,26 @@ STYLE_OPT = typer.Option(
 )
 
 
-def resolve_style(path: Optional[Path]):  # type: ignore[no-untyped-def]
+def resolve_style(path: Optional[Path]):
     """The style given with --style, else the user's default file if there is one, else none."""
     from subtoolkit.text.style import default_style, load_style
 
     return load_style(path) if path is not None else default_style()
 
 
-def load_script(  # type: ignore[no-untyped-def]
+def load_script(
     script: Path,
     encoding: Optional[str],
     span: Span,
     style: Optional[Path] = None,
-    explain: Optional[list] = None,  # type: ignore[type-arg]
-):
-    """ingest → parse, the first two stages every command starts with."""
-    from subtoolkit.cli.app import report_warnings
-    from subtoolkit.text.ingest import read_source
-    from subtoolkit.text.parse import parse_lines
+    explain: Optional[list[Any]] = None,
+) -> Script:
+    """ingest → parse (the jobs' own first stages), their warnings on stderr."""
+    from subtoolkit.cli.app import eprint
+    from subtoolkit.jobs.base import load_script as load
 
-    house = resolve_style(style)
-    source = read_source(script, encoding=encoding)
-    report_warnings(source.warnings)
-    span_value = span.value  # "auto" | "paragraph" | "marker"
-    parsed = parse_lines(
-        source.lines, path=str(script), interview_span=span_value, style=house, explain=explain  # type: ignore[arg-type]
-    )
-    report_warnings(parsed.warnings)
-    return parsed
+    return load(script, encoding=encoding, interview_span=span.value, style=resolve_style(style), explain=explain,
+                warn=lambda m: eprint("warning: " + m))
 
 
 def split_list(value: str) -> list[str]:
@@ -75,11 +73,12 @@ PINYIN_OPT = typer.Option(
     None,
     "--pinyin",
     help="Your pronunciations for the neural voice, one 'word<TAB>pinyin' per line with tone numbers "
-    "(万俟<TAB>mo4 qi2); default: pinyin.txt beside your terms dictionary (~/.config/subtoolkit/pinyin.txt) when it exists.",
+    "(万俟<TAB>mo4 qi2); default: pinyin.txt beside your terms dictionary (~/.config/subtoolkit/pinyin.txt) when it "
+    "exists.",
 )
 
 
-def load_pinyin(path: Optional[Path]):  # type: ignore[no-untyped-def]
+def load_pinyin(path: Optional[Path]):
     """The pronunciation dictionary's entries: ``path``, else the default file when it exists
     (with a note saying so), else none. Read before anything renders, so a bad line stops the run
     at once."""

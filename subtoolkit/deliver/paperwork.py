@@ -69,7 +69,8 @@ def names_csv(script: Script, timeline: Timeline) -> str:
     for sp, spans in seen.items():
         words = spans[0].block.text
         words = words if len(words) <= 24 else words[:24] + "……"
-        rows.append([sp.name or "", sp.role or "", timecode(spans[0].start_ms, fps, timeline.drop_frame), str(len(spans)), words])
+        rows.append([sp.name or "", sp.role or "", timecode(spans[0].start_ms, fps, timeline.drop_frame),
+                     str(len(spans)), words])
     return _csv(rows)
 
 
@@ -80,7 +81,9 @@ def captions_csv(script: Script, timeline: Timeline) -> str:
     for span in block_spans(script, timeline):
         b = span.block
         if b.kind in (BlockKind.CAPTION, BlockKind.HEADING, BlockKind.TITLE):
-            rows.append([b.kind.value, b.text, timecode(span.start_ms, fps, timeline.drop_frame), timecode(span.end_ms, fps, timeline.drop_frame), f"{span.duration_ms / 1000:.1f}", b.section or "", str(b.first_line)])
+            rows.append([b.kind.value, b.text, timecode(span.start_ms, fps, timeline.drop_frame),
+                         timecode(span.end_ms, fps, timeline.drop_frame), f"{span.duration_ms / 1000:.1f}",
+                         b.section or "", str(b.first_line)])
     return _csv(rows)
 
 
@@ -130,11 +133,12 @@ def narration_md(script: Script, timeline: Timeline) -> str:
         elif line.kind == "interview":
             parts += [f"> `{line.timecode}` 〔同期：{line.text} · {line.seconds:.1f} 秒〕", ""]
         else:
-            parts += [f"> `{line.timecode}` 〔字幕：{line.text[:30]}{'……' if len(line.text) > 30 else ''} · {line.seconds:.1f} 秒〕", ""]
+            parts += [f"> `{line.timecode}` 〔字幕：{line.text[:30]}{'……' if len(line.text) > 30 else ''} · "
+                      f"{line.seconds:.1f} 秒〕", ""]
     return "\n".join(parts).rstrip("\n") + "\n"
 
 
-def narration_docx(script: Script, timeline: Timeline):  # type: ignore[no-untyped-def]
+def narration_docx(script: Script, timeline: Timeline):
     """The 配音稿 as a python-docx Document (the caller saves it atomically)."""
     import docx
     from docx.shared import Pt, RGBColor

@@ -10,10 +10,12 @@ what the page shows is exactly what the JSON timeline says.
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from typing import TYPE_CHECKING
 
 from subtoolkit.deliver.paperwork import block_spans, timecode
 from subtoolkit.model import BlockKind, Script, Speaker, Timeline
@@ -23,6 +25,10 @@ from subtoolkit.text.spoken import count_syllables
 from subtoolkit.subtitles.tracks import summarize
 from subtoolkit.subtitles.timecode import clock, parse_fps
 from subtoolkit.subtitles.validate import Problem
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from markupsafe import Markup
 
 COLOURS = {
     "narration": "#4e79a7",
@@ -58,6 +64,14 @@ def figures(script: Script, timeline: Timeline) -> Figures:
     return Figures(rate(BlockKind.NARRATION), rate(BlockKind.INTERVIEW), mean, top[0], top[1])
 
 
+def _track_json(timeline: Timeline) -> list[dict[str, object]]:
+    return [
+        {"start_ms": c.start_ms, "end_ms": c.end_ms, "block": c.block, "kind": c.kind.value, "lines": list(c.lines)}
+        for c in sorted(timeline.cues, key=lambda c: c.start_ms)
+        if c.kind.spoken
+    ]
+
+
 def _speaker_names(script: Script, timeline: Timeline) -> dict[Speaker, Speaker]:
     """Each script speaker as the track names them (a Traditional track's cues carry converted speakers)."""
     named: dict[Speaker, Speaker] = {}
@@ -68,38 +82,6 @@ def _speaker_names(script: Script, timeline: Timeline) -> dict[Speaker, Speaker]
     return named
 
 
-def _track_json(timeline: Timeline) -> list[dict[str, object]]:
-    return [
-        {"start_ms": c.start_ms, "end_ms": c.end_ms, "block": c.block, "kind": c.kind.value, "lines": list(c.lines)}
-        for c in sorted(timeline.cues, key=lambda c: c.start_ms)
-        if c.kind.spoken
-    ]
-
-
-def _svg_strip(script: Script, timeline: Timeline, width: int = 1000, height: int = 46) -> str:
-    spans = block_spans(script, timeline)
-    if not spans:
-        return ""
-    t0 = min(s.start_ms for s in spans)
-    total = max(s.end_ms for s in spans) - t0 or 1
-    fps = parse_fps(timeline.fps)
-    rects = []
-    for s in spans:
-        x = (s.start_ms - t0) / total * width
-        w = max(s.duration_ms / total * width, 0.6)
-        kind = s.block.kind.value
-        y, h = (0, height) if kind in ("heading", "title") else (8, height - 16)
-        label = html.escape(f"{timecode(s.start_ms, fps, timeline.drop_frame)} {kind}: {s.block.text[:40]}")
-        rects.append(
-            f'<rect class="blk" data-start="{s.start_ms / 1000:.3f}" x="{x:.2f}" y="{y}" width="{w:.2f}" height="{h}" fill="{COLOURS[kind]}"><title>{label}</title></rect>'
-        )
-    return (
-        f'<svg id="strip" viewBox="0 0 {width} {height}" preserveAspectRatio="none" role="img" '
-        f'aria-label="timeline of the film by block kind">{"".join(rects)}'
-        f'<line id="playhead" x1="0" x2="0" y1="0" y2="{height}" stroke="#000" stroke-width="1.5"/></svg>'
-    )
-
-
 # Steps the time axis may use, in seconds: the smallest giving at most AXIS_TICKS labels wins.
 AXIS_STEPS = (10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200)
 AXIS_TICKS = 10
@@ -107,7 +89,7 @@ AXIS_LAST = 92  # % of the strip: a label of about 55 px still fits on a 700 px 
 AXIS_LAST_PHONE = 85  # and on a 390 px phone
 
 
-def _axis(t0: int, span: int) -> str:
+def _axis(t0: int, span: int) -> list[dict[str, object]]:
     """Time labels under the strip, each at its own time (the strip runs from ``t0`` over ``span`` ms).
 
     A label starts at its time, so one too near the right end would run off the strip: past
@@ -116,89 +98,60 @@ def _axis(t0: int, span: int) -> str:
     """
     step = next((s * 1000 for s in AXIS_STEPS if span / (s * 1000) <= AXIS_TICKS), AXIS_STEPS[-1] * 1000)
     first = -(-t0 // step) * step
-    ticks = []
+    ticks: list[dict[str, object]] = []
     for n, t in enumerate(range(first, t0 + span + 1, step)):
         pct = (t - t0) / span * 100
         if pct > AXIS_LAST:
             break
         classes = " ".join(c for c in ("minor" if n % 2 else "", "tail" if pct > AXIS_LAST_PHONE else "") if c)
-        attr = f' class="{classes}"' if classes else ""
-        ticks.append(f'<span data-t="{t}"{attr} style="left:{pct:.3f}%">{clock(t)}</span>')
-    return f'<div id="axis" aria-hidden="true">{"".join(ticks)}</div>'
+        ticks.append({"t": t, "classes": classes, "left": f"{pct:.3f}", "label": clock(t)})
+    return ticks
 
 
-_CSS = """
-body{font:15px/1.5 system-ui,-apple-system,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:0;color:#222;background:#fafafa}
-header{background:#1f2a36;color:#fff;padding:18px 28px}header h1{margin:0;font-size:24px}header p{margin:4px 0 0;opacity:.8}
-main{max-width:1100px;margin:0 auto;padding:8px 28px 40px}section{margin:22px 0}h2{font-size:18px;border-bottom:1px solid #ddd;padding-bottom:4px}
-table{border-collapse:collapse;width:100%;font-size:14px}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #eee}th{background:#f0f0f0}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.tc{white-space:nowrap}.big{font-size:30px;font-weight:600}
-.kpis{display:flex;gap:28px;flex-wrap:wrap}.kpi{background:#fff;border:1px solid #e3e3e3;border-radius:6px;padding:10px 16px}.kpi small{display:block;color:#666}
-#strip{width:100%;height:56px;background:#fff;border:1px solid #ddd;cursor:pointer;display:block;box-sizing:border-box}
-#axis{position:relative;height:20px;font-size:12px;color:#555;font-variant-numeric:tabular-nums}
-#axis span{position:absolute;top:0;white-space:nowrap;border-left:1px solid #999;padding-left:3px;line-height:18px}
-.legend span{display:inline-block;margin-right:16px}.legend i{display:inline-block;width:12px;height:12px;margin-right:5px;vertical-align:-1px}
-#screen{background:#111;color:#fff;min-height:110px;display:flex;align-items:flex-end;justify-content:center;padding:18px;border-radius:6px 6px 0 0;font-size:26px;text-align:center;white-space:pre-line}
-#controls{background:#222;color:#ddd;padding:8px;border-radius:0 0 6px 6px;display:flex;flex-wrap:wrap;gap:8px 12px;align-items:center}
-#controls audio{flex:1 1 300px;min-width:0;max-width:100%}#controls select{font-size:14px}
-.warn{color:#8a5a00}.err{color:#b00020}.muted{color:#777}
-@media (max-width:600px){header{padding:14px 16px}main{padding:4px 14px 32px}th,td{padding:4px 5px}table{font-size:13px}
-.kpis{gap:10px}.big{font-size:24px}#screen{font-size:20px;min-height:80px}#axis .minor,#axis .tail{display:none}}
-"""
+@dataclass(frozen=True)
+class _Rect:
+    start: str
+    x: str
+    y: int
+    w: str
+    h: int
+    fill: str
+    label: str
 
-_JS = """
-const DATA = JSON.parse(document.getElementById('data').textContent);
-const audio = document.getElementById('player');
-const screen = document.getElementById('screen');
-const picker = document.getElementById('variant');
-const tracks = {};
-for (const [tag, cues] of Object.entries(DATA.tracks)) {
-  const track = audio.addTextTrack('subtitles', tag, tag);
-  cues.forEach((c, i) => {
-    const cue = new VTTCue(c.start_ms / 1000, c.end_ms / 1000, c.lines.join('\\n'));
-    cue.id = String(i);
-    track.addCue(cue);
-  });
-  track.mode = 'disabled';
-  track.addEventListener('cuechange', () => show());
-  tracks[tag] = track;
-  const opt = document.createElement('option');
-  opt.value = tag; opt.textContent = tag; picker.appendChild(opt);
-}
-function current() { return tracks[picker.value]; }
-function show() {
-  const t = current();
-  const active = t && t.activeCues ? Array.from(t.activeCues) : [];
-  screen.textContent = active.map(c => c.text).join('\\n');
-}
-function choose(tag) {
-  for (const [k, t] of Object.entries(tracks)) t.mode = (k === tag) ? 'hidden' : 'disabled';
-  for (const body of document.querySelectorAll('tbody.speakers')) body.hidden = body.dataset.track !== tag;
-  picker.value = tag; show();
-}
-picker.addEventListener('change', () => choose(picker.value));
-choose(DATA.default_track);
-const strip = document.getElementById('strip');
-const head = document.getElementById('playhead');
-audio.addEventListener('timeupdate', () => {
-  const x = (audio.currentTime * 1000 - DATA.t0) / DATA.span * 1000;
-  head.setAttribute('x1', x); head.setAttribute('x2', x);
-});
-if (strip) strip.addEventListener('click', (e) => {
-  const r = strip.getBoundingClientRect();
-  audio.currentTime = (DATA.t0 + (e.clientX - r.left) / r.width * DATA.span) / 1000;
-});
-const status = document.getElementById('audio-status');
-function missing() {
-  if (!DATA.audio || !status) return;
-  status.textContent = `The audio file ${DATA.audio} is missing: it must sit in the same folder as report.html ` +
-    `(copy the two together). The subtitles, figures and timeline work without it, but nothing plays.`;
-  status.hidden = false;
-}
-audio.addEventListener('error', missing);
-if (audio.error) missing();
-window.subtoolkit = {tracks, choose, audio};
-"""
+
+def _svg_strip(script: Script, timeline: Timeline, width: int = 1000, height: int = 46) -> dict[str, object] | None:
+    """The timeline strip's blocks, in the SVG's own units (the template draws them)."""
+    spans = block_spans(script, timeline)
+    if not spans:
+        return None
+    t0 = min(s.start_ms for s in spans)
+    total = max(s.end_ms for s in spans) - t0 or 1
+    fps = parse_fps(timeline.fps)
+    rects = []
+    for s in spans:
+        kind = s.block.kind.value
+        y, h = (0, height) if kind in ("heading", "title") else (8, height - 16)
+        rects.append(_Rect(f"{s.start_ms / 1000:.3f}", f"{(s.start_ms - t0) / total * width:.2f}", y,
+                           f"{max(s.duration_ms / total * width, 0.6):.2f}", h, COLOURS[kind],
+                           f"{timecode(s.start_ms, fps, timeline.drop_frame)} {kind}: {s.block.text[:40]}"))
+    return {"width": width, "height": height, "rects": rects}
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    """The report's templates, shipped inside the package (``deliver/templates``), HTML-escaped."""
+    from jinja2 import Environment, FunctionLoader, StrictUndefined
+
+    folder = files("subtoolkit") / "deliver" / "templates"
+    return Environment(loader=FunctionLoader(lambda name: (folder / name).read_text(encoding="utf-8")),
+                       autoescape=True, keep_trailing_newline=True, undefined=StrictUndefined)
+
+
+def _asset(name: str) -> Markup:
+    """A stylesheet or script inlined as it is (ours, not user text: nothing to escape)."""
+    from markupsafe import Markup
+
+    return Markup((files("subtoolkit") / "deliver" / "templates" / name).read_text(encoding="utf-8"))
 
 
 def render_report(
@@ -216,7 +169,6 @@ def render_report(
     s = summarize(script, timeline)
     f = figures(script, timeline)
     fps = parse_fps(timeline.fps)
-    esc = html.escape
     title = script.title or "解说词"
     spans = block_spans(script, timeline)
     t0 = min((sp.start_ms for sp in spans), default=0)
@@ -226,71 +178,49 @@ def render_report(
         tracks[tag] = _track_json(tl)
     data = {"tracks": tracks, "default_track": language_tag, "t0": t0, "span": span_total, "audio": audio_src}
 
-    rows_sections = "".join(
-        f"<tr><td>{esc(sec.name)}</td><td class=num>{clock(sec.start_ms)}</td><td class=num>{clock(sec.duration_ms)}</td><td class=num>{sec.cues}</td></tr>"
-        for sec in s.sections
-    )
     speakers: dict[Speaker, list[int]] = {}
     first_at: dict[Speaker, int] = {}
     for sp in spans:
         if sp.block.kind is BlockKind.INTERVIEW and sp.block.speaker is not None:
             speakers.setdefault(sp.block.speaker, []).append(sp.duration_ms)
             first_at.setdefault(sp.block.speaker, sp.start_ms)
-    # one body per track: a Traditional track names its speakers in Traditional characters
-    bodies = []
-    for tag, tl in {language_tag: timeline, **variants}.items():
-        named = _speaker_names(script, tl)
-        rows = "".join(
-            f"<tr><td>{esc(named.get(k, k).name or '—')}</td><td>{esc(named.get(k, k).role or '')}</td>"
-            f"<td class='num tc'>{timecode(first_at[k], fps, timeline.drop_frame)}</td><td class=num>{len(v)}</td>"
-            f"<td class=num>{sum(v) / 1000:.0f} s</td></tr>"
-            for k, v in speakers.items()
-        )
-        hidden = "" if tag == language_tag else " hidden"
-        bodies.append(f'<tbody class="speakers" data-track="{esc(tag)}"{hidden}>{rows}</tbody>')
-    rows_speakers = "".join(bodies)
-    if problems:
-        rows_problems = "".join(
-            f"<tr class={'err' if p.severity == 'error' else 'warn'}><td>{p.severity}</td><td class=num>{p.cue + 1}</td>"
-            f"<td class='num tc'>{timecode(timeline.cues[p.cue].start_ms, fps, timeline.drop_frame) if 0 <= p.cue < len(timeline.cues) else ''}</td><td>{esc(p.code)}</td><td>{esc(p.message)}</td></tr>"
-            for p in problems
-        )
-        problems_html = f"<table><tr><th>severity</th><th class=num>cue</th><th class=num>timecode</th><th>rule</th><th>detail</th></tr>{rows_problems}</table>"
-    else:
-        problems_html = f"<p>Every cue meets the <b>{esc(profile.name)}</b> profile: line width, lines, durations, gaps, frame grid, reading speed, punctuation.</p>"
-    legend = "".join(f'<span><i style="background:{c}"></i>{k}</span>' for k, c in COLOURS.items())
-    audio_html = (
-        f'<audio id="player" controls preload="auto" src="{esc(audio_src)}"></audio>' if audio_src else '<audio id="player" controls></audio>'
-    )
     counts: dict[str, int] = {}
     for b in script.blocks:
         counts[b.kind.value] = counts.get(b.kind.value, 0) + 1
-    data_json = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")  # no early </script>
-    return f"""<!doctype html>
-<html lang="zh-Hans"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; media-src 'self' data: blob:; img-src data:">
-<title>《{esc(title)}》 — subtoolkit report</title><style>{_CSS}</style></head>
-<body><header><h1>《{esc(title)}》</h1><p>{len(script.blocks)} blocks · {', '.join(f'{v} {k}' for k, v in counts.items())} · profile {esc(profile.name)} · {timeline.fps:g} fps</p></header>
-<main>
-<section><div class="kpis">
-<div class="kpi"><small>estimated runtime</small><span class="big" id="runtime">{clock(s.runtime_ms)}</span></div>
-<div class="kpi"><small>subtitle cues (dialogue)</small><span class="big">{s.dialogue_cues}</span></div>
-<div class="kpi"><small>narration pace</small><span class="big">{f.narration_syllables_per_s:.2f}</span> syllables/s</div>
-<div class="kpi"><small>interview pace</small><span class="big">{f.interview_syllables_per_s:.2f}</span> syllables/s</div>
-<div class="kpi"><small>reading speed, mean / max</small><span class="big">{f.mean_reading_cps:.1f} / {f.max_reading_cps:.1f}</span> chars/s (limit {profile.max_reading_cps:g})</div>
-</div></section>
-<section><h2>Player</h2>
-<div id="screen" aria-live="polite"></div>
-<div id="controls">{audio_html}<label>subtitles <select id="variant"></select></label></div>
-<p id="audio-status" class="err" role="alert" hidden></p>
-<p class="muted">{esc(audio_note)}</p></section>
-<section><h2>Timeline</h2>{_svg_strip(script, timeline)}{_axis(t0, span_total) if spans else ""}<p class="legend">{legend}</p></section>
-<section><h2>Runtime by section</h2><table><tr><th>section</th><th class=num>starts</th><th class=num>runs</th><th class=num>cues</th></tr>{rows_sections}</table></section>
-<section><h2>Speakers</h2><table><thead><tr><th>name</th><th>role</th><th class=num>first seen</th><th class=num>times</th><th class=num>on screen</th></tr></thead>{rows_speakers}</table></section>
-<section><h2>Quality check</h2>{problems_html}</section>
-</main>
-<script type="application/json" id="data">{data_json}</script>
-<script>{_JS}</script>
-</body></html>
-"""
+    from markupsafe import Markup
+
+    page = _environment().get_template("report.html.j2").render(
+        title=title, blocks=len(script.blocks), kinds=", ".join(f"{v} {k}" for k, v in counts.items()),
+        profile=profile.name, fps=f"{timeline.fps:g}",
+        kpi={"runtime": clock(s.runtime_ms), "cues": s.dialogue_cues, "narration": f"{f.narration_syllables_per_s:.2f}",
+             "interview": f"{f.interview_syllables_per_s:.2f}",
+             "reading": f"{f.mean_reading_cps:.1f} / {f.max_reading_cps:.1f}",
+             "reading_limit": f"{profile.max_reading_cps:g}"},
+        audio_src=audio_src, audio_note=audio_note, strip=_svg_strip(script, timeline), colours=list(COLOURS.items()),
+        sections=[{"name": sec.name, "start": clock(sec.start_ms), "runs": clock(sec.duration_ms), "cues": sec.cues}
+                  for sec in s.sections],
+        speakers=_speaker_bodies(script, timeline, variants, language_tag, speakers, first_at),
+        axis=_axis(t0, span_total),
+        problems=[{"severity": p.severity, "severity_class": "err" if p.severity == "error" else "warn",
+                   "cue": p.cue + 1, "code": p.code, "message": p.message,
+                   "timecode": timecode(timeline.cues[p.cue].start_ms, fps, timeline.drop_frame)
+                   if 0 <= p.cue < len(timeline.cues) else ""}
+                  for p in problems],
+        data_json=Markup(json.dumps(data, ensure_ascii=False).replace("</", "<\\/")),  # no early </script>
+        css=_asset("report.css"), js=_asset("report.js"),
+    )
+    return page
+
+
+def _speaker_bodies(script: Script, timeline: Timeline, variants: Mapping[str, Timeline], language_tag: str,
+                    speakers: dict[Speaker, list[int]], first_at: dict[Speaker, int]) -> list[dict[str, object]]:
+    """One table body per track: a Traditional track names its speakers in Traditional characters."""
+    fps = parse_fps(timeline.fps)
+    bodies: list[dict[str, object]] = []
+    for tag, tl in {language_tag: timeline, **variants}.items():
+        named = _speaker_names(script, tl)
+        rows = [{"name": named.get(k, k).name or "—", "role": named.get(k, k).role or "",
+                 "first": timecode(first_at[k], fps, timeline.drop_frame), "times": len(v),
+                 "seconds": f"{sum(v) / 1000:.0f}"} for k, v in speakers.items()]
+        bodies.append({"tag": tag, "hidden": tag != language_tag, "rows": rows})
+    return bodies

@@ -8,22 +8,20 @@ never leaves half its files behind and an earlier good build survives a failed r
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from subtoolkit.errors import SubtoolkitError
+from subtoolkit.fsio import atomic_path, write_text
+from subtoolkit.jobs.base import Clock, Progress, Reporter, Warn, load_script, narrator_pace
+from subtoolkit.jobs.outputs import Outputs
+from subtoolkit.model import Script, Timeline
 from subtoolkit.subtitles.formats.common import SPOKEN
-from subtoolkit.fsio import DIR_MODE, atomic_path, write_text
-from subtoolkit.model import Timeline
+from subtoolkit.subtitles.profiles import Profile
+from subtoolkit.subtitles.tracks import summarize
+from subtoolkit.subtitles.validate import Problem
 from subtoolkit.text.ingest import SCRIPT_SUFFIXES  # one definition, shared with ingest and convert
-
-Progress = Callable[[str, float], None]  # (stage description, fraction done)
 
 
 @dataclass(frozen=True)
@@ -57,153 +55,144 @@ class BuildResult:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     sections: list[tuple[str, int]] = field(default_factory=list)
     timed_by: str = "estimate"  # or "<engine> voiceover"
+    notes: list[str] = field(default_factory=list)  # warnings said during the build
 
 
-def _silence_mp3(path: Path, seconds: float) -> None:
-    """A silent track the length of the film, so the report's player works without a voice
-    (written from a repeated silent frame, not encoded: see :mod:`subtoolkit.audio.silence`)."""
-    from subtoolkit.audio.silence import write_silent_mp3
+@dataclass
+class _Player:
+    """What the report's player plays, and the timeline it shows."""
 
-    write_silent_mp3(path, max(seconds, 1.0))
+    timeline: Timeline
+    audio_src: str
+    note: str
+    engine: str = ""
+    problems: list[Problem] = field(default_factory=list)
 
 
-def build_script(script_path: Path, options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+def build_script(script_path: Path, options: BuildOptions, progress: Progress | None = None,
+                 warn: Warn | None = None) -> BuildResult:
     """Build one script into ``options.out_root / <script stem>``; raises SubtoolkitError on bad input."""
-    from subtoolkit.deliver.paperwork import captions_csv, names_csv, narration_docx, narration_md
-    from subtoolkit.text.ingest import read_source
-    from subtoolkit.text.parse import parse_lines
-    from subtoolkit.text.style import default_style
     from subtoolkit.subtitles.profiles import load_profile
-    from subtoolkit.deliver.report import render_report
-    from subtoolkit.subtitles.tracks import make_timeline, summarize, write_tracks
-    from subtoolkit.subtitles.timecode import is_drop_frame, parse_fps, parse_smpte
+    from subtoolkit.subtitles.tracks import make_timeline, write_tracks
 
-    report = progress or (lambda _s, _f: None)
     result = BuildResult(script=script_path)
-    clock = time.perf_counter
-    stage_t = clock()
 
-    def stage(name: str, frac: float) -> None:
-        nonlocal stage_t
-        now = clock()
-        report(name, frac)
-        result.stage_seconds[name] = result.stage_seconds.get(name, 0.0) + (now - stage_t)
-        stage_t = now
+    def note(message: str) -> None:
+        result.notes.append(message)
+        if warn is not None:
+            warn(message)
 
-    fps = parse_fps(options.fps)
-    start_frame = parse_smpte(options.start, fps)
+    report = Reporter.of(progress, note)
+    result.stage_seconds = report.seconds
+    clock = Clock.parse(options.fps, options.start)
     profile = load_profile(options.profile)
-    source = read_source(script_path, encoding=options.encoding)
-    script = parse_lines(source.lines, path=str(script_path), interview_span=options.interview_span, style=default_style())  # type: ignore[arg-type]
-    stage("parse", 0.1)
-    rate, pause_scale, interview_rate = None, 1.0, None
-    if options.calibrate is not None:
-        from subtoolkit.subtitles.calibrate import fit, read_reference
-        from subtoolkit.errors import InputError
-
-        try:
-            cal = fit(read_reference(options.calibrate), profile)
-        except ValueError as exc:
-            raise InputError(f"calibration failed: {exc}", path=str(options.calibrate), hint="use a reference timed to continuous narration") from None
-        rate, pause_scale, interview_rate = cal.rate, cal.pause_scale, cal.interview_rate
-    timeline = make_timeline(script, profile, fps=fps, start_frame=start_frame, rate=rate, pause_scale=pause_scale,
-                             interview_rate=interview_rate)
-    timeline = replace(timeline, drop_frame=is_drop_frame(options.start))  # the paperwork counts as --start does
-    stage("timing", 0.3)
-
-    target = options.out_root / script_path.stem
-    options.out_root.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{script_path.stem}.partial-", dir=options.out_root))
-    os.chmod(work, DIR_MODE)
-    try:
-        write_text(work / "blocks.json", json.dumps(script.to_json(), ensure_ascii=False, indent=2) + "\n")
-        tag = profile.language
-        written, problems = write_tracks(timeline, work, script_path.stem, formats=options.formats, language_tag=tag,
-                                         include=SPOKEN, profile=profile, title=script.title)
-        stage("subtitles", 0.4)
-
-        audio_src: str | None = None
-        audio_note = ""
-        player_timeline = timeline
-        vo_engine = ""
-        if options.voice != "none":
-            from subtoolkit.tts.voiceover import render_voiceover  # voice engines, imported only when asked for
-
-            vo = render_voiceover(script, profile, work, script_path.stem, engine=options.voice, fps=fps,
-                                  start_frame=start_frame, cache_dir=options.cache_dir, voice=options.voice_name,
-                                  interview_voice=options.interview_voice, audio_format="mp3", pinyin=options.pinyin,
-                                  progress=lambda f: report("voiceover", 0.4 + 0.4 * f))
-            player_timeline = replace(vo.timeline, drop_frame=timeline.drop_frame)
-            audio_src = vo.audio_path.name
-            audio_note = f"Scratch voiceover by the {vo.engine} engine; subtitles retimed to it."
-            vo_engine = vo.engine
-            problems = vo.problems  # validated when its tracks were written
-            stage("voiceover", 0.8)
-        else:
-            last = max((c.end_ms for c in timeline.cues), default=0)
-            _silence_mp3(work / "silence.mp3", last / 1000 + 1)
-            audio_src = "silence.mp3"
-            audio_note = "No voice was rendered (--voice none): the player runs on a silent track the length of the estimated film."
-            stage("silence", 0.8)
-
-        variant_timelines: dict[str, Timeline] = {}
-        other_problems = 0  # the Traditional tracks' own (the report lists the player track's)
+    stem = script_path.stem
+    with Outputs(options.out_root / stem, whole=True) as out:  # the folder is checked before any work
+        script = load_script(script_path, encoding=options.encoding, interview_span=options.interview_span)
+        report.stage("parse", 0.1)
+        pace = narrator_pace(profile, calibrate=options.calibrate)
+        timeline = make_timeline(script, profile, fps=clock.fps, start_frame=clock.start_frame, rate=pace.rate,
+                                 pause_scale=pace.pause_scale, interview_rate=pace.interview_rate)
+        timeline = replace(timeline, drop_frame=clock.drop_frame)  # the paperwork counts as --start does
+        report.stage("timing", 0.3)
+        write_text(out.path("blocks.json"), json.dumps(script.to_json(), ensure_ascii=False, indent=2) + "\n")
+        _, problems = write_tracks(timeline, out.stage, stem, formats=options.formats, language_tag=profile.language,
+                                   include=SPOKEN, profile=profile, title=script.title)
+        report.stage("subtitles", 0.4)
+        player = _player(script, profile, clock, timeline, out, stem, options, report)
+        player.problems = player.problems if player.engine else problems
+        variants, other_problems = _variants(script, profile, timeline, player.timeline, out, stem, options)
         if options.variants:
-            from subtoolkit.chinese.variants import write_variant_tracks
-
-            variant_timelines, found = write_variant_tracks(
-                timeline, work, script_path.stem, configs=options.variants, formats=options.formats,
-                profile=profile, title=script.title)
-            other_problems += len(found)
-            if player_timeline is not timeline:  # the voiceover's retimed tracks get their variants too
-                variant_timelines, found = write_variant_tracks(
-                    player_timeline, work, f"{script_path.stem}.voiceover", configs=options.variants,
-                    formats=("srt", "vtt", "json"), profile=profile, title=script.title)
-                other_problems += len(found)
-            stage("variants", 0.85)
-
-        write_text(work / "names.csv", names_csv(script, timeline), bom=True)
-        if options.variants:  # the graphics department of each Traditional version needs its names too
-            from subtoolkit.chinese.convert import get_converter
-
-            for config in options.variants:
-                conv = get_converter(config)
-                write_text(work / f"names.{conv.language_tag}.csv", conv.convert(names_csv(script, timeline)), bom=True)
-        write_text(work / "captions.csv", captions_csv(script, timeline), bom=True)
-        write_text(work / "narration.md", narration_md(script, timeline))
-        with atomic_path(work / "narration.docx") as tmp:
-            narration_docx(script, timeline).save(str(tmp))
-        stage("documents", 0.9)
-        page = render_report(script, player_timeline, profile=profile, problems=problems, variants=variant_timelines,
-                             audio_src=audio_src, audio_note=audio_note, language_tag=tag)
-        write_text(work / "report.html", page)
-        stage("report", 0.97)
-        _swap_into_place(work, target)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    s = summarize(script, player_timeline)
+            report.stage("variants", 0.85)
+        _paperwork(script, timeline, out, options.variants)
+        report.stage("documents", 0.9)
+        _report_page(script, profile, player, variants, out)
+        report.stage("report", 0.97)
+        out.commit()
+    s = summarize(script, player.timeline)
     result.ok = True
-    result.out_dir = target
+    result.out_dir = out.folder
     result.runtime_ms = s.runtime_ms
     result.cues = s.dialogue_cues
-    result.warnings = len(problems) + other_problems
+    result.warnings = len(player.problems) + other_problems
     result.sections = [(sec.name, sec.duration_ms) for sec in s.sections]
-    result.timed_by = "estimate" if player_timeline is timeline else f"{vo_engine} voiceover"
-    result.files = sorted(p.name for p in target.iterdir())
-    report("done", 1.0)
+    result.timed_by = f"{player.engine} voiceover" if player.engine else "estimate"
+    result.files = sorted(p.name for p in out.committed)
+    report.progress("done", 1.0)
     return result
 
 
-def _swap_into_place(work: Path, target: Path) -> None:
-    """Replace ``target`` with the finished ``work`` folder; the old build goes only once the new one is in."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        os.replace(target, old)
-    os.replace(work, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+def _player(script: Script, profile: Profile, clock: Clock, timeline: Timeline, out: Outputs, stem: str,
+            options: BuildOptions, report: Reporter) -> _Player:
+    """The scratch voiceover (its retimed tracks become the player's), or a silent track."""
+    from subtoolkit.tts.voiceover import has_voice
+
+    if options.voice != "none" and has_voice(script, interview_voice=options.interview_voice):
+        from subtoolkit.jobs.voiceover import VoiceOptions, voice_into  # voice engines, imported only when asked for
+
+        voicing = VoiceOptions(engine=options.voice, voice=options.voice_name, interview_voice=options.interview_voice,
+                               cache_dir=options.cache_dir, audio_format="mp3", pinyin=options.pinyin)
+        vo = voice_into(script, profile, clock, out.stage, stem, voicing,
+                        progress=lambda _s, f: report.progress("voiceover", 0.4 + 0.4 * f), warn=report.warn)
+        report.stage("voiceover", 0.8)
+        note = f"Scratch voiceover by the {vo.engine} engine; subtitles retimed to it."
+        # the retimed track's problems come from its write, where it was validated
+        return _Player(replace(vo.timeline, drop_frame=timeline.drop_frame), vo.audio_path.name, note, vo.engine,
+                       vo.problems)
+    from subtoolkit.audio.silence import write_silent_mp3  # a repeated silent frame, not encoded
+
+    last = max((c.end_ms for c in timeline.cues), default=0)
+    write_silent_mp3(out.path("silence.mp3"), max(last / 1000 + 1, 1.0))
+    report.stage("silence", 0.8)
+    if options.voice == "none":
+        why = "No voice was rendered (--voice none)"
+    else:
+        why = "Nothing in this script is spoken, so no voice was rendered"
+        report.warn(f"{script.source}: nothing is spoken in this script; the report plays a silent track")
+    note = f"{why}: the player runs on a silent track the length of the estimated film."
+    return _Player(timeline, "silence.mp3", note)
+
+
+def _variants(script: Script, profile: Profile, timeline: Timeline, player: Timeline, out: Outputs, stem: str,
+              options: BuildOptions) -> tuple[dict[str, Timeline], int]:
+    """The Traditional tracks (and the voiceover's); the timelines by tag and their problem count."""
+    if not options.variants:
+        return {}, 0
+    from subtoolkit.chinese.variants import write_variant_tracks
+
+    made, found = write_variant_tracks(timeline, out.stage, stem, configs=options.variants, formats=options.formats,
+                                       profile=profile, title=script.title)
+    count = len(found)
+    if player is not timeline:  # the voiceover's retimed tracks get their variants too
+        made, found = write_variant_tracks(player, out.stage, f"{stem}.voiceover", configs=options.variants,
+                                           formats=("srt", "vtt", "json"), profile=profile, title=script.title)
+        count += len(found)
+    return made, count
+
+
+def _paperwork(script: Script, timeline: Timeline, out: Outputs, variants: tuple[str, ...] = ()) -> None:
+    from subtoolkit.deliver.paperwork import captions_csv, names_csv, narration_docx, narration_md
+
+    write_text(out.path("names.csv"), names_csv(script, timeline), bom=True)
+    if variants:  # the graphics department of each Traditional version needs its names too
+        from subtoolkit.chinese.convert import get_converter
+
+        for config in variants:
+            conv = get_converter(config)
+            write_text(out.path(f"names.{conv.language_tag}.csv"), conv.convert(names_csv(script, timeline)), bom=True)
+    write_text(out.path("captions.csv"), captions_csv(script, timeline), bom=True)
+    write_text(out.path("narration.md"), narration_md(script, timeline))
+    with atomic_path(out.path("narration.docx")) as tmp:
+        narration_docx(script, timeline).save(str(tmp))
+
+
+def _report_page(script: Script, profile: Profile, player: _Player, variants: dict[str, Timeline],
+                 out: Outputs) -> None:
+    from subtoolkit.deliver.report import render_report
+
+    page = render_report(script, player.timeline, profile=profile, problems=player.problems, variants=variants,
+                         audio_src=player.audio_src, audio_note=player.note, language_tag=profile.language)
+    write_text(out.path("report.html"), page)
 
 
 _worker_queue: object = None  # a worker process's progress queue, set by init_worker
@@ -241,4 +230,6 @@ def build_worker(args: tuple[Path, BuildOptions, object]) -> BuildResult:
 
 
 def scripts_in(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SCRIPT_SUFFIXES and not p.name.startswith("."))
+    """The scripts of a folder build: every file ``ingest`` reads (hidden files left out)."""
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and p.suffix.lower() in SCRIPT_SUFFIXES and not p.name.startswith("."))

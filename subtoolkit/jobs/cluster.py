@@ -53,7 +53,7 @@ def build_remote(path: Path, options: BuildOptions, topic: str) -> BuildResult:
         return BuildResult(script=path, ok=False, error=f"internal error: {type(exc).__name__}: {exc}")
 
 
-def _client(address: str, timeout: float):  # type: ignore[no-untyped-def]
+def _client(address: str, timeout: float):
     try:
         from distributed import Client
     except ImportError:
@@ -92,7 +92,7 @@ def build_on_cluster(
     client = _client(address, timeout)
     try:
         if progress is not None:
-            def relay(event: tuple[float, dict]) -> None:  # type: ignore[type-arg]
+            def relay(event: tuple[float, dict]) -> None:
                 _, msg = event
                 progress(msg["script"], msg["stage"], msg["frac"], msg["worker"])
 

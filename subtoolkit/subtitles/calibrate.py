@@ -33,7 +33,8 @@ from pathlib import Path
 from subtoolkit.errors import InputError
 from subtoolkit.model import BlockKind
 from subtoolkit.subtitles.profiles import Profile
-from subtoolkit.subtitles.timing import SpeechModel, pause_class
+from subtoolkit.subtitles.timing import SpeechModel
+from subtoolkit.text.punctuation import Break, mark_break
 from subtoolkit.text.spoken import count_syllables
 
 
@@ -74,7 +75,8 @@ def read_reference(path: Path) -> list[RefCue]:
     ]
     cues.sort(key=lambda c: c.start_ms)
     if len(cues) < 8:
-        raise InputError(f"only {len(cues)} cues; calibration needs at least 8", path=str(path), hint="use a longer reference")
+        raise InputError(f"only {len(cues)} cues; calibration needs at least 8", path=str(path),
+                         hint="use a longer reference")
     return cues
 
 
@@ -82,7 +84,7 @@ def read_reference(path: Path) -> list[RefCue]:
 class _Interval:
     """From one cue's start to the next one's: what the estimator would put there."""
 
-    syllables: int
+    syllables: float
     fixed_units: float  # pauses the display still shows (marks, spaces for commas), before scaling
     choices: tuple[float, ...]  # pause units the hidden marks may add (line ends and the cue end)
     ms: float
@@ -101,19 +103,19 @@ def _interval(cue: RefCue, next_start: int, model: SpeechModel) -> _Interval:
     bare_breaks = 0
     for n, line in enumerate(lines):
         for ch in line[:-1]:
-            fixed += pauses["comma"] if ch in " \u3000" else model.mark_pause(ch)
+            fixed += pauses[Break.COMMA] if ch in " \u3000" else model.mark_pause(ch)
         if n < len(lines) - 1:
-            mark = pause_class(line[-1])
+            mark = mark_break(line[-1])
             if mark:
                 fixed += pauses[mark]
             else:
                 bare_breaks += 1
-    last = pause_class(lines[-1][-1]) if lines else None
+    last = mark_break(lines[-1][-1]) if lines else None
     if last:
-        ends: tuple[float, ...] = (pauses[last], pauses["paragraph"])
+        ends: tuple[float, ...] = (pauses[last], pauses[Break.PARAGRAPH])
     else:
-        ends = (0.0, pauses["comma"], pauses["sentence"], pauses["paragraph"])
-    choices = sorted({e + b * pauses["comma"] for e in ends for b in range(bare_breaks + 1)})
+        ends = (0.0, pauses[Break.COMMA], pauses[Break.SENTENCE], pauses[Break.PARAGRAPH])
+    choices = sorted({e + b * pauses[Break.COMMA] for e in ends for b in range(bare_breaks + 1)})
     gap = float(next_start - cue.start_ms)
     return _Interval(count_syllables(cue.text), fixed, tuple(float(c) for c in choices), gap)
 

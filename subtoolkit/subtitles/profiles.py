@@ -10,9 +10,8 @@ wheel finds them too); a user adds one by passing a path, or by dropping a file 
 
 from __future__ import annotations
 
-import os
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -27,8 +26,9 @@ DEFAULT_PROFILE = "netflix-zh-hans"
 
 
 def user_profile_dir() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "subtoolkit" / "profiles"
+    from subtoolkit.paths import user_profile_dir as folder
+
+    return folder()
 
 
 @dataclass(frozen=True)
@@ -62,9 +62,14 @@ class Profile:
     title_ms: int = 4000
     caption_min_ms: int = 2000
     name_super_ms: int = 4000
+    variant: Profile | None = field(default=None, compare=False, repr=False)
+    """The Traditional tracks' profile, resolved when this one is loaded, so that the stages that
+    read it (timing, variants) need no file lookup; not a TOML setting."""
 
     def with_changes(self, **changes: Any) -> Profile:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
+        if "variant_profile" in changes and "variant" not in changes:
+            values["variant"] = None  # names another profile now: resolved again when asked for
         values.update(changes)
         return Profile(**values)
 
@@ -74,7 +79,7 @@ _SECTIONS = ("lines", "punctuation", "durations", "speech", "cards")
 
 def profile_from_toml(data: dict[str, Any], *, source: str) -> Profile:
     """Build a profile from parsed TOML; unknown keys are errors (a typo must not pass silently)."""
-    known = {f.name: f for f in fields(Profile)}
+    known = {f.name: f for f in fields(Profile) if f.name != "variant"}
     flat: dict[str, Any] = {}
     for key, value in data.items():
         if key in _SECTIONS and isinstance(value, dict):
@@ -86,15 +91,18 @@ def profile_from_toml(data: dict[str, Any], *, source: str) -> Profile:
         raise ProfileError("profile has no name", path=source, hint='add name = "…" at the top')
     for key, value in flat.items():
         if key not in known:
-            raise ProfileError(f"unknown profile setting {key!r}", path=source, hint="see assets/profiles/netflix-zh-hans.toml for the settings")
+            raise ProfileError(f"unknown profile setting {key!r}", path=source,
+                               hint="see assets/profiles/netflix-zh-hans.toml for the settings")
         expected = type(getattr(Profile(name="x"), key))
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             flat[key] = float(value)
         elif not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise ProfileError(f"{key} must be {expected.__name__}, not {type(value).__name__}", path=source, hint="fix the value in the profile")
+            raise ProfileError(f"{key} must be {expected.__name__}, not {type(value).__name__}", path=source,
+                               hint="fix the value in the profile")
     p = Profile(**flat)
     if p.max_chars <= 0 or p.max_lines < 1 or p.min_ms <= 0 or p.max_ms <= p.min_ms:
-        raise ProfileError("impossible limits (line width, lines or durations)", path=source, hint="check [lines] and [durations]")
+        raise ProfileError("impossible limits (line width, lines or durations)", path=source,
+                           hint="check [lines] and [durations]")
     if p.narration_rate <= 0 or p.interview_rate <= 0 or p.max_reading_cps <= 0:
         raise ProfileError("rates must be positive", path=source, hint="check [speech] and max_reading_cps")
     return p
@@ -111,20 +119,28 @@ def available_profiles() -> dict[str, Traversable]:
     return found
 
 
-@lru_cache(maxsize=32)
 def variant_profile_of(profile: Profile) -> Profile:
-    """The profile Traditional tracks of ``profile`` are shown with."""
-    return load_profile(profile.variant_profile) if profile.variant_profile else profile
+    """The profile Traditional tracks of ``profile`` are shown with (no I/O for a loaded profile)."""
+    if profile.variant is not None:
+        return profile.variant
+    return _load_variant(profile) if profile.variant_profile else profile
 
 
-def load_profile(name_or_path: str | Path = DEFAULT_PROFILE) -> Profile:
-    """Load a profile by name (shipped or user) or from a TOML file path."""
+@lru_cache(maxsize=32)
+def _load_variant(profile: Profile) -> Profile:
+    """For a profile built in code that names its variant: looked up once."""
+    return load_profile(profile.variant_profile, resolve_variant=False)
+
+
+def load_profile(name_or_path: str | Path = DEFAULT_PROFILE, *, resolve_variant: bool = True) -> Profile:
+    """Load a profile by name (shipped or user) or from a TOML file path, with its variant's profile."""
     s = str(name_or_path)
     path: Traversable = Path(s)
     if not (s.endswith(".toml") or path.is_file()):
         profiles = available_profiles()
         if s not in profiles:
-            raise ProfileError(f"unknown profile {s!r}", hint="choose one of " + ", ".join(sorted(profiles)) + " or pass a .toml file")
+            raise ProfileError(f"unknown profile {s!r}",
+                               hint="choose one of " + ", ".join(sorted(profiles)) + " or pass a .toml file")
         path = profiles[s]
     if not path.is_file():
         raise ProfileError("profile file not found", path=s, hint="check the path")
@@ -132,7 +148,10 @@ def load_profile(name_or_path: str | Path = DEFAULT_PROFILE) -> Profile:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"not valid TOML ({exc})", path=s, hint="fix the syntax") from None
-    return profile_from_toml(data, source=s)
+    profile = profile_from_toml(data, source=s)
+    if resolve_variant and profile.variant_profile and profile.variant_profile != profile.name:
+        profile = profile.with_changes(variant=load_profile(profile.variant_profile, resolve_variant=False))
+    return profile
 
 
 def choose_profile(path: Path, timeline: Timeline) -> tuple[Profile, str]:

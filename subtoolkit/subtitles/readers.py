@@ -377,7 +377,7 @@ def _parse_json(doc: SubtitleDoc, text: str) -> None:
         start, end = c.get("start_ms"), c.get("end_ms")
         lines = c.get("lines")
         problem = None
-        if not all(isinstance(t, int) and not isinstance(t, bool) for t in (start, end)):
+        if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
             problem = f"start_ms/end_ms are not whole milliseconds ({start!r}, {end!r})"
         elif start < 0 or end < 0:
             problem = f"negative time ({start} ms, {end} ms)"
@@ -392,7 +392,7 @@ def _parse_json(doc: SubtitleDoc, text: str) -> None:
         if problem is not None:
             doc.cues.append(ReadCue(number, line, None, None, (), problem=problem))
         else:
-            doc.cues.append(ReadCue(number, line, start, end, tuple(lines), kind=kind))
+            doc.cues.append(ReadCue(number, line, start, end, tuple(lines or ()), kind=kind))
 
 
 # --- entry points -------------------------------------------------------------------------------

@@ -26,16 +26,16 @@ from functools import lru_cache
 from itertools import accumulate
 
 from subtoolkit.subtitles.profiles import Profile
+from subtoolkit.text.punctuation import (
+    NO_LINE_END,
+    NO_LINE_START,
+    PAUSE_MARKS,
+    WEAK_LINE_START,
+    Break,
+    last_mark,
+    mark_break,
+)
 
-SENTENCE_END = "。！？!?…"
-CLAUSE_MARKS = "；：;:"
-COMMA_MARKS = "，,"
-ENUM_MARKS = "、"
-# W3C clreq "basic" prohibition rules (plus a few ASCII twins).
-NO_LINE_START = set("，。、；：！？）》」』”’】〕〗〉…·,.;:!?)]}%％‰℃")
-NO_LINE_END = set("（《「『“‘【〔〖〈([{")
-# Soft rule: these particles read badly at the start of a line.
-WEAK_LINE_START = set("的了着们地得吗呢吧啊")
 
 _PROTECTED = re.compile(
     r"\d{4}\s?年\d{1,2}月(?:\d{1,2}[日号])?"  # 2013年11月24日
@@ -109,13 +109,14 @@ class Atom:
     """An unbreakable piece of text and the strength of the break *after* it."""
 
     text: str
-    brk: str  # "sentence" | "clause" | "comma" | "enum" | "word" | "char" | "none"
+    brk: Break
 
 
 # "enum_drop" is a last resort: a break after 、 where the profile forbids 、 at a line end, so the
 # 、 is not shown there (as ，。 are not); only taken when no legal layout exists, e.g. a run
 # “楼歪歪”、“楼脆脆”、“楼倒倒” wider than a line.
-_BREAK_COST = {"sentence": 0.0, "clause": 1.0, "comma": 2.0, "enum": 5.0, "word": 7.0, "enum_drop": 30.0, "char": 40.0}
+_BREAK_COST: dict[Break, float] = {Break.SENTENCE: 0.0, Break.CLAUSE: 1.0, Break.COMMA: 2.0, Break.ENUM: 5.0,
+                                   Break.WORD: 7.0, Break.ENUM_DROP: 30.0, Break.CHAR: 40.0}
 
 
 def _chunks(text: str, profile: Profile, relaxed: bool = False) -> list[str]:
@@ -142,16 +143,9 @@ def _chunks(text: str, profile: Profile, relaxed: bool = False) -> list[str]:
     return out
 
 
-def _mark_class(ch: str, profile: Profile) -> str:
-    if ch in SENTENCE_END:
-        return "sentence"
-    if ch in CLAUSE_MARKS:
-        return "clause"
-    if ch in COMMA_MARKS:
-        return "comma"
-    if ch in ENUM_MARKS:
-        return "enum_drop" if ch in profile.never_at_line_end else "enum"
-    return "word"
+def _mark_class(ch: str, profile: Profile) -> Break:
+    brk = mark_break(ch) or Break.WORD
+    return Break.ENUM_DROP if brk is Break.ENUM and ch in profile.never_at_line_end else brk
 
 
 def _jieba() -> Callable[[str], list[str]]:
@@ -172,14 +166,10 @@ def _word_boundaries(text: str) -> frozenset[int]:
     return frozenset(ends)
 
 
-def _clause_class(clause: str, profile: Profile) -> str:
+def _clause_class(clause: str, profile: Profile) -> Break:
     """Break strength after a clause: its last mark, looking past closing quotes and brackets."""
-    for ch in reversed(clause):
-        if ch in SENTENCE_END or ch in CLAUSE_MARKS or ch in COMMA_MARKS or ch in ENUM_MARKS:
-            return _mark_class(ch, profile)
-        if ch not in NO_LINE_START:
-            break
-    return "word"
+    mark = last_mark(clause, past=NO_LINE_START)
+    return Break.WORD if mark is None else _mark_class(mark, profile)
 
 
 def atoms_of(text: str, profile: Profile, relaxed: bool = False) -> list[Atom]:
@@ -193,7 +183,7 @@ def atoms_of(text: str, profile: Profile, relaxed: bool = False) -> list[Atom]:
     clauses: list[list[str]] = [[]]
     for c in chunks:
         clauses[-1].append(c)
-        if len(c) == 1 and (c in SENTENCE_END or c in CLAUSE_MARKS or c in COMMA_MARKS or c in ENUM_MARKS):
+        if len(c) == 1 and c in PAUSE_MARKS:
             clauses.append([])
     if not clauses[-1]:
         clauses.pop()
@@ -208,7 +198,7 @@ def atoms_of(text: str, profile: Profile, relaxed: bool = False) -> list[Atom]:
     # so the pair is split at word boundaries instead of at the mark
     glued: list[list[str]] = []
     for cl in fixed:
-        if glued and _clause_class("".join(glued[-1]), profile) == "enum_drop":
+        if glued and _clause_class("".join(glued[-1]), profile) == Break.ENUM_DROP:
             glued[-1].extend(cl)
         else:
             glued.append(list(cl))
@@ -223,7 +213,7 @@ def atoms_of(text: str, profile: Profile, relaxed: bool = False) -> list[Atom]:
     return atoms
 
 
-def _split_clause(chunks: list[str], end_class: str, profile: Profile) -> list[Atom]:
+def _split_clause(chunks: list[str], end_class: Break, profile: Profile) -> list[Atom]:
     """Atoms of a clause too wide for a line: word boundaries that respect protected chunks."""
     text = "".join(chunks)
     allowed: set[int] = set()
@@ -233,7 +223,7 @@ def _split_clause(chunks: list[str], end_class: str, profile: Profile) -> list[A
         allowed.add(pos)  # between chunks
     han_run = [i for i, c in enumerate(text) if "\u3400" <= c <= "\u9fff"]
     words = _word_boundaries(text) if han_run else frozenset()
-    cuts: list[tuple[int, str]] = []
+    cuts: list[tuple[int, Break]] = []
     for p in sorted(allowed):
         if p >= len(text):
             continue
@@ -243,13 +233,13 @@ def _split_clause(chunks: list[str], end_class: str, profile: Profile) -> list[A
             continue  # clreq: looking past spaces, which vanish at line ends
         left, right = text[p - 1], text[p]
         if left in profile.never_at_line_end:
-            cuts.append((p, "enum_drop"))
+            cuts.append((p, Break.ENUM_DROP))
             continue
         single_chars = len(left) == 1 and "\u3400" <= left <= "\u9fff" and "\u3400" <= right <= "\u9fff"
         if single_chars and p not in words:
-            cuts.append((p, "char"))
+            cuts.append((p, Break.CHAR))
         else:
-            cuts.append((p, "word"))
+            cuts.append((p, Break.WORD))
     atoms: list[Atom] = []
     start = 0
     for p, cls in cuts:
@@ -349,7 +339,7 @@ class _Lines:
         self.start_penalty = [0.0] * (len(atoms) + 1)
         for k in range(1, len(atoms)):
             brk = atoms[k - 1].brk
-            self.least_at[k] = None if brk == "none" else 3.0 + _BREAK_COST.get(brk, 7.0)
+            self.least_at[k] = None if brk == Break.NONE else 3.0 + _BREAK_COST[brk]
             self.start_penalty[k] = _line_start_penalty(self.text[self.offsets[k] : self.offsets[k] + 1])
         # the breaks grouped by least cost, cheapest group first, each group's positions ascending
         groups: dict[float, list[int]] = {}
@@ -467,7 +457,8 @@ class Budget:
     limit: float
 
 
-def segment_text(text: str, profile: Profile, budget: Budget | None = None, shadow: Profile | None = None) -> list[Piece]:
+def segment_text(text: str, profile: Profile, budget: Budget | None = None,
+                 shadow: Profile | None = None) -> list[Piece]:
     """Cut one block's text into cues.
 
     ``budget`` adds a constraint the profile cannot know, such as "the narrator can say this
@@ -487,7 +478,7 @@ def segment_text(text: str, profile: Profile, budget: Budget | None = None, shad
     sentences: list[list[Atom]] = [[]]
     for a in atoms:
         sentences[-1].append(a)
-        if a.brk == "sentence":
+        if a.brk == Break.SENTENCE:
             sentences.append([])
     pieces: list[Piece] = []
     for sent in sentences:
@@ -539,9 +530,9 @@ def _absorb_empty(pieces: list[Piece]) -> list[Piece]:
                 pending += p.source
             continue
         lines = tuple(l for l, _ in kept)
-        ls = [s for _, s in kept]
-        ls[0] = pending + ls[0]
-        out.append(Piece(lines, pending + p.source, tuple(ls)))
+        sources = [s for _, s in kept]
+        sources[0] = pending + sources[0]
+        out.append(Piece(lines, pending + p.source, tuple(sources)))
         pending = ""
     return out
 
@@ -567,11 +558,11 @@ def _segment_sentence(
     width_at = list(accumulate(widths, initial=0.0))  # exact: multiples of ½
     spends = [budget.measure(a.text) for a in atoms] if budget is not None else None
     for j in range(1, n + 1):
-        if j < n and atoms[j - 1].brk == "none":
+        if j < n and atoms[j - 1].brk == Break.NONE:
             continue
         tail = 0.0
         if j < n:
-            tail = _BREAK_COST.get(atoms[j - 1].brk, 7.0) + _line_start_penalty(atoms[j].text)
+            tail = _BREAK_COST[atoms[j - 1].brk] + _line_start_penalty(atoms[j].text)
         # the cues that may end at j start at first..j-1: a longer cue is only wider and longer to say
         first = bisect_left(floor_at, floor_at[j] - max_width, 0, j)
         if spends is not None and budget is not None:
@@ -622,7 +613,8 @@ def _first_sayable(spends: Sequence[float], j: int, limit: float, first: int) ->
     return first
 
 
-_STRONG = ("comma", "clause", "enum", "enum_drop", "none")
+_STRONG = frozenset({Break.COMMA, Break.CLAUSE, Break.ENUM, Break.ENUM_DROP, Break.NONE})
+_WEAK = frozenset({Break.WORD, Break.CHAR})
 
 
 def _dangling(atoms: Sequence[Atom], i: int, j: int, widths: Sequence[float]) -> float:
@@ -631,7 +623,7 @@ def _dangling(atoms: Sequence[Atom], i: int, j: int, widths: Sequence[float]) ->
     ``……的标志，是`` | ``党和政府……`` packs well but reads badly: the 是 belongs with the next cue.
     """
     penalty = 0.0
-    if j < len(atoms) and atoms[j - 1].brk in ("word", "char"):
+    if j < len(atoms) and atoms[j - 1].brk in _WEAK:
         tail = 0.0
         for k in range(j - 1, i - 1, -1):
             if k < j - 1 and atoms[k].brk in _STRONG:
@@ -639,7 +631,7 @@ def _dangling(atoms: Sequence[Atom], i: int, j: int, widths: Sequence[float]) ->
                     penalty += 10.0
                 break
             tail += widths[k]
-    if i > 0 and atoms[i - 1].brk in ("word", "char"):
+    if i > 0 and atoms[i - 1].brk in _WEAK:
         head = 0.0
         for k in range(i, j):
             head += widths[k]

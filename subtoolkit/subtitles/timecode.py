@@ -44,7 +44,8 @@ def parse_fps(value: str | float | Fraction) -> Fraction:
                 return v
         except ValueError:
             break
-    raise SubtoolkitError(f"unsupported frame rate {value!r}", hint="use one of " + ", ".join(k for k in ACCEPTED_FPS if k != "23.98"))
+    raise SubtoolkitError(f"unsupported frame rate {value!r}",
+                          hint="use one of " + ", ".join(k for k in ACCEPTED_FPS if k != "23.98"))
 
 
 def fps_label(fps: Fraction) -> float | int:

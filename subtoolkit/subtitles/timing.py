@@ -14,18 +14,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import partial
 
 from subtoolkit.model import Block, BlockKind, Cue, Script, Timeline
 from subtoolkit.subtitles.profiles import Profile, variant_profile_of
 from subtoolkit.subtitles.segment import Budget, Piece, render_line, segment_text, text_width
-from subtoolkit.text.spoken import count_syllables
 from subtoolkit.subtitles.timecode import fps_label, frame_of, frames_at_least, frames_at_most, ms_of
+from subtoolkit.text.punctuation import CLOSERS, PAUSE_MARKS, Break, last_mark, mark_break
+from subtoolkit.text.spoken import count_syllables
 
-SENTENCE = "。！？!?…"
-CLAUSE = "；：;:"
-COMMA = "，,"
-ENUM = "、"
-PAUSE_MARKS = frozenset(SENTENCE + CLAUSE + COMMA + ENUM)
+_CLOSERS = "".join(sorted(CLOSERS))
 
 
 @dataclass(frozen=True)
@@ -35,8 +33,9 @@ class SpeechModel:
     narration_rate: float = 4.0
     interview_rate: float = 4.6
     pause_scale: float = 1.0
-    pauses: dict[str, int] = field(
-        default_factory=lambda: {"enum": 120, "comma": 250, "clause": 350, "sentence": 500, "paragraph": 900, "section": 1500}
+    pauses: dict[Break, int] = field(
+        default_factory=lambda: {Break.ENUM: 120, Break.COMMA: 250, Break.CLAUSE: 350, Break.SENTENCE: 500,
+                                 Break.PARAGRAPH: 900, Break.SECTION: 1500}
     )
 
     @classmethod
@@ -56,28 +55,31 @@ class SpeechModel:
             interview_rate=interview_rate or profile.interview_rate * ratio,
             pause_scale=pause_scale,
             pauses={
-                "enum": profile.pause_enumeration_ms,
-                "comma": profile.pause_comma_ms,
-                "clause": profile.pause_clause_ms,
-                "sentence": profile.pause_sentence_ms,
-                "paragraph": profile.pause_paragraph_ms,
-                "section": profile.pause_section_ms,
+                Break.ENUM: profile.pause_enumeration_ms,
+                Break.COMMA: profile.pause_comma_ms,
+                Break.CLAUSE: profile.pause_clause_ms,
+                Break.SENTENCE: profile.pause_sentence_ms,
+                Break.PARAGRAPH: profile.pause_paragraph_ms,
+                Break.SECTION: profile.pause_section_ms,
             },
         )
 
     def rate_for(self, kind: BlockKind) -> float:
         return self.interview_rate if kind is BlockKind.INTERVIEW else self.narration_rate
 
-    def pause(self, cls: str) -> float:
-        return self.pauses.get(cls, 0) * self.pause_scale
+    def pause(self, brk: Break) -> float:
+        """The pause after a break of strength ``brk`` (none after a word, inside one, or after 、
+        not shown), scaled."""
+        return self.pauses.get(brk, 0) * self.pause_scale
 
     def mark_pause(self, ch: str) -> float:
         """Pause a mark asks for, before scaling (0 for anything that is not a pause mark)."""
-        return float(self.pauses.get(pause_class(ch) or "", 0))
+        brk = mark_break(ch)
+        return 0.0 if brk is None else float(self.pauses.get(brk, 0))
 
     def speaking_ms(self, text: str, kind: BlockKind) -> float:
         """Time to say ``text``: syllables at the rate, plus pauses for marks inside it."""
-        inner = text.rstrip("”’」』）》)\"' ")
+        inner = text.rstrip(_CLOSERS)
         pauses = sum(self.mark_pause(c) for c in inner[:-1] if c in PAUSE_MARKS) if inner else 0.0
         return count_syllables(text) / self.rate_for(kind) * 1000 + pauses * self.pause_scale
 
@@ -92,25 +94,8 @@ class SpeechModel:
 
     def pause_after(self, text: str) -> float:
         """Pause after a piece, from its last mark (looking past closing quotes)."""
-        for ch in reversed(text):
-            cls = pause_class(ch)
-            if cls:
-                return self.pause(cls)
-            if ch not in "”’」』）》)\"' ":
-                break
-        return 0.0
-
-
-def pause_class(ch: str) -> str | None:
-    if ch in SENTENCE:
-        return "sentence"
-    if ch in CLAUSE:
-        return "clause"
-    if ch in COMMA:
-        return "comma"
-    if ch in ENUM:
-        return "enum"
-    return None
+        mark = last_mark(text)
+        return 0.0 if mark is None else self.mark_pause(mark) * self.pause_scale
 
 
 def reading_ms(lines: Sequence[str], profile: Profile) -> float:
@@ -140,7 +125,8 @@ class _Planned:
     before_ms: float = 0.0  # silence before it (a section break before a heading)
 
 
-def plan_block(index: int, block: Block, profile: Profile, model: SpeechModel, fps: Fraction = Fraction(25)) -> list[_Planned]:
+def plan_block(index: int, block: Block, profile: Profile, model: SpeechModel,
+               fps: Fraction = Fraction(25)) -> list[_Planned]:
     """Cut one block into cues and say how long each needs; pure.
 
     A spoken cue must be sayable within the maximum duration less the longest gap that will be
@@ -150,30 +136,33 @@ def plan_block(index: int, block: Block, profile: Profile, model: SpeechModel, f
     if not block.kind.on_clock:
         return []
     limit = profile.max_ms - (profile.close_gap_frames + 1) * 1000 / float(fps)
-    shadow = variant_profile_of(profile)
-    shadow = None if shadow is profile else shadow
+    variant = variant_profile_of(profile)
+    shadow = None if variant is profile else variant
     if block.kind.spoken:
-        budget = Budget(lambda t, k=block.kind: model.budget_ms(t, k), limit)
+        budget = Budget(partial(model.budget_ms, kind=block.kind), limit)
         pieces = segment_text(block.text, profile, budget, shadow)
         out = []
         for n, p in enumerate(pieces):
             speak = model.speaking_ms(p.source, block.kind)
             last = n == len(pieces) - 1
-            after = max(model.pause("paragraph"), model.pause_after(p.source)) if last else model.pause_after(p.source)
+            after = max(model.pause(Break.PARAGRAPH),
+                        model.pause_after(p.source)) if last else model.pause_after(p.source)
             out.append(_Planned(index, block.kind, p, speak, max(speak, _read(p, profile, shadow)), after))
         return out
     if block.kind is BlockKind.CAPTION:
         budget = Budget(lambda t: text_width(t) / profile.max_reading_cps * 1000, limit)
         pieces = segment_text(block.text, profile, budget, shadow)
         return [
-            _Planned(index, block.kind, p, 0.0, max(profile.caption_min_ms, _read(p, profile, shadow)), model.pause("sentence"))
+            _Planned(index, block.kind, p, 0.0, max(profile.caption_min_ms, _read(p, profile, shadow)),
+                     model.pause(Break.SENTENCE))
             for p in pieces
         ]
     hold = profile.title_ms if block.kind is BlockKind.TITLE else profile.heading_ms
     pieces = segment_text(block.text, profile, shadow=shadow)
-    before = model.pause("section") if block.kind is BlockKind.HEADING else 0.0
+    before = model.pause(Break.SECTION) if block.kind is BlockKind.HEADING else 0.0
     return [
-        _Planned(index, block.kind, p, 0.0, max(hold / max(len(pieces), 1), _read(p, profile, shadow)), model.pause("paragraph"), before if n == 0 else 0.0)
+        _Planned(index, block.kind, p, 0.0, max(hold / max(len(pieces), 1), _read(p, profile, shadow)),
+                 model.pause(Break.PARAGRAPH), before if n == 0 else 0.0)
         for n, p in enumerate(pieces)
     ]
 
@@ -195,7 +184,8 @@ def estimate(
     return Timeline(tuple(cues), fps=float(fps_label(fps)), profile=profile.name)
 
 
-def place(planned: Iterable[_Planned], blocks: Sequence[Block], profile: Profile, fps: Fraction, start_frame: int = 0) -> list[Cue]:
+def place(planned: Iterable[_Planned], blocks: Sequence[Block], profile: Profile, fps: Fraction,
+          start_frame: int = 0) -> list[Cue]:
     """Lay planned cues on the frame grid: gaps, minimum and maximum durations, gap closing."""
     min_f = frames_at_least(profile.min_ms, fps)
     max_f = frames_at_most(profile.max_ms, fps)
@@ -224,6 +214,7 @@ def place(planned: Iterable[_Planned], blocks: Sequence[Block], profile: Profile
             ef = min(nsf - gap_f, sf + max_f)
             spans[k] = (sf, ef, p)
     return [
-        Cue(p.block, p.kind, p.piece.lines, ms_of(sf, fps), ms_of(ef, fps), blocks[p.block].speaker, p.piece.source, p.piece.line_sources)
+        Cue(p.block, p.kind, p.piece.lines, ms_of(sf, fps), ms_of(ef, fps), blocks[p.block].speaker, p.piece.source,
+            p.piece.line_sources)
         for sf, ef, p in spans
     ]

@@ -92,7 +92,11 @@ def write_tracks(
     bom: bool = False,
     force: bool = False,
 ) -> tuple[dict[str, Path], list[Problem]]:
-    """Validate, then write each format atomically. Hard problems refuse the write unless ``force``."""
+    """Validate, compose every format, then write each atomically.
+
+    Hard problems refuse the write unless ``force``; a format that cannot hold the timeline (ASS
+    past ten hours) is refused before the first file is written.
+    """
     problems = validate(timeline, profile)
     hard = errors(problems)
     if hard and not force:
@@ -101,13 +105,19 @@ def write_tracks(
             f"{len(hard)} cue(s) break the {profile.name} profile, first: {first.render(timeline)}",
             hint="fix the script or the profile, or pass --force to write anyway",
         )
-    options = TrackOptions(include=frozenset(include), eol=eol, bom=bom, extra={"name_super_ms": profile.name_super_ms, "title": title})
+    extra: dict[str, object] = {"name_super_ms": profile.name_super_ms, "title": title}
+    options = TrackOptions(include=frozenset(include), eol=eol, bom=bom, extra=extra)
+    composed = [(name, path, compose_track(timeline, name, options))
+                for name, path in output_paths(out_dir, stem, language_tag, formats).items()]
     written: dict[str, Path] = {}
-    for name, path in output_paths(out_dir, stem, language_tag, formats).items():
-        fmt = get_format(name)
-        text = fmt.compose(timeline, options)
-        if not text.endswith("\n"):
-            text += "\n"
-        write_text(path, text, eol="\n" if fmt.always_utf8_no_bom else eol, bom=False if fmt.always_utf8_no_bom else bom)
+    for name, path, text in composed:
+        plain = get_format(name).always_utf8_no_bom
+        write_text(path, text, eol="\n" if plain else eol, bom=False if plain else bom)
         written[name] = path
     return written, problems
+
+
+def compose_track(timeline: Timeline, fmt: str, options: TrackOptions) -> str:
+    """The text of one subtitle file (``\n`` line ends, ending in one)."""
+    text = get_format(fmt).compose(timeline, options)
+    return text if text.endswith("\n") else text + "\n"

@@ -13,7 +13,8 @@ from typing import Literal
 
 from subtoolkit.model import Timeline
 from subtoolkit.subtitles.profiles import Profile
-from subtoolkit.subtitles.segment import NO_LINE_END, NO_LINE_START, text_width
+from subtoolkit.subtitles.segment import text_width
+from subtoolkit.text.punctuation import NO_LINE_END, NO_LINE_START
 from subtoolkit.subtitles.timecode import frame_of, ms_of, parse_fps
 
 Severity = Literal["error", "warning"]
@@ -53,7 +54,9 @@ def validate(timeline: Timeline, profile: Profile, *, grid: bool = True) -> list
     problems: list[Problem] = []
     prev = None
     for i, cue in enumerate(timeline.cues):
-        add = lambda code, msg, sev="error": problems.append(Problem(code, i, msg, sev))  # noqa: E731
+        def add(code: str, msg: str, sev: Severity = "error", i: int = i) -> None:
+            problems.append(Problem(code, i, msg, sev))
+
         if not cue.lines or not any(l.strip() for l in cue.lines):
             add("empty", "cue has no text")
         if len(cue.lines) > profile.max_lines:
@@ -101,7 +104,8 @@ def validate(timeline: Timeline, profile: Profile, *, grid: bool = True) -> list
             elif gap_frames < profile.min_gap_frames:
                 add("gap-too-short", f"{gap} ms after the previous cue, the minimum is {profile.min_gap_frames} frames")
             elif profile.min_gap_frames < gap_frames <= profile.close_gap_frames:
-                problems.append(Problem("gap-not-closed", i - 1, f"{gap} ms before the next cue could be closed to {profile.min_gap_frames} frames", "warning"))
+                problems.append(Problem("gap-not-closed", i - 1, f"{gap} ms before the next cue could be closed to "
+                                        f"{profile.min_gap_frames} frames", "warning"))
         prev = cue
     return problems
 

@@ -12,6 +12,8 @@ so the words are exactly jieba's.
 
 from __future__ import annotations
 
+from typing import Any
+
 import logging
 import os
 from array import array
@@ -33,7 +35,7 @@ class SortedDictionary(Mapping[str, int]):
     (5, 0, True, False, 9)
     """
 
-    def __init__(self, words: list[str], freqs: array) -> None:
+    def __init__(self, words: list[str], freqs: "array[int]") -> None:
         self.words = words
         self.freqs = freqs
         self._answers: dict[str, int | None] = {}  # fragments asked before: a script reuses its words
@@ -53,7 +55,7 @@ class SortedDictionary(Mapping[str, int]):
         if i < len(words):
             w = words[i]
             if w == key:
-                return self.freqs[i]
+                return int(self.freqs[i])
             if w.startswith(key):
                 return 0
         return None
@@ -97,7 +99,7 @@ def _cache_file(dictionary: Path, version: str) -> Path:
     return default_cache_dir() / "words" / f"jieba-{version}-{st.st_size}-{int(st.st_mtime)}-v{FORMAT}.bin"
 
 
-def _write_cache(path: Path, words: list[str], freqs: array, total: int) -> None:
+def _write_cache(path: Path, words: list[str], freqs: "array[int]", total: int) -> None:
     """Header line (count and total), the words one per line, then the frequencies as int64."""
     from subtoolkit.fsio import atomic_path
 
@@ -110,7 +112,7 @@ def _write_cache(path: Path, words: list[str], freqs: array, total: int) -> None
             f.write(freqs.tobytes())
 
 
-def _read_cache(path: Path) -> tuple[list[str], array, int] | None:
+def _read_cache(path: Path) -> tuple[list[str], "array[int]", int] | None:
     try:
         data = path.read_bytes()
         head, _, rest = data.partition(b"\n")
@@ -142,7 +144,7 @@ def load_dictionary(dictionary: Path, version: str) -> tuple[SortedDictionary, i
     return SortedDictionary(words, freqs), total
 
 
-def _import_jieba():  # type: ignore[no-untyped-def]
+def _import_jieba() -> Any:
     """Import jieba without pkg_resources.
 
     jieba imports pkg_resources (a deprecated part of setuptools, 60–200 ms and a warning) only
@@ -156,7 +158,7 @@ def _import_jieba():  # type: ignore[no-untyped-def]
     if hide:
         sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # "import" now raises ImportError
     try:
-        import jieba  # type: ignore[import-untyped]
+        import jieba
     finally:
         if hide:
             del sys.modules["pkg_resources"]

@@ -136,7 +136,8 @@ def decode(
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise InputError(f"unknown encoding {encoding!r}", path=path, hint="use a Python codec name such as utf-8, gb18030 or utf-16") from None
+            raise InputError(f"unknown encoding {encoding!r}", path=path,
+                             hint="use a Python codec name such as utf-8, gb18030 or utf-16") from None
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError as exc:
@@ -180,7 +181,7 @@ def looks_binary(text: str) -> bool:
 def read_docx_lines(path: Path) -> list[str]:
     """Paragraphs of a Word file, in order (python-docx is imported only for .docx input)."""
     try:
-        import docx  # type: ignore[import-untyped]
+        import docx
     except ImportError as exc:  # pragma: no cover - python-docx is a hard dependency
         raise InputError("python-docx is not installed", path=str(path), hint="pip install python-docx") from exc
     try:

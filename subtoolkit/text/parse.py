@@ -62,11 +62,13 @@ for _o, _cs in _CLOSERS.items():
 COLONS = "：:"
 # Marker words, in Simplified (lines are folded before matching).
 _NARRATION_WORDS = ("解说词", "解说", "配音", "画外音", "旁白", "正文", "解说稿")
-_SYNC_WORDS = ("同期声", "同期", "采访", "现场声", "现场同期", "现场", "同期音", "原声", "受访者", "受访", "访谈", "专访")
+_SYNC_WORDS = ("同期声", "同期", "采访", "现场声", "现场同期", "现场", "同期音", "原声", "受访者", "受访", "访谈",
+               "专访")
 # Presenters' and reporters' turns: heard, read by someone other than the narrator. A marker word
 # maps to the role that speaks it.
 _PRESENTER_MARKERS = {"导语": "主持人", "口播": "主持人", "串场": "主持人", "出镜": "出镜记者"}
-_PRESENTER_LABELS = frozenset(("主持人", "女播", "男播", "主播", "播音员", "男主持", "女主持", "女主播", "男主播", "播音"))
+_PRESENTER_LABELS = frozenset(("主持人", "女播", "男播", "主播", "播音员", "男主持", "女主持", "女主播", "男主播",
+                               "播音"))
 _HEADING_WORDS = ("序", "序幕", "片头", "片尾", "结语", "尾声", "引子", "开篇", "结束语", "后记")
 _TITLE_WORDS = ("标题", "片名", "推出片名", "总标题", "本集名", "推出本集名", "分集片名", "集名", "推出集名")
 _SUBTITLE_HEADING_WORDS = ("小标题", "章节", "段落标题")
@@ -140,7 +142,8 @@ _ABOUT_PROGRAMME = re.compile(r"《[^》]+》.*(?:专题片|纪录片|节目|栏
 _PRODUCTION_VERB = re.compile(r"拍摄|摄制|播出|推出|制作|出品|联合|合作|创作")
 _LABEL_HEADING = re.compile(r"^(?:关键词|关键字|本期主题|主题|看点|本集看点)\s*[：:]\s*")
 # Inside a line: an editing note （删……） or a credit （视频编辑：…） — production text, not script.
-_INLINE_NOTE = re.compile(r"[（(]\s*(?:删[^（）()]*|(?:视频编辑|责任编辑|责编|编辑|记者|摄像|摄影|通讯员|剪辑)\s*[：:][^（）()]*)[）)]")
+_INLINE_NOTE = re.compile(r"[（(]\s*(?:删[^（）()]*|"
+                          r"(?:视频编辑|责任编辑|责编|编辑|记者|摄像|摄影|通讯员|剪辑)\s*[：:][^（）()]*)[）)]")
 _DIALOGUE_LABEL = re.compile(r"^([^\s：:，,。！？、；;“”\"《》【】\[\]（）()]{1,6})\s*[：:]")
 _INLINE_MARKER = re.compile(
     r"(?<=[。！？!?；;…”」』）)】\s])(?=(?:【(?:解说词|解说|同期声|同期|采访|现场同期|字幕|配音|画外音|旁白|出镜|正文|导语)[^】]{0,30}】"
@@ -151,7 +154,8 @@ _INLINE_MARKER = re.compile(
 _HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
 _LEADING_COLON = re.compile(r"^\s*[：:]?\s*")
 _INLINE_LABEL = re.compile(r"^([^：:，。！？]{1,30})[：:]\s*")
-_OPEN_MARKER = re.compile(r"^[【\[［〔〖]\s*(?:字幕|解说|配音|画外音|旁白|同期|采访|现场|标题|片名|推出片名|小标题|序|片头|片尾|结语|尾声|画面)")
+_OPEN_MARKER = re.compile(r"^[【\[［〔〖]\s*(?:字幕|解说|配音|画外音|旁白|同期|采访|现场|标题|片名|"
+                          r"推出片名|小标题|序|片头|片尾|结语|尾声|画面)")
 _MARKER_WORD = re.compile(r"^([^：:·・\s]+)\s*([：:·・\s]\s*)?(.*)$", re.S)
 _SYNC_PLAIN = re.compile(r"^(同期声|同期|现场声|采访)(?=[（(：:\s]|$)")
 _NARRATION_LABEL = re.compile(r"^(解说词|解说|旁白|画外音|配音|正文|[^\s：:]{1,6}?)\s*[：:]\s*")
@@ -315,7 +319,8 @@ def _speaker_items(designation: str, rest: str, prefix: str) -> list[Item]:
         m = _NAME_BRACKET.match(fold(rest_stripped))
         if m and looks_like_name(m.group(1)) and match_bracket(rest_stripped, m.end() - 1) == len(rest_stripped) - 1:
             name, role = rest_stripped[: len(m.group(1))], rest_stripped[m.end() : -1].strip()
-            return [Item("speaker", "", Speaker(name, role or None), _marker(removed + rest, "speaker label"), covers=True)]
+            return [Item("speaker", "", Speaker(name, role or None), _marker(removed + rest, "speaker label"),
+                         covers=True)]
     lead, body = _strip_colon(rest)
     return [Item("speaker", body.strip(), speaker, _marker(removed + lead, "speaker label"), covers=not body.strip())]
 
@@ -379,7 +384,9 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
 
     if kind == "caption":
         if tail:
-            items = [Item("caption", tail.strip(), removed=_marker(line[: line.index(tail)]) + _marker(line[line.index(tail) + len(tail) : end + 1]))]
+            at = line.index(tail)
+            removed = _marker(line[:at]) + _marker(line[at + len(tail) : end + 1])
+            items = [Item("caption", tail.strip(), removed=removed)]
             if rest.strip():
                 items += classify(rest.strip(), ctx)
             return items
@@ -422,7 +429,8 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
             body_s = body.strip()
             m = _TITLE_LINE.match(body_s)
             if m:  # 【标题】《片名》
-                return [Item(title_kind, m.group(1), removed=_marker(marker + lead + "《") + _marker(body_s[len(m.group(1)) + 1 :]))]
+                return [Item(title_kind, m.group(1),
+                             removed=_marker(marker + lead + "《") + _marker(body_s[len(m.group(1)) + 1 :]))]
             return [Item(title_kind, body_s, removed=_marker(marker + lead))]
         return None
     if kind == "note":
@@ -760,10 +768,12 @@ RULES: tuple[Rule, ...] = (
 # their words and every Latin letter. Plain literals only: the regex engine then scans in C at
 # under a microsecond a line, where one alternation of those patterns costs twenty times that.
 _SCAN_WORDS = (
-    "我来说两句 发表评论 版权所有 在线观看 分享 相关 点击 联系我们 上一篇 下一篇 阅读原文 返回 进入 删 条评论 人参与 人发表".split()
+    ("我来说两句 发表评论 版权所有 在线观看 分享 相关 点击 联系我们 上一篇 下一篇 "
+     "阅读原文 返回 进入 删 条评论 人参与 人发表").split()
     + list("|┊｜丨【©>" + string.ascii_letters)
     + [w + c for w in ("解说", "同期声", "旁白", "配音") for c in "：: "]
-    + [o + w for o in "（(" for w in ("视频编辑", "责任编辑", "责编", "编辑", "记者", "摄像", "摄影", "通讯员", "剪辑", " ")]
+    + [o + w for o in "（(" for w in ("视频编辑", "责任编辑", "责编", "编辑", "记者", "摄像", "摄影", "通讯员", "剪辑",
+                                     " ")]
 )
 _SCAN = re.compile("|".join(map(re.escape, _SCAN_WORDS)))
 _SPECIAL_FIRST = frozenset("【[［〔〖（(《#「『•●▪◆■◇○★☆※")
@@ -830,9 +840,9 @@ def _classify_one(line: str, key: str, ctx: Context) -> tuple[list[Item], str]:
                 return [Item("prose", _join([items[0].text, rest[0].text])), Item("note", note)], "rule_inline_note"
             return items + [Item("note", note)] + rest, "rule_inline_note"
     for rule in RULES:
-        items = rule(line, key, ctx)
-        if items is not None:
-            return items, rule.__name__
+        found = rule(line, key, ctx)
+        if found is not None:
+            return found, rule.__name__
     return [Item("prose", line)], "prose"
 
 
@@ -1088,7 +1098,7 @@ def parse_lines(
             cleaned[last] = ""
 
     info = _Lines(cleaned, style)
-    keys, content, dialogue = info.keys, info.content, info.dialogue
+    keys, dialogue = info.keys, info.dialogue
     span: Literal["paragraph", "marker"] | None = None if interview_span == "auto" else interview_span
     paragraphs, blank_separated = _paragraphs(cleaned)
     st = _State(span=span, path=path, blank_separated=blank_separated)

@@ -12,6 +12,8 @@ digit, ranges with 到, times with 点, temperatures with 零下 and 摄氏度.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import re
 from functools import lru_cache
 
@@ -124,7 +126,9 @@ def _temperature(m: re.Match[str]) -> str:
 
 def _time(m: re.Match[str]) -> str:
     minutes = int(m.group(2))
-    return int_cn(int(m.group(1))) + "点" + ("" if minutes == 0 else ("零" + int_cn(minutes) if minutes < 10 else int_cn(minutes)) + "分")
+    if minutes == 0:
+        return int_cn(int(m.group(1))) + "点"
+    return int_cn(int(m.group(1))) + "点" + ("零" + int_cn(minutes) if minutes < 10 else int_cn(minutes)) + "分"
 
 
 def _fraction(m: re.Match[str]) -> str:
@@ -140,7 +144,7 @@ def _plain(m: re.Match[str]) -> str:
 
 
 # Order matters: the most specific shapes first.
-_RULES: tuple[tuple[re.Pattern[str], object], ...] = (
+_RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (re.compile(r"(\d{4})\s*[-–—~～至到]\s*(\d{4})\s*年"), _year_range),
     (re.compile(r"(?<![\d.])(\d{4})\s?年(?!代)"), _year),
     (re.compile(r"(\d{1,2})[·•・](\d{1,2})"), _event),
@@ -167,7 +171,7 @@ def verbalize(text: str) -> str:
     if not any(c.isdigit() for c in text):
         return text
     for pattern, repl in _RULES:
-        text = pattern.sub(repl, text)  # type: ignore[arg-type]
+        text = pattern.sub(repl, text)
     return text
 
 

@@ -19,14 +19,14 @@ from narration; an editor wants one fader position.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from subtoolkit import fsio
 from subtoolkit.errors import OutputError
-from subtoolkit.tts.base import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, SAMPLES_PER_MS, Audio, Boundary
+from subtoolkit.audio.format import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, SAMPLES_PER_MS, Audio
+from subtoolkit.tts.base import Boundary
 
 if TYPE_CHECKING:
     from pydub import AudioSegment
@@ -144,7 +144,8 @@ def assemble(
                 raise AssertionError("a part is not in the internal format")  # a bug, not a user error
         duration_ms = len(piece.raw_data) // (SAMPLE_WIDTH * SAMPLES_PER_MS)
         placements.append(
-            Placement(at_ms, duration_ms, part.pause_after_ms, round(gain, 2), tuple(b.shifted(at_ms) for b in part.boundaries))
+            Placement(at_ms, duration_ms, part.pause_after_ms, round(gain, 2),
+                      tuple(b.shifted(at_ms) for b in part.boundaries))
         )
         chunks += [piece.raw_data, pause.raw_data]
         at_ms += duration_ms + part.pause_after_ms
@@ -154,7 +155,8 @@ def assemble(
     return Track(track, tuple(placements))
 
 
-def export_track(track: Track, path: str | Path, format: Literal["wav", "mp3"] | None = None, *, bitrate: str = "64k") -> Path:
+def export_track(track: Track, path: str | Path, format: Literal["wav", "mp3"] | None = None, *,
+                 bitrate: str = "64k") -> Path:
     """Write the track as WAV (sample-exact) or MP3 (ffmpeg from imageio-ffmpeg), atomically.
 
     MP3 adds the encoder's start delay (~50 ms) for players that ignore the LAME gapless tag,
@@ -164,15 +166,11 @@ def export_track(track: Track, path: str | Path, format: Literal["wav", "mp3"] |
     fmt = format or path.suffix.lstrip(".").lower()
     if fmt not in ("wav", "mp3"):
         raise OutputError(f"unsupported audio format {fmt!r}", path=path, hint="use .wav or .mp3")
-    seg = track.to_pydub()
-    with fsio.atomic_path(path) as tmp:
-        with open(tmp, "wb") as fh, warnings.catch_warnings():
-            warnings.simplefilter("ignore", ResourceWarning)
-            try:
-                if fmt == "wav":
-                    seg.export(fh, format="wav")
-                else:
-                    seg.export(fh, format="mp3", bitrate=bitrate)
-            except Exception as exc:  # noqa: BLE001 - pydub raises CouldntEncodeError, OSError
-                raise OutputError(f"cannot encode {fmt} ({type(exc).__name__}: {str(exc)[:200]})", path=path) from exc
-    return path
+    if fmt == "wav":
+        from subtoolkit.audio.ffmpeg import wav_bytes
+
+        return fsio.write_bytes(path,
+                                wav_bytes(track.audio.pcm, rate=SAMPLE_RATE, channels=CHANNELS, width=SAMPLE_WIDTH))
+    from subtoolkit.audio.ffmpeg import write_mp3
+
+    return write_mp3(path, track.audio.pcm, rate=SAMPLE_RATE, bitrate=bitrate)

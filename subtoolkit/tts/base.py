@@ -155,7 +155,8 @@ class SegmentFailed(VoiceError):
     exactly what failed; everything rendered before it is already in the cache.
     """
 
-    def __init__(self, index: int, block: int, text: str, cause: str, *, rendered: int = 0, from_cache: int = 0) -> None:
+    def __init__(self, index: int, block: int, text: str, cause: str, *, rendered: int = 0,
+                 from_cache: int = 0) -> None:
         self.index, self.block, self.text, self.cause = index, block, text, cause
         self.rendered, self.from_cache = rendered, from_cache
         short = text if len(text) <= 40 else text[:38] + "……"

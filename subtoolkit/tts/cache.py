@@ -15,38 +15,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import sys
 import wave
 from dataclasses import dataclass
 from pathlib import Path
 
 from subtoolkit import fsio
-from subtoolkit.tts.base import CHANNELS, PCM_FORMAT, SAMPLE_RATE, SAMPLE_WIDTH, Audio, Boundary, Synthesis
+from subtoolkit.audio.format import CHANNELS, PCM_FORMAT, SAMPLE_RATE, SAMPLE_WIDTH, Audio
+from subtoolkit.tts.base import Boundary, Synthesis
 
 SCHEMA = 1
 """Bump when the entry layout changes; old entries then simply miss."""
 
 
-def default_cache_dir(app: str = "subtoolkit") -> Path:
-    """The per-user cache folder, following each platform's convention (as platformdirs does).
+def default_cache_dir() -> Path:
+    """The per-user cache folder (see :func:`subtoolkit.paths.cache_dir`)."""
+    from subtoolkit.paths import cache_dir
 
-    ``SUBTOOLKIT_CACHE_DIR`` overrides it. Linux and other Unix: ``$XDG_CACHE_HOME/<app>`` or
-    ``~/.cache/<app>``; macOS: ``~/Library/Caches/<app>``; Windows:
-    ``%LOCALAPPDATA%\\<app>\\Cache``.
-    """
-    override = os.environ.get("SUBTOOLKIT_CACHE_DIR")
-    if override:
-        return Path(override).expanduser()
-    if sys.platform.startswith("win"):
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / app / "Cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / app
-    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-    # The XDG spec says a relative path is invalid and must be ignored.
-    base_path = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
-    return base_path / app
+    return cache_dir()
 
 
 def cache_key(engine: str, engine_version: str, voice: str, rate: int, text: str) -> str:

@@ -31,7 +31,8 @@ def offline_engine_name() -> str:
     return "neural" if neural_installed() else "espeak"
 
 
-def make_engine(name: str, *, concurrency: int | None = None, pinyin: Sequence[Any] = (), **edge_options: Any) -> Engine:
+def make_engine(name: str, *, concurrency: int | None = None, pinyin: Sequence[Any] = (),
+                **edge_options: Any) -> Engine:
     """A concrete engine by name (``offline`` resolves here; ``auto``: see :func:`choose_engine`).
 
     ``pinyin`` (pronunciation dictionary entries) only matters to the neural engine.
@@ -48,7 +49,8 @@ def make_engine(name: str, *, concurrency: int | None = None, pinyin: Sequence[A
         if not neural_installed():
             from subtoolkit.tts.voices import runtime_problem
 
-            raise VoiceError(runtime_problem() or "the neural voice is not installed", hint="run: subtoolkit voices install")
+            raise VoiceError(runtime_problem() or "the neural voice is not installed",
+                             hint="run: subtoolkit voices install")
         return NeuralEngine(pinyin=pinyin, workers=concurrency)
     if name == "edge":
         from subtoolkit.tts.edge import DEFAULT_CONCURRENCY, EdgeEngine
@@ -79,6 +81,7 @@ async def choose_engine(
         return edge
     fallback = offline_engine_name()
     if warn is not None:
-        which = "the offline neural voice (baker)" if fallback == "neural" else "the offline espeak voice (the neural voice is not installed: subtoolkit voices install)"
+        which = ("the offline neural voice (baker)" if fallback == "neural"
+                 else "the offline espeak voice (the neural voice is not installed: subtoolkit voices install)")
         warn(f"the edge-tts service did not answer ({problem}); using {which} for this run")
     return make_engine(fallback, concurrency=concurrency, pinyin=pinyin)

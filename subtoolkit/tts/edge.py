@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from subtoolkit.errors import VoiceError
-from subtoolkit.tts.base import SAMPLES_PER_MS, Audio, Boundary, Synthesis, format_rate
+from subtoolkit.audio.format import SAMPLES_PER_MS, Audio
+from subtoolkit.tts.base import Boundary, Synthesis, format_rate
 from subtoolkit.tts.text import speakable, split_for_requests
 
 DEFAULT_VOICE = "zh-CN-YunyangNeural"
@@ -113,7 +114,8 @@ class EdgeRequestFailed(VoiceError):
 
     def __init__(self, text: str, attempts: int, reason: str, *, retried: bool = True) -> None:
         self.text, self.attempts, self.reason = text, attempts, reason
-        what = f"edge-tts failed after {attempts} attempt(s): {reason}" if retried else f"edge-tts refused the request: {reason}"
+        what = (f"edge-tts failed after {attempts} attempt(s): {reason}" if retried
+                else f"edge-tts refused the request: {reason}")
         hint = (
             "check the network; if it is a 403, upgrade edge-tts (Microsoft changes the token); "
             "or use --engine espeak"
@@ -222,9 +224,11 @@ class EdgeEngine:
             elif kind in ("SentenceBoundary", "WordBoundary"):
                 start = chunk["offset"] / TICKS_PER_MS
                 end = (chunk["offset"] + chunk["duration"]) / TICKS_PER_MS
-                bounds.append(Boundary("sentence" if kind == "SentenceBoundary" else "word", round(start), round(end), chunk["text"]))
+                bounds.append(Boundary("sentence" if kind == "SentenceBoundary" else "word", round(start), round(end),
+                                       chunk["text"]))
         state = getattr(comm, "state", None)
-        if isinstance(state, dict) and "cumulative_audio_bytes" in state and state["cumulative_audio_bytes"] != len(mp3):
+        if isinstance(state,
+                      dict) and "cumulative_audio_bytes" in state and state["cumulative_audio_bytes"] != len(mp3):
             raise _Truncated()
         return bytes(mp3), bounds
 
@@ -262,7 +266,8 @@ class EdgeEngine:
             offset_ms = len(pcm) / 2 / SAMPLES_PER_MS
             if piece_bounds:
                 bounds.extend(
-                    Boundary(b.kind, round(b.start_ms + offset_ms), round(b.end_ms + offset_ms), b.text) for b in piece_bounds
+                    Boundary(b.kind, round(b.start_ms + offset_ms), round(b.end_ms + offset_ms), b.text)
+                    for b in piece_bounds
                 )
             pcm += audio.pcm
         return Synthesis(Audio(bytes(pcm)), tuple(bounds), requests=attempts)

@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from subtoolkit.errors import VoiceError
-from subtoolkit.tts.base import SAMPLE_RATE, Audio, Boundary, Synthesis
+from subtoolkit.audio.format import SAMPLE_RATE, Audio
+from subtoolkit.tts.base import Boundary, Synthesis
 from subtoolkit.tts.text import speakable, spoken_form, split_sentences
 
 BASE_WPM = 205
@@ -93,7 +94,8 @@ class _Library:
         try:
             import espeakng_loader
         except ImportError as exc:  # pragma: no cover - it is a hard dependency
-            raise VoiceError("the espeak engine needs the espeakng-loader package", hint="pip install espeakng-loader") from exc
+            raise VoiceError("the espeak engine needs the espeakng-loader package",
+                             hint="pip install espeakng-loader") from exc
         try:
             lib = ctypes.CDLL(espeakng_loader.get_library_path())
             data_path = espeakng_loader.get_data_path()
@@ -119,7 +121,8 @@ class _Library:
         lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
         rate = lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, data_path.encode(), 0)
         if rate <= 0:
-            raise VoiceError(f"libespeak-ng failed to initialise with data at {data_path}", hint="reinstall espeakng-loader")
+            raise VoiceError(f"libespeak-ng failed to initialise with data at {data_path}",
+                             hint="reinstall espeakng-loader")
         self.lib = lib
         self.rate = rate
         self.version = (lib.espeak_Info(None) or b"?").decode()
@@ -150,7 +153,7 @@ class _Library:
         if sys.platform.startswith("win"):
             _ctypes.FreeLibrary(handle)  # type: ignore[attr-defined]
         else:
-            _ctypes.dlclose(handle)  # type: ignore[attr-defined]
+            _ctypes.dlclose(handle)
 
     def _on_audio(self, wav: Any, count: int, events: Any) -> int:
         sink = self._sink
@@ -252,11 +255,13 @@ class EspeakEngine:
         if not MIN_WPM <= wpm <= MAX_WPM:
             lo = -(100 - MIN_WPM * 100 // BASE_WPM)
             hi = MAX_WPM * 100 // BASE_WPM - 100
-            raise VoiceError(f"rate {rate:+d}% is outside what espeak-ng can speak", hint=f"use a rate between {lo:+d}% and {hi:+d}%")
+            raise VoiceError(f"rate {rate:+d}% is outside what espeak-ng can speak",
+                             hint=f"use a rate between {lo:+d}% and {hi:+d}%")
         return wpm
 
-    def synthesize_sync(self, text: str, *, voice: str | None = None, rate: int = 0) -> Synthesis:
-        """Blocking synthesis, for callers without an event loop."""
+    def synthesize_raw(self, text: str, *, voice: str | None = None, rate: int = 0
+                       ) -> tuple[_Raw, int, list[str], list[str]]:
+        """espeak's own samples (at its own rate, returned too), with the sentence pieces read."""
         voice = voice or self.default_voice
         wpm = self.wpm(rate)
         if not speakable(text):
@@ -266,7 +271,12 @@ class EspeakEngine:
         with _Library.session() as lib:
             raw = lib.synth("".join(spoken), voice, wpm)
             rate_hz = lib.rate
-        audio = resample_to_internal(raw.pcm, rate_hz)
+        return raw, rate_hz, pieces, spoken
+
+    def synthesize_sync(self, text: str, *, voice: str | None = None, rate: int = 0) -> Synthesis:
+        """Blocking synthesis, for callers without an event loop."""
+        raw, raw_rate, pieces, spoken = self.synthesize_raw(text, voice=voice, rate=rate)
+        audio = resample_to_internal(raw.pcm, raw_rate)
         if audio.samples == 0:
             raise VoiceError(f"espeak-ng produced no audio for “{text[:40]}”", hint="the text may have nothing to read")
         return Synthesis(audio, _sentence_boundaries(pieces, spoken, raw.sentences, audio.duration_ms))

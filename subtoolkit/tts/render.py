@@ -21,7 +21,8 @@ from typing import Any, Literal
 from subtoolkit import fsio
 from subtoolkit.errors import SubtoolkitError, VoiceError
 from subtoolkit.tts.assemble import DEFAULT_TARGET_DBFS, Track, TrackPart, assemble
-from subtoolkit.tts.base import Audio, Boundary, Engine, SegmentFailed, SegmentKind, SegmentRequest, Synthesis
+from subtoolkit.audio.format import Audio
+from subtoolkit.tts.base import Boundary, Engine, SegmentFailed, SegmentKind, SegmentRequest, Synthesis
 from subtoolkit.tts.cache import RenderCache, cache_key
 
 
@@ -90,6 +91,16 @@ class RenderedSegment:
     def end_ms(self) -> int:
         return self.start_ms + self.duration_ms
 
+    def manifest_entry(self, start_ms: int | None = None, duration_ms: int | None = None) -> dict[str, Any]:
+        """This segment in a manifest (optionally where it was laid instead of where it was rendered)."""
+        return {
+            "block": self.request.block, "text": self.request.text, "voice": self.voice,
+            "start_ms": self.start_ms if start_ms is None else start_ms,
+            "duration_ms": self.duration_ms if duration_ms is None else duration_ms,
+            "cache_key": self.cache_key, "cached": self.cached,
+            **({"pinyin": self.readings} if self.readings is not None else {}),
+        }
+
     @property
     def voiced(self) -> bool:
         return self.request.kind is SegmentKind.VOICED
@@ -110,23 +121,7 @@ class RenderResult:
 
     def manifest(self) -> dict[str, Any]:
         """One entry per rendered (voiced) segment, in the shape the issue fixes."""
-        return {
-            "engine": self.engine,
-            "segments": [
-                {
-                    "block": s.request.block,
-                    "text": s.request.text,
-                    "voice": s.voice,
-                    "start_ms": s.start_ms,
-                    "duration_ms": s.duration_ms,
-                    "cache_key": s.cache_key,
-                    "cached": s.cached,
-                    **({"pinyin": s.readings} if s.readings is not None else {}),
-                }
-                for s in self.segments
-                if s.voiced
-            ],
-        }
+        return {"engine": self.engine, "segments": [s.manifest_entry() for s in self.segments if s.voiced]}
 
     def write_manifest(self, path: str | Path) -> Path:
         return fsio.write_text(path, json.dumps(self.manifest(), ensure_ascii=False, indent=2) + "\n")
@@ -161,149 +156,155 @@ async def render_segments(
     once; the engine's limit still caps its requests. Identical (engine, voice, rate, text)
     segments are rendered once. ``cache=None`` renders everything and stores nothing.
     """
-    t0 = time.perf_counter()
     limit = min(concurrency or engine.max_concurrency, engine.max_concurrency)
     if limit < 1:
         raise VoiceError(f"concurrency {concurrency} must be at least 1")
-    version = engine.version
-    jobs: dict[str, _Job] = {}
-    keys: dict[int, str] = {}
-    voices: dict[int, str] = {}
-    for i, seg in enumerate(segments):
-        if seg.kind is not SegmentKind.VOICED:
-            continue
-        voice = seg.voice or engine.default_voice
-        key = cache_key(engine.name, version, voice, seg.rate, engine.prepare(seg.text))
-        keys[i], voices[i] = key, voice
-        job = jobs.get(key)
-        if job is None:
-            jobs[key] = _Job(key, voice, [i], seg.text, seg.rate)
-        else:
-            job.indices.append(i)
+    run = _Run(segments, engine, cache, progress)
+    run.look_up_cache()
+    await run.render_misses(limit)
+    track = await asyncio.to_thread(assemble, run.parts(), target_dbfs=target_dbfs)
+    return run.result(track)
 
-    warnings: list[str] = []
-    if cache is not None:
-        for job in jobs.values():
-            hit = cache.get(job.key)
-            if hit is not None:
-                job.synthesis, job.cached = hit, True
-    misses = [j for j in jobs.values() if j.synthesis is None]
-    counts = {"rendered": 0, "failed": 0, "requests": 0, "chars_done": 0}
-    voiced_total = len(keys)
-    chars_to_render = sum(len(j.text) for j in misses)
 
-    from_cache = sum(len(j.indices) for j in jobs.values() if j.cached)
+class _Run:
+    """One rendering run: the distinct texts to render, what the cache held, the counts so far."""
 
-    def report(index: int | None) -> None:
-        if progress is None:
+    def __init__(self, segments: list[SegmentRequest], engine: Engine, cache: RenderCache | None,
+                 progress: ProgressCallback | None) -> None:
+        self.t0 = time.perf_counter()
+        self.segments = segments
+        self.engine = engine
+        self.version = engine.version
+        self.cache = cache
+        self.progress = progress
+        self.jobs: dict[str, _Job] = {}
+        self.keys: dict[int, str] = {}
+        self.voices: dict[int, str] = {}
+        for i, seg in enumerate(segments):
+            if seg.kind is not SegmentKind.VOICED:
+                continue
+            voice = seg.voice or engine.default_voice
+            key = cache_key(engine.name, self.version, voice, seg.rate, engine.prepare(seg.text))
+            self.keys[i], self.voices[i] = key, voice
+            job = self.jobs.get(key)
+            if job is None:
+                self.jobs[key] = _Job(key, voice, [i], seg.text, seg.rate)
+            else:
+                job.indices.append(i)
+        self.warnings: list[str] = []
+        self.misses: list[_Job] = []
+        self.from_cache = 0
+        self.counts = {"rendered": 0, "failed": 0, "requests": 0, "chars_done": 0}
+        self.failure: tuple[_Job, VoiceError] | None = None
+
+    def look_up_cache(self) -> None:
+        """Every voiced segment looked up first, so the progress bar knows the real work at once."""
+        if self.cache is not None:
+            for job in self.jobs.values():
+                hit = self.cache.get(job.key)
+                if hit is not None:
+                    job.synthesis, job.cached = hit, True
+        self.misses = [j for j in self.jobs.values() if j.synthesis is None]
+        self.from_cache = sum(len(j.indices) for j in self.jobs.values() if j.cached)
+        self.report(None)
+
+    def report(self, index: int | None) -> None:
+        if self.progress is None:
             return
-        rendered_segments = sum(len(j.indices) for j in misses if j.synthesis is not None)
-        progress(
-            RenderProgress(
-                total=voiced_total,
-                done=from_cache + rendered_segments,
-                rendered=counts["rendered"],
-                from_cache=from_cache,
-                failed=counts["failed"],
-                to_render=len(misses),
-                chars_to_render=chars_to_render,
-                chars_done=counts["chars_done"],
-                elapsed_s=time.perf_counter() - t0,
-                index=index,
-            )
-        )
+        rendered_segments = sum(len(j.indices) for j in self.misses if j.synthesis is not None)
+        self.progress(RenderProgress(
+            total=len(self.keys), done=self.from_cache + rendered_segments, rendered=self.counts["rendered"],
+            from_cache=self.from_cache, failed=self.counts["failed"], to_render=len(self.misses),
+            chars_to_render=sum(len(j.text) for j in self.misses), chars_done=self.counts["chars_done"],
+            elapsed_s=time.perf_counter() - self.t0, index=index,
+        ))
 
-    report(None)
-    failure: tuple[_Job, VoiceError] | None = None
-    sem = asyncio.Semaphore(limit)
+    async def render_misses(self, limit: int) -> None:
+        """Render the cache misses, at most ``limit`` at once; the first failure for good stops new
+        renders from starting and is raised once the ones in flight have finished (into the cache)."""
+        sem = asyncio.Semaphore(limit)
 
-    async def run(job: _Job) -> None:
-        nonlocal failure
-        async with sem:
-            if failure is not None:
-                return  # a segment failed for good: start nothing new
-            try:
-                syn = await engine.synthesize(job.text, voice=job.voice, rate=job.rate)
-            except VoiceError as exc:
-                counts["failed"] += 1
-                if failure is None:
-                    failure = (job, exc)
-                report(job.indices[0])
+        async def one(job: _Job) -> None:
+            async with sem:
+                if self.failure is not None:
+                    return  # a segment failed for good: start nothing new
+                try:
+                    syn = await self.engine.synthesize(job.text, voice=job.voice, rate=job.rate)
+                except VoiceError as exc:
+                    self._failed(job, exc)
+                    self.report(job.indices[0])
+                    return
+            if syn.audio.samples == 0:  # an engine bug must not become a silent gap
+                self._failed(job, VoiceError("the engine returned no audio"))
                 return
-        if syn.audio.samples == 0:  # an engine bug must not become a silent gap
-            counts["failed"] += 1
-            if failure is None:
-                failure = (job, VoiceError("the engine returned no audio"))
-            return
+            await self._done(job, syn)
+
+        tasks = [asyncio.ensure_future(one(j)) for j in self.misses]
+        try:
+            await asyncio.gather(*tasks)
+        except BaseException:
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
+        if self.failure is not None:
+            job, exc = self.failure
+            i = job.indices[0]
+            seg = self.segments[i]
+            raise SegmentFailed(i, seg.block, seg.text, exc.what, rendered=self.counts["rendered"],
+                                from_cache=self.from_cache)
+
+    def _failed(self, job: _Job, exc: VoiceError) -> None:
+        self.counts["failed"] += 1
+        if self.failure is None:
+            self.failure = (job, exc)
+
+    async def _done(self, job: _Job, syn: Synthesis) -> None:
+        """Keep a finished render, and store it at once: a later failure must not lose it."""
         job.synthesis = syn
-        counts["rendered"] += 1
-        counts["requests"] += syn.requests
-        counts["chars_done"] += len(job.text)
-        if cache is not None:
+        self.counts["rendered"] += 1
+        self.counts["requests"] += syn.requests
+        self.counts["chars_done"] += len(job.text)
+        if self.cache is not None:
             try:
-                describe = {"engine": engine.name, "version": version, "voice": job.voice, "rate": job.rate, "text": job.text}
-                await asyncio.to_thread(cache.put, job.key, syn, describe=describe)
+                describe = {"engine": self.engine.name, "version": self.version, "voice": job.voice, "rate": job.rate,
+                            "text": job.text}
+                await asyncio.to_thread(self.cache.put, job.key, syn, describe=describe)
             except (SubtoolkitError, OSError, ValueError) as exc:
-                warnings.append(f"could not cache segment {job.indices[0]}: {exc}")
-        report(job.indices[0])
+                self.warnings.append(f"could not cache segment {job.indices[0]}: {exc}")
+        self.report(job.indices[0])
 
-    tasks = [asyncio.ensure_future(run(j)) for j in misses]
-    try:
-        await asyncio.gather(*tasks)
-    except BaseException:
-        for t in tasks:
-            t.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
+    def parts(self) -> list[TrackPart]:
+        parts: list[TrackPart] = []
+        for i, seg in enumerate(self.segments):
+            if seg.kind is SegmentKind.VOICED:
+                syn = self.jobs[self.keys[i]].synthesis
+                assert syn is not None
+                parts.append(TrackPart(syn.audio, pause_after_ms=seg.pause_after_ms, boundaries=syn.boundaries))
+            else:
+                parts.append(TrackPart(None, silence_ms=seg.duration_ms, pause_after_ms=seg.pause_after_ms))
+        return parts
 
-    if failure is not None:
-        job, exc = failure
-        i = job.indices[0]
-        raise SegmentFailed(i, segments[i].block, segments[i].text, exc.what, rendered=counts["rendered"], from_cache=from_cache)
-
-    parts: list[TrackPart] = []
-    for i, seg in enumerate(segments):
-        if seg.kind is SegmentKind.VOICED:
-            syn = jobs[keys[i]].synthesis
-            assert syn is not None
-            parts.append(TrackPart(syn.audio, pause_after_ms=seg.pause_after_ms, boundaries=syn.boundaries))
-        else:
-            parts.append(TrackPart(None, silence_ms=seg.duration_ms, pause_after_ms=seg.pause_after_ms))
-    track = await asyncio.to_thread(assemble, parts, target_dbfs=target_dbfs)
-
-    readings_of = getattr(engine, "readings", None)
-    first_of_job = {j.indices[0] for j in jobs.values()}
-    placed: list[RenderedSegment] = []
-    for i, (seg, pl) in enumerate(zip(segments, track.placements)):
-        voiced = seg.kind is SegmentKind.VOICED
-        cached = voiced and (jobs[keys[i]].cached or i not in first_of_job)
-        placed.append(
-            RenderedSegment(
-                index=i,
-                request=seg,
-                start_ms=pl.start_ms,
-                duration_ms=pl.duration_ms,
-                boundaries=pl.boundaries,
-                voice=voices.get(i),
-                cache_key=keys.get(i),
-                cached=cached,
-                gain_db=pl.gain_db,
+    def result(self, track: Track) -> RenderResult:
+        first_of_job = {j.indices[0] for j in self.jobs.values()}
+        readings_of = getattr(self.engine, "readings", None)
+        placed: list[RenderedSegment] = []
+        for i, (seg, pl) in enumerate(zip(self.segments, track.placements)):
+            voiced = seg.kind is SegmentKind.VOICED
+            cached = voiced and (self.jobs[self.keys[i]].cached or i not in first_of_job)
+            placed.append(RenderedSegment(
+                index=i, request=seg, start_ms=pl.start_ms, duration_ms=pl.duration_ms, boundaries=pl.boundaries,
+                voice=self.voices.get(i), cache_key=self.keys.get(i), cached=cached, gain_db=pl.gain_db,
                 readings=readings_of(seg.text) if voiced and readings_of is not None else None,
-            )
+            ))
+        voiced_total = len(self.keys)
+        summary = RenderSummary(
+            segments=len(self.segments), voiced=voiced_total, placeholders=len(self.segments) - voiced_total,
+            rendered=self.counts["rendered"], from_cache=sum(1 for s in placed if s.voiced and s.cached), failed=0,
+            audio_ms=track.duration_ms, requests=self.counts["requests"], elapsed_s=time.perf_counter() - self.t0,
+            warnings=tuple(self.warnings),
         )
-    summary = RenderSummary(
-        segments=len(segments),
-        voiced=voiced_total,
-        placeholders=len(segments) - voiced_total,
-        rendered=counts["rendered"],
-        from_cache=sum(1 for s in placed if s.voiced and s.cached),
-        failed=0,
-        audio_ms=track.duration_ms,
-        requests=counts["requests"],
-        elapsed_s=time.perf_counter() - t0,
-        warnings=tuple(warnings),
-    )
-    return RenderResult(engine.name, version, placed, track, summary)
+        return RenderResult(self.engine.name, self.version, placed, track, summary)
 
 
 def render_segments_sync(segments: list[SegmentRequest], engine: Engine, **kwargs: Any) -> RenderResult:

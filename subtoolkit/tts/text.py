@@ -9,11 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from subtoolkit.text.punctuation import VOICE_CLAUSE_END, VOICE_CLOSERS, VOICE_SENTENCE_END
 from subtoolkit.text.spoken import verbalize
-
-SENTENCE_END = "。！？!?；;…\n"
-CLAUSE_END = "，、：,:—"
-CLOSERS = "”’」』）)》〉】]\"'"
 
 _SPEAKABLE_CATEGORIES = ("L", "N")
 
@@ -30,7 +27,7 @@ def speakable(text: str) -> bool:
     return any(unicodedata.category(c)[0] in _SPEAKABLE_CATEGORIES for c in text)
 
 
-def _split_after(text: str, enders: str) -> list[str]:
+def _split_after(text: str, enders: frozenset[str]) -> list[str]:
     """Cut after each run of ``enders`` (plus closing quotes/brackets and spaces that follow)."""
     pieces: list[str] = []
     start = 0
@@ -39,7 +36,7 @@ def _split_after(text: str, enders: str) -> list[str]:
     while i < n:
         if text[i] in enders:
             j = i + 1
-            while j < n and (text[j] in enders or text[j] in CLOSERS or text[j] in " \t\u3000"):
+            while j < n and (text[j] in enders or text[j] in VOICE_CLOSERS or text[j] in " \t\u3000"):
                 j += 1
             pieces.append(text[start:j])
             start = i = j
@@ -73,7 +70,7 @@ def split_sentences(text: str) -> list[str]:
     """
     if not text:
         return []
-    return _merge_unspeakable(_split_after(text, SENTENCE_END))
+    return _merge_unspeakable(_split_after(text, VOICE_SENTENCE_END))
 
 
 def split_for_requests(text: str, max_bytes: int = 1200) -> list[str]:
@@ -96,7 +93,7 @@ def split_for_requests(text: str, max_bytes: int = 1200) -> list[str]:
         if len(sentence.encode()) <= max_bytes:
             out.append(sentence)
             continue
-        for clause in _pack(_split_after(sentence, CLAUSE_END), max_bytes):
+        for clause in _pack(_split_after(sentence, VOICE_CLAUSE_END), max_bytes):
             out.extend(_hard_split(clause, max_bytes))
     return _merge_unspeakable(out) if out else out
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from subtoolkit.errors import VoiceError
 from subtoolkit.model import BlockKind, Script, Timeline
@@ -25,8 +25,33 @@ from subtoolkit.subtitles.profiles import Profile
 from subtoolkit.subtitles.timecode import fps_label
 from subtoolkit.subtitles.timing import SpeechModel, _Planned, place, plan_block
 
+if TYPE_CHECKING:
+    from subtoolkit.tts.assemble import Track, TrackPart
+    from subtoolkit.tts.base import SegmentRequest
+    from subtoolkit.tts.render import ProgressCallback, RenderResult, RenderSummary
+    from subtoolkit.subtitles.validate import Problem
+
 LEAD_MS = 20  # speech starts this long after its cue's first frame (under one frame at 25–50 fps)
 TAIL_MS = 20  # and the cue stays up at least this long after the speech ends
+
+
+@dataclass(frozen=True)
+class VoicePlan:
+    """What to render: the estimator's cues of the chosen blocks and one request per cue."""
+
+    planned: list[_Planned]
+    requests: list[SegmentRequest]
+
+
+@dataclass
+class Voiceover:
+    """The rendered voiceover laid on the film's clock: the retimed subtitles and the track."""
+
+    timeline: Timeline
+    track: Track
+    engine: str
+    summary: RenderSummary
+    segments: list[dict[str, Any]]  # the manifest's entries, one per voiced cue
 
 
 @dataclass
@@ -40,19 +65,66 @@ class VoiceoverResult:
     problems: list[Any]  # subtoolkit.subtitles.validate.Problem of the retimed track
 
 
-def _requests(planned: list[_Planned], script: Script, *, voice: str | None, interview_voice: str | None, rate: int) -> list[Any]:
+def _requests(planned: list[_Planned], script: Script | None = None, *, voice: str | None,
+              interview_voice: str | None, rate: int) -> list[SegmentRequest]:
     from subtoolkit.tts import SegmentKind, SegmentRequest
 
     out = []
     for p in planned:
-        voiced = p.kind is BlockKind.NARRATION or (p.kind is BlockKind.INTERVIEW and interview_voice)
-        if voiced:
+        if _voiced(p.kind, interview_voice):
             v = interview_voice if p.kind is BlockKind.INTERVIEW else voice
             out.append(SegmentRequest(p.block, p.piece.source, SegmentKind.VOICED, voice=v, rate=rate))
         else:
             hold = round(p.speak_ms or p.show_ms)
             out.append(SegmentRequest.placeholder(p.block, max(hold, 1), text=p.piece.source))
     return out
+
+
+def _voiced(kind: BlockKind, interview_voice: str | None) -> bool:
+    return kind is BlockKind.NARRATION or (kind is BlockKind.INTERVIEW and bool(interview_voice))
+
+
+def has_voice(script: Script, *, interview_voice: str | None = None, blocks: range | None = None) -> bool:
+    """Whether any chosen block is read by a voice (narration, or interviews given a voice)."""
+    return any(_voiced(b.kind, interview_voice) and b.text.strip() for i, b in enumerate(script.blocks)
+               if blocks is None or i in blocks)
+
+
+def plan_voiceover(script: Script, profile: Profile, fps: Fraction, *, blocks: range | None = None,
+                   voice: str | None = None, interview_voice: str | None = None, rate: str | int = 0) -> VoicePlan:
+    """The cues to voice and their requests; pure. Refuses a script with nothing to say."""
+    from subtoolkit.tts.base import parse_rate
+
+    model = SpeechModel.from_profile(profile)
+    planned: list[_Planned] = []
+    for i in range(len(script.blocks)):
+        if blocks is None or i in blocks:
+            planned.extend(plan_block(i, script.blocks[i], profile, model, fps))
+    requests = _requests(planned, voice=voice, interview_voice=interview_voice, rate=parse_rate(rate))
+    if not any(_voiced(p.kind, interview_voice) for p in planned):
+        unvoiced = "" if interview_voice else " (interviews are not voiced)"
+        what = "no cues" if not planned else "no narration" + unvoiced
+        raise VoiceError(f"nothing to voice: the script has {what}", path=script.source,
+                         hint="check the script" + ("" if interview_voice or not planned else
+                                                    ", or pass --interview-voice to voice its interviews"))
+    return VoicePlan(planned, requests)
+
+
+async def render_plan(plan: VoicePlan, *, engine: str = "espeak", cache_dir: Path | None = None, use_cache: bool = True,
+                      concurrency: int | None = None, on_progress: ProgressCallback | None = None,
+                      warn: Callable[[str], None] | None = None, pinyin: tuple[Any, ...] = ()) -> RenderResult:
+    """Render every request of ``plan`` with the chosen engine, through the segment cache.
+
+    ``pinyin`` holds pronunciation dictionary entries (:mod:`subtoolkit.tts.pinyin`) for the
+    neural engine; the manifest then records each segment's reading as tone-numbered pinyin.
+    """
+    from subtoolkit.tts.cache import RenderCache
+    from subtoolkit.tts.choose import choose_engine
+    from subtoolkit.tts.render import render_segments
+
+    eng = await choose_engine(engine, concurrency=concurrency, warn=warn, pinyin=pinyin)
+    cache = RenderCache(cache_dir, read=use_cache) if cache_dir is not None else RenderCache(read=use_cache)
+    return await render_segments(plan.requests, eng, concurrency=concurrency, cache=cache, progress=on_progress)
 
 
 def _measured(p: _Planned, speech_ms: int) -> _Planned:
@@ -62,126 +134,90 @@ def _measured(p: _Planned, speech_ms: int) -> _Planned:
     return replace(p, speak_ms=need, show_ms=need + max(p.show_ms - p.speak_ms, 0.0))
 
 
-def render_voiceover(
-    script: Script,
-    profile: Profile,
-    out_dir: Path,
-    stem: str,
-    *,
-    engine: str = "espeak",
-    fps: Fraction = Fraction(25),
-    start_frame: int = 0,
-    cache_dir: Path | None = None,
-    use_cache: bool = True,
-    voice: str | None = None,
-    interview_voice: str | None = None,
-    rate: str | int = 0,
-    concurrency: int | None = None,
-    audio_format: str = "wav",
-    formats: tuple[str, ...] = ("srt", "vtt", "json"),
-    blocks: range | None = None,
-    progress: Callable[[float], None] | None = None,
-    on_progress: Callable[[Any], None] | None = None,
-    warn: Callable[[str], None] | None = None,
-    pinyin: tuple[Any, ...] = (),
-) -> VoiceoverResult:
-    """Render, measure, place, assemble and write ``stem.voiceover.*`` into ``out_dir``.
-
-    ``blocks`` limits the run to a range of block indexes (the demo renders the first section).
-    ``pinyin`` holds pronunciation dictionary entries (:mod:`subtoolkit.tts.pinyin`) for the
-    neural engine; the manifest then records each segment's reading as tone-numbered pinyin.
-    """
-    import asyncio
-
-    from subtoolkit.subtitles.formats.common import SPOKEN
-    from subtoolkit.fsio import write_text
-    from subtoolkit.subtitles.tracks import write_tracks
-    from subtoolkit.tts.assemble import TrackPart, assemble  # the module, not the package's lazy name
-    from subtoolkit.tts.base import SAMPLE_WIDTH, SAMPLES_PER_MS, Audio, parse_rate
-    from subtoolkit.tts.cache import RenderCache
-    from subtoolkit.tts.choose import choose_engine
+def _speech_spans(rendered: RenderResult) -> dict[int, tuple[int, int]]:
+    """Where the speech of each voiced cue starts and ends inside its rendering (ms)."""
     from subtoolkit.audio.onset import speech_span
-    from subtoolkit.tts.render import render_segments
 
-    model = SpeechModel.from_profile(profile)
-    chosen = [i for i in range(len(script.blocks)) if blocks is None or i in blocks]
-    planned: list[_Planned] = []
-    for i in chosen:
-        planned.extend(plan_block(i, script.blocks[i], profile, model, fps))
-    if not planned:
-        raise VoiceError("nothing to voice: the script has no cues", hint="check the script")
-    rate_pct = parse_rate(rate)
-    requests = _requests(planned, script, voice=voice, interview_voice=interview_voice, rate=rate_pct)
-
-    def bar(p: Any) -> None:
-        if on_progress is not None:
-            on_progress(p)
-        if progress is not None and p.total:
-            progress(p.done / p.total)
-
-    async def run() -> Any:
-        eng = await choose_engine(engine, concurrency=concurrency, warn=warn, pinyin=pinyin)
-        cache = RenderCache(cache_dir, read=use_cache) if cache_dir is not None else RenderCache(read=use_cache)
-        return await render_segments(requests, eng, concurrency=concurrency, cache=cache, progress=bar)
-
-    result = asyncio.run(run())
-
-    # measure: where the speech of each voiced cue starts and ends inside its rendering
     spans: dict[int, tuple[int, int]] = {}
-    for k, seg in enumerate(result.segments):
+    for k, seg in enumerate(rendered.segments):
         if seg.voiced:
-            audio = result.segment_audio(k)
-            span = speech_span(audio)
+            span = speech_span(rendered.segment_audio(k))
             if span is None:
-                raise VoiceError(f"the {result.engine} engine returned silence for block {seg.request.block}: {seg.request.text[:30]}", hint="try another engine or voice")
+                raise VoiceError(f"the {rendered.engine} engine returned silence for block {seg.request.block}: "
+                                 f"{seg.request.text[:30]}", hint="try another engine or voice")
             spans[k] = (span.start_ms, span.end_ms)
-    remeasured = [_measured(p, spans[k][1] - spans[k][0]) if k in spans else p for k, p in enumerate(planned)]
+    return spans
+
+
+def lay_voiceover(plan: VoicePlan, rendered: RenderResult, script: Script, profile: Profile, fps: Fraction,
+                  start_frame: int = 0) -> Voiceover:
+    """Measure the rendered speech, place the cues again with it, and lay the audio under them."""
+    from subtoolkit.tts.assemble import assemble
+
+    spans = _speech_spans(rendered)
+    remeasured = [_measured(p, spans[k][1] - spans[k][0]) if k in spans else p for k, p in enumerate(plan.planned)]
     cues = place(remeasured, script.blocks, profile, fps, start_frame)
     timeline = Timeline(tuple(cues), fps=float(fps_label(fps)), profile=profile.name)
+    parts, manifest = _lay_parts(rendered, cues, spans)
+    track = assemble(parts, target_dbfs=None)  # segments were levelled when rendered
+    return Voiceover(timeline, track, rendered.engine, rendered.summary, manifest)
 
-    # lay the audio: each voiced cue's speech begins LEAD_MS after the cue's start
-    BYTES_PER_MS = SAMPLES_PER_MS * SAMPLE_WIDTH
-    parts: list[Any] = []
+
+def _lay_parts(rendered: RenderResult, cues: list[Any], spans: dict[int, tuple[int, int]]
+               ) -> tuple[list[TrackPart], list[dict[str, Any]]]:
+    """The track's parts, each voiced cue's speech beginning :data:`LEAD_MS` after the cue's start."""
+    from subtoolkit.tts.assemble import TrackPart
+    from subtoolkit.audio.format import SAMPLE_WIDTH, SAMPLES_PER_MS, Audio
+
+    bytes_per_ms = SAMPLES_PER_MS * SAMPLE_WIDTH
+    parts: list[TrackPart] = []
+    manifest: list[dict[str, Any]] = []
     at = 0
-    manifest_segments = []
-    for k, (seg, cue) in enumerate(zip(result.segments, cues)):
+    for k, (seg, cue) in enumerate(zip(rendered.segments, cues)):
         if k not in spans:
             continue
         onset, offset = spans[k]
-        audio = result.segment_audio(k)
+        audio = rendered.segment_audio(k)
         a = max(onset - LEAD_MS, 0)
         b = min(offset + TAIL_MS, int(audio.duration_ms))
-        clip = Audio(audio.pcm[a * BYTES_PER_MS : b * BYTES_PER_MS])
+        clip = Audio(audio.pcm[a * bytes_per_ms : b * bytes_per_ms])
         start = cue.start_ms + LEAD_MS - (onset - a)
         if start < at:
-            raise VoiceError("rendered segments overlap on the track", hint="a bug: please report it")  # place() keeps gaps
+            # place() keeps gaps, so this is a bug
+            raise VoiceError("rendered segments overlap on the track", hint="a bug: please report it")
         if parts:
-            prev = parts[-1]
-            parts[-1] = TrackPart(prev.audio, prev.silence_ms, start - at + prev.pause_after_ms, prev.boundaries, prev.normalize)
+            parts[-1] = _pause_after(parts[-1], start - at)
         else:
             parts.append(TrackPart(None, start, 0, (), False))
         parts.append(TrackPart(clip, 0, 0, (), False))
         at = start + (b - a)
-        manifest_segments.append({
-            "block": seg.request.block, "text": seg.request.text, "voice": seg.voice, "start_ms": start,
-            "duration_ms": b - a, "cache_key": seg.cache_key, "cached": seg.cached,
-            **({"pinyin": seg.readings} if seg.readings is not None else {}),
-        })
+        manifest.append(seg.manifest_entry(start, b - a))
     end = max(c.end_ms for c in cues)
     if parts:
-        last = parts[-1]
-        parts[-1] = TrackPart(last.audio, last.silence_ms, max(end - at, 0) + last.pause_after_ms, last.boundaries, last.normalize)
+        parts[-1] = _pause_after(parts[-1], max(end - at, 0))
     else:
         parts.append(TrackPart(None, end, 0, (), False))
-    track = assemble(parts, target_dbfs=None)  # segments were levelled when rendered
+    return parts, manifest
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    audio_path = out_dir / f"{stem}.voiceover.{audio_format}"
-    track.export(audio_path, audio_format)  # type: ignore[arg-type]
-    _, problems = write_tracks(timeline, out_dir, f"{stem}.voiceover", formats=formats, language_tag=profile.language, include=SPOKEN, profile=profile, title=script.title)
+
+def _pause_after(part: TrackPart, ms: int) -> TrackPart:
+    return replace(part, pause_after_ms=part.pause_after_ms + ms)
+
+
+def write_voiceover(vo: Voiceover, folder: Path, stem: str, *, profile: Profile, title: str | None = None,
+                    audio_format: str = "wav", formats: tuple[str, ...] = ("srt", "vtt", "json"),
+                    ) -> tuple[Path, Path, list[Problem]]:
+    """Write ``stem.voiceover.<audio_format>``, its retimed tracks and its manifest into ``folder``."""
     import json
 
-    manifest = {"engine": result.engine, "segments": manifest_segments}
-    manifest_path = write_text(out_dir / f"{stem}.voiceover.manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
-    return VoiceoverResult(timeline, audio_path, manifest_path, result.engine, result.summary, manifest_segments, problems)
+    from subtoolkit.fsio import write_text
+    from subtoolkit.subtitles.formats.common import SPOKEN
+    from subtoolkit.subtitles.tracks import write_tracks
 
+    _, problems = write_tracks(vo.timeline, folder, f"{stem}.voiceover", formats=formats,
+                               language_tag=profile.language, include=SPOKEN, profile=profile, title=title)
+    audio_path = vo.track.export(folder / f"{stem}.voiceover.{audio_format}", audio_format)  # type: ignore[arg-type]
+    manifest = {"engine": vo.engine, "segments": vo.segments}
+    manifest_path = write_text(folder / f"{stem}.voiceover.manifest.json",
+                               json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+    return audio_path, manifest_path, problems

@@ -21,7 +21,6 @@ class Format:
 
 
 def _registry() -> dict[str, Format]:
-    from subtoolkit.subtitles.formats.ass import compose_ass
     from subtoolkit.subtitles.formats.json_timeline import compose_json
     from subtoolkit.subtitles.formats.srt import compose_srt
     from subtoolkit.subtitles.formats.vtt import compose_vtt
@@ -29,9 +28,19 @@ def _registry() -> dict[str, Format]:
     return {
         "srt": Format("srt", ".srt", compose_srt),
         "vtt": Format("vtt", ".vtt", compose_vtt),
-        "ass": Format("ass", ".ass", lambda t, o: compose_ass(t, o, name_super_ms=int(o.extra.get("name_super_ms", 4000)), title=o.extra.get("title"))),  # type: ignore[arg-type]
+        "ass": Format("ass", ".ass", _compose_ass),
         "json": Format("json", ".json", compose_json, always_utf8_no_bom=True),
     }
+
+
+def _compose_ass(timeline: Timeline, options: TrackOptions) -> str:
+    """ASS takes the name super's length and the film's title from the track options."""
+    from subtoolkit.subtitles.formats.ass import compose_ass
+
+    super_ms = options.extra.get("name_super_ms", 4000)
+    title = options.extra.get("title")
+    return compose_ass(timeline, options, name_super_ms=super_ms if isinstance(super_ms, int) else 4000,
+                       title=title if isinstance(title, str) else None)
 
 
 FORMAT_NAMES = ("srt", "vtt", "ass", "json")

@@ -32,11 +32,18 @@ def _styles() -> dict[str, object]:
     white = pysubs2.Color(255, 255, 255)
     black = pysubs2.Color(0, 0, 0, 0)
     return {
-        "Default": pysubs2.SSAStyle(fontname=FONT, fontsize=54, primarycolor=white, outlinecolor=black, outline=2.5, shadow=0, alignment=pysubs2.Alignment.BOTTOM_CENTER, marginv=60),
-        "Caption": pysubs2.SSAStyle(fontname=FONT, fontsize=50, primarycolor=pysubs2.Color(255, 236, 160), outlinecolor=black, outline=2.5, shadow=0, alignment=pysubs2.Alignment.TOP_CENTER, marginv=70),
-        "Title": pysubs2.SSAStyle(fontname=FONT, fontsize=96, bold=True, primarycolor=white, outlinecolor=black, outline=3, shadow=1, alignment=pysubs2.Alignment.MIDDLE_CENTER),
-        "Heading": pysubs2.SSAStyle(fontname=FONT, fontsize=72, bold=True, primarycolor=white, outlinecolor=black, outline=3, shadow=1, alignment=pysubs2.Alignment.MIDDLE_CENTER),
-        "NameSuper": pysubs2.SSAStyle(fontname=FONT, fontsize=46, primarycolor=white, backcolor=pysubs2.Color(0, 0, 0, 96), outlinecolor=black, outline=1.5, shadow=0, alignment=pysubs2.Alignment.BOTTOM_LEFT, marginl=120, marginv=190),
+        "Default": pysubs2.SSAStyle(fontname=FONT, fontsize=54, primarycolor=white, outlinecolor=black, outline=2.5,
+                                    shadow=0, alignment=pysubs2.Alignment.BOTTOM_CENTER, marginv=60),
+        "Caption": pysubs2.SSAStyle(fontname=FONT, fontsize=50, primarycolor=pysubs2.Color(255, 236, 160),
+                                    outlinecolor=black, outline=2.5, shadow=0, alignment=pysubs2.Alignment.TOP_CENTER,
+                                    marginv=70),
+        "Title": pysubs2.SSAStyle(fontname=FONT, fontsize=96, bold=True, primarycolor=white, outlinecolor=black,
+                                  outline=3, shadow=1, alignment=pysubs2.Alignment.MIDDLE_CENTER),
+        "Heading": pysubs2.SSAStyle(fontname=FONT, fontsize=72, bold=True, primarycolor=white, outlinecolor=black,
+                                    outline=3, shadow=1, alignment=pysubs2.Alignment.MIDDLE_CENTER),
+        "NameSuper": pysubs2.SSAStyle(fontname=FONT, fontsize=46, primarycolor=white,
+                                      backcolor=pysubs2.Color(0, 0, 0, 96), outlinecolor=black, outline=1.5, shadow=0,
+                                      alignment=pysubs2.Alignment.BOTTOM_LEFT, marginl=120, marginv=190),
     }
 
 
@@ -57,7 +64,8 @@ def name_super_text(speaker: Speaker) -> str:
     return ass_text([name or role])
 
 
-def compose_ass(timeline: Timeline, options: TrackOptions = TrackOptions(), *, name_super_ms: int = 4000, title: str | None = None) -> str:
+def compose_ass(timeline: Timeline, options: TrackOptions = TrackOptions(), *, name_super_ms: int = 4000,
+                title: str | None = None) -> str:
     """ASS with every kind of cue in its style (on-screen text always: ASS is the graphics track)."""
     import pysubs2
 
@@ -66,7 +74,8 @@ def compose_ass(timeline: Timeline, options: TrackOptions = TrackOptions(), *, n
         from subtoolkit.errors import TimelineError
 
         # pysubs2 would clamp silently; a clamped cue is a lost cue
-        raise TimelineError(f"the timeline runs to {last / 3_600_000:.1f} h, past ASS's 9:59:59.99 limit", hint="split the script, or write srt/vtt/json only")
+        raise TimelineError(f"the timeline runs to {last / 3_600_000:.1f} h, past ASS's 9:59:59.99 limit",
+                            hint="split the script, or write srt/vtt/json only")
     subs = pysubs2.SSAFile()
     subs.info["Title"] = title or "subtoolkit"
     subs.info["PlayResX"] = "1920"
@@ -79,7 +88,8 @@ def compose_ass(timeline: Timeline, options: TrackOptions = TrackOptions(), *, n
     cues = sorted(timeline.cues, key=lambda c: (c.start_ms, c.end_ms))
     for cue in cues:
         style = _STYLE_OF[cue.kind]
-        subs.events.append(pysubs2.SSAEvent(start=cue.start_ms, end=cue.end_ms, text=ass_text(cue.lines), style=style, name=cue.speaker.label if cue.speaker else ""))
+        subs.events.append(pysubs2.SSAEvent(start=cue.start_ms, end=cue.end_ms, text=ass_text(cue.lines), style=style,
+                                            name=cue.speaker.label if cue.speaker else ""))
     if options.name_supers:
         block_end: dict[int, int] = {}
         for cue in cues:
@@ -88,6 +98,7 @@ def compose_ass(timeline: Timeline, options: TrackOptions = TrackOptions(), *, n
             if cue.kind is BlockKind.INTERVIEW and cue.speaker is not None and cue.speaker not in seen:
                 seen.add(cue.speaker)
                 end = min(cue.start_ms + name_super_ms, max(block_end[cue.block], cue.end_ms))
-                subs.events.append(pysubs2.SSAEvent(start=cue.start_ms, end=end, text=name_super_text(cue.speaker), style="NameSuper", name=cue.speaker.label))
+                subs.events.append(pysubs2.SSAEvent(start=cue.start_ms, end=end, text=name_super_text(cue.speaker),
+                                                    style="NameSuper", name=cue.speaker.label))
     subs.events.sort(key=lambda e: (e.start, e.end))
     return subs.to_string("ass")

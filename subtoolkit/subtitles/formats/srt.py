@@ -8,7 +8,7 @@ from subtoolkit.model import Timeline
 
 def compose_srt(timeline: Timeline, options: TrackOptions = TrackOptions()) -> str:
     """SRT text with ``\\n`` line ends (the writer converts them to ``options.eol``)."""
-    import pysrt  # type: ignore[import-untyped]
+    import pysrt
 
     items = []
     for n, cue in enumerate(track_cues(timeline, options.include), start=1):
