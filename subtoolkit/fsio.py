@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from subtoolkit.errors import OutputError
+from subtoolkit.errors import OutputError, SubtoolkitError
 
 
 def _umask() -> int:
@@ -181,3 +181,27 @@ def write_text(target: str | Path, text: str, *, eol: str = "\n", bom: bool = Fa
     """Write ``text`` (with ``\\n`` line ends) atomically, converting line ends to ``eol``."""
     return write_bytes(target, encode_text(text, eol=eol, bom=bom, encoding=encoding))
 
+
+
+def read_user_text(
+    path: str | Path, *, what: str, option: str, error: type[SubtoolkitError], source: object | None = None
+) -> str:
+    """A user's UTF-8 data file (with or without BOM) as text, or one ``error`` naming the file.
+
+    Dictionaries of terms and of readings are edited by hand in whatever editor is at hand, so
+    the three ways they fail (missing, unreadable, saved in a legacy encoding) get the same words
+    and the line of the first bad byte, whichever dictionary it is. ``source`` is what to read
+    when it is not a plain path (a packaged resource).
+    """
+    readable = source if source is not None else Path(path)
+    try:
+        data = readable.read_bytes()  # type: ignore[attr-defined]
+    except FileNotFoundError:
+        raise error(f"{what} not found", path=str(path), hint=f"check the {option} path") from None
+    except OSError as exc:
+        raise error(f"cannot read the {what} ({exc.strerror})", path=str(path)) from None
+    try:
+        return str(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise error(f"{what} is not UTF-8", path=str(path), line=line, hint="save it as UTF-8") from None

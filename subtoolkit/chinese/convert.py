@@ -219,18 +219,10 @@ def parse_terms(text: str, *, path: str = "<dict>") -> tuple[Term, ...]:
 
 def load_terms(path: str | Path | Traversable) -> tuple[Term, ...]:
     """Read a dictionary file (UTF-8, with or without BOM)."""
-    p = Path(path) if isinstance(path, str) else path
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise ConvertError("dictionary file not found", path=str(path), hint="check the --dict path") from None
-    except OSError as exc:
-        raise ConvertError(f"cannot read dictionary ({exc.strerror})", path=str(path)) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ConvertError("dictionary is not UTF-8", path=str(path), line=line, hint="save it as UTF-8") from None
+    from subtoolkit import fsio
+
+    source = None if isinstance(path, (str, Path)) else path
+    text = fsio.read_user_text(str(path), what="dictionary file", option="--dict", error=ConvertError, source=source)
     return parse_terms(text, path=str(path))
 
 

@@ -221,6 +221,12 @@ def build_worker(args: tuple[Path, BuildOptions, object]) -> BuildResult:
         if queue is not None:
             queue.put((str(path), stage, frac))  # type: ignore[attr-defined]
 
+    return build_reported(path, options, progress)
+
+
+def build_reported(path: Path, options: BuildOptions, progress: Progress) -> BuildResult:
+    """One script of a batch, whatever happens: a failure becomes its result, never an exception,
+    so one bad script cannot stop the others (in a local pool or on a cluster's worker)."""
     try:
         return build_script(path, options, progress)
     except SubtoolkitError as exc:

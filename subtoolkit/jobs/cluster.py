@@ -29,7 +29,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from subtoolkit.errors import InputError
-from subtoolkit.jobs.build import BuildOptions, BuildResult, build_script
+from subtoolkit.jobs.build import BuildOptions, BuildResult, build_reported
 
 Progress = Callable[[str, str, float, str], None]  # (script path, stage, fraction done, worker address or "")
 
@@ -43,14 +43,7 @@ def build_remote(path: Path, options: BuildOptions, topic: str) -> BuildResult:
     def progress(stage: str, frac: float) -> None:
         worker.log_event(topic, {"script": str(path), "stage": stage, "frac": frac, "worker": worker.address})
 
-    from subtoolkit.errors import SubtoolkitError
-
-    try:
-        return build_script(path, options, progress)
-    except SubtoolkitError as exc:
-        return BuildResult(script=path, ok=False, error=exc.render())
-    except Exception as exc:  # noqa: BLE001 - reported per script, the batch goes on
-        return BuildResult(script=path, ok=False, error=f"internal error: {type(exc).__name__}: {exc}")
+    return build_reported(path, options, progress)
 
 
 def _client(address: str, timeout: float):

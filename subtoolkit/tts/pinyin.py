@@ -216,20 +216,9 @@ def parse_pinyin_dict(text: str, *, path: str = "<pinyin>") -> tuple[PinyinEntry
 
 def load_pinyin_dict(path: str | Path) -> tuple[PinyinEntry, ...]:
     """Read a pronunciation dictionary file (UTF-8, with or without BOM)."""
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise VoiceError("pronunciation dictionary not found", path=str(path), hint="check the --pinyin path") from None
-    except OSError as exc:
-        raise VoiceError(f"cannot read the pronunciation dictionary ({exc.strerror})", path=str(path)) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise VoiceError(
-            "pronunciation dictionary is not UTF-8", path=str(path), line=line, hint="save it as UTF-8"
-        ) from None
+    from subtoolkit import fsio
+
+    text = fsio.read_user_text(path, what="pronunciation dictionary", option="--pinyin", error=VoiceError)
     return parse_pinyin_dict(text, path=str(path))
 
 
