@@ -14,15 +14,15 @@ import os
 import shutil
 import subprocess
 import sys
-import wave
 from pathlib import Path
 
 import pytest
 from conftest import SAMPLE
 from typer.testing import CliRunner
 
-from subtoolkit.audio.onset import speech_regions, speech_span
+from subtoolkit.audio.onset import speech_span
 from subtoolkit.cli import app
+from voice_support import assert_cues_sit_on_speech, read_wav
 from subtoolkit.errors import VoiceError
 from subtoolkit.tts.base import Audio
 
@@ -228,23 +228,8 @@ def first_section(neural_voice, tmp_path_factory: pytest.TempPathFactory) -> Pat
     return out
 
 
-def _wav(path: Path) -> Audio:
-    with wave.open(str(path)) as w:
-        assert (w.getframerate(), w.getnchannels(), w.getsampwidth()) == (24000, 1, 2)
-        return Audio(w.readframes(w.getnframes()))
-
-
 def test_retimed_cues_start_on_speech_and_hold_it(first_section: Path) -> None:
-    audio = _wav(first_section / f"{STEM}.voiceover.wav")
-    timeline = json.loads((first_section / f"{STEM}.voiceover.zh-Hans.json").read_text(encoding="utf-8"))
-    cues = [c for c in timeline["cues"] if c["kind"] == "narration"]
-    regions = speech_regions(audio, min_silence_ms=60)
-    assert len(cues) > 80 and len(regions) >= len(cues)
-    for r in regions:  # every stretch of speech lies inside a cue
-        assert any(c["start_ms"] <= r.start_ms and r.end_ms <= c["end_ms"] for c in cues), r
-    for c in cues:  # and each cue starts on its speech, within one frame
-        onsets = [r.start_ms for r in regions if c["start_ms"] - FRAME_MS <= r.start_ms <= c["end_ms"]]
-        assert onsets and 0 <= min(onsets) - c["start_ms"] < FRAME_MS, c
+    assert_cues_sit_on_speech(first_section, STEM, frame_ms=FRAME_MS)
 
 
 def test_retimed_track_meets_the_profile(first_section: Path) -> None:
@@ -261,7 +246,7 @@ def test_retimed_track_meets_the_profile(first_section: Path) -> None:
 def test_levels_are_normalised_across_segments(first_section: Path) -> None:
     from subtoolkit.audio.pcm import gated_rms_dbfs
 
-    audio = _wav(first_section / f"{STEM}.voiceover.wav")
+    audio = read_wav(first_section / f"{STEM}.voiceover.wav")
     m = json.loads((first_section / f"{STEM}.voiceover.manifest.json").read_text(encoding="utf-8"))
     levels = []
     for seg in m["segments"][:40]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import wave
 from pathlib import Path
 
 import pytest
@@ -11,10 +10,9 @@ from conftest import SAMPLE
 from typer.testing import CliRunner
 
 from subtoolkit.cli import app
+from voice_support import assert_cues_sit_on_speech
 from subtoolkit.subtitles.profiles import load_profile
 from subtoolkit.subtitles.validate import validate
-from subtoolkit.tts.base import Audio
-from subtoolkit.audio.onset import speech_regions
 
 runner = CliRunner()
 STEM = SAMPLE.stem
@@ -32,23 +30,8 @@ def first_section(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _wav(path: Path) -> Audio:
-    with wave.open(str(path)) as w:
-        assert (w.getframerate(), w.getnchannels(), w.getsampwidth()) == (24000, 1, 2)
-        return Audio(w.readframes(w.getnframes()))
-
-
 def test_speech_onsets_sit_on_cue_starts_and_speech_stays_inside_cues(first_section: Path) -> None:
-    audio = _wav(first_section / f"{STEM}.voiceover.wav")
-    timeline = json.loads((first_section / f"{STEM}.voiceover.zh-Hans.json").read_text(encoding="utf-8"))
-    cues = [c for c in timeline["cues"] if c["kind"] == "narration"]
-    regions = speech_regions(audio, min_silence_ms=60)
-    assert len(cues) > 80 and len(regions) >= len(cues)
-    for r in regions:  # every stretch of speech lies inside a cue
-        assert any(c["start_ms"] <= r.start_ms and r.end_ms <= c["end_ms"] for c in cues), r
-    for c in cues:  # and each cue starts on its speech, within one frame
-        onsets = [r.start_ms for r in regions if c["start_ms"] - FRAME_MS <= r.start_ms <= c["end_ms"]]
-        assert onsets and 0 <= min(onsets) - c["start_ms"] < FRAME_MS, c
+    assert_cues_sit_on_speech(first_section, STEM, frame_ms=FRAME_MS)
 
 
 def test_retimed_track_meets_the_profile(first_section: Path) -> None:

@@ -1,10 +1,14 @@
-"""Helpers shared by the voice tests: synthetic audio, a call-counting engine, the fake server."""
+"""Helpers shared by the voice tests: synthetic audio, a call-counting engine, the fake server, and the
+retiming invariants every engine's voiceover must meet."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import math
+import wave
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from subtoolkit.tts.base import SAMPLE_RATE, Audio, Synthesis
@@ -69,3 +73,27 @@ class SleepRecorder:
     async def __call__(self, seconds: float) -> None:
         self.delays.append(seconds)
         await asyncio.sleep(0)
+
+
+def read_wav(path: Path) -> Audio:
+    """A voiceover WAV in the internal format (anything else is a failure of the test)."""
+    with wave.open(str(path)) as w:
+        assert (w.getframerate(), w.getnchannels(), w.getsampwidth()) == (24000, 1, 2)
+        return Audio(w.readframes(w.getnframes()))
+
+
+def assert_cues_sit_on_speech(folder: Path, stem: str, *, frame_ms: int = 40) -> None:
+    """Every stretch of speech lies inside a narration cue, and each cue starts on its speech
+    within one frame: what retiming promises, whichever engine spoke."""
+    from subtoolkit.audio.onset import speech_regions
+
+    audio = read_wav(folder / f"{stem}.voiceover.wav")
+    timeline = json.loads((folder / f"{stem}.voiceover.zh-Hans.json").read_text(encoding="utf-8"))
+    cues = [c for c in timeline["cues"] if c["kind"] == "narration"]
+    regions = speech_regions(audio, min_silence_ms=60)
+    assert len(cues) > 80 and len(regions) >= len(cues)
+    for r in regions:  # every stretch of speech lies inside a cue
+        assert any(c["start_ms"] <= r.start_ms and r.end_ms <= c["end_ms"] for c in cues), r
+    for c in cues:  # and each cue starts on its speech, within one frame
+        onsets = [r.start_ms for r in regions if c["start_ms"] - frame_ms <= r.start_ms <= c["end_ms"]]
+        assert onsets and 0 <= min(onsets) - c["start_ms"] < frame_ms, c
