@@ -33,6 +33,13 @@ class Audio:
         if len(self.pcm) % SAMPLE_WIDTH:
             raise ValueError("PCM length must be a whole number of 16-bit samples")
 
+    def __repr__(self) -> str:
+        """The length, not the samples: a voiceover's audio printed in full is gigabytes of text,
+        and Python builds reprs where nobody reads them (asyncio.run formats the finished task,
+        result included, when it restores the SIGINT handler), which cost 1.5 GB at the end of
+        the sample's voiceover."""
+        return f"Audio({self.samples} samples, {self.duration_ms:.0f} ms)"
+
     @property
     def samples(self) -> int:
         return len(self.pcm) // SAMPLE_WIDTH
