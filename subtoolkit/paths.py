@@ -48,6 +48,19 @@ def cache_dir() -> Path:
     return platformdirs.user_cache_path(APP, appauthor=False)
 
 
+def data_dir() -> Path:
+    """The user's data folder (installed voices); ``$SUBTOOLKIT_DATA_DIR`` overrides it
+    (tests, shared installs)."""
+    import platformdirs
+
+    override = os.environ.get("SUBTOOLKIT_DATA_DIR", "").strip()
+    if override:
+        return Path(override).expanduser()
+    if _xdg_invalid("XDG_DATA_HOME"):
+        return Path.home() / ".local" / "share" / APP
+    return platformdirs.user_data_path(APP, appauthor=False)
+
+
 def user_profile_dir() -> Path:
     """Where a user's own subtitle profiles (``*.toml``) are found by name."""
     return config_dir() / "profiles"
@@ -57,3 +70,15 @@ def user_dict_path() -> Path:
     """The user's conversion dictionary: ``$SUBTOOLKIT_DICT``, else ``dict.txt`` in :func:`config_dir`."""
     env = os.environ.get("SUBTOOLKIT_DICT")
     return Path(env) if env else config_dir() / "dict.txt"
+
+
+def user_pinyin_path() -> Path:
+    """The user's pronunciation dictionary: ``$SUBTOOLKIT_PINYIN``, else ``pinyin.txt`` beside
+    the conversion dictionary."""
+    env = os.environ.get("SUBTOOLKIT_PINYIN")
+    return Path(env) if env else config_dir() / "pinyin.txt"
+
+
+def user_style_path() -> Path:
+    """The user's house style: ``style.toml`` in :func:`config_dir`, beside the profiles."""
+    return config_dir() / "style.toml"

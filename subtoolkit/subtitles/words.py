@@ -93,10 +93,10 @@ def read_jieba_dictionary(path: Path) -> tuple[dict[str, int], int]:
 
 
 def _cache_file(dictionary: Path, version: str) -> Path:
-    from subtoolkit.tts.cache import default_cache_dir
+    from subtoolkit.paths import cache_dir
 
     st = dictionary.stat()
-    return default_cache_dir() / "words" / f"jieba-{version}-{st.st_size}-{int(st.st_mtime)}-v{FORMAT}.bin"
+    return cache_dir() / "words" / f"jieba-{version}-{st.st_size}-{int(st.st_mtime)}-v{FORMAT}.bin"
 
 
 def _write_cache(path: Path, words: list[str], freqs: "array[int]", total: int) -> None:

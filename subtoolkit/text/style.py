@@ -22,7 +22,6 @@ for :func:`load_style`, which reads one file).
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,9 +64,10 @@ NO_STYLE = Style()
 
 
 def user_style_path() -> Path:
-    """``$XDG_CONFIG_HOME/subtoolkit/style.toml`` (``~/.config/…``), beside the user's profiles."""
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "subtoolkit" / "style.toml"
+    """``style.toml`` in the user's config folder (``$XDG_CONFIG_HOME/subtoolkit``), beside the profiles."""
+    from subtoolkit.paths import user_style_path as path
+
+    return path()
 
 
 def default_style() -> Style:

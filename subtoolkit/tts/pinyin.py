@@ -226,13 +226,9 @@ def default_pinyin_dict() -> Path:
     """Where the CLI looks for the pronunciation dictionary when ``--pinyin`` is not given:
     ``$SUBTOOLKIT_PINYIN``, else ``pinyin.txt`` beside the terms dictionary
     (``$XDG_CONFIG_HOME/subtoolkit/pinyin.txt``, ``~/.config/…``)."""
-    import os
+    from subtoolkit.paths import user_pinyin_path
 
-    env = os.environ.get("SUBTOOLKIT_PINYIN")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "subtoolkit" / "pinyin.txt"
+    return user_pinyin_path()
 
 
 # --- symbols -------------------------------------------------------------------------------------

@@ -76,28 +76,9 @@ LICENCE_NOTE = (
 """What ``voices install`` and ``voices list`` say about the licence, in one line."""
 
 
-def data_dir(app: str = "subtoolkit") -> Path:
-    """The per-user data folder, following each platform's convention (as platformdirs does).
-
-    ``SUBTOOLKIT_DATA_DIR`` overrides it (tests, shared installs). Linux and other Unix:
-    ``$XDG_DATA_HOME/<app>`` or ``~/.local/share/<app>``; macOS:
-    ``~/Library/Application Support/<app>``; Windows: ``%LOCALAPPDATA%\\<app>``.
-    """
-    override = os.environ.get("SUBTOOLKIT_DATA_DIR", "").strip()
-    if override:
-        return Path(override).expanduser()
-    if sys.platform.startswith("win"):
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / app
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / app
-    xdg = os.environ.get("XDG_DATA_HOME", "").strip()
-    # The XDG spec says a relative path is invalid and must be ignored.
-    base_path = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
-    return base_path / app
-
-
 def voice_dir(root: Path | None = None) -> Path:
+    from subtoolkit.paths import data_dir
+
     return (root or data_dir()) / "voices" / VOICE
 
 
