@@ -17,9 +17,10 @@ or vanishes depends on where the line ends.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -264,106 +265,115 @@ def _line_start_penalty(text: str) -> float:
     return 3.0 if text[:1] in WEAK_LINE_START else 0.0
 
 
-class _Shown:
-    """How wide every span of one text is once shown with a profile's punctuation, from prefix sums.
+_SPACES = " \u3000"
+_SPACE_RUNS = re.compile(r"[ \u3000]{2,}")
 
-    :func:`render_line` maps each mark to the separator character by character, collapses runs
-    of spaces to their first one, trims spaces at both ends, then drops marks that may not end a
-    line. So a span's display width is the width of its visible characters plus one space per
-    run of spaces inside it, found without building the string. A separator that is not exactly
-    one character breaks the character-for-character mapping; then spans are rendered.
+
+def _half_floor(limit: float) -> float:
+    """``limit`` rounded down to a multiple of ½: a width (always a multiple of ½) is within
+    ``limit`` exactly when it is within this, and sums of multiples of ½ are exact in floating point."""
+    return math.floor(limit * 2) / 2 if math.isfinite(limit) else limit
+
+
+class _Ends:
+    """What a line of one sentence shows under one profile, by the atom boundaries it spans.
+
+    :func:`render_line` maps each mark to the separator, collapses runs of spaces to their first
+    one, trims spaces at both ends, then drops marks that may not end a line (and the spaces
+    before them). So the line from boundary ``i`` to boundary ``k`` shows the shown text from
+    ``first[i]`` (the first character at or after ``i`` that is not a space) to ``last[k]`` (the
+    last character before ``k`` that is neither a space nor such a mark), nothing when
+    ``last[k] < first[i]``; its width is ``end[k] - start[i]``, prefix sums over the shown text
+    in which a run of spaces weighs as its first space; ``bad[k]`` says that it ends with an
+    opening mark. Every width is a multiple of ½, so these sums and differences are exact, and
+    ``start`` and ``end`` never decrease, so the boundaries a width allows are found by bisection.
     """
 
-    def __init__(self, text: str, profile: Profile) -> None:
-        self.text = text
-        self.profile = profile
-        shown = text.translate(_table(profile.to_space, profile.separator))
-        self.exact = len(shown) == len(text)
-        self.shown = shown
-        n = len(shown)
-        self.visible_at = visible_at = [0.0] * (n + 1)  # width of the visible characters of shown[:k]
-        self.runs_at = runs_at = [0.0] * (n + 1)  # width of the first space of each run in shown[:k]
-        self.last_visible = last_visible = [-1] * (n + 1)  # last visible index before k
-        self.first_visible = first_visible = [n] * (n + 1)  # first visible index at or after k
-        for k, ch in enumerate(shown):
-            space = ch == " " or ch == "\u3000"
-            w = char_width(ch)
-            visible_at[k + 1] = visible_at[k] + (0.0 if space else w)
-            run_start = space and (k == 0 or shown[k - 1] not in " \u3000")
-            runs_at[k + 1] = runs_at[k] + (w if run_start else 0.0)
-            last_visible[k + 1] = last_visible[k] if space else k
-        for k in range(n - 1, -1, -1):
-            first_visible[k] = first_visible[k + 1] if shown[k] in " \u3000" else k
+    __slots__ = ("first", "start", "last", "end", "bad", "limit")
 
-    def span(self, a: int, b: int) -> tuple[float, str]:
-        """Display width of ``text[a:b]`` and its last shown character ("" when nothing shows)."""
-        if not self.exact:
-            line = render_line(self.text[a:b], self.profile)
-            return text_width(line), line[-1:]
-        first = self.first_visible[a]
-        last = self.last_visible[b]
-        shown, never = self.shown, self.profile.never_at_line_end
-        while last >= first and shown[last] in never:
-            last = self.last_visible[last]
-        if last < first:
-            return 0.0, ""
-        width = self.visible_at[last + 1] - self.visible_at[first] + self.runs_at[last] - self.runs_at[first + 1]
-        return width, shown[last]
+    def __init__(self, text: str, offsets: Sequence[int], profile: Profile) -> None:
+        table = _table(profile.to_space, profile.separator)
+        shown = text.translate(table)
+        if len(shown) != len(text):  # a separator of other than one character: offsets move
+            at = list(accumulate((len(c.translate(table)) for c in text), initial=0))
+            offsets = [at[o] for o in offsets]
+        weights = list(map(char_width, shown))
+        for run in _SPACE_RUNS.finditer(shown):
+            weights[run.start() + 1 : run.end()] = [0.0] * (run.end() - run.start() - 1)
+        weight_at = list(accumulate(weights, initial=0.0))
+        hidden_at_end = _SPACES + profile.never_at_line_end
+        size = len(shown)
+        self.first: list[int] = []
+        self.start: list[float] = []
+        self.last: list[int] = []
+        self.end: list[float] = []
+        self.bad: list[bool] = []
+        for o in offsets:
+            f = o
+            while f < size and shown[f] in _SPACES:
+                f += 1
+            last = o - 1
+            while last >= 0 and shown[last] in hidden_at_end:
+                last -= 1
+            self.first.append(f)
+            self.start.append(weight_at[f])
+            self.last.append(last)
+            self.end.append(weight_at[last + 1])
+            self.bad.append(last >= 0 and shown[last] in NO_LINE_END)
+        self.limit = _half_floor(profile.max_chars)
+
+    def fits(self, i: int, k: int) -> bool:
+        """The line from boundary ``i`` to ``k`` fits the width and does not end with an opening mark."""
+        return self.last[k] < self.first[i] or (self.end[k] - self.start[i] <= self.limit and not self.bad[k])
 
 
 class _Lines:
-    """Every line a run of atoms can make, measured without rendering it.
+    """Every line and two-line layout a run of atoms can make, measured without rendering it.
 
     The cue choice asks about the same lines over and over: ``atoms[i:k]`` is the top line of
-    every two-line candidate that starts at ``i`` and breaks at ``k``, whatever its end. Widths
-    and floors come from prefix sums (multiples of ½, so the sums are exact in floating point);
-    only the lines of the chosen cues are rendered.
+    every two-line candidate that starts at ``i`` and breaks at ``k``, whatever its end. What a
+    line shows is read from :class:`_Ends` tables, and the breaks a two-line cue may take are a
+    range of boundaries found once per start (the top line's width and showing something) and
+    once per end (the bottom line's); only the lines of the chosen cues are rendered.
     """
 
     def __init__(self, atoms: Sequence[Atom], profile: Profile, shadow: Profile | None) -> None:
         self.atoms = atoms
         self.profile = profile
-        self.shadow = shadow
         self.text = "".join(a.text for a in atoms)
-        self.offsets = [0]
-        self.floor_at = [0.0]  # floor_at[k]: floor width of atoms[:k]
+        n = len(atoms)
+        self.offsets = list(accumulate((len(a.text) for a in atoms), initial=0))
         hidden = profile.to_space + profile.never_at_line_end
-        for a in atoms:
-            self.offsets.append(self.offsets[-1] + len(a.text))
-            self.floor_at.append(self.floor_at[-1] + _floor_width(a.text, hidden))
-        self.main = _Shown(self.text, profile)
-        self.other = _Shown(self.text, shadow) if shadow is not None else None
-        # least cost of a two-line layout breaking before atom k (None: no break there), and the
-        # penalty for the bottom line opening with a weak particle
-        self.least_at: list[float | None] = [None] * (len(atoms) + 1)
-        self.start_penalty = [0.0] * (len(atoms) + 1)
-        for k in range(1, len(atoms)):
-            brk = atoms[k - 1].brk
-            self.least_at[k] = None if brk == Break.NONE else 3.0 + _BREAK_COST[brk]
-            self.start_penalty[k] = _line_start_penalty(self.text[self.offsets[k] : self.offsets[k] + 1])
-        # the breaks grouped by least cost, cheapest group first, each group's positions ascending
+        self.floor_at = list(accumulate((_floor_width(a.text, hidden) for a in atoms), initial=0.0))  # lower bounds
+        self.main = main = _Ends(self.text, self.offsets, profile)
+        self.other = _Ends(self.text, self.offsets, shadow) if shadow is not None else None
+        tables = (main,) if self.other is None else (main, self.other)
+        # least cost of a two-line layout breaking before atom k, and the penalty for the bottom
+        # line opening with a weak particle; no break where the top line would end badly
+        self.start_penalty = [0.0] * (n + 1)
         groups: dict[float, list[int]] = {}
-        for k, least in enumerate(self.least_at):
-            if least is not None:
-                groups.setdefault(least, []).append(k)
+        for k in range(1, n):
+            brk = atoms[k - 1].brk
+            self.start_penalty[k] = _line_start_penalty(self.text[self.offsets[k] : self.offsets[k] + 1])
+            if brk != Break.NONE and not main.bad[k]:
+                groups.setdefault(3.0 + _BREAK_COST[brk], []).append(k)
+        # the breaks grouped by least cost, cheapest group first, each group's positions ascending
         self.break_groups = sorted(groups.items())
-        self._stride = len(atoms) + 1
-        self._seen: dict[int, tuple[float, bool, bool]] = {}
+        # breaks a top line from i may take: it shows something, and fits every profile's width;
+        # and, as the first cue choice had it, the floor widths of both lines (which count a
+        # space at the break) are within the width
+        floor_at, limit = self.floor_at, main.limit
+        self.top_from = [bisect_left(main.last, main.first[i]) for i in range(n + 1)]
+        self.top_to = [min([bisect_right(floor_at, floor_at[i] + limit)] + [bisect_right(t.end, t.start[i] + t.limit)
+                                                                            for t in tables]) - 1 for i in range(n + 1)]
+        # breaks a bottom line to j may take: likewise
+        self.bottom_from = [max([bisect_left(floor_at, floor_at[j] - limit)] + [bisect_left(t.start, t.end[j] - t.limit)
+                                                                               for t in tables]) for j in range(n + 1)]
+        self.bottom_to = [bisect_right(main.first, main.last[j]) - 1 for j in range(n + 1)]
 
-    def line(self, i: int, k: int) -> tuple[float, bool, bool]:
-        """``atoms[i:k]`` as one line: its display width, whether it may be one of two lines (it
-        fits and shows something), whether it may be a cue's only line (it fits)."""
-        key = i * self._stride + k
-        got = self._seen.get(key)
-        if got is None:
-            a, b = self.offsets[i], self.offsets[k]
-            width, last = self.main.span(a, b)
-            ok = width <= self.profile.max_chars and last not in NO_LINE_END
-            if ok and self.other is not None:
-                w, end = self.other.span(a, b)
-                ok = w <= self.other.profile.max_chars and end not in NO_LINE_END
-            got = self._seen[key] = (width, ok and last != "", ok)
-        return got
+    def fits(self, i: int, j: int) -> bool:
+        """``atoms[i:j]`` may be a cue's only line."""
+        return self.main.fits(i, j) and (self.other is None or self.other.fits(i, j))
 
     def best(self, i: int, j: int, base: float = 0.0, bound: float = float("inf")) -> tuple[float, int] | None:
         """The cheapest layout of ``atoms[i:j]`` as one cue: (cost, k), the bottom line starting at
@@ -374,33 +384,30 @@ class _Lines:
         The first of equal layouts wins (the earliest break). Breaks that cannot bring
         ``base + cost`` to ``bound`` are not measured: the caller would not take them.
         """
-        line = self.line
-        if line(i, j)[2]:
+        if self.fits(i, j):
             return 0.0, j
-        profile = self.profile
-        if profile.max_lines < 2 or base + 3.0 > bound:
+        main, other = self.main, self.other
+        if self.profile.max_lines < 2 or base + 3.0 > bound or main.bad[j]:
             return None
-        max_chars = profile.max_chars
-        floor_at = self.floor_at
-        bottom_heavy = profile.bottom_heavy
-        # only breaks that leave both lines' floors within the width can fit
-        first = max(i + 1, bisect_left(floor_at, floor_at[j] - max_chars, i + 1, j))
-        last = min(j - 1, bisect_right(floor_at, floor_at[i] + max_chars, i + 1, j) - 1)
+        first = max(i + 1, self.top_from[i], self.bottom_from[j])
+        last = min(j - 1, self.top_to[i], self.bottom_to[j])
+        if first > last:
+            return None
+        start, end, start_penalty = main.start, main.end, self.start_penalty
+        top_start, bottom_end = start[i], end[j]
+        bottom_heavy = self.profile.bottom_heavy
         found: tuple[float, int] | None = None
-        seen, stride = self._seen, self._stride
         # strong breaks first: once a layout is found, a group whose least cost exceeds it is skipped
         for least, ks in self.break_groups:
             if base + least > bound or (found is not None and least > found[0]):
                 break  # the groups only get dearer
             for n in range(bisect_left(ks, first), bisect_right(ks, last)):
                 k = ks[n]
-                wt, top_ok, _ = seen.get(i * stride + k) or line(i, k)
-                if not top_ok:
-                    continue
-                wb, bot_ok, _ = seen.get(k * stride + j) or line(k, j)
-                if not bot_ok:
-                    continue
-                cost = least + self.start_penalty[k] + abs(wt - wb) * 0.15
+                if other is not None and not (other.fits(i, k) and other.fits(k, j)):
+                    continue  # the Traditional line ends with an opening mark
+                wt = end[k] - top_start
+                wb = bottom_end - start[k]
+                cost = least + start_penalty[k] + abs(wt - wb) * 0.15
                 if bottom_heavy and wt > wb:
                     cost += (wt - wb) * 0.6
                 if found is None or cost < found[0] or (cost == found[0] and k < found[1]):
@@ -544,7 +551,13 @@ def _segment_sentence(
 
     A cue costs 10 (fewer cues read better), plus the strength of the break after it, a weak
     particle opening the next cue, a crumb of 2–3 characters, a crumb left beside a pause
-    (:func:`_dangling`) and its layout. Of equal cuttings the one with the longer last cue wins.
+    (:func:`_dangling`) and its layout. Of equal cuttings the one whose last cue starts latest
+    wins.
+
+    The cues that may end at ``j`` start in a window that only moves right as ``j`` grows (a
+    longer cue is only wider and longer to say). Their starts are tried cheapest first, and
+    once a start's own cost plus a cue's fixed costs exceeds the best cue found, so does every
+    later one's: most starts are never looked at.
     """
     n = len(atoms)
     inf = float("inf")
@@ -557,36 +570,47 @@ def _segment_sentence(
     widths = [text_width(a.text) for a in atoms]
     width_at = list(accumulate(widths, initial=0.0))  # exact: multiples of ½
     spends = [budget.measure(a.text) for a in atoms] if budget is not None else None
+    tail_crumb, head_crumb = _crumb_bounds([a.brk for a in atoms], width_at)
+    starts: list[tuple[float, int]] = []  # (best[i], i) of the starts reached so far, cheapest first
     for j in range(1, n + 1):
+        if best[j - 1] < inf:
+            insort(starts, (best[j - 1], j - 1))
         if j < n and atoms[j - 1].brk == Break.NONE:
             continue
         tail = 0.0
         if j < n:
             tail = _BREAK_COST[atoms[j - 1].brk] + _line_start_penalty(atoms[j].text)
-        # the cues that may end at j start at first..j-1: a longer cue is only wider and longer to say
+        # the cues that may end at j start at first..j-1
         first = bisect_left(floor_at, floor_at[j] - max_width, 0, j)
         if spends is not None and budget is not None:
             first = _first_sayable(spends, j, budget.limit, first)
         first = min(first, j - 1)  # one atom is a cue however wide
-        # longest cues first: they are usually the cheapest, so the rest are soon out of the running;
-        # of equal cuttings the longer last cue wins, hence <= below
-        for i in range(first, j):
-            if best[i] == inf:
+        best_j, back_j = inf, None
+        tail_from, two_before = tail_crumb[j], j - 1
+        s = 0
+        while s < len(starts):
+            best_i, i = starts[s]
+            if i < first:
+                del starts[s]  # out of the window for good
                 continue
+            s += 1
+            if best_i + 10.0 + tail > best_j:
+                break  # every later start costs as much or more
             crumb = 8.0 if width_at[j] - width_at[i] < 4 else 0.0  # a cue of 2–3 characters reads badly
-            base = best[i] + 10.0 + tail + crumb
-            if base > best[j]:
+            base = best_i + 10.0 + tail + crumb
+            if base > best_j:
                 continue  # layout cost is never negative: this cue cannot win
-            base += _dangling(atoms, i, j, widths)
-            if base > best[j]:
+            dangling = (10.0 if i <= tail_from else 0.0) + (10.0 if head_crumb[i] < two_before else 0.0)
+            base += dangling
+            if base > best_j:
                 continue
-            choice = lines.best(i, j, base, best[j])
+            choice = lines.best(i, j, base, best_j)
             if choice is None:
                 continue
             cost = base + choice[0]
-            if cost <= best[j]:
-                best[j] = cost
-                back[j] = (i, choice)
+            if cost < best_j or (cost == best_j and back_j is not None and i > back_j[0]):
+                best_j, back_j = cost, (i, choice)
+        best[j], back[j] = best_j, back_j
     if best[n] == inf:
         return None
     out: list[Piece] = []
@@ -600,6 +624,33 @@ def _segment_sentence(
         j = i
     out.reverse()
     return out
+
+
+def _crumb_bounds(brks: Sequence[Break], width_at: Sequence[float]) -> tuple[list[int], list[int]]:
+    """:func:`_dangling` as two tables, so that the cue choice asks it in constant time.
+
+    A cue ending at ``j`` after a weak break leaves a crumb of under 4 characters after the
+    last strong break inside it when that break is at ``tail[j]`` or later, i.e. when the cue
+    starts at ``i <= tail[j]`` (-1: never). A cue starting at ``i`` after a weak break leaves a
+    crumb before the first strong break inside it, at ``head[i]``, when it ends after the atom
+    following that break: ``head[i] < j - 1`` (``len(brks)``: never).
+    """
+    n = len(brks)
+    tail = [-1] * (n + 1)
+    strong = -1  # the last strong break at or before j - 2
+    for j in range(2, n):
+        if brks[j - 2] in _STRONG:
+            strong = j - 2
+        if strong >= 0 and brks[j - 1] in _WEAK and width_at[j] - width_at[strong + 1] < 4:
+            tail[j] = strong
+    head = [n] * (n + 1)
+    strong = n  # the first strong break at or after i
+    for i in range(n - 1, 0, -1):
+        if brks[i] in _STRONG:
+            strong = i
+        if strong < n and brks[i - 1] in _WEAK and width_at[strong + 1] - width_at[i] < 4:
+            head[i] = strong
+    return tail, head
 
 
 def _first_sayable(spends: Sequence[float], j: int, limit: float, first: int) -> int:
