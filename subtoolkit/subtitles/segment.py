@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
+from operator import le
 
 from subtoolkit.subtitles.profiles import Profile
 from subtoolkit.text.punctuation import (
@@ -118,6 +119,8 @@ class Atom:
 # “楼歪歪”、“楼脆脆”、“楼倒倒” wider than a line.
 _BREAK_COST: dict[Break, float] = {Break.SENTENCE: 0.0, Break.CLAUSE: 1.0, Break.COMMA: 2.0, Break.ENUM: 5.0,
                                    Break.WORD: 7.0, Break.ENUM_DROP: 30.0, Break.CHAR: 40.0}
+# the least cost of a two-line cue breaking after an atom: two lines cost 3, plus the break's (None: no break)
+_LEAST: dict[Break, float | None] = {b: (3.0 + _BREAK_COST[b] if b in _BREAK_COST else None) for b in Break}
 
 
 def _chunks(text: str, profile: Profile, relaxed: bool = False) -> list[str]:
@@ -275,6 +278,25 @@ def _half_floor(limit: float) -> float:
     return math.floor(limit * 2) / 2 if math.isfinite(limit) else limit
 
 
+_OPENING = re.compile("[" + re.escape("".join(sorted(NO_LINE_END))) + "]")
+_ANY_WHITESPACE = re.compile("[" + re.escape(_WHITESPACE) + "]")
+
+
+def _shown_from(shown: str, at: int) -> int:
+    """The first character at or after ``at`` that is not a space (``len(shown)``: none)."""
+    while at < len(shown) and shown[at] in _SPACES:
+        at += 1
+    return at
+
+
+def _shown_before(shown: str, at: int, hidden: str) -> int:
+    """The last character before ``at`` that is not in ``hidden`` (-1: none)."""
+    at -= 1
+    while at >= 0 and shown[at] in hidden:
+        at -= 1
+    return at
+
+
 class _Ends:
     """What a line of one sentence shows under one profile, by the atom boundaries it spans.
 
@@ -301,25 +323,16 @@ class _Ends:
         for run in _SPACE_RUNS.finditer(shown):
             weights[run.start() + 1 : run.end()] = [0.0] * (run.end() - run.start() - 1)
         weight_at = list(accumulate(weights, initial=0.0))
-        hidden_at_end = _SPACES + profile.never_at_line_end
+        hidden = _SPACES + profile.never_at_line_end
         size = len(shown)
-        self.first: list[int] = []
-        self.start: list[float] = []
-        self.last: list[int] = []
-        self.end: list[float] = []
-        self.bad: list[bool] = []
-        for o in offsets:
-            f = o
-            while f < size and shown[f] in _SPACES:
-                f += 1
-            last = o - 1
-            while last >= 0 and shown[last] in hidden_at_end:
-                last -= 1
-            self.first.append(f)
-            self.start.append(weight_at[f])
-            self.last.append(last)
-            self.end.append(weight_at[last + 1])
-            self.bad.append(last >= 0 and shown[last] in NO_LINE_END)
+        # at most boundaries nothing is skipped: a line starts with a character and ends before one
+        self.first = first = [o if o == size or shown[o] not in _SPACES else _shown_from(shown, o) for o in offsets]
+        self.last = last = [o - 1 if o == 0 or shown[o - 1] not in hidden else _shown_before(shown, o, hidden)
+                            for o in offsets]
+        self.start = [weight_at[f] for f in first]
+        self.end = [weight_at[k + 1] for k in last]
+        opening = _OPENING.search(shown) is not None
+        self.bad = [k >= 0 and shown[k] in NO_LINE_END for k in last] if opening else [False] * len(last)
         self.limit = _half_floor(profile.max_chars)
 
     def fits(self, i: int, k: int) -> bool:
@@ -350,26 +363,41 @@ class _Lines:
         tables = (main,) if self.other is None else (main, self.other)
         # least cost of a two-line layout breaking before atom k, and the penalty for the bottom
         # line opening with a weak particle; no break where the top line would end badly
-        self.start_penalty = [0.0] * (n + 1)
+        text, offsets = self.text, self.offsets
+        self.start_penalty = [3.0 if text[o : o + 1] in WEAK_LINE_START else 0.0 for o in offsets]
         groups: dict[float, list[int]] = {}
+        bad = main.bad
         for k in range(1, n):
-            brk = atoms[k - 1].brk
-            self.start_penalty[k] = _line_start_penalty(self.text[self.offsets[k] : self.offsets[k] + 1])
-            if brk != Break.NONE and not main.bad[k]:
-                groups.setdefault(3.0 + _BREAK_COST[brk], []).append(k)
+            least = _LEAST[atoms[k - 1].brk]
+            if least is not None and not bad[k]:
+                groups.setdefault(least, []).append(k)
         # the breaks grouped by least cost, cheapest group first, each group's positions ascending
         self.break_groups = sorted(groups.items())
-        # breaks a top line from i may take: it shows something, and fits every profile's width;
-        # and, as the first cue choice had it, the floor widths of both lines (which count a
-        # space at the break) are within the width
-        floor_at, limit = self.floor_at, main.limit
-        self.top_from = [bisect_left(main.last, main.first[i]) for i in range(n + 1)]
-        self.top_to = [min([bisect_right(floor_at, floor_at[i] + limit)] + [bisect_right(t.end, t.start[i] + t.limit)
-                                                                            for t in tables]) - 1 for i in range(n + 1)]
-        # breaks a bottom line to j may take: likewise
-        self.bottom_from = [max([bisect_left(floor_at, floor_at[j] - limit)] + [bisect_left(t.start, t.end[j] - t.limit)
-                                                                               for t in tables]) for j in range(n + 1)]
-        self.bottom_to = [bisect_right(main.first, main.last[j]) - 1 for j in range(n + 1)]
+        # breaks a top line from i may take: up to the last at which it fits every profile's
+        # width, from the first at which it shows something; likewise for a bottom line to j
+        ends = range(n + 1)
+        self.top_to = [bisect_right(main.end, s + main.limit) - 1 for s in main.start]
+        self.bottom_from = [bisect_left(main.start, e - main.limit) for e in main.end]
+        if self.other is not None:
+            other = self.other
+            self.top_to = list(map(min, self.top_to, [bisect_right(other.end, s + other.limit) - 1
+                                                      for s in other.start]))
+            self.bottom_from = list(map(max, self.bottom_from, [bisect_left(other.start, e - other.limit)
+                                                                for e in other.end]))
+        if all(map(le, main.first[:-1], main.last[1:])):  # every atom shows something: so does every line
+            self.top_from = [i + 1 for i in ends]
+            self.bottom_to = [j - 1 for j in ends]
+        else:
+            self.top_from = [bisect_left(main.last, first) for first in main.first]
+            self.bottom_to = [bisect_right(main.first, last) - 1 for last in main.last]
+        if _ANY_WHITESPACE.search(self.text):
+            # as the first cue choice had it, the floor widths of both lines, which count a space
+            # at the break, are within the width (without spaces, the shown widths are never less)
+            floor_at, limit = self.floor_at, main.limit
+            self.top_to = list(map(min, self.top_to, [bisect_right(floor_at, f + limit) - 1 for f in floor_at]))
+            self.bottom_from = list(map(max, self.bottom_from, [bisect_left(floor_at, f - limit) for f in floor_at]))
+        # the Traditional lines can still end with an opening mark; rarely, so only then is it checked
+        self.other_bad = self.other is not None and any(self.other.bad)
 
     def fits(self, i: int, j: int) -> bool:
         """``atoms[i:j]`` may be a cue's only line."""
@@ -384,9 +412,10 @@ class _Lines:
         The first of equal layouts wins (the earliest break). Breaks that cannot bring
         ``base + cost`` to ``bound`` are not measured: the caller would not take them.
         """
-        if self.fits(i, j):
-            return 0.0, j
         main, other = self.main, self.other
+        if (main.last[j] < main.first[i] or (main.end[j] - main.start[i] <= main.limit and not main.bad[j])) and (
+                other is None or other.fits(i, j)):
+            return 0.0, j  # as fits(i, j), spelt out: a cue is asked this most often
         if self.profile.max_lines < 2 or base + 3.0 > bound or main.bad[j]:
             return None
         first = max(i + 1, self.top_from[i], self.bottom_from[j])
@@ -396,6 +425,7 @@ class _Lines:
         start, end, start_penalty = main.start, main.end, self.start_penalty
         top_start, bottom_end = start[i], end[j]
         bottom_heavy = self.profile.bottom_heavy
+        other_bad = self.other_bad
         found: tuple[float, int] | None = None
         # strong breaks first: once a layout is found, a group whose least cost exceeds it is skipped
         for least, ks in self.break_groups:
@@ -403,8 +433,8 @@ class _Lines:
                 break  # the groups only get dearer
             for n in range(bisect_left(ks, first), bisect_right(ks, last)):
                 k = ks[n]
-                if other is not None and not (other.fits(i, k) and other.fits(k, j)):
-                    continue  # the Traditional line ends with an opening mark
+                if other_bad and other is not None and not (other.fits(i, k) and other.fits(k, j)):
+                    continue  # a Traditional line ends with an opening mark
                 wt = end[k] - top_start
                 wb = bottom_end - start[k]
                 cost = least + start_penalty[k] + abs(wt - wb) * 0.15
@@ -565,43 +595,36 @@ def _segment_sentence(
     back: list[tuple[int, tuple[float, int]] | None] = [None] * (n + 1)
     best[0] = 0.0
     lines = _Lines(atoms, profile, shadow)
-    max_width = profile.max_chars * profile.max_lines
-    floor_at = lines.floor_at
-    widths = [text_width(a.text) for a in atoms]
-    width_at = list(accumulate(widths, initial=0.0))  # exact: multiples of ½
+    brks = [a.brk for a in atoms]
+    width_at = list(accumulate(map(text_width, [a.text for a in atoms]), initial=0.0))  # exact: multiples of ½
     spends = [budget.measure(a.text) for a in atoms] if budget is not None else None
-    tail_crumb, head_crumb = _crumb_bounds([a.brk for a in atoms], width_at)
+    firsts = _cue_starts(lines.floor_at, profile.max_chars * profile.max_lines, spends,
+                         budget.limit if budget is not None else inf)
+    # the cost of a cue ending at j for the break after it and a weak particle opening the next
+    tails = [_BREAK_COST.get(b, 0.0) + _line_start_penalty(a.text) for b, a in zip(brks, atoms[1:])] + [0.0]
+    tail_crumb, head_crumb = _crumb_bounds(brks, width_at)
     starts: list[tuple[float, int]] = []  # (best[i], i) of the starts reached so far, cheapest first
     for j in range(1, n + 1):
         if best[j - 1] < inf:
             insort(starts, (best[j - 1], j - 1))
-        if j < n and atoms[j - 1].brk == Break.NONE:
+        if j < n and brks[j - 1] == Break.NONE:
             continue
-        tail = 0.0
-        if j < n:
-            tail = _BREAK_COST[atoms[j - 1].brk] + _line_start_penalty(atoms[j].text)
-        # the cues that may end at j start at first..j-1
-        first = bisect_left(floor_at, floor_at[j] - max_width, 0, j)
-        if spends is not None and budget is not None:
-            first = _first_sayable(spends, j, budget.limit, first)
-        first = min(first, j - 1)  # one atom is a cue however wide
+        tail, first, tail_from, two_before, width_j = tails[j - 1], firsts[j], tail_crumb[j], j - 1, width_at[j]
         best_j, back_j = inf, None
-        tail_from, two_before = tail_crumb[j], j - 1
         s = 0
         while s < len(starts):
             best_i, i = starts[s]
             if i < first:
-                del starts[s]  # out of the window for good
+                del starts[s]  # out of the window for good: windows only move right
                 continue
             s += 1
-            if best_i + 10.0 + tail > best_j:
+            reach = best_i + 10.0 + tail
+            if reach > best_j:
                 break  # every later start costs as much or more
-            crumb = 8.0 if width_at[j] - width_at[i] < 4 else 0.0  # a cue of 2–3 characters reads badly
-            base = best_i + 10.0 + tail + crumb
+            base = reach + (8.0 if width_j - width_at[i] < 4 else 0.0)  # a cue of 2–3 characters reads badly
             if base > best_j:
                 continue  # layout cost is never negative: this cue cannot win
-            dangling = (10.0 if i <= tail_from else 0.0) + (10.0 if head_crumb[i] < two_before else 0.0)
-            base += dangling
+            base += (10.0 if i <= tail_from else 0.0) + (10.0 if head_crumb[i] < two_before else 0.0)  # _dangling
             if base > best_j:
                 continue
             choice = lines.best(i, j, base, best_j)
@@ -651,6 +674,33 @@ def _crumb_bounds(brks: Sequence[Break], width_at: Sequence[float]) -> tuple[lis
         if strong < n and brks[i - 1] in _WEAK and width_at[strong + 1] - width_at[i] < 4:
             head[i] = strong
     return tail, head
+
+
+def _cue_starts(floor_at: Sequence[float], max_width: float, spends: Sequence[float] | None,
+                limit: float) -> list[int]:
+    """For every cue end ``j``, the first atom a cue ending there may start at.
+
+    A cue is at most ``max_width`` wide by its floor widths and, with ``spends``, sayable within
+    ``limit`` (:func:`_first_sayable`); one atom is a cue however wide or long. Both bounds only
+    move right as ``j`` grows. The sums are read from prefix sums, which agree with the sums
+    added from ``j - 1`` down except within rounding: a bound that close to the limit is
+    counted the slow way.
+    """
+    n = len(floor_at) - 1
+    firsts = [0] + [bisect_left(floor_at, floor_at[j] - max_width, 0, j) for j in range(1, n + 1)]
+    if spends is not None:
+        if all(0.0 <= x < math.inf for x in spends):  # sums only grow as a cue does
+            sums = list(accumulate(spends, initial=0.0))
+            margin = 1e-9 * (sums[-1] + abs(limit) + 1.0)  # far beyond any rounding of these sums
+            for j in range(1, n + 1):
+                i = min(bisect_left(sums, sums[j] - limit, 0, j + 1), j)
+                if (i == j or sums[j] - sums[i] < limit - margin) and (i == 0 or sums[j] - sums[i - 1] > limit + margin):
+                    firsts[j] = max(firsts[j], i)
+                else:
+                    firsts[j] = _first_sayable(spends, j, limit, firsts[j])
+        else:
+            firsts = [_first_sayable(spends, j, limit, first) for j, first in enumerate(firsts)]
+    return [min(first, j - 1) for j, first in enumerate(firsts)]
 
 
 def _first_sayable(spends: Sequence[float], j: int, limit: float, first: int) -> int:
