@@ -123,15 +123,26 @@ _BREAK_COST: dict[Break, float] = {Break.SENTENCE: 0.0, Break.CLAUSE: 1.0, Break
 _LEAST: dict[Break, float | None] = {b: (3.0 + _BREAK_COST[b] if b in _BREAK_COST else None) for b in Break}
 
 
+_OPENERS = {"《": "》", "“": "”", "「": "」", "『": "』"}
+# where a protected chunk can begin: _PROTECTED's spans start with a digit or a Latin letter
+_CHUNK_START = re.compile(r"[\dA-Za-z" + "".join(_OPENERS) + "]")
+
+
 def _chunks(text: str, profile: Profile, relaxed: bool = False) -> list[str]:
     """Protected spans (numbers, Latin words, fitting 《》/“” spans) and single characters."""
     out: list[str] = []
     i = 0
     n = len(text)
     while i < n:
+        found = _CHUNK_START.search(text, i)
+        if found is None:
+            out.extend(text[i:])
+            break
+        out.extend(text[i : found.start()])  # single characters up to where a chunk may begin
+        i = found.start()
         ch = text[i]
-        if ch in "《“「『":
-            close = {"《": "》", "“": "”", "「": "」", "『": "』"}[ch]
+        close = _OPENERS.get(ch)
+        if close is not None:
             j = text.find(close, i + 1)
             if j != -1 and not relaxed and text_width(text[i : j + 1]) <= profile.max_chars:
                 out.append(text[i : j + 1])
@@ -182,72 +193,73 @@ def atoms_of(text: str, profile: Profile, relaxed: bool = False) -> list[Atom]:
     ``relaxed`` is the second try for a sentence no legal layout can hold: quotations and book
     titles are no longer kept whole and every clause is cut into words.
     """
-    chunks = _chunks(text, profile, relaxed)
-    # group chunks into clauses that end at (and include) punctuation marks
+    # group chunks into clauses that end at (and include) punctuation marks (one character each,
+    # so a protected chunk such as 10:30 never ends a clause)
     clauses: list[list[str]] = [[]]
-    for c in chunks:
+    for c in _chunks(text, profile, relaxed):
         clauses[-1].append(c)
-        if len(c) == 1 and c in PAUSE_MARKS:
+        if c in PAUSE_MARKS:
             clauses.append([])
     if not clauses[-1]:
         clauses.pop()
     # trailing closing marks (”」）) after a clause mark belong to that clause, not the next
     fixed: list[list[str]] = []
     for cl in clauses:
-        while fixed and cl and len(cl[0]) == 1 and cl[0] in NO_LINE_START:
+        while fixed and cl and cl[0] in NO_LINE_START:
             fixed[-1].append(cl.pop(0))
         if cl:
             fixed.append(cl)
     # a clause ending in a mark that may not end a line (、 in zh-Hans) is glued to the next one,
     # so the pair is split at word boundaries instead of at the mark
-    glued: list[list[str]] = []
+    glued: list[tuple[list[str], str, Break]] = []
     for cl in fixed:
-        if glued and _clause_class("".join(glued[-1]), profile) == Break.ENUM_DROP:
-            glued[-1].extend(cl)
+        if glued and glued[-1][2] == Break.ENUM_DROP:
+            chunks = glued[-1][0] + cl
         else:
-            glued.append(list(cl))
+            chunks = cl
+        clause_text = "".join(chunks)
+        item = (chunks, clause_text, _clause_class(clause_text, profile))
+        if chunks is cl:
+            glued.append(item)
+        else:
+            glued[-1] = item
     atoms: list[Atom] = []
-    for cl in glued:
-        clause_text = "".join(cl)
-        end_class = _clause_class(clause_text, profile)
+    for chunks, clause_text, end_class in glued:
         if not relaxed and text_width(render_line(clause_text, profile)) <= profile.max_chars:
             atoms.append(Atom(clause_text, end_class))
-            continue
-        atoms.extend(_split_clause(cl, end_class, profile))
+        else:
+            atoms.extend(_split_clause(chunks, end_class, profile))
     return atoms
 
 
+_HAN_CHAR = re.compile("[\u3400-\u9fff]")
+
+
 def _split_clause(chunks: list[str], end_class: Break, profile: Profile) -> list[Atom]:
-    """Atoms of a clause too wide for a line: word boundaries that respect protected chunks."""
+    """Atoms of a clause too wide for a line: word boundaries that respect protected chunks.
+
+    A break between two chunks is barred where clreq bars it, looking past spaces (which vanish
+    at line ends); between two Han characters inside a jieba word it is a last resort (CHAR).
+    """
     text = "".join(chunks)
-    allowed: set[int] = set()
-    pos = 0
-    for c in chunks:
-        pos += len(c)
-        allowed.add(pos)  # between chunks
-    han_run = [i for i, c in enumerate(text) if "\u3400" <= c <= "\u9fff"]
-    words = _word_boundaries(text) if han_run else frozenset()
-    cuts: list[tuple[int, Break]] = []
-    for p in sorted(allowed):
-        if p >= len(text):
-            continue
-        left = text[:p].rstrip()[-1:] or " "
-        right = text[p:].lstrip()[:1] or " "
-        if right in NO_LINE_START or left in NO_LINE_END:
-            continue  # clreq: looking past spaces, which vanish at line ends
-        left, right = text[p - 1], text[p]
-        if left in profile.never_at_line_end:
-            cuts.append((p, Break.ENUM_DROP))
-            continue
-        single_chars = len(left) == 1 and "\u3400" <= left <= "\u9fff" and "\u3400" <= right <= "\u9fff"
-        if single_chars and p not in words:
-            cuts.append((p, Break.CHAR))
-        else:
-            cuts.append((p, Break.WORD))
+    words = _word_boundaries(text) if _HAN_CHAR.search(text) else frozenset()
+    never = profile.never_at_line_end
     atoms: list[Atom] = []
-    start = 0
-    for p, cls in cuts:
-        atoms.append(Atom(text[start:p], cls))
+    start = p = 0
+    for c in chunks[:-1]:
+        p += len(c)
+        left, right = text[p - 1], text[p]
+        shown_left = left if not left.isspace() else (text[:p].rstrip()[-1:] or " ")
+        shown_right = right if not right.isspace() else (text[p:].lstrip()[:1] or " ")
+        if shown_right in NO_LINE_START or shown_left in NO_LINE_END:
+            continue
+        if left in never:
+            brk = Break.ENUM_DROP
+        elif "\u3400" <= left <= "\u9fff" and "\u3400" <= right <= "\u9fff" and p not in words:
+            brk = Break.CHAR
+        else:
+            brk = Break.WORD
+        atoms.append(Atom(text[start:p], brk))
         start = p
     atoms.append(Atom(text[start:], end_class))
     return atoms

@@ -11,6 +11,7 @@ gaps are closed so cues chain, as subtitlers do.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -24,6 +25,7 @@ from subtoolkit.text.punctuation import CLOSERS, PAUSE_MARKS, Break, last_mark, 
 from subtoolkit.text.spoken import count_syllables
 
 _CLOSERS = "".join(sorted(CLOSERS))
+_PAUSE_MARK = re.compile("[" + re.escape("".join(sorted(PAUSE_MARKS))) + "]")
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ class SpeechModel:
     def speaking_ms(self, text: str, kind: BlockKind) -> float:
         """Time to say ``text``: syllables at the rate, plus pauses for marks inside it."""
         inner = text.rstrip(_CLOSERS)
-        pauses = sum(self.mark_pause(c) for c in inner[:-1] if c in PAUSE_MARKS) if inner else 0.0
+        pauses = sum([self.mark_pause(c) for c in _PAUSE_MARK.findall(inner, 0, len(inner) - 1)]) if inner else 0.0
         return count_syllables(text) / self.rate_for(kind) * 1000 + pauses * self.pause_scale
 
     def budget_ms(self, text: str, kind: BlockKind) -> float:
@@ -89,7 +91,7 @@ class SpeechModel:
         Summed over the atoms of a cue it never undercounts the cue, so a cue the segmenter
         accepts is always sayable within the limit.
         """
-        pauses = sum(self.mark_pause(c) for c in text if c in PAUSE_MARKS)  # other characters add 0
+        pauses = sum([self.mark_pause(c) for c in _PAUSE_MARK.findall(text)])  # other characters add 0
         return count_syllables(text) / self.rate_for(kind) * 1000 + pauses * self.pause_scale
 
     def pause_after(self, text: str) -> float:

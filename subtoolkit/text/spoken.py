@@ -199,6 +199,7 @@ def latin_syllables(word: str) -> float:
     return float(max(groups, 1))
 
 
+@lru_cache(maxsize=65536)  # atoms and cues are measured more than once, single characters very often
 def count_syllables(text: str) -> float:
     """Spoken syllables of a text: Han characters after verbalisation plus Latin tokens.
 
