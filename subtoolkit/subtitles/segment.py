@@ -603,15 +603,18 @@ def _segment_sentence(
     """
     n = len(atoms)
     inf = float("inf")
+    spends = [budget.measure(a.text) for a in atoms] if budget is not None else None
+    limit = budget.limit if budget is not None else inf
+    whole = _whole_line(atoms, profile, shadow, spends, limit)
+    if whole is not None:
+        return [whole]
     best: list[float] = [inf] * (n + 1)
     back: list[tuple[int, tuple[float, int]] | None] = [None] * (n + 1)
     best[0] = 0.0
     lines = _Lines(atoms, profile, shadow)
     brks = [a.brk for a in atoms]
     width_at = list(accumulate(map(text_width, [a.text for a in atoms]), initial=0.0))  # exact: multiples of ½
-    spends = [budget.measure(a.text) for a in atoms] if budget is not None else None
-    firsts = _cue_starts(lines.floor_at, profile.max_chars * profile.max_lines, spends,
-                         budget.limit if budget is not None else inf)
+    firsts = _cue_starts(lines.floor_at, profile.max_chars * profile.max_lines, spends, limit)
     # the cost of a cue ending at j for the break after it and a weak particle opening the next
     tails = [_BREAK_COST.get(b, 0.0) + _line_start_penalty(a.text) for b, a in zip(brks, atoms[1:])] + [0.0]
     tail_crumb, head_crumb = _crumb_bounds(brks, width_at)
@@ -686,6 +689,35 @@ def _crumb_bounds(brks: Sequence[Break], width_at: Sequence[float]) -> tuple[lis
         if strong < n and brks[i - 1] in _WEAK and width_at[strong + 1] - width_at[i] < 4:
             head[i] = strong
     return tail, head
+
+
+def _whole_line(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None, spends: Sequence[float] | None,
+                limit: float) -> Piece | None:
+    """The sentence as one cue of one line, when it may be one: then it is the cheapest cutting.
+
+    Such a cue costs at most 18 (10, and 8 if it is a crumb) and any two cues at least 20. It
+    may be one when its line fits both profiles, it is within the cue windows of
+    :func:`_cue_starts` (floor width, speech budget) or is a single atom, as the table-driven
+    choice would find; it is just found without building the tables.
+    """
+    if not atoms:
+        return None
+    text = "".join(a.text for a in atoms)
+    line = render_line(text, profile)
+    if text_width(line) > profile.max_chars or line[-1:] in NO_LINE_END:
+        return None
+    if shadow is not None:
+        other = render_line(text, shadow)
+        if text_width(other) > shadow.max_chars or other[-1:] in NO_LINE_END:
+            return None
+    if len(atoms) > 1:
+        hidden = profile.to_space + profile.never_at_line_end
+        floor = list(accumulate(_floor_width(a.text, hidden) for a in atoms))[-1]
+        if floor - profile.max_chars * profile.max_lines > 0.0:
+            return None
+        if spends is not None and _first_sayable(spends, len(atoms), limit, 0) > 0:
+            return None
+    return Piece((line,), text, (text,))
 
 
 def _cue_starts(floor_at: Sequence[float], max_width: float, spends: Sequence[float] | None,
