@@ -24,7 +24,7 @@ from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, repeat
 from operator import le
 
 from subtoolkit.subtitles.profiles import Profile
@@ -357,25 +357,26 @@ class _Lines:
 
     The cue choice asks about the same lines over and over: ``atoms[i:k]`` is the top line of
     every two-line candidate that starts at ``i`` and breaks at ``k``, whatever its end. What a
-    line shows is read from :class:`_Ends` tables, and the breaks a two-line cue may take are a
-    range of boundaries found once per start (the top line's width and showing something) and
-    once per end (the bottom line's); only the lines of the chosen cues are rendered.
+    line shows is read from :class:`_Ends` tables; the ends a line from ``i`` may reach within
+    the width, and the breaks a two-line cue may take, are ranges of boundaries found once per
+    start and once per end. Only the lines of the chosen cues are rendered.
     """
 
+    __slots__ = ("profile", "text", "offsets", "floor_at", "main", "other", "start_penalty", "break_groups",
+                 "width_to", "ends_ok", "top_from", "top_to", "bottom_from", "bottom_to", "two_lines", "other_bad")
+
     def __init__(self, atoms: Sequence[Atom], profile: Profile, shadow: Profile | None) -> None:
-        self.atoms = atoms
         self.profile = profile
-        self.text = "".join(a.text for a in atoms)
+        texts = [a.text for a in atoms]
+        self.text = text = "".join(texts)
         n = len(atoms)
-        self.offsets = list(accumulate((len(a.text) for a in atoms), initial=0))
+        self.offsets = offsets = list(accumulate(map(len, texts), initial=0))
         hidden = profile.to_space + profile.never_at_line_end
-        self.floor_at = list(accumulate((_floor_width(a.text, hidden) for a in atoms), initial=0.0))  # lower bounds
-        self.main = main = _Ends(self.text, self.offsets, profile)
-        self.other = _Ends(self.text, self.offsets, shadow) if shadow is not None else None
-        tables = (main,) if self.other is None else (main, self.other)
-        # least cost of a two-line layout breaking before atom k, and the penalty for the bottom
-        # line opening with a weak particle; no break where the top line would end badly
-        text, offsets = self.text, self.offsets
+        self.floor_at = list(accumulate(map(_floor_width, texts, repeat(hidden)), initial=0.0))  # lower bounds
+        self.main = main = _Ends(text, offsets, profile)
+        self.other = other = _Ends(text, offsets, shadow) if shadow is not None else None
+        # the least cost of a two-line layout breaking before atom k, and the penalty for the
+        # bottom line opening with a weak particle; no break where the top line would end badly
         self.start_penalty = [3.0 if text[o : o + 1] in WEAK_LINE_START else 0.0 for o in offsets]
         groups: dict[float, list[int]] = {}
         bad = main.bad
@@ -385,35 +386,43 @@ class _Lines:
                 groups.setdefault(least, []).append(k)
         # the breaks grouped by least cost, cheapest group first, each group's positions ascending
         self.break_groups = sorted(groups.items())
-        # breaks a top line from i may take: up to the last at which it fits every profile's
-        # width, from the first at which it shows something; likewise for a bottom line to j
-        ends = range(n + 1)
-        self.top_to = [bisect_right(main.end, s + main.limit) - 1 for s in main.start]
+        self.two_lines = profile.max_lines >= 2
+        # the last end a line from i reaches within every profile's width (widths never shrink
+        # as a line grows), and the ends no line ends badly at (nearly all)
+        self.width_to = [bisect_right(main.end, s + main.limit) - 1 for s in main.start]
         self.bottom_from = [bisect_left(main.start, e - main.limit) for e in main.end]
-        if self.other is not None:
-            other = self.other
-            self.top_to = list(map(min, self.top_to, [bisect_right(other.end, s + other.limit) - 1
-                                                      for s in other.start]))
+        if other is not None:
+            self.width_to = list(map(min, self.width_to, [bisect_right(other.end, s + other.limit) - 1
+                                                          for s in other.start]))
             self.bottom_from = list(map(max, self.bottom_from, [bisect_left(other.start, e - other.limit)
                                                                 for e in other.end]))
-        if all(map(le, main.first[:-1], main.last[1:])):  # every atom shows something: so does every line
+            self.ends_ok = [not (a or b) for a, b in zip(main.bad, other.bad)]
+        else:
+            self.ends_ok = [not b for b in main.bad]
+        # the breaks a top line from i may take (it shows something) and a bottom line to j may
+        # take (likewise): from i + 1 and to j - 1 when every atom shows something
+        ends = range(n + 1)
+        if all(map(le, main.first[:-1], main.last[1:])):
             self.top_from = [i + 1 for i in ends]
             self.bottom_to = [j - 1 for j in ends]
         else:
-            self.top_from = [bisect_left(main.last, first) for first in main.first]
-            self.bottom_to = [bisect_right(main.first, last) - 1 for last in main.last]
-        if _ANY_WHITESPACE.search(self.text):
+            self.top_from = [max(i + 1, bisect_left(main.last, main.first[i])) for i in ends]
+            self.bottom_to = [min(j - 1, bisect_right(main.first, main.last[j]) - 1) for j in ends]
+        self.top_to = self.width_to
+        if _ANY_WHITESPACE.search(text):
             # as the first cue choice had it, the floor widths of both lines, which count a space
             # at the break, are within the width (without spaces, the shown widths are never less)
             floor_at, limit = self.floor_at, main.limit
             self.top_to = list(map(min, self.top_to, [bisect_right(floor_at, f + limit) - 1 for f in floor_at]))
             self.bottom_from = list(map(max, self.bottom_from, [bisect_left(floor_at, f - limit) for f in floor_at]))
         # the Traditional lines can still end with an opening mark; rarely, so only then is it checked
-        self.other_bad = self.other is not None and any(self.other.bad)
+        self.other_bad = other is not None and any(other.bad)
 
     def fits(self, i: int, j: int) -> bool:
         """``atoms[i:j]`` may be a cue's only line."""
-        return self.main.fits(i, j) and (self.other is None or self.other.fits(i, j))
+        if j > self.width_to[i]:
+            return False
+        return self.ends_ok[j] or (self.main.fits(i, j) and (self.other is None or self.other.fits(i, j)))
 
     def best(self, i: int, j: int, base: float = 0.0, bound: float = float("inf")) -> tuple[float, int] | None:
         """The cheapest layout of ``atoms[i:j]`` as one cue: (cost, k), the bottom line starting at
@@ -424,14 +433,19 @@ class _Lines:
         The first of equal layouts wins (the earliest break). Breaks that cannot bring
         ``base + cost`` to ``bound`` are not measured: the caller would not take them.
         """
-        main, other = self.main, self.other
-        if (main.last[j] < main.first[i] or (main.end[j] - main.start[i] <= main.limit and not main.bad[j])) and (
-                other is None or other.fits(i, j)):
-            return 0.0, j  # as fits(i, j), spelt out: a cue is asked this most often
-        if self.profile.max_lines < 2 or base + 3.0 > bound or main.bad[j]:
+        if self.fits(i, j):
+            return 0.0, j
+        if base + 3.0 > bound or not self.two_lines:
             return None
-        first = max(i + 1, self.top_from[i], self.bottom_from[j])
-        last = min(j - 1, self.top_to[i], self.bottom_to[j])
+        main, other = self.main, self.other
+        if main.bad[j]:
+            return None  # the bottom line shows something and ends with an opening mark
+        first, last = self.top_from[i], self.top_to[i]
+        bottom_from, bottom_to = self.bottom_from[j], self.bottom_to[j]
+        if bottom_from > first:
+            first = bottom_from
+        if bottom_to < last:
+            last = bottom_to
         if first > last:
             return None
         start, end, start_penalty = main.start, main.end, self.start_penalty
@@ -619,6 +633,7 @@ def _segment_sentence(
     tails = [_BREAK_COST.get(b, 0.0) + _line_start_penalty(a.text) for b, a in zip(brks, atoms[1:])] + [0.0]
     tail_crumb, head_crumb = _crumb_bounds(brks, width_at)
     starts: list[tuple[float, int]] = []  # (best[i], i) of the starts reached so far, cheapest first
+    width_to, ends_ok = lines.width_to, lines.ends_ok
     for j in range(1, n + 1):
         if best[j - 1] < inf:
             insort(starts, (best[j - 1], j - 1))
@@ -642,9 +657,12 @@ def _segment_sentence(
             base += (10.0 if i <= tail_from else 0.0) + (10.0 if head_crumb[i] < two_before else 0.0)  # _dangling
             if base > best_j:
                 continue
-            choice = lines.best(i, j, base, best_j)
-            if choice is None:
-                continue
+            if j <= width_to[i] and ends_ok[j]:
+                choice: tuple[float, int] | None = (0.0, j)  # one line: lines.best's first answer, spelt out
+            else:
+                choice = lines.best(i, j, base, best_j)
+                if choice is None:
+                    continue
             cost = base + choice[0]
             if cost < best_j or (cost == best_j and back_j is not None and i > back_j[0]):
                 best_j, back_j = cost, (i, choice)
