@@ -640,7 +640,8 @@ def _segment_sentence(
         if j < n and brks[j - 1] == Break.NONE:
             continue
         tail, first, tail_from, two_before, width_j = tails[j - 1], firsts[j], tail_crumb[j], j - 1, width_at[j]
-        best_j, back_j = inf, None
+        best_j: float = inf
+        back_j: tuple[int, tuple[float, int]] | None = None
         s = 0
         while s < len(starts):
             best_i, i = starts[s]
@@ -658,11 +659,12 @@ def _segment_sentence(
             if base > best_j:
                 continue
             if j <= width_to[i] and ends_ok[j]:
-                choice: tuple[float, int] | None = (0.0, j)  # one line: lines.best's first answer, spelt out
+                choice = (0.0, j)  # one line: lines.best's first answer, spelt out
             else:
-                choice = lines.best(i, j, base, best_j)
-                if choice is None:
+                found = lines.best(i, j, base, best_j)
+                if found is None:
                     continue
+                choice = found
             cost = base + choice[0]
             if cost < best_j or (cost == best_j and back_j is not None and i > back_j[0]):
                 best_j, back_j = cost, (i, choice)
@@ -756,7 +758,8 @@ def _cue_starts(floor_at: Sequence[float], max_width: float, spends: Sequence[fl
             margin = 1e-9 * (sums[-1] + abs(limit) + 1.0)  # far beyond any rounding of these sums
             for j in range(1, n + 1):
                 i = min(bisect_left(sums, sums[j] - limit, 0, j + 1), j)
-                if (i == j or sums[j] - sums[i] < limit - margin) and (i == 0 or sums[j] - sums[i - 1] > limit + margin):
+                within = i == j or sums[j] - sums[i] < limit - margin
+                if within and (i == 0 or sums[j] - sums[i - 1] > limit + margin):
                     firsts[j] = max(firsts[j], i)
                 else:
                     firsts[j] = _first_sayable(spends, j, limit, firsts[j])

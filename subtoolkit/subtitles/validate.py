@@ -67,7 +67,8 @@ def validate(timeline: Timeline, profile: Profile, *, grid: bool = True) -> list
         for n, line in enumerate(lines, start=1):
             w = text_width(line)
             if w > profile.max_chars:
-                add(Problem("line-too-long", i, f"line {n} is {w:g} characters wide, the limit is {profile.max_chars:g}"))
+                add(Problem("line-too-long", i,
+                            f"line {n} is {w:g} characters wide, the limit is {profile.max_chars:g}"))
             if line != line.strip(" \u3000"):
                 add(Problem("stray-space", i, f"line {n} starts or ends with a space"))
             if line and line[0] in NO_LINE_START:

@@ -8,7 +8,7 @@ from typing import Any
 from subtoolkit.subtitles.formats.common import TrackOptions
 from subtoolkit.model import Timeline
 
-_string = json.encoder.encode_basestring  # type: ignore[attr-defined]  # json's own (C) string encoder
+_string = json.encoder.encode_basestring  # json's own (C) string encoder
 
 
 def compose_json(timeline: Timeline, options: TrackOptions = TrackOptions()) -> str:
