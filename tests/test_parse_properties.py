@@ -32,6 +32,10 @@ TOKENS = [
     "http://a.cn/x", "www.b.com ", "2023年05月06日 10:20", "已有0人发表了评论", "• ", "1. 采集：", "“快跑！”",
     "小梅：", "阿强：", "达度勒·尤瑟夫", " John Brown", "《乡村纪事》栏目 ", "牧民 ", "分集片名：", "关键词：", ">>",
     "|",
+    # conventions of the house-style set: HK, Taiwan, Singapore, timecodes, credits, Q/A, attributions
+    "旁述：", "OS：", "VO: ", "SOT：", "SUPER: ", "（同期）", "（OS）", "李文雄／", "｜", "00:01:23:10 ", "[01:23] ",
+    "【音乐起】", "[特效] ", "^p", "第2页", "总导演 ", "出品 ", "采访对象：", "受訪者：", "问：", "答：", "——", "第一场 ",
+    "1. 全景 ", "Dr. Lim Wei Ling, ",
 ]
 
 scripts = st.lists(

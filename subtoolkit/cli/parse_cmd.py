@@ -53,7 +53,7 @@ def parse_command(
     """
     trace: Optional[list] = [] if explain else None
     parsed = load_script(script, encoding, interview_span, style, trace)
-    set_aside = [r for r in parsed.removed if r.reason in ("source note", "word artefact", "pinyin")]
+    set_aside = [r for r in parsed.removed if r.reason in ("source note", "word artefact", "pinyin", "timecode")]
     pinyin = [r for r in set_aside if r.reason == "pinyin"]
     for r in set_aside:
         if r.reason != "pinyin":
