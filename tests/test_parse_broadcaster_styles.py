@@ -25,7 +25,8 @@ def reasons(s):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("label", ["旁述：", "OS：", "VO: ", "vo:", "V/O: ", "NARRATOR: "])
 def test_narration_labels_of_other_crews(label: str) -> None:
-    s = script(f"{label}潮水退去，滩涂露了出来。\n{label}赶海的人提着桶走下堤岸。\n周海生：今天螺多。\n周海生：走快点。")
+    s = script(f"{label}潮水退去，滩涂露了出来。\n{label}赶海的人提着桶走下堤岸。\n"
+               "周海生：今天螺多。\n周海生：走快点。")
     assert [b.kind for b in s.blocks[:2]] == [K.NARRATION, K.NARRATION]
     assert s.blocks[0].text == "潮水退去，滩涂露了出来。" and s.blocks[0].speaker is None
 
@@ -63,7 +64,8 @@ def test_separated_designation_needs_a_name() -> None:
 
 
 def test_bare_name_super_with_a_bar_then_sync_marker_speech() -> None:
-    s = script("旁述：冬至前一晚，麵檔比平日早開。\n黃志強 | 麵檔東主\n（同期）做咗三十年，冬至一定要開。\n旁述：湯底滾了一整晚。")
+    s = script("旁述：冬至前一晚，麵檔比平日早開。\n黃志強 | 麵檔東主\n"
+               "（同期）做咗三十年，冬至一定要開。\n旁述：湯底滾了一整晚。")
     assert [b.kind for b in s.blocks] == [K.NARRATION, K.INTERVIEW, K.NARRATION]
     assert s.blocks[1].speaker == Speaker("黃志強", "麵檔東主")
     assert s.blocks[1].text == "做咗三十年，冬至一定要開。" and s.blocks[1].lines == (2, 3)
@@ -106,7 +108,8 @@ def test_questions_and_answers_under_one_interviewee() -> None:
 
 
 def test_attribution_under_a_quotation_names_its_speaker() -> None:
-    s = script("【旁白】车间里贴着一句话。\n“慢一点，才能准一点。”\n——骆国栋，数控班班长\n【旁白】他在这台机床前站了二十年。")
+    s = script("【旁白】车间里贴着一句话。\n“慢一点，才能准一点。”\n——骆国栋，数控班班长\n"
+               "【旁白】他在这台机床前站了二十年。")
     assert [b.kind for b in s.blocks] == [K.NARRATION, K.INTERVIEW, K.NARRATION]
     assert s.blocks[1].speaker == Speaker("骆国栋", "数控班班长") and s.blocks[1].lines == (2, 3)
     assert (3, "——骆国栋，数控班班长", "speaker label") in reasons(s)
@@ -142,7 +145,8 @@ def test_word_search_codes_are_artefacts() -> None:
 # --- notes: cues, shots, credits, page furniture ------------------------------------------------------
 
 
-@pytest.mark.parametrize("cue", ["【音乐起】", "【音乐渐收】", "[特效] 地图动画", "【定版】企业标志", "（空景：晨雾中的梯田）"])
+@pytest.mark.parametrize("cue", ["【音乐起】", "【音乐渐收】", "[特效] 地图动画", "【定版】企业标志",
+                                 "（空景：晨雾中的梯田）"])
 def test_cues_are_single_notes(cue: str) -> None:
     s = script(f"【旁白】山里起雾了。\n{cue}\n【旁白】梯田一层层露出来。")
     assert [b.kind for b in s.blocks] == [K.NARRATION, K.NOTE, K.NARRATION]
@@ -208,3 +212,32 @@ def test_english_title_line_on_a_bilingual_title_page() -> None:
     s = script("《老街的早晨》\nMornings on the Old Street\nVO: 六点，第一家铺子开了门。")
     assert kinds(s) == [(K.TITLE, "老街的早晨"), (K.TITLE, "Mornings on the Old Street"),
                         (K.NARRATION, "六点，第一家铺子开了门。")]
+
+
+# --- a news magazine's studio and packages ------------------------------------------------------------
+
+
+def test_studio_and_stand_up_markers_are_presenters_turns() -> None:
+    s = script("【演播室】\n主持人：晚上好。\n【解说】入冬后，河面结了冰。\n"
+               "【记者现场报道】\n我现在就在冰面上，冰层有二十厘米厚。")
+    assert [(b.kind, b.speaker) for b in s.blocks] == [
+        (K.NARRATION, Speaker(None, "主持人")),
+        (K.NARRATION, None),
+        (K.NARRATION, Speaker(None, "出镜记者")),
+    ]
+
+
+def test_archive_footage_cue_is_a_note() -> None:
+    s = script("【解说】那一年，大桥通车。\n〔資料片段〕通車典禮新聞片\n【解说】四十年过去了。")
+    assert [b.kind for b in s.blocks] == [K.NARRATION, K.NOTE, K.NARRATION]
+
+
+def test_english_episode_title_with_a_number() -> None:
+    s = script("《石板街》\nOld Towns Ep.2: The Stone Street\n旁述：街口有一間百年涼茶舖。")
+    assert [b.kind for b in s.blocks] == [K.TITLE, K.TITLE, K.NARRATION]
+
+
+def test_presenter_marker_word_written_as_a_label() -> None:
+    s = script("导语：入冬以后，南州的早市格外热闹。\n【解说】六点，第一家铺子开了门。")
+    assert [(b.kind, b.speaker) for b in s.blocks] == [(K.NARRATION, Speaker(None, "主持人")), (K.NARRATION, None)]
+    assert s.blocks[0].text == "入冬以后，南州的早市格外热闹。"

@@ -34,8 +34,8 @@ TOKENS = [
     "|",
     # conventions of the house-style set: HK, Taiwan, Singapore, timecodes, credits, Q/A, attributions
     "旁述：", "OS：", "VO: ", "SOT：", "SUPER: ", "（同期）", "（OS）", "李文雄／", "｜", "00:01:23:10 ", "[01:23] ",
-    "【音乐起】", "[特效] ", "^p", "第2页", "总导演 ", "出品 ", "采访对象：", "受訪者：", "问：", "答：", "——", "第一场 ",
-    "1. 全景 ", "Dr. Lim Wei Ling, ",
+    "【音乐起】", "[特效] ", "^p", "第2页", "总导演 ", "出品 ", "采访对象：", "受訪者：", "问：", "答：", "——",
+    "第一场 ", "1. 全景 ", "Dr. Lim Wei Ling, ",
 ]
 
 scripts = st.lists(

@@ -67,7 +67,9 @@ _SYNC_WORDS = ("同期声", "同期", "采访", "现场声", "现场同期", "�
                "专访", "采访对象", "受访人", "被访者", "SOT")
 # Presenters' and reporters' turns: heard, read by someone other than the narrator. A marker word
 # maps to the role that speaks it.
-_PRESENTER_MARKERS = {"导语": "主持人", "口播": "主持人", "串场": "主持人", "出镜": "出镜记者"}
+_PRESENTER_MARKERS = {"导语": "主持人", "口播": "主持人", "串场": "主持人", "演播室": "主持人", "出镜": "出镜记者",
+                      "记者出镜": "出镜记者", "现场报道": "出镜记者", "记者现场报道": "出镜记者",
+                      "记者连线": "出镜记者"}
 _PRESENTER_LABELS = frozenset(("主持人", "女播", "男播", "主播", "播音员", "男主持", "女主持", "女主播", "男主播",
                                "播音"))
 _HEADING_WORDS = ("序", "序幕", "片头", "片尾", "结语", "尾声", "引子", "开篇", "结束语", "后记")
@@ -82,7 +84,8 @@ _SCENE_WORDS = ("画面", "镜头", "场景", "空镜", "空景", "空镜头", "
 # Alone on a line, only a picture word opens a shot list ([画面] then the shots); a cue (【音乐起】
 # 【特效】 【定版】) is a note of its own.
 _RUN_WORDS = frozenset(("画面", "镜头", "场景", "空镜", "空景", "空镜头", "资料画面", "资料", "动画"))
-_CUE_PREFIXES = ("音乐", "音效", "背景音乐", "空镜", "空景", "特效", "特技", "转场", "画面", "镜头", "定版", "落版")
+_CUE_PREFIXES = ("资料", "音乐", "音效", "背景音乐", "空镜", "空景", "特效", "特技", "转场", "画面", "镜头", "定版",
+                 "落版")
 _NOTE_WORDS = ("删", "注", "备注", "编者按", "编者注", "编辑", "视频编辑", "导演", "摄像", "记者", "作者")
 # An interview written as questions and answers under one interviewee (【采访】姓名 then 问：… 答：…).
 _QUESTION_LABELS = frozenset(("问", "提问", "记者问", "主持人问", "Q"))
@@ -613,12 +616,17 @@ def rule_narration_plain(line: str, key: str, ctx: Context) -> list[Item] | None
 
 
 def rule_presenter(line: str, key: str, ctx: Context) -> list[Item] | None:
-    """Presenters' and anchors' turns: ``主持人：…`` ``女播：…`` ``男播：【导语】`` — heard, read by the
+    """Presenters' and anchors' turns: ``主持人：…`` ``女播：…`` ``男播：【导语】`` ``导语：…`` — heard, read by the
     presenter (a narration block whose speaker is the presenter), not by the narrator."""
     m = _PRESENTER_LABEL.match(key)
-    if m is None or (m.group(1) not in _PRESENTER_LABELS and m.group(1) not in ctx.style.presenters):
+    if m is None:
         return None
-    who = Speaker(None, line[: len(m.group(1))])
+    if m.group(1) in _PRESENTER_MARKERS:  # 导语：…  出镜：… (the marker word as a label)
+        who = Speaker(None, _PRESENTER_MARKERS[m.group(1)])
+    elif m.group(1) in _PRESENTER_LABELS or m.group(1) in ctx.style.presenters:
+        who = Speaker(None, line[: len(m.group(1))])
+    else:
+        return None
     rest = line[m.end() :].strip()
     removed = _marker(line[: m.end()], "speaker label")
     if rest[:1] and rest[0] in "【[［〔〖":
@@ -700,7 +708,9 @@ def rule_top_title(line: str, key: str, ctx: Context) -> list[Item] | None:
     return [Item("title", line)]
 
 
-_ENGLISH_TITLE = re.compile(r"^(?=.{4,80}$)[A-Z0-9][\w'’&-]*(?:[ :,-]+(?:[A-Z0-9][\w'’&-]*|a|an|the|of|at|in|on|and|for|to|with))+$")
+_ENGLISH_TITLE = re.compile(
+    r"^(?=.{4,80}$)[A-Z0-9][\w'’&.-]*(?:[ :,-]+(?:[A-Z0-9][\w'’&.-]*|a|an|the|of|at|in|on|and|for|to|with))+$"
+)
 
 
 def rule_episode(line: str, key: str, ctx: Context) -> list[Item] | None:
@@ -1134,7 +1144,8 @@ def _dialogue_labels(keys: Sequence[str], style: Style) -> frozenset[str]:
     known |= set(_CAPTION_WORDS) | _QUESTION_LABELS | _ANSWER_LABELS | style.words()
     labels = {
         w for w, c in counts.items()
-        if c >= 2 and (w.upper() if w.isascii() else w) not in known and not _CREDIT.match(w + "：") and not _LEAD_NOTE.match(w + "：")
+        if c >= 2 and (w.upper() if w.isascii() else w) not in known
+        and not _CREDIT.match(w + "：") and not _LEAD_NOTE.match(w + "：")
         and not _NOT_A_NAME.search(w)
     }
     return frozenset(labels) if len(labels) >= 2 else frozenset()
