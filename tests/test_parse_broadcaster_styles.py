@@ -241,3 +241,43 @@ def test_presenter_marker_word_written_as_a_label() -> None:
     s = script("导语：入冬以后，南州的早市格外热闹。\n【解说】六点，第一家铺子开了门。")
     assert [(b.kind, b.speaker) for b in s.blocks] == [(K.NARRATION, Speaker(None, "主持人")), (K.NARRATION, None)]
     assert s.blocks[0].text == "入冬以后，南州的早市格外热闹。"
+
+
+# --- an overseas channel's documentary ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "label, speaker",
+    [("解说（男声）：", None), ("画外音（女）：", None), ("旁白(OS)：", None),
+     ("主持人（出镜）：", Speaker(None, "主持人"))],
+)
+def test_a_qualifier_after_a_narration_or_presenter_label(label: str, speaker: Speaker | None) -> None:
+    s = script(f"{label}湖水静静的，映着铁船的影子。\n{label}岸边的人家亮了灯。")
+    assert [(b.kind, b.text, b.speaker) for b in s.blocks] == [
+        (K.NARRATION, "湖水静静的，映着铁船的影子。", speaker),
+        (K.NARRATION, "岸边的人家亮了灯。", speaker),
+    ]
+
+
+def test_a_name_with_a_role_in_brackets_stays_a_speaker() -> None:
+    s = script("尹秋实（渔民）：今天风大，不出海了。")
+    assert s.blocks[0].kind is K.INTERVIEW and s.blocks[0].speaker == Speaker("尹秋实", "渔民")
+
+
+@pytest.mark.parametrize("line", ["〈字幕〉霹雳州 近打谷", "[字幕条] 近打谷 2023年", "【字条】近打谷"])
+def test_more_caption_markers(line: str) -> None:
+    s = script(f"【解说】湖边住着矿工的后人。\n{line}")
+    assert s.blocks[-1].kind is K.CAPTION and "近打谷" in s.blocks[-1].text
+
+
+def test_person_marker_introduces_the_speech_below() -> None:
+    s = script("【解说】镇上把老矿场改成了博物馆。\n【人物】温秀英 博物馆讲解员\n"
+               "我爷爷就在这条船上干了三十年。\n【解说】湖水很静。")
+    assert [b.kind for b in s.blocks] == [K.NARRATION, K.INTERVIEW, K.NARRATION]
+    assert s.blocks[1].speaker == Speaker("温秀英", "博物馆讲解员") and s.blocks[1].lines == (2, 3)
+
+
+@pytest.mark.parametrize("line", ["撰稿/配音：黎家豪", "编导、摄像：宁远 关山", "摄影／剪辑：邝志坚"])
+def test_credits_joined_by_a_slash(line: str) -> None:
+    s = script(f"江水东流，两岸青山。\n{line}")
+    assert [b.kind for b in s.blocks] == [K.NARRATION, K.NOTE]

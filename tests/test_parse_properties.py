@@ -35,7 +35,8 @@ TOKENS = [
     # conventions of the house-style set: HK, Taiwan, Singapore, timecodes, credits, Q/A, attributions
     "旁述：", "OS：", "VO: ", "SOT：", "SUPER: ", "（同期）", "（OS）", "李文雄／", "｜", "00:01:23:10 ", "[01:23] ",
     "【音乐起】", "[特效] ", "^p", "第2页", "总导演 ", "出品 ", "采访对象：", "受訪者：", "问：", "答：", "——",
-    "第一场 ", "1. 全景 ", "Dr. Lim Wei Ling, ",
+    "第一场 ", "1. 全景 ", "Dr. Lim Wei Ling, ", "解说（男声）：", "主持人（出镜）：", "〈字幕〉", "【人物】",
+    "撰稿/配音：",
 ]
 
 scripts = st.lists(

@@ -52,7 +52,7 @@ InterviewSpan = Literal["auto", "paragraph", "marker"]
 # ---------------------------------------------------------------------------------------------
 # Brackets
 
-_CLOSERS = {"（": "））", "(": "）)", "【": "】", "[": "]］", "［": "］]", "〔": "〕", "〖": "〗"}
+_CLOSERS = {"（": "））", "(": "）)", "【": "】", "[": "]］", "［": "］]", "〔": "〕", "〖": "〗", "〈": "〉"}
 _OPENERS_BY_CLOSER: dict[str, str] = {}
 for _o, _cs in _CLOSERS.items():
     for _c in _cs:
@@ -74,7 +74,9 @@ _PRESENTER_LABELS = frozenset(("主持人", "女播", "男播", "主播", "播�
                                "播音"))
 _HEADING_WORDS = ("序", "序幕", "片头", "片尾", "结语", "尾声", "引子", "开篇", "结束语", "后记")
 # On-screen text: 字幕, and what other crews call it (SUPER / CG in Singapore and Taiwan, 字卡).
-_CAPTION_WORDS = ("字幕", "字卡", "屏幕字", "SUPER", "CG", "CAPTION")
+_CAPTION_WORDS = ("字幕", "字卡", "字幕条", "字条", "屏幕字", "SUPER", "CG", "CAPTION")
+# 【人物】姓名 身份: a name super introducing the person whose words follow.
+_PERSON_WORDS = ("人物", "人物介绍", "人名条", "人物条")
 _TITLE_WORDS = ("标题", "片名", "推出片名", "总标题", "本集名", "推出本集名", "分集片名", "集名", "推出集名")
 _SUBTITLE_HEADING_WORDS = ("小标题", "章节", "段落标题")
 # Shot and scene notes: what the picture shows, never heard. Alone they open a shot list.
@@ -132,12 +134,13 @@ _CREDIT_WORDS = (
     "艺术总监|技术总监|航拍"
 )
 _CREDIT_PREFIX = r"(?:本期|本集|本片|本节目)?"
+_CREDIT_ALT = "(?:" + "|".join(_S.join(w) for w in _CREDIT_WORDS.split("|")) + ")"
 # Words that are also a marker or a speaker's role: a credit only when names follow (配音：李易),
 # never alone (配音： opens narration) or with speech (记者：好的).
 _CREDIT_NEEDS_NAMES = frozenset("记者 配音 解说 旁白 播音 主持 主持人".split())
 _CREDIT_LABEL = re.compile("(?:" + "|".join(_S.join(w) for w in _CREDIT_WORDS.split("|")) + r")\s*[：:]")
 _CREDIT = re.compile(
-    rf"^{_CREDIT_PREFIX}(?P<word>{'|'.join(_S.join(w) for w in _CREDIT_WORDS.split('|'))}){_S}[：:]{_S}"
+    rf"^{_CREDIT_PREFIX}(?P<word>{_CREDIT_ALT}(?:\s*[/／、·]\s*{_CREDIT_ALT})*){_S}[：:]{_S}"
     r"(?P<who>(?:[^\s。！？!?；;，,、：:]{1,12}(?:\s*[，,、\s]\s*[^\s。！？!?；;，,、：:]{1,12}){0,8})?)\s*$"
 )
 _NAME_LIST = re.compile(r"\s*[，,、\s]\s*")
@@ -194,8 +197,9 @@ _OPEN_MARKER = re.compile(r"^[【\[［〔〖]\s*(?:字幕|解说|配音|画外�
                           r"推出片名|小标题|序|片头|片尾|结语|尾声|画面)")
 _MARKER_WORD = re.compile(r"^([^：:·・\s]+)\s*([：:·・\s]\s*)?(.*)$", re.S)
 _SYNC_PLAIN = re.compile(r"^(同期声|同期|现场同期|现场声|采访对象|采访|受访者|受访人|被访者|SOT)(?=[（(：:\s]|$)", re.I)
-_NARRATION_LABEL = re.compile(r"^(解说词|解说|旁白|画外音|配音|正文|[^\s：:]{1,8}?)\s*[：:]\s*")
-_PRESENTER_LABEL = re.compile(r"^([^\s：:，。]{2,5})\s*[：:]\s*")
+_QUALIFIER = r"(?:\s*[（(][^（）()：:]{1,8}[）)])?"  # 解说（男声）： 主持人（出镜）： 画外音（女）：
+_NARRATION_LABEL = re.compile(rf"^(解说词|解说|旁白|画外音|配音|正文|[^\s：:（(]{{1,8}}?){_QUALIFIER}\s*[：:]\s*")
+_PRESENTER_LABEL = re.compile(rf"^([^\s：:，。（(]{{2,5}}){_QUALIFIER}\s*[：:]\s*")
 _PLAIN_LABEL = re.compile(r"^([^\s：:，。]{1,6})\s*[：:]\s*")
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 _SENTENCE_PUNCT = re.compile(r"[，。！？；]")
@@ -413,7 +417,7 @@ def _kind_of_word(word: str, style: Style) -> str | None:
         return "narration"
     if word in _PRESENTER_MARKERS:
         return "presenter"
-    if word in _SYNC_WORDS:
+    if word in _SYNC_WORDS or word in _PERSON_WORDS:
         return "interview"
     if word in _HEADING_WORDS:
         return "heading"
@@ -440,7 +444,7 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
     later ``【推出…】`` card is a caption); ``[画面]`` (alone: a shot list follows) ``【镜头：…】`` → note;
     ``【任务纪实：谈话】`` any other short label alone → heading. Words of the house style count too.
     """
-    if not line or line[0] not in "【[［〔〖（(":
+    if not line or line[0] not in "【[［〔〖〈（(":
         return None
     paren = line[0] in "（("
     end = match_bracket(line, 0)
@@ -923,7 +927,7 @@ _SCAN_WORDS = (
                                      " ")]
 )
 _SCAN = re.compile("|".join(map(re.escape, _SCAN_WORDS)))
-_SPECIAL_FIRST = frozenset("【[［〔〖（(《#「『•●▪◆■◇○★☆※")
+_SPECIAL_FIRST = frozenset("【[［〔〖〈（(《#「『•●▪◆■◇○★☆※")
 
 
 def _plain_prose(line: str, key: str, at_top: bool, title_line: str | None, next_wrapped: bool) -> bool:
