@@ -281,3 +281,28 @@ def test_person_marker_introduces_the_speech_below() -> None:
 def test_credits_joined_by_a_slash(line: str) -> None:
     s = script(f"江水东流，两岸青山。\n{line}")
     assert [b.kind for b in s.blocks] == [K.NARRATION, K.NOTE]
+
+
+# --- a Taiwan newsroom's rundown ---------------------------------------------------------------------------
+
+
+def test_taiwan_newsroom_markers() -> None:
+    s = script(
+        """
+        【過音】
+        老街的騎樓下，擺滿了攤子。
+        【SB】卓家豪 攤商
+        這條街我擺了二十年，週末人最多。
+        【NS】叫賣聲、機車聲
+        【stand】
+        記者現在所在的位置，就是老街的起點。
+        攝影記者：祝文彬
+        """
+    )
+    assert [(b.kind, b.speaker) for b in s.blocks] == [
+        (K.NARRATION, None),
+        (K.INTERVIEW, Speaker("卓家豪", "攤商")),
+        (K.NOTE, None),
+        (K.NARRATION, Speaker(None, "出镜记者")),
+        (K.NOTE, None),
+    ]

@@ -61,15 +61,16 @@ for _o, _cs in _CLOSERS.items():
 
 COLONS = "：:"
 # Marker words, in Simplified (lines are folded before matching).
-# 旁述 (Hong Kong), OS / VO (Taiwan, Singapore, English-speaking crews: off-screen voice, voice-over).
-_NARRATION_WORDS = ("解说词", "解说", "配音", "画外音", "旁白", "正文", "解说稿", "旁述", "OS", "VO", "V/O", "NARRATOR")
+# 旁述 (Hong Kong), 过音 / OS / VO (Taiwan, Singapore, English-speaking crews: off-screen voice, voice-over).
+_NARRATION_WORDS = ("解说词", "解说", "配音", "画外音", "旁白", "正文", "解说稿", "旁述", "过音", "OS", "VO", "V/O",
+                    "NARRATOR")
 _SYNC_WORDS = ("同期声", "同期", "采访", "现场声", "现场同期", "现场", "同期音", "原声", "受访者", "受访", "访谈",
-               "专访", "采访对象", "受访人", "被访者", "SOT")
+               "专访", "采访对象", "受访人", "被访者", "SOT", "SB")  # SB: a sound bite (Taiwan newsrooms)
 # Presenters' and reporters' turns: heard, read by someone other than the narrator. A marker word
 # maps to the role that speaks it.
 _PRESENTER_MARKERS = {"导语": "主持人", "口播": "主持人", "串场": "主持人", "演播室": "主持人", "出镜": "出镜记者",
                       "记者出镜": "出镜记者", "现场报道": "出镜记者", "记者现场报道": "出镜记者",
-                      "记者连线": "出镜记者"}
+                      "记者连线": "出镜记者", "STAND": "出镜记者", "STANDUP": "出镜记者", "STAND-UP": "出镜记者"}
 _PRESENTER_LABELS = frozenset(("主持人", "女播", "男播", "主播", "播音员", "男主持", "女主持", "女主播", "男主播",
                                "播音"))
 _HEADING_WORDS = ("序", "序幕", "片头", "片尾", "结语", "尾声", "引子", "开篇", "结束语", "后记")
@@ -81,7 +82,8 @@ _TITLE_WORDS = ("标题", "片名", "推出片名", "总标题", "本集名", "�
 _SUBTITLE_HEADING_WORDS = ("小标题", "章节", "段落标题")
 # Shot and scene notes: what the picture shows, never heard. Alone they open a shot list.
 _SCENE_WORDS = ("画面", "镜头", "场景", "空镜", "空景", "空镜头", "音乐", "音效", "背景音乐", "特技", "特效", "转场",
-                "资料画面", "资料", "动画", "定版", "落版", "黑场", "淡入", "淡出", "叠化", "闪白", "音乐起", "音乐止")
+                "资料画面", "资料", "动画", "定版", "落版", "黑场", "淡入", "淡出", "叠化", "闪白", "音乐起", "音乐止",
+                "NS", "NAT", "NATS")  # NS: natural sound under the picture, described, not spoken
 # A cue word with what happens to it (【音乐起】 【音乐渐收】 【空镜头】): a note like the word alone.
 # Alone on a line, only a picture word opens a shot list ([画面] then the shots); a cue (【音乐起】
 # 【特效】 【定版】) is a note of its own.
@@ -131,7 +133,7 @@ _CREDIT_WORDS = (
     "总导演|制片|制片人|监制|策划|主编|出品|出品人|后期|剪辑|视频编辑|通讯员|审核|校对|统筹|翻译|字幕制作|"
     "配音|解说|旁白|播音|主持|主持人|"
     "制作|制作人|联合出品|出品单位|摄制|录音|灯光|美术|作曲|调色|包装|总监制|总策划|总制片人|执行导演|执行制片|制片主任|"
-    "艺术总监|技术总监|航拍"
+    "艺术总监|技术总监|航拍|摄影记者|文字记者"
 )
 _CREDIT_PREFIX = r"(?:本期|本集|本片|本节目)?"
 _CREDIT_ALT = "(?:" + "|".join(_S.join(w) for w in _CREDIT_WORDS.split("|")) + ")"
@@ -463,6 +465,8 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
     if word is None:
         return None
     head, tail_key = word.group(1), word.group(3)
+    if head.isascii():
+        head = head.upper()  # 【Stand】 【sot】
     tail = inner[len(inner) - len(tail_key) :] if tail_key else ""
     kind = _kind_of_word(head, ctx.style)
     if paren and (tail or kind not in ("interview", "narration")):
@@ -625,8 +629,9 @@ def rule_presenter(line: str, key: str, ctx: Context) -> list[Item] | None:
     m = _PRESENTER_LABEL.match(key)
     if m is None:
         return None
-    if m.group(1) in _PRESENTER_MARKERS:  # 导语：…  出镜：… (the marker word as a label)
-        who = Speaker(None, _PRESENTER_MARKERS[m.group(1)])
+    label = m.group(1).upper() if m.group(1).isascii() else m.group(1)
+    if label in _PRESENTER_MARKERS:  # 导语：…  出镜：… (the marker word as a label)
+        who = Speaker(None, _PRESENTER_MARKERS[label])
     elif m.group(1) in _PRESENTER_LABELS or m.group(1) in ctx.style.presenters:
         who = Speaker(None, line[: len(m.group(1))])
     else:
