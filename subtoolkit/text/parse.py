@@ -433,6 +433,9 @@ def _kind_of_word(word: str, style: Style) -> str | None:
     return kind
 
 
+_PAREN_MARKER = re.compile(r"^[（(][^（）()，。：:、！？\s]{1,8}[）)]")
+
+
 def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
     """A line opening with a bracketed marker.
 
@@ -449,6 +452,8 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
     if not line or line[0] not in "【[［〔〖〈（(":
         return None
     paren = line[0] in "（("
+    if paren and not _PAREN_MARKER.match(key):
+        return None  # （speech…） （镜头：…）: round brackets hold a marker only when short, without punctuation
     end = match_bracket(line, 0)
     if end is None:
         if not paren and _OPEN_MARKER.match(key):
