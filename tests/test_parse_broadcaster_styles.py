@@ -306,3 +306,35 @@ def test_taiwan_newsroom_markers() -> None:
         (K.NARRATION, Speaker(None, "出镜记者")),
         (K.NOTE, None),
     ]
+
+
+# --- a county media centre's web page --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("line", ["首页 > 电视节目 > 纪录片", "分享到：", "【打印】【关闭】", "上一页 1 2 3 下一页"])
+def test_more_page_furniture(line: str) -> None:
+    s = script(f"《河》\n江水东流，两岸青山。\n{line}")
+    assert [b.kind for b in s.blocks] == [K.TITLE, K.NARRATION, K.NOTE]
+
+
+def test_a_breadcrumb_is_no_title_and_a_sentence_with_arrows_stays_narration() -> None:
+    s = script("首页 > 电视节目 > 纪录片\n《河》\n水位 > 警戒线 > 历史最高，大坝顶住了。")
+    assert [b.kind for b in s.blocks] == [K.NOTE, K.TITLE, K.NARRATION]
+
+
+@pytest.mark.parametrize("label", ["主持人串场：", "主持人口播：", "女播导语："])
+def test_presenter_label_with_the_kind_of_turn(label: str) -> None:
+    s = script(f"【解说】山路很长。\n{label}一个小小的快递站，连起了山里和山外。")
+    assert (s.blocks[1].kind, s.blocks[1].speaker) == (K.NARRATION, Speaker(None, label[: -3]))
+    assert s.blocks[1].text == "一个小小的快递站，连起了山里和山外。"
+
+
+@pytest.mark.parametrize("rest, name, role", [
+    ("（字幕：镇卫生院院长 龙小川）", "龙小川", "镇卫生院院长"),
+    ("(龙小川 镇卫生院院长)", "龙小川", "镇卫生院院长"),
+    ("镇卫生院院长，龙小川：", "龙小川", "镇卫生院院长"),
+])
+def test_more_designations_after_a_sync_marker(rest: str, name: str, role: str) -> None:
+    s = script(f"【解说】卫生院新添了一台设备。\n【同期声】{rest}\n以前拍个片子要去县里。\n【解说】现在在镇上就能做。")
+    assert [b.kind for b in s.blocks] == [K.NARRATION, K.INTERVIEW, K.NARRATION]
+    assert s.blocks[1].speaker == Speaker(name, role) and s.blocks[1].lines == (2, 3)

@@ -73,6 +73,8 @@ _PRESENTER_MARKERS = {"导语": "主持人", "口播": "主持人", "串场": "�
                       "记者连线": "出镜记者", "STAND": "出镜记者", "STANDUP": "出镜记者", "STAND-UP": "出镜记者"}
 _PRESENTER_LABELS = frozenset(("主持人", "女播", "男播", "主播", "播音员", "男主持", "女主持", "女主播", "男主播",
                                "播音"))
+# 主持人串场 主持人口播 男播导语: a presenter's label with the kind of turn after it (value: the turn word).
+_PRESENTER_TURNS = {p + w: w for p in _PRESENTER_LABELS for w in _PRESENTER_MARKERS if not w.isascii()}
 _HEADING_WORDS = ("序", "序幕", "片头", "片尾", "结语", "尾声", "引子", "开篇", "结束语", "后记")
 # On-screen text: 字幕, and what other crews call it (SUPER / CG in Singapore and Taiwan, 字卡).
 _CAPTION_WORDS = ("字幕", "字卡", "字幕条", "字条", "屏幕字", "SUPER", "CG", "CAPTION")
@@ -172,8 +174,10 @@ _FURNITURE = re.compile(  # unmistakable wherever it stands
 _FURNITURE_LINE = re.compile(  # page furniture when the line is not a sentence
     r"^相关(?:专题|链接|新闻|阅读|文章|报道|视频)|点击(?:链接|查看|观看|播放|进入)|联系我们|上一篇|下一篇|阅读原文|返回(?:首页|顶部)"
     r"|第\s*\d+\s*页|共\s*\d+\s*页"  # a page header of a printed script: 东江电视台 解说词 第2页
+    r"|上一页|下一页|^分享到|【(?:打印|关闭|收藏|推荐|纠错)】|打印本页|关闭窗口"
 )
 _MENU_SEPARATORS = re.compile(r"[|┊｜丨]")
+_BREADCRUMB = re.compile(r"\S\s*[>＞»›]\s*\S")  # 首页 > 电视节目 > 专题片
 _DATE = re.compile(r"\d{4}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|[-/.]\d{1,2}[-/.]\d{1,2})")
 _CLOCK = re.compile(r"\d{1,2}[:：]\d{2}")
 # A reporter's byline as the last line of a news item: 记者 张三 李四 报道 / 本台记者张三报道
@@ -364,6 +368,9 @@ def separated_designation(text: str, commas: bool = True) -> Speaker | None:
     return None
 
 
+_CAPTION_DESIGNATION = re.compile(r"^[（(](?:字幕|人名条|名条)?\s*[：:]?\s*([^（）()：:]{2,40})[）)]$")
+
+
 def _speaker_items(designation: str, rest: str, prefix: str) -> list[Item]:
     """Items for a sync/interview marker followed by ``rest`` on the same line.
 
@@ -374,8 +381,13 @@ def _speaker_items(designation: str, rest: str, prefix: str) -> list[Item]:
     removed = prefix
     rest_stripped = rest.strip()
     if speaker is None and rest_stripped:
-        who = separated_designation(rest_stripped)
-        if who is not None:  # SOT：李文雄／碾米廠第三代經營者
+        wrapped = _CAPTION_DESIGNATION.match(rest_stripped)
+        if wrapped is not None:  # 【同期声】（字幕：大院乡快递站站长 向志华）: the name super in brackets
+            who = _designation_speaker(wrapped.group(1).strip()) or separated_designation(wrapped.group(1))
+            if who is not None:
+                return [Item("speaker", "", who, _marker(removed + rest, "speaker label"), covers=True)]
+        who = separated_designation(rest_stripped.rstrip("：: "))
+        if who is not None:  # SOT：李文雄／碾米廠第三代經營者 · 【采访】党委书记，苟建平：
             return [Item("speaker", "", who, _marker(removed + rest, "speaker label"), covers=True)]
         label = _INLINE_LABEL.match(rest_stripped)
         if label and _designation_ok(label.group(1).replace(" ", "")):
@@ -561,6 +573,8 @@ def rule_page_furniture(line: str, key: str, ctx: Context) -> list[Item] | None:
                 return [Item("note", line)]
         if len(_MENU_SEPARATORS.findall(key)) >= 2:
             return [Item("note", line)]
+        if len(_BREADCRUMB.findall(key)) >= 2 and not _SENTENCE_END.search(key):
+            return [Item("note", line)]
     if len(key) <= 60 and not ctx.in_captions and not _SENTENCE_END.search(key):
         date = _DATE.search(key)
         if date and (_CLOCK.search(key, date.end()) or ctx.at_top):
@@ -637,6 +651,8 @@ def rule_presenter(line: str, key: str, ctx: Context) -> list[Item] | None:
     label = m.group(1).upper() if m.group(1).isascii() else m.group(1)
     if label in _PRESENTER_MARKERS:  # 导语：…  出镜：… (the marker word as a label)
         who = Speaker(None, _PRESENTER_MARKERS[label])
+    elif m.group(1) in _PRESENTER_TURNS:  # 主持人串场：… 主持人口播：…
+        who = Speaker(None, line[: len(m.group(1)) - len(_PRESENTER_TURNS[m.group(1)])])
     elif m.group(1) in _PRESENTER_LABELS or m.group(1) in ctx.style.presenters:
         who = Speaker(None, line[: len(m.group(1))])
     else:
@@ -929,8 +945,8 @@ RULES: tuple[Rule, ...] = (
 # under a microsecond a line, where one alternation of those patterns costs twenty times that.
 _SCAN_WORDS = (
     ("我来说两句 发表评论 版权所有 在线观看 分享 相关 点击 联系我们 上一篇 下一篇 "
-     "阅读原文 返回 进入 删 条评论 人参与 人发表").split()
-    + list("|┊｜丨【©>" + string.ascii_letters)
+     "阅读原文 返回 进入 删 条评论 人参与 人发表 上一页 下一页 打印 关闭").split()
+    + list("|┊｜丨【©>＞»›" + string.ascii_letters)
     + [w + c for w in ("解说", "同期声", "旁白", "旁述", "配音") for c in "：: "]
     + ["页"]
     + [o + w for o in "（(" for w in ("视频编辑", "责任编辑", "责编", "编辑", "记者", "摄像", "摄影", "通讯员", "剪辑",
