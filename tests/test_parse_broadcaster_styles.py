@@ -338,3 +338,30 @@ def test_more_designations_after_a_sync_marker(rest: str, name: str, role: str) 
     s = script(f"【解说】卫生院新添了一台设备。\n【同期声】{rest}\n以前拍个片子要去县里。\n【解说】现在在镇上就能做。")
     assert [b.kind for b in s.blocks] == [K.NARRATION, K.INTERVIEW, K.NARRATION]
     assert s.blocks[1].speaker == Speaker(name, role) and s.blocks[1].lines == (2, 3)
+
+
+# --- a history documentary -------------------------------------------------------------------------------
+
+
+def test_presenter_named_in_brackets() -> None:
+    s = script("主持人（柯文静）：上一集我们说到码头。\n【解说】1949年，马尾港。")
+    assert s.blocks[0].speaker == Speaker("柯文静", "主持人") and s.blocks[0].text == "上一集我们说到码头。"
+
+
+@pytest.mark.parametrize("marker", ["【口述】", "[电话录音] ", "【自述】", "【视频连线】"])
+def test_testimony_and_recordings_are_sync_sound(marker: str) -> None:
+    s = script(f"【解说】他在码头上扛了四十年的包。\n{marker}管德明 退休装卸工\n那时候一天要扛三百包。\n【解说】码头后来改成了公园。")
+    assert [b.kind for b in s.blocks] == [K.NARRATION, K.INTERVIEW, K.NARRATION]
+    assert s.blocks[1].speaker == Speaker("管德明", "退休装卸工")
+
+
+@pytest.mark.parametrize("cue", ["【影像资料】码头人群", "【历史画面】", "【航拍镜头】港口全景", "【背景音乐】"])
+def test_picture_and_sound_cues_named_by_their_last_word(cue: str) -> None:
+    s = script(f"【解说】1949年，马尾港。\n{cue}\n【解说】码头上挤满了人。")
+    assert [b.kind for b in s.blocks] == [K.NARRATION, K.NOTE, K.NARRATION]
+
+
+@pytest.mark.parametrize("line", ["本节目由南州广播电视台出品", "本片由南州博物馆联合摄制", "特别鸣谢：南州港务局"])
+def test_production_statements_are_notes(line: str) -> None:
+    s = script(f"江水东流，两岸青山。\n{line}")
+    assert [b.kind for b in s.blocks] == [K.NARRATION, K.NOTE]

@@ -65,7 +65,8 @@ COLONS = "：:"
 _NARRATION_WORDS = ("解说词", "解说", "配音", "画外音", "旁白", "正文", "解说稿", "旁述", "过音", "OS", "VO", "V/O",
                     "NARRATOR")
 _SYNC_WORDS = ("同期声", "同期", "采访", "现场声", "现场同期", "现场", "同期音", "原声", "受访者", "受访", "访谈",
-               "专访", "采访对象", "受访人", "被访者", "SOT", "SB")  # SB: a sound bite (Taiwan newsrooms)
+               "专访", "采访对象", "受访人", "被访者", "SOT", "SB", "口述", "自述", "口述实录", "电话录音", "录音",
+               "电话采访", "电话连线", "视频连线")  # SB: a sound bite (Taiwan newsrooms)
 # Presenters' and reporters' turns: heard, read by someone other than the narrator. A marker word
 # maps to the role that speaks it.
 _PRESENTER_MARKERS = {"导语": "主持人", "口播": "主持人", "串场": "主持人", "演播室": "主持人", "出镜": "出镜记者",
@@ -90,6 +91,8 @@ _SCENE_WORDS = ("画面", "镜头", "场景", "空镜", "空景", "空镜头", "
 # Alone on a line, only a picture word opens a shot list ([画面] then the shots); a cue (【音乐起】
 # 【特效】 【定版】) is a note of its own.
 _RUN_WORDS = frozenset(("画面", "镜头", "场景", "空镜", "空景", "空镜头", "资料画面", "资料", "动画"))
+# 【影像资料】 【历史画面】 【航拍镜头】 【背景音乐】: what kind of picture or sound, then the word.
+_CUE_SUFFIXES = ("资料", "画面", "镜头", "音乐", "音效", "片段", "空镜")
 _CUE_PREFIXES = ("资料", "音乐", "音效", "背景音乐", "空镜", "空景", "特效", "特技", "转场", "画面", "镜头", "定版",
                  "落版")
 _NOTE_WORDS = ("删", "注", "备注", "编者按", "编者注", "编辑", "视频编辑", "导演", "摄像", "记者", "作者")
@@ -159,6 +162,8 @@ _LEAD_NOTE = re.compile(
     r"\s*(?:[：:]|$)"
     r"|^[\u4e00-\u9fff]{2,14}\d{1,2}月\d{1,2}日(?:电|讯)"  # 新华社北京3月17日电: a news dateline
     r"|^[•●▪◆■◇○★☆※]\s*"  # a bulleted list
+    r"|^本(?:节目|片|集|期|系列)由\S{1,30}?(?:联合)?(?:出品|制作|摄制|播出|冠名|赞助|支持)"  # 本节目由…出品
+    r"|^(?:特别)?鸣谢\s*[：:]"
     r"|^\d{1,3}[.．、]\s*[^\s：:，,。]{1,10}[：:]"  # 1. 字幕识别：… a numbered list of steps or shots
     r"|^镜头\s*\d+"  # 镜头3：…
     # a shot list: 1. 全景 航拍厂区 / 特写：安全帽上的标识 (the shot size opens the line)
@@ -205,6 +210,7 @@ _MARKER_WORD = re.compile(r"^([^：:·・\s]+)\s*([：:·・\s]\s*)?(.*)$", re.S
 _SYNC_PLAIN = re.compile(r"^(同期声|同期|现场同期|现场声|采访对象|采访|受访者|受访人|被访者|SOT)(?=[（(：:\s]|$)", re.I)
 _QUALIFIER = r"(?:\s*[（(][^（）()：:]{1,8}[）)])?"  # 解说（男声）： 主持人（出镜）： 画外音（女）：
 _NARRATION_LABEL = re.compile(rf"^(解说词|解说|旁白|画外音|配音|正文|[^\s：:（(]{{1,8}}?){_QUALIFIER}\s*[：:]\s*")
+_QUALIFIER_NAME = re.compile(r"\s*[（(]([^（）()：:]{2,8})[）)]")
 _PRESENTER_LABEL = re.compile(rf"^([^\s：:，。（(]{{2,5}}){_QUALIFIER}\s*[：:]\s*")
 _PLAIN_LABEL = re.compile(r"^([^\s：:，。]{1,6})\s*[：:]\s*")
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
@@ -440,7 +446,7 @@ def _kind_of_word(word: str, style: Style) -> str | None:
     if word in _SCENE_WORDS or word in _NOTE_WORDS:
         return "note"
     kind = style.kind_of(word)
-    if kind is None and len(word) <= 6 and word.startswith(_CUE_PREFIXES):
+    if kind is None and len(word) <= 6 and (word.startswith(_CUE_PREFIXES) or word.endswith(_CUE_SUFFIXES)):
         return "note"
     return kind
 
@@ -657,6 +663,9 @@ def rule_presenter(line: str, key: str, ctx: Context) -> list[Item] | None:
         who = Speaker(None, line[: len(m.group(1))])
     else:
         return None
+    named = _QUALIFIER_NAME.match(line, len(m.group(1)))
+    if named and looks_like_name(named.group(1)):  # 主持人（陈晓楠）：
+        who = Speaker(named.group(1), who.role)
     rest = line[m.end() :].strip()
     removed = _marker(line[: m.end()], "speaker label")
     if rest[:1] and rest[0] in "【[［〔〖":
