@@ -350,7 +350,8 @@ def test_presenter_named_in_brackets() -> None:
 
 @pytest.mark.parametrize("marker", ["【口述】", "[电话录音] ", "【自述】", "【视频连线】"])
 def test_testimony_and_recordings_are_sync_sound(marker: str) -> None:
-    s = script(f"【解说】他在码头上扛了四十年的包。\n{marker}管德明 退休装卸工\n那时候一天要扛三百包。\n【解说】码头后来改成了公园。")
+    s = script(f"【解说】他在码头上扛了四十年的包。\n{marker}管德明 退休装卸工\n"
+               "那时候一天要扛三百包。\n【解说】码头后来改成了公园。")
     assert [b.kind for b in s.blocks] == [K.NARRATION, K.INTERVIEW, K.NARRATION]
     assert s.blocks[1].speaker == Speaker("管德明", "退休装卸工")
 
