@@ -366,3 +366,35 @@ def test_picture_and_sound_cues_named_by_their_last_word(cue: str) -> None:
 def test_production_statements_are_notes(line: str) -> None:
     s = script(f"江水东流，两岸青山。\n{line}")
     assert [b.kind for b in s.blocks] == [K.NARRATION, K.NOTE]
+
+
+# --- a county's promotional film, paragraphs separated by blank lines --------------------------------------
+
+
+def test_markers_in_round_brackets_above_wrapped_paragraphs() -> None:
+    s = script(
+        """
+        【片头字幕】东岭乡茶山纪事
+
+        （字幕）东岭乡 云雾村
+
+        （同期声：云雾村茶厂厂长，施秋云）
+        以前茶叶只能卖给收购商，
+        现在我们有了自己的牌子。
+
+        （画外音）
+        云雾散开，采茶的人已经上了山。
+        """
+    )
+    assert [(b.kind, b.text) for b in s.blocks] == [
+        (K.CAPTION, "东岭乡茶山纪事"),
+        (K.CAPTION, "东岭乡 云雾村"),
+        (K.INTERVIEW, "以前茶叶只能卖给收购商，现在我们有了自己的牌子。"),
+        (K.NARRATION, "云雾散开，采茶的人已经上了山。"),
+    ]
+    assert s.blocks[2].speaker == Speaker("施秋云", "云雾村茶厂厂长") and s.blocks[2].lines == (5, 7)
+
+
+def test_a_bracketed_aside_in_speech_is_not_a_marker() -> None:
+    s = script("施秋云（厂长）：\n（笑）这茶啊，得慢慢喝。")
+    assert s.blocks[0].kind is K.INTERVIEW and "这茶啊" in s.blocks[0].text

@@ -384,6 +384,8 @@ def _speaker_items(designation: str, rest: str, prefix: str) -> list[Item]:
     """
     name, role = split_name_role(designation) if designation else (None, None)
     speaker = Speaker(name, role) if (name or role) else None
+    if designation and name is None:  # （同期声：梅林村党支部书记，贺玉兰）
+        speaker = separated_designation(designation) or speaker
     removed = prefix
     rest_stripped = rest.strip()
     if speaker is None and rest_stripped:
@@ -431,7 +433,7 @@ def _kind_of_word(word: str, style: Style) -> str | None:
     word with what happens to it (``音乐渐收``, ``空镜头``) is a note like the word alone."""
     if word.isascii():
         word = word.upper()  # SOT, VO, os
-    if word in _CAPTION_WORDS:
+    if word in _CAPTION_WORDS or word.endswith("字幕") and len(word) <= 6:  # 片头字幕 片尾字幕
         return "caption"
     if word in _NARRATION_WORDS:
         return "narration"
@@ -451,7 +453,7 @@ def _kind_of_word(word: str, style: Style) -> str | None:
     return kind
 
 
-_PAREN_MARKER = re.compile(r"^[（(][^（）()，。：:、！？\s]{1,8}[）)]")
+_PAREN_MARKER = re.compile(r"^[（(](?:[^（）()，。：:、！？\s]{1,8}[）)]|\s*(?:同期声|同期|采访|受访者|口述)\s*[：:])")
 
 
 def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
@@ -492,7 +494,7 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
         head = head.upper()  # 【Stand】 【sot】
     tail = inner[len(inner) - len(tail_key) :] if tail_key else ""
     kind = _kind_of_word(head, ctx.style)
-    if paren and (tail or kind not in ("interview", "narration")):
+    if paren and (kind not in ("interview", "narration", "caption") or tail and kind != "interview"):
         return None  # （镜头：…） （一） （秦英林）: the rules for bracketed lines decide
     if kind is None:
         for sync in _SYNC_WORDS:  # 【习近平同期声】: the speaker written into the marker
