@@ -956,7 +956,7 @@ RULES: tuple[Rule, ...] = (
 # under a microsecond a line, where one alternation of those patterns costs twenty times that.
 _SCAN_WORDS = (
     ("我来说两句 发表评论 版权所有 在线观看 分享 相关 点击 联系我们 上一篇 下一篇 "
-     "阅读原文 返回 进入 删 条评论 人参与 人发表 上一页 下一页 打印 关闭").split()
+     "阅读原文 返回 进入 删 条评论 人参与 人发表 上一页 下一页 打印本页 关闭窗口").split()
     + list("|┊｜丨【©>＞»›" + string.ascii_letters)
     + [w + c for w in ("解说", "同期声", "旁白", "旁述", "配音") for c in "：: "]
     + ["页"]
@@ -1151,7 +1151,7 @@ def _clean(line: str, strip_pinyin: bool = True) -> tuple[str, list[tuple[str, s
     found = [(a, "word artefact") for a in _ARTEFACTS.findall(line)]
     if found:
         line = _ARTEFACTS.sub("", line)
-    if line.lstrip()[:1] in _TC_FIRST:
+    if ":" in line[:16] and line.lstrip()[:1] in _TC_FIRST:
         tc = _TIMECODE.match(line)
         if tc is not None:
             found.append((tc.group().strip(), "timecode"))
