@@ -398,3 +398,10 @@ def test_markers_in_round_brackets_above_wrapped_paragraphs() -> None:
 def test_a_bracketed_aside_in_speech_is_not_a_marker() -> None:
     s = script("施秋云（厂长）：\n（笑）这茶啊，得慢慢喝。")
     assert s.blocks[0].kind is K.INTERVIEW and "这茶啊" in s.blocks[0].text
+
+
+def test_a_house_style_latin_word_matches_in_any_case() -> None:
+    from subtoolkit.text.style import Style
+
+    s = script("【cam】B机 长焦\n【解说】江水东流。\n【CAM】A机 广角", style=Style(note=frozenset({"Cam"})))
+    assert [b.kind for b in s.blocks] == [K.NOTE, K.NARRATION, K.NOTE]

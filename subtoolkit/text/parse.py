@@ -45,7 +45,7 @@ from subtoolkit.errors import Diagnostic, ScriptError
 from subtoolkit.text.fold import fold
 from subtoolkit.model import Block, BlockKind, Removed, Script, Speaker
 from subtoolkit.text.names import looks_like_name, split_name_role
-from subtoolkit.text.style import NO_STYLE, Style
+from subtoolkit.text.style import KINDS, NO_STYLE, Style
 
 InterviewSpan = Literal["auto", "paragraph", "marker"]
 
@@ -448,6 +448,8 @@ def _kind_of_word(word: str, style: Style) -> str | None:
     if word in _SCENE_WORDS or word in _NOTE_WORDS:
         return "note"
     kind = style.kind_of(word)
+    if kind is None and word.isascii():  # a house style's Latin word in any case: cam = CAM
+        kind = next((k for k in KINDS if any(w.upper() == word for w in getattr(style, k))), None)
     if kind is None and len(word) <= 6 and (word.startswith(_CUE_PREFIXES) or word.endswith(_CUE_SUFFIXES)):
         return "note"
     return kind
