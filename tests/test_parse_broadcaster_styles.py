@@ -101,7 +101,7 @@ def test_questions_and_answers_under_one_interviewee() -> None:
     )
     assert [b.kind for b in s.blocks] == [K.NARRATION] + [K.INTERVIEW] * 4 + [K.NARRATION]
     q, a = s.blocks[1], s.blocks[2]
-    assert q.speaker == Speaker(None, "问") and q.text == "为什么要留下这些机器？"
+    assert q.speaker == Speaker(None, "记者") and q.text == "为什么要留下这些机器？"  # the interviewer asks
     assert a.speaker == Speaker("龚雪梅", "图书馆馆长") and s.blocks[4].speaker == a.speaker
     assert a.lines == (2, 4)  # the interviewee's label belongs to the first answer
     assert not s.warnings

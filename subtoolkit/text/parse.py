@@ -874,9 +874,9 @@ def rule_question_answer(line: str, key: str, ctx: Context) -> list[Item] | None
     m = _QA_LABEL.match(key)
     if m is None or not line[m.end() :].strip():
         return None
-    label = line[: len(m.group(1))]
     kind: ItemKind = "question" if m.group(1) in _QUESTION_LABELS else "answer"
-    return [Item(kind, line[m.end() :].strip(), Speaker(None, label), _marker(line[: m.end()], "speaker label"))]
+    asker = Speaker(None, "主持人" if m.group(1).startswith("主持人") else "记者")  # who asks: no name super of 问
+    return [Item(kind, line[m.end() :].strip(), asker, _marker(line[: m.end()], "speaker label"))]
 
 
 def rule_caption_name(line: str, key: str, ctx: Context) -> list[Item] | None:
