@@ -130,6 +130,18 @@ def analyse_references(readings: Sequence[tuple[str, np.ndarray, int]]) -> list[
     return [r for r in out if r is not None]
 
 
+def _read(voice: Voice, texts: Sequence[str]) -> list[tuple[np.ndarray, int]]:
+    """``voice``'s readings of ``texts``, in order; several at once when it can (its ``workers``:
+    the neural voice runs one interpreter per core without the GIL, so two cores read twice as fast)."""
+    workers = min(int(getattr(voice, "workers", 1)), len(texts))
+    if workers <= 1:
+        return [voice.render(t) for t in texts]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(voice.render, texts))
+
+
 def reference_renderer(voice: Voice, cache: ReferenceCache | None = None
                        ) -> Callable[[Sequence[str]], list[CueReference]]:
     """Render texts with ``voice``, once per distinct text (retries of a block reuse its cues).
@@ -148,10 +160,8 @@ def reference_renderer(voice: Voice, cache: ReferenceCache | None = None
                     memo[t] = hit
             missing = [t for t in missing if t not in memo]
         if missing:
-            readings = []
-            for t in missing:
-                samples, rate = voice.render(t)
-                readings.append((t, np.asarray(samples, dtype=np.float32), rate))
+            read = _read(voice, missing)
+            readings = [(t, np.asarray(x, dtype=np.float32), rate) for t, (x, rate) in zip(missing, read)]
             for t, r in zip(missing, analyse_references(readings)):
                 memo[t] = r
                 if cache is not None:

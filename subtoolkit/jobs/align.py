@@ -80,6 +80,7 @@ class _StoppableVoice:
     def __init__(self, voice: Any) -> None:
         self.voice = voice
         self.name = voice.name
+        self.workers = int(getattr(voice, "workers", 1))
         self.stop = threading.Event()
 
     def check(self) -> None:
