@@ -180,7 +180,7 @@ def warp(
         uf, ul = int(u_first[i]), int(u_last[i])
         # a late start: rows before i were garbage, units before u were skipped (the unit
         # starts are distinct columns, so one comparison per unit, all at once)
-        if ul > uf and distinct:
+        if ul - uf > 4 and distinct:  # (a loop is cheaper for the one or two units of a narrow band)
             ks = u_starts[uf:ul] - li
             alt = g_before[i] + cum_pen[uf:ul]
             late = alt < best[ks]
