@@ -77,19 +77,6 @@ _CUES = st.lists(st.tuples(st.integers(-2000, 40_000_000), st.integers(0, 7000),
                            st.lists(_LINE_TEXT, max_size=3).map(tuple)), max_size=20)
 
 
-@given(_CUES)
-def test_srt_is_laid_out_as_pysrt_lays_it_out(items: list[tuple[int, int, BlockKind, tuple[str, ...]]]) -> None:
-    """compose_srt writes by hand what pysrt items printed: same bytes, negative times as zero."""
-    import pysrt
-
-    t = tl(*(Cue(n, kind, lines, s, s + d) for n, (s, d, kind, lines) in enumerate(items)))
-    chosen = sorted((c for c in t.cues if c.kind in SPOKEN), key=lambda c: (c.start_ms, c.end_ms))
-    want = "\n".join(str(pysrt.SubRipItem(n, start=pysrt.SubRipTime.from_ordinal(c.start_ms),
-                                          end=pysrt.SubRipTime.from_ordinal(c.end_ms), text="\n".join(c.lines)))
-                     for n, c in enumerate(chosen, start=1))
-    assert compose_srt(t) == want
-
-
 @given(_CUES, st.sampled_from([25.0, 29.97, 23.976, 24.0]), st.text(max_size=8))
 def test_json_is_json_dumps_with_indent_1(items: list[tuple[int, int, BlockKind, tuple[str, ...]]], fps: float,
                                           name: str) -> None:
