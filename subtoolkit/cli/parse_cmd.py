@@ -54,8 +54,9 @@ def parse_command(
     trace: Optional[list] = [] if explain else None
     parsed = load_script(script, encoding, interview_span, style, trace)
     # one line each for what a page, an edit list or a table puts on many lines
-    summed = (("pinyin", "inserted pinyin readings"), ("timecode", "timecodes"), ("romanisation", "readings in brackets"),
-              ("stage direction", "stage directions"), ("table column", "shot-table cells"))
+    summed = (("pinyin", "inserted pinyin readings"), ("timecode", "timecodes"),
+              ("romanisation", "readings in brackets"), ("stage direction", "stage directions"),
+              ("table column", "shot-table cells"))
     set_aside = [r for r in parsed.removed if r.reason in ("source note", "word artefact") or r.reason in dict(summed)]
     for r in set_aside:
         if r.reason not in dict(summed):
