@@ -127,6 +127,16 @@ def test_a_bracket_that_is_the_whole_spoken_text_stays() -> None:
     assert s.blocks[0].text == "（山谷里起了雾。）"
 
 
+def test_news_paragraph_with_every_marker_inline_and_the_reporter_named() -> None:
+    s = script("【口播】城南的老菜场今天重新开张。【配音】改造用了半年。【同期】摊主 卜秀兰：地面干了，顾客也多了。"
+               "【出镜】记者 庞越：我身后就是新修的排水沟。【配音】菜场每天六点开门。")
+    assert [(b.kind, b.speaker) for b in s.blocks] == [
+        (K.NARRATION, Speaker(None, "主持人")), (K.NARRATION, None), (K.INTERVIEW, Speaker("卜秀兰", "摊主")),
+        (K.NARRATION, Speaker("庞越", "记者")), (K.NARRATION, None),
+    ]
+    assert s.blocks[3].text == "我身后就是新修的排水沟。"
+
+
 # --- headings, credits, cues ------------------------------------------------------------------------
 
 

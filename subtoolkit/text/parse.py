@@ -206,7 +206,7 @@ _INLINE_NOTE = re.compile(r"[（(]\s*(?:删[^（）()]*|"
                           r"(?:视频编辑|责任编辑|责编|编辑|记者|摄像|摄影|通讯员|剪辑)\s*[：:][^（）()]*)[）)]")
 _DIALOGUE_LABEL = re.compile(r"^([^\s：:，,。！？、；;“”\"《》【】\[\]（）()]{1,6})\s*[：:]")
 _INLINE_MARKER = re.compile(
-    r"(?<=[。！？!?；;…”」』）)】\s])(?=(?:【(?:解说词|解说|同期声|同期|采访|现场同期|字幕|配音|画外音|旁白|出镜|正文|导语)[^】]{0,30}】"
+    r"(?<=[。！？!?；;…”」』）)】\s])(?=(?:【(?:解说词|解说|同期声|同期|采访|现场同期|字幕|配音|画外音|旁白|出镜|正文|导语|口播)[^】]{0,30}】"
     r"|(?:解说词|解说|同期声|旁白|旁述|配音)\s*[：:]))"
 )
 
@@ -561,6 +561,12 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
         lead, body = _strip_colon(rest)
         who = Speaker(None, _PRESENTER_MARKERS[head])
         direction, text = _aside(body.strip())
+        named = _ROLE_NAME_LABEL.match(fold(text))
+        if named and _reporter(named.group(1)) and looks_like_name(named.group(2)):
+            # 【出镜】记者 谭明：…: the reporter named; the label is not read out
+            who = Speaker(text[named.start(2) : named.end(2)], text[: len(named.group(1))])
+            direction += _marker(text[: named.end()], "speaker label")
+            text = text[named.end() :]
         return [Item("narration", text, who, removed=_marker(marker + lead) + direction)]
     if kind == "interview":
         if tail:  # 【采访·村支书王大明】speech
