@@ -124,3 +124,17 @@ def test_timecodes_set_aside_are_summed_up_in_one_note(tmp_path: Path) -> None:
     assert [b["text"] for b in json.loads(r.stdout)["blocks"]][1:] == ["桥下的河，流了一千年。", "桥上的人，来了又走。"]
     notes = [line for line in r.stderr.splitlines() if "timecode" in line]
     assert notes == [f"note: {p}:2: 2 timecodes kept out of the blocks on 2 lines, e.g. 00:00:01:00"]
+
+
+def test_readings_directions_and_table_cells_set_aside_are_noted(tmp_path: Path) -> None:
+    p = tmp_path / "table.txt"
+    p.write_text("镜号 | 景别 | 解说词\n1 | 全景 | 導語：（主持人口播）老街叫菜市（tshài-tshī）。\n", encoding="utf-8")
+    r = runner.invoke(app, ["parse", str(p), "--json"])
+    assert r.exit_code == 0
+    assert [b["text"] for b in json.loads(r.stdout)["blocks"]][-1] == "老街叫菜市。"
+    notes = sorted(line.split(": ", 2)[2] for line in r.stderr.splitlines() if "kept out" in line)
+    assert notes == [
+        "1 readings in brackets kept out of the blocks on 1 lines, e.g. （tshài-tshī）",
+        "1 shot-table cells kept out of the blocks on 1 lines, e.g. 1 | 全景 |",
+        "1 stage directions kept out of the blocks on 1 lines, e.g. （主持人口播）",
+    ]

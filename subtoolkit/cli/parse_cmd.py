@@ -53,12 +53,15 @@ def parse_command(
     """
     trace: Optional[list] = [] if explain else None
     parsed = load_script(script, encoding, interview_span, style, trace)
-    set_aside = [r for r in parsed.removed if r.reason in ("source note", "word artefact", "pinyin", "timecode")]
+    # one line each for what a page, an edit list or a table puts on many lines
+    summed = (("pinyin", "inserted pinyin readings"), ("timecode", "timecodes"),
+              ("romanisation", "readings in brackets"), ("stage direction", "stage directions"),
+              ("table column", "shot-table cells"))
+    set_aside = [r for r in parsed.removed if r.reason in ("source note", "word artefact") or r.reason in dict(summed)]
     for r in set_aside:
-        if r.reason not in ("pinyin", "timecode"):
+        if r.reason not in dict(summed):
             eprint(f"note: {script}:{r.line}: {r.reason} kept out of the blocks: {r.text}")
-    # one line each for what a page or an edit list puts on many lines
-    for reason, what in (("pinyin", "inserted pinyin readings"), ("timecode", "timecodes")):
+    for reason, what in summed:
         found = [r for r in set_aside if r.reason == reason]
         if found:
             lines = sorted({r.line for r in found})

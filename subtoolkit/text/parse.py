@@ -82,11 +82,17 @@ _CAPTION_WORDS = ("字幕", "字卡", "字幕条", "字条", "屏幕字", "SUPER
 # 【人物】姓名 身份: a name super introducing the person whose words follow.
 _PERSON_WORDS = ("人物", "人物介绍", "人名条", "人物条")
 _TITLE_WORDS = ("标题", "片名", "推出片名", "总标题", "本集名", "推出本集名", "分集片名", "集名", "推出集名")
-_SUBTITLE_HEADING_WORDS = ("小标题", "章节", "段落标题")
+# 【专栏】《支部书记说》: a recurring column of the programme, named in 《》
+_SUBTITLE_HEADING_WORDS = ("小标题", "章节", "段落标题", "专栏", "栏目", "板块", "小栏目", "单元")
 # Shot and scene notes: what the picture shows, never heard. Alone they open a shot list.
 _SCENE_WORDS = ("画面", "镜头", "场景", "空镜", "空景", "空镜头", "音乐", "音效", "背景音乐", "特技", "特效", "转场",
                 "资料画面", "资料", "动画", "定版", "落版", "黑场", "淡入", "淡出", "叠化", "闪白", "音乐起", "音乐止",
-                "NS", "NAT", "NATS")  # NS: natural sound under the picture, described, not spoken
+                # NS: natural sound under the picture, described, not spoken
+                "NS", "NAT", "NATS", "NATSOT", "NAT SOT", "NAT SOUND",
+                # a radio feature's mix cues and a film's songs: what is heard under the voice, not said
+                "压混", "混音", "垫乐", "现场音", "环境音", "环境声", "片尾曲", "片头曲", "主题曲", "插曲", "配乐",
+                # a web article's placeholders for its media
+                "图片", "视频", "图", "音频", "动图", "GIF")
 # A cue word with what happens to it (【音乐起】 【音乐渐收】 【空镜头】): a note like the word alone.
 # Alone on a line, only a picture word opens a shot list ([画面] then the shots); a cue (【音乐起】
 # 【特效】 【定版】) is a note of its own.
@@ -122,7 +128,7 @@ _PINYIN = re.compile(rf"(?<=[\u3400-\u9fff])\((?=[a-zü]*[{_TONED}])[a-zü{_TONE
 _SOURCE_NOTE = re.compile(r"[（(]\s*(?:来源|稿件来源|文章来源|本文来源|资料来源)\s*[：:][^（）()]*[）)]\s*$")
 _SOURCE_LINE = re.compile(r"^(?:来源|稿件来源|文章来源|本文来源|资料来源)\s*[：:].*$")
 _NUM = "一二三四五六七八九十百零〇两0-9"
-_EPISODE = re.compile(rf"^第[{_NUM}]+[集章部篇回节场幕](?:[\s：:·].*)?$")
+_EPISODE = re.compile(rf"^第[{_NUM}]+(?:篇章|[集章部篇回节场幕])(?:[\s：:·《].*)?$")
 _TITLE_LINE = re.compile(r"^《([^《》]+)》(?:\s*(?:解说词|解说稿|文稿|脚本))?$")
 _SENTENCE_END = re.compile(r"[。！？!?；;…]")
 _TITLE_SIGNAL = re.compile(rf"《[^》]+》|第[{_NUM}]+[集季期部篇章回]|解说词|解说稿|文稿|台本|脚本|纪录片|专题片|宣传片")
@@ -138,7 +144,7 @@ _CREDIT_WORDS = (
     "总导演|制片|制片人|监制|策划|主编|出品|出品人|后期|剪辑|视频编辑|通讯员|审核|校对|统筹|翻译|字幕制作|"
     "配音|解说|旁白|播音|主持|主持人|"
     "制作|制作人|联合出品|出品单位|摄制|录音|灯光|美术|作曲|调色|包装|总监制|总策划|总制片人|执行导演|执行制片|制片主任|"
-    "艺术总监|技术总监|航拍|摄影记者|文字记者"
+    "艺术总监|技术总监|航拍|摄影记者|文字记者|制作单位|摄制单位|承制单位|拍摄日期|拍摄时间|拍摄地点"
 )
 _CREDIT_PREFIX = r"(?:本期|本集|本片|本节目)?"
 _CREDIT_ALT = "(?:" + "|".join(_S.join(w) for w in _CREDIT_WORDS.split("|")) + ")"
@@ -164,6 +170,9 @@ _LEAD_NOTE = re.compile(
     r"|^[•●▪◆■◇○★☆※]\s*"  # a bulleted list
     r"|^本(?:节目|片|集|期|系列)由\S{1,30}?(?:联合)?(?:出品|制作|摄制|播出|冠名|赞助|支持)"  # 本节目由…出品
     r"|^(?:特别)?鸣谢\s*[：:]"
+    r"|^(?:合计|总计|共计)\s*[：:]"  # 合计：11个镜头: the sum under a shot table
+    r"|^(?:——|--|—)\s*\S.{0,50}?(?:摄制|出品|制作|承制|录制|监制)$"  # ——某某台 联合摄制
+    r"|^(?i:reporter|camera(?:man)?|editor|producer|writer|fixer|video editor|cameraman)\s*[:：]"  # English credits
     r"|^\d{1,3}[.．、]\s*[^\s：:，,。]{1,10}[：:]"  # 1. 字幕识别：… a numbered list of steps or shots
     r"|^镜头\s*\d+"  # 镜头3：…
     # a shot list: 1. 全景 航拍厂区 / 特写：安全帽上的标识 (the shot size opens the line)
@@ -177,9 +186,10 @@ _FURNITURE = re.compile(  # unmistakable wherever it stands
     re.I,
 )
 _FURNITURE_LINE = re.compile(  # page furniture when the line is not a sentence
-    r"^相关(?:专题|链接|新闻|阅读|文章|报道|视频)|点击(?:链接|查看|观看|播放|进入)|联系我们|上一篇|下一篇|阅读原文|返回(?:首页|顶部)"
+    r"^相关(?:专题|链接|新闻|阅读|文章|报道|视频)|点击(?:下方|上方|这里|此处)?(?:链接|查看|观看|播放|进入|视频)|联系我们|上一篇|下一篇|阅读原文|返回(?:首页|顶部)"
     r"|第\s*\d+\s*页|共\s*\d+\s*页"  # a page header of a printed script: 东江电视台 解说词 第2页
     r"|上一页|下一页|^分享到|【(?:打印|关闭|收藏|推荐|纠错)】|打印本页|关闭窗口"
+    r"|点个?\s*[「“\"]?在看|长按(?:识别|扫码)|^[-—–\s]*END[-—–\s]*$"  # a web article's end matter
 )
 _MENU_SEPARATORS = re.compile(r"[|┊｜丨]")
 _BREADCRUMB = re.compile(r"\S\s*[>＞»›]\s*\S")  # 首页 > 电视节目 > 专题片
@@ -196,7 +206,7 @@ _INLINE_NOTE = re.compile(r"[（(]\s*(?:删[^（）()]*|"
                           r"(?:视频编辑|责任编辑|责编|编辑|记者|摄像|摄影|通讯员|剪辑)\s*[：:][^（）()]*)[）)]")
 _DIALOGUE_LABEL = re.compile(r"^([^\s：:，,。！？、；;“”\"《》【】\[\]（）()]{1,6})\s*[：:]")
 _INLINE_MARKER = re.compile(
-    r"(?<=[。！？!?；;…”」』）)】\s])(?=(?:【(?:解说词|解说|同期声|同期|采访|现场同期|字幕|配音|画外音|旁白|出镜|正文|导语)[^】]{0,30}】"
+    r"(?<=[。！？!?；;…”」』）)】\s])(?=(?:【(?:解说词|解说|同期声|同期|采访|现场同期|字幕|配音|画外音|旁白|出镜|正文|导语|口播)[^】]{0,30}】"
     r"|(?:解说词|解说|同期声|旁白|旁述|配音)\s*[：:]))"
 )
 
@@ -283,7 +293,7 @@ def _strip_colon(s: str) -> tuple[str, str]:
 
 
 ItemKind = Literal["prose", "title", "heading", "caption", "caption_run", "narration", "speaker", "note", "note_run",
-                   "question", "answer", "attribution"]
+                   "question", "answer", "attribution", "super"]
 
 
 @dataclass(frozen=True)
@@ -321,6 +331,10 @@ class Context:
     last: bool = False  # the last text line of the file (web pages end mid-marker)
     dialogue: frozenset[str] = frozenset()  # labels that recur as 「X：」 turns in this script
     style: Style = NO_STYLE
+    awaiting_name: bool = False  # a sync marker above has named nobody yet (【同期】 alone)
+    next_name: bool = False  # the next text line is a person's name alone
+    speaking: bool = False  # inside a named speaker's speech that runs until the next marker
+    next_timing: bool = False  # the next line is a subtitle cue's timing (00:00:01,000 --> …)
 
 
 Rule = Callable[[str, str, Context], "list[Item] | None"]
@@ -364,6 +378,12 @@ def separated_designation(text: str, commas: bool = True) -> Speaker | None:
     first, rest = text[: seps[0].start()], text[seps[0].end() :].strip()
     last, before = text[seps[-1].end() :], text[: seps[-1].start()].strip()
     name = _HONORIFIC.sub("", first)
+    if _LATIN_NAME.match(name):  # Zhao Xinyi, Ceramic Artist / 赵心怡 陶艺师: the name in the script's language
+        for sep in seps:
+            if sep.group().strip() in "/／":
+                n, r = split_name_role(text[sep.end() :].strip())
+                if n is not None and _HAN_CHAR.search(n):
+                    return Speaker(n, " ".join(x for x in (r, text[: sep.start()].strip()) if x))
     if looks_like_name(name) or _LATIN_NAME.match(name):
         return Speaker(name, rest or None)
     if looks_like_name(last):
@@ -404,11 +424,19 @@ def _speaker_items(designation: str, rest: str, prefix: str) -> list[Item]:
                 speaker = Speaker(n, r)
                 removed += rest[: rest.index(rest_stripped) + label.end()]
                 rest_stripped = rest_stripped[label.end() :]
-                return [Item("speaker", rest_stripped, speaker, _marker(removed, "speaker label"))]
+                return [Item("speaker", rest_stripped, speaker, _marker(removed, "speaker label"),
+                             covers=not rest_stripped)]
         if not has_punctuation(rest_stripped) and len(rest_stripped) <= 20 or _designation_speaker(rest_stripped):
             n, r = split_name_role(rest_stripped)
             if n is not None:
                 return [Item("speaker", "", Speaker(n, r), _marker(removed + rest, "speaker label"), covers=True)]
+        # 【同期】中共某镇委员会委员、某村党支部书记　宁卫东: a long role title (with 、 （） “”) then the name
+        tokens = rest_stripped.split()
+        if (len(tokens) >= 2 and looks_like_name(tokens[-1]) and len(rest_stripped) <= 60
+                and not _SENTENCE_END.search(rest_stripped)):
+            role = rest_stripped[: -len(tokens[-1])].strip()
+            return [Item("speaker", "", Speaker(tokens[-1], role), _marker(removed + rest, "speaker label"),
+                         covers=True)]
         # 【同期】村民 王大明 那天晚上雨很大。: the designation, a space, then the speech
         words = rest_stripped.split(" ")
         for k in range(min(len(words) - 1, 4), 0, -1):
@@ -420,10 +448,17 @@ def _speaker_items(designation: str, rest: str, prefix: str) -> list[Item]:
                 return [Item("speaker", body, who, _marker(removed + rest[:cut], "speaker label"))]
         # 采访：张三（村民） — a designation written as name（role）
         m = _NAME_BRACKET.match(fold(rest_stripped))
-        if m and looks_like_name(m.group(1)) and match_bracket(rest_stripped, m.end() - 1) == len(rest_stripped) - 1:
+        close = match_bracket(rest_stripped, m.end() - 1) if m and len(m.group(1)) <= 4 else None
+        if m and close == len(rest_stripped) - 1 and looks_like_name(m.group(1)):
             name, role = rest_stripped[: len(m.group(1))], rest_stripped[m.end() : -1].strip()
             return [Item("speaker", "", Speaker(name, role or None), _marker(removed + rest, "speaker label"),
                          covers=True)]
+        colon = _COLON_AFTER.match(rest_stripped[close + 1 :]) if m and close is not None else None
+        if m and close is not None and colon is not None:  # 【同期】宋国强（面馆老板）：speech, as 姓名（身份）：
+            name, role = rest_stripped[: len(m.group(1))], rest_stripped[m.end() : close].strip()
+            cut = rest.index(rest_stripped) + close + 1 + colon.end()
+            return [Item("speaker", rest[cut:].strip(), Speaker(name, role or None),
+                         _marker(removed + rest[:cut], "speaker label"), covers=not rest[cut:].strip())]
     lead, body = _strip_colon(rest)
     return [Item("speaker", body.strip(), speaker, _marker(removed + lead, "speaker label"), covers=not body.strip())]
 
@@ -520,11 +555,19 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
         speaker = _designation_speaker(body.strip()) if head in ("画外音", "旁白") else None
         if speaker is not None:  # 【画外音】攝影師 趙明: somebody's voice, not the narrator's
             return [Item("speaker", "", speaker, _marker(line, "speaker label"), covers=True)]
-        return [Item("narration", body.strip(), removed=_marker(marker + lead), covers=not body.strip())]
+        direction, text = _aside(body.strip())
+        return [Item("narration", text, removed=_marker(marker + lead) + direction, covers=not text)]
     if kind == "presenter" and not tail:
         lead, body = _strip_colon(rest)
         who = Speaker(None, _PRESENTER_MARKERS[head])
-        return [Item("narration", body.strip(), who, removed=_marker(marker + lead))]
+        direction, text = _aside(body.strip())
+        named = _ROLE_NAME_LABEL.match(fold(text))
+        if named and _reporter(named.group(1)) and looks_like_name(named.group(2)):
+            # 【出镜】记者 谭明：…: the reporter named; the label is not read out
+            who = Speaker(text[named.start(2) : named.end(2)], text[: len(named.group(1))])
+            direction += _marker(text[: named.end()], "speaker label")
+            text = text[named.end() :]
+        return [Item("narration", text, who, removed=_marker(marker + lead) + direction)]
     if kind == "interview":
         if tail:  # 【采访·村支书王大明】speech
             return _speaker_items(tail, rest, marker)
@@ -611,6 +654,8 @@ def rule_credit(line: str, key: str, ctx: Context) -> list[Item] | None:
         return [Item("note", line)]  # 总导演 郑海峰 / 出品 江州博物馆
     if len(_CREDIT_LABEL.findall(key)) >= 2 and _CREDIT_LABEL.match(key) and not _SENTENCE_END.search(key):
         return [Item("note", line)]  # 导演：张三 摄像：李四 — end credits on one line
+    if _CREDIT_LABEL.match(key) and _MENU_SEPARATORS.search(key) and not _SENTENCE_END.search(key):
+        return [Item("note", line)]  # 撰稿：欧阳澈 | 版本：终审稿 v3 — a document's fields set apart by bars
     if _LEAD_NOTE.match(key) or _BYLINE.match(key):
         return [Item("note", line)]
     if _INTRO.search(key) and len(key) <= 80:
@@ -640,6 +685,18 @@ def rule_sync_plain(line: str, key: str, ctx: Context) -> list[Item] | None:
     return _speaker_items("", after, line[: m.end()])
 
 
+_DIRECTION = re.compile(r"^[（(]([^（）()。！？!?；;：:]{1,12})[）)]\s*(?=\S)")
+
+
+def _aside(body: str) -> tuple[tuple[tuple[str, str], ...], str]:
+    """A bracketed stage direction opening a spoken line (``（主持人口播）`` ``（笑）`` ``（男声）``) is set
+    aside (listed, reason ``stage direction``): it tells the reader how, it is not read out."""
+    m = _DIRECTION.match(body)
+    if m is None:
+        return (), body
+    return _marker(body[: m.end()].strip(), "stage direction"), body[m.end() :]
+
+
 def rule_narration_plain(line: str, key: str, ctx: Context) -> list[Item] | None:
     """``解说词：`` ``解说：`` ``旁白：`` ``画外音：`` ``配音：`` ``正文：`` with or without text after the
     colon; a house-style narration word (``播讲：``) works the same."""
@@ -649,7 +706,11 @@ def rule_narration_plain(line: str, key: str, ctx: Context) -> list[Item] | None
     word = m.group(1).upper() if m.group(1).isascii() else m.group(1)
     if word not in _NARRATION_WORDS and word not in ctx.style.narration:
         return None
-    return [Item("narration", line[m.end() :].strip(), removed=_marker(line[: m.end()]))]
+    direction, body = _aside(line[m.end() :].strip())
+    return [Item("narration", body, removed=_marker(line[: m.end()]) + direction)]
+
+
+_PRESENTER_ORDINALS = frozenset("甲乙丙丁ABCD1234一二三四")
 
 
 def rule_presenter(line: str, key: str, ctx: Context) -> list[Item] | None:
@@ -665,13 +726,15 @@ def rule_presenter(line: str, key: str, ctx: Context) -> list[Item] | None:
         who = Speaker(None, line[: len(m.group(1)) - len(_PRESENTER_TURNS[m.group(1)])])
     elif m.group(1) in _PRESENTER_LABELS or m.group(1) in ctx.style.presenters:
         who = Speaker(None, line[: len(m.group(1))])
+    elif m.group(1)[:-1] in _PRESENTER_LABELS and m.group(1)[-1] in _PRESENTER_ORDINALS:  # 主持人甲： 主持人B：
+        who = Speaker(None, line[: len(m.group(1))])
     else:
         return None
     named = _QUALIFIER_NAME.match(line, len(m.group(1)))
     if named and looks_like_name(named.group(1)):  # 主持人（陈晓楠）：
         who = Speaker(named.group(1), who.role)
-    rest = line[m.end() :].strip()
-    removed = _marker(line[: m.end()], "speaker label")
+    direction, rest = _aside(line[m.end() :].strip())
+    removed = _marker(line[: m.end()], "speaker label") + direction
     if rest[:1] and rest[0] in "【[［〔〖":
         inner = classify(rest, ctx)
         if all(i.kind in ("narration", "prose") for i in inner):
@@ -787,6 +850,9 @@ def rule_paren_line(line: str, key: str, ctx: Context) -> list[Item] | None:
     return [Item("note", line)]
 
 
+_FIRST_PART = re.compile(r"^([^，,、\s]{2,4})(?:[，,、\s]+|$)")
+
+
 def rule_speaker_line(line: str, key: str, ctx: Context) -> list[Item] | None:
     """``薛澜（清华大学教授）：`` / ``张勤岳(原天嘉宜公司总经理、法定代表人)：`` / nested
     ``辛鸣（中央党校（国家行政学院）教授）：``, with the speech in the next paragraph or after the colon.
@@ -812,8 +878,22 @@ def rule_speaker_line(line: str, key: str, ctx: Context) -> list[Item] | None:
     role = line[open_at + 1 : end].strip()
     if not (looks_like_name(name) or len(name) <= 4):
         return None
+    inside = _FIRST_PART.match(role)
+    if not looks_like_name(name) and inside and looks_like_name(inside.group(1)):
+        # 外婆（邵桂香，82岁）： 舅舅(周建新)： the relation outside, the person's name first inside
+        name, role = inside.group(1), " ".join(x for x in (name, role[inside.end() :].strip()) if x)
     label = line[: end + 1 + colon.end()]
     return [Item("speaker", after[colon.end() :].strip(), Speaker(name, role or None), _marker(label, "speaker label"))]
+
+
+def _reporter(role: str) -> bool:
+    """记者 / 主持人 / 出镜记者: the programme's own people, whose turns are not interviews."""
+    return role in _PRESENTER_LABELS or role.endswith("记者") or role in _PRESENTER_MARKERS
+
+
+_ROLE_NAME_LABEL = re.compile(
+    r"^([^\s：:，。！？、；“”「」《》]{1,8})[ \u3000]+([^\s：:，。！？、；“”「」]{2,4})\s*[：:]\s*"
+)
 
 
 def rule_bare_name(line: str, key: str, ctx: Context) -> list[Item] | None:
@@ -824,7 +904,13 @@ def rule_bare_name(line: str, key: str, ctx: Context) -> list[Item] | None:
     """
     m = _NAME_LABEL.match(key)
     if m is None:
-        return None
+        r = _ROLE_NAME_LABEL.match(key)
+        if r is None or not looks_like_name(r.group(2)) or looks_like_name(r.group(1)) or _reporter(r.group(1)):
+            return None
+        # 舅舅 邵建新：「…」 老顾客 韦秀英： the relation or role, a space, the name
+        role, name = line[: len(r.group(1))], line[r.start(2) : r.end(2)]
+        return [Item("speaker", line[r.end() :].strip(), Speaker(name, role), _marker(line[: r.end()], "speaker label"),
+                     covers=not line[r.end() :].strip())]
     label = m.group(1)
     written = line[: len(label)]
     if looks_like_name(label):
@@ -893,7 +979,7 @@ def rule_caption_name(line: str, key: str, ctx: Context) -> list[Item] | None:
 def rule_quoted_bite(line: str, key: str, ctx: Context) -> list[Item] | None:
     """A line that is nothing but a quotation (``"谁来喂牛?我来!"``) in unmarked narration is a sound
     bite of someone on screen: an interview with no named speaker."""
-    if ctx.expecting_speech or ctx.in_captions or not ctx.alone:
+    if ctx.expecting_speech or ctx.in_captions or not ctx.alone or ctx.speaking:
         return None
     if not _QUOTED.match(key) or not _SENTENCE_END.search(key[-2:-1]):
         return None
@@ -903,9 +989,34 @@ def rule_quoted_bite(line: str, key: str, ctx: Context) -> list[Item] | None:
 
 def rule_number_heading(line: str, key: str, ctx: Context) -> list[Item] | None:
     """A bare section number alone on a line (``1``, ``二、``) is a heading."""
-    if not ctx.alone or ctx.in_captions or ctx.expecting_speech or not re.fullmatch(rf"[{_NUM}]{{1,3}}[、.．]?", key):
+    if not ctx.alone or ctx.in_captions or ctx.expecting_speech or not re.fullmatch(rf"[{_NUM}]{{1,4}}[、.．]?", key):
+        return None
+    if ctx.next_timing:  # 12 above 00:03:12,000 --> 00:03:15,200: a subtitle cue pasted from an SRT file
+        return [Item("note", line)]
+    if len(key.rstrip("、.．")) > 3:
         return None
     return [Item("heading", line)]
+
+
+def rule_super_lines(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """A name super on two lines under a bare sync marker: ``【同期】`` then ``浪花岛灯塔站 站长`` then
+    ``邵海平``, then the speech. The role line (its next line is a name) and the name line complete
+    the speaker of the marker; both belong to the interview."""
+    if not ctx.awaiting_name or not ctx.alone or len(key) > 30 or _SENTENCE_END.search(key) or not _designation_ok(key):
+        return None
+    if looks_like_name(key.replace(" ", "")):
+        return [Item("super", "", Speaker(line, None), _marker(line, "speaker label"), covers=True)]
+    if ctx.next_name and _HAN_CHAR.search(key):
+        return [Item("super", "", Speaker(None, line), _marker(line, "speaker label"), covers=True)]
+    return None
+
+
+def rule_photo_caption(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """``▲ 外婆家的七只腌菜坛``: a web article's caption under a picture is on-screen text, not narration."""
+    if key[:1] not in "▲△" or not key[1:].strip():
+        return None
+    text = line[1:].strip()
+    return [Item("caption", text, removed=_marker(line[: len(line) - len(text)]))]
 
 
 def rule_short_heading(line: str, key: str, ctx: Context) -> list[Item] | None:
@@ -926,6 +1037,8 @@ def rule_short_heading(line: str, key: str, ctx: Context) -> list[Item] | None:
 
 RULES: tuple[Rule, ...] = (
     rule_bracket_marker,
+    rule_super_lines,
+    rule_photo_caption,
     rule_page_furniture,
     rule_credit,
     rule_sync_plain,
@@ -958,7 +1071,7 @@ RULES: tuple[Rule, ...] = (
 # under a microsecond a line, where one alternation of those patterns costs twenty times that.
 _SCAN_WORDS = (
     ("我来说两句 发表评论 版权所有 在线观看 分享 相关 点击 联系我们 上一篇 下一篇 "
-     "阅读原文 返回 进入 删 条评论 人参与 人发表 上一页 下一页 打印本页 关闭窗口").split()
+     "阅读原文 返回 进入 删 条评论 人参与 人发表 上一页 下一页 打印本页 关闭窗口 在看 长按").split()
     + list("|┊｜丨【©>＞»›" + string.ascii_letters)
     + [w + c for w in ("解说", "同期声", "旁白", "旁述", "配音") for c in "：: "]
     + ["页"]
@@ -966,7 +1079,7 @@ _SCAN_WORDS = (
                                      " ")]
 )
 _SCAN = re.compile("|".join(map(re.escape, _SCAN_WORDS)))
-_SPECIAL_FIRST = frozenset("【[［〔〖〈（(《#「『•●▪◆■◇○★☆※")
+_SPECIAL_FIRST = frozenset("【[［〔〖〈（(《#「『•●▪◆■◇○★☆※▲△")
 
 
 def _plain_prose(line: str, key: str, at_top: bool, title_line: str | None, next_wrapped: bool) -> bool:
@@ -1148,8 +1261,31 @@ def _paragraphs(lines: Sequence[str]) -> tuple[list[list[int]], bool]:
     return paras, True
 
 
-def _clean(line: str, strip_pinyin: bool = True) -> tuple[str, list[tuple[str, str]]]:
-    """Strip Word artefacts and inserted pinyin; returns the clean line and what was removed."""
+@dataclass(frozen=True)
+class _Extras:
+    """Which of the rarer clean-ups a document needs, found with one scan of the whole text (most
+    scripts need none, and a per-line search for each would cost more than the rest of cleaning)."""
+
+    reading: bool = False
+    emoji: bool = False
+
+    @staticmethod
+    def of(lines: Sequence[str], strip_pinyin: bool) -> _Extras:
+        text = "\n".join(lines)
+        if _RARE.search(text) is None:  # one scan for the characters a reading or an emoji needs
+            return _Extras()
+        reading = strip_pinyin and _READING.search(text) is not None
+        return _Extras(reading=reading, emoji=_EMOJI.search(text) is not None)
+
+
+_ALL_EXTRAS = _Extras(True, True)
+
+
+def _clean(
+    line: str, strip_pinyin: bool = True, extras: _Extras = _ALL_EXTRAS
+) -> tuple[str, list[tuple[str, str]]]:
+    """Strip Word artefacts, inserted pinyin and readings, Markdown marks and emoji; returns the
+    clean line and what was removed."""
     found = [(a, "word artefact") for a in _ARTEFACTS.findall(line)]
     if found:
         line = _ARTEFACTS.sub("", line)
@@ -1163,7 +1299,37 @@ def _clean(line: str, strip_pinyin: bool = True) -> tuple[str, list[tuple[str, s
         if pinyin:
             found += [(p, "pinyin") for p in pinyin]
             line = _PINYIN.sub("", line)
+    if extras.reading and strip_pinyin and ("（" in line or "(" in line):
+        reading = _READING.findall(line)
+        if reading:  # 曬鹽（ㄕㄞˋ ㄧㄢˊ） 鹹（kiâm）: a reading for the reader, never voiced
+            found += [(r, "romanisation") for r in reading]
+            line = _READING.sub("", line)
+    if "*" in line or "__" in line or line[:1] in _MARKDOWN_FIRST and _MARKDOWN_LEAD.match(line):
+        mark = _MARKDOWN_LEAD.match(line)
+        if mark is not None:  # > 撰稿：…  - 画面：…: a Markdown quote or list item
+            found.append((mark.group().strip(), "markdown"))
+            line = line[mark.end() :]
+        bold = _MARKDOWN_BOLD.findall(line)
+        if bold:  # **解说：** the label set in bold
+            found += [(b, "markdown") for b in bold]
+            line = _MARKDOWN_BOLD.sub("", line)
+    if extras.emoji and _EMOJI.search(line) is not None:  # 🎬 📝 🥬 ❤️: decoration of a web article, never voiced
+        found += [(e, "emoji") for e in _EMOJI.findall(line)]
+        line = _EMOJI.sub("", line)
     return line, found
+
+
+# Bopomofo, or a Latin reading with a diacritic (POJ, Tâi-lô, pinyin with spaces), in brackets
+# right after Han characters: 曬鹽（ㄕㄞˋ ㄧㄢˊ） 袂振動（bē tín-tāng） 洪阿土（Âng A-thóo）.
+_READING = re.compile(
+    r"(?<=[\u3400-\u9fff])[（(](?:[\u3105-\u312f\u31a0-\u31bfˊˇˋ˙ ]+"
+    r"|(?=[^（）()]*[\u00c0-\u024f\u0300-\u036f])[A-Za-z\u00c0-\u024f\u0300-\u036f'’ \-]{1,40})[）)]"
+)
+_MARKDOWN_LEAD = re.compile(r"^\s*(?:>|[-*+](?=\s))\s+(?=.*[\u3400-\u9fffA-Za-z])")
+_RARE = re.compile("[\u3105-\u312f\u31a0-\u31bf\u00c0-\u024f\u0300-\u036f\U0001f000-\U0001faff\u2764\ufe0f]")
+_MARKDOWN_FIRST = frozenset(">-+")
+_MARKDOWN_BOLD = re.compile(r"\*\*|__")
+_EMOJI = re.compile("[\U0001f000-\U0001faff\u2764\ufe0f]+\\s*")
 
 
 _TC_FIRST = frozenset("0123456789[［(（")
@@ -1220,6 +1386,13 @@ class _Lines:
         k = self.keys[nxt]
         return k[-1] in "。！？!?…”」』" or k[0] in "（(【[［〔"
 
+    def next_name(self, i: int) -> bool:
+        nxt = self.next_of.get(i)
+        return nxt is not None and len(self.keys[nxt]) <= 8 and looks_like_name(self.keys[nxt].replace(" ", ""))
+
+    def next_timing(self, i: int) -> bool:
+        return i + 1 < len(self.keys) and "-->" in self.keys[i + 1] and _CUE_TIMING.match(self.keys[i + 1]) is not None
+
     def in_short_run(self, i: int) -> bool:
         prev, nxt = self.prev_of.get(i), self.next_of.get(i)
         return any(j is not None and _is_phrase(self.cleaned[j]) for j in (prev, nxt))
@@ -1238,6 +1411,48 @@ class _Lines:
                 style=self.style,
             )
         return ctx
+
+
+_CUE_TIMING = re.compile(r"^(?:\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*)?-->\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*$")
+_CELL = re.compile(r"\s*[|｜]\s*|\t+")
+# The columns of a shot table (分镜头脚本) flattened to text: which one is heard, which ones are
+# for the crew. A header row with two or more crew columns and one spoken column marks a table.
+_SPOKEN_COLUMNS = frozenset(("解说词", "解说", "旁白", "配音", "画外音", "解说词/同期", "解说/同期", "同期/解说",
+                             "文案",
+                             "台词", "声音", "解说词（同期）", "解说（同期）"))
+_CREW_COLUMNS = frozenset(("镜号", "景别", "画面", "画面内容", "时长", "音乐", "音效", "字幕", "备注", "镜头", "技巧",
+                           "运镜", "拍摄方法", "时间", "序号", "场景", "长度", "秒数", "机位", "音乐/音效"))
+
+
+def _flatten_table(cleaned: list[str], keys: list[str], removed_at: dict[int, list[tuple[str, str]]]) -> None:
+    """A shot table pasted as text (``镜号 | 景别 | 时长 | 画面 | 音乐 | 解说词``): each row under the header
+    becomes its spoken cell; the crew's cells are set aside (listed, reason ``table column``). A row
+    whose spoken cell is empty stays as it is (a note, like the header)."""
+    col = ncells = None
+    for i, key in enumerate(keys):
+        if not key:
+            col = None
+            continue
+        if "|" not in key and "｜" not in key and "\t" not in key:
+            col = None
+            continue
+        cells = [c.strip() for c in _CELL.split(key)]
+        if col is not None and ncells is not None and abs(len(cells) - ncells) <= 1 and col < len(cells):
+            if not cells[col]:
+                continue
+            bounds = [0] + [x for m in _CELL.finditer(key) for x in (m.start(), m.end())] + [len(key)]
+            start, stop = bounds[2 * col], bounds[2 * col + 1]
+            row = cleaned[i]  # the folded key has the same length: its cell bounds cut the row as written
+            before, spoken, after = row[:start].strip(), row[start:stop].strip(), row[stop:].strip()
+            found = removed_at.setdefault(i, [])
+            found += [(t, "table column") for t in (before, after) if t]
+            cleaned[i], keys[i] = spoken, fold(spoken)
+            continue
+        heard = [k for k, c in enumerate(cells) if c in _SPOKEN_COLUMNS]
+        if len(heard) == 1 and sum(c in _CREW_COLUMNS for c in cells) >= 2:
+            col, ncells = heard[0], len(cells)
+        else:
+            col = None
 
 
 def _narration_after(lines: _Lines, i: int) -> bool:
@@ -1288,8 +1503,9 @@ def parse_lines(
     """
     cleaned: list[str] = []
     removed_at: dict[int, list[tuple[str, str]]] = {}
+    extras = _Extras.of(lines, strip_pinyin)
     for n0, raw in enumerate(lines):
-        clean, found = _clean(raw, strip_pinyin)
+        clean, found = _clean(raw, strip_pinyin, extras)
         cleaned.append(clean.strip())
         if found:
             removed_at[n0] = found
@@ -1305,6 +1521,9 @@ def parse_lines(
             removed_at.setdefault(last, []).append((cleaned[last], "source note"))
             cleaned[last] = ""
 
+    joined = "\n".join(cleaned)
+    if "|" in joined or "｜" in joined or "\t" in joined:
+        _flatten_table(cleaned, [fold(c) for c in cleaned], removed_at)
     info = _Lines(cleaned, style)
     keys, dialogue = info.keys, info.dialogue
     span: Literal["paragraph", "marker"] | None = None if interview_span == "auto" else interview_span
@@ -1325,6 +1544,7 @@ def parse_lines(
                 if explain is not None:
                     explain.append(Explained(n, "prose", (), line))
                 continue
+            awaiting = st.pending_is_set and (st.pending is None or st.pending.name is None)
             ctx = Context(
                 expecting_speech=st.pending_is_set,
                 has_title=st.title is not None,
@@ -1338,6 +1558,10 @@ def parse_lines(
                 last=i == info.last,
                 dialogue=dialogue,
                 style=style,
+                awaiting_name=awaiting,
+                next_name=awaiting and info.next_name(i),
+                speaking=st.mode == "interview" and st.speaker is not None and not st.pending_is_set,
+                next_timing=info.next_timing(i),
             )
             try:
                 items, rule = classify_explained(line, ctx, key, checked=True)
@@ -1382,6 +1606,16 @@ def parse_lines(
         )
     if explain is not None:
         _explain_flushed(explain, st.blocks)
+    if removed_at:  # what the cleaning took out was listed first: list each line's spans in source order
+        cleaned_at = {n0 + 1 for n0 in removed_at}
+
+        def in_order(r: Removed) -> tuple[int, int]:
+            if r.line not in cleaned_at:
+                return r.line, 0
+            pos = lines[r.line - 1].find(r.text)
+            return r.line, pos if pos >= 0 else len(lines[r.line - 1])
+
+        st.removed.sort(key=in_order)
     return Script(
         title=st.title,
         blocks=tuple(st.blocks),
@@ -1467,6 +1701,16 @@ def _apply(st: _State, it: Item, n: int) -> None:
         st.mode, st.speaker = ("interview", speaker) if st.span == "marker" else ("narration", None)
     elif it.kind == "attribution":
         _attribute(st, it, n)
+    elif it.kind == "super":  # a line of a name super completing the speaker of the marker above
+        above = st.pending if st.pending_is_set else None
+        new = it.speaker or Speaker(None, None)
+        who = Speaker(new.name or (above.name if above else None), new.role or (above.role if above else None))
+        st.pending, st.pending_is_set, st.speaker = who, True, who
+        st.pending_line = st.pending_line if above is not None else n
+        if who.name:
+            st.interviewee = who
+        if st.cover_from is None:
+            st.cover_from = n
     elif it.kind == "speaker":
         if it.speaker is None and st.pending_is_set and (it.text or it.covers):
             # （同期）speech under a name super: the speech of the speaker named above
