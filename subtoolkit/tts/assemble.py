@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from subtoolkit import fsio
 from subtoolkit.errors import OutputError
 from subtoolkit.audio.format import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, SAMPLES_PER_MS, Audio
 from subtoolkit.tts.base import Boundary
@@ -167,10 +166,9 @@ def export_track(track: Track, path: str | Path, format: Literal["wav", "mp3"] |
     if fmt not in ("wav", "mp3"):
         raise OutputError(f"unsupported audio format {fmt!r}", path=path, hint="use .wav or .mp3")
     if fmt == "wav":
-        from subtoolkit.audio.ffmpeg import wav_bytes
+        from subtoolkit.audio.ffmpeg import write_wav
 
-        return fsio.write_bytes(path,
-                                wav_bytes(track.audio.pcm, rate=SAMPLE_RATE, channels=CHANNELS, width=SAMPLE_WIDTH))
+        return write_wav(path, track.audio.pcm, rate=SAMPLE_RATE, channels=CHANNELS, width=SAMPLE_WIDTH)
     from subtoolkit.audio.ffmpeg import write_mp3
 
     return write_mp3(path, track.audio.pcm, rate=SAMPLE_RATE, bitrate=bitrate)

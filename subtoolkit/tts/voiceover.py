@@ -167,9 +167,7 @@ def _lay_parts(rendered: RenderResult, cues: list[Any], spans: dict[int, tuple[i
                ) -> tuple[list[TrackPart], list[dict[str, Any]]]:
     """The track's parts, each voiced cue's speech beginning :data:`LEAD_MS` after the cue's start."""
     from subtoolkit.tts.assemble import TrackPart
-    from subtoolkit.audio.format import SAMPLE_WIDTH, SAMPLES_PER_MS, Audio
 
-    bytes_per_ms = SAMPLES_PER_MS * SAMPLE_WIDTH
     parts: list[TrackPart] = []
     manifest: list[dict[str, Any]] = []
     at = 0
@@ -177,10 +175,9 @@ def _lay_parts(rendered: RenderResult, cues: list[Any], spans: dict[int, tuple[i
         if k not in spans:
             continue
         onset, offset = spans[k]
-        audio = rendered.segment_audio(k)
         a = max(onset - LEAD_MS, 0)
-        b = min(offset + TAIL_MS, int(audio.duration_ms))
-        clip = Audio(audio.pcm[a * bytes_per_ms : b * bytes_per_ms])
+        b = min(offset + TAIL_MS, seg.duration_ms)
+        clip = rendered.track.slice(seg.start_ms + a, seg.start_ms + b)  # one copy: the speech and its margins
         start = cue.start_ms + LEAD_MS - (onset - a)
         if start < at:
             # place() keeps gaps, so this is a bug
