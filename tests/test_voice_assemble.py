@@ -142,3 +142,14 @@ def test_audio_repr_names_the_length_not_the_samples() -> None:
     minute = Audio.silence(60_000)
     assert repr(minute) == "Audio(1440000 samples, 60000 ms)"
     assert len(repr([minute] * 500)) < 20_000
+
+
+def test_wav_is_written_from_the_track_as_wav_bytes_would_make_it(tmp_path: Path) -> None:
+    # The WAV goes straight from the track's PCM into the file (no in-memory copy of an hour of
+    # audio); its bytes, header included, are those of the in-memory writer.
+    from subtoolkit.audio.ffmpeg import wav_bytes, write_wav
+
+    track = assemble(odd_parts())
+    path = write_wav(tmp_path / "x.wav", track.audio.pcm, rate=24_000)
+    assert path.read_bytes() == wav_bytes(track.audio.pcm, rate=24_000)
+    assert len(path.read_bytes()) == 44 + len(track.audio.pcm)
