@@ -143,8 +143,8 @@ class _Runtime:
 
         The vocoder's working memory grows with its input (about 0.5 MB a frame: 400 MB for an
         8-second phrase, per worker) and is never given back while the interpreter lives; windows
-        bound it. It is convolutional, so with enough
-        context a window's middle is the same as in one pass over the whole mel.
+        bound it. It is convolutional, so with enough context a window's middle is the same as in
+        one pass over the whole mel.
         """
         import numpy as np
 
@@ -365,7 +365,7 @@ class NeuralEngine:
         with self._threads_lock:
             threads, self._threads = self._threads, None
         if threads is not None:
-            threads.shutdown(wait=True)
+            threads.shutdown(wait=True, cancel_futures=True)  # after a failure: start nothing more
         if self._pool is not None:
             self._pool.release()
 
