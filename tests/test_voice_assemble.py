@@ -142,3 +142,42 @@ def test_audio_repr_names_the_length_not_the_samples() -> None:
     minute = Audio.silence(60_000)
     assert repr(minute) == "Audio(1440000 samples, 60000 ms)"
     assert len(repr([minute] * 500)) < 20_000
+
+
+def test_wav_is_written_from_the_track_as_wav_bytes_would_make_it(tmp_path: Path) -> None:
+    # The WAV goes straight from the track's PCM into the file (no in-memory copy of an hour of
+    # audio); its bytes, header included, are those of the in-memory writer.
+    from subtoolkit.audio.ffmpeg import wav_bytes, write_wav
+
+    track = assemble(odd_parts())
+    path = write_wav(tmp_path / "x.wav", track.audio.pcm, rate=24_000)
+    assert path.read_bytes() == wav_bytes(track.audio.pcm, rate=24_000)
+    assert len(path.read_bytes()) == 44 + len(track.audio.pcm)
+
+
+def test_cuts_are_laid_as_the_assembled_clips_would_be() -> None:
+    # The voiceover lays stretches of the rendered track through views of it (one copy of the
+    # speech, into the new track); the result is the track assembling copies of them would give.
+    from subtoolkit.tts.assemble import Cut, lay_cuts
+
+    source = assemble(odd_parts())
+    cuts = [Cut(5, 700, 120), Cut(1_300, 80, 820), Cut(4_000, 300, 900), Cut(0, 3, 5_000)]
+    for end_ms in (6_500, 4_000):  # silence to a later end; or the track ends with its last cut
+        laid = lay_cuts(source.audio, cuts, end_ms)
+        parts, at = [], 0
+        for c in cuts:
+            if parts:
+                parts[-1] = TrackPart(parts[-1].audio, parts[-1].silence_ms, c.start_ms - at)
+            else:
+                parts.append(TrackPart(None, c.start_ms))
+            parts.append(TrackPart(source.slice(c.source_ms, c.source_ms + c.duration_ms)))
+            at = c.start_ms + c.duration_ms
+        parts[-1] = TrackPart(parts[-1].audio, parts[-1].silence_ms, max(end_ms - at, 0))
+        expected = assemble(parts, target_dbfs=None)
+        assert laid.audio.pcm == expected.audio.pcm
+        assert laid.duration_ms == max(end_ms, 5_003)
+        assert [(p.start_ms, p.duration_ms) for p in laid.placements] == [(c.start_ms, c.duration_ms) for c in cuts]
+    with pytest.raises(ValueError, match="overlapping"):
+        lay_cuts(source.audio, [Cut(0, 100, 50), Cut(0, 100, 100)], 1_000)
+    with pytest.raises(ValueError, match="past the end"):
+        lay_cuts(source.audio, [Cut(source.duration_ms - 10, 20, 0)], 1_000)

@@ -24,7 +24,7 @@ from subtoolkit.audio.onset import speech_span
 from subtoolkit.cli import app
 from voice_support import assert_cues_sit_on_speech, read_wav
 from subtoolkit.errors import VoiceError
-from subtoolkit.tts.base import Audio
+from subtoolkit.tts.base import Audio, Synthesis
 
 runner = CliRunner()
 STEM = SAMPLE.stem
@@ -355,3 +355,49 @@ def test_another_process_renders_the_same_bytes(engine) -> None:  # type: ignore
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == _sha(engine.synthesize_sync(PARAGRAPH).audio)
     assert "INFO" not in proc.stderr  # LiteRT's delegate notice stays out of the output
+
+
+def _neural_threads() -> set[object]:
+    import threading
+
+    return {t for t in threading.enumerate() if t.name.startswith("neural")}
+
+
+def test_renders_run_on_one_thread_per_worker_and_release_gives_them_back(neural_voice) -> None:  # type: ignore[no-untyped-def]
+    # Memory: every thread that allocates gets its own malloc arena and every interpreter pair
+    # holds ~200 MB it never shrinks, so the engine keeps to one thread per worker and drops
+    # both when told a run is over; the next rendering makes them again, same bytes.
+    from subtoolkit.tts.neural import NeuralEngine
+
+    eng = NeuralEngine(workers=2)
+    texts = ["重庆很重要。", "长江向东流。", "一定不是你好。", "孩子在成长。", "生命重于泰山。"]
+
+    async def all_at_once() -> tuple[list[Synthesis], set[object]]:
+        out = await asyncio.gather(*(eng.synthesize(t, voice="baker") for t in texts))
+        return list(out), _neural_threads()
+
+    before = _neural_threads()  # other engines' threads (the module's engine)
+    first, threads = asyncio.run(all_at_once())
+    assert 1 <= len(threads - before) <= 2
+    assert eng.pool._made <= 2
+    eng.release()
+    assert _neural_threads() - before == set()
+    assert eng.pool._made == 0 and eng.pool._free.empty()
+    again, _ = asyncio.run(all_at_once())
+    assert [_sha(s.audio) for s in again] == [_sha(s.audio) for s in first]
+    eng.release()
+
+
+def test_the_renderer_releases_the_engine_before_assembling(neural_voice) -> None:  # type: ignore[no-untyped-def]
+    from subtoolkit.tts.base import SegmentRequest
+    from subtoolkit.tts.neural import NeuralEngine
+    from subtoolkit.tts.render import render_segments_sync
+
+    eng = NeuralEngine(workers=2)
+    before = _neural_threads()
+    requests = [SegmentRequest(0, "重庆很重要。"), SegmentRequest.placeholder(1, 500),
+                SegmentRequest(2, "长江向东流。")]
+    result = render_segments_sync(requests, eng)
+    assert result.summary.rendered == 2 and result.track.duration_ms > 500
+    assert eng.pool._made == 0 and eng.pool._free.empty()
+    assert _neural_threads() - before == set()

@@ -124,6 +124,20 @@ def wav_bytes(pcm: bytes, *, rate: int, channels: int = 1, width: int = 2) -> by
     return buf.getvalue()
 
 
+def write_wav(path: Path, pcm: bytes, *, rate: int, channels: int = 1, width: int = 2) -> Path:
+    """The WAV file of :func:`wav_bytes`, written atomically straight from ``pcm``: an hour of
+    audio is not copied into a second buffer (and a third, ``BytesIO.getvalue``) on its way out."""
+    from subtoolkit.fsio import atomic_path
+
+    with atomic_path(path) as tmp, wave.open(str(tmp), "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(width)
+        w.setframerate(rate)
+        w.setnframes(len(pcm) // (channels * width))  # the header is right at once, never patched
+        w.writeframes(pcm)
+    return path
+
+
 def write_mp3(path: Path, pcm: bytes, *, rate: int, bitrate: str = "64k") -> Path:
     """An MP3 file of mono 16-bit ``pcm``, written atomically (ffmpeg writes the temporary itself,
     so it can go back and fill in the Xing header players read the duration from)."""

@@ -77,6 +77,7 @@ def voice_into(script: Script, profile: Profile, clock: Clock, folder: Path, ste
                                        use_cache=options.use_cache, concurrency=options.concurrency,
                                        on_progress=bar, warn=warn, pinyin=options.pinyin))
     vo = lay_voiceover(plan, rendered, script, profile, clock.fps, clock.start_frame)
+    del rendered  # its track (the segments as rendered) is not needed to write the laid one
     audio, manifest, problems = write_voiceover(vo, folder, stem, profile=profile, title=script.title,
                                                 audio_format=options.audio_format, formats=formats)
     return VoiceoverResult(vo.timeline, audio, manifest, vo.engine, vo.summary, vo.segments, problems)

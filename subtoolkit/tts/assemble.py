@@ -6,8 +6,10 @@ pydub's traps, and how they are avoided here:
   track. Silence is always made at the internal 24 kHz.
 - ``a.append(b)`` crossfades 100 ms by default, eating 100 ms per join and shifting every later
   segment; ``a + b`` in a loop copies the whole track at each step (quadratic on an
-  hour-long episode). The raw frames of all parts are joined once instead, so the track is
-  exactly the sum of its parts.
+  hour-long episode). Each part's samples are written once, levelled, into one buffer the
+  length of the track instead, so the track is exactly the sum of its parts and is held once
+  (plus the bytes handed out at the end), never also as a list of levelled copies whose freed
+  memory the allocator would keep.
 - Every part is padded to a whole millisecond first, so integer-ms starts are also exact
   sample positions (24 samples per ms).
 
@@ -23,7 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from subtoolkit import fsio
 from subtoolkit.errors import OutputError
 from subtoolkit.audio.format import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, SAMPLES_PER_MS, Audio
 from subtoolkit.tts.base import Boundary
@@ -105,10 +106,11 @@ def level_gain(audio: Audio, *, target_dbfs: float, peak_ceiling_dbfs: float) ->
     return min(target_dbfs - level, peak_ceiling_dbfs - peak)
 
 
-def _silence(seg_cls: type[AudioSegment], ms: int) -> AudioSegment:
-    """Exactly ``ms`` of silence: pydub's ``silent()`` computes its length in floating point and
-    can come out one sample short (24000 × 4.001 s), which would shift every later part."""
-    return seg_cls(data=Audio.silence(ms).pcm, sample_width=SAMPLE_WIDTH, frame_rate=SAMPLE_RATE, channels=CHANNELS)
+def _piece_ms(part: TrackPart) -> int:
+    """How long a part lasts before its pause: its audio padded to a whole millisecond, or its silence."""
+    if part.audio is None:
+        return part.silence_ms
+    return -(-part.audio.samples // SAMPLES_PER_MS)
 
 
 def assemble(
@@ -119,39 +121,80 @@ def assemble(
 ) -> Track:
     """Lay ``parts`` end to end: each starts where the previous one's pause ended.
 
-    ``target_dbfs=None`` leaves levels alone. The pydub segment is built once from the joined
-    frames (see the module notes for why not ``+`` or ``append``).
+    ``target_dbfs=None`` leaves levels alone. The track's length is known before any sample is
+    levelled, so every part goes straight into one zeroed buffer (silences are never written);
+    see the module notes for why not pydub's ``+`` or ``append``.
     """
-    from subtoolkit.audio.pcm import apply_gain, pydub_audio_segment
+    import numpy as np
 
-    seg_cls = pydub_audio_segment()
-    chunks: list[bytes] = []
+    from subtoolkit.audio.pcm import apply_gain
+
+    lengths = [_piece_ms(p) for p in parts]
+    total_ms = sum(ms + p.pause_after_ms for ms, p in zip(lengths, parts))
+    buf = np.zeros(total_ms * SAMPLES_PER_MS, dtype="<i2")
     placements: list[Placement] = []
     at_ms = 0
-    for part in parts:
+    for part, duration_ms in zip(parts, lengths):
         gain = 0.0
         if part.audio is not None:
             audio = part.audio.padded_to_ms()
             if target_dbfs is not None and part.normalize:
                 gain = level_gain(audio, target_dbfs=target_dbfs, peak_ceiling_dbfs=peak_ceiling_dbfs)
                 audio = apply_gain(audio, gain)
-            piece = seg_cls(data=audio.pcm, sample_width=SAMPLE_WIDTH, frame_rate=SAMPLE_RATE, channels=CHANNELS)
-        else:
-            piece = _silence(seg_cls, part.silence_ms)
-        pause = _silence(seg_cls, part.pause_after_ms)
-        for p in (piece, pause):
-            if (p.frame_rate, p.channels, p.sample_width) != (SAMPLE_RATE, CHANNELS, SAMPLE_WIDTH):
-                raise AssertionError("a part is not in the internal format")  # a bug, not a user error
-        duration_ms = len(piece.raw_data) // (SAMPLE_WIDTH * SAMPLES_PER_MS)
+            at = at_ms * SAMPLES_PER_MS
+            buf[at : at + audio.samples] = np.frombuffer(audio.pcm, dtype="<i2")
         placements.append(
             Placement(at_ms, duration_ms, part.pause_after_ms, round(gain, 2),
                       tuple(b.shifted(at_ms) for b in part.boundaries))
         )
-        chunks += [piece.raw_data, pause.raw_data]
         at_ms += duration_ms + part.pause_after_ms
-    track = Audio(b"".join(chunks))
+    track = Audio(buf.tobytes())
+    del buf  # one allocation, given straight back to the system
     if track.samples != at_ms * SAMPLES_PER_MS:
         raise AssertionError("track length does not match its parts")
+    return Track(track, tuple(placements))
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A stretch of a source track laid on a new one: ``duration_ms`` from ``source_ms`` on the
+    source, placed at ``start_ms``."""
+
+    source_ms: int
+    duration_ms: int
+    start_ms: int
+
+
+def lay_cuts(source: Audio, cuts: list[Cut], end_ms: int) -> Track:
+    """A track of cuts from ``source`` in order, digital silence around them, ``end_ms`` long (or
+    up to the last cut's end, if later). Levels are left alone.
+
+    The cuts are read through views of ``source``, so each sample is copied once, into the new
+    track: the source and the result are the only two timelines held (an hour of audio is
+    ~170 MB a copy).
+    """
+    bytes_per_ms = SAMPLES_PER_MS * SAMPLE_WIDTH
+    src = memoryview(source.pcm)
+    gaps: list[int] = []
+    at_ms = 0
+    for cut in cuts:
+        if cut.start_ms < at_ms or cut.duration_ms < 0 or cut.source_ms < 0:
+            raise ValueError("cuts must be in order, not overlapping")
+        if (cut.source_ms + cut.duration_ms) * bytes_per_ms > len(src):
+            raise ValueError("a cut runs past the end of its source")
+        gaps.append(cut.start_ms - at_ms)
+        at_ms = cut.start_ms + cut.duration_ms
+    gaps.append(max(end_ms - at_ms, 0))
+    zeros = memoryview(bytes(max(gaps) * bytes_per_ms))
+    chunks: list[memoryview] = [zeros[: gaps[0] * bytes_per_ms]]
+    placements: list[Placement] = []
+    for cut, pause in zip(cuts, gaps[1:]):
+        chunks.append(src[cut.source_ms * bytes_per_ms : (cut.source_ms + cut.duration_ms) * bytes_per_ms])
+        chunks.append(zeros[: pause * bytes_per_ms])
+        placements.append(Placement(cut.start_ms, cut.duration_ms, pause, 0.0, ()))
+    track = Audio(b"".join(chunks))
+    if track.samples != (max(at_ms, end_ms)) * SAMPLES_PER_MS:
+        raise AssertionError("track length does not match its cuts")
     return Track(track, tuple(placements))
 
 
@@ -167,10 +210,9 @@ def export_track(track: Track, path: str | Path, format: Literal["wav", "mp3"] |
     if fmt not in ("wav", "mp3"):
         raise OutputError(f"unsupported audio format {fmt!r}", path=path, hint="use .wav or .mp3")
     if fmt == "wav":
-        from subtoolkit.audio.ffmpeg import wav_bytes
+        from subtoolkit.audio.ffmpeg import write_wav
 
-        return fsio.write_bytes(path,
-                                wav_bytes(track.audio.pcm, rate=SAMPLE_RATE, channels=CHANNELS, width=SAMPLE_WIDTH))
+        return write_wav(path, track.audio.pcm, rate=SAMPLE_RATE, channels=CHANNELS, width=SAMPLE_WIDTH)
     from subtoolkit.audio.ffmpeg import write_mp3
 
     return write_mp3(path, track.audio.pcm, rate=SAMPLE_RATE, bitrate=bitrate)

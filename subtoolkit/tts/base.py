@@ -70,6 +70,10 @@ class Engine(Protocol):
     different (library version, voice data, our own rate mapping). ``prepare`` returns the text
     the engine will actually speak; the cache is keyed on it, so a change to the number readings
     re-renders exactly the segments whose spoken form changed.
+
+    An engine may also offer ``release()``: the renderer calls it once a run has rendered
+    everything, so that working memory it no longer needs (the neural voice's interpreters) is
+    given back before the whole track is assembled. It must leave the engine usable.
     """
 
     name: str

@@ -13,6 +13,12 @@ the same text gives the same samples whatever was read before, in whichever work
 
 Concurrency: each worker thread takes a private pair of interpreters from a pool (interpreters
 are not thread-safe); LiteRT runs the graph without holding the GIL, so two workers use two cores.
+
+Memory: an interpreter pair costs about 200 MB, most of it the vocoder's working memory, which
+LiteRT never shrinks (see :data:`VOCODER_FRAMES`). The engine renders on its own threads, one per
+worker (each thread that allocates gets its own malloc arena, and asyncio's shared pool would
+spread the renders over six), and :meth:`NeuralEngine.release` gives the interpreters back once a
+voiceover has rendered everything, before the whole-timeline work starts.
 """
 
 from __future__ import annotations
@@ -23,9 +29,10 @@ import queue
 import sys
 import threading
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +49,11 @@ MIN_RATE, MAX_RATE = -50, 100
 WRAPPER_REVISION = 2
 """Bump when this module changes how symbols become audio (pace, pauses, level conversion)."""
 MAX_WORKERS = 4
-VOCODER_FRAMES = 240
-"""Mel frames (3 s of audio) the vocoder turns into sound at once; see :meth:`_Runtime.vocode`."""
+VOCODER_FRAMES = 160
+"""Mel frames (2 s of audio) the vocoder turns into sound at once; see :meth:`_Runtime.vocode`.
+The vocoder's memory grows with its window (about 0.5 MB a frame, context included: 160 + 2 × 32
+frames take some 50 MB less per worker than 240 + 2 × 32) and its work with the share of context
+(about 6 % more vocoder time than 240); the samples are the same either way (measured)."""
 VOCODER_CONTEXT = 32
 """Frames of context each side of a window: with 32 the joined audio equals one pass over the
 whole mel sample for sample (measured); 16 already differs by under 1 % of full scale."""
@@ -131,9 +141,10 @@ class _Runtime:
         """The vocoder over ``mel`` in windows of :data:`VOCODER_FRAMES` with
         :data:`VOCODER_CONTEXT` frames of context each side, cropped and joined.
 
-        The vocoder's working memory grows with its input (about 0.6 MB a frame: 400 MB for an
-        8-second phrase, per worker); windows bound it. It is convolutional, so with enough
-        context a window's middle is the same as in one pass over the whole mel.
+        The vocoder's working memory grows with its input (about 0.5 MB a frame: 400 MB for an
+        8-second phrase, per worker) and is never given back while the interpreter lives; windows
+        bound it. It is convolutional, so with enough context a window's middle is the same as in
+        one pass over the whole mel.
         """
         import numpy as np
 
@@ -179,6 +190,39 @@ class _Pool:
         finally:
             self._free.put(rt)
 
+    def release(self) -> int:
+        """Drop the idle interpreter pairs (made again on demand): their working memory, some
+        200 MB each, goes back to the system. A pair in use is kept. Returns how many were dropped."""
+        dropped = 0
+        while True:
+            try:
+                self._free.get_nowait()
+            except queue.Empty:
+                break
+            with self._lock:
+                self._made -= 1
+            dropped += 1
+        if dropped:
+            _trim_heap()
+        return dropped
+
+
+def _trim_heap() -> None:
+    """Ask the C allocator to hand freed memory back to the system (glibc's ``malloc_trim``).
+
+    glibc keeps much of what dropped interpreters freed (packed weights, many blocks under its
+    mmap threshold) in its free lists, where the process's resident size still counts it: about
+    150 MB after a two-worker run, measured. Elsewhere (no glibc) this does nothing.
+    """
+    import ctypes
+
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError, TypeError):
+        return
+    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    trim(0)
+
 
 @lru_cache(maxsize=4)
 def _pool(folder: str, size: int) -> _Pool:
@@ -200,7 +244,11 @@ def to_pcm(samples: Any) -> bytes:
     """float audio in [-1, 1] to the internal s16le PCM (saturating)."""
     import numpy as np
 
-    return np.clip(np.rint(np.asarray(samples, dtype=np.float64) * 32767.0), -32768, 32767).astype("<i2").tobytes()
+    x = np.array(samples, dtype=np.float64)  # one float64 working copy, scaled, rounded and clipped in place
+    x *= 32767.0
+    np.rint(x, out=x)
+    np.clip(x, -32768, 32767, out=x)
+    return x.astype("<i2").tobytes()
 
 
 def pace_for(rate: int) -> float:
@@ -237,6 +285,8 @@ class NeuralEngine:
         self.max_concurrency = workers or default_workers()
         self._pool: _Pool | None = None
         self._readings: dict[str, Reading] = {}
+        self._threads: ThreadPoolExecutor | None = None
+        self._threads_lock = threading.Lock()
 
     @property
     def pool(self) -> _Pool:
@@ -301,7 +351,23 @@ class NeuralEngine:
         return Synthesis(audio, tuple(boundaries))
 
     async def synthesize(self, text: str, *, voice: str, rate: int = 0) -> Synthesis:
-        return await asyncio.to_thread(self.synthesize_sync, text, voice=voice, rate=rate)
+        """:meth:`synthesize_sync` on the engine's own threads, one per worker (see the module notes)."""
+        with self._threads_lock:
+            if self._threads is None:
+                self._threads = ThreadPoolExecutor(self.max_concurrency, thread_name_prefix="neural")
+            threads = self._threads
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(threads, partial(self.synthesize_sync, text, voice=voice, rate=rate))
+
+    def release(self) -> None:
+        """Give back the working memory of a finished run: the render threads and the idle
+        interpreters. The engine stays usable; the next rendering makes them again (~0.1 s)."""
+        with self._threads_lock:
+            threads, self._threads = self._threads, None
+        if threads is not None:
+            threads.shutdown(wait=True, cancel_futures=True)  # after a failure: start nothing more
+        if self._pool is not None:
+            self._pool.release()
 
 
 @lru_cache(maxsize=1)

@@ -161,9 +161,21 @@ async def render_segments(
         raise VoiceError(f"concurrency {concurrency} must be at least 1")
     run = _Run(segments, engine, cache, progress)
     run.look_up_cache()
-    await run.render_misses(limit)
+    try:
+        await run.render_misses(limit)
+    finally:
+        release_engine(engine)
     track = await asyncio.to_thread(assemble, run.parts(), target_dbfs=target_dbfs)
     return run.result(track)
+
+
+def release_engine(engine: Engine) -> None:
+    """Let an engine give back its working memory once everything is rendered, before the
+    whole-timeline work (the neural voice's interpreters: some 200 MB per worker, more than the
+    assembled track). Engines without a ``release()`` hold nothing worth giving back."""
+    release = getattr(engine, "release", None)
+    if callable(release):
+        release()
 
 
 class _Run:

@@ -26,7 +26,7 @@ from subtoolkit.subtitles.timecode import fps_label
 from subtoolkit.subtitles.timing import SpeechModel, _Planned, place, plan_block
 
 if TYPE_CHECKING:
-    from subtoolkit.tts.assemble import Track, TrackPart
+    from subtoolkit.tts.assemble import Cut, Track
     from subtoolkit.tts.base import SegmentRequest
     from subtoolkit.tts.render import ProgressCallback, RenderResult, RenderSummary
     from subtoolkit.subtitles.validate import Problem
@@ -152,56 +152,41 @@ def _speech_spans(rendered: RenderResult) -> dict[int, tuple[int, int]]:
 def lay_voiceover(plan: VoicePlan, rendered: RenderResult, script: Script, profile: Profile, fps: Fraction,
                   start_frame: int = 0) -> Voiceover:
     """Measure the rendered speech, place the cues again with it, and lay the audio under them."""
-    from subtoolkit.tts.assemble import assemble
+    from subtoolkit.tts.assemble import lay_cuts
 
     spans = _speech_spans(rendered)
     remeasured = [_measured(p, spans[k][1] - spans[k][0]) if k in spans else p for k, p in enumerate(plan.planned)]
     cues = place(remeasured, script.blocks, profile, fps, start_frame)
     timeline = Timeline(tuple(cues), fps=float(fps_label(fps)), profile=profile.name)
-    parts, manifest = _lay_parts(rendered, cues, spans)
-    track = assemble(parts, target_dbfs=None)  # segments were levelled when rendered
+    cuts, manifest = _lay_cuts(rendered, cues, spans)
+    # segments were levelled when rendered; the speech is copied once, from the rendered track
+    track = lay_cuts(rendered.track.audio, cuts, max(c.end_ms for c in cues))
     return Voiceover(timeline, track, rendered.engine, rendered.summary, manifest)
 
 
-def _lay_parts(rendered: RenderResult, cues: list[Any], spans: dict[int, tuple[int, int]]
-               ) -> tuple[list[TrackPart], list[dict[str, Any]]]:
-    """The track's parts, each voiced cue's speech beginning :data:`LEAD_MS` after the cue's start."""
-    from subtoolkit.tts.assemble import TrackPart
-    from subtoolkit.audio.format import SAMPLE_WIDTH, SAMPLES_PER_MS, Audio
+def _lay_cuts(rendered: RenderResult, cues: list[Any], spans: dict[int, tuple[int, int]]
+              ) -> tuple[list[Cut], list[dict[str, Any]]]:
+    """Where each voiced cue's speech (with its lead and tail) goes: beginning :data:`LEAD_MS`
+    after the cue's start."""
+    from subtoolkit.tts.assemble import Cut
 
-    bytes_per_ms = SAMPLES_PER_MS * SAMPLE_WIDTH
-    parts: list[TrackPart] = []
+    cuts: list[Cut] = []
     manifest: list[dict[str, Any]] = []
     at = 0
     for k, (seg, cue) in enumerate(zip(rendered.segments, cues)):
         if k not in spans:
             continue
         onset, offset = spans[k]
-        audio = rendered.segment_audio(k)
         a = max(onset - LEAD_MS, 0)
-        b = min(offset + TAIL_MS, int(audio.duration_ms))
-        clip = Audio(audio.pcm[a * bytes_per_ms : b * bytes_per_ms])
+        b = min(offset + TAIL_MS, seg.duration_ms)
         start = cue.start_ms + LEAD_MS - (onset - a)
         if start < at:
             # place() keeps gaps, so this is a bug
             raise VoiceError("rendered segments overlap on the track", hint="a bug: please report it")
-        if parts:
-            parts[-1] = _pause_after(parts[-1], start - at)
-        else:
-            parts.append(TrackPart(None, start, 0, (), False))
-        parts.append(TrackPart(clip, 0, 0, (), False))
+        cuts.append(Cut(seg.start_ms + a, b - a, start))
         at = start + (b - a)
         manifest.append(seg.manifest_entry(start, b - a))
-    end = max(c.end_ms for c in cues)
-    if parts:
-        parts[-1] = _pause_after(parts[-1], max(end - at, 0))
-    else:
-        parts.append(TrackPart(None, end, 0, (), False))
-    return parts, manifest
-
-
-def _pause_after(part: TrackPart, ms: int) -> TrackPart:
-    return replace(part, pause_after_ms=part.pause_after_ms + ms)
+    return cuts, manifest
 
 
 def write_voiceover(vo: Voiceover, folder: Path, stem: str, *, profile: Profile, title: str | None = None,
