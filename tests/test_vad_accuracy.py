@@ -173,6 +173,17 @@ def test_the_detector_costs_no_more_than_the_frames_it_reads(espeak: dict[str, S
 # the same detector times the voiceover's cues
 
 
+@pytest.mark.parametrize("rate", [16000, 24000, 44100])
+def test_the_energy_the_onsets_read_is_the_aligners(rate: int) -> None:
+    """``energy_frames`` (the cue timer's cheaper path) gives the frame analysis' own energy."""
+    from subtoolkit.audio.vad import energy_frames
+
+    rng = np.random.default_rng(rate)
+    x = (rng.normal(size=rate * 3) * np.repeat(rng.uniform(0.001, 0.3, 30), rate // 10)).astype(np.float32)
+    ours, theirs = energy_frames(x, rate).energy_db, analyse(x, rate, with_voicing=False).energy_db
+    assert ours.shape == theirs.shape and np.max(np.abs(ours - theirs)) < 1e-3
+
+
 def _cues(k: int) -> list[str]:
     script = parse_lines(read_source(SAMPLE).lines)
     pieces: list[str] = []
