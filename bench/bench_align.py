@@ -1,23 +1,39 @@
-"""Real-time factor of ``align``: seconds of processing per minute of recorded narration.
+"""Real-time factor of ``align``: seconds of processing per minute of recorded narration, CLI.
 
 The recording is built the way the tests build theirs (``tests/align_helpers.py``): the espeak
 engine reads the first ~10 minutes of the sample script's narration at a pace 10 % off the
 estimate, with 0.2–2 s pauses, breaths, pink room noise at 20 dB SNR, at 44.1 kHz, cut into three
-files (WAV, MP3, FLAC). Two runs are timed end to end (decode → align → write, as the CLI does):
+files (WAV, MP3, FLAC). When the neural voice is installed, the same part is also read by it (the
+default reference, ``auto``, is then the neural voice: the typical run).
+
+Every figure is a fresh ``subtoolkit align`` process, what a user waits for (interpreter,
+imports, decoding, the reference reading, alignment, writing), timed twice with the same
+reference cache folder (``$SUBTOOLKIT_CACHE_DIR``, a temporary one): **first run** (empty
+cache: every cue is synthesised) and **cached** (a second alignment of the same script: the
+analysed reference is read back). Rows:
 
 - **script = recording**: a script holding exactly the recorded part (the common case);
 - **whole script**: the same recording against the whole 40-minute sample, as when the talent
-  has recorded one part of the film so far. Every block must then be synthesised and most of
-  them found missing, so this costs more per minute of audio.
+  has recorded one part of the film so far (every block is synthesised, most are found missing);
+- **neural**: the neural voice's reading of the part, aligned with the default reference.
+
+Wall-clock time on a shared machine is noisy, so each row also gives the CPU seconds (user +
+sys) of the process and its children, and the ratio to a reference measured in the same run:
+ffmpeg decoding the same files to the analysis rate (16 kHz mono float), the one step no
+aligner can skip. ``--baseline EXE`` adds the same rows for another build's ``subtoolkit``
+(e.g. the main branch's), for an A/B in one run.
 
 aeneas's claim for comparison: "a dozen minutes of audio in a few seconds" (with its C
-extensions), i.e. a few tenths of a second per minute. The session is espeak's, so the espeak reference is named
-(``--reference espeak``). Run with
-``.venv/bin/python bench/bench_align.py``; it prints its figures and asserts nothing.
+extensions), i.e. a few tenths of a second per minute. Run with
+``.venv/bin/python bench/bench_align.py [--baseline PATH]``; it prints figures and asserts nothing.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -29,59 +45,106 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from align_helpers import build_session  # noqa: E402
 
-from subtoolkit.jobs.align import AlignOptions, run_align  # noqa: E402
-from subtoolkit.align.plan import narration_blocks  # noqa: E402
+from subtoolkit.align.plan import block_text, narration_blocks  # noqa: E402
 from subtoolkit.text.ingest import read_source  # noqa: E402
 from subtoolkit.text.parse import parse_lines  # noqa: E402
+from subtoolkit.text.spoken import count_syllables  # noqa: E402
 
 SAMPLE = ROOT / "seeds" / "shengming-zhongyu-taishan.txt"
 TARGET_MIN = 10.0
 
 
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU (user + sys, the process and its children) seconds of one command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True, env=env)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def decode_reference(files: list[Path]) -> tuple[float, float]:
+    """ffmpeg decoding ``files`` to 16 kHz mono float, as the aligner asks it to."""
+    from imageio_ffmpeg import get_ffmpeg_exe
+
+    exe = get_ffmpeg_exe()
+    wall = cpu = 0.0
+    for f in files:
+        w, c = timed([exe, "-v", "error", "-i", str(f), "-map", "0:a:0", "-ac", "1", "-ar", "16000", "-f", "f32le",
+                      "-"], dict(os.environ))
+        wall, cpu = wall + w, cpu + c
+    return wall, cpu
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--baseline", type=Path, help="another build's subtoolkit executable, timed the same way")
+    args = parser.parse_args()
+    from subtoolkit.tts.choose import neural_installed
+
     lines = SAMPLE.read_text(encoding="utf-8").splitlines()
     full = parse_lines(read_source(SAMPLE).lines)
     with tempfile.TemporaryDirectory(prefix="bench-align-") as tmp:
         work = Path(tmp)
-        # the first blocks of narration worth ~10 minutes at the estimate's pace
-        from subtoolkit.align.plan import block_text
-        from subtoolkit.text.spoken import count_syllables
-
-        chosen, est = [], 0.0
+        chosen, est = [], 0.0  # the first blocks of narration worth ~10 minutes at the estimate's pace
         for b in narration_blocks(full):
             chosen.append(b)
             est += count_syllables(block_text(full.blocks[b])) / 4.0 + 1.5
             if est >= TARGET_MIN * 60 * 0.97:
                 break
-        last_line = full.blocks[chosen[-1]].last_line
         part = work / "part.txt"
-        part.write_text("\n".join(lines[:last_line]) + "\n", encoding="utf-8")
+        part.write_text("\n".join(lines[: full.blocks[chosen[-1]].last_line]) + "\n", encoding="utf-8")
         script = parse_lines(read_source(part).lines)
         blocks = narration_blocks(script)
         third = len(blocks) // 3
+        layout = dict(blocks=blocks, rate=10, seed=7, sample_rate=44100, formats=("wav", "mp3", "flac"),
+                      split_before=(blocks[third], blocks[2 * third]))
         t0 = time.perf_counter()
-        session = build_session(script, work / "vo", blocks=blocks, rate=10, seed=7, sample_rate=44100,
-                                split_before=(blocks[third], blocks[2 * third]), formats=("wav", "mp3", "flac"))
-        built = time.perf_counter() - t0
-        minutes = session.duration_ms / 60000
-        print(f"recording: {minutes:.1f} min in {len(session.files)} files, {len(blocks)} narration blocks "
-              f"({session.breaths} breaths); built in {built:.1f} s\n")
-        print(f"{'run':<26} {'audio min':>9} {'seconds':>8} {'s per audio min':>16} {'placed':>8}")
-        for label, path in (("script = recording", part), ("whole script (40 min)", SAMPLE)):
+        session = build_session(script, work / "vo", **layout)  # type: ignore[arg-type]
+        print(f"recording: {session.duration_ms / 60000:.1f} min in {len(session.files)} files, {len(blocks)} "
+              f"narration blocks ({session.breaths} breaths); built in {time.perf_counter() - t0:.1f} s")
+        sessions = [("espeak", session, "espeak")]
+        if neural_installed():
+            from subtoolkit.align.voice import NeuralVoice
+
             t0 = time.perf_counter()
-            result = run_align(path, session.files, AlignOptions(out_dir=work / f"out-{path.stem}", reference="espeak"))
-            secs = time.perf_counter() - t0
-            s = result.report["summary"]
-            print(f"{label:<26} {minutes:9.1f} {secs:8.1f} {secs / minutes:16.2f} "
-                  f"{s['placed']:>4}/{s['narration_blocks']:<3}")
-        # what a user waits for: a fresh process (interpreter, imports, jieba's dictionary) via the CLI
-        t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "subtoolkit", "align", str(part), *map(str, session.files), "-o",
-                        str(work / "cli"),
-                        "--reference", "espeak"],
-                       check=True, capture_output=True)
-        secs = time.perf_counter() - t0
-        print(f"{'CLI, fresh process':<26} {minutes:9.1f} {secs:8.1f} {secs / minutes:16.2f}")
+            neural = build_session(script, work / "vo-neural", readers={b: NeuralVoice(rate=10) for b in blocks},
+                                   **layout)  # type: ignore[arg-type]
+            print(f"neural reading of the same part: {neural.duration_ms / 60000:.1f} min; built in "
+                  f"{time.perf_counter() - t0:.1f} s")
+            sessions.append(("neural", neural, "auto"))
+        else:
+            print("the neural voice is not installed: its rows are left out (subtoolkit voices install)")
+
+        decode_per_min = {}
+        for kind, sess, _ in sessions:
+            mins = sess.duration_ms / 60000
+            d_wall, d_cpu = decode_reference(sess.files)
+            decode_per_min[kind] = d_wall / mins
+            print(f"reference, ffmpeg decoding the {kind} files to 16 kHz: {d_wall:.2f} s wall, {d_cpu:.2f} s CPU "
+                  f"= {d_wall / mins:.3f} s wall per audio min")
+        print()
+        print(f"{'build':<9} {'run':<30} {'audio min':>9} {'wall s':>7} {'s/audio min':>11} {'CPU s':>6} "
+              f"{'CPU/min':>7} {'x decode':>8} {'placed':>7}")
+        builds = [("this", [sys.executable, "-m", "subtoolkit"])]
+        if args.baseline:
+            builds.append(("baseline", [str(args.baseline)]))
+        runs = [("script = recording", part, sessions[0]), ("whole script (40 min)", SAMPLE, sessions[0])]
+        runs += [("neural reading, auto reference", part, s) for s in sessions[1:]]
+        for name, exe in builds:
+            for label, script_path, (kind, sess, reference) in runs:
+                mins = sess.duration_ms / 60000
+                cache = work / f"cache-{name}-{kind}-{script_path.stem}"
+                env = dict(os.environ, SUBTOOLKIT_CACHE_DIR=str(cache))
+                for when in ("first run", "cached"):
+                    out = work / f"out-{name}-{kind}-{script_path.stem}-{when.replace(' ', '')}"
+                    wall, cpu = timed([*exe, "align", str(script_path), *map(str, sess.files), "-o", str(out),
+                                       "--reference", reference, "--force"], env)
+                    report = json.loads(next(out.glob("*.report.json")).read_text(encoding="utf-8"))["summary"]
+                    print(f"{name:<9} {label + ', ' + when:<30} {mins:9.1f} {wall:7.2f} {wall / mins:11.3f} "
+                          f"{cpu:6.2f} {cpu / mins:7.3f} {wall / mins / decode_per_min[kind]:8.1f} "
+                          f"{report['placed']:>3}/{report['narration_blocks']:<3}")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite golden files from the current output")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """What the code caches for the user (rendered voice segments, the aligner's analysed reference
+    readings) goes to a folder of this test session's own: no test reads what an earlier run left."""
+    old = os.environ.get("SUBTOOLKIT_CACHE_DIR")
+    os.environ["SUBTOOLKIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("user-cache"))
+    yield
+    if old is None:
+        os.environ.pop("SUBTOOLKIT_CACHE_DIR", None)
+    else:
+        os.environ["SUBTOOLKIT_CACHE_DIR"] = old
+
+
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))

@@ -81,6 +81,29 @@ def test_writes_the_tracks_one_srt_per_recording_and_the_report(studio, tmp_path
     assert "我们从中强烈地感受到" in srt2 and "安全生产是关系" not in srt2
 
 
+def test_a_second_run_reads_the_reference_back_and_writes_the_same_tracks(studio, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    path, session, _ = studio
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("SUBTOOLKIT_CACHE_DIR", str(cache))
+    outs = []
+    for n, extra in enumerate(([], [], ["--no-cache"])):
+        out = tmp_path / f"out{n}"
+        r = runner.invoke(app, ["align", str(path), *map(str, session.files), "-o", str(out), "--reference", "espeak",
+                                *extra])
+        assert r.exit_code == 0, r.stderr
+        outs.append(out)
+        if n == 0:
+            entries = sorted(p.name for p in (cache / "align-reference").rglob("*.npz"))
+            report = json.loads((out / "mini.aligned.report.json").read_text(encoding="utf-8"))
+            assert len(entries) >= len({c["text"] for c in report["cues"]})  # every cue read is kept
+    # the cached run aligned against the very reading the first one analysed: the same tracks
+    for name in ("mini.aligned.zh-Hans.srt", "mini.aligned.take01.zh-Hans.srt", "mini.aligned.take02.zh-Hans.srt"):
+        assert (outs[0] / name).read_text(encoding="utf-8") == (outs[1] / name).read_text(encoding="utf-8")
+    # --no-cache read it again and refreshed the entries rather than adding to them
+    assert sorted(p.name for p in (cache / "align-reference").rglob("*.npz")) == entries
+
+
 def test_film_places_interviews_captions_and_headings_between_the_narration(studio, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path, session, _ = studio
     out = tmp_path / "film"

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from subtoolkit.align import dtw, plan
+from subtoolkit.align import dtw, plan, refcache
 from subtoolkit.audio import features, vad
 from subtoolkit.jobs import align as job
 from subtoolkit.align.dtw import Units, diagonal_band, path_band, warp
@@ -29,7 +29,7 @@ RATE = 16000
 PROFILE = load_profile("netflix-zh-hans")
 
 
-@pytest.mark.parametrize("module", [dtw, features, job, plan, vad])
+@pytest.mark.parametrize("module", [dtw, features, job, plan, refcache, vad])
 def test_doctests(module: object) -> None:
     failures, _ = doctest.testmod(module)  # type: ignore[arg-type]
     assert failures == 0
@@ -352,3 +352,57 @@ def test_an_abandoned_reading_the_coarse_path_saw_is_reported_whole() -> None:
     settings = core.Settings()
     found = core._unmatched(path, [], None, rec, settings, None, [(28, 172, 5)])  # type: ignore[arg-type]
     assert [(u.start_ms, u.end_ms, u.retake_of) for u in found] == [(int(t0[30]), int(t0[168] + 20), 5)]
+
+
+# ---------------------------------------------------------------------------------------------
+# the reference cache
+
+
+class _CountingVoice:
+    """A tone per text (its length from the text), counting the texts it was asked to read."""
+
+    name = "tones"
+
+    def __init__(self) -> None:
+        self.read: list[str] = []
+
+    def render(self, text: str) -> tuple[np.ndarray, int]:
+        self.read.append(text)
+        return np.concatenate([np.zeros(800, dtype=np.float32), vowel(0.2 + 0.05 * len(text))]), RATE
+
+
+def test_a_second_run_reads_the_analysed_reference_back_instead_of_synthesising(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from subtoolkit.align.reference import reference_renderer
+    from subtoolkit.align.refcache import ReferenceCache
+
+    texts = ["一二三", "四五", "一二三四五六"]
+    first_voice = _CountingVoice()
+    first = reference_renderer(first_voice, ReferenceCache(tmp_path, "tones v1"))(texts)
+    again_voice = _CountingVoice()
+    cache = ReferenceCache(tmp_path, "tones v1")
+    again = reference_renderer(again_voice, cache)(texts + ["七"])
+    assert first_voice.read == texts and again_voice.read == ["七"]  # only the new text is synthesised
+    assert (cache.hits, cache.misses, cache.writes) == (3, 1, 1)
+    for a, b in zip(first, again):
+        assert (a.text, a.duration_ms, a.onset_ms, a.offset_ms) == (b.text, b.duration_ms, b.onset_ms, b.offset_ms)
+        assert np.array_equal(a.frames.logmel, b.frames.logmel)
+        assert np.array_equal(a.frames.energy_db, b.frames.energy_db)
+    # another voice (or version, or pace) shares nothing; a forced re-reading reads nothing back
+    other = _CountingVoice()
+    reference_renderer(other, ReferenceCache(tmp_path, "tones v2"))(texts[:1])
+    forced = _CountingVoice()
+    reference_renderer(forced, ReferenceCache(tmp_path, "tones v1", read=False))(texts[:1])
+    assert other.read == texts[:1] and forced.read == texts[:1]
+
+
+def test_a_damaged_cache_entry_is_a_miss_not_an_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from subtoolkit.align.reference import reference_renderer
+    from subtoolkit.align.refcache import ReferenceCache
+
+    cache = ReferenceCache(tmp_path, "tones v1")
+    reference_renderer(_CountingVoice(), cache)(["一二三"])
+    entry = next(tmp_path.rglob("*.npz"))
+    entry.write_bytes(entry.read_bytes()[:100])  # cut short, as by a full disk
+    voice = _CountingVoice()
+    got = reference_renderer(voice, ReferenceCache(tmp_path, "tones v1"))(["一二三"])
+    assert voice.read == ["一二三"] and len(got[0].frames) > 0

@@ -113,3 +113,14 @@ def test_help_does_not_import_heavy_libraries() -> None:
             "print(sorted(m for m in ('jieba','edge_tts','pydub','opencc','numpy','docx') if m in sys.modules))")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.stdout.strip() == "[]"
+
+
+def test_timecodes_set_aside_are_summed_up_in_one_note(tmp_path: Path) -> None:
+    p = tmp_path / "edl.txt"
+    text = "《桥》\n00:00:01:00 旁白：桥下的河，流了一千年。\n00:00:07:12 旁白：桥上的人，来了又走。\n"
+    p.write_text(text, encoding="utf-8")
+    r = runner.invoke(app, ["parse", str(p), "--json"])
+    assert r.exit_code == 0
+    assert [b["text"] for b in json.loads(r.stdout)["blocks"]][1:] == ["桥下的河，流了一千年。", "桥上的人，来了又走。"]
+    notes = [line for line in r.stderr.splitlines() if "timecode" in line]
+    assert notes == [f"note: {p}:2: 2 timecodes kept out of the blocks on 2 lines, e.g. 00:00:01:00"]

@@ -72,6 +72,26 @@ def test_srt_round_trips_through_srt_package(items: list[tuple[int, int, str]]) 
     assert [g[0] for g in got] == sorted(g[0] for g in got)
 
 
+_LINE_TEXT = st.text(alphabet=st.sampled_from(list('安全生产abc<>&"\\\t\x00 🙂é，。')), max_size=12)
+_CUES = st.lists(st.tuples(st.integers(-2000, 40_000_000), st.integers(0, 7000), st.sampled_from(list(K)),
+                           st.lists(_LINE_TEXT, max_size=3).map(tuple)), max_size=20)
+
+
+@given(_CUES, st.sampled_from([25.0, 29.97, 23.976, 24.0]), st.text(max_size=8))
+def test_json_is_json_dumps_with_indent_1(items: list[tuple[int, int, BlockKind, tuple[str, ...]]], fps: float,
+                                          name: str) -> None:
+    """compose_json formats the cues itself; the text is json.dumps(indent=1)'s, to the byte."""
+    import json
+
+    from subtoolkit.subtitles.formats.json_timeline import compose_json
+
+    t = Timeline(tuple(Cue(n, kind, lines, s, s + d) for n, (s, d, kind, lines) in enumerate(items)), fps=fps,
+                 profile=name)
+    data = t.to_json()
+    data["cues"].sort(key=lambda c: (c["start_ms"], c["end_ms"]))
+    assert compose_json(t) == json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
 def test_registry() -> None:
     assert get_format("vtt").suffix == ".vtt"
     with pytest.raises(Exception, match="unknown subtitle format"):

@@ -76,3 +76,23 @@ def test_int_cn_reads_back(n: int) -> None:
 @given(st.text(alphabet="0123456789.%·:-/年月日万人，。的 ", max_size=40))
 def test_verbalize_leaves_no_digits(text: str) -> None:
     assert not any(c.isdigit() for c in verbalize(text))
+
+
+@given(st.text(alphabet=st.sampled_from(list("安全生产责任，。、；：！？…,;:2020年%℃·abcW ”）")), max_size=20),
+       st.sampled_from(["narration", "interview"]), st.floats(0.5, 2.0))
+def test_budget_measure_is_budget_ms(text: str, kind: str, scale: float) -> None:
+    """The segmenter's per-atom closure gives budget_ms's figure exactly, and the fast syllable
+    count of plain Chinese agrees with the full reading."""
+    from subtoolkit.model import BlockKind
+    from subtoolkit.subtitles.profiles import load_profile
+    from subtoolkit.subtitles.timing import SpeechModel
+
+    model = SpeechModel.from_profile(load_profile("netflix-zh-hans"), rate=4.3, pause_scale=scale)
+    block_kind = BlockKind(kind)
+    assert model.budget_measure(block_kind)(text) == model.budget_ms(text, block_kind)
+    # count_syllables skips the reading of text with nothing to read out: the full count agrees
+    from subtoolkit.text.spoken import _HAN, _LATIN_WORD, latin_syllables
+
+    spoken = verbalize(text)
+    full = len(_HAN.findall(spoken)) + sum(latin_syllables(w) for w in _LATIN_WORD.findall(spoken))
+    assert count_syllables(text) == full + sum(c.isdigit() for c in spoken)

@@ -76,12 +76,12 @@ def band_costs(r: np.ndarray, s: np.ndarray, lo: np.ndarray, width: int, a: int,
     r2 = np.einsum("ij,ij->i", r[a:b], r[a:b])[:, None]
     s2 = np.einsum("ij,ij->i", s[c0:c1], s[c0:c1])[None, :]
     full = np.sqrt(np.maximum(r2 + s2 - 2.0 * block, 0.0))
-    idx = (lo[a:b, None] - c0) + np.arange(width)[None, :]
-    ok = idx < (c1 - c0)
-    out = np.full((b - a, width), INF)
-    rows = np.broadcast_to(np.arange(b - a)[:, None], idx.shape)
-    out[ok] = full[rows[ok], idx[ok]]
-    return out
+    # each row's band is a window of the padded distances: a strided copy per row, not a
+    # gather of every cell (the first level's band is the whole matrix)
+    padded = np.full((b - a, c1 - c0 + width), INF)
+    padded[:, : c1 - c0] = full
+    windows = np.lib.stride_tricks.sliding_window_view(padded, width, axis=1)
+    return windows[np.arange(b - a), lo[a:b] - c0]
 
 
 def diagonal_band(m: int, n: int, half: int) -> tuple[np.ndarray, int]:
@@ -130,6 +130,8 @@ def warp(
     u_ends = units.ends(n)
     pen = np.asarray(units.penalties, dtype=np.float64)
     cum_pen = np.concatenate([[0.0], np.cumsum(pen)])  # cost of skipping units [0, u)
+    pen_list = pen.tolist()
+    distinct = bool(np.all(np.diff(u_starts) > 0))  # no two units start on one column
     g_cols = np.unique(np.concatenate([np.asarray(garbage_cols, dtype=np.int64), u_ends]))
     w = width
     p = w + 2
@@ -138,7 +140,8 @@ def warp(
     c1 = np.full(w + 2 * p, INF)
     cur_c = np.full(w + 2 * p, INF)
     bp = np.zeros((m, w), dtype=np.int8)
-    skip_from: dict[tuple[int, int], int] = {}
+    skip_from: dict[tuple[int, int], tuple[int, int]] = {}  # (row, band cell) -> (snapshot, unit skipped into)
+    snapshots: list[tuple[int, int, np.ndarray]] = []  # (first unit, previous row's lo, its costs at unit ends)
     restart_from: dict[tuple[int, int], int] = {}
     if restarts is not None and len(restarts.starts):
         rs_starts = np.asarray(restarts.starts, dtype=np.int64)
@@ -175,29 +178,54 @@ def warp(
         np.minimum(best, tall, out=best)
         code[better] = STEP_21
         uf, ul = int(u_first[i]), int(u_last[i])
-        # a late start: rows before i were garbage, units before u were skipped
-        for u in range(uf, ul):
-            k = int(u_starts[u]) - li
-            alt_v = g_before[i] + cum_pen[u]
-            if alt_v < best[k]:
-                best[k] = alt_v
-                code[k] = START
+        # a late start: rows before i were garbage, units before u were skipped (the unit
+        # starts are distinct columns, so one comparison per unit, all at once)
+        if ul - uf > 4 and distinct:  # (a loop is cheaper for the one or two units of a narrow band)
+            ks = u_starts[uf:ul] - li
+            alt = g_before[i] + cum_pen[uf:ul]
+            late = alt < best[ks]
+            best[ks[late]] = alt[late]
+            code[ks[late]] = START
+        else:
+            for u in range(uf, ul):
+                k = int(u_starts[u]) - li
+                alt_v = g_before[i] + cum_pen[u]
+                if alt_v < best[k]:
+                    best[k] = alt_v
+                    code[k] = START
         # skips: arrive at the start of unit u from the end of unit u' <= u-2
         if i > 0 and ul > uf and ul >= 3 and int(ue_first[i - 1]) <= ul - 3:
             u_lo = int(ue_first[i - 1])  # first unit whose end is in the previous band
+            # the running minimum is a sequential scan: plain floats, one unit at a time (the
+            # same additions in the same order as ever, so the same path to the last bit)
+            ua = max(u_lo + 1, 2)
+            e_prev2 = u_ends[ua - 2 : ul - 2] - lo_prev
+            inside = (e_prev2 >= 0) & (e_prev2 < w)
+            ends_d = np.where(inside, d1[p + _clamp(e_prev2, w)], INF).tolist()
+            ks_a = u_starts[ua:ul] - li
+            ks_l = ks_a.tolist()
+            pen_l = pen_list[ua - 1 : ul - 1]
+            best_k = best[_clamp(ks_a, w)].tolist()
             q = INF
-            for u in range(u_lo + 1, ul):
-                e_prev2 = int(u_ends[u - 2]) - lo_prev if u >= 2 else -1
-                if u >= 2 and 0 <= e_prev2 < w:
-                    q = min(q, d1[p + e_prev2])
+            snap = -1
+            for z in range(len(ks_l)):
+                e_val = ends_d[z]
+                if e_val < q:
+                    q = e_val
                 if q < INF:
-                    q_u = q + pen[u - 1]
-                    k = int(u_starts[u]) - li
-                    if 0 <= k < w and q_u < best[k]:
+                    q_u = q + pen_l[z]
+                    k = ks_l[z]
+                    if 0 <= k < w and q_u < best_k[z]:
                         best[k] = q_u
                         code[k] = SKIP
-                        # remember where from: the cheapest end of an earlier unit
-                        skip_from[(i, k)] = _skip_source(d1, p, lo_prev, w, u_ends, pen, u)
+                        # remember where from: the cheapest end of an earlier unit, found if the
+                        # path comes through here (the costs it needs are kept, not the answer)
+                        if snap < 0:
+                            snap = len(snapshots)
+                            k_end = u_ends[u_lo : ul - 2] - lo_prev
+                            snapshots.append((u_lo, lo_prev,
+                                              np.where(k_end < w, d1[p + _clamp(k_end, w)], INF)))
+                        skip_from[(i, k)] = (snap, ua + z)
                     q = q_u
         if restarts is not None and i > 0 and rs_last[i] > rs_first[i]:
             _restart_into(best, code, restart_from, d1, p, w, i, li, lo_prev, int(rs_first[i]), int(rs_last[i]),
@@ -228,11 +256,21 @@ def warp(
                 best_end, end_col = v, int(u_ends[u])
     if end_col < 0 or best_end >= INF:
         raise ValueError("no path through the band")
-    path = _backtrack(bp, skip_from, restart_from, lo, m=m, n=n, end_col=end_col, u_starts=u_starts, u_ends=u_ends,
+    def skip_source(cell: tuple[int, int]) -> int:
+        snap, u = skip_from[cell]
+        u_lo, _, ends_cost = snapshots[snap]
+        return _skip_source(ends_cost, u_ends, pen, u, u_lo)
+
+    path = _backtrack(bp, skip_source, restart_from, lo, m=m, n=n, end_col=end_col, u_starts=u_starts, u_ends=u_ends,
                       total=best_end)
     rows = np.flatnonzero(path.col_of_row >= 0)
     path.cost_of_row[rows] = np.sqrt(np.sum((r[rows] - s[path.col_of_row[rows]]) ** 2, axis=1))
     return path
+
+
+def _clamp(k: np.ndarray, w: int) -> np.ndarray:
+    """``k`` held to the band's cells ``0..w-1`` (np.clip's overhead is ten times the work here)."""
+    return np.minimum(np.maximum(k, 0), w - 1)
 
 
 def _restart_into(best, code, restart_from, d1, p, w, i, li, lo_prev, kf, kl,  # type: ignore[no-untyped-def]
@@ -245,37 +283,40 @@ def _restart_into(best, code, restart_from, d1, p, w, i, li, lo_prev, kf, kl,  #
     ok = (k_prev >= 0) & (k_prev < w)
     if not ok.any():
         return
-    vals = np.where(ok, d1[p + np.clip(k_prev, 0, w - 1)], INF)
+    vals = np.where(ok, d1[p + _clamp(k_prev, w)], INF)
     bounds = seg[kf:kl] - a
     mins = np.minimum.reduceat(vals, bounds) + penalty
     kk = starts[kf:kl] - li
     better = np.flatnonzero((mins < best[kk]) & (mins < INF))
     if not len(better):
         return
-    owner = np.repeat(np.arange(len(bounds)), np.diff(np.append(bounds, len(vals))))
-    first_best = np.lexsort((vals, owner))  # per sentence, its cheapest source comes first
-    heads = np.searchsorted(owner[first_best], better)
-    for n, h in zip(better, heads):
+    stops = np.append(bounds[1:], len(vals))
+    for n in better.tolist():
+        # the sentence's cheapest source (the first of equal ones)
+        h = int(bounds[n]) + int(np.argmin(vals[bounds[n] : stops[n]]))
         best[kk[n]] = mins[n]
         code[kk[n]] = RESTART
-        restart_from[(i, int(kk[n]))] = int(cols[first_best[h]])
+        restart_from[(i, int(kk[n]))] = int(cols[h])
 
 
-def _skip_source(d1: np.ndarray, p: int, lo_prev: int, w: int, u_ends: np.ndarray, pen: np.ndarray, u: int) -> int:
-    """The end column of the unit a skip into unit ``u`` comes from (cheapest, penalties included)."""
-    best, src = INF, -1
-    acc = 0.0
-    for v in range(u - 2, -1, -1):
-        acc += pen[v + 1]
-        k = int(u_ends[v]) - lo_prev
-        if k < 0:
-            break
-        if k < w and d1[p + k] + acc < best:
-            best, src = d1[p + k] + acc, int(u_ends[v])
-    return src
+def _skip_source(ends_cost: np.ndarray, u_ends: np.ndarray, pen: np.ndarray, u: int, u_lo: int) -> int:
+    """The end column of the unit a skip into unit ``u`` comes from (cheapest, penalties included;
+    the nearest on a tie). ``ends_cost[v - u_lo]`` is what the previous row cost at the end of unit
+    ``v`` (``INF`` outside its band); ``u_lo`` is the first unit whose end is in that band.
+
+    The penalties are summed outwards from ``u`` (a cumulative sum, added in the same order as a
+    loop over the units would), so the choice is the same to the last bit.
+    """
+    v = np.arange(u - 2, u_lo - 1, -1)  # nearest first
+    if not len(v):
+        return -1
+    acc = np.cumsum(pen[v + 1])
+    vals = np.where(ends_cost[v - u_lo] < INF, ends_cost[v - u_lo] + acc, INF)
+    j = int(np.argmin(vals))  # the first of equal minima: the nearest unit, as the loop kept
+    return int(u_ends[v[j]]) if vals[j] < INF else -1
 
 
-def _backtrack(bp, skip_from, restart_from, lo, *, m, n, end_col, u_starts, u_ends,  # type: ignore[no-untyped-def]
+def _backtrack(bp, skip_source, restart_from, lo, *, m, n, end_col, u_starts, u_ends,  # type: ignore[no-untyped-def]
                total):
     col_of_row = np.full(m, -1, dtype=np.int64)
     first = np.full(n, -1, dtype=np.int64)
@@ -311,7 +352,7 @@ def _backtrack(bp, skip_from, restart_from, lo, *, m, n, end_col, u_starts, u_en
             visit(i - 1, j)
             i, j = i - 2, j - 1
         elif code == SKIP:
-            i, j = i - 1, skip_from[(i, k)]
+            i, j = i - 1, skip_source((i, k))
         elif code == RESTART:
             if abandoned < 0:
                 retakes.append((0, i, j))

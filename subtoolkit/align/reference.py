@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from subtoolkit.audio.features import HOP_S, Frames, analyse
 from subtoolkit.audio.resample import resample as _resample
+
+if TYPE_CHECKING:
+    from subtoolkit.align.refcache import ReferenceCache
 
 
 class Voice(Protocol):
@@ -127,19 +130,42 @@ def analyse_references(readings: Sequence[tuple[str, np.ndarray, int]]) -> list[
     return [r for r in out if r is not None]
 
 
-def reference_renderer(voice: Voice) -> Callable[[Sequence[str]], list[CueReference]]:
-    """Render texts with ``voice``, once per distinct text (retries of a block reuse its cues)."""
-    cache: dict[str, CueReference] = {}
+def _read(voice: Voice, texts: Sequence[str]) -> list[tuple[np.ndarray, int]]:
+    """``voice``'s readings of ``texts``, in order; several at once when it can (its ``workers``:
+    the neural voice runs one interpreter per core without the GIL, so two cores read twice as fast)."""
+    workers = min(int(getattr(voice, "workers", 1)), len(texts))
+    if workers <= 1:
+        return [voice.render(t) for t in texts]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(voice.render, texts))
+
+
+def reference_renderer(voice: Voice, cache: ReferenceCache | None = None
+                       ) -> Callable[[Sequence[str]], list[CueReference]]:
+    """Render texts with ``voice``, once per distinct text (retries of a block reuse its cues).
+
+    With ``cache`` (:mod:`subtoolkit.align.refcache`), a text analysed by an earlier run is read
+    back instead of synthesised, and what is synthesised is stored for the next run.
+    """
+    memo: dict[str, CueReference] = {}
 
     def render(texts: Sequence[str]) -> list[CueReference]:
-        missing = [t for t in dict.fromkeys(texts) if t not in cache]
-        if missing:
-            readings = []
+        missing = [t for t in dict.fromkeys(texts) if t not in memo]
+        if cache is not None:
             for t in missing:
-                samples, rate = voice.render(t)
-                readings.append((t, np.asarray(samples, dtype=np.float32), rate))
+                hit = cache.get(t)
+                if hit is not None:
+                    memo[t] = hit
+            missing = [t for t in missing if t not in memo]
+        if missing:
+            read = _read(voice, missing)
+            readings = [(t, np.asarray(x, dtype=np.float32), rate) for t, (x, rate) in zip(missing, read)]
             for t, r in zip(missing, analyse_references(readings)):
-                cache[t] = r
-        return [cache[t] for t in texts]
+                memo[t] = r
+                if cache is not None:
+                    cache.put(r)
+        return [memo[t] for t in texts]
 
     return render

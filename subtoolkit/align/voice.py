@@ -71,6 +71,13 @@ class NeuralVoice:
 
         return f"neural {_default_engine().version}"
 
+    @property
+    def workers(self) -> int:
+        """Cues read at once: the engine keeps one interpreter per core, each read without the GIL."""
+        from subtoolkit.tts.neural import _default_engine
+
+        return int(_default_engine().max_concurrency)
+
 
 REFERENCES = ("auto", "neural", "espeak")
 

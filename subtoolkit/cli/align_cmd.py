@@ -44,6 +44,9 @@ def align_command(
                                   help="The synthetic reading the recordings are compared with: neural (the offline "
                                        "neural voice, nearest a human narrator; `subtoolkit voices install`), espeak, "
                                        "or auto (neural when installed, else espeak). The report names the one used."),
+    no_cache: bool = typer.Option(False, "--no-cache",
+                                  help="Synthesise the reference reading again instead of reading back the one "
+                                       "analysed by an earlier run (the cache is still refreshed)."),
     force: bool = typer.Option(False, "--force",
                                help="Write even when cues break the profile's hard limits, or when nothing matched "
                                     "credibly (both are still reported)."),
@@ -84,7 +87,7 @@ def align_command(
     opts = AlignOptions(out_dir=output, profile=profile_name, fps=fps, film=film, formats=fmts,
                         variants=tuple(split_list(variants)), encoding=encoding, interview_span=interview_span.value,
                         force=force,
-                        reference=reference)
+                        reference=reference, cache=not no_cache)
     result = _run(script, recordings, opts)
     for p in result.problems:
         eprint(p.render(result.timeline))

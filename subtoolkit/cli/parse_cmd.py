@@ -53,17 +53,19 @@ def parse_command(
     """
     trace: Optional[list] = [] if explain else None
     parsed = load_script(script, encoding, interview_span, style, trace)
-    set_aside = [r for r in parsed.removed if r.reason in ("source note", "word artefact", "pinyin")]
-    pinyin = [r for r in set_aside if r.reason == "pinyin"]
+    set_aside = [r for r in parsed.removed if r.reason in ("source note", "word artefact", "pinyin", "timecode")]
     for r in set_aside:
-        if r.reason != "pinyin":
+        if r.reason not in ("pinyin", "timecode"):
             eprint(f"note: {script}:{r.line}: {r.reason} kept out of the blocks: {r.text}")
-    if pinyin:
-        lines = sorted({r.line for r in pinyin})
-        eprint(
-            f"note: {script}:{lines[0]}: {len(pinyin)} inserted pinyin readings kept out of the blocks "
-            f"on {len(lines)} lines, e.g. {pinyin[0].text}"
-        )
+    # one line each for what a page or an edit list puts on many lines
+    for reason, what in (("pinyin", "inserted pinyin readings"), ("timecode", "timecodes")):
+        found = [r for r in set_aside if r.reason == reason]
+        if found:
+            lines = sorted({r.line for r in found})
+            eprint(
+                f"note: {script}:{lines[0]}: {len(found)} {what} kept out of the blocks "
+                f"on {len(lines)} lines, e.g. {found[0].text}"
+            )
     if trace is not None:
         _print_explanation(trace)
         return

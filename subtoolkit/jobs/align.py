@@ -39,6 +39,9 @@ class AlignOptions:
     force: bool = False
     reference: str = "auto"
     """The reference voice: ``auto`` (neural when installed, else espeak), ``neural`` or ``espeak``."""
+    cache: bool = True
+    """Read back the reference readings analysed by earlier runs (:mod:`subtoolkit.align.refcache`);
+    without it every cue is synthesised again (and the cache is still refreshed)."""
 
 
 @dataclass
@@ -77,6 +80,7 @@ class _StoppableVoice:
     def __init__(self, voice: Any) -> None:
         self.voice = voice
         self.name = voice.name
+        self.workers = int(getattr(voice, "workers", 1))
         self.stop = threading.Event()
 
     def check(self) -> None:
@@ -99,6 +103,18 @@ class _Heard:
 def run_align(script_path: Path, recordings: Sequence[Path], options: AlignOptions,
               progress: Progress | None = None) -> AlignResult:
     """Align ``recordings`` (in the order given) to the narration of ``script_path``."""
+    import numpy  # noqa: F401 - loaded before the limit is set: it applies to the BLAS libraries loaded
+    from threadpoolctl import threadpool_limits
+
+    # every product the aligner makes is small (a few hundred rows of 12 numbers): a second BLAS
+    # thread gains nothing there and, spinning between calls, takes the core the DTW loop and the
+    # reference reading run on (a quarter of the whole job's time on two cores)
+    with threadpool_limits(1, user_api="blas"):
+        return _run_align(script_path, recordings, options, progress)
+
+
+def _run_align(script_path: Path, recordings: Sequence[Path], options: AlignOptions,
+               progress: Progress | None) -> AlignResult:
     from subtoolkit.align.core import align
     from subtoolkit.align.plan import narration_blocks, spoken_blocks
     from subtoolkit.align.reference import reference_renderer
@@ -115,7 +131,7 @@ def run_align(script_path: Path, recordings: Sequence[Path], options: AlignOptio
         script = _check_inputs(script_path, recordings, options)
         voice = reference_voice(options.reference)
         stoppable = _StoppableVoice(voice)
-        render = reference_renderer(stoppable)
+        render = reference_renderer(stoppable, _reference_cache(voice, options.cache))
         model = SpeechModel.from_profile(profile)
         # a final mix (--film) holds the interviews too: they are aligned against a reading of their transcripts
         chosen = spoken_blocks(script) if options.film else narration_blocks(script)
@@ -277,6 +293,19 @@ def _compose(stem: str, script: Script, profile: Any, timeline: Timeline, per_fi
     for name, tl in zip(recording_names(list(recordings)), per_file):
         texts[f"{stem}.aligned.{name}.{profile.language}.srt"] = compose_track(tl, "srt", opts)
     return texts
+
+
+def _reference_cache(voice: Any, read: bool) -> Any:
+    """The on-disk cache of this voice's analysed readings (``read=False``: stored, not read back)."""
+    from subtoolkit.align.refcache import ReferenceCache, default_root
+
+    return ReferenceCache(default_root(), _voice_identity(voice), read=read)
+
+
+def _voice_identity(voice: Any) -> str:
+    """What a reference reading depends on besides its text: the voice, its version and its pace."""
+    return f"{_voice_version(voice)}; {getattr(voice, 'name', '?')}; rate {getattr(voice, 'rate', 0)}; " \
+           f"{getattr(voice, 'voice', '')}"
 
 
 def _voice_version(voice: Any) -> str:

@@ -17,13 +17,16 @@ or vanishes depends on where the line ends.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
+from typing import NamedTuple
+from itertools import accumulate, repeat
+from operator import le
 
 from subtoolkit.subtitles.profiles import Profile
 from subtoolkit.text.punctuation import (
@@ -104,9 +107,12 @@ def _render(raw: str, to_space: str, sep: str, never_at_end: str = "") -> str:
 # Atoms
 
 
-@dataclass(frozen=True)
-class Atom:
-    """An unbreakable piece of text and the strength of the break *after* it."""
+class Atom(NamedTuple):
+    """An unbreakable piece of text and the strength of the break *after* it.
+
+    A named tuple rather than a frozen dataclass: a script makes one per character of every
+    clause too wide for a line, and a tuple is made in half the time.
+    """
 
     text: str
     brk: Break
@@ -117,6 +123,13 @@ class Atom:
 # “楼歪歪”、“楼脆脆”、“楼倒倒” wider than a line.
 _BREAK_COST: dict[Break, float] = {Break.SENTENCE: 0.0, Break.CLAUSE: 1.0, Break.COMMA: 2.0, Break.ENUM: 5.0,
                                    Break.WORD: 7.0, Break.ENUM_DROP: 30.0, Break.CHAR: 40.0}
+# the least cost of a two-line cue breaking after an atom: two lines cost 3, plus the break's (None: no break)
+_LEAST: dict[Break, float | None] = {b: (3.0 + _BREAK_COST[b] if b in _BREAK_COST else None) for b in Break}
+
+
+_OPENERS = {"《": "》", "“": "”", "「": "」", "『": "』"}
+# where a protected chunk can begin: _PROTECTED's spans start with a digit or a Latin letter
+_CHUNK_START = re.compile(r"[\dA-Za-z" + "".join(_OPENERS) + "]")
 
 
 def _chunks(text: str, profile: Profile, relaxed: bool = False) -> list[str]:
@@ -125,9 +138,15 @@ def _chunks(text: str, profile: Profile, relaxed: bool = False) -> list[str]:
     i = 0
     n = len(text)
     while i < n:
+        found = _CHUNK_START.search(text, i)
+        if found is None:
+            out.extend(text[i:])
+            break
+        out.extend(text[i : found.start()])  # single characters up to where a chunk may begin
+        i = found.start()
         ch = text[i]
-        if ch in "《“「『":
-            close = {"《": "》", "“": "”", "「": "」", "『": "』"}[ch]
+        close = _OPENERS.get(ch)
+        if close is not None:
             j = text.find(close, i + 1)
             if j != -1 and not relaxed and text_width(text[i : j + 1]) <= profile.max_chars:
                 out.append(text[i : j + 1])
@@ -178,72 +197,73 @@ def atoms_of(text: str, profile: Profile, relaxed: bool = False) -> list[Atom]:
     ``relaxed`` is the second try for a sentence no legal layout can hold: quotations and book
     titles are no longer kept whole and every clause is cut into words.
     """
-    chunks = _chunks(text, profile, relaxed)
-    # group chunks into clauses that end at (and include) punctuation marks
+    # group chunks into clauses that end at (and include) punctuation marks (one character each,
+    # so a protected chunk such as 10:30 never ends a clause)
     clauses: list[list[str]] = [[]]
-    for c in chunks:
+    for c in _chunks(text, profile, relaxed):
         clauses[-1].append(c)
-        if len(c) == 1 and c in PAUSE_MARKS:
+        if c in PAUSE_MARKS:
             clauses.append([])
     if not clauses[-1]:
         clauses.pop()
     # trailing closing marks (”」）) after a clause mark belong to that clause, not the next
     fixed: list[list[str]] = []
     for cl in clauses:
-        while fixed and cl and len(cl[0]) == 1 and cl[0] in NO_LINE_START:
+        while fixed and cl and cl[0] in NO_LINE_START:
             fixed[-1].append(cl.pop(0))
         if cl:
             fixed.append(cl)
     # a clause ending in a mark that may not end a line (、 in zh-Hans) is glued to the next one,
     # so the pair is split at word boundaries instead of at the mark
-    glued: list[list[str]] = []
+    glued: list[tuple[list[str], str, Break]] = []
     for cl in fixed:
-        if glued and _clause_class("".join(glued[-1]), profile) == Break.ENUM_DROP:
-            glued[-1].extend(cl)
+        if glued and glued[-1][2] == Break.ENUM_DROP:
+            chunks = glued[-1][0] + cl
         else:
-            glued.append(list(cl))
+            chunks = cl
+        clause_text = "".join(chunks)
+        item = (chunks, clause_text, _clause_class(clause_text, profile))
+        if chunks is cl:
+            glued.append(item)
+        else:
+            glued[-1] = item
     atoms: list[Atom] = []
-    for cl in glued:
-        clause_text = "".join(cl)
-        end_class = _clause_class(clause_text, profile)
+    for chunks, clause_text, end_class in glued:
         if not relaxed and text_width(render_line(clause_text, profile)) <= profile.max_chars:
             atoms.append(Atom(clause_text, end_class))
-            continue
-        atoms.extend(_split_clause(cl, end_class, profile))
+        else:
+            atoms.extend(_split_clause(chunks, end_class, profile))
     return atoms
 
 
+_HAN_CHAR = re.compile("[\u3400-\u9fff]")
+
+
 def _split_clause(chunks: list[str], end_class: Break, profile: Profile) -> list[Atom]:
-    """Atoms of a clause too wide for a line: word boundaries that respect protected chunks."""
+    """Atoms of a clause too wide for a line: word boundaries that respect protected chunks.
+
+    A break between two chunks is barred where clreq bars it, looking past spaces (which vanish
+    at line ends); between two Han characters inside a jieba word it is a last resort (CHAR).
+    """
     text = "".join(chunks)
-    allowed: set[int] = set()
-    pos = 0
-    for c in chunks:
-        pos += len(c)
-        allowed.add(pos)  # between chunks
-    han_run = [i for i, c in enumerate(text) if "\u3400" <= c <= "\u9fff"]
-    words = _word_boundaries(text) if han_run else frozenset()
-    cuts: list[tuple[int, Break]] = []
-    for p in sorted(allowed):
-        if p >= len(text):
-            continue
-        left = text[:p].rstrip()[-1:] or " "
-        right = text[p:].lstrip()[:1] or " "
-        if right in NO_LINE_START or left in NO_LINE_END:
-            continue  # clreq: looking past spaces, which vanish at line ends
-        left, right = text[p - 1], text[p]
-        if left in profile.never_at_line_end:
-            cuts.append((p, Break.ENUM_DROP))
-            continue
-        single_chars = len(left) == 1 and "\u3400" <= left <= "\u9fff" and "\u3400" <= right <= "\u9fff"
-        if single_chars and p not in words:
-            cuts.append((p, Break.CHAR))
-        else:
-            cuts.append((p, Break.WORD))
+    words = _word_boundaries(text) if _HAN_CHAR.search(text) else frozenset()
+    never = profile.never_at_line_end
     atoms: list[Atom] = []
-    start = 0
-    for p, cls in cuts:
-        atoms.append(Atom(text[start:p], cls))
+    start = p = 0
+    for c in chunks[:-1]:
+        p += len(c)
+        left, right = text[p - 1], text[p]
+        shown_left = left if not left.isspace() else (text[:p].rstrip()[-1:] or " ")
+        shown_right = right if not right.isspace() else (text[p:].lstrip()[:1] or " ")
+        if shown_right in NO_LINE_START or shown_left in NO_LINE_END:
+            continue
+        if left in never:
+            brk = Break.ENUM_DROP
+        elif "\u3400" <= left <= "\u9fff" and "\u3400" <= right <= "\u9fff" and p not in words:
+            brk = Break.CHAR
+        else:
+            brk = Break.WORD
+        atoms.append(Atom(text[start:p], brk))
         start = p
     atoms.append(Atom(text[start:], end_class))
     return atoms
@@ -264,106 +284,149 @@ def _line_start_penalty(text: str) -> float:
     return 3.0 if text[:1] in WEAK_LINE_START else 0.0
 
 
-class _Shown:
-    """How wide every span of one text is once shown with a profile's punctuation, from prefix sums.
+_SPACES = " \u3000"
+_SPACE_RUNS = re.compile(r"[ \u3000]{2,}")
 
-    :func:`render_line` maps each mark to the separator character by character, collapses runs
-    of spaces to their first one, trims spaces at both ends, then drops marks that may not end a
-    line. So a span's display width is the width of its visible characters plus one space per
-    run of spaces inside it, found without building the string. A separator that is not exactly
-    one character breaks the character-for-character mapping; then spans are rendered.
+
+def _half_floor(limit: float) -> float:
+    """``limit`` rounded down to a multiple of ½: a width (always a multiple of ½) is within
+    ``limit`` exactly when it is within this, and sums of multiples of ½ are exact in floating point."""
+    return math.floor(limit * 2) / 2 if math.isfinite(limit) else limit
+
+
+_OPENING = re.compile("[" + re.escape("".join(sorted(NO_LINE_END))) + "]")
+_ANY_WHITESPACE = re.compile("[" + re.escape(_WHITESPACE) + "]")
+
+
+def _shown_from(shown: str, at: int) -> int:
+    """The first character at or after ``at`` that is not a space (``len(shown)``: none)."""
+    while at < len(shown) and shown[at] in _SPACES:
+        at += 1
+    return at
+
+
+def _shown_before(shown: str, at: int, hidden: str) -> int:
+    """The last character before ``at`` that is not in ``hidden`` (-1: none)."""
+    at -= 1
+    while at >= 0 and shown[at] in hidden:
+        at -= 1
+    return at
+
+
+class _Ends:
+    """What a line of one sentence shows under one profile, by the atom boundaries it spans.
+
+    :func:`render_line` maps each mark to the separator, collapses runs of spaces to their first
+    one, trims spaces at both ends, then drops marks that may not end a line (and the spaces
+    before them). So the line from boundary ``i`` to boundary ``k`` shows the shown text from
+    ``first[i]`` (the first character at or after ``i`` that is not a space) to ``last[k]`` (the
+    last character before ``k`` that is neither a space nor such a mark), nothing when
+    ``last[k] < first[i]``; its width is ``end[k] - start[i]``, prefix sums over the shown text
+    in which a run of spaces weighs as its first space; ``bad[k]`` says that it ends with an
+    opening mark. Every width is a multiple of ½, so these sums and differences are exact, and
+    ``start`` and ``end`` never decrease, so the boundaries a width allows are found by bisection.
     """
 
-    def __init__(self, text: str, profile: Profile) -> None:
-        self.text = text
-        self.profile = profile
-        shown = text.translate(_table(profile.to_space, profile.separator))
-        self.exact = len(shown) == len(text)
-        self.shown = shown
-        n = len(shown)
-        self.visible_at = visible_at = [0.0] * (n + 1)  # width of the visible characters of shown[:k]
-        self.runs_at = runs_at = [0.0] * (n + 1)  # width of the first space of each run in shown[:k]
-        self.last_visible = last_visible = [-1] * (n + 1)  # last visible index before k
-        self.first_visible = first_visible = [n] * (n + 1)  # first visible index at or after k
-        for k, ch in enumerate(shown):
-            space = ch == " " or ch == "\u3000"
-            w = char_width(ch)
-            visible_at[k + 1] = visible_at[k] + (0.0 if space else w)
-            run_start = space and (k == 0 or shown[k - 1] not in " \u3000")
-            runs_at[k + 1] = runs_at[k] + (w if run_start else 0.0)
-            last_visible[k + 1] = last_visible[k] if space else k
-        for k in range(n - 1, -1, -1):
-            first_visible[k] = first_visible[k + 1] if shown[k] in " \u3000" else k
+    __slots__ = ("first", "start", "last", "end", "bad", "limit")
 
-    def span(self, a: int, b: int) -> tuple[float, str]:
-        """Display width of ``text[a:b]`` and its last shown character ("" when nothing shows)."""
-        if not self.exact:
-            line = render_line(self.text[a:b], self.profile)
-            return text_width(line), line[-1:]
-        first = self.first_visible[a]
-        last = self.last_visible[b]
-        shown, never = self.shown, self.profile.never_at_line_end
-        while last >= first and shown[last] in never:
-            last = self.last_visible[last]
-        if last < first:
-            return 0.0, ""
-        width = self.visible_at[last + 1] - self.visible_at[first] + self.runs_at[last] - self.runs_at[first + 1]
-        return width, shown[last]
+    def __init__(self, text: str, offsets: Sequence[int], profile: Profile) -> None:
+        table = _table(profile.to_space, profile.separator)
+        shown = text.translate(table)
+        if len(shown) != len(text):  # a separator of other than one character: offsets move
+            at = list(accumulate((len(c.translate(table)) for c in text), initial=0))
+            offsets = [at[o] for o in offsets]
+        weights = list(map(char_width, shown))
+        for run in _SPACE_RUNS.finditer(shown):
+            weights[run.start() + 1 : run.end()] = [0.0] * (run.end() - run.start() - 1)
+        weight_at = list(accumulate(weights, initial=0.0))
+        hidden = _SPACES + profile.never_at_line_end
+        size = len(shown)
+        # at most boundaries nothing is skipped: a line starts with a character and ends before one
+        self.first = first = [o if o == size or shown[o] not in _SPACES else _shown_from(shown, o) for o in offsets]
+        self.last = last = [o - 1 if o == 0 or shown[o - 1] not in hidden else _shown_before(shown, o, hidden)
+                            for o in offsets]
+        self.start = [weight_at[f] for f in first]
+        self.end = [weight_at[k + 1] for k in last]
+        opening = _OPENING.search(shown) is not None
+        self.bad = [k >= 0 and shown[k] in NO_LINE_END for k in last] if opening else [False] * len(last)
+        self.limit = _half_floor(profile.max_chars)
+
+    def fits(self, i: int, k: int) -> bool:
+        """The line from boundary ``i`` to ``k`` fits the width and does not end with an opening mark."""
+        return self.last[k] < self.first[i] or (self.end[k] - self.start[i] <= self.limit and not self.bad[k])
 
 
 class _Lines:
-    """Every line a run of atoms can make, measured without rendering it.
+    """Every line and two-line layout a run of atoms can make, measured without rendering it.
 
     The cue choice asks about the same lines over and over: ``atoms[i:k]`` is the top line of
-    every two-line candidate that starts at ``i`` and breaks at ``k``, whatever its end. Widths
-    and floors come from prefix sums (multiples of ½, so the sums are exact in floating point);
-    only the lines of the chosen cues are rendered.
+    every two-line candidate that starts at ``i`` and breaks at ``k``, whatever its end. What a
+    line shows is read from :class:`_Ends` tables; the ends a line from ``i`` may reach within
+    the width, and the breaks a two-line cue may take, are ranges of boundaries found once per
+    start and once per end. Only the lines of the chosen cues are rendered.
     """
 
-    def __init__(self, atoms: Sequence[Atom], profile: Profile, shadow: Profile | None) -> None:
-        self.atoms = atoms
-        self.profile = profile
-        self.shadow = shadow
-        self.text = "".join(a.text for a in atoms)
-        self.offsets = [0]
-        self.floor_at = [0.0]  # floor_at[k]: floor width of atoms[:k]
-        hidden = profile.to_space + profile.never_at_line_end
-        for a in atoms:
-            self.offsets.append(self.offsets[-1] + len(a.text))
-            self.floor_at.append(self.floor_at[-1] + _floor_width(a.text, hidden))
-        self.main = _Shown(self.text, profile)
-        self.other = _Shown(self.text, shadow) if shadow is not None else None
-        # least cost of a two-line layout breaking before atom k (None: no break there), and the
-        # penalty for the bottom line opening with a weak particle
-        self.least_at: list[float | None] = [None] * (len(atoms) + 1)
-        self.start_penalty = [0.0] * (len(atoms) + 1)
-        for k in range(1, len(atoms)):
-            brk = atoms[k - 1].brk
-            self.least_at[k] = None if brk == Break.NONE else 3.0 + _BREAK_COST[brk]
-            self.start_penalty[k] = _line_start_penalty(self.text[self.offsets[k] : self.offsets[k] + 1])
-        # the breaks grouped by least cost, cheapest group first, each group's positions ascending
-        groups: dict[float, list[int]] = {}
-        for k, least in enumerate(self.least_at):
-            if least is not None:
-                groups.setdefault(least, []).append(k)
-        self.break_groups = sorted(groups.items())
-        self._stride = len(atoms) + 1
-        self._seen: dict[int, tuple[float, bool, bool]] = {}
+    __slots__ = ("profile", "text", "offsets", "floor_at", "main", "other", "start_penalty", "break_groups",
+                 "width_to", "ends_ok", "top_from", "top_to", "bottom_from", "bottom_to", "two_lines", "other_bad")
 
-    def line(self, i: int, k: int) -> tuple[float, bool, bool]:
-        """``atoms[i:k]`` as one line: its display width, whether it may be one of two lines (it
-        fits and shows something), whether it may be a cue's only line (it fits)."""
-        key = i * self._stride + k
-        got = self._seen.get(key)
-        if got is None:
-            a, b = self.offsets[i], self.offsets[k]
-            width, last = self.main.span(a, b)
-            ok = width <= self.profile.max_chars and last not in NO_LINE_END
-            if ok and self.other is not None:
-                w, end = self.other.span(a, b)
-                ok = w <= self.other.profile.max_chars and end not in NO_LINE_END
-            got = self._seen[key] = (width, ok and last != "", ok)
-        return got
+    def __init__(self, atoms: Sequence[Atom], profile: Profile, shadow: Profile | None) -> None:
+        self.profile = profile
+        texts = [a.text for a in atoms]
+        self.text = text = "".join(texts)
+        n = len(atoms)
+        self.offsets = offsets = list(accumulate(map(len, texts), initial=0))
+        hidden = profile.to_space + profile.never_at_line_end
+        self.floor_at = list(accumulate(map(_floor_width, texts, repeat(hidden)), initial=0.0))  # lower bounds
+        self.main = main = _Ends(text, offsets, profile)
+        self.other = other = _Ends(text, offsets, shadow) if shadow is not None else None
+        # the least cost of a two-line layout breaking before atom k, and the penalty for the
+        # bottom line opening with a weak particle; no break where the top line would end badly
+        self.start_penalty = [3.0 if text[o : o + 1] in WEAK_LINE_START else 0.0 for o in offsets]
+        groups: dict[float, list[int]] = {}
+        bad = main.bad
+        for k in range(1, n):
+            least = _LEAST[atoms[k - 1].brk]
+            if least is not None and not bad[k]:
+                groups.setdefault(least, []).append(k)
+        # the breaks grouped by least cost, cheapest group first, each group's positions ascending
+        self.break_groups = sorted(groups.items())
+        self.two_lines = profile.max_lines >= 2
+        # the last end a line from i reaches within every profile's width (widths never shrink
+        # as a line grows), and the ends no line ends badly at (nearly all)
+        self.width_to = [bisect_right(main.end, s + main.limit) - 1 for s in main.start]
+        self.bottom_from = [bisect_left(main.start, e - main.limit) for e in main.end]
+        if other is not None:
+            self.width_to = list(map(min, self.width_to, [bisect_right(other.end, s + other.limit) - 1
+                                                          for s in other.start]))
+            self.bottom_from = list(map(max, self.bottom_from, [bisect_left(other.start, e - other.limit)
+                                                                for e in other.end]))
+            self.ends_ok = [not (a or b) for a, b in zip(main.bad, other.bad)]
+        else:
+            self.ends_ok = [not b for b in main.bad]
+        # the breaks a top line from i may take (it shows something) and a bottom line to j may
+        # take (likewise): from i + 1 and to j - 1 when every atom shows something
+        ends = range(n + 1)
+        if all(map(le, main.first[:-1], main.last[1:])):
+            self.top_from = [i + 1 for i in ends]
+            self.bottom_to = [j - 1 for j in ends]
+        else:
+            self.top_from = [max(i + 1, bisect_left(main.last, main.first[i])) for i in ends]
+            self.bottom_to = [min(j - 1, bisect_right(main.first, main.last[j]) - 1) for j in ends]
+        self.top_to = self.width_to
+        if _ANY_WHITESPACE.search(text):
+            # as the first cue choice had it, the floor widths of both lines, which count a space
+            # at the break, are within the width (without spaces, the shown widths are never less)
+            floor_at, limit = self.floor_at, main.limit
+            self.top_to = list(map(min, self.top_to, [bisect_right(floor_at, f + limit) - 1 for f in floor_at]))
+            self.bottom_from = list(map(max, self.bottom_from, [bisect_left(floor_at, f - limit) for f in floor_at]))
+        # the Traditional lines can still end with an opening mark; rarely, so only then is it checked
+        self.other_bad = other is not None and any(other.bad)
+
+    def fits(self, i: int, j: int) -> bool:
+        """``atoms[i:j]`` may be a cue's only line."""
+        if j > self.width_to[i]:
+            return False
+        return self.ends_ok[j] or (self.main.fits(i, j) and (self.other is None or self.other.fits(i, j)))
 
     def best(self, i: int, j: int, base: float = 0.0, bound: float = float("inf")) -> tuple[float, int] | None:
         """The cheapest layout of ``atoms[i:j]`` as one cue: (cost, k), the bottom line starting at
@@ -374,33 +437,37 @@ class _Lines:
         The first of equal layouts wins (the earliest break). Breaks that cannot bring
         ``base + cost`` to ``bound`` are not measured: the caller would not take them.
         """
-        line = self.line
-        if line(i, j)[2]:
+        if self.fits(i, j):
             return 0.0, j
-        profile = self.profile
-        if profile.max_lines < 2 or base + 3.0 > bound:
+        if base + 3.0 > bound or not self.two_lines:
             return None
-        max_chars = profile.max_chars
-        floor_at = self.floor_at
-        bottom_heavy = profile.bottom_heavy
-        # only breaks that leave both lines' floors within the width can fit
-        first = max(i + 1, bisect_left(floor_at, floor_at[j] - max_chars, i + 1, j))
-        last = min(j - 1, bisect_right(floor_at, floor_at[i] + max_chars, i + 1, j) - 1)
+        main, other = self.main, self.other
+        if main.bad[j]:
+            return None  # the bottom line shows something and ends with an opening mark
+        first, last = self.top_from[i], self.top_to[i]
+        bottom_from, bottom_to = self.bottom_from[j], self.bottom_to[j]
+        if bottom_from > first:
+            first = bottom_from
+        if bottom_to < last:
+            last = bottom_to
+        if first > last:
+            return None
+        start, end, start_penalty = main.start, main.end, self.start_penalty
+        top_start, bottom_end = start[i], end[j]
+        bottom_heavy = self.profile.bottom_heavy
+        other_bad = self.other_bad
         found: tuple[float, int] | None = None
-        seen, stride = self._seen, self._stride
         # strong breaks first: once a layout is found, a group whose least cost exceeds it is skipped
         for least, ks in self.break_groups:
             if base + least > bound or (found is not None and least > found[0]):
                 break  # the groups only get dearer
             for n in range(bisect_left(ks, first), bisect_right(ks, last)):
                 k = ks[n]
-                wt, top_ok, _ = seen.get(i * stride + k) or line(i, k)
-                if not top_ok:
-                    continue
-                wb, bot_ok, _ = seen.get(k * stride + j) or line(k, j)
-                if not bot_ok:
-                    continue
-                cost = least + self.start_penalty[k] + abs(wt - wb) * 0.15
+                if other_bad and other is not None and not (other.fits(i, k) and other.fits(k, j)):
+                    continue  # a Traditional line ends with an opening mark
+                wt = end[k] - top_start
+                wb = bottom_end - start[k]
+                cost = least + start_penalty[k] + abs(wt - wb) * 0.15
                 if bottom_heavy and wt > wb:
                     cost += (wt - wb) * 0.6
                 if found is None or cost < found[0] or (cost == found[0] and k < found[1]):
@@ -544,49 +611,68 @@ def _segment_sentence(
 
     A cue costs 10 (fewer cues read better), plus the strength of the break after it, a weak
     particle opening the next cue, a crumb of 2–3 characters, a crumb left beside a pause
-    (:func:`_dangling`) and its layout. Of equal cuttings the one with the longer last cue wins.
+    (:func:`_dangling`) and its layout. Of equal cuttings the one whose last cue starts latest
+    wins.
+
+    The cues that may end at ``j`` start in a window that only moves right as ``j`` grows (a
+    longer cue is only wider and longer to say). Their starts are tried cheapest first, and
+    once a start's own cost plus a cue's fixed costs exceeds the best cue found, so does every
+    later one's: most starts are never looked at.
     """
     n = len(atoms)
     inf = float("inf")
+    spends = [budget.measure(a.text) for a in atoms] if budget is not None else None
+    limit = budget.limit if budget is not None else inf
+    whole = _whole_line(atoms, profile, shadow, spends, limit)
+    if whole is not None:
+        return [whole]
     best: list[float] = [inf] * (n + 1)
     back: list[tuple[int, tuple[float, int]] | None] = [None] * (n + 1)
     best[0] = 0.0
     lines = _Lines(atoms, profile, shadow)
-    max_width = profile.max_chars * profile.max_lines
-    floor_at = lines.floor_at
-    widths = [text_width(a.text) for a in atoms]
-    width_at = list(accumulate(widths, initial=0.0))  # exact: multiples of ½
-    spends = [budget.measure(a.text) for a in atoms] if budget is not None else None
+    brks = [a.brk for a in atoms]
+    width_at = list(accumulate(map(text_width, [a.text for a in atoms]), initial=0.0))  # exact: multiples of ½
+    firsts = _cue_starts(lines.floor_at, profile.max_chars * profile.max_lines, spends, limit)
+    # the cost of a cue ending at j for the break after it and a weak particle opening the next
+    tails = [_BREAK_COST.get(b, 0.0) + _line_start_penalty(a.text) for b, a in zip(brks, atoms[1:])] + [0.0]
+    tail_crumb, head_crumb = _crumb_bounds(brks, width_at)
+    starts: list[tuple[float, int]] = []  # (best[i], i) of the starts reached so far, cheapest first
+    width_to, ends_ok = lines.width_to, lines.ends_ok
     for j in range(1, n + 1):
-        if j < n and atoms[j - 1].brk == Break.NONE:
+        if best[j - 1] < inf:
+            insort(starts, (best[j - 1], j - 1))
+        if j < n and brks[j - 1] == Break.NONE:
             continue
-        tail = 0.0
-        if j < n:
-            tail = _BREAK_COST[atoms[j - 1].brk] + _line_start_penalty(atoms[j].text)
-        # the cues that may end at j start at first..j-1: a longer cue is only wider and longer to say
-        first = bisect_left(floor_at, floor_at[j] - max_width, 0, j)
-        if spends is not None and budget is not None:
-            first = _first_sayable(spends, j, budget.limit, first)
-        first = min(first, j - 1)  # one atom is a cue however wide
-        # longest cues first: they are usually the cheapest, so the rest are soon out of the running;
-        # of equal cuttings the longer last cue wins, hence <= below
-        for i in range(first, j):
-            if best[i] == inf:
+        tail, first, tail_from, two_before, width_j = tails[j - 1], firsts[j], tail_crumb[j], j - 1, width_at[j]
+        best_j: float = inf
+        back_j: tuple[int, tuple[float, int]] | None = None
+        s = 0
+        while s < len(starts):
+            best_i, i = starts[s]
+            if i < first:
+                del starts[s]  # out of the window for good: windows only move right
                 continue
-            crumb = 8.0 if width_at[j] - width_at[i] < 4 else 0.0  # a cue of 2–3 characters reads badly
-            base = best[i] + 10.0 + tail + crumb
-            if base > best[j]:
+            s += 1
+            reach = best_i + 10.0 + tail
+            if reach > best_j:
+                break  # every later start costs as much or more
+            base = reach + (8.0 if width_j - width_at[i] < 4 else 0.0)  # a cue of 2–3 characters reads badly
+            if base > best_j:
                 continue  # layout cost is never negative: this cue cannot win
-            base += _dangling(atoms, i, j, widths)
-            if base > best[j]:
+            base += (10.0 if i <= tail_from else 0.0) + (10.0 if head_crumb[i] < two_before else 0.0)  # _dangling
+            if base > best_j:
                 continue
-            choice = lines.best(i, j, base, best[j])
-            if choice is None:
-                continue
+            if j <= width_to[i] and ends_ok[j]:
+                choice = (0.0, j)  # one line: lines.best's first answer, spelt out
+            else:
+                found = lines.best(i, j, base, best_j)
+                if found is None:
+                    continue
+                choice = found
             cost = base + choice[0]
-            if cost <= best[j]:
-                best[j] = cost
-                back[j] = (i, choice)
+            if cost < best_j or (cost == best_j and back_j is not None and i > back_j[0]):
+                best_j, back_j = cost, (i, choice)
+        best[j], back[j] = best_j, back_j
     if best[n] == inf:
         return None
     out: list[Piece] = []
@@ -600,6 +686,90 @@ def _segment_sentence(
         j = i
     out.reverse()
     return out
+
+
+def _crumb_bounds(brks: Sequence[Break], width_at: Sequence[float]) -> tuple[list[int], list[int]]:
+    """:func:`_dangling` as two tables, so that the cue choice asks it in constant time.
+
+    A cue ending at ``j`` after a weak break leaves a crumb of under 4 characters after the
+    last strong break inside it when that break is at ``tail[j]`` or later, i.e. when the cue
+    starts at ``i <= tail[j]`` (-1: never). A cue starting at ``i`` after a weak break leaves a
+    crumb before the first strong break inside it, at ``head[i]``, when it ends after the atom
+    following that break: ``head[i] < j - 1`` (``len(brks)``: never).
+    """
+    n = len(brks)
+    tail = [-1] * (n + 1)
+    strong = -1  # the last strong break at or before j - 2
+    for j in range(2, n):
+        if brks[j - 2] in _STRONG:
+            strong = j - 2
+        if strong >= 0 and brks[j - 1] in _WEAK and width_at[j] - width_at[strong + 1] < 4:
+            tail[j] = strong
+    head = [n] * (n + 1)
+    strong = n  # the first strong break at or after i
+    for i in range(n - 1, 0, -1):
+        if brks[i] in _STRONG:
+            strong = i
+        if strong < n and brks[i - 1] in _WEAK and width_at[strong + 1] - width_at[i] < 4:
+            head[i] = strong
+    return tail, head
+
+
+def _whole_line(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None, spends: Sequence[float] | None,
+                limit: float) -> Piece | None:
+    """The sentence as one cue of one line, when it may be one: then it is the cheapest cutting.
+
+    Such a cue costs at most 18 (10, and 8 if it is a crumb) and any two cues at least 20. It
+    may be one when its line fits both profiles, it is within the cue windows of
+    :func:`_cue_starts` (floor width, speech budget) or is a single atom, as the table-driven
+    choice would find; it is just found without building the tables.
+    """
+    if not atoms:
+        return None
+    text = "".join(a.text for a in atoms)
+    line = render_line(text, profile)
+    if text_width(line) > profile.max_chars or line[-1:] in NO_LINE_END:
+        return None
+    if shadow is not None:
+        other = render_line(text, shadow)
+        if text_width(other) > shadow.max_chars or other[-1:] in NO_LINE_END:
+            return None
+    if len(atoms) > 1:
+        hidden = profile.to_space + profile.never_at_line_end
+        floor = list(accumulate(_floor_width(a.text, hidden) for a in atoms))[-1]
+        if floor - profile.max_chars * profile.max_lines > 0.0:
+            return None
+        if spends is not None and _first_sayable(spends, len(atoms), limit, 0) > 0:
+            return None
+    return Piece((line,), text, (text,))
+
+
+def _cue_starts(floor_at: Sequence[float], max_width: float, spends: Sequence[float] | None,
+                limit: float) -> list[int]:
+    """For every cue end ``j``, the first atom a cue ending there may start at.
+
+    A cue is at most ``max_width`` wide by its floor widths and, with ``spends``, sayable within
+    ``limit`` (:func:`_first_sayable`); one atom is a cue however wide or long. Both bounds only
+    move right as ``j`` grows. The sums are read from prefix sums, which agree with the sums
+    added from ``j - 1`` down except within rounding: a bound that close to the limit is
+    counted the slow way.
+    """
+    n = len(floor_at) - 1
+    firsts = [0] + [bisect_left(floor_at, floor_at[j] - max_width, 0, j) for j in range(1, n + 1)]
+    if spends is not None:
+        if all(0.0 <= x < math.inf for x in spends):  # sums only grow as a cue does
+            sums = list(accumulate(spends, initial=0.0))
+            margin = 1e-9 * (sums[-1] + abs(limit) + 1.0)  # far beyond any rounding of these sums
+            for j in range(1, n + 1):
+                i = min(bisect_left(sums, sums[j] - limit, 0, j + 1), j)
+                within = i == j or sums[j] - sums[i] < limit - margin
+                if within and (i == 0 or sums[j] - sums[i - 1] > limit + margin):
+                    firsts[j] = max(firsts[j], i)
+                else:
+                    firsts[j] = _first_sayable(spends, j, limit, firsts[j])
+        else:
+            firsts = [_first_sayable(spends, j, limit, first) for j, first in enumerate(firsts)]
+    return [min(first, j - 1) for j, first in enumerate(firsts)]
 
 
 def _first_sayable(spends: Sequence[float], j: int, limit: float, first: int) -> int:

@@ -11,10 +11,10 @@ gaps are closed so cues chain, as subtitlers do.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import partial
 
 from subtoolkit.model import Block, BlockKind, Cue, Script, Timeline
 from subtoolkit.subtitles.profiles import Profile, variant_profile_of
@@ -24,6 +24,7 @@ from subtoolkit.text.punctuation import CLOSERS, PAUSE_MARKS, Break, last_mark, 
 from subtoolkit.text.spoken import count_syllables
 
 _CLOSERS = "".join(sorted(CLOSERS))
+_PAUSE_MARK = re.compile("[" + re.escape("".join(sorted(PAUSE_MARKS))) + "]")
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class SpeechModel:
     def speaking_ms(self, text: str, kind: BlockKind) -> float:
         """Time to say ``text``: syllables at the rate, plus pauses for marks inside it."""
         inner = text.rstrip(_CLOSERS)
-        pauses = sum(self.mark_pause(c) for c in inner[:-1] if c in PAUSE_MARKS) if inner else 0.0
+        pauses = sum([self.mark_pause(c) for c in _PAUSE_MARK.findall(inner, 0, len(inner) - 1)]) if inner else 0.0
         return count_syllables(text) / self.rate_for(kind) * 1000 + pauses * self.pause_scale
 
     def budget_ms(self, text: str, kind: BlockKind) -> float:
@@ -89,8 +90,21 @@ class SpeechModel:
         Summed over the atoms of a cue it never undercounts the cue, so a cue the segmenter
         accepts is always sayable within the limit.
         """
-        pauses = sum(self.mark_pause(c) for c in text if c in PAUSE_MARKS)  # other characters add 0
+        pauses = sum([self.mark_pause(c) for c in _PAUSE_MARK.findall(text)])  # other characters add 0
         return count_syllables(text) / self.rate_for(kind) * 1000 + pauses * self.pause_scale
+
+    def budget_measure(self, kind: BlockKind) -> Callable[[str], float]:
+        """:meth:`budget_ms` for one kind of block, with the rate and the marks' pauses looked up
+        once: the segmenter asks it of every atom."""
+        rate, scale = self.rate_for(kind), self.pause_scale
+        pause_of = {c: self.mark_pause(c) for c in PAUSE_MARKS}
+
+        def measure(text: str) -> float:
+            marks = _PAUSE_MARK.findall(text)
+            pauses = sum([pause_of[c] for c in marks]) if marks else 0
+            return count_syllables(text) / rate * 1000 + pauses * scale
+
+        return measure
 
     def pause_after(self, text: str) -> float:
         """Pause after a piece, from its last mark (looking past closing quotes)."""
@@ -139,7 +153,7 @@ def plan_block(index: int, block: Block, profile: Profile, model: SpeechModel,
     variant = variant_profile_of(profile)
     shadow = None if variant is profile else variant
     if block.kind.spoken:
-        budget = Budget(partial(model.budget_ms, kind=block.kind), limit)
+        budget = Budget(model.budget_measure(block.kind), limit)
         pieces = segment_text(block.text, profile, budget, shadow)
         out = []
         for n, p in enumerate(pieces):

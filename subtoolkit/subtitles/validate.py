@@ -7,7 +7,9 @@ and so that the same checks serve our own output (writing refuses hard problems 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from fractions import Fraction
 from typing import Literal
 
@@ -52,62 +54,76 @@ def validate(timeline: Timeline, profile: Profile, *, grid: bool = True) -> list
     """
     fps: Fraction = parse_fps(timeline.fps)
     problems: list[Problem] = []
+    add = problems.append
+    shown_marks = _marks_of(profile.to_space)
+    never_at_end = profile.never_at_line_end
     prev = None
     for i, cue in enumerate(timeline.cues):
-        def add(code: str, msg: str, sev: Severity = "error", i: int = i) -> None:
-            problems.append(Problem(code, i, msg, sev))
-
-        if not cue.lines or not any(l.strip() for l in cue.lines):
-            add("empty", "cue has no text")
-        if len(cue.lines) > profile.max_lines:
-            add("too-many-lines", f"{len(cue.lines)} lines, the profile allows {profile.max_lines}")
-        for n, line in enumerate(cue.lines, start=1):
+        lines = cue.lines
+        if not lines or not any(l.strip() for l in lines):
+            add(Problem("empty", i, "cue has no text"))
+        if len(lines) > profile.max_lines:
+            add(Problem("too-many-lines", i, f"{len(lines)} lines, the profile allows {profile.max_lines}"))
+        for n, line in enumerate(lines, start=1):
             w = text_width(line)
             if w > profile.max_chars:
-                add("line-too-long", f"line {n} is {w:g} characters wide, the limit is {profile.max_chars:g}")
+                add(Problem("line-too-long", i,
+                            f"line {n} is {w:g} characters wide, the limit is {profile.max_chars:g}"))
             if line != line.strip(" \u3000"):
-                add("stray-space", f"line {n} starts or ends with a space")
+                add(Problem("stray-space", i, f"line {n} starts or ends with a space"))
             if line and line[0] in NO_LINE_START:
-                add("bad-line-start", f"line {n} starts with {line[0]!r}")
-            if line and (line[-1] in NO_LINE_END or line[-1] in profile.never_at_line_end):
-                add("bad-line-end", f"line {n} ends with {line[-1]!r}")
-            bad = sorted({c for c in line if c in profile.to_space})
-            if bad:
-                add("punctuation", f"line {n} shows {''.join(bad)!r}, which the profile turns into spaces")
-        dur = cue.end_ms - cue.start_ms
-        if cue.start_ms < 0:
-            add("negative-start", "starts before zero")
+                add(Problem("bad-line-start", i, f"line {n} starts with {line[0]!r}"))
+            if line and (line[-1] in NO_LINE_END or line[-1] in never_at_end):
+                add(Problem("bad-line-end", i, f"line {n} ends with {line[-1]!r}"))
+            if shown_marks is not None and shown_marks.search(line):
+                bad = sorted(set(shown_marks.findall(line)))
+                add(Problem("punctuation", i, f"line {n} shows {''.join(bad)!r}, which the profile turns into spaces"))
+        start, end = cue.start_ms, cue.end_ms
+        dur = end - start
+        if start < 0:
+            add(Problem("negative-start", i, "starts before zero"))
         if dur <= 0:
-            add("non-positive-duration", f"ends at or before its start ({dur} ms)")
+            add(Problem("non-positive-duration", i, f"ends at or before its start ({dur} ms)"))
         else:
             if dur < profile.min_ms:
-                add("too-short", f"{dur} ms on screen, the minimum is {profile.min_ms} ms")
+                add(Problem("too-short", i, f"{dur} ms on screen, the minimum is {profile.min_ms} ms"))
             if dur > profile.max_ms:
-                add("too-long", f"{dur} ms on screen, the maximum is {profile.max_ms} ms")
-            chars = sum(text_width(l) for l in cue.lines)
+                add(Problem("too-long", i, f"{dur} ms on screen, the maximum is {profile.max_ms} ms"))
+            chars = sum(map(text_width, lines))
             cps = chars / (dur / 1000)
             if cps > profile.max_reading_cps + 1e-9:
-                add("reading-speed", f"{cps:.1f} characters/s, the limit is {profile.max_reading_cps:g}", "warning")
-        for label, t in (("start", cue.start_ms), ("end", cue.end_ms)):
-            if grid and ms_of(frame_of(t, fps), fps) != t:
-                add("off-grid", f"{label} {t} ms is not on the {float(fps):g} fps frame grid")
-        if prev is not None and cue.start_ms < prev.start_ms:
+                add(Problem("reading-speed", i, f"{cps:.1f} characters/s, the limit is {profile.max_reading_cps:g}",
+                            "warning"))
+        start_frame = frame_of(start, fps)
+        if grid:
+            if ms_of(start_frame, fps) != start:
+                add(Problem("off-grid", i, f"start {start} ms is not on the {float(fps):g} fps frame grid"))
+            if ms_of(frame_of(end, fps), fps) != end:
+                add(Problem("off-grid", i, f"end {end} ms is not on the {float(fps):g} fps frame grid"))
+        if prev is not None and start < prev.start_ms:
             # one problem, not also an overlap: the fix is to sort, not to retime
-            add("out-of-order", f"starts {prev.start_ms - cue.start_ms} ms before the previous cue")
+            add(Problem("out-of-order", i, f"starts {prev.start_ms - start} ms before the previous cue"))
         elif prev is not None:
-            gap = cue.start_ms - prev.end_ms
+            gap = start - prev.end_ms
             # gaps are judged in whole frames: 2 frames at 29.97 fps is 66.7 ms, which no
             # millisecond timestamp can hold exactly
-            gap_frames = frame_of(cue.start_ms, fps) - frame_of(prev.end_ms, fps)
+            gap_frames = start_frame - frame_of(prev.end_ms, fps)
             if gap < 0:
-                add("overlap", f"overlaps the previous cue by {-gap} ms")
+                add(Problem("overlap", i, f"overlaps the previous cue by {-gap} ms"))
             elif gap_frames < profile.min_gap_frames:
-                add("gap-too-short", f"{gap} ms after the previous cue, the minimum is {profile.min_gap_frames} frames")
+                add(Problem("gap-too-short", i,
+                            f"{gap} ms after the previous cue, the minimum is {profile.min_gap_frames} frames"))
             elif profile.min_gap_frames < gap_frames <= profile.close_gap_frames:
-                problems.append(Problem("gap-not-closed", i - 1, f"{gap} ms before the next cue could be closed to "
-                                        f"{profile.min_gap_frames} frames", "warning"))
+                add(Problem("gap-not-closed", i - 1, f"{gap} ms before the next cue could be closed to "
+                            f"{profile.min_gap_frames} frames", "warning"))
         prev = cue
     return problems
+
+
+@lru_cache(maxsize=64)
+def _marks_of(to_space: str) -> re.Pattern[str] | None:
+    """A pattern for the marks a profile turns into spaces (None: it turns none)."""
+    return re.compile("[" + re.escape(to_space) + "]") if to_space else None
 
 
 def errors(problems: list[Problem]) -> list[Problem]:

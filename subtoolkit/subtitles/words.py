@@ -175,4 +175,41 @@ def cutter() -> Callable[[str], list[str]]:
     freq, total = load_dictionary(path, str(getattr(jieba, "__version__", "0")))
     tokenizer.FREQ, tokenizer.total = freq, total
     tokenizer.initialized = True
+    tokenizer.get_DAG = _dag_of(freq)
     return lambda s: list(tokenizer.cut(s, HMM=True))
+
+
+_UNASKED = object()
+
+
+def _dag_of(freq: SortedDictionary) -> Callable[[str], dict[int, list[int]]]:
+    """jieba's ``Tokenizer.get_DAG`` over ``freq``, reading its remembered answers directly.
+
+    For every start ``k``, the ends ``i`` where ``sentence[k:i+1]`` is a word, extended while the
+    fragment is a word or the start of one (``k`` alone when none is). jieba asks ``frag in FREQ``
+    and then ``FREQ[frag]``: two calls into :class:`SortedDictionary` per fragment, the most
+    frequent call of a cut; here a fragment asked before costs one dictionary read.
+    """
+    answers = freq._answers
+
+    def get_dag(sentence: str) -> dict[int, list[int]]:
+        dag: dict[int, list[int]] = {}
+        n = len(sentence)
+        for k in range(n):
+            ends = []
+            i = k
+            frag = sentence[k]
+            while i < n:
+                got = answers.get(frag, _UNASKED)
+                if got is _UNASKED:
+                    got = freq.get(frag)
+                if got is None:
+                    break  # neither a word nor the start of one
+                if got:
+                    ends.append(i)
+                i += 1
+                frag = sentence[k : i + 1]
+            dag[k] = ends or [k]
+        return dag
+
+    return get_dag

@@ -45,14 +45,14 @@ from subtoolkit.errors import Diagnostic, ScriptError
 from subtoolkit.text.fold import fold
 from subtoolkit.model import Block, BlockKind, Removed, Script, Speaker
 from subtoolkit.text.names import looks_like_name, split_name_role
-from subtoolkit.text.style import NO_STYLE, Style
+from subtoolkit.text.style import KINDS, NO_STYLE, Style
 
 InterviewSpan = Literal["auto", "paragraph", "marker"]
 
 # ---------------------------------------------------------------------------------------------
 # Brackets
 
-_CLOSERS = {"（": "））", "(": "）)", "【": "】", "[": "]］", "［": "］]", "〔": "〕", "〖": "〗"}
+_CLOSERS = {"（": "））", "(": "）)", "【": "】", "[": "]］", "［": "］]", "〔": "〕", "〖": "〗", "〈": "〉"}
 _OPENERS_BY_CLOSER: dict[str, str] = {}
 for _o, _cs in _CLOSERS.items():
     for _c in _cs:
@@ -61,20 +61,44 @@ for _o, _cs in _CLOSERS.items():
 
 COLONS = "：:"
 # Marker words, in Simplified (lines are folded before matching).
-_NARRATION_WORDS = ("解说词", "解说", "配音", "画外音", "旁白", "正文", "解说稿")
+# 旁述 (Hong Kong), 过音 / OS / VO (Taiwan, Singapore, English-speaking crews: off-screen voice, voice-over).
+_NARRATION_WORDS = ("解说词", "解说", "配音", "画外音", "旁白", "正文", "解说稿", "旁述", "过音", "OS", "VO", "V/O",
+                    "NARRATOR")
 _SYNC_WORDS = ("同期声", "同期", "采访", "现场声", "现场同期", "现场", "同期音", "原声", "受访者", "受访", "访谈",
-               "专访")
+               "专访", "采访对象", "受访人", "被访者", "SOT", "SB", "口述", "自述", "口述实录", "电话录音", "录音",
+               "电话采访", "电话连线", "视频连线")  # SB: a sound bite (Taiwan newsrooms)
 # Presenters' and reporters' turns: heard, read by someone other than the narrator. A marker word
 # maps to the role that speaks it.
-_PRESENTER_MARKERS = {"导语": "主持人", "口播": "主持人", "串场": "主持人", "出镜": "出镜记者"}
+_PRESENTER_MARKERS = {"导语": "主持人", "口播": "主持人", "串场": "主持人", "演播室": "主持人", "出镜": "出镜记者",
+                      "记者出镜": "出镜记者", "现场报道": "出镜记者", "记者现场报道": "出镜记者",
+                      "记者连线": "出镜记者", "STAND": "出镜记者", "STANDUP": "出镜记者", "STAND-UP": "出镜记者"}
 _PRESENTER_LABELS = frozenset(("主持人", "女播", "男播", "主播", "播音员", "男主持", "女主持", "女主播", "男主播",
                                "播音"))
+# 主持人串场 主持人口播 男播导语: a presenter's label with the kind of turn after it (value: the turn word).
+_PRESENTER_TURNS = {p + w: w for p in _PRESENTER_LABELS for w in _PRESENTER_MARKERS if not w.isascii()}
 _HEADING_WORDS = ("序", "序幕", "片头", "片尾", "结语", "尾声", "引子", "开篇", "结束语", "后记")
+# On-screen text: 字幕, and what other crews call it (SUPER / CG in Singapore and Taiwan, 字卡).
+_CAPTION_WORDS = ("字幕", "字卡", "字幕条", "字条", "屏幕字", "SUPER", "CG", "CAPTION")
+# 【人物】姓名 身份: a name super introducing the person whose words follow.
+_PERSON_WORDS = ("人物", "人物介绍", "人名条", "人物条")
 _TITLE_WORDS = ("标题", "片名", "推出片名", "总标题", "本集名", "推出本集名", "分集片名", "集名", "推出集名")
 _SUBTITLE_HEADING_WORDS = ("小标题", "章节", "段落标题")
 # Shot and scene notes: what the picture shows, never heard. Alone they open a shot list.
-_SCENE_WORDS = ("画面", "镜头", "场景", "空镜", "音乐", "音效", "背景音乐", "特技", "转场", "资料画面", "资料", "动画")
+_SCENE_WORDS = ("画面", "镜头", "场景", "空镜", "空景", "空镜头", "音乐", "音效", "背景音乐", "特技", "特效", "转场",
+                "资料画面", "资料", "动画", "定版", "落版", "黑场", "淡入", "淡出", "叠化", "闪白", "音乐起", "音乐止",
+                "NS", "NAT", "NATS")  # NS: natural sound under the picture, described, not spoken
+# A cue word with what happens to it (【音乐起】 【音乐渐收】 【空镜头】): a note like the word alone.
+# Alone on a line, only a picture word opens a shot list ([画面] then the shots); a cue (【音乐起】
+# 【特效】 【定版】) is a note of its own.
+_RUN_WORDS = frozenset(("画面", "镜头", "场景", "空镜", "空景", "空镜头", "资料画面", "资料", "动画"))
+# 【影像资料】 【历史画面】 【航拍镜头】 【背景音乐】: what kind of picture or sound, then the word.
+_CUE_SUFFIXES = ("资料", "画面", "镜头", "音乐", "音效", "片段", "空镜")
+_CUE_PREFIXES = ("资料", "音乐", "音效", "背景音乐", "空镜", "空景", "特效", "特技", "转场", "画面", "镜头", "定版",
+                 "落版")
 _NOTE_WORDS = ("删", "注", "备注", "编者按", "编者注", "编辑", "视频编辑", "导演", "摄像", "记者", "作者")
+# An interview written as questions and answers under one interviewee (【采访】姓名 then 问：… 答：…).
+_QUESTION_LABELS = frozenset(("问", "提问", "记者问", "主持人问", "Q"))
+_ANSWER_LABELS = frozenset(("答", "回答", "A"))
 _ROLE_LABELS = frozenset(("记者", "主持人", "村民", "群众", "工人", "男子", "女子", "市民", "居民", "游客", "患者"))
 
 # Word artefacts that survive a .docx → text export.
@@ -82,6 +106,14 @@ _ARTEFACTS = re.compile(
     r"\[bookmark:[^\]]*\]"  # pandoc/Word "Save as text": [bookmark: _GoBack]
     r"|\[\]\{#[^}]*\}"  # pandoc markdown anchors: []{#_GoBack .anchor}
     r"|\{#_[A-Za-z0-9_]+[^}]*\}"
+    r"|\^[plmtbs](?![a-z])"  # Word's search codes typed into the text by a failed replace: ^p ^l ^t
+)
+# A timecode before the text (00:01:23:10, 01:23:10.500, [01:23], （00:12）, a range with --> or -):
+# where the editor is to place the line; kept out of the text, listed like an artefact.
+_TC = r"\d{1,2}:\d{2}:\d{2}(?:[:;.,]\d{2,3})?"
+_TC_BRACKETED = r"[\[［(（]\s*\d{1,2}:\d{2}(?::\d{2})?(?:[:;.,]\d{2,3})?\s*[\]］)）]"
+_TIMECODE = re.compile(
+    rf"^\s*(?:{_TC}|{_TC_BRACKETED})(?:\s*(?:-->|[-–—~～])\s*(?:{_TC}|{_TC_BRACKETED}))?(?:(?<=[\]］)）])\s*|\s+)(?=\S)"
 )
 # Pinyin a web page inserted after a character: 協(xié)調(diào). Only a reading with a tone mark counts,
 # so (SQUA WKING) or (上) stay.
@@ -90,7 +122,7 @@ _PINYIN = re.compile(rf"(?<=[\u3400-\u9fff])\((?=[a-zü]*[{_TONED}])[a-zü{_TONE
 _SOURCE_NOTE = re.compile(r"[（(]\s*(?:来源|稿件来源|文章来源|本文来源|资料来源)\s*[：:][^（）()]*[）)]\s*$")
 _SOURCE_LINE = re.compile(r"^(?:来源|稿件来源|文章来源|本文来源|资料来源)\s*[：:].*$")
 _NUM = "一二三四五六七八九十百零〇两0-9"
-_EPISODE = re.compile(rf"^第[{_NUM}]+[集章部篇回节](?:[\s：:·].*)?$")
+_EPISODE = re.compile(rf"^第[{_NUM}]+[集章部篇回节场幕](?:[\s：:·].*)?$")
 _TITLE_LINE = re.compile(r"^《([^《》]+)》(?:\s*(?:解说词|解说稿|文稿|脚本))?$")
 _SENTENCE_END = re.compile(r"[。！？!?；;…]")
 _TITLE_SIGNAL = re.compile(rf"《[^》]+》|第[{_NUM}]+[集季期部篇章回]|解说词|解说稿|文稿|台本|脚本|纪录片|专题片|宣传片")
@@ -104,24 +136,39 @@ _S = r"\s*"
 _CREDIT_WORDS = (
     "记者|摄像|摄影|编辑|责任编辑|责编|文稿作者|作者|撰稿|撰文|文案|文案配音员|配音员|配音演员|导演|编导|"
     "总导演|制片|制片人|监制|策划|主编|出品|出品人|后期|剪辑|视频编辑|通讯员|审核|校对|统筹|翻译|字幕制作|"
-    "配音|解说|旁白|播音|主持|主持人"
+    "配音|解说|旁白|播音|主持|主持人|"
+    "制作|制作人|联合出品|出品单位|摄制|录音|灯光|美术|作曲|调色|包装|总监制|总策划|总制片人|执行导演|执行制片|制片主任|"
+    "艺术总监|技术总监|航拍|摄影记者|文字记者"
 )
+_CREDIT_PREFIX = r"(?:本期|本集|本片|本节目)?"
+_CREDIT_ALT = "(?:" + "|".join(_S.join(w) for w in _CREDIT_WORDS.split("|")) + ")"
 # Words that are also a marker or a speaker's role: a credit only when names follow (配音：李易),
 # never alone (配音： opens narration) or with speech (记者：好的).
 _CREDIT_NEEDS_NAMES = frozenset("记者 配音 解说 旁白 播音 主持 主持人".split())
 _CREDIT_LABEL = re.compile("(?:" + "|".join(_S.join(w) for w in _CREDIT_WORDS.split("|")) + r")\s*[：:]")
 _CREDIT = re.compile(
-    rf"^(?P<word>{'|'.join(_S.join(w) for w in _CREDIT_WORDS.split('|'))}){_S}[：:]{_S}"
+    rf"^{_CREDIT_PREFIX}(?P<word>{_CREDIT_ALT}(?:\s*[/／、·]\s*{_CREDIT_ALT})*){_S}[：:]{_S}"
     r"(?P<who>(?:[^\s。！？!?；;，,、：:]{1,12}(?:\s*[，,、\s]\s*[^\s。！？!?；;，,、：:]{1,12}){0,8})?)\s*$"
 )
 _NAME_LIST = re.compile(r"\s*[，,、\s]\s*")
+# End credits written without a colon: 总导演 郑海峰 / 出品 江州博物馆 江州广播电视台 (words sorted longest first)
+_CREDIT_SPACED = re.compile(
+    rf"^{_CREDIT_PREFIX}(?P<word>{'|'.join(sorted(_CREDIT_WORDS.split('|'), key=len, reverse=True))})\s+"
+    r"(?P<who>[^\s。！？!?；;，,：:]{1,16}(?:\s*[、\s]\s*[^\s。！？!?；;，,：:]{1,16}){0,5})\s*$"
+)
 _LEAD_NOTE = re.compile(
     r"^(?:编者按|编者注|编后|摘要|内容摘要|内容提要|导读|本集要点|本期要点|原标题|来源|稿件来源|稿源|专题|"
-    r"注意事项|免责声明|版权声明|声明|说明|备注|附注|附|关键字|标签)\s*(?:[：:]|$)"
+    r"注意事项|免责声明|版权声明|声明|说明|备注|附注|附|关键字|标签|节目时长|时长|片长|播出日期|播出时间|首播|版本|稿号)"
+    r"\s*(?:[：:]|$)"
     r"|^[\u4e00-\u9fff]{2,14}\d{1,2}月\d{1,2}日(?:电|讯)"  # 新华社北京3月17日电: a news dateline
     r"|^[•●▪◆■◇○★☆※]\s*"  # a bulleted list
+    r"|^本(?:节目|片|集|期|系列)由\S{1,30}?(?:联合)?(?:出品|制作|摄制|播出|冠名|赞助|支持)"  # 本节目由…出品
+    r"|^(?:特别)?鸣谢\s*[：:]"
     r"|^\d{1,3}[.．、]\s*[^\s：:，,。]{1,10}[：:]"  # 1. 字幕识别：… a numbered list of steps or shots
     r"|^镜头\s*\d+"  # 镜头3：…
+    # a shot list: 1. 全景 航拍厂区 / 特写：安全帽上的标识 (the shot size opens the line)
+    r"|^(?:\d{1,3}[.．、)）]\s*)?(?:大全景|全景|远景|中景|近景|中近景|特写|大特写|航拍|跟拍|俯拍|仰拍|延时|升格|空镜)"
+    r"(?:\s|[：:])"
 )
 _URL = re.compile(r"https?://\S+|www\.[a-z0-9-]+\.\S*", re.I)
 _FURNITURE = re.compile(  # unmistakable wherever it stands
@@ -131,8 +178,11 @@ _FURNITURE = re.compile(  # unmistakable wherever it stands
 )
 _FURNITURE_LINE = re.compile(  # page furniture when the line is not a sentence
     r"^相关(?:专题|链接|新闻|阅读|文章|报道|视频)|点击(?:链接|查看|观看|播放|进入)|联系我们|上一篇|下一篇|阅读原文|返回(?:首页|顶部)"
+    r"|第\s*\d+\s*页|共\s*\d+\s*页"  # a page header of a printed script: 东江电视台 解说词 第2页
+    r"|上一页|下一页|^分享到|【(?:打印|关闭|收藏|推荐|纠错)】|打印本页|关闭窗口"
 )
 _MENU_SEPARATORS = re.compile(r"[|┊｜丨]")
+_BREADCRUMB = re.compile(r"\S\s*[>＞»›]\s*\S")  # 首页 > 电视节目 > 专题片
 _DATE = re.compile(r"\d{4}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|[-/.]\d{1,2}[-/.]\d{1,2})")
 _CLOCK = re.compile(r"\d{1,2}[:：]\d{2}")
 # A reporter's byline as the last line of a news item: 记者 张三 李四 报道 / 本台记者张三报道
@@ -147,7 +197,7 @@ _INLINE_NOTE = re.compile(r"[（(]\s*(?:删[^（）()]*|"
 _DIALOGUE_LABEL = re.compile(r"^([^\s：:，,。！？、；;“”\"《》【】\[\]（）()]{1,6})\s*[：:]")
 _INLINE_MARKER = re.compile(
     r"(?<=[。！？!?；;…”」』）)】\s])(?=(?:【(?:解说词|解说|同期声|同期|采访|现场同期|字幕|配音|画外音|旁白|出镜|正文|导语)[^】]{0,30}】"
-    r"|(?:解说词|解说|同期声|旁白|配音)\s*[：:]))"
+    r"|(?:解说词|解说|同期声|旁白|旁述|配音)\s*[：:]))"
 )
 
 # Patterns the rules use, compiled once.
@@ -157,9 +207,11 @@ _INLINE_LABEL = re.compile(r"^([^：:，。！？]{1,30})[：:]\s*")
 _OPEN_MARKER = re.compile(r"^[【\[［〔〖]\s*(?:字幕|解说|配音|画外音|旁白|同期|采访|现场|标题|片名|"
                           r"推出片名|小标题|序|片头|片尾|结语|尾声|画面)")
 _MARKER_WORD = re.compile(r"^([^：:·・\s]+)\s*([：:·・\s]\s*)?(.*)$", re.S)
-_SYNC_PLAIN = re.compile(r"^(同期声|同期|现场声|采访)(?=[（(：:\s]|$)")
-_NARRATION_LABEL = re.compile(r"^(解说词|解说|旁白|画外音|配音|正文|[^\s：:]{1,6}?)\s*[：:]\s*")
-_PRESENTER_LABEL = re.compile(r"^([^\s：:，。]{2,5})\s*[：:]\s*")
+_SYNC_PLAIN = re.compile(r"^(同期声|同期|现场同期|现场声|采访对象|采访|受访者|受访人|被访者|SOT)(?=[（(：:\s]|$)", re.I)
+_QUALIFIER = r"(?:\s*[（(][^（）()：:]{1,8}[）)])?"  # 解说（男声）： 主持人（出镜）： 画外音（女）：
+_NARRATION_LABEL = re.compile(rf"^(解说词|解说|旁白|画外音|配音|正文|[^\s：:（(]{{1,8}}?){_QUALIFIER}\s*[：:]\s*")
+_QUALIFIER_NAME = re.compile(r"\s*[（(]([^（）()：:]{2,8})[）)]")
+_PRESENTER_LABEL = re.compile(rf"^([^\s：:，。（(]{{2,5}}){_QUALIFIER}\s*[：:]\s*")
 _PLAIN_LABEL = re.compile(r"^([^\s：:，。]{1,6})\s*[：:]\s*")
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 _SENTENCE_PUNCT = re.compile(r"[，。！？；]")
@@ -230,7 +282,8 @@ def _strip_colon(s: str) -> tuple[str, str]:
 # Items: what one line says
 
 
-ItemKind = Literal["prose", "title", "heading", "caption", "caption_run", "narration", "speaker", "note", "note_run"]
+ItemKind = Literal["prose", "title", "heading", "caption", "caption_run", "narration", "speaker", "note", "note_run",
+                   "question", "answer", "attribution"]
 
 
 @dataclass(frozen=True)
@@ -263,6 +316,7 @@ class Context:
     at_top: bool = True  # nothing but titles and notes so far: the title page of the script
     title_line: str | None = None  # the line the title came from (a page header repeats it)
     next_wrapped: bool = False  # the next text line is speech in （…）
+    next_speechlike: bool = False  # the next text line ends a sentence or opens with a bracket
     in_short_run: bool = False  # a neighbouring line is also a short phrase (verse-like narration)
     last: bool = False  # the last text line of the file (web pages end mid-marker)
     dialogue: frozenset[str] = frozenset()  # labels that recur as 「X：」 turns in this script
@@ -284,6 +338,45 @@ def _designation_speaker(text: str) -> Speaker | None:
     return Speaker(name, role) if name is not None else None
 
 
+_DESIGNATION_SEP = re.compile(r"\s*[|｜丨/／]\s*|\s*[,，]\s*")
+_HONORIFIC = re.compile(r"^(?:Dr|Prof|Mr|Mrs|Ms|Mdm|Miss|Sir)\.?\s+", re.I)
+_LATIN_NAME = re.compile(r"^[A-Z][a-z'’\-]+(?: [A-Z][a-z'’\-]+){1,3}$")
+
+
+def separated_designation(text: str, commas: bool = True) -> Speaker | None:
+    """A designation whose name and role are set apart by a bar, a slash or a comma:
+    ``李文雄／碾米廠第三代經營者`` ``王守田 | 河南周口 种粮大户`` ``陈亚九, 咖啡摊主 Tan Ah Kow``
+    ``Dr. Lim Wei Ling, sociologist, NUS`` (the name without its honorific); the role may come
+    first (``社区干事 | 何志明``). ``commas``: whether a comma separates too (not on a bare line,
+    where ``王府井，北京`` is a place).
+
+    >>> separated_designation("李文雄／第三代經營者")
+    Speaker(name='李文雄', role='第三代經營者')
+    >>> separated_designation("Dr. Lim Wei Ling, sociologist, NUS")
+    Speaker(name='Lim Wei Ling', role='sociologist, NUS')
+    """
+    text = text.strip()
+    if not text or len(text) > 80 or _SENTENCE_END.search(text) or any(c in text for c in COLONS):
+        return None
+    seps = [m for m in _DESIGNATION_SEP.finditer(text) if commas or m.group().strip() not in ",，"]
+    if not seps:
+        return None
+    first, rest = text[: seps[0].start()], text[seps[0].end() :].strip()
+    last, before = text[seps[-1].end() :], text[: seps[-1].start()].strip()
+    name = _HONORIFIC.sub("", first)
+    if looks_like_name(name) or _LATIN_NAME.match(name):
+        return Speaker(name, rest or None)
+    if looks_like_name(last):
+        return Speaker(last, before or None)
+    n, r = split_name_role(first)  # 河南周口 种粮大户 王守田 | …
+    if n is not None and _designation_ok(first):
+        return Speaker(n, " ".join(x for x in (r, rest) if x) or None)
+    return None
+
+
+_CAPTION_DESIGNATION = re.compile(r"^[（(](?:字幕|人名条|名条)?\s*[：:]?\s*([^（）()：:]{2,40})[）)]$")
+
+
 def _speaker_items(designation: str, rest: str, prefix: str) -> list[Item]:
     """Items for a sync/interview marker followed by ``rest`` on the same line.
 
@@ -291,9 +384,19 @@ def _speaker_items(designation: str, rest: str, prefix: str) -> list[Item]:
     """
     name, role = split_name_role(designation) if designation else (None, None)
     speaker = Speaker(name, role) if (name or role) else None
+    if designation and name is None:  # （同期声：梅林村党支部书记，贺玉兰）
+        speaker = separated_designation(designation) or speaker
     removed = prefix
     rest_stripped = rest.strip()
     if speaker is None and rest_stripped:
+        wrapped = _CAPTION_DESIGNATION.match(rest_stripped)
+        if wrapped is not None:  # 【同期声】（字幕：大院乡快递站站长 向志华）: the name super in brackets
+            who = _designation_speaker(wrapped.group(1).strip()) or separated_designation(wrapped.group(1))
+            if who is not None:
+                return [Item("speaker", "", who, _marker(removed + rest, "speaker label"), covers=True)]
+        who = separated_designation(rest_stripped.rstrip("：: "))
+        if who is not None:  # SOT：李文雄／碾米廠第三代經營者 · 【采访】党委书记，苟建平：
+            return [Item("speaker", "", who, _marker(removed + rest, "speaker label"), covers=True)]
         label = _INLINE_LABEL.match(rest_stripped)
         if label and _designation_ok(label.group(1).replace(" ", "")):
             n, r = split_name_role(label.group(1))
@@ -326,14 +429,17 @@ def _speaker_items(designation: str, rest: str, prefix: str) -> list[Item]:
 
 
 def _kind_of_word(word: str, style: Style) -> str | None:
-    """What a marker word (folded) stands for: built-in words first, then the house style."""
-    if word == "字幕":
+    """What a marker word (folded) stands for: built-in words first, then the house style; a cue
+    word with what happens to it (``音乐渐收``, ``空镜头``) is a note like the word alone."""
+    if word.isascii():
+        word = word.upper()  # SOT, VO, os
+    if word in _CAPTION_WORDS or word.endswith("字幕") and len(word) <= 6:  # 片头字幕 片尾字幕
         return "caption"
     if word in _NARRATION_WORDS:
         return "narration"
     if word in _PRESENTER_MARKERS:
         return "presenter"
-    if word in _SYNC_WORDS:
+    if word in _SYNC_WORDS or word in _PERSON_WORDS:
         return "interview"
     if word in _HEADING_WORDS:
         return "heading"
@@ -341,7 +447,15 @@ def _kind_of_word(word: str, style: Style) -> str | None:
         return "title"
     if word in _SCENE_WORDS or word in _NOTE_WORDS:
         return "note"
-    return style.kind_of(word)
+    kind = style.kind_of(word)
+    if kind is None and word.isascii():  # a house style's Latin word in any case: cam = CAM
+        kind = next((k for k in KINDS if any(w.upper() == word for w in getattr(style, k))), None)
+    if kind is None and len(word) <= 6 and (word.startswith(_CUE_PREFIXES) or word.endswith(_CUE_SUFFIXES)):
+        return "note"
+    return kind
+
+
+_PAREN_MARKER = re.compile(r"^[（(](?:[^（）()，。：:、！？\s]{1,8}[）)]|\s*(?:同期声|同期|采访|受访者|口述)\s*[：:])")
 
 
 def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
@@ -357,11 +471,14 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
     later ``【推出…】`` card is a caption); ``[画面]`` (alone: a shot list follows) ``【镜头：…】`` → note;
     ``【任务纪实：谈话】`` any other short label alone → heading. Words of the house style count too.
     """
-    if not line or line[0] not in "【[［〔〖":
+    if not line or line[0] not in "【[［〔〖〈（(":
         return None
+    paren = line[0] in "（("
+    if paren and not _PAREN_MARKER.match(key):
+        return None  # （speech…） （镜头：…）: round brackets hold a marker only when short, without punctuation
     end = match_bracket(line, 0)
     if end is None:
-        if _OPEN_MARKER.match(key):
+        if not paren and _OPEN_MARKER.match(key):
             if ctx.last and len(line) <= 8:  # a page cut off in the middle of its last marker
                 return None
             raise ScriptError(
@@ -375,8 +492,12 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
     if word is None:
         return None
     head, tail_key = word.group(1), word.group(3)
+    if head.isascii():
+        head = head.upper()  # 【Stand】 【sot】
     tail = inner[len(inner) - len(tail_key) :] if tail_key else ""
     kind = _kind_of_word(head, ctx.style)
+    if paren and (kind not in ("interview", "narration", "caption") or tail and kind != "interview"):
+        return None  # （镜头：…） （一） （秦英林）: the rules for bracketed lines decide
     if kind is None:
         for sync in _SYNC_WORDS:  # 【习近平同期声】: the speaker written into the marker
             if head.endswith(sync) and len(head) > len(sync) and not tail:
@@ -436,7 +557,8 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
     if kind == "note":
         body = (tail + rest).strip() if tail else rest.strip()
         if not body:
-            return [Item("note_run", removed=_marker(line), covers=True)]
+            if head in _RUN_WORDS or head in _NOTE_WORDS or head in ctx.style.note:
+                return [Item("note_run", removed=_marker(line), covers=True)]
         return [Item("note", line.strip())]
     if kind is None and not rest.strip() and not ctx.expecting_speech and ctx.alone:
         # 【巡视工作纪实：谈话】: a segment label of the programme, alone on its line
@@ -461,6 +583,8 @@ def rule_page_furniture(line: str, key: str, ctx: Context) -> list[Item] | None:
                 return [Item("note", line)]
         if len(_MENU_SEPARATORS.findall(key)) >= 2:
             return [Item("note", line)]
+        if len(_BREADCRUMB.findall(key)) >= 2 and not _SENTENCE_END.search(key):
+            return [Item("note", line)]
     if len(key) <= 60 and not ctx.in_captions and not _SENTENCE_END.search(key):
         date = _DATE.search(key)
         if date and (_CLOCK.search(key, date.end()) or ctx.at_top):
@@ -482,6 +606,9 @@ def rule_credit(line: str, key: str, ctx: Context) -> list[Item] | None:
             return [Item("note", line)]
         if who and all(looks_like_name(w.rstrip("0123456789")) for w in who):
             return [Item("note", line)]
+    spaced = _CREDIT_SPACED.match(key)
+    if spaced and spaced.group("word") not in _CREDIT_NEEDS_NAMES:
+        return [Item("note", line)]  # 总导演 郑海峰 / 出品 江州博物馆
     if len(_CREDIT_LABEL.findall(key)) >= 2 and _CREDIT_LABEL.match(key) and not _SENTENCE_END.search(key):
         return [Item("note", line)]  # 导演：张三 摄像：李四 — end credits on one line
     if _LEAD_NOTE.match(key) or _BYLINE.match(key):
@@ -519,19 +646,30 @@ def rule_narration_plain(line: str, key: str, ctx: Context) -> list[Item] | None
     m = _NARRATION_LABEL.match(key)
     if m is None:
         return None
-    word = m.group(1)
+    word = m.group(1).upper() if m.group(1).isascii() else m.group(1)
     if word not in _NARRATION_WORDS and word not in ctx.style.narration:
         return None
     return [Item("narration", line[m.end() :].strip(), removed=_marker(line[: m.end()]))]
 
 
 def rule_presenter(line: str, key: str, ctx: Context) -> list[Item] | None:
-    """Presenters' and anchors' turns: ``主持人：…`` ``女播：…`` ``男播：【导语】`` — heard, read by the
+    """Presenters' and anchors' turns: ``主持人：…`` ``女播：…`` ``男播：【导语】`` ``导语：…`` — heard, read by the
     presenter (a narration block whose speaker is the presenter), not by the narrator."""
     m = _PRESENTER_LABEL.match(key)
-    if m is None or (m.group(1) not in _PRESENTER_LABELS and m.group(1) not in ctx.style.presenters):
+    if m is None:
         return None
-    who = Speaker(None, line[: len(m.group(1))])
+    label = m.group(1).upper() if m.group(1).isascii() else m.group(1)
+    if label in _PRESENTER_MARKERS:  # 导语：…  出镜：… (the marker word as a label)
+        who = Speaker(None, _PRESENTER_MARKERS[label])
+    elif m.group(1) in _PRESENTER_TURNS:  # 主持人串场：… 主持人口播：…
+        who = Speaker(None, line[: len(m.group(1)) - len(_PRESENTER_TURNS[m.group(1)])])
+    elif m.group(1) in _PRESENTER_LABELS or m.group(1) in ctx.style.presenters:
+        who = Speaker(None, line[: len(m.group(1))])
+    else:
+        return None
+    named = _QUALIFIER_NAME.match(line, len(m.group(1)))
+    if named and looks_like_name(named.group(1)):  # 主持人（陈晓楠）：
+        who = Speaker(named.group(1), who.role)
     rest = line[m.end() :].strip()
     removed = _marker(line[: m.end()], "speaker label")
     if rest[:1] and rest[0] in "【[［〔〖":
@@ -556,7 +694,7 @@ def rule_plain_label(line: str, key: str, ctx: Context) -> list[Item] | None:
     if (word in _TITLE_WORDS or word in ctx.style.title) and rest:
         kind: Literal["title", "caption"] = "caption" if ctx.has_title else "title"
         return [Item(kind, rest, removed=_marker(line[: m.end()]))]
-    if (word == "字幕" or word in ctx.style.caption) and rest:
+    if ((word.upper() if word.isascii() else word) in _CAPTION_WORDS or word in ctx.style.caption) and rest:
         return [Item("caption", rest, removed=_marker(line[: m.end()]))]
     if word in ctx.style.note or word in _SCENE_WORDS:
         return [Item("note", line)]
@@ -602,6 +740,8 @@ def rule_top_title(line: str, key: str, ctx: Context) -> list[Item] | None:
     """
     if not ctx.at_top or ctx.expecting_speech or not ctx.alone and not _TITLE_SIGNAL.search(key):
         return None
+    if ctx.has_title and not _HAN_CHAR.search(key) and _ENGLISH_TITLE.match(key) and not _SENTENCE_END.search(key):
+        return [Item("title", line)]  # Channel 8 Special: Morning at the Hawker Centre (a bilingual title page)
     if len(key) > 40 or _SENTENCE_END.search(key) or key.endswith(tuple(COLONS)) or not _HAN_CHAR.search(key):
         return None
     if ctx.has_title and not _TITLE_SIGNAL.search(key):
@@ -609,6 +749,11 @@ def rule_top_title(line: str, key: str, ctx: Context) -> list[Item] | None:
     if not ctx.has_title and ctx.in_short_run and not _TITLE_SIGNAL.search(key):
         return None
     return [Item("title", line)]
+
+
+_ENGLISH_TITLE = re.compile(
+    r"^(?=.{4,80}$)[A-Z0-9][\w'’&.-]*(?:[ :,-]+(?:[A-Z0-9][\w'’&.-]*|a|an|the|of|at|in|on|and|for|to|with))+$"
+)
 
 
 def rule_episode(line: str, key: str, ctx: Context) -> list[Item] | None:
@@ -693,6 +838,47 @@ def rule_bare_name(line: str, key: str, ctx: Context) -> list[Item] | None:
     return [Item("speaker", line[m.end() :].strip(), speaker, _marker(line[: m.end()], "speaker label"))]
 
 
+def rule_name_bar(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """``陳秀蘭 | 劏房住戶`` / ``林淑芬／推廣股長`` alone, above speech: a name super written with a bar or
+    a slash is the speaker label of the words below it (the label line belongs to the interview)."""
+    if ctx.expecting_speech or ctx.in_captions or not ctx.alone or not ctx.next_speechlike or len(key) > 40:
+        return None
+    speaker = separated_designation(line, commas=False)
+    if speaker is None:
+        return None
+    return [Item("speaker", "", speaker, _marker(line, "speaker label"), covers=True)]
+
+
+_ATTRIBUTION = re.compile(r"^(?:——|—|－－|--|──)\s*(?P<who>[^—－-].{0,39})$")
+
+
+def rule_attribution(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """``——李红梅，焊接班组长`` under a quotation: who said it (the quotation becomes their sound bite).
+    Under anything else the line is kept as a note."""
+    m = _ATTRIBUTION.match(key)
+    if m is None:
+        return None
+    who = line[m.start("who") :].strip()
+    speaker = separated_designation(who) or _designation_speaker(who)
+    if speaker is None or speaker.name is None:
+        return None
+    return [Item("attribution", line, speaker)]
+
+
+_QA_LABEL = re.compile(r"^(问|答|提问|回答|记者问|主持人问|Q|A)\s*[：:]\s*")
+
+
+def rule_question_answer(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """``问：…`` ``答：…`` (``Q:`` ``A:``) after ``【采访】姓名 职务``: the questions are the interviewer's,
+    the answers the interviewee's; both are heard, one interview passage."""
+    m = _QA_LABEL.match(key)
+    if m is None or not line[m.end() :].strip():
+        return None
+    kind: ItemKind = "question" if m.group(1) in _QUESTION_LABELS else "answer"
+    asker = Speaker(None, "主持人" if m.group(1).startswith("主持人") else "记者")  # who asks: no name super of 问
+    return [Item(kind, line[m.end() :].strip(), asker, _marker(line[: m.end()], "speaker label"))]
+
+
 def rule_caption_name(line: str, key: str, ctx: Context) -> list[Item] | None:
     """``坦桑尼亚当地居民 费尔南德斯`` on its own line, then the words in ``（…）`` on the next: the name
     super is the speaker label of the speech below it (the label line belongs to the interview)."""
@@ -745,6 +931,8 @@ RULES: tuple[Rule, ...] = (
     rule_sync_plain,
     rule_narration_plain,
     rule_presenter,
+    rule_question_answer,
+    rule_attribution,
     rule_plain_label,
     rule_markdown_heading,
     rule_title,
@@ -754,6 +942,7 @@ RULES: tuple[Rule, ...] = (
     rule_episode,
     rule_top_title,
     rule_paren_line,
+    rule_name_bar,
     rule_caption_name,
     rule_quoted_bite,
     rule_number_heading,
@@ -769,14 +958,15 @@ RULES: tuple[Rule, ...] = (
 # under a microsecond a line, where one alternation of those patterns costs twenty times that.
 _SCAN_WORDS = (
     ("我来说两句 发表评论 版权所有 在线观看 分享 相关 点击 联系我们 上一篇 下一篇 "
-     "阅读原文 返回 进入 删 条评论 人参与 人发表").split()
-    + list("|┊｜丨【©>" + string.ascii_letters)
-    + [w + c for w in ("解说", "同期声", "旁白", "配音") for c in "：: "]
+     "阅读原文 返回 进入 删 条评论 人参与 人发表 上一页 下一页 打印本页 关闭窗口").split()
+    + list("|┊｜丨【©>＞»›" + string.ascii_letters)
+    + [w + c for w in ("解说", "同期声", "旁白", "旁述", "配音") for c in "：: "]
+    + ["页"]
     + [o + w for o in "（(" for w in ("视频编辑", "责任编辑", "责编", "编辑", "记者", "摄像", "摄影", "通讯员", "剪辑",
                                      " ")]
 )
 _SCAN = re.compile("|".join(map(re.escape, _SCAN_WORDS)))
-_SPECIAL_FIRST = frozenset("【[［〔〖（(《#「『•●▪◆■◇○★☆※")
+_SPECIAL_FIRST = frozenset("【[［〔〖〈（(《#「『•●▪◆■◇○★☆※")
 
 
 def _plain_prose(line: str, key: str, at_top: bool, title_line: str | None, next_wrapped: bool) -> bool:
@@ -890,6 +1080,7 @@ class _State:
     narrator: Speaker | None = None  # a presenter whose turn is the next paragraph
     exchange: Speaker | None = None  # the speaker of the speech just emitted (for （…） replies)
     in_exchange: bool = False
+    interviewee: Speaker | None = None  # the last named speaker: who answers 答：… lines
     cover_from: int | None = None  # a marker-only line waiting for the block it introduces
 
     def emit(self, kind: BlockKind, text: str, first: int, last: int, speaker: Speaker | None = None) -> None:
@@ -962,12 +1153,20 @@ def _clean(line: str, strip_pinyin: bool = True) -> tuple[str, list[tuple[str, s
     found = [(a, "word artefact") for a in _ARTEFACTS.findall(line)]
     if found:
         line = _ARTEFACTS.sub("", line)
+    if ":" in line[:16] and line.lstrip()[:1] in _TC_FIRST:
+        tc = _TIMECODE.match(line)
+        if tc is not None:
+            found.append((tc.group().strip(), "timecode"))
+            line = line[tc.end() :]
     if strip_pinyin and "(" in line:
         pinyin = _PINYIN.findall(line)
         if pinyin:
             found += [(p, "pinyin") for p in pinyin]
             line = _PINYIN.sub("", line)
     return line, found
+
+
+_TC_FIRST = frozenset("0123456789[［(（")
 
 
 def _is_phrase(line: str) -> bool:
@@ -985,10 +1184,11 @@ def _dialogue_labels(keys: Sequence[str], style: Style) -> frozenset[str]:
             if m:
                 counts[m.group(1)] += 1
     known = set(_NARRATION_WORDS) | set(_SYNC_WORDS) | set(_HEADING_WORDS) | set(_TITLE_WORDS) | _PRESENTER_LABELS
-    known |= {"字幕"} | style.words()
+    known |= set(_CAPTION_WORDS) | _QUESTION_LABELS | _ANSWER_LABELS | style.words()
     labels = {
         w for w, c in counts.items()
-        if c >= 2 and w not in known and not _CREDIT.match(w + "：") and not _LEAD_NOTE.match(w + "：")
+        if c >= 2 and (w.upper() if w.isascii() else w) not in known
+        and not _CREDIT.match(w + "：") and not _LEAD_NOTE.match(w + "：")
         and not _NOT_A_NAME.search(w)
     }
     return frozenset(labels) if len(labels) >= 2 else frozenset()
@@ -1013,6 +1213,13 @@ class _Lines:
         nxt = self.next_of.get(i)
         return nxt is not None and _WRAPPED.match(self.cleaned[nxt]) is not None
 
+    def next_speechlike(self, i: int) -> bool:
+        nxt = self.next_of.get(i)
+        if nxt is None:
+            return False
+        k = self.keys[nxt]
+        return k[-1] in "。！？!?…”」』" or k[0] in "（(【[［〔"
+
     def in_short_run(self, i: int) -> bool:
         prev, nxt = self.prev_of.get(i), self.next_of.get(i)
         return any(j is not None and _is_phrase(self.cleaned[j]) for j in (prev, nxt))
@@ -1024,6 +1231,7 @@ class _Lines:
             ctx = self.static[i] = Context(
                 at_top=False,
                 next_wrapped=self.next_wrapped(i),
+                next_speechlike=self.next_speechlike(i),
                 in_short_run=self.in_short_run(i),
                 last=i == self.last,
                 dialogue=self.dialogue,
@@ -1125,6 +1333,7 @@ def parse_lines(
                 at_top=st.at_top,
                 title_line=st.title_line,
                 next_wrapped=info.next_wrapped(i),
+                next_speechlike=info.next_speechlike(i),
                 in_short_run=info.in_short_run(i),
                 last=i == info.last,
                 dialogue=dialogue,
@@ -1243,8 +1452,29 @@ def _apply(st: _State, it: Item, n: int) -> None:
             st.narrator = None
         elif it.covers:
             st.cover_from = n
+    elif it.kind in ("question", "answer"):
+        who = st.pending if st.pending_is_set else st.interviewee
+        st.pending_is_set, st.pending = False, None
+        st.interviewee = who
+        speaker = it.speaker if it.kind == "question" else who
+        if it.kind == "question":  # the interviewee's label line belongs to the first answer, not the question
+            keep, st.cover_from = st.cover_from, None
+            st.emit(BlockKind.INTERVIEW, it.text, n, n, speaker)
+            st.cover_from = keep
+        else:
+            st.emit(BlockKind.INTERVIEW, it.text, n, n, speaker)
+        st.exchange, st.in_exchange = speaker, True
+        st.mode, st.speaker = ("interview", speaker) if st.span == "marker" else ("narration", None)
+    elif it.kind == "attribution":
+        _attribute(st, it, n)
     elif it.kind == "speaker":
+        if it.speaker is None and st.pending_is_set and (it.text or it.covers):
+            # （同期）speech under a name super: the speech of the speaker named above
+            it = Item(it.kind, it.text, st.pending, it.removed, it.covers)
+            st.pending_is_set, st.pending = False, None
         st.drop_pending("another speaker follows")
+        if it.speaker is not None and it.speaker.name:
+            st.interviewee = it.speaker
         if it.text:
             text, wrap = _unwrap_speech(it.text)
             for w in wrap:
@@ -1261,6 +1491,20 @@ def _apply(st: _State, it: Item, n: int) -> None:
             st.speaker = it.speaker
             if it.covers:
                 st.cover_from = n
+
+
+def _attribute(st: _State, it: Item, n: int) -> None:
+    """``——姓名，职务`` right under a quotation names its speaker; anywhere else it is a note."""
+    last = st.blocks[-1] if st.blocks else None
+    if last is not None and last.last_line >= n - 2 and (
+        last.kind is BlockKind.INTERVIEW and (last.speaker is None or last.speaker.name is None)
+        or last.kind is BlockKind.NARRATION and _QUOTED.match(last.text)
+    ):
+        st.blocks[-1] = Block(BlockKind.INTERVIEW, last.text, last.first_line, n, it.speaker, last.section)
+        st.removed.append(Removed(n, it.text, "speaker label"))
+        st.interviewee = it.speaker
+    else:
+        st.emit(BlockKind.NOTE, it.text, n, n)
 
 
 def _flush(st: _State, prose: list[tuple[int, str]]) -> None:

@@ -168,7 +168,7 @@ def verbalize(text: str) -> str:
     '江苏响水“三二一”爆炸，十四万人，二零二一到二零二五年，零下五摄氏度，十点三十分'
     """
     text = text.translate(_FULLWIDTH)
-    if not any(c.isdigit() for c in text):
+    if not any(map(str.isdigit, text)):
         return text
     for pattern, repl in _RULES:
         text = pattern.sub(repl, text)
@@ -177,6 +177,7 @@ def verbalize(text: str) -> str:
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
 _LATIN_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+", re.I)
 _ACRONYM_COST = {"W": 3.0}  # "double-u"; every other letter is read as about one syllable
 
@@ -198,16 +199,19 @@ def latin_syllables(word: str) -> float:
     return float(max(groups, 1))
 
 
+@lru_cache(maxsize=65536)  # atoms and cues are measured more than once, single characters very often
 def count_syllables(text: str) -> float:
     """Spoken syllables of a text: Han characters after verbalisation plus Latin tokens.
 
     >>> [count_syllables(x) for x in ("2020年", "80.6%", "14万", "3·21", "2013年11月24日")]
     [5.0, 7.0, 3.0, 3.0, 12.0]
     """
+    if not any(map(str.isdigit, text)) and _LATIN_LETTER.search(text) is None:
+        return float(len(_HAN.findall(text)))  # nothing to read out: a syllable per Han character
     spoken = verbalize(text)
     n = float(len(_HAN.findall(spoken)))
     for word in _LATIN_WORD.findall(spoken):
         n += latin_syllables(word)
     # Any digit that escaped the rules still costs about a syllable each.
-    n += sum(1 for c in spoken if c.isdigit())
+    n += sum(map(str.isdigit, spoken))
     return n
