@@ -21,6 +21,9 @@ from subtoolkit.audio.format import SAMPLE_RATE, SAMPLES_PER_MS, Audio
 FLOOR_WINDOW = 20
 """200 ms: a pause between sentences lasts that long, the quiet end of a syllable does not."""
 FLOOR_DEPTH_DB = 48.0
+CLEAN_DB = 40.0
+"""A render this far above its floor is clean: the closure before a plosive (a dip of up to
+30 ms) does not cut the consonant's burst off its syllable."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ def speech_regions(audio: Audio, *, min_silence_ms: int = 150) -> list[SpeechReg
         return []
     x = np.frombuffer(audio.pcm, dtype="<i2").astype(np.float32) / 32768.0
     settings = VadSettings(min_pause=max(1, -(-min_silence_ms // 10)), floor_window=FLOOR_WINDOW,
-                           floor_depth=FLOOR_DEPTH_DB)
+                           floor_depth=FLOOR_DEPTH_DB, clean_db=CLEAN_DB)
     _, speech = speech_in(x, SAMPLE_RATE, settings)
     out: list[SpeechRegion] = []
     for a, b in edges_ms(x, SAMPLE_RATE, speech):

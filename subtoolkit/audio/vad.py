@@ -76,8 +76,11 @@ class VadSettings:
     """How far past the lead or tail a quiet voice may carry a run on."""
     walk_gap: int = 3
     """A dip this short between a word's voice and sound beside it does not end the word."""
-    clean_db: float = 40.0
-    """A recording whose speech is this far above its floor is clean: nothing beside a word is noise."""
+    clean_db: float | None = None
+    """When set, a signal whose speech is this far above its floor is clean: nothing beside a
+    word is noise, and dips are crossed there too. For rendered voices; the aligner leaves it
+    unset (on recordings it moved joins enough to lose a block of the neural voice read against
+    the espeak reference, a case placed only when forced)."""
     floor_window: int = 5
     """Frames averaged before the floor is read: how long a stretch must be to be the floor."""
     floor_depth: float | None = None
@@ -257,9 +260,10 @@ def detect(frames: Frames, settings: VadSettings = VadSettings(), voicing_of: Ca
     quiet_voiced = (e > quiet) & (v > threshold)
     voice = voiced | quiet_voiced
     # dips are crossed only where the room is known not to sound like a voice: its pauses were
-    # measured and are not periodic, or it is studio-clean. Beside a music bed, sound across a
-    # dip is as likely the bed as a consonant
-    gap = settings.walk_gap if threshold < 1.0 or level - floor >= settings.clean_db else 0
+    # measured and are not periodic, or (a render) it is studio-clean. Beside a music bed, sound
+    # across a dip is as likely the bed as a consonant
+    clean = settings.clean_db is not None and level - floor >= settings.clean_db
+    gap = settings.walk_gap if threshold < 1.0 or clean else 0
     keep_s: list[int] = []
     keep_e: list[int] = []
     for a, b in runs:
