@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from subtoolkit.errors import Diagnostic, ScriptError
-from subtoolkit.text.fold import fold
+from subtoolkit.text.fold import TRADITIONAL_CHARS, fold
 from subtoolkit.model import Block, BlockKind, Removed, Script, Speaker
 from subtoolkit.text.names import looks_like_name, split_name_role
 from subtoolkit.text.style import KINDS, NO_STYLE, Style
@@ -1067,18 +1067,25 @@ RULES: tuple[Rule, ...] = (
 # rules need to look at all (most lines of a script are plain narration paragraphs).
 # A trigger, not a rule: it must fire wherever one of the patterns it stands for could match
 # (_INLINE_MARKER, _INLINE_NOTE, _FURNITURE, _FURNITURE_LINE, _URL, _MENU_SEPARATORS), so it lists
-# their words and every Latin letter. Plain literals only: the regex engine then scans in C at
-# under a microsecond a line, where one alternation of those patterns costs twenty times that.
-_SCAN_WORDS = (
-    ("我来说两句 发表评论 版权所有 在线观看 分享 相关 点击 联系我们 上一篇 下一篇 "
-     "阅读原文 返回 进入 删 条评论 人参与 人发表 上一页 下一页 打印本页 关闭窗口 在看 长按").split()
+# their words and every Latin letter (页 stands for 上一页 下一页 打印本页, 评论 for 发表评论 条评论
+# 人发表了评论). Plain literals only: the regex engine then scans in C at under a microsecond a
+# line, where one alternation of those patterns costs twenty times that.
+_SCAN_ANYWHERE = (
+    "我来说两句 评论 版权所有 点击 联系我们 上一篇 下一篇 阅读原文 返回 删 人参与 关闭窗口 在看 长按".split()
     + list("|┊｜丨【©>＞»›" + string.ascii_letters)
     + [w + c for w in ("解说", "同期声", "旁白", "旁述", "配音") for c in "：: "]
     + ["页"]
     + [o + w for o in "（(" for w in ("视频编辑", "责任编辑", "责编", "编辑", "记者", "摄像", "摄影", "通讯员", "剪辑",
                                      " ")]
 )
+# Words of furniture patterns anchored to the start of the line (相关链接 分享到 进入[…]) or to its
+# end (…在线观看, …分享): a line that ends a sentence holds them only at its start, so the prose
+# test looks there (with ``startswith``) and leaves them out of its scan, which they would make
+# fire on every 相关部门 and 进入新阶段 of the narration.
+_FURNITURE_OPENERS = ("相关", "分享", "进入")
+_SCAN_WORDS = _SCAN_ANYWHERE + ["在线观看", *_FURNITURE_OPENERS]
 _SCAN = re.compile("|".join(map(re.escape, _SCAN_WORDS)))
+_PROSE_SCAN = re.compile("|".join(map(re.escape, _SCAN_ANYWHERE)))
 _SPECIAL_FIRST = frozenset("【[［〔〖〈（(《#「『•●▪◆■◇○★☆※▲△")
 
 
@@ -1101,10 +1108,11 @@ def _plain_prose(line: str, key: str, at_top: bool, title_line: str | None, next
         and "（" not in key[:16]
         and "(" not in key[:16]
         and not key.startswith(("同期", "现场", "采访", "镜头"))
+        and not key.startswith(_FURNITURE_OPENERS)
         and "日电" not in key[:24]  # a news dateline (_LEAD_NOTE); its other forms need a colon
         and "日讯" not in key[:24]
         and line != title_line
-        and _SCAN.search(key) is None
+        and _PROSE_SCAN.search(key) is None
     )
 
 
@@ -1268,17 +1276,21 @@ class _Extras:
 
     reading: bool = False
     emoji: bool = False
+    traditional: bool = False  # some line has a character to fold (else a line is its own key)
 
     @staticmethod
     def of(lines: Sequence[str], strip_pinyin: bool) -> _Extras:
         text = "\n".join(lines)
-        if _RARE.search(text) is None:  # one scan for the characters a reading or an emoji needs
+        if _RARE_OR_TRADITIONAL.search(text) is None:  # one scan for what a reading, an emoji or folding needs
             return _Extras()
+        traditional = _TRADITIONAL_CHAR.search(text) is not None
+        if _RARE.search(text) is None:
+            return _Extras(traditional=traditional)
         reading = strip_pinyin and _READING.search(text) is not None
-        return _Extras(reading=reading, emoji=_EMOJI.search(text) is not None)
+        return _Extras(reading=reading, emoji=_EMOJI.search(text) is not None, traditional=traditional)
 
 
-_ALL_EXTRAS = _Extras(True, True)
+_ALL_EXTRAS = _Extras(True, True, True)
 
 
 def _clean(
@@ -1286,9 +1298,11 @@ def _clean(
 ) -> tuple[str, list[tuple[str, str]]]:
     """Strip Word artefacts, inserted pinyin and readings, Markdown marks and emoji; returns the
     clean line and what was removed."""
-    found = [(a, "word artefact") for a in _ARTEFACTS.findall(line)]
-    if found:
-        line = _ARTEFACTS.sub("", line)
+    found: list[tuple[str, str]] = []
+    if "[" in line or "{" in line or "^" in line:  # what every Word artefact opens with
+        found = [(a, "word artefact") for a in _ARTEFACTS.findall(line)]
+        if found:
+            line = _ARTEFACTS.sub("", line)
     if ":" in line[:16] and line.lstrip()[:1] in _TC_FIRST:
         tc = _TIMECODE.match(line)
         if tc is not None:
@@ -1326,7 +1340,10 @@ _READING = re.compile(
     r"|(?=[^（）()]*[\u00c0-\u024f\u0300-\u036f])[A-Za-z\u00c0-\u024f\u0300-\u036f'’ \-]{1,40})[）)]"
 )
 _MARKDOWN_LEAD = re.compile(r"^\s*(?:>|[-*+](?=\s))\s+(?=.*[\u3400-\u9fffA-Za-z])")
-_RARE = re.compile("[\u3105-\u312f\u31a0-\u31bf\u00c0-\u024f\u0300-\u036f\U0001f000-\U0001faff\u2764\ufe0f]")
+_RARE_CHARS = "\u3105-\u312f\u31a0-\u31bf\u00c0-\u024f\u0300-\u036f\U0001f000-\U0001faff\u2764\ufe0f"
+_RARE = re.compile(f"[{_RARE_CHARS}]")
+_TRADITIONAL_CHAR = re.compile(f"[{re.escape(TRADITIONAL_CHARS)}]")
+_RARE_OR_TRADITIONAL = re.compile(f"[{_RARE_CHARS}{re.escape(TRADITIONAL_CHARS)}]")
 _MARKDOWN_FIRST = frozenset(">-+")
 _MARKDOWN_BOLD = re.compile(r"\*\*|__")
 _EMOJI = re.compile("[\U0001f000-\U0001faff\u2764\ufe0f]+\\s*")
@@ -1364,9 +1381,10 @@ class _Lines:
     """The cleaned lines with what the rules may know about each one before the walk: its folded
     key, and — built only for lines that need the rules — its static :class:`Context`."""
 
-    def __init__(self, cleaned: list[str], style: Style) -> None:
+    def __init__(self, cleaned: list[str], style: Style, traditional: bool = True) -> None:
         self.cleaned = cleaned
-        self.keys = [fold(c) if c else "" for c in cleaned]
+        # ``traditional``: whether any line has a character to fold (the caller scanned the text once)
+        self.keys = [fold(c) if c else "" for c in cleaned] if traditional else list(cleaned)
         self.content = [i for i, c in enumerate(cleaned) if c]
         self.next_of: dict[int, int] = dict(zip(self.content, self.content[1:]))
         self.prev_of: dict[int, int] = dict(zip(self.content[1:], self.content))
@@ -1524,7 +1542,7 @@ def parse_lines(
     joined = "\n".join(cleaned)
     if "|" in joined or "｜" in joined or "\t" in joined:
         _flatten_table(cleaned, [fold(c) for c in cleaned], removed_at)
-    info = _Lines(cleaned, style)
+    info = _Lines(cleaned, style, extras.traditional)
     keys, dialogue = info.keys, info.dialogue
     span: Literal["paragraph", "marker"] | None = None if interview_span == "auto" else interview_span
     paragraphs, blank_separated = _paragraphs(cleaned)
@@ -1754,9 +1772,8 @@ def _attribute(st: _State, it: Item, n: int) -> None:
 def _flush(st: _State, prose: list[tuple[int, str]]) -> None:
     if not prose:
         return
-    text = _join([t for _, t in prose])
+    text = prose[0][1] if len(prose) == 1 else _join([t for _, t in prose])  # one line a paragraph, mostly
     first, last = prose[0][0], prose[-1][0]
-    wrapped = _WRAPPED.match(text) is not None and match_bracket(text, 0) == len(text) - 1
     if st.pending_is_set:
         speaker = st.pending
         st.pending_is_set, st.pending = False, None
@@ -1768,7 +1785,8 @@ def _flush(st: _State, prose: list[tuple[int, str]]) -> None:
         if st.span == "paragraph":
             st.mode, st.speaker = "narration", None
         return
-    if st.in_exchange and wrapped:  # （……） replies right after speech: the exchange goes on
+    if st.in_exchange and _WRAPPED.match(text) is not None and match_bracket(text, 0) == len(text) - 1:
+        # （……） replies right after speech: the exchange goes on
         text, wrap = _unwrap_speech(text)
         for w in wrap:
             st.removed.append(Removed(first, w, "speech brackets"))
