@@ -59,6 +59,8 @@ for _o, _cs in _CLOSERS.items():
         _OPENERS_BY_CLOSER.setdefault(_c, "")
         _OPENERS_BY_CLOSER[_c] += _o
 
+_BRACKET_CHAR = re.compile("[" + re.escape("".join(_CLOSERS) + "".join(_OPENERS_BY_CLOSER)) + "]")
+
 COLONS = "：:"
 # Marker words, in Simplified (lines are folded before matching).
 # 旁述 (Hong Kong), 过音 / OS / VO (Taiwan, Singapore, English-speaking crews: off-screen voice, voice-over).
@@ -244,6 +246,14 @@ def match_bracket(s: str, start: int) -> int | None:
     >>> match_bracket("【字幕", 0) is None
     True
     """
+    if s[start] in _CLOSERS:  # most brackets hold no other: the next bracket closes this one
+        at = start + 1
+        while (m := _BRACKET_CHAR.search(s, at)) is not None and m.group() not in _CLOSERS:
+            if s[start] in _OPENERS_BY_CLOSER[m.group()]:
+                return m.start()
+            at = m.end()  # a closer of another kind: the walk below skips it too
+        if m is None:
+            return None
     stack: list[str] = []
     for i in range(start, len(s)):
         ch = s[i]
@@ -617,7 +627,8 @@ def rule_page_furniture(line: str, key: str, ctx: Context) -> list[Item] | None:
 
     A line that reads like a sentence keeps being narration even when it mentions a web site.
     """
-    if _SCAN.search(key) is not None:  # the words of the patterns below; most lines have none
+    if (_SCAN.search(key) is not None or key.startswith(_FURNITURE_OPENERS)
+            or key.rstrip().endswith(_FURNITURE_ENDINGS)):  # the words of the patterns below; most lines have none
         if _FURNITURE.search(key) or _FURNITURE_LINE.search(key) and not _SENTENCE_END.search(key[-1:]):
             return [Item("note", line)]
         if _URL.search(key):
@@ -1070,7 +1081,7 @@ RULES: tuple[Rule, ...] = (
 # their words and every Latin letter (页 stands for 上一页 下一页 打印本页, 评论 for 发表评论 条评论
 # 人发表了评论). Plain literals only: the regex engine then scans in C at under a microsecond a
 # line, where one alternation of those patterns costs twenty times that.
-_SCAN_ANYWHERE = (
+_SCAN_WORDS = (
     "我来说两句 评论 版权所有 点击 联系我们 上一篇 下一篇 阅读原文 返回 删 人参与 关闭窗口 在看 长按".split()
     + list("|┊｜丨【©>＞»›" + string.ascii_letters)
     + [w + c for w in ("解说", "同期声", "旁白", "旁述", "配音") for c in "：: "]
@@ -1079,13 +1090,13 @@ _SCAN_ANYWHERE = (
                                      " ")]
 )
 # Words of furniture patterns anchored to the start of the line (相关链接 分享到 进入[…]) or to its
-# end (…在线观看, …分享): a line that ends a sentence holds them only at its start, so the prose
-# test looks there (with ``startswith``) and leaves them out of its scan, which they would make
-# fire on every 相关部门 and 进入新阶段 of the narration.
+# end (…在线观看, …分享): looked for only there (the scan would fire on every 相关部门 and 进入新阶段
+# of the narration). A line that ends a sentence can hold them only at its start.
 _FURNITURE_OPENERS = ("相关", "分享", "进入")
-_SCAN_WORDS = _SCAN_ANYWHERE + ["在线观看", *_FURNITURE_OPENERS]
+_FURNITURE_ENDINGS = ("在线观看", "分享")
 _SCAN = re.compile("|".join(map(re.escape, _SCAN_WORDS)))
-_PROSE_SCAN = re.compile("|".join(map(re.escape, _SCAN_ANYWHERE)))
+# Plain prose opens with none of these: rules look for a marker or a label there.
+_PROSE_NOT_OPENING = ("同期", "现场", "采访", "镜头", *_FURNITURE_OPENERS)
 _SPECIAL_FIRST = frozenset("【[［〔〖〈（(《#「『•●▪◆■◇○★☆※▲△")
 
 
@@ -1107,12 +1118,11 @@ def _plain_prose(line: str, key: str, at_top: bool, title_line: str | None, next
         and ":" not in key[:32]
         and "（" not in key[:16]
         and "(" not in key[:16]
-        and not key.startswith(("同期", "现场", "采访", "镜头"))
-        and not key.startswith(_FURNITURE_OPENERS)
+        and not key.startswith(_PROSE_NOT_OPENING)
         and "日电" not in key[:24]  # a news dateline (_LEAD_NOTE); its other forms need a colon
         and "日讯" not in key[:24]
         and line != title_line
-        and _PROSE_SCAN.search(key) is None
+        and _SCAN.search(key) is None
     )
 
 
