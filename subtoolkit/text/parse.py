@@ -663,11 +663,12 @@ def rule_credit(line: str, key: str, ctx: Context) -> list[Item] | None:
     spaced = _CREDIT_SPACED.match(key)
     if spaced and spaced.group("word") not in _CREDIT_NEEDS_NAMES:
         return [Item("note", line)]  # 总导演 郑海峰 / 出品 江州博物馆
-    if len(_CREDIT_LABEL.findall(key)) >= 2 and _CREDIT_LABEL.match(key) and not _SENTENCE_END.search(key):
+    label = _CREDIT_LABEL.match(key)
+    if label and len(_CREDIT_LABEL.findall(key)) >= 2 and not _SENTENCE_END.search(key):
         return [Item("note", line)]  # 导演：张三 摄像：李四 — end credits on one line
-    if _CREDIT_LABEL.match(key) and _MENU_SEPARATORS.search(key) and not _SENTENCE_END.search(key):
+    if label and _MENU_SEPARATORS.search(key) and not _SENTENCE_END.search(key):
         return [Item("note", line)]  # 撰稿：欧阳澈 | 版本：终审稿 v3 — a document's fields set apart by bars
-    if _LEAD_NOTE.match(key) or _BYLINE.match(key):
+    if _LEAD_NOTE.match(key) or "记者" in key and _BYLINE.match(key):
         return [Item("note", line)]
     if _INTRO.search(key) and len(key) <= 80:
         return [Item("note", line)]
