@@ -80,6 +80,9 @@ _SIMPLIFIED = (
 )
 assert len(_TRADITIONAL) == len(_SIMPLIFIED)
 
+# The characters :func:`fold` changes, for a caller that scans a whole document once (one
+# character class in a bigger scan) rather than folding line by line.
+TRADITIONAL_CHARS = _TRADITIONAL
 _TABLE = str.maketrans(_TRADITIONAL, _SIMPLIFIED)
 _ANY_TRADITIONAL = re.compile("[" + re.escape(_TRADITIONAL) + "]")
 

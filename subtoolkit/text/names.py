@@ -9,6 +9,7 @@ job titles. Both are plain data here so a house style with other titles can exte
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from subtoolkit.text.fold import fold
 
@@ -68,6 +69,7 @@ def contains_role(s: str) -> bool:
     return _ANY_ROLE.search(s) is not None
 
 
+@lru_cache(maxsize=4096)  # the same few names label speech all through a script, and every rule asks
 def looks_like_name(s: str) -> bool:
     """A personal name: 2–4 Han characters starting with a surname, or a name with ``·``.
 

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from subtoolkit.errors import Diagnostic, ScriptError
-from subtoolkit.text.fold import fold
+from subtoolkit.text.fold import TRADITIONAL_CHARS, fold
 from subtoolkit.model import Block, BlockKind, Removed, Script, Speaker
 from subtoolkit.text.names import looks_like_name, split_name_role
 from subtoolkit.text.style import KINDS, NO_STYLE, Style
@@ -58,6 +58,8 @@ for _o, _cs in _CLOSERS.items():
     for _c in _cs:
         _OPENERS_BY_CLOSER.setdefault(_c, "")
         _OPENERS_BY_CLOSER[_c] += _o
+
+_BRACKET_CHAR = re.compile("[" + re.escape("".join(_CLOSERS) + "".join(_OPENERS_BY_CLOSER)) + "]")
 
 COLONS = "：:"
 # Marker words, in Simplified (lines are folded before matching).
@@ -244,6 +246,14 @@ def match_bracket(s: str, start: int) -> int | None:
     >>> match_bracket("【字幕", 0) is None
     True
     """
+    if s[start] in _CLOSERS:  # most brackets hold no other: the next bracket closes this one
+        at = start + 1
+        while (m := _BRACKET_CHAR.search(s, at)) is not None and m.group() not in _CLOSERS:
+            if s[start] in _OPENERS_BY_CLOSER[m.group()]:
+                return m.start()
+            at = m.end()  # a closer of another kind: the walk below skips it too
+        if m is None:
+            return None
     stack: list[str] = []
     for i in range(start, len(s)):
         ch = s[i]
@@ -617,7 +627,8 @@ def rule_page_furniture(line: str, key: str, ctx: Context) -> list[Item] | None:
 
     A line that reads like a sentence keeps being narration even when it mentions a web site.
     """
-    if _SCAN.search(key) is not None:  # the words of the patterns below; most lines have none
+    if (_SCAN.search(key) is not None or key.startswith(_FURNITURE_OPENERS)
+            or key.rstrip().endswith(_FURNITURE_ENDINGS)):  # the words of the patterns below; most lines have none
         if _FURNITURE.search(key) or _FURNITURE_LINE.search(key) and not _SENTENCE_END.search(key[-1:]):
             return [Item("note", line)]
         if _URL.search(key):
@@ -652,11 +663,12 @@ def rule_credit(line: str, key: str, ctx: Context) -> list[Item] | None:
     spaced = _CREDIT_SPACED.match(key)
     if spaced and spaced.group("word") not in _CREDIT_NEEDS_NAMES:
         return [Item("note", line)]  # 总导演 郑海峰 / 出品 江州博物馆
-    if len(_CREDIT_LABEL.findall(key)) >= 2 and _CREDIT_LABEL.match(key) and not _SENTENCE_END.search(key):
+    label = _CREDIT_LABEL.match(key)
+    if label and len(_CREDIT_LABEL.findall(key)) >= 2 and not _SENTENCE_END.search(key):
         return [Item("note", line)]  # 导演：张三 摄像：李四 — end credits on one line
-    if _CREDIT_LABEL.match(key) and _MENU_SEPARATORS.search(key) and not _SENTENCE_END.search(key):
+    if label and _MENU_SEPARATORS.search(key) and not _SENTENCE_END.search(key):
         return [Item("note", line)]  # 撰稿：欧阳澈 | 版本：终审稿 v3 — a document's fields set apart by bars
-    if _LEAD_NOTE.match(key) or _BYLINE.match(key):
+    if _LEAD_NOTE.match(key) or "记者" in key and _BYLINE.match(key):
         return [Item("note", line)]
     if _INTRO.search(key) and len(key) <= 80:
         return [Item("note", line)]
@@ -1067,18 +1079,25 @@ RULES: tuple[Rule, ...] = (
 # rules need to look at all (most lines of a script are plain narration paragraphs).
 # A trigger, not a rule: it must fire wherever one of the patterns it stands for could match
 # (_INLINE_MARKER, _INLINE_NOTE, _FURNITURE, _FURNITURE_LINE, _URL, _MENU_SEPARATORS), so it lists
-# their words and every Latin letter. Plain literals only: the regex engine then scans in C at
-# under a microsecond a line, where one alternation of those patterns costs twenty times that.
+# their words and every Latin letter (页 stands for 上一页 下一页 打印本页, 评论 for 发表评论 条评论
+# 人发表了评论). Plain literals only: the regex engine then scans in C at under a microsecond a
+# line, where one alternation of those patterns costs twenty times that.
 _SCAN_WORDS = (
-    ("我来说两句 发表评论 版权所有 在线观看 分享 相关 点击 联系我们 上一篇 下一篇 "
-     "阅读原文 返回 进入 删 条评论 人参与 人发表 上一页 下一页 打印本页 关闭窗口 在看 长按").split()
+    "我来说两句 评论 版权所有 点击 联系我们 上一篇 下一篇 阅读原文 返回 删 人参与 关闭窗口 在看 长按".split()
     + list("|┊｜丨【©>＞»›" + string.ascii_letters)
     + [w + c for w in ("解说", "同期声", "旁白", "旁述", "配音") for c in "：: "]
     + ["页"]
     + [o + w for o in "（(" for w in ("视频编辑", "责任编辑", "责编", "编辑", "记者", "摄像", "摄影", "通讯员", "剪辑",
                                      " ")]
 )
+# Words of furniture patterns anchored to the start of the line (相关链接 分享到 进入[…]) or to its
+# end (…在线观看, …分享): looked for only there (the scan would fire on every 相关部门 and 进入新阶段
+# of the narration). A line that ends a sentence can hold them only at its start.
+_FURNITURE_OPENERS = ("相关", "分享", "进入")
+_FURNITURE_ENDINGS = ("在线观看", "分享")
 _SCAN = re.compile("|".join(map(re.escape, _SCAN_WORDS)))
+# Plain prose opens with none of these: rules look for a marker or a label there.
+_PROSE_NOT_OPENING = ("同期", "现场", "采访", "镜头", *_FURNITURE_OPENERS)
 _SPECIAL_FIRST = frozenset("【[［〔〖〈（(《#「『•●▪◆■◇○★☆※▲△")
 
 
@@ -1100,7 +1119,7 @@ def _plain_prose(line: str, key: str, at_top: bool, title_line: str | None, next
         and ":" not in key[:32]
         and "（" not in key[:16]
         and "(" not in key[:16]
-        and not key.startswith(("同期", "现场", "采访", "镜头"))
+        and not key.startswith(_PROSE_NOT_OPENING)
         and "日电" not in key[:24]  # a news dateline (_LEAD_NOTE); its other forms need a colon
         and "日讯" not in key[:24]
         and line != title_line
@@ -1268,17 +1287,21 @@ class _Extras:
 
     reading: bool = False
     emoji: bool = False
+    traditional: bool = False  # some line has a character to fold (else a line is its own key)
 
     @staticmethod
     def of(lines: Sequence[str], strip_pinyin: bool) -> _Extras:
         text = "\n".join(lines)
-        if _RARE.search(text) is None:  # one scan for the characters a reading or an emoji needs
+        if _RARE_OR_TRADITIONAL.search(text) is None:  # one scan for what a reading, an emoji or folding needs
             return _Extras()
+        traditional = _TRADITIONAL_CHAR.search(text) is not None
+        if _RARE.search(text) is None:
+            return _Extras(traditional=traditional)
         reading = strip_pinyin and _READING.search(text) is not None
-        return _Extras(reading=reading, emoji=_EMOJI.search(text) is not None)
+        return _Extras(reading=reading, emoji=_EMOJI.search(text) is not None, traditional=traditional)
 
 
-_ALL_EXTRAS = _Extras(True, True)
+_ALL_EXTRAS = _Extras(True, True, True)
 
 
 def _clean(
@@ -1286,9 +1309,11 @@ def _clean(
 ) -> tuple[str, list[tuple[str, str]]]:
     """Strip Word artefacts, inserted pinyin and readings, Markdown marks and emoji; returns the
     clean line and what was removed."""
-    found = [(a, "word artefact") for a in _ARTEFACTS.findall(line)]
-    if found:
-        line = _ARTEFACTS.sub("", line)
+    found: list[tuple[str, str]] = []
+    if "[" in line or "{" in line or "^" in line:  # what every Word artefact opens with
+        found = [(a, "word artefact") for a in _ARTEFACTS.findall(line)]
+        if found:
+            line = _ARTEFACTS.sub("", line)
     if ":" in line[:16] and line.lstrip()[:1] in _TC_FIRST:
         tc = _TIMECODE.match(line)
         if tc is not None:
@@ -1326,7 +1351,10 @@ _READING = re.compile(
     r"|(?=[^（）()]*[\u00c0-\u024f\u0300-\u036f])[A-Za-z\u00c0-\u024f\u0300-\u036f'’ \-]{1,40})[）)]"
 )
 _MARKDOWN_LEAD = re.compile(r"^\s*(?:>|[-*+](?=\s))\s+(?=.*[\u3400-\u9fffA-Za-z])")
-_RARE = re.compile("[\u3105-\u312f\u31a0-\u31bf\u00c0-\u024f\u0300-\u036f\U0001f000-\U0001faff\u2764\ufe0f]")
+_RARE_CHARS = "\u3105-\u312f\u31a0-\u31bf\u00c0-\u024f\u0300-\u036f\U0001f000-\U0001faff\u2764\ufe0f"
+_RARE = re.compile(f"[{_RARE_CHARS}]")
+_TRADITIONAL_CHAR = re.compile(f"[{re.escape(TRADITIONAL_CHARS)}]")
+_RARE_OR_TRADITIONAL = re.compile(f"[{_RARE_CHARS}{re.escape(TRADITIONAL_CHARS)}]")
 _MARKDOWN_FIRST = frozenset(">-+")
 _MARKDOWN_BOLD = re.compile(r"\*\*|__")
 _EMOJI = re.compile("[\U0001f000-\U0001faff\u2764\ufe0f]+\\s*")
@@ -1364,9 +1392,10 @@ class _Lines:
     """The cleaned lines with what the rules may know about each one before the walk: its folded
     key, and — built only for lines that need the rules — its static :class:`Context`."""
 
-    def __init__(self, cleaned: list[str], style: Style) -> None:
+    def __init__(self, cleaned: list[str], style: Style, traditional: bool = True) -> None:
         self.cleaned = cleaned
-        self.keys = [fold(c) if c else "" for c in cleaned]
+        # ``traditional``: whether any line has a character to fold (the caller scanned the text once)
+        self.keys = [fold(c) if c else "" for c in cleaned] if traditional else list(cleaned)
         self.content = [i for i, c in enumerate(cleaned) if c]
         self.next_of: dict[int, int] = dict(zip(self.content, self.content[1:]))
         self.prev_of: dict[int, int] = dict(zip(self.content[1:], self.content))
@@ -1524,7 +1553,7 @@ def parse_lines(
     joined = "\n".join(cleaned)
     if "|" in joined or "｜" in joined or "\t" in joined:
         _flatten_table(cleaned, [fold(c) for c in cleaned], removed_at)
-    info = _Lines(cleaned, style)
+    info = _Lines(cleaned, style, extras.traditional)
     keys, dialogue = info.keys, info.dialogue
     span: Literal["paragraph", "marker"] | None = None if interview_span == "auto" else interview_span
     paragraphs, blank_separated = _paragraphs(cleaned)
@@ -1754,9 +1783,8 @@ def _attribute(st: _State, it: Item, n: int) -> None:
 def _flush(st: _State, prose: list[tuple[int, str]]) -> None:
     if not prose:
         return
-    text = _join([t for _, t in prose])
+    text = prose[0][1] if len(prose) == 1 else _join([t for _, t in prose])  # one line a paragraph, mostly
     first, last = prose[0][0], prose[-1][0]
-    wrapped = _WRAPPED.match(text) is not None and match_bracket(text, 0) == len(text) - 1
     if st.pending_is_set:
         speaker = st.pending
         st.pending_is_set, st.pending = False, None
@@ -1768,7 +1796,8 @@ def _flush(st: _State, prose: list[tuple[int, str]]) -> None:
         if st.span == "paragraph":
             st.mode, st.speaker = "narration", None
         return
-    if st.in_exchange and wrapped:  # （……） replies right after speech: the exchange goes on
+    if st.in_exchange and _WRAPPED.match(text) is not None and match_bracket(text, 0) == len(text) - 1:
+        # （……） replies right after speech: the exchange goes on
         text, wrap = _unwrap_speech(text)
         for w in wrap:
             st.removed.append(Removed(first, w, "speech brackets"))
