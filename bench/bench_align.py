@@ -15,7 +15,13 @@ analysed reference is read back). Rows:
 - **script = recording**: a script holding exactly the recorded part (the common case);
 - **whole script**: the same recording against the whole 40-minute sample, as when the talent
   has recorded one part of the film so far (every block is synthesised, most are found missing);
-- **neural**: the neural voice's reading of the part, aligned with the default reference.
+- **neural**: the neural voice's reading of the part, aligned with the default reference;
+- **neural, after build**: the same, in a cache folder where ``subtoolkit build`` of the part has
+  run first (the usual workflow: the scratch voiceover, then the recording): the reference's cues
+  are the voiceover's segments, read from the voice cache instead of synthesised (blocks the
+  aligner re-cuts for the talent's pace are new texts, and synthesised);
+- **voiceover, after build**: that build's own voiceover as the recording (a talent at the
+  voice's pace: fewest blocks re-cut).
 
 Wall-clock time on a shared machine is noisy, so each row also gives the CPU seconds (user +
 sys) of the process and its children, and the ratio to a reference measured in the same run:
@@ -34,6 +40,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -117,8 +124,23 @@ def main() -> None:
         else:
             print("the neural voice is not installed: its rows are left out (subtoolkit voices install)")
 
+        built = work / "cache-built"  # the voice cache of a build of the part (this build's: same keys)
+        after_build = []
+        if len(sessions) > 1:
+            from types import SimpleNamespace
+
+            from subtoolkit.audio.decode import decode
+
+            wall, cpu = timed([sys.executable, "-m", "subtoolkit", "build", str(part), "-o", str(work / "built"),
+                               "--voice", "neural"], dict(os.environ, SUBTOOLKIT_CACHE_DIR=str(built)))
+            print(f"build of the part (neural voiceover) beforehand: {wall:.1f} s wall, {cpu:.1f} s CPU")
+            track = next((work / "built").rglob("*.voiceover.mp3"))
+            after_build = [("neural, after build", sessions[1]),
+                           ("voiceover, after build", ("voiceover", SimpleNamespace(
+                               files=[track], duration_ms=decode(track).duration_ms), "auto"))]
+
         decode_per_min = {}
-        for kind, sess, _ in sessions:
+        for kind, sess, _ in [*sessions, *(s for _, s in after_build[1:])]:
             mins = sess.duration_ms / 60000
             d_wall, d_cpu = decode_reference(sess.files)
             decode_per_min[kind] = d_wall / mins
@@ -132,10 +154,13 @@ def main() -> None:
             builds.append(("baseline", [str(args.baseline)]))
         runs = [("script = recording", part, sessions[0]), ("whole script (40 min)", SAMPLE, sessions[0])]
         runs += [("neural reading, auto reference", part, s) for s in sessions[1:]]
+        runs += [(label, part, s) for label, s in after_build]
         for name, exe in builds:
             for label, script_path, (kind, sess, reference) in runs:
                 mins = sess.duration_ms / 60000
-                cache = work / f"cache-{name}-{kind}-{script_path.stem}"
+                cache = work / f"cache-{name}-{kind}-{script_path.stem}-{label.split(',')[-1].strip()}"
+                if "after build" in label:
+                    shutil.copytree(built / "voice", cache / "voice")
                 env = dict(os.environ, SUBTOOLKIT_CACHE_DIR=str(cache))
                 for when in ("first run", "cached"):
                     out = work / f"out-{name}-{kind}-{script_path.stem}-{when.replace(' ', '')}"

@@ -46,7 +46,8 @@ def align_command(
                                        "or auto (neural when installed, else espeak). The report names the one used."),
     no_cache: bool = typer.Option(False, "--no-cache",
                                   help="Synthesise the reference reading again instead of reading back the one "
-                                       "analysed by an earlier run (the cache is still refreshed)."),
+                                       "analysed by an earlier run, or the cues a voiceover rendered "
+                                       "(the cache is still refreshed)."),
     force: bool = typer.Option(False, "--force",
                                help="Write even when cues break the profile's hard limits, or when nothing matched "
                                     "credibly (both are still reported)."),

@@ -40,8 +40,9 @@ class AlignOptions:
     reference: str = "auto"
     """The reference voice: ``auto`` (neural when installed, else espeak), ``neural`` or ``espeak``."""
     cache: bool = True
-    """Read back the reference readings analysed by earlier runs (:mod:`subtoolkit.align.refcache`);
-    without it every cue is synthesised again (and the cache is still refreshed)."""
+    """Read back the reference readings analysed by earlier runs (:mod:`subtoolkit.align.refcache`)
+    and the neural voice's cues a scratch voiceover has rendered (:mod:`subtoolkit.tts.cache`);
+    without it every cue is synthesised again (and the reference cache is still refreshed)."""
 
 
 @dataclass
@@ -119,7 +120,7 @@ def _run_align(script_path: Path, recordings: Sequence[Path], options: AlignOpti
     from subtoolkit.align.plan import narration_blocks, spoken_blocks
     from subtoolkit.align.reference import reference_renderer
     from subtoolkit.align.report import build_report
-    from subtoolkit.align.voice import reference_voice
+    from subtoolkit.align.voice import NeuralVoice, reference_voice
     from subtoolkit.subtitles.profiles import load_profile
     from subtoolkit.subtitles.timing import SpeechModel
 
@@ -130,6 +131,10 @@ def _run_align(script_path: Path, recordings: Sequence[Path], options: AlignOpti
     with Outputs(options.out_dir) as out:  # the folder is checked before any work
         script = _check_inputs(script_path, recordings, options)
         voice = reference_voice(options.reference)
+        if options.cache and isinstance(voice, NeuralVoice):
+            from subtoolkit.tts.cache import RenderCache
+
+            voice.rendered = RenderCache()  # the cues a scratch voiceover has rendered: read, never written
         stoppable = _StoppableVoice(voice)
         render = reference_renderer(stoppable, _reference_cache(voice, options.cache))
         model = SpeechModel.from_profile(profile)

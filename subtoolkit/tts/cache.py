@@ -21,7 +21,7 @@ from pathlib import Path
 
 from subtoolkit import fsio
 from subtoolkit.audio.format import CHANNELS, PCM_FORMAT, SAMPLE_RATE, SAMPLE_WIDTH, Audio
-from subtoolkit.tts.base import Boundary, Synthesis
+from subtoolkit.tts.base import Boundary, Engine, Synthesis
 
 SCHEMA = 1
 """Bump when the entry layout changes; old entries then simply miss."""
@@ -52,6 +52,16 @@ def cache_key(engine: str, engine_version: str, voice: str, rate: int, text: str
     }
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def segment_key(engine: Engine, voice: str, rate: int, text: str, *, version: str | None = None) -> str:
+    """The key of ``engine``'s reading of ``text`` (``version``: the engine's, when already known).
+
+    The one definition for every reader of the cache: the voiceover stores its segments under
+    it and the aligner's reference voice looks its cues up with it, so a cue the voiceover has
+    rendered is never synthesised again for an alignment.
+    """
+    return cache_key(engine.name, engine.version if version is None else version, voice, rate, engine.prepare(text))
 
 
 @dataclass(frozen=True)

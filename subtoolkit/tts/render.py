@@ -23,7 +23,7 @@ from subtoolkit.errors import SubtoolkitError, VoiceError
 from subtoolkit.tts.assemble import DEFAULT_TARGET_DBFS, Track, TrackPart, assemble
 from subtoolkit.audio.format import Audio
 from subtoolkit.tts.base import Boundary, Engine, SegmentFailed, SegmentKind, SegmentRequest, Synthesis
-from subtoolkit.tts.cache import RenderCache, cache_key
+from subtoolkit.tts.cache import RenderCache, segment_key
 
 
 @dataclass(frozen=True)
@@ -196,7 +196,7 @@ class _Run:
             if seg.kind is not SegmentKind.VOICED:
                 continue
             voice = seg.voice or engine.default_voice
-            key = cache_key(engine.name, self.version, voice, seg.rate, engine.prepare(seg.text))
+            key = segment_key(engine, voice, seg.rate, seg.text, version=self.version)
             self.keys[i], self.voices[i] = key, voice
             job = self.jobs.get(key)
             if job is None:
