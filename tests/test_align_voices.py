@@ -133,7 +133,7 @@ def test_another_talent_is_placed_and_its_cues_start_on_the_voice(talent: Scored
 # a real person
 
 
-def _human_session(tmp: Path, snr_db: float | None, fmt: str, kbps: int) -> Scored:
+def _human_session(tmp: Path, snr_db: float | None, fmt: str, kbps: int, reference: str = "espeak") -> Scored:
     text, samples, rate = human_clip(SHARED)
     tmp.mkdir(parents=True, exist_ok=True)
     lines = ["解说词：", "《测试》", OTHER_SENTENCES[0], text, OTHER_SENTENCES[1], text, OTHER_SENTENCES[2], text]
@@ -148,7 +148,7 @@ def _human_session(tmp: Path, snr_db: float | None, fmt: str, kbps: int) -> Scor
     }
     session = build_session(script, tmp / "vo", readers=readers, snr_db=snr_db, formats=(fmt,), sample_rate=16000,
                             talent=Talent(mp3_kbps=kbps), seed=5)
-    result = run_align(path, session.files, AlignOptions(out_dir=tmp / "out", reference="espeak"))  # not forced
+    result = run_align(path, session.files, AlignOptions(out_dir=tmp / "out", reference=reference))  # not forced
     return _score(result, session, script)
 
 
@@ -161,10 +161,11 @@ def test_a_human_voice_is_not_refused_and_is_placed_within_150_ms(condition: str
     for b, v in s.blocks.items():
         print(f"   block {b} ({'human' if b in human else 'espeak variant'}): "
               + ("unplaced" if v is None else f"start {v[0]:+.0f} ms, end {v[1]:+.0f} ms"))
-    placed = [b for b, v in s.blocks.items() if v is not None]
-    assert len(placed) >= len(s.blocks) - 1  # at most one of the six is missed
-    starts = [abs(v[0]) for v in s.blocks.values() if v is not None]
-    assert max(starts) <= 150
+    # the goal of the issue: not refused (the run is not forced), every block placed, both ends of
+    # each within 150 ms of where the builder put it
+    assert all(v is not None for v in s.blocks.values()), "a block was left unplaced"
+    worst = max(max(abs(v[0]), abs(v[1])) for v in s.blocks.values() if v is not None)
+    assert worst <= 150, f"a block's start or end is {worst:.0f} ms off"
 
 
 # ---------------------------------------------------------------------------------------------
