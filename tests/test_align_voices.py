@@ -168,6 +168,29 @@ def test_a_human_voice_is_not_refused_and_is_placed_within_150_ms(condition: str
     assert worst <= 150, f"a block's start or end is {worst:.0f} ms off"
 
 
+def test_auto_asks_espeak_before_refusing_what_the_neural_reference_refuses(mini, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """``auto`` prefers the neural reference but does not refuse on its word alone (a real person
+    can sit nearer espeak than the corpus voice: see the human session's figures). A recording of
+    other text is refused by both, so the refusal that reaches the user is espeak's, after both."""
+    from align_helpers import SAMPLE
+
+    from subtoolkit.jobs.align import NotNarration
+    from subtoolkit.tts.choose import neural_installed
+
+    if not neural_installed():
+        pytest.skip("the neural voice is not installed (make voice)")
+    path, _ = mini
+    full = parse_lines(read_source(SAMPLE).lines)
+    other = build_session(full, tmp_path / "vo", blocks=[60, 61], rate=0, seed=3, sample_rate=16000, voice="cmn+f2")
+    with pytest.raises(NotNarration) as refused:
+        run_align(path, other.files, AlignOptions(out_dir=tmp_path / "out", reference="auto"))
+    assert refused.value.reference == "espeak"
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    with pytest.raises(NotNarration) as neural_only:
+        run_align(path, other.files, AlignOptions(out_dir=tmp_path / "out2", reference="neural"))
+    assert neural_only.value.reference == "neural"
+
+
 # ---------------------------------------------------------------------------------------------
 # right and wrong
 

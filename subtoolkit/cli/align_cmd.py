@@ -43,7 +43,8 @@ def align_command(
     reference: str = typer.Option("auto", "--reference",
                                   help="The synthetic reading the recordings are compared with: neural (the offline "
                                        "neural voice, nearest a human narrator; `subtoolkit voices install`), espeak, "
-                                       "or auto (neural when installed, else espeak). The report names the one used."),
+                                       "or auto (neural when installed, else espeak; espeak again when the neural "
+                                       "reading finds no credible match). The report names the one used."),
     no_cache: bool = typer.Option(False, "--no-cache",
                                   help="Synthesise the reference reading again instead of reading back the one "
                                        "analysed by an earlier run, or the cues a voiceover rendered "
@@ -111,6 +112,9 @@ def _print_summary(result) -> None:
     summary = result.report["summary"]
     script = result.script
     where = script.source or ""
+    if result.report.get("reference_fallback"):
+        eprint(f"note: the neural reference found no credible match, so the espeak reference was used "
+               f"(neural: {result.report['reference_fallback']})")
     for run in _unplaced_runs(result.report["blocks"]):
         if len(run) == 1:
             b = run[0]

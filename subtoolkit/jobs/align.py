@@ -14,7 +14,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,10 @@ class AlignOptions:
     interview_span: str = "auto"
     force: bool = False
     reference: str = "auto"
-    """The reference voice: ``auto`` (neural when installed, else espeak), ``neural`` or ``espeak``."""
+    """The reference voice: ``auto`` (neural when installed, else espeak; espeak again when the
+    neural reference finds no credible match), ``neural`` or ``espeak``."""
+    fallback_from: str = ""
+    """Set by ``auto`` when it retried with espeak: what the neural reference found (for the report)."""
     cache: bool = True
     """Read back the reference readings analysed by earlier runs (:mod:`subtoolkit.align.refcache`)
     and the neural voice's cues a scratch voiceover has rendered (:mod:`subtoolkit.tts.cache`);
@@ -111,7 +114,16 @@ def run_align(script_path: Path, recordings: Sequence[Path], options: AlignOptio
     # thread gains nothing there and, spinning between calls, takes the core the DTW loop and the
     # reference reading run on (a quarter of the whole job's time on two cores)
     with threadpool_limits(1, user_api="blas"):
-        return _run_align(script_path, recordings, options, progress)
+        try:
+            return _run_align(script_path, recordings, options, progress)
+        except NotNarration as refused:
+            if options.reference != "auto" or refused.reference != "neural":
+                raise
+            # The neural voice is the nearer reference for most narrators, not for every one (a
+            # real person's session can sit closer to espeak's formants than to the corpus voice),
+            # so auto hears the recording with the other reference before refusing it.
+            retry = replace(options, reference="espeak", fallback_from=refused.what)
+            return _run_align(script_path, recordings, retry, progress)
 
 
 def _run_align(script_path: Path, recordings: Sequence[Path], options: AlignOptions,
@@ -149,7 +161,7 @@ def _run_align(script_path: Path, recordings: Sequence[Path], options: AlignOpti
             raise SubtoolkitError(f"cannot align: {exc}", path=str(script_path),
                                   hint="check that the recordings are this script's narration") from None
         report.stage("laying out", 0.85)
-        _check_credible(alignment, script_path, options.force)
+        _check_credible(alignment, script_path, options.force, "neural" if isinstance(voice, NeuralVoice) else "espeak")
         timeline, per_file, variants, problems = _timelines(alignment, script, profile, clock, heard, options)
         texts = _compose(script_path.stem, script, profile, timeline, per_file, variants, recordings, options)
         report_name = f"{script_path.stem}.aligned.report.json"
@@ -160,6 +172,8 @@ def _run_align(script_path: Path, recordings: Sequence[Path], options: AlignOpti
                             timeline=timeline, problems=problems, profile=profile.name, voice=_voice_version(voice),
                             film=options.film, seconds=time.perf_counter() - started,
                             files=[*texts, report_name])
+        if options.fallback_from:
+            body["reference_fallback"] = options.fallback_from
         texts[report_name] = json.dumps(body, ensure_ascii=False, indent=1) + "\n"
         for name, text in texts.items():
             write_text(out.path(name), text)
@@ -237,14 +251,23 @@ def _listen_and_read(recordings: Sequence[Path], script: Script, chosen: list[in
     return heard, plans
 
 
-def _check_credible(alignment: Any, script_path: Path, force: bool) -> None:
+class NotNarration(SubtoolkitError):
+    """No block matched credibly. ``reference`` names the voice the recordings were compared with,
+    so ``auto`` can try the other one before giving up."""
+
+    def __init__(self, what: str, *, path: str, hint: str, reference: str) -> None:
+        super().__init__(what, path=path, hint=hint)
+        self.reference = reference
+
+
+def _check_credible(alignment: Any, script_path: Path, force: bool, reference: str) -> None:
     credible = [b for b in alignment.blocks if b.placed and b.confidence >= alignment.low_confidence]
     if not credible and not force:
         best = max((b.confidence for b in alignment.blocks if b.placed), default=0.0)
-        raise SubtoolkitError(f"the recordings do not sound like this script's narration "
-                              f"(no block aligned with confidence above {alignment.low_confidence}, best {best:.2f})",
-                              path=str(script_path),
-                              hint="check the files and their order, or pass --force to write the guesses anyway")
+        raise NotNarration(f"the recordings do not sound like this script's narration "
+                           f"(no block aligned with confidence above {alignment.low_confidence}, best {best:.2f})",
+                           path=str(script_path), reference=reference,
+                           hint="check the files and their order, or pass --force to write the guesses anyway")
 
 
 def _timelines(alignment: Any, script: Script, profile: Any, clock: Clock, heard: _Heard, options: AlignOptions
