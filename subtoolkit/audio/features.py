@@ -92,6 +92,16 @@ def _dct(n_in: int, n_out: int) -> np.ndarray:
     return m.T.astype(np.float32)
 
 
+def pre_emphasised(f: np.ndarray) -> np.ndarray:
+    """Frames with their DC removed and pre-emphasis applied: energy and MFCCs are both read from
+    these, and the speech detector's energy must equal :func:`analyse`'s to the bit."""
+    centred = f - f.mean(axis=1, keepdims=True)
+    emph = np.empty_like(centred)
+    emph[:, 0] = centred[:, 0]
+    emph[:, 1:] = centred[:, 1:] - 0.97 * centred[:, :-1]
+    return emph
+
+
 def analyse(x: np.ndarray, rate: int, *, chunk: int = 4096, with_voicing: bool = True) -> Frames:
     """Energy, voicing and MFCCs of ``x`` (float32 in [-1, 1]) on the 10 ms grid.
 
@@ -112,16 +122,11 @@ def analyse(x: np.ndarray, rate: int, *, chunk: int = 4096, with_voicing: bool =
     band = (freqs >= 100.0) & (freqs <= MEL_HIGH)
     parseval = 1.0 / (n_fft * float(np.sum(window**2)))  # mean power per sample, by Parseval
     for a in range(0, n, chunk):
-        f = np.array(frames[a : a + chunk], dtype=np.float32)
-        centred = f - f.mean(axis=1, keepdims=True)
-        # MFCC with pre-emphasis
-        emph = np.empty_like(centred)
-        emph[:, 0] = centred[:, 0]
-        emph[:, 1:] = centred[:, 1:] - 0.97 * centred[:, :-1]
+        emph = pre_emphasised(np.array(frames[a : a + chunk], dtype=np.float32))
         power = np.abs(np.fft.rfft(emph * window, n_fft, axis=1)) ** 2
-        energy[a : a + len(f)] = 10.0 * np.log10(2.0 * parseval * np.sum(power[:, band], axis=1) + 1e-10)
+        energy[a : a + len(emph)] = 10.0 * np.log10(2.0 * parseval * np.sum(power[:, band], axis=1) + 1e-10)
         mel = power @ bank.T
-        logmel[a : a + len(f)] = np.log(mel + 1e-8)
+        logmel[a : a + len(emph)] = np.log(mel + 1e-8)
     if with_voicing:
         voicing = voicing_at(x, rate, np.arange(n))
     return Frames(energy, voicing, logmel)

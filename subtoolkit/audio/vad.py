@@ -292,7 +292,7 @@ def energy_frames(samples: np.ndarray, rate: int, *, chunk: int = 4096) -> Frame
     :func:`~subtoolkit.audio.features.analyse`'s ``energy_db`` (a test holds them equal) at
     less than half its cost: the mel bands are not computed. Voicing is left at zero (the
     detector asks for it where needed), the log-mel bands empty."""
-    from subtoolkit.audio.features import MEL_HIGH, WIN_S, _frames
+    from subtoolkit.audio.features import MEL_HIGH, WIN_S, _frames, pre_emphasised
 
     x = np.asarray(samples, dtype=np.float32)
     frames = _frames(x, rate, WIN_S)
@@ -303,14 +303,10 @@ def energy_frames(samples: np.ndarray, rate: int, *, chunk: int = 4096) -> Frame
     parseval = 1.0 / (n_fft * float(np.sum(window**2)))
     energy = np.empty(n, dtype=np.float32)
     for a in range(0, n, chunk):
-        f = np.array(frames[a : a + chunk], dtype=np.float32)
-        centred = f - f.mean(axis=1, keepdims=True)
-        emph = np.empty_like(centred)
-        emph[:, 0] = centred[:, 0]
-        emph[:, 1:] = centred[:, 1:] - 0.97 * centred[:, :-1]
+        emph = pre_emphasised(np.array(frames[a : a + chunk], dtype=np.float32))
         spec = np.fft.rfft(emph * window, n_fft, axis=1)[:, band[0] : band[-1] + 1]
         power = spec.real**2 + spec.imag**2
-        energy[a : a + len(f)] = 10.0 * np.log10(2.0 * parseval * np.sum(power, axis=1) + 1e-10)
+        energy[a : a + len(emph)] = 10.0 * np.log10(2.0 * parseval * np.sum(power, axis=1) + 1e-10)
     return Frames(energy, np.zeros(n, dtype=np.float32), np.zeros((n, 0), dtype=np.float32))
 
 
