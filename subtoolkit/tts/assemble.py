@@ -127,8 +127,9 @@ def assemble(
     """
     import numpy as np
 
-    from subtoolkit.audio.pcm import apply_gain
+    from subtoolkit.audio.pcm import apply_gain, pydub_audio_segment
 
+    seg_cls = pydub_audio_segment()
     lengths = [_piece_ms(p) for p in parts]
     total_ms = sum(ms + p.pause_after_ms for ms, p in zip(lengths, parts))
     buf = np.zeros(total_ms * SAMPLES_PER_MS, dtype="<i2")
@@ -141,8 +142,13 @@ def assemble(
             if target_dbfs is not None and part.normalize:
                 gain = level_gain(audio, target_dbfs=target_dbfs, peak_ceiling_dbfs=peak_ceiling_dbfs)
                 audio = apply_gain(audio, gain)
+            # one part at a time through pydub (seconds of audio, freed at once): the track itself
+            # is never a pydub segment, so its `+` and `append` traps cannot reach it
+            piece = seg_cls(data=audio.pcm, sample_width=SAMPLE_WIDTH, frame_rate=SAMPLE_RATE, channels=CHANNELS)
+            if (piece.frame_rate, piece.channels, piece.sample_width) != (SAMPLE_RATE, CHANNELS, SAMPLE_WIDTH):
+                raise AssertionError("a part is not in the internal format")  # a bug, not a user error
             at = at_ms * SAMPLES_PER_MS
-            buf[at : at + audio.samples] = np.frombuffer(audio.pcm, dtype="<i2")
+            buf[at : at + audio.samples] = np.frombuffer(piece.raw_data, dtype="<i2")
         placements.append(
             Placement(at_ms, duration_ms, part.pause_after_ms, round(gain, 2),
                       tuple(b.shifted(at_ms) for b in part.boundaries))
