@@ -1347,14 +1347,18 @@ class _State:
         section = self.section
         if kind is BlockKind.TITLE:
             section = None
+        above, top = "", first  # the text as written of held lines above the block, and the first of them
         if self.cover:
             if kind in (BlockKind.TITLE, BlockKind.HEADING) and self.blocks:
                 self.release()  # a marker with a title or heading after it introduced nothing
-            else:  # it introduced this block (above the first title: a label of the document)
+            elif self.cover[-1][0] < first:  # it introduced this block (above the first title: labels the document)
+                above, top = _written(self.bases, self.cover), self.cover[0][0]
+                self.cover = []
+            else:  # a marker on the block's own line: the line's pieces are merged
                 if pieces is None:
                     pieces = [(n, 0, WHOLE) for n in range(first, last + 1)]
                 pieces = [*self.cover, *pieces]
-                first = min(first, self.cover[0][0])
+                top = min(first, self.cover[0][0])
                 self.cover = []
         if kind not in (BlockKind.TITLE, BlockKind.NOTE):
             self.at_top = False
@@ -1364,7 +1368,9 @@ class _State:
             written = self.bases[first - 1]
         else:  # a paragraph wrapped over lines (no blank line inside it)
             written = "\n".join(self.bases[first - 1 : last])
-        self.blocks.append(Block(kind, text, first, last, speaker, section, written))
+        if above:
+            written = f"{above}\n{written}" if written else above
+        self.blocks.append(Block(kind, text, top, last, speaker, section, written))
 
     def hold(self, n: int, piece: Piece | None, kind: BlockKind, speaker: Speaker | None = None) -> None:
         """Keep a marker-only or speaker-label line (``piece`` of line ``n``, ``None``: all of it) for
