@@ -74,7 +74,7 @@ class Block:
     - ``written``, the text *as written* in the script: the characters of every source line the
       block covers — or, where several blocks share a line, the block's slice of it — with the
       speaker label, marker brackets and words, readings and stage directions, each line trimmed
-      of its surrounding whitespace and the lines joined with ``\n``. Nothing of a line a block
+      of its surrounding whitespace and the lines joined with ``\\n``. Nothing of a line a block
       covers is missing from it, so a tool can check the parse against the source. "Source" is
       the text after ingest: HTML tags and entities stripped when the file was read are not in it.
       Empty for a block built by hand rather than parsed; :attr:`as_written` stands in then.

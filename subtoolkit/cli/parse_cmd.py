@@ -35,9 +35,10 @@ def parse_command(
     said or shown, the text subtitles, voice, captions and names.csv use: markers, speaker labels, Word artefacts,
     inserted pinyin and the trailing source note are kept out of it and listed on stderr. A marker or speaker label
     that introduces nothing (a page cut off after "姓名：") is a block with an empty clean text (and a warning).
-    Production
-    text that is neither heard nor shown (shot lists, credits, bylines, page furniture, editing notes) becomes a
-    [bold]note[/bold]: listed here and kept in blocks.json, never put in subtitles, voiceover or the narration script.
+
+    Production text that is neither heard nor shown (shot lists, credits, bylines, page furniture, editing notes)
+    becomes a [bold]note[/bold]: listed here and kept in blocks.json, never put in subtitles, voiceover or the
+    narration script.
 
     A studio's own markers go in a style file (--style, or ~/.config/subtoolkit/style.toml):
 

@@ -1228,7 +1228,7 @@ WHOLE = sys.maxsize
 
 def _written(bases: Sequence[str], pieces: Sequence[Piece]) -> str:
     """The text as written of ``pieces``: one slice per line (a block's pieces on one line are
-    merged), each trimmed, the lines joined with ``\n``."""
+    merged), each trimmed, the lines joined with ``\\n``."""
     if len(pieces) == 1:  # a whole line slices and strips to the line itself, no copy
         n, a, b = pieces[0]
         return bases[n - 1][a:b].strip()
