@@ -152,10 +152,15 @@ def _run_align(script_path: Path, recordings: Sequence[Path], options: AlignOpti
         unsure = unsure_blocks(first.alignment)
         if options.reference == "auto" and first.reference == "neural" and (first.refused or unsure):
             report.stage("aligning again with espeak", 0.8)
-            second = _attempt("espeak", script_path, script, chosen, profile, model, clock, options, heard.tracks)
-            attempts.append(second)
-            if first.refused or (not second.refused and second_is_better(first.alignment, second.alignment)):
-                kept = second
+            try:
+                second: _Attempt | None = _attempt("espeak", script_path, script, chosen, profile, model, clock,
+                                                   options, heard.tracks)
+            except SubtoolkitError:  # espeak found none of the narration at all: the first stands, or its refusal
+                second = None
+            if second is not None:
+                attempts.append(second)
+                if first.refused or (not second.refused and second_is_better(first.alignment, second.alignment)):
+                    kept = second
         if kept.refused:
             raise kept.refused
         alignment, voice = kept.alignment, kept.voice
