@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from align_helpers import ROOT, SAMPLE, Clip, Session, Talent, build_session, human_clip, mini_script
 
-from subtoolkit.align.compare import evidence, second_is_better, unsure_blocks
+from subtoolkit.align.compare import evidence, fill_in, second_is_better, unsure_blocks
 from subtoolkit.align.core import Z_BAD, Z_GOOD, Alignment, BlockAlignment
 from subtoolkit.align.plan import narration_blocks, spoken_blocks
 from subtoolkit.jobs.align import AlignOptions, AlignResult, NotNarration, run_align
@@ -65,6 +65,37 @@ def test_a_tie_keeps_the_first() -> None:
     a = _alignment((True, 5.0), (False, 0.0))
     b = _alignment((False, 0.0), (True, 5.0))
     assert not second_is_better(a, b) and not second_is_better(b, a)
+
+
+def _placed_at(*blocks: tuple[float, int, int] | None) -> Alignment:
+    """Blocks given as (z, start, end), None for unplaced; one cue per block."""
+    from types import SimpleNamespace
+
+    from subtoolkit.align.core import AlignedCue
+
+    out, cues = [], []
+    for n, b in enumerate(blocks):
+        if b is None:
+            out.append(BlockAlignment(n, False, 0.0))
+            continue
+        z, start, end = b
+        out.append(BlockAlignment(n, True, 0.0, start, end, evidence={"z": z, "match": 0.0}))
+        cues.append(AlignedCue(SimpleNamespace(block=n), start, end, True, True))  # type: ignore[arg-type]
+    return Alignment(tuple(cues), tuple(out), ())
+
+
+def test_a_block_is_taken_from_the_other_only_when_sure_there_and_between_its_neighbours() -> None:
+    kept = _placed_at((20.0, 0, 1000), None, (0.2, 2000, 3000), (20.0, 4000, 5000), None)
+    other = _placed_at((20.0, 0, 990), (5.0, 1100, 1900), (6.0, 2100, 2900), (6.0, 3500, 4500), (0.5, 5500, 6000))
+    merged, taken = fill_in(kept, other)
+    # 1: unplaced, sure in the other, fits; 2: weak, sure in the other, fits; 3: sure already;
+    # 4: the other is no surer than chance
+    assert taken == [1, 2]
+    assert [b.start_ms for b in merged.blocks] == [0, 1100, 2100, 4000, None]
+    assert [c.plan.block for c in merged.cues] == [0, 1, 2, 3]
+    # a sure placement in the other that overlaps a neighbour stays out
+    clash = _placed_at((20.0, 0, 1000), (6.0, 900, 1900), (20.0, 2000, 3000))
+    assert fill_in(_placed_at((20.0, 0, 1000), None, (20.0, 2000, 3000)), clash)[1] == []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -185,7 +216,8 @@ def test_auto_is_never_worse_than_the_neural_reference_and_still_refuses_another
     tried_figures = [(t["reference"], t["credible"], t["placed"], t["seconds"]) for t in asked]
     print(f"\n[{condition}] neural alone: {_within(neural, session)} blocks within {TOLERANCE_MS:.0f} ms, "
           f"unsure {unsure}; auto: {_within(auto, session)}, "
-          + (f"kept {choice['kept']} of (reference, credible, placed, s) {tried_figures}" if choice
+          + (f"kept {choice['kept']}, from the other {choice['blocks_from_the_other']}, of (reference, credible, "
+             f"placed, s) {tried_figures}" if choice
              else "no second opinion"))
     assert _within(auto, session) >= _within(neural, session)
     assert (choice is not None) == bool(unsure)  # a second alignment only when the first is unsure
@@ -196,6 +228,13 @@ def test_auto_is_never_worse_than_the_neural_reference_and_still_refuses_another
         assert tried[choice["kept"]] == max(accepted)  # the one kept found at least as much evidence
         assert auto.report["reference_voice"].startswith(choice["kept"])
     kept = choice["kept"] if choice else "neural"
-    assert all(b.get("reference") == kept for b in auto.report["blocks"] if b["status"] != "unplaced")
+    filled = choice["blocks_from_the_other"] if choice else []
+    placed = [b for b in auto.report["blocks"] if b["status"] != "unplaced"]
+    for b in placed:  # each block says which reference placed it; one taken from the other is beyond its null bound
+        assert b["reference"] == (kept if b["block"] not in filled else ({"neural", "espeak"} - {kept}).pop())
+        assert b["block"] not in filled or b["evidence"]["z"] >= Z_BAD
+    assert all(a["end_ms"] <= b["start_ms"] for a, b in zip(placed, placed[1:]))  # in script order, no overlap
+    starts = [c["speech_start_ms"] for c in auto.report["cues"]]
+    assert starts == sorted(starts)
     if condition.startswith("human"):  # the issue's goal for a real voice, now with the default reference
         assert _within(auto, session) == len(auto.report["blocks"])

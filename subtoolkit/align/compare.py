@@ -24,11 +24,17 @@ played backwards), i.e. in odds, not in distances. So the comparison is, in this
 The second alignment is kept only when it is strictly better; a tie keeps the first (the default
 reference). Nothing here is a cost or a threshold fitted to a voice: the two bounds are the odds the
 confidence is read on, and the counts are of blocks.
+
+Then, block by block (:func:`fill_in`): a block the kept alignment is unsure of, which the other
+placed beyond its null bound *between* the kept alignment's neighbouring placements, is taken from
+the other (a film mix whose narrator is the neural voice and whose interviewees sound like espeak
+has each matched by the nearer reference). Only such blocks: the placements stay in script order
+and never overlap, and each block's confidence is still its own alignment's, against its own null.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from subtoolkit.align.core import Z_BAD, Alignment
 
@@ -69,3 +75,30 @@ def unsure_blocks(alignment: Alignment) -> list[int]:
 def second_is_better(first: Alignment, second: Alignment) -> bool:
     """Whether ``second`` found more evidence than ``first`` (see the module's docstring); ties keep the first."""
     return evidence(second).key > evidence(first).key
+
+
+def fill_in(kept: Alignment, other: Alignment) -> tuple[Alignment, list[int]]:
+    """``kept`` with the blocks it is unsure of taken from ``other`` where ``other`` placed them beyond
+    its null bound and they fit between ``kept``'s placements; and those blocks."""
+    theirs = {b.block: b for b in other.blocks}
+    blocks = list(kept.blocks)
+    taken: list[int] = []
+    for i, mine in enumerate(blocks):
+        if mine.placed and block_z(mine) >= Z_BAD:
+            continue
+        o = theirs.get(mine.block)
+        if o is None or not o.placed or block_z(o) < Z_BAD or o.start_ms is None or o.end_ms is None:
+            continue
+        before = max((b.end_ms for b in blocks[:i] if b.placed and b.end_ms is not None), default=None)
+        after = min((b.start_ms for b in blocks[i + 1:] if b.placed and b.start_ms is not None), default=None)
+        if (before is None or before <= o.start_ms) and (after is None or o.end_ms <= after):
+            blocks[i] = o
+            taken.append(mine.block)
+    if not taken:
+        return kept, []
+    spans = [(o.start_ms or 0, o.end_ms or 0) for o in blocks if o.block in taken]
+    cues = sorted([c for c in kept.cues if c.plan.block not in taken]
+                  + [c for c in other.cues if c.plan.block in taken], key=lambda c: (c.start_ms, c.end_ms))
+    unmatched = tuple(u for u in kept.unmatched if not any(a < u.end_ms and u.start_ms < b for a, b in spans))
+    replanned = tuple(b for b in kept.replanned if b not in taken) + tuple(b for b in other.replanned if b in taken)
+    return replace(kept, cues=tuple(cues), blocks=tuple(blocks), unmatched=unmatched, replanned=replanned), taken

@@ -129,7 +129,7 @@ class _Attempt:
 
 def _run_align(script_path: Path, recordings: Sequence[Path], options: AlignOptions,
                progress: Progress | None) -> AlignResult:
-    from subtoolkit.align.compare import evidence, second_is_better, unsure_blocks
+    from subtoolkit.align.compare import evidence, fill_in, second_is_better, unsure_blocks
     from subtoolkit.align.plan import narration_blocks, spoken_blocks
     from subtoolkit.align.report import build_report
     from subtoolkit.subtitles.profiles import load_profile
@@ -164,6 +164,10 @@ def _run_align(script_path: Path, recordings: Sequence[Path], options: AlignOpti
         if kept.refused:
             raise kept.refused
         alignment, voice = kept.alignment, kept.voice
+        other = next((a for a in attempts if a is not kept and not a.refused), None)
+        filled: list[int] = []
+        if other is not None:  # the blocks the kept one is unsure of, from the other where they fit
+            alignment, filled = fill_in(alignment, other.alignment)
         report.stage("laying out", 0.85)
         timeline, per_file, variants, problems = _timelines(alignment, script, profile, clock, heard, options)
         texts = _compose(script_path.stem, script, profile, timeline, per_file, variants, recordings, options)
@@ -177,7 +181,8 @@ def _run_align(script_path: Path, recordings: Sequence[Path], options: AlignOpti
                             files=[*texts, report_name])
         for entry in body["blocks"]:
             if entry["status"] != "unplaced":
-                entry["reference"] = kept.reference
+                entry["reference"] = other.reference if other is not None and entry["block"] in filled \
+                    else kept.reference
         if kept is not first and first.refused:
             body["reference_fallback"] = first.refused.what
         if len(attempts) > 1:
@@ -187,6 +192,7 @@ def _run_align(script_path: Path, recordings: Sequence[Path], options: AlignOpti
                         else f"the neural reference left {len(unsure)} block(s) unplaced or no better than a "
                              f"wrong pairing; the kept one placed more on evidence (blocks beyond the null "
                              f"bound, then blocks placed, then match evidence; a tie keeps neural)"),
+                "blocks_from_the_other": filled,
                 "tried": [{"reference": a.reference, "refused": a.refused is not None,
                            **vars(evidence(a.alignment)), "seconds": round(a.seconds, 2)} for a in attempts],
             }
