@@ -65,10 +65,11 @@ COLONS = "：:"
 # Marker words, in Simplified (lines are folded before matching).
 # 旁述 (Hong Kong), 过音 / OS / VO (Taiwan, Singapore, English-speaking crews: off-screen voice, voice-over).
 _NARRATION_WORDS = ("解说词", "解说", "配音", "画外音", "旁白", "正文", "解说稿", "旁述", "过音", "OS", "VO", "V/O",
-                    "NARRATOR")
+                    "NARRATOR", "NARRATION", "VOICEOVER", "VOICE-OVER")
 _SYNC_WORDS = ("同期声", "同期", "采访", "现场声", "现场同期", "现场", "同期音", "原声", "受访者", "受访", "访谈",
                "专访", "采访对象", "受访人", "被访者", "SOT", "SB", "口述", "自述", "口述实录", "电话录音", "录音",
-               "电话采访", "电话连线", "视频连线")  # SB: a sound bite (Taiwan newsrooms)
+               "电话采访", "电话连线", "视频连线",
+               "INTERVIEW", "SOUNDBITE")  # SB: a sound bite (Taiwan newsrooms)
 # Presenters' and reporters' turns: heard, read by someone other than the narrator. A marker word
 # maps to the role that speaks it.
 _PRESENTER_MARKERS = {"导语": "主持人", "口播": "主持人", "串场": "主持人", "演播室": "主持人", "出镜": "出镜记者",
@@ -79,8 +80,12 @@ _PRESENTER_LABELS = frozenset(("主持人", "女播", "男播", "主播", "播�
 # 主持人串场 主持人口播 男播导语: a presenter's label with the kind of turn after it (value: the turn word).
 _PRESENTER_TURNS = {p + w: w for p in _PRESENTER_LABELS for w in _PRESENTER_MARKERS if not w.isascii()}
 _HEADING_WORDS = ("序", "序幕", "片头", "片尾", "结语", "尾声", "引子", "开篇", "结束语", "后记")
+# The film's opening and closing sequences: with a description after them (〖片头〗航拍海湾 〖片尾〗演职员表)
+# the line says what the sequence shows, a production note, not a section of the narration.
+_SEQUENCE_WORDS = frozenset(("片头", "片尾"))
 # On-screen text: 字幕, and what other crews call it (SUPER / CG in Singapore and Taiwan, 字卡).
-_CAPTION_WORDS = ("字幕", "字卡", "字幕条", "字条", "屏幕字", "SUPER", "CG", "CAPTION")
+# 屏幕文字 画面文字: the words put on the screen, as some provincial stations write it.
+_CAPTION_WORDS = ("字幕", "字卡", "字幕条", "字条", "屏幕字", "屏幕文字", "画面文字", "屏显", "SUPER", "CG", "CAPTION")
 # 【人物】姓名 身份: a name super introducing the person whose words follow.
 _PERSON_WORDS = ("人物", "人物介绍", "人名条", "人物条")
 _TITLE_WORDS = ("标题", "片名", "推出片名", "总标题", "本集名", "推出本集名", "分集片名", "集名", "推出集名")
@@ -94,7 +99,11 @@ _SCENE_WORDS = ("画面", "镜头", "场景", "空镜", "空景", "空镜头", "
                 # a radio feature's mix cues and a film's songs: what is heard under the voice, not said
                 "压混", "混音", "垫乐", "现场音", "环境音", "环境声", "片尾曲", "片头曲", "主题曲", "插曲", "配乐",
                 # a web article's placeholders for its media
-                "图片", "视频", "图", "音频", "动图", "GIF")
+                "图片", "视频", "图", "音频", "动图", "GIF",
+                # an English-speaking crew's cues
+                "MUSIC", "SFX", "FX", "SOUND", "AMBIENCE", "ATMOS", "GFX", "GRAPHICS", "B-ROLL", "ARCHIVE", "SHOT",
+                "VISUAL", "VISUALS", "PICTURE", "CUT TO", "FADE IN", "FADE OUT", "TRANSITION")
+_LATIN_CUE_WORDS = frozenset(w for w in _SCENE_WORDS if w.isascii())
 # A cue word with what happens to it (【音乐起】 【音乐渐收】 【空镜头】): a note like the word alone.
 # Alone on a line, only a picture word opens a shot list ([画面] then the shots); a cue (【音乐起】
 # 【特效】 【定版】) is a note of its own.
@@ -148,12 +157,13 @@ _CREDIT_WORDS = (
     "制作|制作人|联合出品|出品单位|摄制|录音|灯光|美术|作曲|调色|包装|总监制|总策划|总制片人|执行导演|执行制片|制片主任|"
     "艺术总监|技术总监|航拍|摄影记者|文字记者|制作单位|摄制单位|承制单位|拍摄日期|拍摄时间|拍摄地点"
 )
-_CREDIT_PREFIX = r"(?:本期|本集|本片|本节目)?"
+# 总撰稿 总编导 执行主编 特约撰稿: a credit word with its rank before it
+_CREDIT_PREFIX = r"(?:本期|本集|本片|本节目)?(?:总|执行|特约)?"
 _CREDIT_ALT = "(?:" + "|".join(_S.join(w) for w in _CREDIT_WORDS.split("|")) + ")"
 # Words that are also a marker or a speaker's role: a credit only when names follow (配音：李易),
 # never alone (配音： opens narration) or with speech (记者：好的).
 _CREDIT_NEEDS_NAMES = frozenset("记者 配音 解说 旁白 播音 主持 主持人".split())
-_CREDIT_LABEL = re.compile("(?:" + "|".join(_S.join(w) for w in _CREDIT_WORDS.split("|")) + r")\s*[：:]")
+_CREDIT_LABEL = re.compile("(?:总|执行|特约)?" + _CREDIT_ALT + r"\s*[：:]")
 _CREDIT = re.compile(
     rf"^{_CREDIT_PREFIX}(?P<word>{_CREDIT_ALT}(?:\s*[/／、·]\s*{_CREDIT_ALT})*){_S}[：:]{_S}"
     r"(?P<who>(?:[^\s。！？!?；;，,、：:]{1,12}(?:\s*[，,、\s]\s*[^\s。！？!?；;，,、：:]{1,12}){0,8})?)\s*$"
@@ -192,6 +202,8 @@ _FURNITURE_LINE = re.compile(  # page furniture when the line is not a sentence
     r"|第\s*\d+\s*页|共\s*\d+\s*页"  # a page header of a printed script: 东江电视台 解说词 第2页
     r"|上一页|下一页|^分享到|【(?:打印|关闭|收藏|推荐|纠错)】|打印本页|关闭窗口"
     r"|点个?\s*[「“\"]?在看|长按(?:识别|扫码)|^[-—–\s]*END[-—–\s]*$"  # a web article's end matter
+    # the end of an English script: THE END, END OF EPISODE 2, END OF PART ONE
+    r"|^(?i:(?:the\s+)?end\s+of\s+(?:episode|part|programme|program|show|film|script|reel)(?:\s+\w+)?)\W*$"
 )
 _MENU_SEPARATORS = re.compile(r"[|┊｜丨]")
 _BREADCRUMB = re.compile(r"\S\s*[>＞»›]\s*\S")  # 首页 > 电视节目 > 专题片
@@ -404,6 +416,8 @@ def separated_designation(text: str, commas: bool = True) -> Speaker | None:
     return None
 
 
+# An age after the name in a designation: 老船长 钱阿根（76岁） / 钱阿根 (76): part of the super, not the name.
+_AGE = re.compile(r"\s*[（(]\s*(\d{1,3}\s*(?:周岁|岁|歲)?)\s*[）)]$")
 _CAPTION_DESIGNATION = re.compile(r"^[（(](?:字幕|人名条|名条)?\s*[：:]?\s*([^（）()：:]{2,40})[）)]$")
 
 
@@ -418,6 +432,14 @@ def _speaker_items(designation: str, rest: str, prefix: str) -> list[Item]:
         speaker = separated_designation(designation) or speaker
     removed = prefix
     rest_stripped = rest.strip()
+    age = _AGE.search(rest_stripped) if speaker is None and rest_stripped[-1:] in "）)" else None
+    if age is not None and age.start() > 0:
+        # 〖同期声〗老船长 钱阿根（76岁）: the designation without its age, the age joins the role
+        found = _speaker_items("", rest_stripped[: age.start()], prefix)
+        who = found[0].speaker if len(found) == 1 and found[0].covers else None
+        if who is not None and who.name:
+            role = " ".join(x for x in (who.role, age.group(1)) if x)
+            return [Item("speaker", "", Speaker(who.name, role), _marker(removed + rest, "speaker label"), covers=True)]
     if speaker is None and rest_stripped:
         wrapped = _CAPTION_DESIGNATION.match(rest_stripped)
         if wrapped is not None:  # 【同期声】（字幕：大院乡快递站站长 向志华）: the name super in brackets
@@ -583,6 +605,8 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
             return _speaker_items(tail, rest, marker)
         return _speaker_items("", rest, marker)
     if kind == "heading" and not tail:
+        if head in _SEQUENCE_WORDS and rest.strip() and not _SENTENCE_END.search(rest):
+            return [Item("note", line)]  # 〖片头〗航拍海湾，渔船归港: what the opening sequence shows
         items = [Item("heading", inner, removed=_marker(line[0]) + _marker(line[end]))]
         if rest.strip():
             after = classify(rest.strip(), ctx)
@@ -697,6 +721,66 @@ def rule_sync_plain(line: str, key: str, ctx: Context) -> list[Item] | None:
     return _speaker_items("", after, line[: m.end()])
 
 
+# An English-speaking crew's label: NARRATION: … / INTERVIEW — name, role / SOT - … (a dash for a colon).
+_LATIN_LABEL = re.compile(
+    r"^([A-Za-z][A-Za-z/\-]*(?: [A-Za-z][A-Za-z/\-]*)?)(?:\s*[:：]|\s+(?:[—–]{1,2}|--?)(?=\s))\s*"
+)
+
+
+def rule_latin_label(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """``NARRATION: Mist hangs over the terraces.`` ``INTERVIEW — 吴志强 Wu Zhiqiang, tea master``
+    ``VOICEOVER — …``: an English marker word with a colon or a dash works like the Chinese label
+    (narration, a sound bite's designation or speech, a caption); other words are left to the rules below."""
+    if not key[:1].isascii():
+        return None
+    m = _LATIN_LABEL.match(key)
+    if m is None:
+        return None
+    kind = _kind_of_word(m.group(1).upper(), NO_STYLE)
+    body = line[m.end() :].strip()
+    if kind == "narration":
+        direction, text = _aside(body)
+        return [Item("narration", text, removed=_marker(line[: m.end()]) + direction, covers=not text)]
+    if kind == "interview":
+        return _speaker_items("", line[m.end() :], line[: m.end()])
+    if kind == "caption" and body:
+        return [Item("caption", body, removed=_marker(line[: m.end()]))]
+    if kind == "note" and m.group(1).upper() in _LATIN_CUE_WORDS:  # MUSIC: guqin, soft
+        return [Item("note", line)]
+    return None
+
+# A screenplay's scene heading: SCENE 1 — 武夷山 / Wuyi Mountains — DAWN, Sc. 4, INT. KITCHEN - NIGHT.
+_SCENE_HEADING = re.compile(
+    r"^(?:(?:SCENE|SC\.?|SEQUENCE|SEQ\.?|SEGMENT|CHAPTER|PART|ACT)\s*[0-9IVX]+[A-Z]?(?=$|[\s.:：—–\-])"
+    r"|(?:INT|EXT|INT\.?/EXT|I/E)\.\s)",
+    re.I,
+)
+
+
+def rule_scene_heading(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """``SCENE 2 — 作坊 / Workshop — DAY`` ``Sc. 4`` ``INT. TEA HOUSE - NIGHT``: a co-production's scene
+    heading (with the place and the time of day) is a section heading of the script."""
+    if key[:1] not in "SsIiEeCcPpAa" or not ctx.alone or ctx.in_captions or len(key) > 80:
+        return None
+    if _SCENE_HEADING.match(key) is None:
+        return None
+    if _SENTENCE_END.search(key[-1:]):
+        return None
+    return [Item("heading", line)]
+
+
+_LATIN_DIRECTION = re.compile(r"^[(（]([A-Za-z][^（）()\u3400-\u9fff]{0,100})[)）]$")
+
+
+def rule_latin_direction(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """``(Drone over the tea terraces)`` ``(Archive footage, 1978)``: an English direction in round
+    brackets alone on its line, not a sentence, says what the picture shows: a note."""
+    m = _LATIN_DIRECTION.match(key)
+    if m is None or not ctx.alone or _SENTENCE_END.search(m.group(1)[-1:]) or ":" in m.group(1)[:12]:
+        return None
+    return [Item("note", line)]
+
+
 _DIRECTION = re.compile(r"^[（(]([^（）()。！？!?；;：:]{1,12})[）)]\s*(?=\S)")
 
 
@@ -763,6 +847,8 @@ def rule_plain_label(line: str, key: str, ctx: Context) -> list[Item] | None:
     if m is None:
         return None
     word, rest = m.group(1), line[m.end() :].strip()
+    if word in _SEQUENCE_WORDS and rest and not _SENTENCE_END.search(rest):
+        return [Item("note", line)]  # 片尾：演职员表
     if word in _HEADING_WORDS or word in ctx.style.heading:
         items = [Item("heading", line[: len(word)], removed=_marker(line[len(word) : m.end()]))]
         return items + (classify(rest, ctx) if rest else [])
@@ -1054,6 +1140,8 @@ RULES: tuple[Rule, ...] = (
     rule_page_furniture,
     rule_credit,
     rule_sync_plain,
+    rule_latin_label,
+    rule_scene_heading,
     rule_narration_plain,
     rule_presenter,
     rule_question_answer,
@@ -1067,6 +1155,7 @@ RULES: tuple[Rule, ...] = (
     rule_episode,
     rule_top_title,
     rule_paren_line,
+    rule_latin_direction,
     rule_name_bar,
     rule_caption_name,
     rule_quoted_bite,
@@ -1818,7 +1907,7 @@ def _flush(st: _State, prose: list[tuple[int, str]]) -> None:
     elif st.narrator is not None:
         st.emit(BlockKind.NARRATION, text, first, last, st.narrator)
         st.narrator = None
-    elif not reads_like_sentence(text):
+    elif not reads_like_sentence(text) and st.cover_from is None:  # under a lone narration marker: narration
         st.emit(BlockKind.NOTE, text, first, last)
     else:
         st.emit(BlockKind.NARRATION, text, first, last)
