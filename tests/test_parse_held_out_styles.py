@@ -142,3 +142,170 @@ def test_english_cues_are_notes_even_inside_a_speech(line: str) -> None:
 def test_the_end_line_of_an_english_script_is_a_note(line: str) -> None:
     s = script(f"INTERVIEW — 庞水生 Pang Shuisheng, ferryman\n我撑了四十年船。\n{line}")
     assert cover(s, 3) == [K.NOTE]
+
+
+# --- round three (26–31) ------------------------------------------------------------------------
+
+
+def test_the_films_title_under_a_stations_line_is_a_title() -> None:
+    s = script("东岭广播电视台《山水间》栏目\n《竹海人家》\n【解说】竹海深处住着十几户人家。")
+    assert [b.kind for b in s.blocks][:2] == [K.TITLE, K.TITLE] and s.blocks[1].text == "竹海人家"
+
+
+def test_a_title_further_down_is_still_a_heading() -> None:
+    s = script("《竹海人家》\n【解说】竹海深处住着十几户人家。\n《笋季》\n【解说】春笋一夜能长一尺。")
+    assert kinds(s)[2] == (K.HEADING, "笋季")
+
+
+@pytest.mark.parametrize("line", ["（播出时长：12分钟）", "（版本：终审稿）", "（温馨提示：请勿拍照）"])
+def test_the_documents_particulars_in_brackets_are_notes(line: str) -> None:
+    s = script(f"《竹海人家》\n{line}\n【解说】竹海深处住着十几户人家。")
+    assert kinds(s)[1] == (K.NOTE, line)
+
+
+@pytest.mark.parametrize("line", ["分镜头脚本（二稿）　总时长：约4分钟", "录音稿　共8站　总时长约25分钟　配音：男声",
+                                  "终审稿　版本：v5　片长：3分钟"])
+def test_a_line_of_the_documents_fields_is_a_note(line: str) -> None:
+    s = script(f"《竹海人家》\n{line}\n【解说】竹海深处住着十几户人家。")
+    assert kinds(s)[1] == (K.NOTE, line) and len(s.blocks) == 3
+
+
+def test_hong_kong_interview_marker_and_a_role_only_super() -> None:
+    s = script("（旁白）\n街市朝早最旺。\n（訪問）冼志強　街市攤販\n我喺度開檔開咗三十年。\n"
+               "（訪問）食物環境衞生署發言人\n我哋會定期巡查。\n（旁白）\n收檔之後，街市靜晒。")
+    assert [b.kind for b in s.blocks] == [K.NARRATION, K.INTERVIEW, K.INTERVIEW, K.NARRATION]
+    assert s.blocks[1].speaker == Speaker("冼志強", "街市攤販")
+    assert s.blocks[2].speaker == Speaker(None, "食物環境衞生署發言人") and s.blocks[2].text == "我哋會定期巡查。"
+    assert s.blocks[2].lines == (5, 6)
+
+
+def test_a_caption_in_round_brackets_with_a_colon() -> None:
+    s = script("（訪問）冼志強　街市攤販\n我喺度開檔開咗三十年。\n（字幕：全港現有公眾街市七十四個）\n"
+               "（旁白）\n收檔之後，街市靜晒。")
+    assert kinds(s)[1] == (K.CAPTION, "全港現有公眾街市七十四個")
+
+
+@pytest.mark.parametrize("divider", ["＊＊＊", "———————", "------", "※※※", "= = ="])
+def test_a_divider_line_is_a_note_and_not_part_of_a_speech(divider: str) -> None:
+    s = script(f"【解说】街市朝早最旺。\n【同期】冼志强　摊贩\n我开档开了三十年。\n{divider}\n"
+               "【解说】收档之后，街市静了。")
+    assert kinds(s)[2] == (K.NOTE, divider) and s.blocks[1].text == "我开档开了三十年。"
+
+
+@pytest.mark.parametrize("line", ["剪接：蘇偉倫", "收音：梁家樂", "助理編導：區嘉欣"])
+def test_hong_kong_and_taiwan_credit_words(line: str) -> None:
+    s = script(f"（旁白）\n收檔之後，街市靜晒。\n{line}")
+    assert kinds(s)[-1] == (K.NOTE, line)
+
+
+def test_full_width_latin_markers_and_digits_match_their_ascii_forms() -> None:
+    s = script("【ＯＳ】\n竹山的清晨，霧還沒散。\n【ＳＯＴ】林淑惠／竹山鎮農會總幹事\n「筍子要趁天亮前挖。」\n"
+               "【字卡】２０２４年　竹筍產量創新高")
+    assert kinds(s) == [(K.NARRATION, "竹山的清晨，霧還沒散。"), (K.INTERVIEW, "「筍子要趁天亮前挖。」"),
+                        (K.CAPTION, "２０２４年　竹筍產量創新高")]
+    assert s.blocks[1].speaker == Speaker("林淑惠", "竹山鎮農會總幹事")
+
+
+def test_a_role_line_under_the_name_alone_completes_the_super() -> None:
+    s = script("【OS】\n竹山的清晨，霧還沒散。\n【受訪者】\n林淑惠\n竹山鎮農會總幹事\n「筍子要趁天亮前挖。」\n"
+               "【OS】\n太陽出來了。")
+    assert s.blocks[1].kind is K.INTERVIEW and s.blocks[1].text == "「筍子要趁天亮前挖。」"
+    assert s.blocks[1].speaker == Speaker("林淑惠", "竹山鎮農會總幹事") and s.blocks[1].lines == (3, 6)
+
+
+def test_a_short_speech_under_the_name_alone_is_not_taken_for_a_role() -> None:
+    s = script("【OS】\n竹山的清晨。\n【受訪者】\n林淑惠\n筍子要趁早挖\n【OS】\n太陽出來了。")
+    assert s.blocks[1].text == "筍子要趁早挖" and s.blocks[1].speaker == Speaker("林淑惠", None)
+
+
+@pytest.mark.parametrize("label", ["小朋友", "工作人员", "乘客", "大爷"])
+def test_turns_of_unnamed_people_in_a_scene(label: str) -> None:
+    s = script(f"【解说】周末，渡口很热闹。\n【现场同期】\n庞水生：坐稳了啊。\n{label}：好嘞！\n【解说】船开了。")
+    turn = [b for b in s.blocks if b.text == "好嘞！"]
+    assert turn and turn[0].kind is K.INTERVIEW and turn[0].speaker == Speaker(None, label)
+
+
+def test_a_table_with_a_caption_column_section_rows_and_named_sound_bites() -> None:
+    s = script(
+        """
+        《江源》
+        画面 | 解说 | 字幕
+        第一部分　源头
+        雪山航拍 | 江水从雪山下来。 | 海拔5200米
+        牧民赶牛 |  | 杂多县 昂赛乡
+        牧民面对镜头 | 【同期】牛多了，草场也要护好。 | 扎西多杰　牧民
+        黑场 |  |
+        """
+    )
+    assert kinds(s)[1:] == [(K.NOTE, "画面 | 解说 | 字幕"), (K.HEADING, "第一部分　源头"),
+                            (K.NARRATION, "江水从雪山下来。"), (K.CAPTION, "杂多县 昂赛乡"),
+                            (K.INTERVIEW, "牛多了，草场也要护好。"), (K.NOTE, "黑场 |  |")]
+    assert s.blocks[5].speaker == Speaker("扎西多杰", "牧民")
+    assert (4, "| 海拔5200米", "table column") in [(r.line, r.text, r.reason) for r in s.removed]
+
+
+def test_bars_after_a_table_with_another_number_of_cells_are_not_rows() -> None:
+    s = script("画面 | 解说 | 字幕\n雪山航拍 | 江水从雪山下来。 | 海拔5200米\n撰稿：甘露\n编导：方舟 | 审核：龚伟")
+    assert kinds(s)[-1] == (K.NOTE, "编导：方舟 | 审核：龚伟")
+
+
+@pytest.mark.parametrize("line", ["【第2站】第一展厅 · 茶马古道（编号201）", "【第二部分】匠心",
+                                  "[Stop 3] The Bronze Bells",
+                                  "【第4单元】渔猎"])
+def test_a_numbered_part_in_brackets_with_its_name_is_a_heading(line: str) -> None:
+    s = script(f"【解说】欢迎来到博物馆。\n{line}\n展柜里这只铜马铃，是在驿站遗址出土的。")
+    assert kinds(s)[1] == (K.HEADING, line) and s.blocks[2].kind is K.NARRATION
+
+
+@pytest.mark.parametrize("line", ["提示音：叮——", "【背景音：江水声】", "按键音：嘀"])
+def test_an_audio_guides_signals_are_notes(line: str) -> None:
+    s = script(f"【解说】欢迎来到博物馆。\n{line}\n【解说】请看左手边的展柜。")
+    assert kinds(s)[1] == (K.NOTE, line)
+
+
+@pytest.mark.parametrize("marker", ["（专家声音）", "【嘉宾原声】"])
+def test_a_persons_voice_marker_introduces_their_speech(marker: str) -> None:
+    s = script(f"【解说】这艘独木舟长九米。\n{marker}州博物馆研究员 庄雅琴：\n过去江边人家，家家都有一条船。\n"
+               "【解说】请继续向前。")
+    assert s.blocks[1].kind is K.INTERVIEW and s.blocks[1].speaker == Speaker("庄雅琴", "州博物馆研究员")
+
+
+def test_the_sound_of_a_place_is_not_a_persons_voice() -> None:
+    s = script("【解说】这艘独木舟长九米。\n【环境声音】江水拍岸\n【解说】请继续向前。")
+    assert not any(b.kind is K.INTERVIEW for b in s.blocks)
+
+
+@pytest.mark.parametrize("line, role", [("【主持人结束语】", "主持人"), ("【男主播开场白】", "男主播")])
+def test_the_presenters_opening_and_closing_words(line: str, role: str) -> None:
+    s = script(f"【正文】老楼装上了电梯。\n{line}\n本期节目就到这里，下周再见。")
+    assert kinds(s)[1] == (K.NARRATION, "本期节目就到这里，下周再见。") and s.blocks[1].speaker == Speaker(None, role)
+
+
+def test_the_presenters_closing_words_as_a_label() -> None:
+    s = script("【正文】老楼装上了电梯。\n主持人结束语：本期节目就到这里。")
+    assert s.blocks[1].kind is K.NARRATION and s.blocks[1].speaker == Speaker(None, "主持人")
+
+
+@pytest.mark.parametrize("label, name", [("【同期声】菜场摊主 龚师傅", "龚师傅"),
+                                         ("【同期】退休教师 欧阳老师", "欧阳老师"),
+                                         ("【采访】孔阿姨", "孔阿姨")])
+def test_a_surname_and_a_form_of_address_is_the_speakers_name(label: str, name: str) -> None:
+    s = script(f"【正文】老楼装上了电梯。\n{label}\n说实话，一开始我是反对的。\n【正文】后来大家都签了字。")
+    assert s.blocks[1].speaker is not None and s.blocks[1].speaker.name == name
+
+
+def test_a_picture_note_after_a_sentence_is_set_aside() -> None:
+    s = script("【解说】\n雾养人，也养茶。（画面：茶园特写）\n【解说】天亮了。")
+    assert kinds(s)[0] == (K.NARRATION, "雾养人，也养茶。")
+    assert (2, "（画面：茶园特写）", "stage direction") in [(r.line, r.text, r.reason) for r in s.removed]
+
+
+def test_a_bracket_inside_a_sentence_stays() -> None:
+    s = script("【解说】茶园（画面：茶园特写）在山腰上。\n【解说】天亮了。")
+    assert kinds(s)[0][1].endswith("在山腰上。")
+
+
+@pytest.mark.parametrize("line", ["第一部分　起点（约1分30秒）", "第三部分 远方"])
+def test_a_numbered_part_of_the_script_is_a_heading(line: str) -> None:
+    s = script(f"《向光而行》\n【解说】一九五四年，学校从三间平房起步。\n{line}\n【解说】七十年过去了。")
+    assert kinds(s)[2] == (K.HEADING, line)

@@ -44,7 +44,7 @@ from typing import Literal
 from subtoolkit.errors import Diagnostic, ScriptError
 from subtoolkit.text.fold import TRADITIONAL_CHARS, fold
 from subtoolkit.model import Block, BlockKind, Removed, Script, Speaker
-from subtoolkit.text.names import looks_like_name, split_name_role
+from subtoolkit.text.names import ends_with_role, looks_like_name, split_name_role
 from subtoolkit.text.style import KINDS, NO_STYLE, Style
 
 InterviewSpan = Literal["auto", "paragraph", "marker"]
@@ -69,7 +69,7 @@ _NARRATION_WORDS = ("解说词", "解说", "配音", "画外音", "旁白", "正
 _SYNC_WORDS = ("同期声", "同期", "采访", "现场声", "现场同期", "现场", "同期音", "原声", "受访者", "受访", "访谈",
                "专访", "采访对象", "受访人", "被访者", "SOT", "SB", "口述", "自述", "口述实录", "电话录音", "录音",
                "电话采访", "电话连线", "视频连线",
-               "INTERVIEW", "SOUNDBITE")  # SB: a sound bite (Taiwan newsrooms)
+               "INTERVIEW", "SOUNDBITE", "访问")  # SB: a sound bite (Taiwan newsrooms); 访问: an interview (Hong Kong)
 # Presenters' and reporters' turns: heard, read by someone other than the narrator. A marker word
 # maps to the role that speaks it.
 _PRESENTER_MARKERS = {"导语": "主持人", "口播": "主持人", "串场": "主持人", "演播室": "主持人", "出镜": "出镜记者",
@@ -78,7 +78,9 @@ _PRESENTER_MARKERS = {"导语": "主持人", "口播": "主持人", "串场": "�
 _PRESENTER_LABELS = frozenset(("主持人", "女播", "男播", "主播", "播音员", "男主持", "女主持", "女主播", "男主播",
                                "播音"))
 # 主持人串场 主持人口播 男播导语: a presenter's label with the kind of turn after it (value: the turn word).
-_PRESENTER_TURNS = {p + w: w for p in _PRESENTER_LABELS for w in _PRESENTER_MARKERS if not w.isascii()}
+# 主持人结束语 主持人开场白: the presenter's opening or closing words (结束语 alone is a section of the film).
+_PRESENTER_TURNS = {p + w: w for p in _PRESENTER_LABELS
+                    for w in (*(m for m in _PRESENTER_MARKERS if not m.isascii()), "结束语", "结语", "开场白", "小结")}
 _HEADING_WORDS = ("序", "序幕", "片头", "片尾", "结语", "尾声", "引子", "开篇", "结束语", "后记")
 # The film's opening and closing sequences: with a description after them (〖片头〗航拍海湾 〖片尾〗演职员表)
 # the line says what the sequence shows, a production note, not a section of the narration.
@@ -102,7 +104,9 @@ _SCENE_WORDS = ("画面", "镜头", "场景", "空镜", "空景", "空镜头", "
                 "图片", "视频", "图", "音频", "动图", "GIF",
                 # an English-speaking crew's cues
                 "MUSIC", "SFX", "FX", "SOUND", "AMBIENCE", "ATMOS", "GFX", "GRAPHICS", "B-ROLL", "ARCHIVE", "SHOT",
-                "VISUAL", "VISUALS", "PICTURE", "CUT TO", "FADE IN", "FADE OUT", "TRANSITION")
+                "VISUAL", "VISUALS", "PICTURE", "CUT TO", "FADE IN", "FADE OUT", "TRANSITION",
+                # an audio guide's signal between stops
+                "提示音", "背景音", "按键音")
 _LATIN_CUE_WORDS = frozenset(w for w in _SCENE_WORDS if w.isascii())
 # A cue word with what happens to it (【音乐起】 【音乐渐收】 【空镜头】): a note like the word alone.
 # Alone on a line, only a picture word opens a shot list ([画面] then the shots); a cue (【音乐起】
@@ -112,11 +116,18 @@ _RUN_WORDS = frozenset(("画面", "镜头", "场景", "空镜", "空景", "空�
 _CUE_SUFFIXES = ("资料", "画面", "镜头", "音乐", "音效", "片段", "空镜")
 _CUE_PREFIXES = ("资料", "音乐", "音效", "背景音乐", "空镜", "空景", "特效", "特技", "转场", "画面", "镜头", "定版",
                  "落版")
+# 专家声音 嘉宾原声 村民声音: a person's recorded voice (not the sound of a place: 环境声音 背景声音)
+_VOICE_SUFFIXES = ("声音", "原声")
+_SOUND_PREFIXES = ("环境", "背景", "自然", "现场", "音乐", "动物")
 _NOTE_WORDS = ("删", "注", "备注", "编者按", "编者注", "编辑", "视频编辑", "导演", "摄像", "记者", "作者")
 # An interview written as questions and answers under one interviewee (【采访】姓名 then 问：… 答：…).
 _QUESTION_LABELS = frozenset(("问", "提问", "记者问", "主持人问", "Q"))
 _ANSWER_LABELS = frozenset(("答", "回答", "A"))
-_ROLE_LABELS = frozenset(("记者", "主持人", "村民", "群众", "工人", "男子", "女子", "市民", "居民", "游客", "患者"))
+_ROLE_LABELS = frozenset(("记者", "主持人", "村民", "群众", "工人", "男子", "女子", "市民", "居民", "游客", "患者",
+                          # people a scene's turns are given to without a name (小朋友：好咸喔！ 工作人员：对。)
+                          "小朋友", "孩子", "孩子们", "学生", "同学", "家长", "工作人员", "店员", "服务员", "顾客",
+                          "乘客", "路人", "观众", "网友", "老人", "大爷", "大妈", "阿姨", "师傅", "司机", "志愿者",
+                          "队员", "船员", "渔民", "农民", "牧民", "医生", "护士", "民警", "众人"))
 
 # Word artefacts that survive a .docx → text export.
 _ARTEFACTS = re.compile(
@@ -139,7 +150,7 @@ _PINYIN = re.compile(rf"(?<=[\u3400-\u9fff])\((?=[a-zü]*[{_TONED}])[a-zü{_TONE
 _SOURCE_NOTE = re.compile(r"[（(]\s*(?:来源|稿件来源|文章来源|本文来源|资料来源)\s*[：:][^（）()]*[）)]\s*$")
 _SOURCE_LINE = re.compile(r"^(?:来源|稿件来源|文章来源|本文来源|资料来源)\s*[：:].*$")
 _NUM = "一二三四五六七八九十百零〇两0-9"
-_EPISODE = re.compile(rf"^第[{_NUM}]+(?:篇章|[集章部篇回节场幕])(?:[\s：:·《].*)?$")
+_EPISODE = re.compile(rf"^第[{_NUM}]+(?:篇章|部分|[集章部篇回节场幕])(?:[\s：:·《].*)?$")
 _TITLE_LINE = re.compile(r"^《([^《》]+)》(?:\s*(?:解说词|解说稿|文稿|脚本))?$")
 _SENTENCE_END = re.compile(r"[。！？!?；;…]")
 _TITLE_SIGNAL = re.compile(rf"《[^》]+》|第[{_NUM}]+[集季期部篇章回]|解说词|解说稿|文稿|台本|脚本|纪录片|专题片|宣传片")
@@ -155,7 +166,8 @@ _CREDIT_WORDS = (
     "总导演|制片|制片人|监制|策划|主编|出品|出品人|后期|剪辑|视频编辑|通讯员|审核|校对|统筹|翻译|字幕制作|"
     "配音|解说|旁白|播音|主持|主持人|"
     "制作|制作人|联合出品|出品单位|摄制|录音|灯光|美术|作曲|调色|包装|总监制|总策划|总制片人|执行导演|执行制片|制片主任|"
-    "艺术总监|技术总监|航拍|摄影记者|文字记者|制作单位|摄制单位|承制单位|拍摄日期|拍摄时间|拍摄地点"
+    "艺术总监|技术总监|航拍|摄影记者|文字记者|制作单位|摄制单位|承制单位|拍摄日期|拍摄时间|拍摄地点|"
+    "剪接|收音|编审|助理编导|行政监制|资料搜集"  # 剪接 收音: editing and sound, in Hong Kong and Taiwan credits
 )
 # 总撰稿 总编导 执行主编 特约撰稿: a credit word with its rank before it
 _CREDIT_PREFIX = r"(?:本期|本集|本片|本节目)?(?:总|执行|特约)?"
@@ -176,7 +188,8 @@ _CREDIT_SPACED = re.compile(
 )
 _LEAD_NOTE = re.compile(
     r"^(?:编者按|编者注|编后|摘要|内容摘要|内容提要|导读|本集要点|本期要点|原标题|来源|稿件来源|稿源|专题|"
-    r"注意事项|免责声明|版权声明|声明|说明|备注|附注|附|关键字|标签|节目时长|时长|片长|播出日期|播出时间|首播|版本|稿号)"
+    r"注意事项|免责声明|版权声明|声明|说明|备注|附注|附|关键字|标签|节目时长|时长|片长|播出日期|播出时间|首播|版本|稿号|"
+    r"播出时长|温馨提示|友情提示)"
     r"\s*(?:[：:]|$)"
     r"|^[\u4e00-\u9fff]{2,14}\d{1,2}月\d{1,2}日(?:电|讯)"  # 新华社北京3月17日电: a news dateline
     r"|^[•●▪◆■◇○★☆※]\s*"  # a bulleted list
@@ -191,6 +204,8 @@ _LEAD_NOTE = re.compile(
     r"|^(?:\d{1,3}[.．、)）]\s*)?(?:大全景|全景|远景|中景|近景|中近景|特写|大特写|航拍|跟拍|俯拍|仰拍|延时|升格|空镜)"
     r"(?:\s|[：:])"
 )
+# A field of the document's particulars inside a line (after a space): 总时长：约6分钟 / 总时长约18分钟 / 版本：v3
+_FIELD = re.compile(rf"[\s\u3000](?:总时长|时长|片长|播出时长|版本|稿号)\s*(?:[：:]|约?\s*[{_NUM}])")
 _URL = re.compile(r"https?://\S+|www\.[a-z0-9-]+\.\S*", re.I)
 _FURNITURE = re.compile(  # unmistakable wherever it stands
     r"\d+\s*(?:条评论|人参与|人发表了?评论)|我来说两句|发表评论|版权所有|copyright|©|all rights reserved|powered by|"
@@ -235,7 +250,7 @@ _SYNC_PLAIN = re.compile(r"^(同期声|同期|现场同期|现场声|采访对�
 _QUALIFIER = r"(?:\s*[（(][^（）()：:]{1,8}[）)])?"  # 解说（男声）： 主持人（出镜）： 画外音（女）：
 _NARRATION_LABEL = re.compile(rf"^(解说词|解说|旁白|画外音|配音|正文|[^\s：:（(]{{1,8}}?){_QUALIFIER}\s*[：:]\s*")
 _QUALIFIER_NAME = re.compile(r"\s*[（(]([^（）()：:]{2,8})[）)]")
-_PRESENTER_LABEL = re.compile(rf"^([^\s：:，。（(]{{2,5}}){_QUALIFIER}\s*[：:]\s*")
+_PRESENTER_LABEL = re.compile(rf"^([^\s：:，。（(]{{2,7}}){_QUALIFIER}\s*[：:]\s*")
 _PLAIN_LABEL = re.compile(r"^([^\s：:，。]{1,6})\s*[：:]\s*")
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 _SENTENCE_PUNCT = re.compile(r"[，。！？；]")
@@ -357,6 +372,7 @@ class Context:
     next_name: bool = False  # the next text line is a person's name alone
     speaking: bool = False  # inside a named speaker's speech that runs until the next marker
     next_timing: bool = False  # the next line is a subtitle cue's timing (00:00:01,000 --> …)
+    awaiting_role: bool = False  # the line above was a name super's name alone (【受訪者】 then 陳文彥)
 
 
 Rule = Callable[[str, str, Context], "list[Item] | None"]
@@ -462,6 +478,9 @@ def _speaker_items(designation: str, rest: str, prefix: str) -> list[Item]:
             n, r = split_name_role(rest_stripped)
             if n is not None:
                 return [Item("speaker", "", Speaker(n, r), _marker(removed + rest, "speaker label"), covers=True)]
+            if r is not None and not has_punctuation(r) and ends_with_role(r):
+                # （訪問）市區重建局發言人: nobody named, the role is the super
+                return [Item("speaker", "", Speaker(None, r), _marker(removed + rest, "speaker label"), covers=True)]
         # 【同期】中共某镇委员会委员、某村党支部书记　宁卫东: a long role title (with 、 （） “”) then the name
         tokens = rest_stripped.split()
         if (len(tokens) >= 2 and looks_like_name(tokens[-1]) and len(rest_stripped) <= 60
@@ -504,7 +523,7 @@ def _kind_of_word(word: str, style: Style) -> str | None:
         return "caption"
     if word in _NARRATION_WORDS:
         return "narration"
-    if word in _PRESENTER_MARKERS:
+    if word in _PRESENTER_MARKERS or word in _PRESENTER_TURNS:
         return "presenter"
     if word in _SYNC_WORDS or word in _PERSON_WORDS:
         return "interview"
@@ -519,10 +538,18 @@ def _kind_of_word(word: str, style: Style) -> str | None:
         kind = next((k for k in KINDS if any(w.upper() == word for w in getattr(style, k))), None)
     if kind is None and len(word) <= 6 and (word.startswith(_CUE_PREFIXES) or word.endswith(_CUE_SUFFIXES)):
         return "note"
+    if kind is None and len(word) <= 6 and word.endswith(_VOICE_SUFFIXES) and not word.startswith(_SOUND_PREFIXES):
+        return "interview"  # （专家声音） 【嘉宾原声】: somebody's recorded voice
     return kind
 
 
-_PAREN_MARKER = re.compile(r"^[（(](?:[^（）()，。：:、！？\s]{1,8}[）)]|\s*(?:同期声|同期|采访|受访者|口述)\s*[：:])")
+# A numbered part of a script in brackets: 第3站 (an audio guide's stop), 第二部分, 第4单元, Stop 4, Part 2.
+_ORDINAL_LABEL = re.compile(
+    rf"第\s*[{_NUM}]+\s*(?:站|部分|单元|展厅|展区|章|节|篇|幕|场|段|集|期|讲|课)|(?i:stop|part|chapter|room|gallery)\s*\d+"
+)
+_PAREN_MARKER = re.compile(
+    r"^[（(](?:[^（）()，。：:、！？\s]{1,8}[）)]|\s*(?:同期声|同期|采访|受访者|口述|字幕|屏幕文字)\s*[：:])"
+)
 
 
 def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
@@ -563,7 +590,7 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
         head = head.upper()  # 【Stand】 【sot】
     tail = inner[len(inner) - len(tail_key) :] if tail_key else ""
     kind = _kind_of_word(head, ctx.style)
-    if paren and (kind not in ("interview", "narration", "caption") or tail and kind != "interview"):
+    if paren and (kind not in ("interview", "narration", "caption") or tail and kind == "narration"):
         return None  # （镜头：…） （一） （秦英林）: the rules for bracketed lines decide
     if kind is None:
         for sync in _SYNC_WORDS:  # 【习近平同期声】: the speaker written into the marker
@@ -591,7 +618,8 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
         return [Item("narration", text, removed=_marker(marker + lead) + direction, covers=not text)]
     if kind == "presenter" and not tail:
         lead, body = _strip_colon(rest)
-        who = Speaker(None, _PRESENTER_MARKERS[head])
+        turn = _PRESENTER_TURNS.get(head)  # 【主持人结束语】: the label before the turn word, as written
+        who = Speaker(None, _PRESENTER_MARKERS[head] if turn is None else inner[: len(head) - len(turn)])
         direction, text = _aside(body.strip())
         named = _ROLE_NAME_LABEL.match(fold(text))
         if named and _reporter(named.group(1)) and looks_like_name(named.group(2)):
@@ -637,11 +665,25 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
             if head in _RUN_WORDS or head in _NOTE_WORDS or head in ctx.style.note:
                 return [Item("note_run", removed=_marker(line), covers=True)]
         return [Item("note", line.strip())]
+    if kind is None and not paren and _ORDINAL_LABEL.fullmatch(inner_key) and not _SENTENCE_END.search(rest):
+        return [Item("heading", line)]  # 【第3站】第二展厅 · 贝叶经（编号301） [Stop 4]: a numbered part with its name
     if kind is None and not rest.strip() and not ctx.expecting_speech and ctx.alone:
         # 【巡视工作纪实：谈话】: a segment label of the programme, alone on its line
         if 1 <= len(inner) <= 20 and not _SENTENCE_END.search(inner) and _HAN_CHAR.search(inner):
             return [Item("heading", inner, removed=_marker(line[0]) + _marker(line[end]))]
     return None
+
+
+# A divider between parts of a document: ＊＊＊ / ——————— / ------ / ※※※ / ===.
+_DIVIDER = re.compile(r"^[\s*＊※✱★☆·•◆◇○●=＝~～_＿\-－—–─━]{3,}$")
+
+
+def rule_divider(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """``＊＊＊`` ``———————`` ``------``: a line of marks that divides the document is a note (it is
+    never read out, and it ends nobody's speech)."""
+    if key[:1] not in "*＊※✱★☆·•◆◇○●=＝~～_＿-－—–─━" or _DIVIDER.match(key) is None:
+        return None
+    return [Item("note", line)]
 
 
 def rule_page_furniture(line: str, key: str, ctx: Context) -> list[Item] | None:
@@ -692,6 +734,9 @@ def rule_credit(line: str, key: str, ctx: Context) -> list[Item] | None:
         return [Item("note", line)]  # 导演：张三 摄像：李四 — end credits on one line
     if label and _MENU_SEPARATORS.search(key) and not _SENTENCE_END.search(key):
         return [Item("note", line)]  # 撰稿：欧阳澈 | 版本：终审稿 v3 — a document's fields set apart by bars
+    fields = "长" in key or "版本" in key or "稿号" in key  # (the words of _FIELD: most lines have none)
+    if fields and _FIELD.search(key) and not _SENTENCE_END.search(key) and len(key) <= 60:
+        return [Item("note", line)]  # 拍摄脚本（第三稿）　总时长：约6分钟: the document's particulars
     if _LEAD_NOTE.match(key) or "记者" in key and _BYLINE.match(key):
         return [Item("note", line)]
     if _INTRO.search(key) and len(key) <= 80:
@@ -882,7 +927,8 @@ def rule_title(line: str, key: str, ctx: Context) -> list[Item] | None:
     m = _TITLE_LINE.match(key)
     if m is None or not ctx.alone:
         return None
-    kind: Literal["title", "heading"] = "heading" if ctx.has_title else "title"
+    # on the title page (a station's or a column's line above it) the film's title is still a title
+    kind: Literal["title", "heading"] = "heading" if ctx.has_title and not ctx.at_top else "title"
     return [Item(kind, line[1 : 1 + len(m.group(1))], removed=_marker(line[0]) + _marker(line[len(m.group(1)) + 1 :]))]
 
 
@@ -937,7 +983,8 @@ def rule_paren_line(line: str, key: str, ctx: Context) -> list[Item] | None:
     text = line[1:-1].strip()
     word = _NOTE_LABEL.match(inner)
     label = word.group(1) if word else ""
-    if word and (label in _SCENE_WORDS or label in _NOTE_WORDS or label in ctx.style.note or _CREDIT.match(inner)):
+    if word and (label in _SCENE_WORDS or label in _NOTE_WORDS or label in ctx.style.note or _CREDIT.match(inner)
+                 or _LEAD_NOTE.match(inner)):  # （播出时长：18分钟）
         return [Item("note", line)]
     if len(inner) > 12 or has_punctuation(inner):
         return None
@@ -1109,6 +1156,14 @@ def rule_super_lines(line: str, key: str, ctx: Context) -> list[Item] | None:
     return None
 
 
+def rule_super_role(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """The same super the other way round: ``【受訪者】`` then ``陳文彥`` then ``七股鹽場文化協會理事長``.
+    A line ending in a job title under the name alone is the name's role, not the first words of the speech."""
+    if not ctx.awaiting_role or not ctx.alone or len(key) > 30 or has_punctuation(key) or not ends_with_role(key):
+        return None
+    return [Item("super", "", Speaker(None, line), _marker(line, "speaker label"), covers=True)]
+
+
 def rule_photo_caption(line: str, key: str, ctx: Context) -> list[Item] | None:
     """``▲ 外婆家的七只腌菜坛``: a web article's caption under a picture is on-screen text, not narration."""
     if key[:1] not in "▲△" or not key[1:].strip():
@@ -1136,7 +1191,9 @@ def rule_short_heading(line: str, key: str, ctx: Context) -> list[Item] | None:
 RULES: tuple[Rule, ...] = (
     rule_bracket_marker,
     rule_super_lines,
+    rule_super_role,
     rule_photo_caption,
+    rule_divider,
     rule_page_furniture,
     rule_credit,
     rule_sync_plain,
@@ -1228,7 +1285,8 @@ def classify_explained(
     key = fold(line) if key is None else key
     if not checked and _plain_prose(line, key, ctx.at_top, ctx.title_line, ctx.next_wrapped):
         return [Item("prose", line)], "prose"
-    if _INLINE_MARKER.search(key) is not None:
+    if _INLINE_MARKER.search(key) is not None and (_FIELD.search(key) is None or _SENTENCE_END.search(key)):
+        # (a line of the document's particulars, 总时长约18分钟　配音：女声, is not a script flattened onto a line)
         cuts = [0] + [m.start() for m in _INLINE_MARKER.finditer(key)] + [len(line)]
         pieces = [line[a:b].strip() for a, b in zip(cuts, cuts[1:])]
         items: list[Item] = []
@@ -1239,7 +1297,21 @@ def classify_explained(
     return _classify_one(line, key, ctx)
 
 
+# A picture note after the sentence it goes with: …种着黄精和天麻。（画面：药田特写）
+_TRAILING_DIRECTION = re.compile(
+    r"(?<=[。！？!?…”」』])\s*[（(]\s*(?:画面|镜头|空镜|空镜头|场景|资料画面|资料|动画|特写|航拍|音乐|音效|字幕)\s*[：:]"
+    r"[^（）()]{1,40}[）)]$"
+)
+
+
 def _classify_one(line: str, key: str, ctx: Context) -> tuple[list[Item], str]:
+    if key[-1:] in "）)" and (m := _TRAILING_DIRECTION.search(key)) is not None and m.start() > 0:
+        # the direction is set aside like one that opens a line (listed, never read out)
+        items, decided = _classify_one(line[: m.start()], key[: m.start()], ctx)
+        last = items[-1]
+        direction = _marker(line[m.start() :].strip(), "stage direction")
+        items[-1] = Item(last.kind, last.text, last.speaker, last.removed + direction, last.covers)
+        return items, decided
     if ("删" in key or "：" in key or ":" in key) and len(key) > 2:
         m = _INLINE_NOTE.search(key)
         if m is not None and (m.start() > 0 or m.end() < len(key)):
@@ -1303,6 +1375,7 @@ class _State:
     in_exchange: bool = False
     interviewee: Speaker | None = None  # the last named speaker: who answers 答：… lines
     cover_from: int | None = None  # a marker-only line waiting for the block it introduces
+    super_line: int = 0  # the last line that was part of a name super under a sync marker
 
     def emit(self, kind: BlockKind, text: str, first: int, last: int, speaker: Speaker | None = None) -> None:
         section = self.section
@@ -1542,25 +1615,46 @@ _CREW_COLUMNS = frozenset(("镜号", "景别", "画面", "画面内容", "时长
                            "运镜", "拍摄方法", "时间", "序号", "场景", "长度", "秒数", "机位", "音乐/音效"))
 
 
-def _flatten_table(cleaned: list[str], keys: list[str], removed_at: dict[int, list[tuple[str, str]]]) -> None:
+# The column of on-screen text: a row with nothing to say there is a caption, and the name super of a
+# sound bite stands in it (画面 | 解说 | 字幕 with 【同期】speech | 姓名 职务).
+_CAPTION_COLUMNS = frozenset(("字幕", "屏幕文字", "字幕/人名条", "人名条", "字幕条"))
+
+
+def _flatten_table(
+    cleaned: list[str], keys: list[str], removed_at: dict[int, list[tuple[str, str]]]
+) -> dict[int, tuple[Literal["caption", "super"], str]]:
     """A shot table pasted as text (``镜号 | 景别 | 时长 | 画面 | 音乐 | 解说词``): each row under the header
     becomes its spoken cell; the crew's cells are set aside (listed, reason ``table column``). A row
-    whose spoken cell is empty stays as it is (a note, like the header)."""
-    col = ncells = None
+    whose spoken cell is empty stays as it is (a note, like the header), unless the table has a caption
+    column with text in that row: then the row is that caption. A line without cells inside the table
+    (``第二部分　匠心``, a row spanning the table) does not end it; the next row must then have the
+    header's number of cells. Returns the rows that are captions, and the caption cells of rows with
+    speech (the name super of the speaker), by line index."""
+    col = ncells = cap = None
+    gap = False
+    found_rows: dict[int, tuple[Literal["caption", "super"], str]] = {}
     for i, key in enumerate(keys):
         if not key:
             col = None
             continue
         if "|" not in key and "｜" not in key and "\t" not in key:
-            col = None
+            gap = col is not None
             continue
         cells = [c.strip() for c in _CELL.split(key)]
-        if col is not None and ncells is not None and abs(len(cells) - ncells) <= 1 and col < len(cells):
-            if not cells[col]:
-                continue
+        fits = len(cells) == ncells if gap else ncells is not None and abs(len(cells) - ncells) <= 1
+        gap = False
+        if col is not None and ncells is not None and fits and col < len(cells):
             bounds = [0] + [x for m in _CELL.finditer(key) for x in (m.start(), m.end())] + [len(key)]
-            start, stop = bounds[2 * col], bounds[2 * col + 1]
             row = cleaned[i]  # the folded key has the same length: its cell bounds cut the row as written
+            keep = col
+            if not cells[col]:
+                if cap is None or cap >= len(cells) or not cells[cap]:
+                    continue
+                keep = cap
+                found_rows[i] = ("caption", "")
+            elif cap is not None and cap < len(cells) and cells[cap]:
+                found_rows[i] = ("super", row[bounds[2 * cap] : bounds[2 * cap + 1]].strip())
+            start, stop = bounds[2 * keep], bounds[2 * keep + 1]
             before, spoken, after = row[:start].strip(), row[start:stop].strip(), row[stop:].strip()
             found = removed_at.setdefault(i, [])
             found += [(t, "table column") for t in (before, after) if t]
@@ -1569,8 +1663,25 @@ def _flatten_table(cleaned: list[str], keys: list[str], removed_at: dict[int, li
         heard = [k for k, c in enumerate(cells) if c in _SPOKEN_COLUMNS]
         if len(heard) == 1 and sum(c in _CREW_COLUMNS for c in cells) >= 2:
             col, ncells = heard[0], len(cells)
+            cap = next((k for k, c in enumerate(cells) if c in _CAPTION_COLUMNS), None)
         else:
             col = None
+    return found_rows
+
+
+def _table_row(
+    items: list[Item], rule: str, kind: Literal["caption", "super"], cell: str, line: str
+) -> tuple[list[Item], str]:
+    """A table row with its caption column: the row is that caption, or the caption names the speaker
+    of the sound bite in the row's spoken cell (``【同期】speech`` with ``胡一鸣　机械学院博士生`` beside it)."""
+    if kind == "caption":
+        return [Item("caption", line)], "table caption"
+    who = _designation_speaker(cell) or separated_designation(cell)
+    if who is None or who.name is None:
+        return items, rule
+    named = [Item(i.kind, i.text, who, i.removed, i.covers) if i.kind == "speaker" and i.speaker is None else i
+             for i in items]
+    return named, rule
 
 
 def _narration_after(lines: _Lines, i: int) -> bool:
@@ -1640,8 +1751,9 @@ def parse_lines(
             cleaned[last] = ""
 
     joined = "\n".join(cleaned)
+    table_rows: dict[int, tuple[Literal["caption", "super"], str]] = {}
     if "|" in joined or "｜" in joined or "\t" in joined:
-        _flatten_table(cleaned, [fold(c) for c in cleaned], removed_at)
+        table_rows = _flatten_table(cleaned, [fold(c) for c in cleaned], removed_at)
     info = _Lines(cleaned, style, extras.traditional)
     keys, dialogue = info.keys, info.dialogue
     span: Literal["paragraph", "marker"] | None = None if interview_span == "auto" else interview_span
@@ -1663,6 +1775,7 @@ def parse_lines(
                     explain.append(Explained(n, "prose", (), line))
                 continue
             awaiting = st.pending_is_set and (st.pending is None or st.pending.name is None)
+            named_above = st.pending_is_set and st.super_line == info.prev_of.get(i, -1) + 1
             ctx = Context(
                 expecting_speech=st.pending_is_set,
                 has_title=st.title is not None,
@@ -1680,11 +1793,14 @@ def parse_lines(
                 next_name=awaiting and info.next_name(i),
                 speaking=st.mode == "interview" and st.speaker is not None and not st.pending_is_set,
                 next_timing=info.next_timing(i),
+                awaiting_role=named_above and st.pending is not None and st.pending.role is None,
             )
             try:
                 items, rule = classify_explained(line, ctx, key, checked=True)
             except ScriptError as exc:
                 raise ScriptError(exc.what, path=path, line=n, hint=exc.hint) from None
+            if i in table_rows:
+                items, rule = _table_row(items, rule, *table_rows[i], line)
             if ctx.last and items[0].kind == "prose" and _OPENS_BRACKET.match(line) and match_bracket(line, 0) is None:
                 why, hint = "the script ends inside a marker; kept as text", "close the bracket or remove the line"
                 st.warnings.append(Diagnostic(why, line=n, hint=hint, path=path))
@@ -1825,6 +1941,7 @@ def _apply(st: _State, it: Item, n: int) -> None:
         who = Speaker(new.name or (above.name if above else None), new.role or (above.role if above else None))
         st.pending, st.pending_is_set, st.speaker = who, True, who
         st.pending_line = st.pending_line if above is not None else n
+        st.super_line = n
         if who.name:
             st.interviewee = who
         if st.cover_from is None:
@@ -1853,6 +1970,7 @@ def _apply(st: _State, it: Item, n: int) -> None:
             st.speaker = it.speaker
             if it.covers:
                 st.cover_from = n
+                st.super_line = n  # 【同期】陈文彦 alone: a role line may follow
 
 
 def _attribute(st: _State, it: Item, n: int) -> None:
