@@ -678,12 +678,7 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
 _DIVIDER = re.compile(r"^[\s*＊※✱★☆·•◆◇○●=＝~～_＿\-－—–─━]{3,}$")
 
 
-def rule_divider(line: str, key: str, ctx: Context) -> list[Item] | None:
-    """``＊＊＊`` ``———————`` ``------``: a line of marks that divides the document is a note (it is
-    never read out, and it ends nobody's speech)."""
-    if key[:1] not in "*＊※✱★☆·•◆◇○●=＝~～_＿-－—–─━" or _DIVIDER.match(key) is None:
-        return None
-    return [Item("note", line)]
+_DIVIDER_FIRST = frozenset("*＊※✱★☆·•◆◇○●=＝~～_＿-－—–─━")
 
 
 def rule_page_furniture(line: str, key: str, ctx: Context) -> list[Item] | None:
@@ -692,7 +687,11 @@ def rule_page_furniture(line: str, key: str, ctx: Context) -> list[Item] | None:
     with ``|`` separators, a date line on the title page (``《栏目》2012年7月30日台本``).
 
     A line that reads like a sentence keeps being narration even when it mentions a web site.
+    ``＊＊＊`` ``———————`` ``------``: a line of marks that divides the document is a note too (never
+    read out).
     """
+    if key[:1] in _DIVIDER_FIRST and _DIVIDER.match(key) is not None:
+        return [Item("note", line)]
     if (_SCAN.search(key) is not None or key.startswith(_FURNITURE_OPENERS)
             or key.rstrip().endswith(_FURNITURE_ENDINGS)):  # the words of the patterns below; most lines have none
         if _FURNITURE.search(key) or _FURNITURE_LINE.search(key) and not _SENTENCE_END.search(key[-1:]):
@@ -772,7 +771,14 @@ _LATIN_LABEL = re.compile(
 )
 
 
-def rule_latin_label(line: str, key: str, ctx: Context) -> list[Item] | None:
+def rule_latin_line(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """A line opening with a Latin letter: an English-speaking crew's label or a scene heading."""
+    if not key[:1].isascii() or not key[:1].isalpha():
+        return None
+    return _latin_label(line, key, ctx) or _scene_heading(line, key, ctx)
+
+
+def _latin_label(line: str, key: str, ctx: Context) -> list[Item] | None:
     """``NARRATION: Mist hangs over the terraces.`` ``INTERVIEW — 吴志强 Wu Zhiqiang, tea master``
     ``VOICEOVER — …``: an English marker word with a colon or a dash works like the Chinese label
     (narration, a sound bite's designation or speech, a caption); other words are left to the rules below."""
@@ -802,7 +808,7 @@ _SCENE_HEADING = re.compile(
 )
 
 
-def rule_scene_heading(line: str, key: str, ctx: Context) -> list[Item] | None:
+def _scene_heading(line: str, key: str, ctx: Context) -> list[Item] | None:
     """``SCENE 2 — 作坊 / Workshop — DAY`` ``Sc. 4`` ``INT. TEA HOUSE - NIGHT``: a co-production's scene
     heading (with the place and the time of day) is a section heading of the script."""
     if key[:1] not in "SsIiEeCcPpAa" or not ctx.alone or ctx.in_captions or len(key) > 80:
@@ -817,7 +823,7 @@ def rule_scene_heading(line: str, key: str, ctx: Context) -> list[Item] | None:
 _LATIN_DIRECTION = re.compile(r"^[(（]([A-Za-z][^（）()\u3400-\u9fff]{0,100})[)）]$")
 
 
-def rule_latin_direction(line: str, key: str, ctx: Context) -> list[Item] | None:
+def _latin_direction(line: str, key: str, ctx: Context) -> list[Item] | None:
     """``(Drone over the tea terraces)`` ``(Archive footage, 1978)``: an English direction in round
     brackets alone on its line, not a sentence, says what the picture shows: a note."""
     m = _LATIN_DIRECTION.match(key)
@@ -976,6 +982,10 @@ def rule_paren_line(line: str, key: str, ctx: Context) -> list[Item] | None:
 
     When speech is expected (after a speaker line) ``（…）`` wraps the speech instead.
     """
+    if key[:1] in "（(" and key[1:2].isascii() and key[1:2].isalpha():  # (Drone over the tea terraces)
+        found = _latin_direction(line, key, ctx)
+        if found is not None:
+            return found
     m = _PAREN_LINE.match(key)
     if m is None or ctx.expecting_speech or ctx.in_captions or not ctx.alone:
         return None
@@ -1147,6 +1157,8 @@ def rule_super_lines(line: str, key: str, ctx: Context) -> list[Item] | None:
     """A name super on two lines under a bare sync marker: ``【同期】`` then ``浪花岛灯塔站 站长`` then
     ``邵海平``, then the speech. The role line (its next line is a name) and the name line complete
     the speaker of the marker; both belong to the interview."""
+    if ctx.awaiting_role:
+        return _super_role(line, key, ctx)
     if not ctx.awaiting_name or not ctx.alone or len(key) > 30 or _SENTENCE_END.search(key) or not _designation_ok(key):
         return None
     if looks_like_name(key.replace(" ", "")):
@@ -1156,7 +1168,7 @@ def rule_super_lines(line: str, key: str, ctx: Context) -> list[Item] | None:
     return None
 
 
-def rule_super_role(line: str, key: str, ctx: Context) -> list[Item] | None:
+def _super_role(line: str, key: str, ctx: Context) -> list[Item] | None:
     """The same super the other way round: ``【受訪者】`` then ``陳文彥`` then ``七股鹽場文化協會理事長``.
     A line ending in a job title under the name alone is the name's role, not the first words of the speech."""
     if not ctx.awaiting_role or not ctx.alone or len(key) > 30 or has_punctuation(key) or not ends_with_role(key):
@@ -1191,14 +1203,11 @@ def rule_short_heading(line: str, key: str, ctx: Context) -> list[Item] | None:
 RULES: tuple[Rule, ...] = (
     rule_bracket_marker,
     rule_super_lines,
-    rule_super_role,
     rule_photo_caption,
-    rule_divider,
     rule_page_furniture,
     rule_credit,
     rule_sync_plain,
-    rule_latin_label,
-    rule_scene_heading,
+    rule_latin_line,
     rule_narration_plain,
     rule_presenter,
     rule_question_answer,
@@ -1212,7 +1221,6 @@ RULES: tuple[Rule, ...] = (
     rule_episode,
     rule_top_title,
     rule_paren_line,
-    rule_latin_direction,
     rule_name_bar,
     rule_caption_name,
     rule_quoted_bite,
@@ -1299,17 +1307,25 @@ def classify_explained(
 
 # A picture note after the sentence it goes with: …种着黄精和天麻。（画面：药田特写）
 _TRAILING_DIRECTION = re.compile(
-    r"(?<=[。！？!?…”」』])\s*[（(]\s*(?:画面|镜头|空镜|空镜头|场景|资料画面|资料|动画|特写|航拍|音乐|音效|字幕)\s*[：:]"
-    r"[^（）()]{1,40}[）)]$"
+    r"[（(]\s*(?:画面|镜头|空镜|空镜头|场景|资料画面|资料|动画|特写|航拍|音乐|音效|字幕)\s*[：:][^（）()]{1,40}[）)]$"
 )
 
 
+def _trailing_direction(key: str) -> int | None:
+    """Where a picture note after a sentence starts (``…天麻。（画面：药田特写）``), or ``None``."""
+    at = max(key.rfind("（"), key.rfind("("))
+    if at <= 0 or _TRAILING_DIRECTION.match(key, at) is None:
+        return None
+    before = key[:at].rstrip()
+    return len(before) if before[-1:] in "。！？!?…”」』" else None
+
+
 def _classify_one(line: str, key: str, ctx: Context) -> tuple[list[Item], str]:
-    if key[-1:] in "）)" and (m := _TRAILING_DIRECTION.search(key)) is not None and m.start() > 0:
+    if key[-1:] in "）)" and (cut := _trailing_direction(key)) is not None:
         # the direction is set aside like one that opens a line (listed, never read out)
-        items, decided = _classify_one(line[: m.start()], key[: m.start()], ctx)
+        items, decided = _classify_one(line[:cut], key[:cut], ctx)
         last = items[-1]
-        direction = _marker(line[m.start() :].strip(), "stage direction")
+        direction = _marker(line[cut:].strip(), "stage direction")
         items[-1] = Item(last.kind, last.text, last.speaker, last.removed + direction, last.covers)
         return items, decided
     if ("删" in key or "：" in key or ":" in key) and len(key) > 2:
