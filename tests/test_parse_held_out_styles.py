@@ -309,3 +309,14 @@ def test_a_bracket_inside_a_sentence_stays() -> None:
 def test_a_numbered_part_of_the_script_is_a_heading(line: str) -> None:
     s = script(f"《向光而行》\n【解说】一九五四年，学校从三间平房起步。\n{line}\n【解说】七十年过去了。")
     assert kinds(s)[2] == (K.HEADING, line)
+
+
+def test_a_table_ends_at_two_lines_without_cells() -> None:
+    s = script("画面 | 解说 | 字幕\n雪山航拍 | 江水从雪山下来。 | 海拔5200米\n【解说】江水一路向东。\n"
+               "【解说】流过草原。\n导演：方舟 | 摄像：龚伟 | 剪辑：石磊")
+    assert kinds(s)[-1] == (K.NOTE, "导演：方舟 | 摄像：龚伟 | 剪辑：石磊")
+
+
+def test_a_caption_after_a_sentence_is_not_set_aside() -> None:
+    s = script("【解说】雾养人，也养茶。（字幕：茶园面积三千亩）\n【解说】天亮了。")
+    assert all(r.reason != "stage direction" for r in s.removed)

@@ -676,8 +676,6 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
 
 # A divider between parts of a document: ＊＊＊ / ——————— / ------ / ※※※ / ===.
 _DIVIDER = re.compile(r"^[\s*＊※✱★☆·•◆◇○●=＝~～_＿\-－—–─━]{3,}$")
-
-
 _DIVIDER_FIRST = frozenset("*＊※✱★☆·•◆◇○●=＝~～_＿-－—–─━")
 
 
@@ -782,12 +780,10 @@ def _latin_label(line: str, key: str, ctx: Context) -> list[Item] | None:
     """``NARRATION: Mist hangs over the terraces.`` ``INTERVIEW — 吴志强 Wu Zhiqiang, tea master``
     ``VOICEOVER — …``: an English marker word with a colon or a dash works like the Chinese label
     (narration, a sound bite's designation or speech, a caption); other words are left to the rules below."""
-    if not key[:1].isascii():
-        return None
     m = _LATIN_LABEL.match(key)
     if m is None:
         return None
-    kind = _kind_of_word(m.group(1).upper(), NO_STYLE)
+    kind = _kind_of_word(m.group(1).upper(), ctx.style)
     body = line[m.end() :].strip()
     if kind == "narration":
         direction, text = _aside(body)
@@ -1307,7 +1303,7 @@ def classify_explained(
 
 # A picture note after the sentence it goes with: …种着黄精和天麻。（画面：药田特写）
 _TRAILING_DIRECTION = re.compile(
-    r"[（(]\s*(?:画面|镜头|空镜|空镜头|场景|资料画面|资料|动画|特写|航拍|音乐|音效|字幕)\s*[：:][^（）()]{1,40}[）)]$"
+    r"[（(]\s*(?:画面|镜头|空镜|空镜头|场景|资料画面|资料|动画|特写|航拍|音乐|音效)\s*[：:][^（）()]{1,40}[）)]$"
 )
 
 
@@ -1643,22 +1639,24 @@ def _flatten_table(
     becomes its spoken cell; the crew's cells are set aside (listed, reason ``table column``). A row
     whose spoken cell is empty stays as it is (a note, like the header), unless the table has a caption
     column with text in that row: then the row is that caption. A line without cells inside the table
-    (``第二部分　匠心``, a row spanning the table) does not end it; the next row must then have the
-    header's number of cells. Returns the rows that are captions, and the caption cells of rows with
+    (``第二部分　匠心``, a row spanning the table) does not end it, two such lines do; the next row must
+    then have the header's number of cells. Returns the rows that are captions, and the caption cells of rows with
     speech (the name super of the speaker), by line index."""
     col = ncells = cap = None
-    gap = False
+    gap = 0  # lines without cells since the last row
     found_rows: dict[int, tuple[Literal["caption", "super"], str]] = {}
     for i, key in enumerate(keys):
         if not key:
             col = None
             continue
         if "|" not in key and "｜" not in key and "\t" not in key:
-            gap = col is not None
+            gap = gap + 1 if col is not None else 0
+            if gap > 1:
+                col = None
             continue
         cells = [c.strip() for c in _CELL.split(key)]
         fits = len(cells) == ncells if gap else ncells is not None and abs(len(cells) - ncells) <= 1
-        gap = False
+        gap = 0
         if col is not None and ncells is not None and fits and col < len(cells):
             bounds = [0] + [x for m in _CELL.finditer(key) for x in (m.start(), m.end())] + [len(key)]
             row = cleaned[i]  # the folded key has the same length: its cell bounds cut the row as written
