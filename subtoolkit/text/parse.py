@@ -859,6 +859,8 @@ _PRESENTER_ORDINALS = frozenset("甲乙丙丁ABCD1234一二三四")
 def rule_presenter(line: str, key: str, ctx: Context) -> list[Item] | None:
     """Presenters' and anchors' turns: ``主持人：…`` ``女播：…`` ``男播：【导语】`` ``导语：…`` — heard, read by the
     presenter (a narration block whose speaker is the presenter), not by the narrator."""
+    if "：" not in key[:32] and ":" not in key[:32]:  # the label's colon (most lines have none near the start)
+        return None
     m = _PRESENTER_LABEL.match(key)
     if m is None:
         return None
