@@ -42,6 +42,11 @@ def test_the_opening_sequence_marker_alone_or_before_a_sentence_is_still_a_headi
                         (K.NARRATION, "雨停了，山路又亮了起来。")]
 
 
+def test_the_opening_sequence_marker_before_the_films_title_keeps_the_title() -> None:
+    s = script("【片头】《山里的雨》\n【解说】山里的雨说来就来。")
+    assert (K.NOTE, "【片头】《山里的雨》") not in kinds(s) and "山里的雨" in [t for _, t in kinds(s)]
+
+
 # --- speakers -----------------------------------------------------------------------------------
 
 

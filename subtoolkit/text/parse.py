@@ -552,6 +552,12 @@ _PAREN_MARKER = re.compile(
 )
 
 
+def _describes(rest: str) -> bool:
+    """Whether the text after 片头/片尾 describes the sequence (``航拍海湾，渔船归港`` ``演职员表``) rather
+    than being a title, a marker or a sentence of narration."""
+    return bool(rest) and rest[0] not in "《【[［〔〖〈（(" and not _SENTENCE_END.search(rest)
+
+
 def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
     """A line opening with a bracketed marker.
 
@@ -633,7 +639,7 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
             return _speaker_items(tail, rest, marker)
         return _speaker_items("", rest, marker)
     if kind == "heading" and not tail:
-        if head in _SEQUENCE_WORDS and rest.strip() and not _SENTENCE_END.search(rest):
+        if head in _SEQUENCE_WORDS and _describes(rest.strip()):
             return [Item("note", line)]  # 〖片头〗航拍海湾，渔船归港: what the opening sequence shows
         items = [Item("heading", inner, removed=_marker(line[0]) + _marker(line[end]))]
         if rest.strip():
@@ -896,7 +902,7 @@ def rule_plain_label(line: str, key: str, ctx: Context) -> list[Item] | None:
     if m is None:
         return None
     word, rest = m.group(1), line[m.end() :].strip()
-    if word in _SEQUENCE_WORDS and rest and not _SENTENCE_END.search(rest):
+    if word in _SEQUENCE_WORDS and _describes(rest):
         return [Item("note", line)]  # 片尾：演职员表
     if word in _HEADING_WORDS or word in ctx.style.heading:
         items = [Item("heading", line[: len(word)], removed=_marker(line[len(word) : m.end()]))]
