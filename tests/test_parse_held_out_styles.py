@@ -325,3 +325,8 @@ def test_a_table_ends_at_two_lines_without_cells() -> None:
 def test_a_caption_after_a_sentence_is_not_set_aside() -> None:
     s = script("【解说】雾养人，也养茶。（字幕：茶园面积三千亩）\n【解说】天亮了。")
     assert all(r.reason != "stage direction" for r in s.removed)
+
+
+def test_an_episode_in_brackets_on_the_title_page_is_still_a_title() -> None:
+    s = script("【第一集】长江之歌\n【解说】江水东流。")
+    assert kinds(s)[0] == (K.TITLE, "【第一集】长江之歌")

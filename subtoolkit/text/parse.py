@@ -544,8 +544,9 @@ def _kind_of_word(word: str, style: Style) -> str | None:
 
 
 # A numbered part of a script in brackets: 第3站 (an audio guide's stop), 第二部分, 第4单元, Stop 4, Part 2.
+# (第一集 第3期 name an episode: the title rules decide those.)
 _ORDINAL_LABEL = re.compile(
-    rf"第\s*[{_NUM}]+\s*(?:站|部分|单元|展厅|展区|章|节|篇|幕|场|段|集|期|讲|课)|(?i:stop|part|chapter|room|gallery)\s*\d+"
+    rf"第\s*[{_NUM}]+\s*(?:站|部分|单元|展厅|展区|章|节|篇|幕|场|段|讲|课)|(?i:stop|part|chapter|room|gallery)\s*\d+"
 )
 _PAREN_MARKER = re.compile(
     r"^[（(](?:[^（）()，。：:、！？\s]{1,8}[）)]|\s*(?:同期声|同期|采访|受访者|口述|字幕|屏幕文字)\s*[：:])"
