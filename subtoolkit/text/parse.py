@@ -167,19 +167,21 @@ _CREDIT_WORDS = (
     "配音|解说|旁白|播音|主持|主持人|"
     "制作|制作人|联合出品|出品单位|摄制|录音|灯光|美术|作曲|调色|包装|总监制|总策划|总制片人|执行导演|执行制片|制片主任|"
     "艺术总监|技术总监|航拍|摄影记者|文字记者|制作单位|摄制单位|承制单位|拍摄日期|拍摄时间|拍摄地点|"
-    "剪接|收音|编审|助理编导|行政监制|资料搜集"  # 剪接 收音: editing and sound, in Hong Kong and Taiwan credits
+    "剪接|收音|编审|助理编导|行政监制|资料搜集|"  # 剪接 收音: editing and sound, in Hong Kong and Taiwan credits
+    # a credit word with its rank before it
+    "总撰稿|总编导|总编辑|总摄像|总剪辑|总制片|总顾问|执行主编|执行总监|执行策划|特约撰稿|特约记者|特约编辑"
 )
-# 总撰稿 总编导 执行主编 特约撰稿: a credit word with its rank before it
-_CREDIT_PREFIX = r"(?:本期|本集|本片|本节目)?(?:总|执行|特约)?"
+_CREDIT_PREFIX = r"(?:本期|本集|本片|本节目)?"
 _CREDIT_ALT = "(?:" + "|".join(_S.join(w) for w in _CREDIT_WORDS.split("|")) + ")"
 # Words that are also a marker or a speaker's role: a credit only when names follow (配音：李易),
 # never alone (配音： opens narration) or with speech (记者：好的).
 _CREDIT_NEEDS_NAMES = frozenset("记者 配音 解说 旁白 播音 主持 主持人".split())
-_CREDIT_LABEL = re.compile("(?:总|执行|特约)?" + _CREDIT_ALT + r"\s*[：:]")
+_CREDIT_LABEL = re.compile(_CREDIT_ALT + r"\s*[：:]")
 _CREDIT = re.compile(
     rf"^{_CREDIT_PREFIX}(?P<word>{_CREDIT_ALT}(?:\s*[/／、·]\s*{_CREDIT_ALT})*){_S}[：:]{_S}"
     r"(?P<who>(?:[^\s。！？!?；;，,、：:]{1,12}(?:\s*[，,、\s]\s*[^\s。！？!?；;，,、：:]{1,12}){0,8})?)\s*$"
 )
+_CREDIT_FIRST = frozenset(w[0] for w in _CREDIT_WORDS.split("|")) | {"本"}  # 本期 本集 本片 本节目
 _NAME_LIST = re.compile(r"\s*[，,、\s]\s*")
 # End credits written without a colon: 总导演 郑海峰 / 出品 江州博物馆 江州广播电视台 (words sorted longest first)
 _CREDIT_SPACED = re.compile(
@@ -217,9 +219,10 @@ _FURNITURE_LINE = re.compile(  # page furniture when the line is not a sentence
     r"|第\s*\d+\s*页|共\s*\d+\s*页"  # a page header of a printed script: 东江电视台 解说词 第2页
     r"|上一页|下一页|^分享到|【(?:打印|关闭|收藏|推荐|纠错)】|打印本页|关闭窗口"
     r"|点个?\s*[「“\"]?在看|长按(?:识别|扫码)|^[-—–\s]*END[-—–\s]*$"  # a web article's end matter
-    # the end of an English script: THE END, END OF EPISODE 2, END OF PART ONE
-    r"|^(?i:(?:the\s+)?end\s+of\s+(?:episode|part|programme|program|show|film|script|reel)(?:\s+\w+)?)\W*$"
 )
+# The end of an English script: THE END, END OF EPISODE 2, END OF PART ONE (looked for on lines opening with t or e).
+_END_OF = re.compile(r"^(?:the\s+)?end\s+of\s+(?:episode|part|programme|program|show|film|script|reel)(?:\s+\w+)?\W*$",
+                     re.I)
 _MENU_SEPARATORS = re.compile(r"[|┊｜丨]")
 _BREADCRUMB = re.compile(r"\S\s*[>＞»›]\s*\S")  # 首页 > 电视节目 > 专题片
 _DATE = re.compile(r"\d{4}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|[-/.]\d{1,2}[-/.]\d{1,2})")
@@ -683,7 +686,7 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
 
 # A divider between parts of a document: ＊＊＊ / ——————— / ------ / ※※※ / ===.
 _DIVIDER = re.compile(r"^[\s*＊※✱★☆·•◆◇○●=＝~～_＿\-－—–─━]{3,}$")
-_DIVIDER_FIRST = frozenset("*＊※✱★☆·•◆◇○●=＝~～_＿-－—–─━")
+_DIVIDER_OR_END_FIRST = frozenset("*＊※✱★☆·•◆◇○●=＝~～_＿-－—–─━TtEe")
 
 
 def rule_page_furniture(line: str, key: str, ctx: Context) -> list[Item] | None:
@@ -692,11 +695,7 @@ def rule_page_furniture(line: str, key: str, ctx: Context) -> list[Item] | None:
     with ``|`` separators, a date line on the title page (``《栏目》2012年7月30日台本``).
 
     A line that reads like a sentence keeps being narration even when it mentions a web site.
-    ``＊＊＊`` ``———————`` ``------``: a line of marks that divides the document is a note too (never
-    read out).
     """
-    if key[:1] in _DIVIDER_FIRST and _DIVIDER.match(key) is not None:
-        return [Item("note", line)]
     if (_SCAN.search(key) is not None or key.startswith(_FURNITURE_OPENERS)
             or key.rstrip().endswith(_FURNITURE_ENDINGS)):  # the words of the patterns below; most lines have none
         if _FURNITURE.search(key) or _FURNITURE_LINE.search(key) and not _SENTENCE_END.search(key[-1:]):
@@ -723,23 +722,23 @@ def rule_credit(line: str, key: str, ctx: Context) -> list[Item] | None:
     (a numbered list of steps or shots), ``以下是解说词全文:`` (an introduction to the text), and
     on the title page a paragraph about the programme (``《片名》是……联合拍摄的专题片。``).
     """
-    credit = _CREDIT.match(key)
+    opens = key[:1] in _CREDIT_FIRST  # the credit patterns open with a credit word (most lines do not)
+    credit = _CREDIT.match(key) if opens else None
     if credit:
         who = [w for w in _NAME_LIST.split(credit.group("who")) if w]
         if credit.group("word").replace(" ", "") not in _CREDIT_NEEDS_NAMES:
             return [Item("note", line)]
         if who and all(looks_like_name(w.rstrip("0123456789")) for w in who):
             return [Item("note", line)]
-    spaced = _CREDIT_SPACED.match(key)
+    spaced = _CREDIT_SPACED.match(key) if opens else None
     if spaced and spaced.group("word") not in _CREDIT_NEEDS_NAMES:
         return [Item("note", line)]  # 总导演 郑海峰 / 出品 江州博物馆
-    label = _CREDIT_LABEL.match(key)
+    label = _CREDIT_LABEL.match(key) if opens else None
     if label and len(_CREDIT_LABEL.findall(key)) >= 2 and not _SENTENCE_END.search(key):
         return [Item("note", line)]  # 导演：张三 摄像：李四 — end credits on one line
     if label and _MENU_SEPARATORS.search(key) and not _SENTENCE_END.search(key):
         return [Item("note", line)]  # 撰稿：欧阳澈 | 版本：终审稿 v3 — a document's fields set apart by bars
-    fields = "长" in key or "版本" in key or "稿号" in key  # (the words of _FIELD: most lines have none)
-    if fields and _FIELD.search(key) and not _SENTENCE_END.search(key) and len(key) <= 60:
+    if (" " in key or "\u3000" in key) and len(key) <= 60 and _FIELD.search(key) and not _SENTENCE_END.search(key):
         return [Item("note", line)]  # 拍摄脚本（第三稿）　总时长：约6分钟: the document's particulars
     if _LEAD_NOTE.match(key) or "记者" in key and _BYLINE.match(key):
         return [Item("note", line)]
@@ -1189,6 +1188,14 @@ def rule_photo_caption(line: str, key: str, ctx: Context) -> list[Item] | None:
     return [Item("caption", text, removed=_marker(line[: len(line) - len(text)]))]
 
 
+def rule_divider(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """``＊＊＊`` ``———————`` ``------`` (a line of marks that divides the document) and ``END OF EPISODE 2``
+    are notes: never read out, not part of the speech above them. Tried last: no other rule takes them."""
+    if key[:1] in _DIVIDER_OR_END_FIRST and (_DIVIDER.match(key) or _END_OF.match(key)):
+        return [Item("note", line)]
+    return None
+
+
 def rule_short_heading(line: str, key: str, ctx: Context) -> list[Item] | None:
     """``直面风险`` / ``巡视准备，重点是搜集问题``: a short line alone, without sentence punctuation, is a
     section heading — unless its neighbours are short lines too (one phrase per line is narration)."""
@@ -1231,6 +1238,7 @@ RULES: tuple[Rule, ...] = (
     rule_quoted_bite,
     rule_number_heading,
     rule_short_heading,
+    rule_divider,
 )
 
 
