@@ -56,8 +56,9 @@ def script(text: str, **kw: object) -> Script:
 def kept_source(lines: list[str] | tuple[str, ...], parsed: Script) -> str:
     """The source with every span the parser set aside cut out: what block texts must account for.
 
-    Source notes are cut from the end of their line (that is where the parser takes them from),
-    other spans at their first occurrence; each must really be in its line.
+    Other spans are cut at their first occurrence, then source notes from the end of what is left
+    (the parser takes the note from the end of the line it has cleaned: ``来源：[bookmark: _GoBack]``);
+    each must really be in its line.
     """
     removed_by_line: dict[int, list[str]] = {}
     notes: dict[int, str] = {}
@@ -68,14 +69,14 @@ def kept_source(lines: list[str] | tuple[str, ...], parsed: Script) -> str:
             removed_by_line.setdefault(r.line, []).append(r.text)
     kept = []
     for n, line in enumerate(lines, start=1):
-        if n in notes:
-            assert line.rstrip().endswith(notes[n])
-            line = line.rstrip()[: -len(notes[n])]
         for piece in removed_by_line.get(n, []):
             if piece not in line:  # a marker repeated on the line: an earlier cut took the copy with the space
                 piece = piece.strip()
             assert piece in line, (n, piece)
             line = line.replace(piece, "", 1)
+        if n in notes:
+            assert line.rstrip().endswith(notes[n])
+            line = line.rstrip()[: -len(notes[n])]
         kept.append(line)
     return "".join(kept)
 

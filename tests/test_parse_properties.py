@@ -41,6 +41,9 @@ TOKENS = [
     "撰稿/配音：", "（同期声：", "（字幕）", "【片头字幕】",
     "【Stand】", "【sot】", "Stand：", "【過音】", "【NS】", "首页 > ", "主持人串场：",
     "（字幕：镇卫生院院长 龙小川）", "【打印】",
+    # held-out rounds after the second: ranks of credits, sequences, ages, an English-speaking crew's labels
+    "总撰稿：", "〖片尾〗", "〖屏幕文字〗", "（76岁）", "INTERVIEW — ", "NARRATION: ", "SCENE 2 — ", "INT. ",
+    "(Drone over", "MUSIC: ", "END OF EPISODE 2",
 ]
 
 scripts = st.lists(

@@ -80,18 +80,26 @@ _SIMPLIFIED = (
 )
 assert len(_TRADITIONAL) == len(_SIMPLIFIED)
 
+# Full-width Latin letters and digits (【ＯＳ】 第８集 １９９０年代, typed with a Chinese input method in
+# Taiwan and Hong Kong) match as their ASCII forms: one character each, so lengths stay the same.
+_FULLWIDTH = "".join(chr(c) for a, b in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)) for c in range(a, b + 1))
+_HALFWIDTH = "".join(chr(ord(c) - 0xFEE0) for c in _FULLWIDTH)
+
 # The characters :func:`fold` changes, for a caller that scans a whole document once (one
 # character class in a bigger scan) rather than folding line by line.
-TRADITIONAL_CHARS = _TRADITIONAL
-_TABLE = str.maketrans(_TRADITIONAL, _SIMPLIFIED)
-_ANY_TRADITIONAL = re.compile("[" + re.escape(_TRADITIONAL) + "]")
+TRADITIONAL_CHARS = _TRADITIONAL + _FULLWIDTH
+_TABLE = str.maketrans(_TRADITIONAL + _FULLWIDTH, _SIMPLIFIED + _HALFWIDTH)
+_ANY_TRADITIONAL = re.compile("[" + re.escape(TRADITIONAL_CHARS) + "]")
 
 
 def fold(s: str) -> str:
-    """``s`` with Traditional characters replaced by their Simplified forms; same length.
+    """``s`` with Traditional characters replaced by their Simplified forms and full-width Latin
+    letters and digits by ASCII ones; same length.
 
     >>> fold("【解說詞】習近平總書記")
     '【解说词】习近平总书记'
+    >>> fold("【ＯＳ】第８集")
+    '【OS】第8集'
     """
     if _ANY_TRADITIONAL.search(s) is None:
         return s

@@ -40,11 +40,15 @@ ROLE_WORDS: tuple[str, ...] = tuple(
         村干部 安全员 调查员 驾驶员 消防员 指导员 讲解员 学员 摄影师 摄像师 设计师 建筑师 规划师 分析师 主播 播音员
         专员 联络员 社长 台长 团长 首席 顾问 大使 参赞 领事 议员 教练 运动员 火炬手 科学家 艺术家 企业家 牧民 护边员
         党委书记 干事 助理 博士 硕士 院士 研究生 本科生 大学生 中学生 小学生 店主 老板 厨师 司机 船员 渔夫 农户
-        户主 老人 老兵 居委会主任 社区干部 网格员 村医 乡医 兽医 翻译 向导 导游 保安""".split(),
+        户主 老人 老兵 居委会主任 社区干部 网格员 村医 乡医 兽医 翻译 向导 导游 保安 发言人 新闻发言人 理事""".split(),
         key=len,
         reverse=True,
     )
 )
+
+# Forms of address after a surname (卜师傅 孔阿姨 王大爷): the name a person goes by in a report.
+ADDRESS_TERMS = ("师傅", "老师", "阿姨", "大爷", "大妈", "奶奶", "爷爷", "婆婆", "大姐", "大哥", "大叔", "大婶", "阿婆",
+                 "阿伯", "伯伯", "叔叔", "婶婶", "老伯")
 
 # A label ending in one of these is a reporting verb (王珉写道：), not a name.
 _VERB_ENDINGS = ("说", "道", "称", "问", "答", "讲", "表示", "指出", "强调", "认为", "介绍", "回忆", "坦言", "写", "曰")
@@ -79,12 +83,16 @@ def looks_like_name(s: str) -> bool:
     True
     >>> looks_like_name("老周"), looks_like_name("老师"), looks_like_name("小说")
     (True, False, False)
+    >>> looks_like_name("卜师傅"), looks_like_name("数学老师")
+    (True, False)
     """
     s = fold(s)
     if _NAME_WITH_DOT.match(s):
         return True
     if not (2 <= len(s) <= 4) or not _HAN.match(s):
         return False
+    if s.endswith(ADDRESS_TERMS) and len(s) - 2 == (2 if s[:2] in COMPOUND_SURNAMES else 1) and has_surname(s):
+        return True  # 卜师傅, 孔阿姨, 欧阳老师: how a report names a person it knows by surname only
     if s.endswith(_VERB_ENDINGS) or contains_role(s):
         return False
     if len(s) == 2 and s[0] in "老小阿" and s[1] in SURNAMES:  # 老周, 小吴: what colleagues call each other

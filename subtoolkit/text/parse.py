@@ -52,7 +52,7 @@ from typing import Literal
 from subtoolkit.errors import Diagnostic, ScriptError
 from subtoolkit.text.fold import TRADITIONAL_CHARS, fold
 from subtoolkit.model import Block, BlockKind, Removed, Script, Speaker
-from subtoolkit.text.names import looks_like_name, split_name_role
+from subtoolkit.text.names import ends_with_role, looks_like_name, split_name_role
 from subtoolkit.text.style import KINDS, NO_STYLE, Style
 
 InterviewSpan = Literal["auto", "paragraph", "marker"]
@@ -73,10 +73,11 @@ COLONS = "：:"
 # Marker words, in Simplified (lines are folded before matching).
 # 旁述 (Hong Kong), 过音 / OS / VO (Taiwan, Singapore, English-speaking crews: off-screen voice, voice-over).
 _NARRATION_WORDS = ("解说词", "解说", "配音", "画外音", "旁白", "正文", "解说稿", "旁述", "过音", "OS", "VO", "V/O",
-                    "NARRATOR")
+                    "NARRATOR", "NARRATION", "VOICEOVER", "VOICE-OVER")
 _SYNC_WORDS = ("同期声", "同期", "采访", "现场声", "现场同期", "现场", "同期音", "原声", "受访者", "受访", "访谈",
                "专访", "采访对象", "受访人", "被访者", "SOT", "SB", "口述", "自述", "口述实录", "电话录音", "录音",
-               "电话采访", "电话连线", "视频连线")  # SB: a sound bite (Taiwan newsrooms)
+               "电话采访", "电话连线", "视频连线",
+               "INTERVIEW", "SOUNDBITE", "访问")  # SB: a sound bite (Taiwan newsrooms); 访问: an interview (Hong Kong)
 # Presenters' and reporters' turns: heard, read by someone other than the narrator. A marker word
 # maps to the role that speaks it.
 _PRESENTER_MARKERS = {"导语": "主持人", "口播": "主持人", "串场": "主持人", "演播室": "主持人", "出镜": "出镜记者",
@@ -85,10 +86,16 @@ _PRESENTER_MARKERS = {"导语": "主持人", "口播": "主持人", "串场": "�
 _PRESENTER_LABELS = frozenset(("主持人", "女播", "男播", "主播", "播音员", "男主持", "女主持", "女主播", "男主播",
                                "播音"))
 # 主持人串场 主持人口播 男播导语: a presenter's label with the kind of turn after it (value: the turn word).
-_PRESENTER_TURNS = {p + w: w for p in _PRESENTER_LABELS for w in _PRESENTER_MARKERS if not w.isascii()}
+# 主持人结束语 主持人开场白: the presenter's opening or closing words (结束语 alone is a section of the film).
+_PRESENTER_TURNS = {p + w: w for p in _PRESENTER_LABELS
+                    for w in (*(m for m in _PRESENTER_MARKERS if not m.isascii()), "结束语", "结语", "开场白", "小结")}
 _HEADING_WORDS = ("序", "序幕", "片头", "片尾", "结语", "尾声", "引子", "开篇", "结束语", "后记")
+# The film's opening and closing sequences: with a description after them (〖片头〗航拍海湾 〖片尾〗演职员表)
+# the line says what the sequence shows, a production note, not a section of the narration.
+_SEQUENCE_WORDS = frozenset(("片头", "片尾"))
 # On-screen text: 字幕, and what other crews call it (SUPER / CG in Singapore and Taiwan, 字卡).
-_CAPTION_WORDS = ("字幕", "字卡", "字幕条", "字条", "屏幕字", "SUPER", "CG", "CAPTION")
+# 屏幕文字 画面文字: the words put on the screen, as some provincial stations write it.
+_CAPTION_WORDS = ("字幕", "字卡", "字幕条", "字条", "屏幕字", "屏幕文字", "画面文字", "屏显", "SUPER", "CG", "CAPTION")
 # 【人物】姓名 身份: a name super introducing the person whose words follow.
 _PERSON_WORDS = ("人物", "人物介绍", "人名条", "人物条")
 _TITLE_WORDS = ("标题", "片名", "推出片名", "总标题", "本集名", "推出本集名", "分集片名", "集名", "推出集名")
@@ -102,7 +109,13 @@ _SCENE_WORDS = ("画面", "镜头", "场景", "空镜", "空景", "空镜头", "
                 # a radio feature's mix cues and a film's songs: what is heard under the voice, not said
                 "压混", "混音", "垫乐", "现场音", "环境音", "环境声", "片尾曲", "片头曲", "主题曲", "插曲", "配乐",
                 # a web article's placeholders for its media
-                "图片", "视频", "图", "音频", "动图", "GIF")
+                "图片", "视频", "图", "音频", "动图", "GIF",
+                # an English-speaking crew's cues
+                "MUSIC", "SFX", "FX", "SOUND", "AMBIENCE", "ATMOS", "GFX", "GRAPHICS", "B-ROLL", "ARCHIVE", "SHOT",
+                "VISUAL", "VISUALS", "PICTURE", "CUT TO", "FADE IN", "FADE OUT", "TRANSITION",
+                # an audio guide's signal between stops
+                "提示音", "背景音", "按键音")
+_LATIN_CUE_WORDS = frozenset(w for w in _SCENE_WORDS if w.isascii())
 # A cue word with what happens to it (【音乐起】 【音乐渐收】 【空镜头】): a note like the word alone.
 # Alone on a line, only a picture word opens a shot list ([画面] then the shots); a cue (【音乐起】
 # 【特效】 【定版】) is a note of its own.
@@ -111,11 +124,18 @@ _RUN_WORDS = frozenset(("画面", "镜头", "场景", "空镜", "空景", "空�
 _CUE_SUFFIXES = ("资料", "画面", "镜头", "音乐", "音效", "片段", "空镜")
 _CUE_PREFIXES = ("资料", "音乐", "音效", "背景音乐", "空镜", "空景", "特效", "特技", "转场", "画面", "镜头", "定版",
                  "落版")
+# 专家声音 嘉宾原声 村民声音: a person's recorded voice (not the sound of a place: 环境声音 背景声音)
+_VOICE_SUFFIXES = ("声音", "原声")
+_SOUND_PREFIXES = ("环境", "背景", "自然", "现场", "音乐", "动物")
 _NOTE_WORDS = ("删", "注", "备注", "编者按", "编者注", "编辑", "视频编辑", "导演", "摄像", "记者", "作者")
 # An interview written as questions and answers under one interviewee (【采访】姓名 then 问：… 答：…).
 _QUESTION_LABELS = frozenset(("问", "提问", "记者问", "主持人问", "Q"))
 _ANSWER_LABELS = frozenset(("答", "回答", "A"))
-_ROLE_LABELS = frozenset(("记者", "主持人", "村民", "群众", "工人", "男子", "女子", "市民", "居民", "游客", "患者"))
+_ROLE_LABELS = frozenset(("记者", "主持人", "村民", "群众", "工人", "男子", "女子", "市民", "居民", "游客", "患者",
+                          # people a scene's turns are given to without a name (小朋友：好咸喔！ 工作人员：对。)
+                          "小朋友", "孩子", "孩子们", "学生", "同学", "家长", "工作人员", "店员", "服务员", "顾客",
+                          "乘客", "路人", "观众", "网友", "老人", "大爷", "大妈", "阿姨", "师傅", "司机", "志愿者",
+                          "队员", "船员", "渔民", "农民", "牧民", "医生", "护士", "民警", "众人"))
 
 # Word artefacts that survive a .docx → text export.
 _ARTEFACTS = re.compile(
@@ -138,7 +158,7 @@ _PINYIN = re.compile(rf"(?<=[\u3400-\u9fff])\((?=[a-zü]*[{_TONED}])[a-zü{_TONE
 _SOURCE_NOTE = re.compile(r"[（(]\s*(?:来源|稿件来源|文章来源|本文来源|资料来源)\s*[：:][^（）()]*[）)]\s*$")
 _SOURCE_LINE = re.compile(r"^(?:来源|稿件来源|文章来源|本文来源|资料来源)\s*[：:].*$")
 _NUM = "一二三四五六七八九十百零〇两0-9"
-_EPISODE = re.compile(rf"^第[{_NUM}]+(?:篇章|[集章部篇回节场幕])(?:[\s：:·《].*)?$")
+_EPISODE = re.compile(rf"^第[{_NUM}]+(?:篇章|部分|[集章部篇回节场幕])(?:[\s：:·《].*)?$")
 _TITLE_LINE = re.compile(r"^《([^《》]+)》(?:\s*(?:解说词|解说稿|文稿|脚本))?$")
 _SENTENCE_END = re.compile(r"[。！？!?；;…]")
 _TITLE_SIGNAL = re.compile(rf"《[^》]+》|第[{_NUM}]+[集季期部篇章回]|解说词|解说稿|文稿|台本|脚本|纪录片|专题片|宣传片")
@@ -154,18 +174,22 @@ _CREDIT_WORDS = (
     "总导演|制片|制片人|监制|策划|主编|出品|出品人|后期|剪辑|视频编辑|通讯员|审核|校对|统筹|翻译|字幕制作|"
     "配音|解说|旁白|播音|主持|主持人|"
     "制作|制作人|联合出品|出品单位|摄制|录音|灯光|美术|作曲|调色|包装|总监制|总策划|总制片人|执行导演|执行制片|制片主任|"
-    "艺术总监|技术总监|航拍|摄影记者|文字记者|制作单位|摄制单位|承制单位|拍摄日期|拍摄时间|拍摄地点"
+    "艺术总监|技术总监|航拍|摄影记者|文字记者|制作单位|摄制单位|承制单位|拍摄日期|拍摄时间|拍摄地点|"
+    "剪接|收音|编审|助理编导|行政监制|资料搜集|"  # 剪接 收音: editing and sound, in Hong Kong and Taiwan credits
+    # a credit word with its rank before it
+    "总撰稿|总编导|总编辑|总摄像|总剪辑|总制片|总顾问|执行主编|执行总监|执行策划|特约撰稿|特约记者|特约编辑"
 )
 _CREDIT_PREFIX = r"(?:本期|本集|本片|本节目)?"
 _CREDIT_ALT = "(?:" + "|".join(_S.join(w) for w in _CREDIT_WORDS.split("|")) + ")"
 # Words that are also a marker or a speaker's role: a credit only when names follow (配音：李易),
 # never alone (配音： opens narration) or with speech (记者：好的).
 _CREDIT_NEEDS_NAMES = frozenset("记者 配音 解说 旁白 播音 主持 主持人".split())
-_CREDIT_LABEL = re.compile("(?:" + "|".join(_S.join(w) for w in _CREDIT_WORDS.split("|")) + r")\s*[：:]")
+_CREDIT_LABEL = re.compile(_CREDIT_ALT + r"\s*[：:]")
 _CREDIT = re.compile(
     rf"^{_CREDIT_PREFIX}(?P<word>{_CREDIT_ALT}(?:\s*[/／、·]\s*{_CREDIT_ALT})*){_S}[：:]{_S}"
     r"(?P<who>(?:[^\s。！？!?；;，,、：:]{1,12}(?:\s*[，,、\s]\s*[^\s。！？!?；;，,、：:]{1,12}){0,8})?)\s*$"
 )
+_CREDIT_FIRST = frozenset(w[0] for w in _CREDIT_WORDS.split("|")) | {"本"}  # 本期 本集 本片 本节目
 _NAME_LIST = re.compile(r"\s*[，,、\s]\s*")
 # End credits written without a colon: 总导演 郑海峰 / 出品 江州博物馆 江州广播电视台 (words sorted longest first)
 _CREDIT_SPACED = re.compile(
@@ -174,7 +198,8 @@ _CREDIT_SPACED = re.compile(
 )
 _LEAD_NOTE = re.compile(
     r"^(?:编者按|编者注|编后|摘要|内容摘要|内容提要|导读|本集要点|本期要点|原标题|来源|稿件来源|稿源|专题|"
-    r"注意事项|免责声明|版权声明|声明|说明|备注|附注|附|关键字|标签|节目时长|时长|片长|播出日期|播出时间|首播|版本|稿号)"
+    r"注意事项|免责声明|版权声明|声明|说明|备注|附注|附|关键字|标签|节目时长|时长|片长|播出日期|播出时间|首播|版本|稿号|"
+    r"播出时长|温馨提示|友情提示)"
     r"\s*(?:[：:]|$)"
     r"|^[\u4e00-\u9fff]{2,14}\d{1,2}月\d{1,2}日(?:电|讯)"  # 新华社北京3月17日电: a news dateline
     r"|^[•●▪◆■◇○★☆※]\s*"  # a bulleted list
@@ -189,6 +214,8 @@ _LEAD_NOTE = re.compile(
     r"|^(?:\d{1,3}[.．、)）]\s*)?(?:大全景|全景|远景|中景|近景|中近景|特写|大特写|航拍|跟拍|俯拍|仰拍|延时|升格|空镜)"
     r"(?:\s|[：:])"
 )
+# A field of the document's particulars inside a line (after a space): 总时长：约6分钟 / 总时长约18分钟 / 版本：v3
+_FIELD = re.compile(rf"[\s\u3000](?:总时长|时长|片长|播出时长|版本|稿号)\s*(?:[：:]|约?\s*[{_NUM}])")
 _URL = re.compile(r"https?://\S+|www\.[a-z0-9-]+\.\S*", re.I)
 _FURNITURE = re.compile(  # unmistakable wherever it stands
     r"\d+\s*(?:条评论|人参与|人发表了?评论)|我来说两句|发表评论|版权所有|copyright|©|all rights reserved|powered by|"
@@ -201,6 +228,9 @@ _FURNITURE_LINE = re.compile(  # page furniture when the line is not a sentence
     r"|上一页|下一页|^分享到|【(?:打印|关闭|收藏|推荐|纠错)】|打印本页|关闭窗口"
     r"|点个?\s*[「“\"]?在看|长按(?:识别|扫码)|^[-—–\s]*END[-—–\s]*$"  # a web article's end matter
 )
+# The end of an English script: THE END, END OF EPISODE 2, END OF PART ONE (looked for on lines opening with t or e).
+_END_OF = re.compile(r"^(?:the\s+)?end\s+of\s+(?:episode|part|programme|program|show|film|script|reel)(?:\s+\w+)?\W*$",
+                     re.I)
 _MENU_SEPARATORS = re.compile(r"[|┊｜丨]")
 _BREADCRUMB = re.compile(r"\S\s*[>＞»›]\s*\S")  # 首页 > 电视节目 > 专题片
 _DATE = re.compile(r"\d{4}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|[-/.]\d{1,2}[-/.]\d{1,2})")
@@ -231,7 +261,7 @@ _SYNC_PLAIN = re.compile(r"^(同期声|同期|现场同期|现场声|采访对�
 _QUALIFIER = r"(?:\s*[（(][^（）()：:]{1,8}[）)])?"  # 解说（男声）： 主持人（出镜）： 画外音（女）：
 _NARRATION_LABEL = re.compile(rf"^(解说词|解说|旁白|画外音|配音|正文|[^\s：:（(]{{1,8}}?){_QUALIFIER}\s*[：:]\s*")
 _QUALIFIER_NAME = re.compile(r"\s*[（(]([^（）()：:]{2,8})[）)]")
-_PRESENTER_LABEL = re.compile(rf"^([^\s：:，。（(]{{2,5}}){_QUALIFIER}\s*[：:]\s*")
+_PRESENTER_LABEL = re.compile(rf"^([^\s：:，。（(]{{2,7}}){_QUALIFIER}\s*[：:]\s*")
 _PLAIN_LABEL = re.compile(r"^([^\s：:，。]{1,6})\s*[：:]\s*")
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 _SENTENCE_PUNCT = re.compile(r"[，。！？；]")
@@ -368,6 +398,7 @@ class Context:
     next_name: bool = False  # the next text line is a person's name alone
     speaking: bool = False  # inside a named speaker's speech that runs until the next marker
     next_timing: bool = False  # the next line is a subtitle cue's timing (00:00:01,000 --> …)
+    awaiting_role: bool = False  # the line above was a name super's name alone (【受訪者】 then 陳文彥)
 
 
 Rule = Callable[[str, str, Context], "list[Item] | None"]
@@ -427,6 +458,8 @@ def separated_designation(text: str, commas: bool = True) -> Speaker | None:
     return None
 
 
+# An age after the name in a designation: 老船长 钱阿根（76岁） / 钱阿根 (76): part of the super, not the name.
+_AGE = re.compile(r"\s*[（(]\s*(\d{1,3}\s*(?:周岁|岁|歲)?)\s*[）)]$")
 _CAPTION_DESIGNATION = re.compile(r"^[（(](?:字幕|人名条|名条)?\s*[：:]?\s*([^（）()：:]{2,40})[）)]$")
 
 
@@ -441,6 +474,14 @@ def _speaker_items(designation: str, rest: str, prefix: str) -> list[Item]:
         speaker = separated_designation(designation) or speaker
     removed = prefix
     rest_stripped = rest.strip()
+    age = _AGE.search(rest_stripped) if speaker is None and rest_stripped[-1:] in "）)" else None
+    if age is not None and age.start() > 0:
+        # 〖同期声〗老船长 钱阿根（76岁）: the designation without its age, the age joins the role
+        found = _speaker_items("", rest_stripped[: age.start()], prefix)
+        who = found[0].speaker if len(found) == 1 and found[0].covers else None
+        if who is not None and who.name:
+            role = " ".join(x for x in (who.role, age.group(1)) if x)
+            return [Item("speaker", "", Speaker(who.name, role), _marker(removed + rest, "speaker label"), covers=True)]
     if speaker is None and rest_stripped:
         wrapped = _CAPTION_DESIGNATION.match(rest_stripped)
         if wrapped is not None:  # 【同期声】（字幕：大院乡快递站站长 向志华）: the name super in brackets
@@ -463,6 +504,9 @@ def _speaker_items(designation: str, rest: str, prefix: str) -> list[Item]:
             n, r = split_name_role(rest_stripped)
             if n is not None:
                 return [Item("speaker", "", Speaker(n, r), _marker(removed + rest, "speaker label"), covers=True)]
+            if r is not None and not has_punctuation(r) and ends_with_role(r):
+                # （訪問）市區重建局發言人: nobody named, the role is the super
+                return [Item("speaker", "", Speaker(None, r), _marker(removed + rest, "speaker label"), covers=True)]
         # 【同期】中共某镇委员会委员、某村党支部书记　宁卫东: a long role title (with 、 （） “”) then the name
         tokens = rest_stripped.split()
         if (len(tokens) >= 2 and looks_like_name(tokens[-1]) and len(rest_stripped) <= 60
@@ -505,7 +549,7 @@ def _kind_of_word(word: str, style: Style) -> str | None:
         return "caption"
     if word in _NARRATION_WORDS:
         return "narration"
-    if word in _PRESENTER_MARKERS:
+    if word in _PRESENTER_MARKERS or word in _PRESENTER_TURNS:
         return "presenter"
     if word in _SYNC_WORDS or word in _PERSON_WORDS:
         return "interview"
@@ -520,10 +564,25 @@ def _kind_of_word(word: str, style: Style) -> str | None:
         kind = next((k for k in KINDS if any(w.upper() == word for w in getattr(style, k))), None)
     if kind is None and len(word) <= 6 and (word.startswith(_CUE_PREFIXES) or word.endswith(_CUE_SUFFIXES)):
         return "note"
+    if kind is None and len(word) <= 6 and word.endswith(_VOICE_SUFFIXES) and not word.startswith(_SOUND_PREFIXES):
+        return "interview"  # （专家声音） 【嘉宾原声】: somebody's recorded voice
     return kind
 
 
-_PAREN_MARKER = re.compile(r"^[（(](?:[^（）()，。：:、！？\s]{1,8}[）)]|\s*(?:同期声|同期|采访|受访者|口述)\s*[：:])")
+# A numbered part of a script in brackets: 第3站 (an audio guide's stop), 第二部分, 第4单元, Stop 4, Part 2.
+# (第一集 第3期 name an episode: the title rules decide those.)
+_ORDINAL_LABEL = re.compile(
+    rf"第\s*[{_NUM}]+\s*(?:站|部分|单元|展厅|展区|章|节|篇|幕|场|段|讲|课)|(?i:stop|part|chapter|room|gallery)\s*\d+"
+)
+_PAREN_MARKER = re.compile(
+    r"^[（(](?:[^（）()，。：:、！？\s]{1,8}[）)]|\s*(?:同期声|同期|采访|受访者|口述|字幕|屏幕文字)\s*[：:])"
+)
+
+
+def _describes(rest: str) -> bool:
+    """Whether the text after 片头/片尾 describes the sequence (``航拍海湾，渔船归港`` ``演职员表``) rather
+    than being a title, a marker or a sentence of narration."""
+    return bool(rest) and rest[0] not in "《【[［〔〖〈（(" and not _SENTENCE_END.search(rest)
 
 
 def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
@@ -564,7 +623,7 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
         head = head.upper()  # 【Stand】 【sot】
     tail = inner[len(inner) - len(tail_key) :] if tail_key else ""
     kind = _kind_of_word(head, ctx.style)
-    if paren and (kind not in ("interview", "narration", "caption") or tail and kind != "interview"):
+    if paren and (kind not in ("interview", "narration", "caption") or tail and kind == "narration"):
         return None  # （镜头：…） （一） （秦英林）: the rules for bracketed lines decide
     if kind is None:
         for sync in _SYNC_WORDS:  # 【习近平同期声】: the speaker written into the marker
@@ -592,7 +651,8 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
         return [Item("narration", text, removed=_marker(marker + lead) + direction, covers=not text)]
     if kind == "presenter" and not tail:
         lead, body = _strip_colon(rest)
-        who = Speaker(None, _PRESENTER_MARKERS[head])
+        turn = _PRESENTER_TURNS.get(head)  # 【主持人结束语】: the label before the turn word, as written
+        who = Speaker(None, _PRESENTER_MARKERS[head] if turn is None else inner[: len(head) - len(turn)])
         direction, text = _aside(body.strip())
         named = _ROLE_NAME_LABEL.match(fold(text))
         if named and _reporter(named.group(1)) and looks_like_name(named.group(2)):
@@ -606,6 +666,8 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
             return _speaker_items(tail, rest, marker)
         return _speaker_items("", rest, marker)
     if kind == "heading" and not tail:
+        if head in _SEQUENCE_WORDS and _describes(rest.strip()):
+            return [Item("note", line)]  # 〖片头〗航拍海湾，渔船归港: what the opening sequence shows
         items = [Item("heading", inner, removed=_marker(line[0]) + _marker(line[end]), span=(0, end + 1))]
         if rest.strip():
             after = classify(rest.strip(), ctx)
@@ -636,11 +698,18 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
             if head in _RUN_WORDS or head in _NOTE_WORDS or head in ctx.style.note:
                 return [Item("note_run", removed=_marker(line), covers=True)]
         return [Item("note", line.strip())]
+    if kind is None and not paren and _ORDINAL_LABEL.fullmatch(inner_key) and not _SENTENCE_END.search(rest):
+        return [Item("heading", line)]  # 【第3站】第二展厅 · 贝叶经（编号301） [Stop 4]: a numbered part with its name
     if kind is None and not rest.strip() and not ctx.expecting_speech and ctx.alone:
         # 【巡视工作纪实：谈话】: a segment label of the programme, alone on its line
         if 1 <= len(inner) <= 20 and not _SENTENCE_END.search(inner) and _HAN_CHAR.search(inner):
             return [Item("heading", inner, removed=_marker(line[0]) + _marker(line[end]))]
     return None
+
+
+# A divider between parts of a document: ＊＊＊ / ——————— / ------ / ※※※ / ===.
+_DIVIDER = re.compile(r"^[\s*＊※✱★☆·•◆◇○●=＝~～_＿\-－—–─━]{3,}$")
+_DIVIDER_OR_END_FIRST = frozenset("*＊※✱★☆·•◆◇○●=＝~～_＿-－—–─━TtEe")
 
 
 def rule_page_furniture(line: str, key: str, ctx: Context) -> list[Item] | None:
@@ -676,21 +745,24 @@ def rule_credit(line: str, key: str, ctx: Context) -> list[Item] | None:
     (a numbered list of steps or shots), ``以下是解说词全文:`` (an introduction to the text), and
     on the title page a paragraph about the programme (``《片名》是……联合拍摄的专题片。``).
     """
-    credit = _CREDIT.match(key)
+    opens = key[:1] in _CREDIT_FIRST  # the credit patterns open with a credit word (most lines do not)
+    credit = _CREDIT.match(key) if opens else None
     if credit:
         who = [w for w in _NAME_LIST.split(credit.group("who")) if w]
         if credit.group("word").replace(" ", "") not in _CREDIT_NEEDS_NAMES:
             return [Item("note", line)]
         if who and all(looks_like_name(w.rstrip("0123456789")) for w in who):
             return [Item("note", line)]
-    spaced = _CREDIT_SPACED.match(key)
+    spaced = _CREDIT_SPACED.match(key) if opens else None
     if spaced and spaced.group("word") not in _CREDIT_NEEDS_NAMES:
         return [Item("note", line)]  # 总导演 郑海峰 / 出品 江州博物馆
-    label = _CREDIT_LABEL.match(key)
+    label = _CREDIT_LABEL.match(key) if opens else None
     if label and len(_CREDIT_LABEL.findall(key)) >= 2 and not _SENTENCE_END.search(key):
         return [Item("note", line)]  # 导演：张三 摄像：李四 — end credits on one line
     if label and _MENU_SEPARATORS.search(key) and not _SENTENCE_END.search(key):
         return [Item("note", line)]  # 撰稿：欧阳澈 | 版本：终审稿 v3 — a document's fields set apart by bars
+    if (" " in key or "\u3000" in key) and len(key) <= 60 and _FIELD.search(key) and not _SENTENCE_END.search(key):
+        return [Item("note", line)]  # 拍摄脚本（第三稿）　总时长：约6分钟: the document's particulars
     if _LEAD_NOTE.match(key) or "记者" in key and _BYLINE.match(key):
         return [Item("note", line)]
     if _INTRO.search(key) and len(key) <= 80:
@@ -718,6 +790,71 @@ def rule_sync_plain(line: str, key: str, ctx: Context) -> list[Item] | None:
     if after[:1] in COLONS:
         return _speaker_items("", after[1:], line[: m.end() + 1])
     return _speaker_items("", after, line[: m.end()])
+
+
+# An English-speaking crew's label: NARRATION: … / INTERVIEW — name, role / SOT - … (a dash for a colon).
+_LATIN_LABEL = re.compile(
+    r"^([A-Za-z][A-Za-z/\-]*(?: [A-Za-z][A-Za-z/\-]*)?)(?:\s*[:：]|\s+(?:[—–]{1,2}|--?)(?=\s))\s*"
+)
+
+
+def rule_latin_line(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """A line opening with a Latin letter: an English-speaking crew's label or a scene heading."""
+    if not key[:1].isascii() or not key[:1].isalpha():
+        return None
+    return _latin_label(line, key, ctx) or _scene_heading(line, key, ctx)
+
+
+def _latin_label(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """``NARRATION: Mist hangs over the terraces.`` ``INTERVIEW — 吴志强 Wu Zhiqiang, tea master``
+    ``VOICEOVER — …``: an English marker word with a colon or a dash works like the Chinese label
+    (narration, a sound bite's designation or speech, a caption); other words are left to the rules below."""
+    m = _LATIN_LABEL.match(key)
+    if m is None:
+        return None
+    kind = _kind_of_word(m.group(1).upper(), ctx.style)
+    body = line[m.end() :].strip()
+    if kind == "narration":
+        direction, text = _aside(body)
+        return [Item("narration", text, removed=_marker(line[: m.end()]) + direction, covers=not text)]
+    if kind == "interview":
+        return _speaker_items("", line[m.end() :], line[: m.end()])
+    if kind == "caption" and body:
+        return [Item("caption", body, removed=_marker(line[: m.end()]))]
+    if kind == "note" and m.group(1).upper() in _LATIN_CUE_WORDS:  # MUSIC: guqin, soft
+        return [Item("note", line)]
+    return None
+
+# A screenplay's scene heading: SCENE 1 — 武夷山 / Wuyi Mountains — DAWN, Sc. 4, INT. KITCHEN - NIGHT.
+_SCENE_HEADING = re.compile(
+    r"^(?:(?:SCENE|SC\.?|SEQUENCE|SEQ\.?|SEGMENT|CHAPTER|PART|ACT)\s*[0-9IVX]+[A-Z]?(?=$|[\s.:：—–\-])"
+    r"|(?:INT|EXT|INT\.?/EXT|I/E)\.\s)",
+    re.I,
+)
+
+
+def _scene_heading(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """``SCENE 2 — 作坊 / Workshop — DAY`` ``Sc. 4`` ``INT. TEA HOUSE - NIGHT``: a co-production's scene
+    heading (with the place and the time of day) is a section heading of the script."""
+    if key[:1] not in "SsIiEeCcPpAa" or not ctx.alone or ctx.in_captions or len(key) > 80:
+        return None
+    if _SCENE_HEADING.match(key) is None:
+        return None
+    if _SENTENCE_END.search(key[-1:]):
+        return None
+    return [Item("heading", line)]
+
+
+_LATIN_DIRECTION = re.compile(r"^[(（]([A-Za-z][^（）()\u3400-\u9fff]{0,100})[)）]$")
+
+
+def _latin_direction(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """``(Drone over the tea terraces)`` ``(Archive footage, 1978)``: an English direction in round
+    brackets alone on its line, not a sentence, says what the picture shows: a note."""
+    m = _LATIN_DIRECTION.match(key)
+    if m is None or not ctx.alone or _SENTENCE_END.search(m.group(1)[-1:]) or ":" in m.group(1)[:12]:
+        return None
+    return [Item("note", line)]
 
 
 _DIRECTION = re.compile(r"^[（(]([^（）()。！？!?；;：:]{1,12})[）)]\s*(?=\S)")
@@ -751,6 +888,8 @@ _PRESENTER_ORDINALS = frozenset("甲乙丙丁ABCD1234一二三四")
 def rule_presenter(line: str, key: str, ctx: Context) -> list[Item] | None:
     """Presenters' and anchors' turns: ``主持人：…`` ``女播：…`` ``男播：【导语】`` ``导语：…`` — heard, read by the
     presenter (a narration block whose speaker is the presenter), not by the narrator."""
+    if "：" not in key[:32] and ":" not in key[:32]:  # the label's colon (most lines have none near the start)
+        return None
     m = _PRESENTER_LABEL.match(key)
     if m is None:
         return None
@@ -787,6 +926,8 @@ def rule_plain_label(line: str, key: str, ctx: Context) -> list[Item] | None:
     if m is None:
         return None
     word, rest = m.group(1), line[m.end() :].strip()
+    if word in _SEQUENCE_WORDS and _describes(rest):
+        return [Item("note", line)]  # 片尾：演职员表
     if word in _HEADING_WORDS or word in ctx.style.heading:
         at = len(line) - len(rest)
         items = [Item("heading", line[: len(word)], removed=_marker(line[len(word) : m.end()]), span=(0, at))]
@@ -821,7 +962,8 @@ def rule_title(line: str, key: str, ctx: Context) -> list[Item] | None:
     m = _TITLE_LINE.match(key)
     if m is None or not ctx.alone:
         return None
-    kind: Literal["title", "heading"] = "heading" if ctx.has_title else "title"
+    # on the title page (a station's or a column's line above it) the film's title is still a title
+    kind: Literal["title", "heading"] = "heading" if ctx.has_title and not ctx.at_top else "title"
     return [Item(kind, line[1 : 1 + len(m.group(1))], removed=_marker(line[0]) + _marker(line[len(m.group(1)) + 1 :]))]
 
 
@@ -869,6 +1011,10 @@ def rule_paren_line(line: str, key: str, ctx: Context) -> list[Item] | None:
 
     When speech is expected (after a speaker line) ``（…）`` wraps the speech instead.
     """
+    if key[:1] in "（(" and key[1:2].isascii() and key[1:2].isalpha():  # (Drone over the tea terraces)
+        found = _latin_direction(line, key, ctx)
+        if found is not None:
+            return found
     m = _PAREN_LINE.match(key)
     if m is None or ctx.expecting_speech or ctx.in_captions or not ctx.alone:
         return None
@@ -876,7 +1022,8 @@ def rule_paren_line(line: str, key: str, ctx: Context) -> list[Item] | None:
     text = line[1:-1].strip()
     word = _NOTE_LABEL.match(inner)
     label = word.group(1) if word else ""
-    if word and (label in _SCENE_WORDS or label in _NOTE_WORDS or label in ctx.style.note or _CREDIT.match(inner)):
+    if word and (label in _SCENE_WORDS or label in _NOTE_WORDS or label in ctx.style.note or _CREDIT.match(inner)
+                 or _LEAD_NOTE.match(inner)):  # （播出时长：18分钟）
         return [Item("note", line)]
     if len(inner) > 12 or has_punctuation(inner):
         return None
@@ -1039,6 +1186,8 @@ def rule_super_lines(line: str, key: str, ctx: Context) -> list[Item] | None:
     """A name super on two lines under a bare sync marker: ``【同期】`` then ``浪花岛灯塔站 站长`` then
     ``邵海平``, then the speech. The role line (its next line is a name) and the name line complete
     the speaker of the marker; both belong to the interview."""
+    if ctx.awaiting_role:
+        return _super_role(line, key, ctx)
     if not ctx.awaiting_name or not ctx.alone or len(key) > 30 or _SENTENCE_END.search(key) or not _designation_ok(key):
         return None
     if looks_like_name(key.replace(" ", "")):
@@ -1048,12 +1197,28 @@ def rule_super_lines(line: str, key: str, ctx: Context) -> list[Item] | None:
     return None
 
 
+def _super_role(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """The same super the other way round: ``【受訪者】`` then ``陳文彥`` then ``七股鹽場文化協會理事長``.
+    A line ending in a job title under the name alone is the name's role, not the first words of the speech."""
+    if not ctx.awaiting_role or not ctx.alone or len(key) > 30 or has_punctuation(key) or not ends_with_role(key):
+        return None
+    return [Item("super", "", Speaker(None, line), _marker(line, "speaker label"), covers=True)]
+
+
 def rule_photo_caption(line: str, key: str, ctx: Context) -> list[Item] | None:
     """``▲ 外婆家的七只腌菜坛``: a web article's caption under a picture is on-screen text, not narration."""
     if key[:1] not in "▲△" or not key[1:].strip():
         return None
     text = line[1:].strip()
     return [Item("caption", text, removed=_marker(line[: len(line) - len(text)]))]
+
+
+def rule_divider(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """``＊＊＊`` ``———————`` ``------`` (a line of marks that divides the document) and ``END OF EPISODE 2``
+    are notes: never read out, not part of the speech above them. Tried last: no other rule takes them."""
+    if key[:1] in _DIVIDER_OR_END_FIRST and (_DIVIDER.match(key) or _END_OF.match(key)):
+        return [Item("note", line)]
+    return None
 
 
 def rule_short_heading(line: str, key: str, ctx: Context) -> list[Item] | None:
@@ -1079,6 +1244,7 @@ RULES: tuple[Rule, ...] = (
     rule_page_furniture,
     rule_credit,
     rule_sync_plain,
+    rule_latin_line,
     rule_narration_plain,
     rule_presenter,
     rule_question_answer,
@@ -1097,6 +1263,7 @@ RULES: tuple[Rule, ...] = (
     rule_quoted_bite,
     rule_number_heading,
     rule_short_heading,
+    rule_divider,
 )
 
 
@@ -1164,7 +1331,8 @@ def classify_explained(
     key = fold(line) if key is None else key
     if not checked and _plain_prose(line, key, ctx.at_top, ctx.title_line, ctx.next_wrapped):
         return [Item("prose", line)], "prose"
-    if _INLINE_MARKER.search(key) is not None:
+    if _INLINE_MARKER.search(key) is not None and (_FIELD.search(key) is None or _SENTENCE_END.search(key)):
+        # (a line of the document's particulars, 总时长约18分钟　配音：女声, is not a script flattened onto a line)
         cuts = [0] + [m.start() for m in _INLINE_MARKER.finditer(key)] + [len(line)]
         items: list[Item] = []
         for a, b in zip(cuts, cuts[1:]):
@@ -1175,7 +1343,29 @@ def classify_explained(
     return _classify_one(line, key, ctx)
 
 
+# A picture note after the sentence it goes with: …种着黄精和天麻。（画面：药田特写）
+_TRAILING_DIRECTION = re.compile(
+    r"[（(]\s*(?:画面|镜头|空镜|空镜头|场景|资料画面|资料|动画|特写|航拍|音乐|音效)\s*[：:][^（）()]{1,40}[）)]$"
+)
+
+
+def _trailing_direction(key: str) -> int | None:
+    """Where a picture note after a sentence starts (``…天麻。（画面：药田特写）``), or ``None``."""
+    at = max(key.rfind("（"), key.rfind("("))
+    if at <= 0 or _TRAILING_DIRECTION.match(key, at) is None:
+        return None
+    before = key[:at].rstrip()
+    return len(before) if before[-1:] in "。！？!?…”」』" else None
+
+
 def _classify_one(line: str, key: str, ctx: Context) -> tuple[list[Item], str]:
+    if key[-1:] in "）)" and (cut := _trailing_direction(key)) is not None:
+        # the direction is set aside like one that opens a line (listed, never read out)
+        items, decided = _classify_one(line[:cut], key[:cut], ctx)
+        last = items[-1]
+        direction = _marker(line[cut:].strip(), "stage direction")
+        items[-1] = Item(last.kind, last.text, last.speaker, last.removed + direction, last.covers)
+        return items, decided
     if ("删" in key or "：" in key or ":" in key) and len(key) > 2:
         m = _INLINE_NOTE.search(key)
         if m is not None and (m.start() > 0 or m.end() < len(key)):
@@ -1337,6 +1527,7 @@ class _State:
     cover: list[Piece] = field(default_factory=list)
     cover_kind: BlockKind = BlockKind.NARRATION
     cover_speaker: Speaker | None = None
+    super_line: int = 0  # the last line that was part of a name super under a sync marker
 
     def emit(
         self, kind: BlockKind, text: str, first: int, last: int, speaker: Speaker | None = None,
@@ -1636,25 +1827,48 @@ _CREW_COLUMNS = frozenset(("镜号", "景别", "画面", "画面内容", "时长
                            "运镜", "拍摄方法", "时间", "序号", "场景", "长度", "秒数", "机位", "音乐/音效"))
 
 
-def _flatten_table(cleaned: list[str], keys: list[str], removed_at: dict[int, list[tuple[str, str]]]) -> None:
+# The column of on-screen text: a row with nothing to say there is a caption, and the name super of a
+# sound bite stands in it (画面 | 解说 | 字幕 with 【同期】speech | 姓名 职务).
+_CAPTION_COLUMNS = frozenset(("字幕", "屏幕文字", "字幕/人名条", "人名条", "字幕条"))
+
+
+def _flatten_table(
+    cleaned: list[str], keys: list[str], removed_at: dict[int, list[tuple[str, str]]]
+) -> dict[int, tuple[Literal["caption", "super"], str]]:
     """A shot table pasted as text (``镜号 | 景别 | 时长 | 画面 | 音乐 | 解说词``): each row under the header
     becomes its spoken cell; the crew's cells are set aside (listed, reason ``table column``). A row
-    whose spoken cell is empty stays as it is (a note, like the header)."""
-    col = ncells = None
+    whose spoken cell is empty stays as it is (a note, like the header), unless the table has a caption
+    column with text in that row: then the row is that caption. A line without cells inside the table
+    (``第二部分　匠心``, a row spanning the table) does not end it, two such lines do; the next row must
+    then have the header's number of cells. Returns the rows that are captions, and the caption cells of rows with
+    speech (the name super of the speaker), by line index."""
+    col = ncells = cap = None
+    gap = 0  # lines without cells since the last row
+    found_rows: dict[int, tuple[Literal["caption", "super"], str]] = {}
     for i, key in enumerate(keys):
         if not key:
             col = None
             continue
         if "|" not in key and "｜" not in key and "\t" not in key:
-            col = None
+            gap = gap + 1 if col is not None else 0
+            if gap > 1:
+                col = None
             continue
         cells = [c.strip() for c in _CELL.split(key)]
-        if col is not None and ncells is not None and abs(len(cells) - ncells) <= 1 and col < len(cells):
-            if not cells[col]:
-                continue
+        fits = len(cells) == ncells if gap else ncells is not None and abs(len(cells) - ncells) <= 1
+        gap = 0
+        if col is not None and ncells is not None and fits and col < len(cells):
             bounds = [0] + [x for m in _CELL.finditer(key) for x in (m.start(), m.end())] + [len(key)]
-            start, stop = bounds[2 * col], bounds[2 * col + 1]
             row = cleaned[i]  # the folded key has the same length: its cell bounds cut the row as written
+            keep = col
+            if not cells[col]:
+                if cap is None or cap >= len(cells) or not cells[cap]:
+                    continue
+                keep = cap
+                found_rows[i] = ("caption", "")
+            elif cap is not None and cap < len(cells) and cells[cap]:
+                found_rows[i] = ("super", row[bounds[2 * cap] : bounds[2 * cap + 1]].strip())
+            start, stop = bounds[2 * keep], bounds[2 * keep + 1]
             before, spoken, after = row[:start].strip(), row[start:stop].strip(), row[stop:].strip()
             found = removed_at.setdefault(i, [])
             found += [(t, "table column") for t in (before, after) if t]
@@ -1663,8 +1877,25 @@ def _flatten_table(cleaned: list[str], keys: list[str], removed_at: dict[int, li
         heard = [k for k, c in enumerate(cells) if c in _SPOKEN_COLUMNS]
         if len(heard) == 1 and sum(c in _CREW_COLUMNS for c in cells) >= 2:
             col, ncells = heard[0], len(cells)
+            cap = next((k for k, c in enumerate(cells) if c in _CAPTION_COLUMNS), None)
         else:
             col = None
+    return found_rows
+
+
+def _table_row(
+    items: list[Item], rule: str, kind: Literal["caption", "super"], cell: str, line: str
+) -> tuple[list[Item], str]:
+    """A table row with its caption column: the row is that caption, or the caption names the speaker
+    of the sound bite in the row's spoken cell (``【同期】speech`` with ``胡一鸣　机械学院博士生`` beside it)."""
+    if kind == "caption":
+        return [Item("caption", line)], "table caption"
+    who = _designation_speaker(cell) or separated_designation(cell)
+    if who is None or who.name is None:
+        return items, rule
+    named = [Item(i.kind, i.text, who, i.removed, i.covers) if i.kind == "speaker" and i.speaker is None else i
+             for i in items]
+    return named, rule
 
 
 def _narration_after(lines: _Lines, i: int) -> bool:
@@ -1734,8 +1965,9 @@ def parse_lines(
             cleaned[last] = ""
 
     joined = "\n".join(cleaned)
+    table_rows: dict[int, tuple[Literal["caption", "super"], str]] = {}
     if "|" in joined or "｜" in joined or "\t" in joined:
-        _flatten_table(cleaned, [fold(c) for c in cleaned], removed_at)
+        table_rows = _flatten_table(cleaned, [fold(c) for c in cleaned], removed_at)
     info = _Lines(cleaned, style, extras.traditional)
     keys, dialogue = info.keys, info.dialogue
     span: Literal["paragraph", "marker"] | None = None if interview_span == "auto" else interview_span
@@ -1763,6 +1995,7 @@ def parse_lines(
                     explain.append(Explained(n, "prose", (), line))
                 continue
             awaiting = st.pending_is_set and (st.pending is None or st.pending.name is None)
+            named_above = st.pending_is_set and st.super_line == info.prev_of.get(i, -1) + 1
             ctx = Context(
                 expecting_speech=st.pending_is_set,
                 has_title=st.title is not None,
@@ -1780,11 +2013,14 @@ def parse_lines(
                 next_name=awaiting and info.next_name(i),
                 speaking=st.mode == "interview" and st.speaker is not None and not st.pending_is_set,
                 next_timing=info.next_timing(i),
+                awaiting_role=named_above and st.pending is not None and st.pending.role is None,
             )
             try:
                 items, rule = classify_explained(line, ctx, key, checked=True)
             except ScriptError as exc:
                 raise ScriptError(exc.what, path=path, line=n, hint=exc.hint) from None
+            if i in table_rows:
+                items, rule = _table_row(items, rule, *table_rows[i], line)
             if ctx.last and items[0].kind == "prose" and _OPENS_BRACKET.match(line) and match_bracket(line, 0) is None:
                 why, hint = "the script ends inside a marker; kept as text", "close the bracket or remove the line"
                 st.warnings.append(Diagnostic(why, line=n, hint=hint, path=path))
@@ -1936,6 +2172,7 @@ def _apply(st: _State, it: Item, n: int, piece: Piece | None) -> None:
         who = Speaker(new.name or (above.name if above else None), new.role or (above.role if above else None))
         st.pending, st.pending_is_set, st.speaker = who, True, who
         st.pending_line = st.pending_line if above is not None else n
+        st.super_line = n
         if who.name:
             st.interviewee = who
         st.hold(n, piece, BlockKind.INTERVIEW, who)
@@ -1962,6 +2199,8 @@ def _apply(st: _State, it: Item, n: int, piece: Piece | None) -> None:
             st.mode = "narration" if st.span == "paragraph" else "interview"
             st.speaker = it.speaker
             st.hold(n, piece, BlockKind.INTERVIEW, it.speaker)  # the label goes with the speech it introduces
+            if it.covers:
+                st.super_line = n  # 【同期】陈文彦 alone: a role line may follow
 
 
 def _attribute(st: _State, it: Item, n: int, piece: Piece | None) -> None:
@@ -2026,7 +2265,8 @@ def _flush(st: _State, prose: list[tuple[int, str, Piece | None]]) -> None:
     elif st.narrator is not None:
         st.emit(BlockKind.NARRATION, text, first, last, st.narrator, pieces)
         st.narrator = None
-    elif not reads_like_sentence(text):
+    elif not reads_like_sentence(text) and not (st.cover and st.cover_kind is BlockKind.NARRATION):
+        # not a sentence, and not under a lone narration marker (what follows one is narration)
         st.emit(BlockKind.NOTE, text, first, last, None, pieces)
     else:
         st.emit(BlockKind.NARRATION, text, first, last, None, pieces)
