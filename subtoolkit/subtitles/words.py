@@ -40,6 +40,7 @@ class SortedDictionary(Mapping[str, int]):
         self.words = words
         self.freqs = freqs
         self._answers: dict[str, int | None] = {}  # fragments asked before: a script reuses its words
+        self._spans: dict[str, tuple[int, int]] = {}  # first character -> its words' slice of ``words``
 
     def get(self, key: str, default: int | None = None) -> int | None:  # type: ignore[override]
         try:
@@ -52,7 +53,8 @@ class SortedDictionary(Mapping[str, int]):
 
     def _look_up(self, key: str) -> int | None:
         words = self.words
-        i = bisect_left(words, key)
+        lo, hi = self._span(key[0]) if key else (0, len(words))
+        i = bisect_left(words, key, lo, hi)  # where it falls among the words sharing its first character
         if i < len(words):
             w = words[i]
             if w == key:
@@ -60,6 +62,17 @@ class SortedDictionary(Mapping[str, int]):
             if w.startswith(key):
                 return 0
         return None
+
+    def _span(self, first: str) -> tuple[int, int]:
+        """The words that start with ``first``: a fragment is looked up among them (a dozen
+        comparisons fewer than among all 349,000 words, for every new fragment of a script)."""
+        got = self._spans.get(first)
+        if got is None:
+            words = self.words
+            lo = bisect_left(words, first)
+            got = self._spans[first] = (lo, bisect_left(words, chr(ord(first) + 1), lo) if first < "\U0010ffff"
+                                        else len(words))
+        return got
 
     def __getitem__(self, key: str) -> int:
         got = self.get(key)
