@@ -271,16 +271,15 @@ class _Cut:
         prob: list[float] = [0.0] * (n + 1)
         end = [0] * (n + 1)
         for idx in range(n - 1, -1, -1):
-            best_p = best_x = None
+            best_p, best_x = -math.inf, -1  # every p is finite, so the first end always wins over this
             for x in dag[idx]:
                 frag = sentence[idx : x + 1]
-                f = answers.get(frag, _UNASKED)
-                if f is _UNASKED:
+                f = answers.get(frag, -1)  # -1: not asked yet (frequencies are never negative)
+                if f == -1:
                     f = get(frag)
                 p = log(f or 1) - log_total + prob[x + 1]
-                if best_p is None or p > best_p or (p == best_p and x > best_x):  # max over (p, x)
+                if p > best_p or (p == best_p and x > best_x):  # max over (p, x), as jieba takes it
                     best_p, best_x = p, x
-            assert best_p is not None and best_x is not None  # a DAG entry is never empty
             prob[idx], end[idx] = best_p, best_x
         return end
 
@@ -361,7 +360,8 @@ class _Viterbi:
             return trans[a].get(b, floor)
 
         # B from E or S; M from M or B; S from S or E; E from B or M
-        self.trans = t("E", "B"), t("S", "B"), t("M", "M"), t("B", "M"), t("S", "S"), t("E", "S"), t("B", "E"), t("M", "E")
+        self.trans = (t("E", "B"), t("S", "B"), t("M", "M"), t("B", "M"),
+                      t("S", "S"), t("E", "S"), t("B", "E"), t("M", "E"))
 
     def __call__(self, obs: str) -> list[str]:
         e_b, e_m, e_e, e_s = self.emit
