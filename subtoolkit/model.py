@@ -64,8 +64,27 @@ class Speaker:
 class Block:
     """One typed piece of the script, with the source lines it came from.
 
+    A block keeps two texts:
+
+    - ``text``, the *clean* text: what is said or shown, without markers, speaker labels, inserted
+      pinyin, stage directions or speech brackets. Subtitles, the voice, captions, ``names.csv``
+      and every stage after the parser read this one. It is empty for a marker or a speaker label
+      that introduces nothing (``任愛軍：`` as the last line of a page cut off): such a block keeps
+      its line and is skipped by every stage that times, voices or shows text.
+    - ``written``, the text *as written* in the script: the characters of every source line the
+      block covers — or, where several blocks share a line, the block's slice of it — with the
+      speaker label, marker brackets and words, readings and stage directions, each line trimmed
+      of its surrounding whitespace and the lines joined with ``\\n``. Nothing of a line a block
+      covers is missing from it, so a tool can check the parse against the source. "Source" is
+      the text after ingest: HTML tags and entities stripped when the file was read are not in it.
+      Empty for a block built by hand rather than parsed; :attr:`as_written` stands in then.
+
     ``first_line``/``last_line`` are 1-based lines of the source file, kept for error messages and
-    so that an edit to one paragraph can be traced to the cues and audio segments it affects.
+    so that an edit to one paragraph can be traced to the cues and audio segments it affects; a
+    line holding only a marker or a speaker label belongs to the block it introduces.
+
+    In JSON (``parse --json``, ``blocks.json``) ``"text"`` is the as-written text and ``"clean"``
+    the clean text.
     """
 
     kind: BlockKind
@@ -74,15 +93,22 @@ class Block:
     last_line: int
     speaker: Speaker | None = None
     section: str | None = None
+    written: str = ""
 
     @property
     def lines(self) -> tuple[int, int]:
         return (self.first_line, self.last_line)
 
+    @property
+    def as_written(self) -> str:
+        """The text as written in the script (the clean text for a block built by hand)."""
+        return self.written or self.text
+
     def to_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind.value,
-            "text": self.text,
+            "text": self.as_written,
+            "clean": self.text,
             "speaker": self.speaker.to_json() if self.speaker else None,
             "section": self.section,
             "lines": [self.first_line, self.last_line],
@@ -91,10 +117,12 @@ class Block:
 
 @dataclass(frozen=True)
 class Removed:
-    """Source text deliberately kept out of block texts (a marker, a label, an artefact, a note).
+    """Source text deliberately kept out of the blocks' clean texts (a marker, a label, an artefact,
+    a note).
 
     The parser records every such span so that "nothing is silently dropped" can be checked:
-    block texts plus removed spans account for every character of the source.
+    clean texts plus removed spans account for every character of the source (and each block's
+    text as written holds all of its lines).
     """
 
     line: int

@@ -72,6 +72,8 @@ def kept_source(lines: list[str] | tuple[str, ...], parsed: Script) -> str:
             assert line.rstrip().endswith(notes[n])
             line = line.rstrip()[: -len(notes[n])]
         for piece in removed_by_line.get(n, []):
+            if piece not in line:  # a marker repeated on the line: an earlier cut took the copy with the space
+                piece = piece.strip()
             assert piece in line, (n, piece)
             line = line.replace(piece, "", 1)
         kept.append(line)

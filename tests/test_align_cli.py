@@ -181,3 +181,25 @@ def test_a_script_without_narration_is_refused(studio, tmp_path: Path) -> None: 
                       encoding="utf-8")
     r = runner.invoke(app, ["align", str(script), str(session.files[0]), "-o", str(tmp_path / "out")])
     assert r.exit_code == 1 and "no narration" in r.stderr
+
+
+def test_auto_says_when_it_asked_espeak_too_and_which_reference_it_kept(studio, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Three of five paragraphs were not recorded: the neural reference leaves them unplaced, so
+    espeak aligns the same recordings too; stderr says so and the report holds both attempts."""
+    from subtoolkit.tts.choose import neural_installed
+
+    if not neural_installed():
+        pytest.skip("the neural voice is not installed (make voice): auto is espeak alone")
+    path, session, narration = studio
+    out = tmp_path / "out"
+    r = runner.invoke(app, ["align", str(path), *map(str, session.files), "-o", str(out)])
+    assert r.exit_code == 0, r.stderr
+    report = json.loads((out / "mini.aligned.report.json").read_text(encoding="utf-8"))
+    choice = report["reference_choice"]
+    assert [t["reference"] for t in choice["tried"]] == ["neural", "espeak"]
+    assert all(t["seconds"] > 0 for t in choice["tried"])
+    assert report["reference_voice"].startswith(choice["kept"])
+    assert "espeak" in r.stderr.split("note:")[1] and choice["kept"] in r.stderr
+    placed = [b for b in report["blocks"] if b["status"] != "unplaced"]
+    assert placed and all(b["reference"] == choice["kept"] for b in placed)
+    assert report["summary"]["unplaced"] == narration[2:]

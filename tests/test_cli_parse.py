@@ -25,11 +25,14 @@ def test_parse_json_shape() -> None:
     assert first == {
         "kind": "interview",
         "text": first["text"],
+        "clean": first["clean"],
         "speaker": {"name": "习近平", "role": "总书记作党的十九大报告"},
         "section": None,
-        "lines": [4, 4],
+        "lines": [3, 4],
     }
-    assert first["text"].startswith("树立安全发展理念，")
+    # "text" is the script as written (the speaker line included), "clean" what is heard
+    assert first["text"].startswith("同期声（习近平总书记作党的十九大报告）：\n树立安全发展理念，")
+    assert first["clean"].startswith("树立安全发展理念，") and first["text"].endswith(first["clean"])
     assert data["blocks"][2]["kind"] == "narration" and data["blocks"][2]["lines"] == [5, 5]
     # set-aside text is reported, not silently dropped
     assert "source note" in r.stderr and "word artefact" in r.stderr
@@ -86,7 +89,12 @@ def test_speaker_without_speech_mid_script_warns_and_goes_on(tmp_path: Path) -> 
     r = runner.invoke(app, ["parse", str(p), "--json"])
     assert r.exit_code == 0
     assert r.stderr.startswith(f"warning: {p}:1: speaker line with no speech")
-    assert json.loads(r.stdout)["blocks"][0]["speaker"]["name"] == "王大明"
+    blocks = json.loads(r.stdout)["blocks"]
+    # the label without speech keeps its line: an interview with nothing to say
+    assert [(b["speaker"]["name"], b["text"], b["clean"], b["lines"]) for b in blocks] == [
+        ("薛澜", "薛澜（清华大学教授）：", "", [1, 1]),
+        ("王大明", "王大明（村民）：\n那天雨很大。", "那天雨很大。", [2, 3]),
+    ]
 
 
 def test_speaker_at_the_very_end_warns(tmp_path: Path) -> None:
@@ -95,7 +103,10 @@ def test_speaker_at_the_very_end_warns(tmp_path: Path) -> None:
     r = runner.invoke(app, ["parse", str(p), "--json"])
     assert r.exit_code == 0
     assert f"warning: {p}:2: speaker line at the end of the script has no speech" in r.stderr
-    assert [b["text"] for b in json.loads(r.stdout)["blocks"]] == ["江水东流。"]
+    blocks = json.loads(r.stdout)["blocks"]
+    assert [(b["kind"], b["text"], b["clean"]) for b in blocks] == [
+        ("narration", "江水东流。", "江水东流。"), ("interview", "薛澜（清华大学教授）：", "")]
+    assert blocks[1]["speaker"] == {"name": "薛澜", "role": "清华大学教授"} and blocks[1]["lines"] == [2, 2]
 
 
 def test_help_reads_like_a_manual() -> None:
@@ -121,9 +132,12 @@ def test_timecodes_set_aside_are_summed_up_in_one_note(tmp_path: Path) -> None:
     p.write_text(text, encoding="utf-8")
     r = runner.invoke(app, ["parse", str(p), "--json"])
     assert r.exit_code == 0
-    assert [b["text"] for b in json.loads(r.stdout)["blocks"]][1:] == ["桥下的河，流了一千年。", "桥上的人，来了又走。"]
+    blocks = json.loads(r.stdout)["blocks"][1:]
+    assert [b["clean"] for b in blocks] == ["桥下的河，流了一千年。", "桥上的人，来了又走。"]
+    assert [b["text"] for b in blocks] == ["00:00:01:00 旁白：桥下的河，流了一千年。",
+                                           "00:00:07:12 旁白：桥上的人，来了又走。"]
     notes = [line for line in r.stderr.splitlines() if "timecode" in line]
-    assert notes == [f"note: {p}:2: 2 timecodes kept out of the blocks on 2 lines, e.g. 00:00:01:00"]
+    assert notes == [f"note: {p}:2: 2 timecodes kept out of the clean text on 2 lines, e.g. 00:00:01:00"]
 
 
 def test_readings_directions_and_table_cells_set_aside_are_noted(tmp_path: Path) -> None:
@@ -131,10 +145,12 @@ def test_readings_directions_and_table_cells_set_aside_are_noted(tmp_path: Path)
     p.write_text("镜号 | 景别 | 解说词\n1 | 全景 | 導語：（主持人口播）老街叫菜市（tshài-tshī）。\n", encoding="utf-8")
     r = runner.invoke(app, ["parse", str(p), "--json"])
     assert r.exit_code == 0
-    assert [b["text"] for b in json.loads(r.stdout)["blocks"]][-1] == "老街叫菜市。"
+    last = json.loads(r.stdout)["blocks"][-1]
+    assert last["clean"] == "老街叫菜市。"
+    assert last["text"] == "1 | 全景 | 導語：（主持人口播）老街叫菜市（tshài-tshī）。"
     notes = sorted(line.split(": ", 2)[2] for line in r.stderr.splitlines() if "kept out" in line)
     assert notes == [
-        "1 readings in brackets kept out of the blocks on 1 lines, e.g. （tshài-tshī）",
-        "1 shot-table cells kept out of the blocks on 1 lines, e.g. 1 | 全景 |",
-        "1 stage directions kept out of the blocks on 1 lines, e.g. （主持人口播）",
+        "1 readings in brackets kept out of the clean text on 1 lines, e.g. （tshài-tshī）",
+        "1 shot-table cells kept out of the clean text on 1 lines, e.g. 1 | 全景 |",
+        "1 stage directions kept out of the clean text on 1 lines, e.g. （主持人口播）",
     ]

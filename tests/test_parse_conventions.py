@@ -32,7 +32,9 @@ def test_speaker_line_then_paragraph(label: str, name: str, role: str) -> None:
     s = script(f"开头的解说。\n{label}\n我们要守住底线。\n后面的解说。")
     assert kinds(s) == [(K.NARRATION, "开头的解说。"), (K.INTERVIEW, "我们要守住底线。"), (K.NARRATION, "后面的解说。")]
     assert s.blocks[1].speaker == Speaker(name, role)
-    assert s.blocks[1].lines == (3, 3)
+    # the speaker line belongs to the interview it introduces: in its lines and its text as written
+    assert s.blocks[1].lines == (2, 3)
+    assert s.blocks[1].written == f"{label.strip()}\n我们要守住底线。"
 
 
 def test_speaker_and_speech_on_one_line() -> None:
@@ -255,13 +257,19 @@ def test_nbsp_normalised() -> None:
 def test_speaker_without_speech_mid_script_is_a_warning() -> None:
     s = script("薛澜（清华大学教授）：\n王大明（村民）：\n那天雨很大。")
     assert len(s.warnings) == 1 and s.warnings[0].line == 1
-    assert s.blocks[0].speaker == Speaker("王大明", "村民")
+    # the label keeps its line: an interview with nothing to say, then the next speaker's words
+    assert [(b.kind, b.text, b.written, b.lines) for b in s.blocks] == [
+        (K.INTERVIEW, "", "薛澜（清华大学教授）：", (1, 1)),
+        (K.INTERVIEW, "那天雨很大。", "王大明（村民）：\n那天雨很大。", (2, 3)),
+    ]
+    assert s.blocks[0].speaker == Speaker("薛澜", "清华大学教授") and s.blocks[1].speaker == Speaker("王大明", "村民")
 
 
 def test_speaker_at_end_is_a_warning() -> None:
     """A web page cut off right after a speaker label: the label is reported, the rest parsed."""
     s = script("江水东流。\n薛澜（清华大学教授）：", path="x.txt")
-    assert [b.text for b in s.blocks] == ["江水东流。"]
+    assert [b.text for b in s.blocks] == ["江水东流。", ""]  # the label: an interview with nothing to say
+    assert s.blocks[1].written == "薛澜（清华大学教授）：" and s.blocks[1].speaker == Speaker("薛澜", "清华大学教授")
     assert s.warnings[-1].line == 2 and "no speech" in s.warnings[-1].what
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 from conftest import kept_source
 
 from subtoolkit.errors import ScriptError
+from subtoolkit.model import BlockKind
 from subtoolkit.text.ingest import normalise_line, split_lines
 from subtoolkit.text.parse import parse_lines
 
@@ -79,8 +81,11 @@ def test_blocks_are_in_source_order_with_valid_lines(text: str) -> None:
         assert 1 <= b.first_line <= b.last_line <= len(lines)
         assert b.first_line >= prev
         prev = b.first_line
-        assert b.text == b.text.strip() and b.text
-        assert "\n" not in b.text
+        assert b.text == b.text.strip() and "\n" not in b.text
+        # as written: never empty, each line trimmed; the clean text is empty only for a marker or a
+        # speaker label that introduced nothing (it keeps its line and its text as written)
+        assert b.written and all(l == l.strip() and l for l in b.written.split("\n"))
+        assert b.text or b.kind is not BlockKind.TITLE and b.written.count("\n") + 1 <= b.last_line - b.first_line + 1
 
 
 @given(scripts)
@@ -103,3 +108,31 @@ def test_arbitrary_unicode_never_crashes(text: str) -> None:
         _parse(text)
     except ScriptError:
         pass
+
+
+def _content(text: str) -> Counter[str]:
+    return Counter(ch for ch in text if not ch.isspace())
+
+
+@given(scripts)
+def test_every_line_is_in_the_text_as_written_of_a_block_covering_it(text: str) -> None:
+    """Nothing of a line is lost: each non-blank line's characters are in the text as written of the
+    blocks whose lines cover it. Only a line that cleaning takes out whole (a Word artefact, a
+    timecode or the trailing source note alone on its line, each listed in ``removed``) has none."""
+    try:
+        lines, s = _parse(text)
+    except ScriptError:
+        return
+    set_aside = {r.line for r in s.removed}
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        cover = [b for b in s.blocks if b.first_line <= n <= b.last_line]
+        if not cover:
+            assert n in set_aside and not _content(line) - _content("".join(r.text for r in s.removed if r.line == n))
+            continue
+        written = "\n".join(b.written for b in cover)
+        assert not _content(line) - _content(written), (n, line, written)
+    # and every character of the script is in some block's text as written or was set aside whole
+    everything = "".join(b.written for b in s.blocks) + "".join(r.text for r in s.removed)
+    assert not _content("".join(lines)) - _content(everything)

@@ -38,12 +38,16 @@ def test_block_counts() -> None:
 def test_speakers_and_roles() -> None:
     _, s = parsed()
     interviews = [b for b in s.blocks if b.kind is BlockKind.INTERVIEW]
-    by_line = {b.first_line: b.speaker for b in interviews}
+    by_line = {b.last_line: b.speaker for b in interviews}  # keyed by the speech line
     assert by_line[4].name == "习近平" and by_line[4].role == "总书记作党的十九大报告"
     assert by_line[21].name == "薛澜" and by_line[21].role == "清华大学教授"
     assert by_line[70].name == "辛鸣" and by_line[70].role == "中央党校（国家行政学院）教授"  # nested
     assert by_line[85].name == "张勤岳" and by_line[85].role == "原天嘉宜公司总经理、法定代表人"  # half-width
-    assert [b.first_line for b in interviews] == [4, 21, 27, 34, 47, 49, 53, 63, 70, 75, 85, 89, 93, 102, 109, 113, 121]
+    speech = [4, 21, 27, 34, 47, 49, 53, 63, 70, 75, 85, 89, 93, 102, 109, 113, 121]
+    # the speaker line above the speech belongs to the interview: in its lines and its text as written
+    assert [b.lines for b in interviews] == [(n - 1, n) for n in speech]
+    assert interviews[0].written.split("\n")[0] == "同期声（习近平总书记作党的十九大报告）："
+    assert interviews[-1].written.startswith("张兴凯（全国政协常委、中国安全生产科学研究院院长）：\n")
     assert sum(1 for b in interviews if b.speaker and b.speaker.name == "薛澜") == 6
 
 

@@ -637,7 +637,8 @@ def _judge(plans: list[CuePlan], ref: _Reference, rec: _Recording, path: Path, c
         if q_pause < 0.5 and expected:
             notes.append("few of its sentence ends fell on pauses")
         out.append(BlockAlignment(b, True, round(conf, 3), start, end, round(pace, 3) if pace else None,
-                                  {"match": round(q_cost, 3), "pace": round(q_pace, 3), "pauses": round(q_pause, 3)}, tuple(notes)))
+                                  {"match": round(q_cost, 3), "pace": round(q_pace, 3), "pauses": round(q_pause, 3),
+                                   "z": round(z, 2)}, tuple(notes)))
     return out
 
 

@@ -112,9 +112,18 @@ def _print_summary(result) -> None:
     summary = result.report["summary"]
     script = result.script
     where = script.source or ""
+    choice = result.report.get("reference_choice")
     if result.report.get("reference_fallback"):
         eprint(f"note: the neural reference found no credible match, so the espeak reference was used "
                f"(neural: {result.report['reference_fallback']})")
+    elif choice:
+        tried = "; ".join(f"{t['reference']}: {t['placed']} placed, {t['credible']} beyond chance"
+                          + (" (refused)" if t["refused"] else "") for t in choice["tried"])
+        other = "neural" if choice["kept"] == "espeak" else "espeak"
+        filled = choice.get("blocks_from_the_other") or []
+        also = f"; block(s) {', '.join(map(str, filled))} from {other}" if filled else ""
+        eprint(f"note: the neural reference was unsure of some blocks, so espeak was asked too; kept "
+               f"{choice['kept']}{also} ({tried})")
     for run in _unplaced_runs(result.report["blocks"]):
         if len(run) == 1:
             b = run[0]

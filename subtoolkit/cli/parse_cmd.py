@@ -28,10 +28,17 @@ def parse_command(
 ) -> None:
     """Split a script into typed blocks: title, heading, narration, interview, caption, note.
 
-    Each block keeps the source lines it came from. Markers, speaker labels, Word artefacts, inserted pinyin and the
-    trailing source note are kept out of block texts and listed on stderr, so nothing disappears unnoticed. Production
-    text that is neither heard nor shown (shot lists, credits, bylines, page furniture, editing notes) becomes a
-    [bold]note[/bold]: listed here and kept in blocks.json, never put in subtitles, voiceover or the narration script.
+    Each block keeps the source lines it came from and two texts. In --json, [bold]text[/bold] is the block as
+    written in the script: every character of the lines it covers (the slice of the line where several blocks share
+    one), speaker labels, markers, readings and stage directions included, each line trimmed, lines joined with a
+    newline — after ingest, so without the HTML tags stripped when the file was read. [bold]clean[/bold] is what is
+    said or shown, the text subtitles, voice, captions and names.csv use: markers, speaker labels, Word artefacts,
+    inserted pinyin and the trailing source note are kept out of it and listed on stderr. A marker or speaker label
+    that introduces nothing (a page cut off after "姓名：") is a block with an empty clean text (and a warning).
+
+    Production text that is neither heard nor shown (shot lists, credits, bylines, page furniture, editing notes)
+    becomes a [bold]note[/bold]: listed here and kept in blocks.json, never put in subtitles, voiceover or the
+    narration script.
 
     A studio's own markers go in a style file (--style, or ~/.config/subtoolkit/style.toml):
 
@@ -60,13 +67,13 @@ def parse_command(
     set_aside = [r for r in parsed.removed if r.reason in ("source note", "word artefact") or r.reason in dict(summed)]
     for r in set_aside:
         if r.reason not in dict(summed):
-            eprint(f"note: {script}:{r.line}: {r.reason} kept out of the blocks: {r.text}")
+            eprint(f"note: {script}:{r.line}: {r.reason} kept out of the clean text: {r.text}")
     for reason, what in summed:
         found = [r for r in set_aside if r.reason == reason]
         if found:
             lines = sorted({r.line for r in found})
             eprint(
-                f"note: {script}:{lines[0]}: {len(found)} {what} kept out of the blocks "
+                f"note: {script}:{lines[0]}: {len(found)} {what} kept out of the clean text "
                 f"on {len(lines)} lines, e.g. {found[0].text}"
             )
     if trace is not None:
@@ -94,6 +101,7 @@ def _print_explanation(trace) -> None:
 
 
 def _print_table(parsed) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     colours = {
@@ -114,6 +122,8 @@ def _print_table(parsed) -> None:
         if b.speaker:
             speaker = b.speaker.name or b.speaker.role or ""
         text = b.text if len(b.text) <= 60 else b.text[:58] + "……"
+        if not b.text:  # a marker or a label that introduced nothing: its text as written, dimmed
+            text = f"[dim]({escape(b.as_written[:58])})[/]"
         kind = b.kind.value
         table.add_row(str(i), f"{first}" if first == last else f"{first}–{last}",
                       f"[{colours[kind]}]{kind}[/]" if colours[kind] else kind, speaker, b.section or "", text)

@@ -14,7 +14,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +38,9 @@ class AlignOptions:
     interview_span: str = "auto"
     force: bool = False
     reference: str = "auto"
-    """The reference voice: ``auto`` (neural when installed, else espeak; espeak again when the
-    neural reference finds no credible match), ``neural`` or ``espeak``."""
-    fallback_from: str = ""
-    """Set by ``auto`` when it retried with espeak: what the neural reference found (for the report)."""
+    """The reference voice: ``auto`` (neural when installed, else espeak; espeak too when the neural
+    reference finds no credible match or leaves blocks unsure, and the better of the two is kept:
+    :mod:`subtoolkit.align.compare`), ``neural`` or ``espeak``."""
     cache: bool = True
     """Read back the reference readings analysed by earlier runs (:mod:`subtoolkit.align.refcache`)
     and the neural voice's cues a scratch voiceover has rendered (:mod:`subtoolkit.tts.cache`);
@@ -114,25 +113,25 @@ def run_align(script_path: Path, recordings: Sequence[Path], options: AlignOptio
     # thread gains nothing there and, spinning between calls, takes the core the DTW loop and the
     # reference reading run on (a quarter of the whole job's time on two cores)
     with threadpool_limits(1, user_api="blas"):
-        try:
-            return _run_align(script_path, recordings, options, progress)
-        except NotNarration as refused:
-            if options.reference != "auto" or refused.reference != "neural":
-                raise
-            # The neural voice is the nearer reference for most narrators, not for every one (a
-            # real person's session can sit closer to espeak's formants than to the corpus voice),
-            # so auto hears the recording with the other reference before refusing it.
-            retry = replace(options, reference="espeak", fallback_from=refused.what)
-            return _run_align(script_path, recordings, retry, progress)
+        return _run_align(script_path, recordings, options, progress)
+
+
+@dataclass
+class _Attempt:
+    """One alignment of the session against one reference voice, and whether it would be refused."""
+
+    reference: str
+    voice: Any
+    alignment: Any
+    refused: NotNarration | None
+    seconds: float
 
 
 def _run_align(script_path: Path, recordings: Sequence[Path], options: AlignOptions,
                progress: Progress | None) -> AlignResult:
-    from subtoolkit.align.core import align
+    from subtoolkit.align.compare import evidence, fill_in, second_is_better, unsure_blocks
     from subtoolkit.align.plan import narration_blocks, spoken_blocks
-    from subtoolkit.align.reference import reference_renderer
     from subtoolkit.align.report import build_report
-    from subtoolkit.align.voice import NeuralVoice, reference_voice
     from subtoolkit.subtitles.profiles import load_profile
     from subtoolkit.subtitles.timing import SpeechModel
 
@@ -142,26 +141,34 @@ def _run_align(script_path: Path, recordings: Sequence[Path], options: AlignOpti
     profile = load_profile(options.profile)
     with Outputs(options.out_dir) as out:  # the folder is checked before any work
         script = _check_inputs(script_path, recordings, options)
-        voice = reference_voice(options.reference)
-        if options.cache and isinstance(voice, NeuralVoice):
-            from subtoolkit.tts.cache import RenderCache
-
-            voice.rendered = RenderCache()  # the cues a scratch voiceover has rendered: read, never written
-        stoppable = _StoppableVoice(voice)
-        render = reference_renderer(stoppable, _reference_cache(voice, options.cache))
         model = SpeechModel.from_profile(profile)
         # a final mix (--film) holds the interviews too: they are aligned against a reading of their transcripts
         chosen = spoken_blocks(script) if options.film else narration_blocks(script)
-        heard, plans = _listen_and_read(recordings, script, chosen, profile, model, clock, render, report, stoppable)
-        report.stage("aligning", 0.4)
-        try:
-            alignment = align(script, heard.tracks, render, profile, fps=clock.fps, model=model, plans=plans,
-                              blocks=chosen)
-        except ValueError as exc:
-            raise SubtoolkitError(f"cannot align: {exc}", path=str(script_path),
-                                  hint="check that the recordings are this script's narration") from None
+        first, heard = _first_attempt(script_path, recordings, script, chosen, profile, model, clock, options, report)
+        attempts = [first]
+        kept = first
+        # auto: the neural reference is not taken at its word when it refuses or is unsure of some
+        # blocks; espeak hears the same analysed recordings (see subtoolkit.align.compare)
+        unsure = unsure_blocks(first.alignment)
+        if options.reference == "auto" and first.reference == "neural" and (first.refused or unsure):
+            report.stage("aligning again with espeak", 0.8)
+            try:
+                second: _Attempt | None = _attempt("espeak", script_path, script, chosen, profile, model, clock,
+                                                   options, heard.tracks)
+            except SubtoolkitError:  # espeak found none of the narration at all: the first stands, or its refusal
+                second = None
+            if second is not None:
+                attempts.append(second)
+                if first.refused or (not second.refused and second_is_better(first.alignment, second.alignment)):
+                    kept = second
+        if kept.refused:
+            raise kept.refused
+        alignment, voice = kept.alignment, kept.voice
+        other = next((a for a in attempts if a is not kept and not a.refused), None)
+        filled: list[int] = []
+        if other is not None:  # the blocks the kept one is unsure of, from the other where they fit
+            alignment, filled = fill_in(alignment, other.alignment)
         report.stage("laying out", 0.85)
-        _check_credible(alignment, script_path, options.force, "neural" if isinstance(voice, NeuralVoice) else "espeak")
         timeline, per_file, variants, problems = _timelines(alignment, script, profile, clock, heard, options)
         texts = _compose(script_path.stem, script, profile, timeline, per_file, variants, recordings, options)
         report_name = f"{script_path.stem}.aligned.report.json"
@@ -172,14 +179,89 @@ def _run_align(script_path: Path, recordings: Sequence[Path], options: AlignOpti
                             timeline=timeline, problems=problems, profile=profile.name, voice=_voice_version(voice),
                             film=options.film, seconds=time.perf_counter() - started,
                             files=[*texts, report_name])
-        if options.fallback_from:
-            body["reference_fallback"] = options.fallback_from
+        for entry in body["blocks"]:
+            if entry["status"] != "unplaced":
+                entry["reference"] = other.reference if other is not None and entry["block"] in filled \
+                    else kept.reference
+        if kept is not first and first.refused:
+            body["reference_fallback"] = first.refused.what
+        if len(attempts) > 1:
+            body["reference_choice"] = {
+                "kept": kept.reference,
+                "why": ("the neural reference found no credible match" if first.refused
+                        else f"the neural reference left {len(unsure)} block(s) unplaced or no better than a "
+                             f"wrong pairing; the kept one placed more on evidence (blocks beyond the null "
+                             f"bound, then blocks placed, then match evidence; a tie keeps neural)"),
+                "blocks_from_the_other": filled,
+                "tried": [{"reference": a.reference, "refused": a.refused is not None,
+                           **vars(evidence(a.alignment)), "seconds": round(a.seconds, 2)} for a in attempts],
+            }
         texts[report_name] = json.dumps(body, ensure_ascii=False, indent=1) + "\n"
         for name, text in texts.items():
             write_text(out.path(name), text)
         out.commit()
     report.progress("done", 1.0)
     return AlignResult(script, alignment, timeline, [out.folder / n for n in texts], problems, body)
+
+
+def _reference_of(voice: Any) -> str:
+    from subtoolkit.align.voice import NeuralVoice
+
+    return "neural" if isinstance(voice, NeuralVoice) else "espeak"
+
+
+def _renderer(voice: Any, options: AlignOptions) -> tuple[_StoppableVoice, Callable[[Sequence[str]], Any]]:
+    from subtoolkit.align.reference import reference_renderer
+    from subtoolkit.align.voice import NeuralVoice
+
+    if options.cache and isinstance(voice, NeuralVoice):
+        from subtoolkit.tts.cache import RenderCache
+
+        voice.rendered = RenderCache()  # the cues a scratch voiceover has rendered: read, never written
+    stoppable = _StoppableVoice(voice)
+    return stoppable, reference_renderer(stoppable, _reference_cache(voice, options.cache))
+
+
+def _aligned(script_path: Path, script: Script, tracks: list[Any], render: Callable[[Sequence[str]], Any],
+             profile: Any, model: Any, clock: Clock, plans: list[Any] | None, chosen: list[int]) -> Any:
+    from subtoolkit.align.core import align
+
+    try:
+        return align(script, tracks, render, profile, fps=clock.fps, model=model, plans=plans, blocks=chosen)
+    except ValueError as exc:
+        raise SubtoolkitError(f"cannot align: {exc}", path=str(script_path),
+                              hint="check that the recordings are this script's narration") from None
+
+
+def _first_attempt(script_path: Path, recordings: Sequence[Path], script: Script, chosen: list[int], profile: Any,
+                   model: Any, clock: Clock, options: AlignOptions, report: Reporter) -> tuple[_Attempt, _Heard]:
+    """The recordings heard (decoded and analysed while the reference reads the script), then aligned."""
+    from subtoolkit.align.voice import reference_voice
+
+    t0 = time.perf_counter()
+    voice = reference_voice(options.reference)
+    stoppable, render = _renderer(voice, options)
+    heard, plans = _listen_and_read(recordings, script, chosen, profile, model, clock, render, report, stoppable)
+    report.stage("aligning", 0.4)
+    alignment = _aligned(script_path, script, heard.tracks, render, profile, model, clock, plans, chosen)
+    reference = _reference_of(voice)
+    refused = _refusal(alignment, script_path, options.force, reference)
+    return _Attempt(reference, voice, alignment, refused, time.perf_counter() - t0), heard
+
+
+def _attempt(reference: str, script_path: Path, script: Script, chosen: list[int], profile: Any, model: Any,
+             clock: Clock, options: AlignOptions, tracks: list[Any]) -> _Attempt:
+    """The same analysed recordings aligned against another reference voice."""
+    from subtoolkit.align.plan import plan_narration
+    from subtoolkit.align.voice import reference_voice
+
+    t0 = time.perf_counter()
+    voice = reference_voice(reference)
+    _, render = _renderer(voice, options)
+    plans = plan_narration(script, profile, model, clock.fps, chosen)
+    alignment = _aligned(script_path, script, tracks, render, profile, model, clock, plans, chosen)
+    return _Attempt(reference, voice, alignment, _refusal(alignment, script_path, options.force, reference),
+                    time.perf_counter() - t0)
 
 
 def _check_inputs(script_path: Path, recordings: Sequence[Path], options: AlignOptions) -> Script:
@@ -260,14 +342,16 @@ class NotNarration(SubtoolkitError):
         self.reference = reference
 
 
-def _check_credible(alignment: Any, script_path: Path, force: bool, reference: str) -> None:
+def _refusal(alignment: Any, script_path: Path, force: bool, reference: str) -> NotNarration | None:
+    """The refusal to give when no block matched credibly (none with ``force``)."""
     credible = [b for b in alignment.blocks if b.placed and b.confidence >= alignment.low_confidence]
-    if not credible and not force:
-        best = max((b.confidence for b in alignment.blocks if b.placed), default=0.0)
-        raise NotNarration(f"the recordings do not sound like this script's narration "
-                           f"(no block aligned with confidence above {alignment.low_confidence}, best {best:.2f})",
-                           path=str(script_path), reference=reference,
-                           hint="check the files and their order, or pass --force to write the guesses anyway")
+    if credible or force:
+        return None
+    best = max((b.confidence for b in alignment.blocks if b.placed), default=0.0)
+    return NotNarration(f"the recordings do not sound like this script's narration "
+                        f"(no block aligned with confidence above {alignment.low_confidence}, best {best:.2f})",
+                        path=str(script_path), reference=reference,
+                        hint="check the files and their order, or pass --force to write the guesses anyway")
 
 
 def _timelines(alignment: Any, script: Script, profile: Any, clock: Clock, heard: _Heard, options: AlignOptions

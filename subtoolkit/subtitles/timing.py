@@ -168,9 +168,10 @@ def plan_block(index: int, block: Block, profile: Profile, model: SpeechModel,
 
     A spoken cue must be sayable within the maximum duration less the longest gap that will be
     closed after it, so closing gaps never pushes a cue past the maximum. A production note is
-    neither heard nor shown: it gets no cue and no time.
+    neither heard nor shown: it gets no cue and no time; nor does a block with no clean text (a
+    marker or a speaker label that introduced nothing, kept by the parser for its line).
     """
-    if not block.kind.on_clock:
+    if not block.kind.on_clock or not block.text:
         return []
     limit = profile.max_ms - (profile.close_gap_frames + 1) * 1000 / float(fps)
     variant = variant_profile_of(profile)

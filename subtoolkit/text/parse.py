@@ -14,10 +14,17 @@ Matching is done on the line folded to Simplified characters (:func:`subtoolkit.
 length), text is always cut from the line as written: 【解說詞】 works like 【解说词】 and a
 Traditional script stays Traditional.
 
-Everything the parser keeps out of block texts (markers, speaker labels, Word artefacts, inserted
-pinyin, the trailing source note) is recorded in :attr:`Script.removed`, so a test can prove that
-no source character is lost. Production text that is neither heard nor shown (shot lists, credits,
-page furniture, editing notes) becomes a ``note`` block: listed, kept, never timed or voiced.
+Every block carries two texts (see :class:`~subtoolkit.model.Block`): the clean text, and the text
+as written. Everything the parser keeps out of the clean texts (markers, speaker labels, Word
+artefacts, inserted pinyin, the trailing source note) is recorded in :attr:`Script.removed`, so a
+test can prove that no source character is lost. The text as written is cut from the source by
+position, not rebuilt: each item a rule returns carries its span in the line (``Item.span``, set
+where a line says several things), the walk turns spans into slices of the line as written
+(:func:`_pieces`), and a marker or label line waiting for the block it introduces is held with
+its slice (``_State.hold``) and goes into that block's lines and text as written — or, when it
+introduces nothing, becomes a block of its own with an empty clean text. Production text that is
+neither heard nor shown (shot lists, credits, page furniture, editing notes) becomes a ``note``
+block: listed, kept, never timed or voiced.
 
 **Where an interview ends** (``interview_span``):
 
@@ -35,10 +42,11 @@ from __future__ import annotations
 
 import re
 import string
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from subtoolkit.errors import Diagnostic, ScriptError
@@ -312,6 +320,10 @@ class Item:
 
     ``covers``: the line is only a marker and belongs to the block it introduces (``【同期】职务 姓名``
     above the speech, ``[画面]`` above a shot list), so that block's ``lines`` start at it.
+
+    ``span``: where the item stands in the line it was read from (start, end), set where a line
+    says several things; ``None`` is the whole line. The walk cuts each block's text as written
+    from it (:func:`_line_spans`).
     """
 
     kind: ItemKind
@@ -319,6 +331,17 @@ class Item:
     speaker: Speaker | None = None
     removed: tuple[tuple[str, str], ...] = ()  # (text, reason)
     covers: bool = False
+    span: tuple[int, int] | None = None
+
+
+def _inside(items: list[Item], at: int, length: int) -> list[Item]:
+    """Items read from ``line[at : at + length]``, their spans moved onto the whole line."""
+    return [replace(it, span=(at + it.span[0], at + it.span[1]) if it.span else (at, at + length)) for it in items]
+
+
+def _lead(s: str) -> int:
+    """How many whitespace characters open ``s``."""
+    return len(s) - len(s.lstrip())
 
 
 @dataclass(frozen=True)
@@ -552,9 +575,9 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
         if tail:
             at = line.index(tail)
             removed = _marker(line[:at]) + _marker(line[at + len(tail) : end + 1])
-            items = [Item("caption", tail.strip(), removed=removed)]
+            items = [Item("caption", tail.strip(), removed=removed, span=(0, end + 1))]
             if rest.strip():
-                items += classify(rest.strip(), ctx)
+                items += _inside(classify(rest.strip(), ctx), end + 1 + _lead(rest), len(rest.strip()))
             return items
         lead, body = _strip_colon(rest)
         if body.strip():
@@ -583,12 +606,12 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
             return _speaker_items(tail, rest, marker)
         return _speaker_items("", rest, marker)
     if kind == "heading" and not tail:
-        items = [Item("heading", inner, removed=_marker(line[0]) + _marker(line[end]))]
+        items = [Item("heading", inner, removed=_marker(line[0]) + _marker(line[end]), span=(0, end + 1))]
         if rest.strip():
             after = classify(rest.strip(), ctx)
             if all(i.kind == "note" for i in after):  # 【片头】…在线观看: a link line, not a section
                 return [Item("note", line)]
-            items += after
+            items += _inside(after, end + 1 + _lead(rest), len(rest.strip()))
         return items
     if kind == "title":
         # 【推出本集名：…】 is a card put on screen: the title when it opens the script, else a caption
@@ -748,10 +771,11 @@ def rule_presenter(line: str, key: str, ctx: Context) -> list[Item] | None:
     direction, rest = _aside(line[m.end() :].strip())
     removed = _marker(line[: m.end()], "speaker label") + direction
     if rest[:1] and rest[0] in "【[［〔〖":
-        inner = classify(rest, ctx)
+        inner = _inside(classify(rest, ctx), len(line) - len(rest), len(rest))
         if all(i.kind in ("narration", "prose") for i in inner):
             return [
-                Item("narration", i.text, who, (removed if n == 0 else ()) + i.removed) for n, i in enumerate(inner)
+                Item("narration", i.text, who, (removed if n == 0 else ()) + i.removed, span=i.span)
+                for n, i in enumerate(inner)
             ]
     return [Item("narration", rest, who, removed)]
 
@@ -764,8 +788,9 @@ def rule_plain_label(line: str, key: str, ctx: Context) -> list[Item] | None:
         return None
     word, rest = m.group(1), line[m.end() :].strip()
     if word in _HEADING_WORDS or word in ctx.style.heading:
-        items = [Item("heading", line[: len(word)], removed=_marker(line[len(word) : m.end()]))]
-        return items + (classify(rest, ctx) if rest else [])
+        at = len(line) - len(rest)
+        items = [Item("heading", line[: len(word)], removed=_marker(line[len(word) : m.end()]), span=(0, at))]
+        return items + (_inside(classify(rest, ctx), at, len(rest)) if rest else [])
     if (word in _TITLE_WORDS or word in ctx.style.title) and rest:
         kind: Literal["title", "caption"] = "caption" if ctx.has_title else "title"
         return [Item(kind, rest, removed=_marker(line[: m.end()]))]
@@ -1141,11 +1166,11 @@ def classify_explained(
         return [Item("prose", line)], "prose"
     if _INLINE_MARKER.search(key) is not None:
         cuts = [0] + [m.start() for m in _INLINE_MARKER.finditer(key)] + [len(line)]
-        pieces = [line[a:b].strip() for a, b in zip(cuts, cuts[1:])]
         items: list[Item] = []
-        for piece in pieces:
+        for a, b in zip(cuts, cuts[1:]):
+            piece = line[a:b].strip()
             if piece:
-                items += _classify_one(piece, fold(piece), ctx)[0]
+                items += _inside(_classify_one(piece, fold(piece), ctx)[0], a + _lead(line[a:b]), len(piece))
         return items, "inline markers"
     return _classify_one(line, key, ctx)
 
@@ -1157,10 +1182,14 @@ def _classify_one(line: str, key: str, ctx: Context) -> tuple[list[Item], str]:
             before, note, after = line[: m.start()].strip(), line[m.start() : m.end()], line[m.end() :].strip()
             items = _classify_one(before, fold(before), ctx)[0] if before else []
             rest = _classify_one(after, fold(after), ctx)[0] if after else []
+            noted = Item("note", note, span=(m.start(), m.end()))
             if [i.kind for i in items] == ["prose"] and [i.kind for i in rest] == ["prose"]:
-                # the sentence around the note stays one paragraph (one block, one pause)
-                return [Item("prose", _join([items[0].text, rest[0].text])), Item("note", note)], "rule_inline_note"
-            return items + [Item("note", note)] + rest, "rule_inline_note"
+                # the sentence around the note stays one paragraph (one block, one pause); as written
+                # it is the whole line, the note inside it included
+                return [Item("prose", _join([items[0].text, rest[0].text]), span=(0, len(line))), noted], \
+                    "rule_inline_note"
+            rest = _inside(rest, m.end() + _lead(line[m.end() :]), len(after))
+            return _inside(items, _lead(line), len(before)) + [noted] + rest, "rule_inline_note"
     for rule in RULES:
         found = rule(line, key, ctx)
         if found is not None:
@@ -1191,11 +1220,101 @@ class Explained:
     text: str
 
 
+# A slice of a source line as written: (1-based line, start, end), start and end in the line
+# trimmed of its surrounding whitespace; (n, 0, WHOLE) is the whole line.
+Piece = tuple[int, int, int]
+WHOLE = sys.maxsize
+
+
+def _written(bases: Sequence[str], pieces: Sequence[Piece]) -> str:
+    """The text as written of ``pieces``: one slice per line (a block's pieces on one line are
+    merged), each trimmed, the lines joined with ``\\n``."""
+    if len(pieces) == 1:  # a whole line slices and strips to the line itself, no copy
+        n, a, b = pieces[0]
+        return bases[n - 1][a:b].strip()
+    out: list[str] = []
+    at = 0
+    for n, a, b in pieces:  # mostly a label line, then the lines of the text: one piece a line, in order
+        if n <= at:
+            return _written_merged(bases, pieces)
+        text = bases[n - 1][a:b].strip()
+        if text:
+            out.append(text)
+        at = n
+    return "\n".join(out)
+
+
+def _written_merged(bases: Sequence[str], pieces: Sequence[Piece]) -> str:
+    """:func:`_written` where a block has several pieces on one line (a marker held for the text
+    after it on the same line): each line's pieces are merged into one slice."""
+    out: list[str] = []
+    at = a0 = b0 = -1
+    for n, a, b in sorted(pieces):
+        if n == at:
+            b0 = max(b0, b)
+            continue
+        if at > 0:
+            out.append(bases[at - 1][a0:b0].strip())
+        at, a0, b0 = n, a, b
+    out.append(bases[at - 1][a0:b0].strip())
+    return "\n".join(t for t in out if t)
+
+
+def _line_spans(items: Sequence[Item], length: int) -> list[tuple[int, int]]:
+    """Where each item of a line stands in it, widened so that together they cover the line:
+    what lies between two items (a label, a colon, spaces) goes to the item after it, the head of
+    the line to the first item, its tail to the item that reaches furthest."""
+    out: list[tuple[int, int]] = []
+    reach = 0
+    for it in items:
+        a, b = it.span or (0, length)
+        out.append((min(a, reach), b))
+        reach = max(reach, b)
+    if reach < length:
+        k = max(range(len(out)), key=lambda j: (out[j][1], j))
+        out[k] = (out[k][0], length)
+    return out
+
+
+def _positions(clean: str, base: str) -> list[int] | None:
+    """Where each character of ``clean`` stands in ``base``, the line as written that cleaning took
+    spans out of (artefacts, pinyin, timecodes, table cells, the source note): ``clean`` is a
+    subsequence of ``base``, matched from the right so that what was taken out between two items
+    (a reading after a character) stays with the item before it."""
+    pos = [0] * len(clean)
+    j = len(base)
+    for k in range(len(clean) - 1, -1, -1):
+        j = base.rfind(clean[k], 0, j)
+        if j < 0:
+            return None
+        pos[k] = j
+    return pos
+
+
+_WHOLE_LINE: tuple[None] = (None,)  # the pieces of a line that says one thing: the whole line
+
+
+def _pieces(n: int, items: Sequence[Item], clean: str, base: str, cut: bool) -> list[Piece]:
+    """The slice of line ``n`` as written that each item's block gets, for a line that says
+    several things; ``cut``: cleaning took something out of the line, so positions in ``clean``
+    are mapped onto ``base``."""
+    spans = _line_spans(items, len(clean))
+    pos = _positions(clean, base) if cut else None
+    if cut and pos is None:  # not expected: every item then gets the whole line, nothing is lost
+        return [(n, 0, WHOLE)] * len(items)
+
+    def at(x: int) -> int:
+        return len(base) if x >= len(clean) else x if pos is None else pos[x] if x > 0 else 0
+
+    return [(n, at(a), at(b)) for a, b in spans]
+
+
 @dataclass
 class _State:
     span: Literal["paragraph", "marker"] | None  # None: auto, not decided before the first speaker
     path: str | None
     blank_separated: bool = False
+    bases: Sequence[str] = ()  # the source lines as written, trimmed: what block texts as written are cut from
     blocks: list[Block] = field(default_factory=list)
     removed: list[Removed] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
@@ -1213,21 +1332,75 @@ class _State:
     exchange: Speaker | None = None  # the speaker of the speech just emitted (for （…） replies)
     in_exchange: bool = False
     interviewee: Speaker | None = None  # the last named speaker: who answers 答：… lines
-    cover_from: int | None = None  # a marker-only line waiting for the block it introduces
+    # Marker-only and speaker-label lines waiting for the block they introduce (its ``lines`` start
+    # at them and its text as written holds them), with the kind and speaker they announce.
+    cover: list[Piece] = field(default_factory=list)
+    cover_kind: BlockKind = BlockKind.NARRATION
+    cover_speaker: Speaker | None = None
 
-    def emit(self, kind: BlockKind, text: str, first: int, last: int, speaker: Speaker | None = None) -> None:
+    def emit(
+        self, kind: BlockKind, text: str, first: int, last: int, speaker: Speaker | None = None,
+        pieces: Sequence[Piece] | None = None,
+    ) -> None:
+        """A block of lines ``first..last``; ``pieces``: its slices of them as written, ``None`` for
+        the whole lines (most blocks). Held marker lines go with it (see :meth:`hold`)."""
         section = self.section
         if kind is BlockKind.TITLE:
             section = None
-        if self.cover_from is not None:
-            if kind not in (BlockKind.TITLE, BlockKind.HEADING):
-                first = min(first, self.cover_from)
-            self.cover_from = None
+        above, top = "", first  # the text as written of held lines above the block, and the first of them
+        if self.cover:
+            if kind in (BlockKind.TITLE, BlockKind.HEADING) and self.blocks:
+                self.release()  # a marker with a title or heading after it introduced nothing
+            elif self.cover[-1][0] < first:  # it introduced this block (above the first title: labels the document)
+                above, top = _written(self.bases, self.cover), self.cover[0][0]
+                self.cover = []
+            else:  # a marker on the block's own line: the line's pieces are merged
+                if pieces is None:
+                    pieces = [(n, 0, WHOLE) for n in range(first, last + 1)]
+                pieces = [*self.cover, *pieces]
+                top = min(first, self.cover[0][0])
+                self.cover = []
         if kind not in (BlockKind.TITLE, BlockKind.NOTE):
             self.at_top = False
-        self.blocks.append(Block(kind, text, first, last, speaker, section))
+        if pieces is not None:
+            written = _written(self.bases, pieces)
+        elif first == last:
+            written = self.bases[first - 1]
+        else:  # a paragraph wrapped over lines (no blank line inside it)
+            written = "\n".join(self.bases[first - 1 : last])
+        if above:
+            written = f"{above}\n{written}" if written else above
+        self.blocks.append(Block(kind, text, top, last, speaker, section, written))
 
-    def drop_pending(self, why: str) -> None:
+    def hold(self, n: int, piece: Piece | None, kind: BlockKind, speaker: Speaker | None = None) -> None:
+        """Keep a marker-only or speaker-label line (``piece`` of line ``n``, ``None``: all of it) for
+        the next block. A marker of another kind first releases the one held (it introduced
+        nothing), except a speaker's label, which stays with whatever comes before the speech
+        (``【同期】张三`` then ``【字幕】`` then the words)."""
+        if self.cover and kind is not self.cover_kind and self.cover_kind is not BlockKind.INTERVIEW:
+            self.release()
+        if not self.cover:
+            self.cover_kind, self.cover_speaker = kind, speaker
+        elif kind is self.cover_kind and speaker is not None:
+            self.cover_speaker = speaker
+        self.cover.append((n, 0, WHOLE) if piece is None else piece)
+
+    def release(self) -> None:
+        """The held lines as a block of their own, with no clean text (nothing to say or show): a
+        marker or a speaker label that introduced nothing still has its line and its text."""
+        if not self.cover:
+            return
+        pieces, self.cover = self.cover, []
+        kind = self.cover_kind
+        section = None if kind is BlockKind.TITLE else self.section
+        self.blocks.append(
+            Block(kind, "", pieces[0][0], pieces[-1][0], self.cover_speaker, section, _written(self.bases, pieces))
+        )
+
+    def drop_pending(self, why: str, label_stays: bool = False) -> None:
+        """A pending speaker gets no speech: warn, and its label lines become an empty interview —
+        unless ``label_stays``: a bare sync marker (``【现场声】``) above a dialogue of named
+        speakers goes with the first of them."""
         if self.pending_is_set:
             self.warnings.append(
                 Diagnostic(
@@ -1237,8 +1410,18 @@ class _State:
                     path=self.path,
                 )
             )
-            self.pending_is_set = False
-            self.pending = None
+            if label_stays:
+                self.pending_is_set, self.pending = False, None
+            else:
+                self.release_label()
+
+    def release_label(self) -> None:
+        """A pending speaker that gets no speech: its label lines become an empty interview."""
+        if self.cover and self.cover_kind is BlockKind.INTERVIEW:
+            self.cover_speaker = self.pending
+            self.release()
+        self.pending_is_set = False
+        self.pending = None
 
 
 def _unwrap_speech(text: str) -> tuple[str, tuple[str, ...]]:
@@ -1557,19 +1740,25 @@ def parse_lines(
     keys, dialogue = info.keys, info.dialogue
     span: Literal["paragraph", "marker"] | None = None if interview_span == "auto" else interview_span
     paragraphs, blank_separated = _paragraphs(cleaned)
-    st = _State(span=span, path=path, blank_separated=blank_separated)
+    # A line that cleaning left as it was is its own text as written (trimmed the same way).
+    bases = cleaned
+    if removed_at:
+        bases = list(cleaned)
+        for i in removed_at:
+            bases[i] = lines[i].strip()
+    st = _State(span=span, path=path, blank_separated=blank_separated, bases=bases)
     for n0, found in sorted(removed_at.items()):
         for text, reason in found:
             st.removed.append(Removed(n0 + 1, text, reason))
 
     for para in paragraphs:
         alone = len(para) == 1
-        prose: list[tuple[int, str]] = []
+        prose: list[tuple[int, str, Piece | None]] = []  # (line, text, slice as written; None: the whole line)
         for i in para:
             n = i + 1
             line, key = cleaned[i], keys[i]
             if _plain_prose(line, key, st.at_top, st.title_line, len(key) <= 40 and info.next_wrapped(i)):
-                prose.append((n, line))
+                prose.append((n, line, None))
                 if explain is not None:
                     explain.append(Explained(n, "prose", (), line))
                 continue
@@ -1605,15 +1794,16 @@ def parse_lines(
                     later = any(it.kind == "narration" for it in items[at + 1 :])
                     st.span = "marker" if later or _narration_after(info, i) else "paragraph"
             before = len(st.blocks)
-            for it in items:
+            slices = _WHOLE_LINE if len(items) == 1 else _pieces(n, items, line, bases[i], i in removed_at)
+            for it, piece in zip(items, slices):
                 for text, reason in it.removed:
                     st.removed.append(Removed(n, text, reason))
                 if it.kind == "prose":
-                    prose.append((n, it.text))
+                    prose.append((n, it.text, piece))
                     continue
                 _flush(st, prose)
                 prose = []
-                _apply(st, it, n)
+                _apply(st, it, n, piece)
             if explain is not None:
                 explain.append(Explained(n, rule, tuple(b.kind.value for b in st.blocks[before:]), cleaned[i]))
         _flush(st, prose)
@@ -1633,6 +1823,8 @@ def parse_lines(
                 path=path,
             )
         )
+        st.release_label()
+    st.release()  # a marker on the last lines: it introduced nothing, its line stays
     if explain is not None:
         _explain_flushed(explain, st.blocks)
     if removed_at:  # what the cleaning took out was listed first: list each line's spans in source order
@@ -1670,7 +1862,15 @@ def _next_is_blank(cleaned: Sequence[str], i: int) -> bool:
     return i + 1 >= len(cleaned) or not cleaned[i + 1]
 
 
-def _apply(st: _State, it: Item, n: int) -> None:
+def _one(piece: Piece | None) -> list[Piece] | None:
+    return None if piece is None else [piece]
+
+
+def _apply(st: _State, it: Item, n: int, piece: Piece | None) -> None:
+    """One item of line ``n`` into the state: a block, or a marker held for the block it introduces.
+
+    ``piece`` is the item's slice of the line as written (``None``: the whole line).
+    """
     if it.kind != "note":
         st.in_exchange = False
     if it.kind in ("note_run", "caption_run", "narration", "speaker"):
@@ -1680,56 +1880,56 @@ def _apply(st: _State, it: Item, n: int) -> None:
         if st.title is None:
             st.title = it.text
             st.title_line = it.text if not it.removed else None
-            st.emit(BlockKind.TITLE, it.text, n, n)
+            st.emit(BlockKind.TITLE, it.text, n, n, None, _one(piece))
         elif st.at_top:
-            st.emit(BlockKind.TITLE, it.text, n, n)
+            st.emit(BlockKind.TITLE, it.text, n, n, None, _one(piece))
         else:
             st.section = it.text
-            st.emit(BlockKind.HEADING, it.text, n, n)
+            st.emit(BlockKind.HEADING, it.text, n, n, None, _one(piece))
         st.mode = "narration"
     elif it.kind == "heading":
         st.drop_pending("a heading follows")
         st.section = it.text
-        st.emit(BlockKind.HEADING, it.text, n, n)
+        st.emit(BlockKind.HEADING, it.text, n, n, None, _one(piece))
         st.mode = "narration"
     elif it.kind == "note":
-        st.emit(BlockKind.NOTE, it.text, n, n)
+        st.emit(BlockKind.NOTE, it.text, n, n, None, _one(piece))
     elif it.kind == "note_run":
         st.drop_pending("a shot list follows")
         st.mode = "note"
-        st.cover_from = n
+        st.hold(n, piece, BlockKind.NOTE)
     elif it.kind == "caption":
-        st.emit(BlockKind.CAPTION, it.text, n, n)
+        st.emit(BlockKind.CAPTION, it.text, n, n, None, _one(piece))
     elif it.kind == "caption_run":
         if st.mode != "caption":
             st.mode_before_captions = "interview" if st.mode == "interview" else "narration"
         st.mode = "caption"
-        st.cover_from = n
+        st.hold(n, piece, BlockKind.CAPTION)
     elif it.kind == "narration":
         st.drop_pending("a narration marker follows")
         st.mode = "narration"
         st.speaker = None
         st.narrator = it.speaker
         if it.text:
-            st.emit(BlockKind.NARRATION, it.text, n, n, it.speaker)
+            st.emit(BlockKind.NARRATION, it.text, n, n, it.speaker, _one(piece))
             st.narrator = None
-        elif it.covers:
-            st.cover_from = n
+        else:  # 【解说】 解说词： 【导语】 alone: the line goes with the narration it opens
+            st.hold(n, piece, BlockKind.NARRATION, it.speaker)
     elif it.kind in ("question", "answer"):
         who = st.pending if st.pending_is_set else st.interviewee
         st.pending_is_set, st.pending = False, None
         st.interviewee = who
         speaker = it.speaker if it.kind == "question" else who
         if it.kind == "question":  # the interviewee's label line belongs to the first answer, not the question
-            keep, st.cover_from = st.cover_from, None
-            st.emit(BlockKind.INTERVIEW, it.text, n, n, speaker)
-            st.cover_from = keep
+            keep, st.cover = st.cover, []
+            st.emit(BlockKind.INTERVIEW, it.text, n, n, speaker, _one(piece))
+            st.cover = keep
         else:
-            st.emit(BlockKind.INTERVIEW, it.text, n, n, speaker)
+            st.emit(BlockKind.INTERVIEW, it.text, n, n, speaker, _one(piece))
         st.exchange, st.in_exchange = speaker, True
         st.mode, st.speaker = ("interview", speaker) if st.span == "marker" else ("narration", None)
     elif it.kind == "attribution":
-        _attribute(st, it, n)
+        _attribute(st, it, n, piece)
     elif it.kind == "super":  # a line of a name super completing the speaker of the marker above
         above = st.pending if st.pending_is_set else None
         new = it.speaker or Speaker(None, None)
@@ -1738,21 +1938,20 @@ def _apply(st: _State, it: Item, n: int) -> None:
         st.pending_line = st.pending_line if above is not None else n
         if who.name:
             st.interviewee = who
-        if st.cover_from is None:
-            st.cover_from = n
+        st.hold(n, piece, BlockKind.INTERVIEW, who)
     elif it.kind == "speaker":
         if it.speaker is None and st.pending_is_set and (it.text or it.covers):
             # （同期）speech under a name super: the speech of the speaker named above
             it = Item(it.kind, it.text, st.pending, it.removed, it.covers)
             st.pending_is_set, st.pending = False, None
-        st.drop_pending("another speaker follows")
+        st.drop_pending("another speaker follows", label_stays=st.pending is None and it.speaker is not None)
         if it.speaker is not None and it.speaker.name:
             st.interviewee = it.speaker
         if it.text:
             text, wrap = _unwrap_speech(it.text)
             for w in wrap:
                 st.removed.append(Removed(n, w, "speech brackets"))
-            st.emit(BlockKind.INTERVIEW, text, n, n, it.speaker)
+            st.emit(BlockKind.INTERVIEW, text, n, n, it.speaker, _one(piece))
             st.exchange, st.in_exchange = it.speaker, True
             if st.span == "marker":
                 st.mode, st.speaker = "interview", it.speaker
@@ -1762,36 +1961,45 @@ def _apply(st: _State, it: Item, n: int) -> None:
             st.pending, st.pending_line, st.pending_is_set = it.speaker, n, True
             st.mode = "narration" if st.span == "paragraph" else "interview"
             st.speaker = it.speaker
-            if it.covers:
-                st.cover_from = n
+            st.hold(n, piece, BlockKind.INTERVIEW, it.speaker)  # the label goes with the speech it introduces
 
 
-def _attribute(st: _State, it: Item, n: int) -> None:
+def _attribute(st: _State, it: Item, n: int, piece: Piece | None) -> None:
     """``——姓名，职务`` right under a quotation names its speaker; anywhere else it is a note."""
     last = st.blocks[-1] if st.blocks else None
     if last is not None and last.last_line >= n - 2 and (
         last.kind is BlockKind.INTERVIEW and (last.speaker is None or last.speaker.name is None)
         or last.kind is BlockKind.NARRATION and _QUOTED.match(last.text)
     ):
-        st.blocks[-1] = Block(BlockKind.INTERVIEW, last.text, last.first_line, n, it.speaker, last.section)
+        written = "\n".join(t for t in (last.written, _written(st.bases, [piece or (n, 0, WHOLE)])) if t)
+        st.blocks[-1] = Block(BlockKind.INTERVIEW, last.text, last.first_line, n, it.speaker, last.section, written)
         st.removed.append(Removed(n, it.text, "speaker label"))
         st.interviewee = it.speaker
     else:
-        st.emit(BlockKind.NOTE, it.text, n, n)
+        st.emit(BlockKind.NOTE, it.text, n, n, None, _one(piece))
 
 
-def _flush(st: _State, prose: list[tuple[int, str]]) -> None:
+def _flush(st: _State, prose: list[tuple[int, str, Piece | None]]) -> None:
     if not prose:
         return
-    text = prose[0][1] if len(prose) == 1 else _join([t for _, t in prose])  # one line a paragraph, mostly
-    first, last = prose[0][0], prose[-1][0]
+    pieces: list[Piece] | None = None  # None: the whole lines first..last (a paragraph of whole lines, mostly)
+    if len(prose) == 1:  # one line a paragraph, mostly
+        first, text, piece = prose[0]
+        last = first
+        if piece is not None:
+            pieces = [piece]
+    else:
+        text = _join([t for _, t, _ in prose])
+        first, last = prose[0][0], prose[-1][0]
+        if any(p is not None for _, _, p in prose):
+            pieces = [(n, 0, WHOLE) if p is None else p for n, _, p in prose]
     if st.pending_is_set:
         speaker = st.pending
         st.pending_is_set, st.pending = False, None
         text, wrap = _unwrap_speech(text)
         for w in wrap:
             st.removed.append(Removed(first, w, "speech brackets"))
-        st.emit(BlockKind.INTERVIEW, text, first, last, speaker)
+        st.emit(BlockKind.INTERVIEW, text, first, last, speaker, pieces)
         st.exchange, st.in_exchange = speaker, True
         if st.span == "paragraph":
             st.mode, st.speaker = "narration", None
@@ -1801,27 +2009,27 @@ def _flush(st: _State, prose: list[tuple[int, str]]) -> None:
         text, wrap = _unwrap_speech(text)
         for w in wrap:
             st.removed.append(Removed(first, w, "speech brackets"))
-        st.emit(BlockKind.INTERVIEW, text, first, last, st.exchange)
+        st.emit(BlockKind.INTERVIEW, text, first, last, st.exchange, pieces)
         return
     st.in_exchange = False
     if st.mode == "interview":
-        st.emit(BlockKind.INTERVIEW, text, first, last, st.speaker)
+        st.emit(BlockKind.INTERVIEW, text, first, last, st.speaker, pieces)
     elif st.mode == "caption":
-        for n, t in prose:
-            st.emit(BlockKind.CAPTION, t, n, n)
+        for n, t, p in prose:
+            st.emit(BlockKind.CAPTION, t, n, n, None, _one(p))
     elif st.mode == "note":
         if _SENTENCE_END.search(text[-2:]):  # a full sentence after a shot list is narration again
             st.mode = "narration"
-            st.emit(BlockKind.NARRATION, text, first, last)
+            st.emit(BlockKind.NARRATION, text, first, last, None, pieces)
         else:
-            st.emit(BlockKind.NOTE, text, first, last)
+            st.emit(BlockKind.NOTE, text, first, last, None, pieces)
     elif st.narrator is not None:
-        st.emit(BlockKind.NARRATION, text, first, last, st.narrator)
+        st.emit(BlockKind.NARRATION, text, first, last, st.narrator, pieces)
         st.narrator = None
     elif not reads_like_sentence(text):
-        st.emit(BlockKind.NOTE, text, first, last)
+        st.emit(BlockKind.NOTE, text, first, last, None, pieces)
     else:
-        st.emit(BlockKind.NARRATION, text, first, last)
+        st.emit(BlockKind.NARRATION, text, first, last, None, pieces)
 
 
 def parse_text(
