@@ -108,7 +108,8 @@ def unique_script(text: str, blocks: tuple[Block, ...], copies: int) -> tuple[st
     for c in range(1, copies + 1):
         table = rotation(text, c)
         texts.append(text.translate(table))
-        out.extend(dataclasses.replace(b, text=b.text.translate(table)) for b in blocks)
+        out.extend(dataclasses.replace(b, text=b.text.translate(table), written=b.written.translate(table))
+                   for b in blocks)
     return "".join(texts), tuple(out)
 
 
