@@ -22,6 +22,12 @@ def _texts() -> list[str]:
     rng = random.Random(15)
     flat = "".join(lines)
     lines += [flat[i : i + rng.randint(1, 80)] for i in (rng.randrange(len(flat)) for _ in range(1500))]
+    # shuffled characters are mostly not words: long unknown runs for jieba's HMM, ties and all
+    for _ in range(1500):
+        i = rng.randrange(len(flat))
+        chars = list(flat[i : i + rng.randint(2, 60)])
+        rng.shuffle(chars)
+        lines.append("".join(chars))
     return lines
 
 

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 
 from subtoolkit.model import Block, BlockKind, Cue, Script, Timeline
 from subtoolkit.subtitles.profiles import Profile, variant_profile_of
@@ -96,20 +97,42 @@ class SpeechModel:
     def budget_measure(self, kind: BlockKind) -> Callable[[str], float]:
         """:meth:`budget_ms` for one kind of block, with the rate and the marks' pauses looked up
         once: the segmenter asks it of every atom."""
-        rate, scale = self.rate_for(kind), self.pause_scale
-        pause_of = {c: self.mark_pause(c) for c in PAUSE_MARKS}
-
-        def measure(text: str) -> float:
-            marks = _PAUSE_MARK.findall(text)
-            pauses = sum([pause_of[c] for c in marks]) if marks else 0
-            return count_syllables(text) / rate * 1000 + pauses * scale
-
-        return measure
+        pauses = tuple(sorted((brk.name, ms) for brk, ms in self.pauses.items()))
+        return _atom_clock(self.rate_for(kind), self.pause_scale, pauses)
 
     def pause_after(self, text: str) -> float:
         """Pause after a piece, from its last mark (looking past closing quotes)."""
         mark = last_mark(text)
         return 0.0 if mark is None else self.mark_pause(mark) * self.pause_scale
+
+
+ATOMS_KEPT = 100_000  # atom measures remembered per speech clock (a few MB)
+
+
+@lru_cache(maxsize=16)
+def _atom_clock(rate: float, scale: float, pauses: tuple[tuple[str, int], ...]) -> Callable[[str], float]:
+    """:meth:`SpeechModel.budget_ms` at one rate, scale and set of pauses, remembered per atom.
+
+    Shared by every block of that kind, so that a single character or a short word, which any
+    script repeats, is measured once per process rather than once per block; a clause measured
+    once is remembered too, until ``ATOMS_KEPT`` atoms are, then all are forgotten at once.
+    """
+    by_name = dict(pauses)
+    pause_of = {c: float(by_name.get(brk.name, 0)) if (brk := mark_break(c)) is not None else 0.0
+                for c in PAUSE_MARKS}
+    seen: dict[str, float] = {}
+
+    def measure(text: str) -> float:
+        got = seen.get(text)
+        if got is None:
+            if len(seen) >= ATOMS_KEPT:
+                seen.clear()
+            marks = _PAUSE_MARK.findall(text)
+            spoken = sum([pause_of[c] for c in marks]) if marks else 0
+            got = seen[text] = count_syllables(text) / rate * 1000 + spoken * scale
+        return got
+
+    return measure
 
 
 def reading_ms(lines: Sequence[str], profile: Profile) -> float:

@@ -199,7 +199,9 @@ def latin_syllables(word: str) -> float:
     return float(max(groups, 1))
 
 
-@lru_cache(maxsize=65536)  # atoms and cues are measured more than once, single characters very often
+# atoms and cues are measured more than once, single characters very often; a small memo, as
+# the garbage collector visits every entry on each full pass (see subtitles/segment.py's _KEPT)
+@lru_cache(maxsize=8192)
 def count_syllables(text: str) -> float:
     """Spoken syllables of a text: Han characters after verbalisation plus Latin tokens.
 
