@@ -77,9 +77,11 @@ def main() -> None:
         on, off = sound_edges(audio, 24000)
         edge += [onset - on, offset - off]
     e = np.abs(edge)
-    print(f"sound ends signed error: onsets mean {np.mean(edge[0::2]):+.1f} ms, offsets mean {np.mean(edge[1::2]):+.1f} ms")
+    print(f"sound ends signed error: onsets mean {np.mean(edge[0::2]):+.1f} ms, "
+          f"offsets mean {np.mean(edge[1::2]):+.1f} ms")
     print(f"checked on {len(check)} blocks: cepstral distance to the vocoded reading, median "
-          f"{np.median(dist):.2f} (unrelated frames {np.median(rand):.2f}, ratio {np.median(dist) / np.median(rand):.2f}); "
+          f"{np.median(dist):.2f} (unrelated frames {np.median(rand):.2f}, "
+          f"ratio {np.median(dist) / np.median(rand):.2f}); "
           f"sound ends |error| median {np.median(e):.1f} ms, max {e.max():.1f} ms")
     if args.write:
         path = ROOT / "assets" / MAP_FILE

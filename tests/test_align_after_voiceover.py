@@ -95,8 +95,8 @@ def test_align_after_the_voiceover_synthesises_nothing_and_matches_a_synthesised
     a_cues, f_cues = after.report["cues"], fresh.report["cues"]
     assert [(c["block"], c["text"]) for c in a_cues] == [(c["block"], c["text"]) for c in f_cues]
     moved = [abs(a[k] - f[k]) for a, f in zip(a_cues, f_cues) for k in ("speech_start_ms", "speech_end_ms")]
-    print(f"\n[after voiceover vs fresh] {len(a_cues)} cues, boundaries moved: median {sorted(moved)[len(moved) // 2]} ms, "
-          f"max {max(moved)} ms")
+    print(f"\n[after voiceover vs fresh] {len(a_cues)} cues, boundaries moved: "
+          f"median {sorted(moved)[len(moved) // 2]} ms, max {max(moved)} ms")
     assert max(moved) <= 40
     assert [b.placed for b in after.alignment.blocks] == [b.placed for b in fresh.alignment.blocks]
 

@@ -44,7 +44,7 @@ MODEL_RATE = 24_000
 MODEL_BANDS = 80
 OUTPUTS = N_MELS + 2
 """What the map gives per frame: the 40 log mel bands, the energy (dB), the loudness (dB)."""
-MAP_REVISION = 1
+MAP_REVISION = 2
 """Bumped whenever the shipped map or the way it is applied changes: the reference cache keys on it."""
 MAP_FILE = "neural-mel-map.txt"
 PEAK_DB = 3.0
@@ -81,11 +81,26 @@ def _mapped(mel: np.ndarray, table: np.ndarray) -> np.ndarray:
     return np.asarray(mel, dtype=np.float64) @ table[:-1] + table[-1]
 
 
-def loudness_db(x: np.ndarray) -> np.ndarray:
-    """Mean power (dB) of each 12.5 ms frame of 24 kHz audio, the frames the mel's."""
+def loudness_db(x: np.ndarray, frames: int) -> np.ndarray:
+    """Mean power (dB) of each 12.5 ms stretch of 24 kHz audio, one per mel frame: samples
+    ``300 j`` to ``300 (j + 1)``. (The mel frame itself is centred on sample ``300 j``, its window
+    reaching 25 ms either side; the loudness the map gives for it is that of the stretch after,
+    which places the sound's ends best: ``bench/fit_mel_map.py``.)"""
     hop = int(MODEL_RATE * MODEL_HOP_MS / 1000)
-    n = len(x) // hop
-    return 10 * np.log10(np.mean(np.asarray(x[: n * hop], dtype=np.float64).reshape(n, hop) ** 2, axis=1) + 1e-12)
+    padded = np.zeros(frames * hop, dtype=np.float64)
+    seg = np.asarray(x[: frames * hop], dtype=np.float64)
+    padded[: len(seg)] = seg
+    return 10 * np.log10(np.mean(padded.reshape(frames, hop) ** 2, axis=1) + 1e-12)
+
+
+def _on_grid(rows: np.ndarray, centres_ms: np.ndarray) -> np.ndarray:
+    """``rows`` (one per mel frame, frame ``j`` centred at ``12.5 j`` ms) linearly interpolated at
+    ``centres_ms`` (clamped to the first and last frame)."""
+    u = np.clip(centres_ms / MODEL_HOP_MS, 0, len(rows) - 1)
+    lo = np.floor(u).astype(np.int64)
+    hi = np.minimum(lo + 1, len(rows) - 1)
+    frac = (u - lo)[:, None]
+    return rows[lo] * (1 - frac) + rows[hi] * frac
 
 
 def features_from_mels(phrases: Sequence[tuple[np.ndarray, int]], table: np.ndarray | None = None,
@@ -101,95 +116,93 @@ def features_from_mels(phrases: Sequence[tuple[np.ndarray, int]], table: np.ndar
 
     table = shipped_map() if table is None else table
     edge_db = EDGE_DB + PEAK_DB if edge_db is None else edge_db
-    starts, rows, lengths = [], [], []
+    spans: list[tuple[float, float, np.ndarray]] = []  # (start ms, end ms, mapped rows) per phrase
     at = 0.0
     for mel, pause_ms in phrases:
-        starts.append(at)
-        lengths.append(len(mel))
-        rows.append(_mapped(mel, table))
-        at += len(mel) * MODEL_HOP_MS + pause_ms
+        end = at + len(mel) * MODEL_HOP_MS
+        if len(mel):
+            spans.append((at, end, _mapped(mel, table)))
+        at = end + pause_ms
     duration = at
     hop_ms = HOP_S * 1000
     n = max(1, int(np.ceil(round(duration * MODEL_RATE / 1000) / (MODEL_RATE * HOP_S))))
     floor_mel, floor_energy = floor_features()
     logmel = np.tile(floor_mel, (n, 1))
     energy = np.full(n, floor_energy)
+    centre = np.arange(n) * hop_ms + hop_ms / 2
+    loud, mids, lows, highs = [], [], [], []
+    for a, b, rows in spans:
+        k = np.flatnonzero((centre >= a) & (centre < b))
+        at_rows = _on_grid(rows, centre[k] - a)
+        logmel[k] = np.logaddexp(at_rows[:, :N_MELS], floor_mel)
+        energy[k] = 10 * np.log10(10 ** (at_rows[:, N_MELS] / 10) + 10 ** (floor_energy / 10))
+        loud.append(rows[:, N_MELS + 1])
+        mids.append(a + (np.arange(len(rows)) + 0.5) * MODEL_HOP_MS)  # the loudness's stretches
+        lows.append(np.full(len(rows), a))
+        highs.append(np.full(len(rows), b))
     onset = offset = 0.0
-    if rows and sum(lengths):
-        mapped = np.vstack(rows)
-        first = np.cumsum([0, *lengths[:-1]])
-        s = np.asarray(starts)
-        centre = np.arange(n) * hop_ms + hop_ms / 2
-        p = np.clip(np.searchsorted(s, centre, side="right") - 1, 0, len(s) - 1)
-        length = np.asarray(lengths)[p]
-        inside = (centre >= s[p]) & (centre < s[p] + length * MODEL_HOP_MS) & (length > 0)
-        u = np.clip((centre - s[p] - MODEL_HOP_MS / 2) / MODEL_HOP_MS, 0, np.maximum(length - 1, 0))
-        lo = np.floor(u).astype(np.int64)
-        hi = np.minimum(lo + 1, np.maximum(length - 1, 0))
-        frac = (u - lo)[:, None]
-        at_rows = mapped[np.minimum(first[p] + lo, len(mapped) - 1)] * (1 - frac) + \
-            mapped[np.minimum(first[p] + hi, len(mapped) - 1)] * frac
-        k = np.flatnonzero(inside)
-        logmel[k] = np.logaddexp(at_rows[k, :N_MELS], floor_mel)
-        energy[k] = 10 * np.log10(10 ** (at_rows[k, N_MELS] / 10) + 10 ** (floor_energy / 10))
-        onset, offset = _edges(mapped[:, N_MELS + 1], np.concatenate(
-            [st + np.arange(ln) * MODEL_HOP_MS for st, ln in zip(starts, lengths)]), edge_db)
+    if spans:
+        onset, offset = _edges(np.concatenate(loud), np.concatenate(mids), np.concatenate(lows),
+                               np.concatenate(highs), edge_db)
     frames = Frames(energy.astype(np.float32), np.zeros(n, dtype=np.float32), logmel.astype(np.float32))
     return frames, duration, onset, offset
 
 
-def _edges(loud: np.ndarray, begins: np.ndarray, edge_db: float) -> tuple[float, float]:
-    """First and last ms of sound: where the frames' loudness crosses ``edge_db`` below its peak,
-    the crossing placed between the two frames by their levels (a frame's level is its middle's)."""
+def _edges(loud: np.ndarray, mids: np.ndarray, lows: np.ndarray, highs: np.ndarray, edge_db: float
+           ) -> tuple[float, float]:
+    """First and last ms of sound: where the frames' loudness (each at its centre ``mids``, inside
+    its phrase's ``lows``–``highs``) crosses ``edge_db`` below its peak, placed between two frames
+    of a phrase by their levels; half a frame out from a phrase's first or last frame."""
     thr = float(loud.max()) + edge_db
     above = np.flatnonzero(loud > thr)
     if not len(above):
         return 0.0, 0.0
     a, b = int(above[0]), int(above[-1])
+    half = MODEL_HOP_MS / 2
 
     def cross(i: int, j: int) -> float:
         """Where the level passes ``thr`` between frame ``i`` (below) and ``j`` (above), in ms."""
         frac = (thr - loud[i]) / (loud[j] - loud[i]) if loud[j] != loud[i] else 0.5
-        mid_i, mid_j = begins[i] + MODEL_HOP_MS / 2, begins[j] + MODEL_HOP_MS / 2
-        return float(mid_i + np.clip(frac, 0.0, 1.0) * (mid_j - mid_i))
+        return float(mids[i] + np.clip(frac, 0.0, 1.0) * (mids[j] - mids[i]))
 
-    onset = cross(a - 1, a) if a > 0 and begins[a] - begins[a - 1] == MODEL_HOP_MS else float(begins[a])
-    last = len(loud) - 1
-    offset = cross(b + 1, b) if b < last and begins[b + 1] - begins[b] == MODEL_HOP_MS else \
-        float(begins[b] + MODEL_HOP_MS)
+    same_before = a > 0 and lows[a - 1] == lows[a]
+    same_after = b < len(loud) - 1 and lows[b + 1] == lows[b]
+    onset = cross(a - 1, a) if same_before else max(float(lows[a]), float(mids[a] - half))
+    offset = cross(b + 1, b) if same_after else min(float(highs[b]), float(mids[b] + half))
     return onset, offset
 
 
-def targets(audio: np.ndarray, mel_frames: int) -> np.ndarray:
+def targets(audio: np.ndarray, mel_frames: int) -> tuple[np.ndarray, np.ndarray]:
     """What the map is fitted to reproduce for one phrase's vocoded ``audio`` (24 kHz, ``mel_frames``
-    × 300 samples): per mel frame, the analysis's 40 log mel bands and energy at the frame's
-    middle (interpolated from the 10 ms grid), and the frame's loudness."""
+    × 300 samples): the analysis's 40 log mel bands and energy on its 10 ms grid, and each mel
+    frame's loudness (:func:`loudness_db`)."""
     from subtoolkit.align.reference import analyse_references
 
-    ref = analyse_references([("", np.asarray(audio, dtype=np.float32), MODEL_RATE)])[0]
-    f = ref.frames
-    grid = np.column_stack([f.logmel, f.energy_db]).astype(np.float64)
-    hop_ms = HOP_S * 1000
-    centre = (np.arange(mel_frames) + 0.5) * MODEL_HOP_MS
-    u = np.clip((centre - hop_ms / 2) / hop_ms, 0, len(grid) - 1)
-    lo = np.floor(u).astype(np.int64)
-    hi = np.minimum(lo + 1, len(grid) - 1)
-    frac = (u - lo)[:, None]
-    at = grid[lo] * (1 - frac) + grid[hi] * frac
-    return np.column_stack([at, loudness_db(audio)[:mel_frames]])
+    f = analyse_references([("", np.asarray(audio, dtype=np.float32), MODEL_RATE)])[0].frames
+    return np.column_stack([f.logmel, f.energy_db]).astype(np.float64), loudness_db(audio, mel_frames)
 
 
 def fit_map(pairs: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
     """Least-squares map from mel frames (and a constant) to :func:`targets`, over phrases given
-    as (mel (frames × 80), the vocoder's audio of it). Frames quieter than 60 dB below the
-    loudest are left out: there the analysis reads the dither, which :func:`features_from_mels`
-    adds by itself, and the vocoder's faint noise would only bend the fit."""
-    xs, ys = [], []
+    as (mel (frames × 80), the vocoder's audio of it): the analysis's features against the mel
+    interpolated onto its 10 ms grid (as :func:`features_from_mels` applies it), the loudness
+    against the mel frames themselves. Frames quieter than 60 dB below the loudest are left out:
+    there the analysis reads the dither, which :func:`features_from_mels` adds by itself, and the
+    vocoder's faint noise would only bend the fit."""
+    hop_ms = HOP_S * 1000
+    xg, yg, xm, ym = [], [], [], []
     for mel, audio in pairs:
-        xs.append(np.asarray(mel, dtype=np.float64))
-        ys.append(targets(audio, len(mel)))
-    x, y = np.vstack(xs), np.vstack(ys)
-    keep = y[:, N_MELS + 1] > y[:, N_MELS + 1].max() - 60
-    a = np.column_stack([x[keep], np.ones(int(keep.sum()))])
-    table, *_ = np.linalg.lstsq(a, y[keep], rcond=None)
+        mel = np.asarray(mel, dtype=np.float64)
+        grid, loud = targets(audio, len(mel))
+        xg.append(_on_grid(mel, np.arange(len(grid)) * hop_ms + hop_ms / 2))
+        yg.append(grid)
+        xm.append(mel)
+        ym.append(loud)
+    table = np.zeros((MODEL_BANDS + 1, OUTPUTS))
+    for x, y, cols in ((np.vstack(xg), np.vstack(yg), slice(0, N_MELS + 1)),
+                       (np.vstack(xm), np.concatenate(ym)[:, None], slice(N_MELS + 1, OUTPUTS))):
+        level = y[:, -1]
+        keep = level > level.max() - 60
+        a = np.column_stack([x[keep], np.ones(int(keep.sum()))])
+        table[:, cols], *_ = np.linalg.lstsq(a, y[keep], rcond=None)
     return table
