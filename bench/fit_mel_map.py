@@ -86,8 +86,10 @@ def main() -> None:
     if args.write:
         path = ROOT / "assets" / MAP_FILE
         head = ("# The neural reference's mel -> features map (subtoolkit/align/melref.py), fitted by\n"
-                "# bench/fit_mel_map.py: 80 rows for the model's mel bands, then the constant; columns: the\n"
-                "# analysis's 40 log mel bands, the energy (dB), the 12.5 ms frame's loudness (dB).\n")
+                "# bench/fit_mel_map.py: 80 rows per mel frame read (the frame before, the frame, the frame\n"
+                "# after), then the constant; columns: the analysis's 40 log mel bands, the energy (dB), the\n"
+                "# 12.5 ms frame's loudness (dB). Then two rows: the predicted energy's quantiles and the\n"
+                "# measured energy's (1 to 99 %, dB).\n")
         body = "\n".join(" ".join(f"{v:.7g}" for v in row) for row in table)
         path.write_text(head + body + "\n", encoding="utf-8")
         print(f"wrote {path.relative_to(ROOT)}")

@@ -13,23 +13,27 @@ from typing import Any
 import numpy as np
 import pytest
 
-from subtoolkit.align.melref import MODEL_BANDS, OUTPUTS, features_from_mels, floor_features, shipped_map
+from subtoolkit.align.melref import (CONTEXT, INPUTS, MODEL_BANDS, OUTPUTS, features_from_mels, floor_features,
+                                     shipped_map)
 from subtoolkit.align.reference import CueReference, analyse_references, reference_renderer, sound_edges
 from subtoolkit.audio.features import N_MELS, cepstra
 
 
 def _table(level: float) -> np.ndarray:
-    """A map that reads band 0 as the loudness and every output as ``level`` + that."""
-    t = np.zeros((MODEL_BANDS + 1, OUTPUTS))
-    t[0, :] = 1.0
+    """A map that reads the frame's own band 0 as every output, plus ``level``."""
+    t = np.zeros((INPUTS + 1, OUTPUTS))
+    t[CONTEXT * MODEL_BANDS, :] = 1.0
     t[-1, :] = level
     return t
 
 
 def test_the_shipped_map_has_its_shape_and_is_not_trivial() -> None:
     m = shipped_map()
-    assert m.shape == (MODEL_BANDS + 1, OUTPUTS)
-    assert np.abs(m[:-1]).max() > 0.1 and np.all(np.isfinite(m))
+    assert m.shape == (INPUTS + 3, OUTPUTS)
+    assert np.abs(m[:INPUTS]).max() > 0.1 and np.all(np.isfinite(m))
+    assert np.all(np.diff(m[-2]) > 0) and np.all(np.diff(m[-1]) > 0)  # the energy's knots rise
+    q = len(m[-1]) // 4  # over speech (the lowest quarter is the dither's floor), the measured range is the wider
+    assert m[-1, -1] - m[-1, q] > m[-2, -1] - m[-2, q]
 
 
 def test_frames_duration_and_silences_follow_the_phrases() -> None:
