@@ -1,8 +1,9 @@
 """Analysed synthetic readings on disk: a second alignment of the same script synthesises nothing.
 
-The reference reading is the dearest part of an alignment that has no recording in it: the
-neural voice takes about three seconds per minute of narration, espeak a fraction of that, and
-both only depend on the text and the voice. So each cue's analysed reading (its frames, length
+The reference reading is the dearest part of an alignment that has no recording in it (the
+neural voice's acoustic model about 0.2 s of CPU per minute of narration, its features taken from
+its mel spectrogram without the vocoder, :mod:`subtoolkit.align.melref`; espeak about as much),
+and it only depends on the text and the voice. So each cue's analysed reading (its frames, length
 and sound edges: what :class:`~subtoolkit.align.reference.CueReference` holds, a sixth of the
 size of its audio) is kept under the user's cache folder, keyed by everything it depends on:
 the voice and its version, its pace, the text, and :data:`REVISION` of the analysis. Editing a

@@ -130,16 +130,21 @@ def analyse_references(readings: Sequence[tuple[str, np.ndarray, int]]) -> list[
     return [r for r in out if r is not None]
 
 
-def _read(voice: Voice, texts: Sequence[str]) -> list[tuple[np.ndarray, int]]:
+def _read(voice: Voice, texts: Sequence[str]) -> list[tuple[np.ndarray, int] | CueReference]:
     """``voice``'s readings of ``texts``, in order; several at once when it can (its ``workers``:
-    the neural voice runs one interpreter per core without the GIL, so two cores read twice as fast)."""
+    the neural voice runs one interpreter per core without the GIL, so two cores read twice as fast).
+
+    A voice with a ``read_reference(text)`` method may answer with the analysed reading itself
+    (the neural voice derives it from its mel spectrogram, :mod:`subtoolkit.align.melref`) or
+    with samples; one without is asked to ``render`` samples."""
+    read = getattr(voice, "read_reference", voice.render)
     workers = min(int(getattr(voice, "workers", 1)), len(texts))
     if workers <= 1:
-        return [voice.render(t) for t in texts]
+        return [read(t) for t in texts]
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(voice.render, texts))
+        return list(pool.map(read, texts))
 
 
 def reference_renderer(voice: Voice, cache: ReferenceCache | None = None
@@ -161,11 +166,13 @@ def reference_renderer(voice: Voice, cache: ReferenceCache | None = None
             missing = [t for t in missing if t not in memo]
         if missing:
             read = _read(voice, missing)
-            readings = [(t, np.asarray(x, dtype=np.float32), rate) for t, (x, rate) in zip(missing, read)]
-            for t, r in zip(missing, analyse_references(readings)):
-                memo[t] = r
+            readings = [(t, np.asarray(r[0], dtype=np.float32), r[1])
+                        for t, r in zip(missing, read) if not isinstance(r, CueReference)]
+            analysed = iter(analyse_references(readings))
+            for t, r in zip(missing, read):
+                memo[t] = r if isinstance(r, CueReference) else next(analysed)
                 if cache is not None:
-                    cache.put(r)
+                    cache.put(memo[t])
         return [memo[t] for t in texts]
 
     return render

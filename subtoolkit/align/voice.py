@@ -19,6 +19,7 @@ import numpy as np
 from subtoolkit.tts.text import speakable
 
 if TYPE_CHECKING:
+    from subtoolkit.align.reference import CueReference
     from subtoolkit.tts.cache import RenderCache
 
 
@@ -88,11 +89,33 @@ class NeuralVoice:
         pcm = np.frombuffer(synthesis.audio.pcm, dtype="<i2").astype(np.float32) / 32768.0
         return pcm, SAMPLE_RATE
 
-    @property
-    def version(self) -> str:
+    def read_reference(self, text: str) -> CueReference | tuple[np.ndarray, int]:
+        """The cue's analysed reading straight from the acoustic model's mel spectrogram, without
+        the vocoder (:mod:`subtoolkit.align.melref`: a tenth of the cost); or, when the scratch
+        voiceover has rendered the cue (``rendered``), those samples, which cost less still."""
+        from subtoolkit.align.melref import features_from_mels
+        from subtoolkit.align.reference import CueReference
+        from subtoolkit.tts.base import SAMPLE_RATE
         from subtoolkit.tts.neural import _default_engine
 
-        return f"neural {_default_engine().version}"
+        if not speakable(text):
+            return np.zeros(0, dtype=np.float32), SAMPLE_RATE
+        engine = _default_engine()
+        if self.rendered is not None:
+            from subtoolkit.tts.cache import segment_key
+
+            hit = self.rendered.get(segment_key(engine, engine.default_voice, self.rate, text))
+            if hit is not None:
+                return np.frombuffer(hit.audio.pcm, dtype="<i2").astype(np.float32) / 32768.0, SAMPLE_RATE
+        frames, duration, onset, offset = features_from_mels(engine.mels_sync(text, rate=self.rate))
+        return CueReference(text, frames, duration, onset, offset)
+
+    @property
+    def version(self) -> str:
+        from subtoolkit.align.melref import MAP_REVISION
+        from subtoolkit.tts.neural import _default_engine
+
+        return f"neural {_default_engine().version}; mel map r{MAP_REVISION}"
 
     @property
     def workers(self) -> int:

@@ -113,6 +113,13 @@ class _Runtime:
 
     def render(self, symbols: Sequence[str], pace: float) -> tuple[Any, Any]:
         """float32 audio at 24 kHz and the frames each symbol lasted."""
+        mel, durations = self.mel(symbols, pace)
+        return self.vocode(mel), durations
+
+    def mel(self, symbols: Sequence[str], pace: float) -> tuple[Any, Any]:
+        """The acoustic model alone: the mel spectrogram the vocoder would read, shape (1, frames,
+        80), one frame per :data:`HOP_SAMPLES` of audio, and the frames each symbol lasted. A
+        tenth of the vocoder's cost: what the aligner's reference needs (see :mod:`subtoolkit.align.melref`)."""
         import numpy as np
 
         try:
@@ -133,9 +140,9 @@ class _Runtime:
         for detail, value in zip(self._a_in, inputs):
             a.set_tensor(detail["index"], value)
         a.invoke()
-        mel = a.get_tensor(self._mel)
+        mel = a.get_tensor(self._mel).copy()
         durations = a.get_tensor(self._durations).reshape(-1)[: len(symbols)].copy()
-        return self.vocode(mel), durations
+        return mel, durations
 
     def vocode(self, mel: Any) -> Any:
         """The vocoder over ``mel`` in windows of :data:`VOCODER_FRAMES` with
@@ -349,6 +356,20 @@ class NeuralEngine:
         if audio.samples == 0:
             raise VoiceError(f"the neural voice produced no audio for “{text[:40]}”")
         return Synthesis(audio, tuple(boundaries))
+
+    def mels_sync(self, text: str, *, rate: int = 0) -> list[tuple[Any, int]]:
+        """What :meth:`synthesize_sync` would vocode, without vocoding it: each phrase's mel
+        spectrogram (frames × 80, :data:`HOP_SAMPLES` of audio a frame) and the ms of silence laid
+        after it. The same symbols, pace and pauses, so the audio :meth:`synthesize_sync` makes of
+        the same text lasts exactly ``sum(frames) * HOP_SAMPLES`` samples plus the pauses."""
+        pace = pace_for(rate)
+        reading = self.reading(text)
+        out: list[tuple[Any, int]] = []
+        with self.pool.runtime() as rt:
+            for k, phrase in enumerate(reading.phrases):
+                mel, _durations = rt.mel(phrase_marks(phrase), pace)
+                out.append((mel[0], phrase.pause_after_ms if k < len(reading.phrases) - 1 else 0))
+        return out
 
     async def synthesize(self, text: str, *, voice: str, rate: int = 0) -> Synthesis:
         """:meth:`synthesize_sync` on the engine's own threads, one per worker (see the module notes)."""
