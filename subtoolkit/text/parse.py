@@ -95,7 +95,9 @@ _HEADING_WORDS = ("序", "序幕", "片头", "片尾", "结语", "尾声", "引�
 _SEQUENCE_WORDS = frozenset(("片头", "片尾"))
 # On-screen text: 字幕, and what other crews call it (SUPER / CG in Singapore and Taiwan, 字卡).
 # 屏幕文字 画面文字: the words put on the screen, as some provincial stations write it.
-_CAPTION_WORDS = ("字幕", "字卡", "字幕条", "字条", "屏幕字", "屏幕文字", "画面文字", "屏显", "SUPER", "CG", "CAPTION")
+# 花字: a short video's decorated on-screen words (the vertical-video trade's name for a caption).
+_CAPTION_WORDS = ("字幕", "字卡", "字幕条", "字条", "屏幕字", "屏幕文字", "画面文字", "屏显", "SUPER", "CG", "CAPTION",
+                  "花字")
 # 【人物】姓名 身份: a name super introducing the person whose words follow.
 _PERSON_WORDS = ("人物", "人物介绍", "人名条", "人物条")
 _TITLE_WORDS = ("标题", "片名", "推出片名", "总标题", "本集名", "推出本集名", "分集片名", "集名", "推出集名")
@@ -114,7 +116,9 @@ _SCENE_WORDS = ("画面", "镜头", "场景", "空镜", "空景", "空镜头", "
                 "MUSIC", "SFX", "FX", "SOUND", "AMBIENCE", "ATMOS", "GFX", "GRAPHICS", "B-ROLL", "ARCHIVE", "SHOT",
                 "VISUAL", "VISUALS", "PICTURE", "CUT TO", "FADE IN", "FADE OUT", "TRANSITION",
                 # an audio guide's signal between stops
-                "提示音", "背景音", "按键音")
+                "提示音", "背景音", "按键音",
+                # background music, as short-video and web crews write it (【BGM：轻快吉他】 【BGM渐弱】)
+                "BGM")
 _LATIN_CUE_WORDS = frozenset(w for w in _SCENE_WORDS if w.isascii())
 # A cue word with what happens to it (【音乐起】 【音乐渐收】 【空镜头】): a note like the word alone.
 # Alone on a line, only a picture word opens a shot list ([画面] then the shots); a cue (【音乐起】
@@ -123,7 +127,7 @@ _RUN_WORDS = frozenset(("画面", "镜头", "场景", "空镜", "空景", "空�
 # 【影像资料】 【历史画面】 【航拍镜头】 【背景音乐】: what kind of picture or sound, then the word.
 _CUE_SUFFIXES = ("资料", "画面", "镜头", "音乐", "音效", "片段", "空镜")
 _CUE_PREFIXES = ("资料", "音乐", "音效", "背景音乐", "空镜", "空景", "特效", "特技", "转场", "画面", "镜头", "定版",
-                 "落版")
+                 "落版", "BGM")
 # 专家声音 嘉宾原声 村民声音: a person's recorded voice (not the sound of a place: 环境声音 背景声音)
 _VOICE_SUFFIXES = ("声音", "原声")
 _SOUND_PREFIXES = ("环境", "背景", "自然", "现场", "音乐", "动物")
@@ -175,7 +179,9 @@ _CREDIT_WORDS = (
     "配音|解说|旁白|播音|主持|主持人|"
     "制作|制作人|联合出品|出品单位|摄制|录音|灯光|美术|作曲|调色|包装|总监制|总策划|总制片人|执行导演|执行制片|制片主任|"
     "艺术总监|技术总监|航拍|摄影记者|文字记者|制作单位|摄制单位|承制单位|拍摄日期|拍摄时间|拍摄地点|"
-    "剪接|收音|编审|助理编导|行政监制|资料搜集|"  # 剪接 收音: editing and sound, in Hong Kong and Taiwan credits
+    "剪接|收音|编审|助理编导|行政监制|资料搜集|"
+    # a dubbed film's credits: the original, the dubbing studio, its director, the mix; a short video's shoot
+    "原片|译制|译制导演|配音导演|混录|拍摄|"  # 剪接 收音: editing and sound, in Hong Kong and Taiwan credits
     # a credit word with its rank before it
     "总撰稿|总编导|总编辑|总摄像|总剪辑|总制片|总顾问|执行主编|执行总监|执行策划|特约撰稿|特约记者|特约编辑"
 )
@@ -399,6 +405,7 @@ class Context:
     speaking: bool = False  # inside a named speaker's speech that runs until the next marker
     next_timing: bool = False  # the next line is a subtitle cue's timing (00:00:01,000 --> …)
     awaiting_role: bool = False  # the line above was a name super's name alone (【受訪者】 then 陳文彥)
+    roles: frozenset[str] = frozenset()  # relations a name super gave a named person (外婆 of 外婆 钟秀英)
 
 
 Rule = Callable[[str, str, Context], "list[Item] | None"]
@@ -540,11 +547,28 @@ def _speaker_items(designation: str, rest: str, prefix: str) -> list[Item]:
     return [Item("speaker", body.strip(), speaker, _marker(removed + lead, "speaker label"), covers=not body.strip())]
 
 
+# Where in the film a voice's turn stands, written before its word: 【开场口播】 【结尾口播】 【片尾解说】.
+_PLACE_PREFIXES = frozenset(("开场", "开头", "结尾", "片头", "片尾", "中段", "收尾"))
+
+
+def _unplaced(word: str) -> str:
+    """A narration or presenter word without the place in the film written before it (``开场口播``
+    → ``口播``); any other word as it is."""
+    if len(word) > 2 and word[:2] in _PLACE_PREFIXES:
+        base = word[2:]
+        if base in _NARRATION_WORDS or base in _PRESENTER_MARKERS:
+            return base
+    return word
+
+
 def _kind_of_word(word: str, style: Style) -> str | None:
     """What a marker word (folded) stands for: built-in words first, then the house style; a cue
-    word with what happens to it (``音乐渐收``, ``空镜头``) is a note like the word alone."""
+    word with what happens to it (``音乐渐收``, ``空镜头``) is a note like the word alone; a voice's
+    word with its place in the film (``开场口播``) is the word alone."""
     if word.isascii():
         word = word.upper()  # SOT, VO, os
+    else:
+        word = _unplaced(word)
     if word in _CAPTION_WORDS or word.endswith("字幕") and len(word) <= 6:  # 片头字幕 片尾字幕
         return "caption"
     if word in _NARRATION_WORDS:
@@ -652,7 +676,7 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
     if kind == "presenter" and not tail:
         lead, body = _strip_colon(rest)
         turn = _PRESENTER_TURNS.get(head)  # 【主持人结束语】: the label before the turn word, as written
-        who = Speaker(None, _PRESENTER_MARKERS[head] if turn is None else inner[: len(head) - len(turn)])
+        who = Speaker(None, _PRESENTER_MARKERS[_unplaced(head)] if turn is None else inner[: len(head) - len(turn)])
         direction, text = _aside(body.strip())
         named = _ROLE_NAME_LABEL.match(fold(text))
         if named and _reporter(named.group(1)) and looks_like_name(named.group(2)):
@@ -712,13 +736,20 @@ _DIVIDER = re.compile(r"^[\s*＊※✱★☆·•◆◇○●=＝~～_＿\-－�
 _DIVIDER_OR_END_FIRST = frozenset("*＊※✱★☆·•◆◇○●=＝~～_＿-－—–─━TtEe")
 
 
+# A post's topic tags: #乡村生活 #外婆的味道 (two or more), or #话题# as one tag closed by its own mark.
+_HASHTAGS = re.compile(r"^(?:[#＃][^\s#＃。！？，]{1,24}\s*){2,}$|^[#＃][^\s#＃。！？，]{1,24}[#＃]$")
+
+
 def rule_page_furniture(line: str, key: str, ctx: Context) -> list[Item] | None:
     """Web-page and document furniture is a note: ``http://…`` link lines, ``2008年04月13日13:35``
     publication stamps, ``已有0人发表了评论``, ``版权所有``, ``相关链接``, ``>>`` navigation, menus
     with ``|`` separators, a date line on the title page (``《栏目》2012年7月30日台本``).
 
     A line that reads like a sentence keeps being narration even when it mentions a web site.
+    A line of topic tags under a short video (``#乡村生活 #外婆的味道``) is the post's, not the film's.
     """
+    if key[:1] in "#＃" and _HASHTAGS.match(key):
+        return [Item("note", line)]
     if (_SCAN.search(key) is not None or key.startswith(_FURNITURE_OPENERS)
             or key.rstrip().endswith(_FURNITURE_ENDINGS)):  # the words of the patterns below; most lines have none
         if _FURNITURE.search(key) or _FURNITURE_LINE.search(key) and not _SENTENCE_END.search(key[-1:]):
@@ -1103,6 +1134,8 @@ def rule_bare_name(line: str, key: str, ctx: Context) -> list[Item] | None:
         speaker = Speaker(None, written)
     elif label in ctx.dialogue:
         speaker = Speaker(written, None)
+    elif label in ctx.roles:  # 外婆：… after 【采访】外婆 钟秀英: the walk gives the turn to her
+        speaker = Speaker(None, written)
     else:
         return None
     return [Item("speaker", line[m.end() :].strip(), speaker, _marker(line[: m.end()], "speaker label"))]
@@ -1528,6 +1561,25 @@ class _State:
     cover_kind: BlockKind = BlockKind.NARRATION
     cover_speaker: Speaker | None = None
     super_line: int = 0  # the last line that was part of a name super under a sync marker
+    # The relation or role a name super gave a named person (外婆 for 【采访】外婆 钟秀英): a later turn
+    # labelled with it alone (外婆：…) is that person's.
+    roles: dict[str, Speaker] = field(default_factory=dict)
+    role_words: frozenset[str] = frozenset()
+
+    def named(self, who: Speaker) -> None:
+        """``who`` (named) is the last interviewee; the first word of the role, a short relation or
+        role (外婆 舅舅 老船长), stands for them from now on."""
+        self.interviewee = who
+        word = who.role.split()[0] if who.role else ""
+        if 2 <= len(word) <= 4 and _HAN_CHAR.match(word) and not _reporter(word) and word not in self.roles:
+            self.roles[word] = who
+            self.role_words = frozenset(self.roles)
+
+    def known(self, who: Speaker | None) -> Speaker | None:
+        """The named person a turn's relation alone stands for (外婆 → 钟秀英), else ``who``."""
+        if who is not None and who.name is None and who.role in self.roles:
+            return self.roles[who.role]
+        return who
 
     def emit(
         self, kind: BlockKind, text: str, first: int, last: int, speaker: Speaker | None = None,
@@ -2014,6 +2066,7 @@ def parse_lines(
                 speaking=st.mode == "interview" and st.speaker is not None and not st.pending_is_set,
                 next_timing=info.next_timing(i),
                 awaiting_role=named_above and st.pending is not None and st.pending.role is None,
+                roles=st.role_words,
             )
             try:
                 items, rule = classify_explained(line, ctx, key, checked=True)
@@ -2174,16 +2227,18 @@ def _apply(st: _State, it: Item, n: int, piece: Piece | None) -> None:
         st.pending_line = st.pending_line if above is not None else n
         st.super_line = n
         if who.name:
-            st.interviewee = who
+            st.named(who)
         st.hold(n, piece, BlockKind.INTERVIEW, who)
     elif it.kind == "speaker":
         if it.speaker is None and st.pending_is_set and (it.text or it.covers):
             # （同期）speech under a name super: the speech of the speaker named above
             it = Item(it.kind, it.text, st.pending, it.removed, it.covers)
             st.pending_is_set, st.pending = False, None
+        if st.roles and it.speaker is not None and it.speaker.name is None:
+            it = Item(it.kind, it.text, st.known(it.speaker), it.removed, it.covers, it.span)
         st.drop_pending("another speaker follows", label_stays=st.pending is None and it.speaker is not None)
         if it.speaker is not None and it.speaker.name:
-            st.interviewee = it.speaker
+            st.named(it.speaker)
         if it.text:
             text, wrap = _unwrap_speech(it.text)
             for w in wrap:
