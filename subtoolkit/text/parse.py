@@ -263,7 +263,7 @@ _INLINE_LABEL = re.compile(r"^([^：:，。！？]{1,30})[：:]\s*")
 _OPEN_MARKER = re.compile(r"^[【\[［〔〖]\s*(?:字幕|解说|配音|画外音|旁白|同期|采访|现场|标题|片名|"
                           r"推出片名|小标题|序|片头|片尾|结语|尾声|画面)")
 _MARKER_WORD = re.compile(r"^([^：:·・\s]+)\s*([：:·・\s]\s*)?(.*)$", re.S)
-_SYNC_PLAIN = re.compile(r"^(同期声|同期|现场同期|现场声|采访对象|采访|受访者|受访人|被访者|SOT)(?=[（(：:\s]|$)", re.I)
+_SYNC_PLAIN = re.compile(r"^(同期声|同期|现场同期|现场声|采访对象|采访|受访者|受访人|被访者|原声|SOT)(?=[（(：:\s]|$)", re.I)
 _QUALIFIER = r"(?:\s*[（(][^（）()：:]{1,8}[）)])?"  # 解说（男声）： 主持人（出镜）： 画外音（女）：
 _NARRATION_LABEL = re.compile(rf"^(解说词|解说|旁白|画外音|配音|正文|[^\s：:（(]{{1,8}}?){_QUALIFIER}\s*[：:]\s*")
 _QUALIFIER_NAME = re.compile(r"\s*[（(]([^（）()：:]{2,8})[）)]")
@@ -347,7 +347,7 @@ def _strip_colon(s: str) -> tuple[str, str]:
 
 
 ItemKind = Literal["prose", "title", "heading", "caption", "caption_run", "narration", "speaker", "note", "note_run",
-                   "question", "answer", "attribution", "super"]
+                   "question", "answer", "attribution", "super", "dubbed"]
 
 
 @dataclass(frozen=True)
@@ -490,6 +490,10 @@ def _speaker_items(designation: str, rest: str, prefix: str) -> list[Item]:
             role = " ".join(x for x in (who.role, age.group(1)) if x)
             return [Item("speaker", "", Speaker(who.name, role), _marker(removed + rest, "speaker label"), covers=True)]
     if speaker is None and rest_stripped:
+        if rest_stripped[:1].isascii() and _LATIN_NAME.match(_HONORIFIC.sub("", rest_stripped.rstrip("：: "))):
+            # 原声：Dr. Ingrid Larsen — a foreign speaker's name alone, without the honorific
+            who = Speaker(_HONORIFIC.sub("", rest_stripped.rstrip("：: ")), None)
+            return [Item("speaker", "", who, _marker(removed + rest, "speaker label"), covers=True)]
         wrapped = _CAPTION_DESIGNATION.match(rest_stripped)
         if wrapped is not None:  # 【同期声】（字幕：大院乡快递站站长 向志华）: the name super in brackets
             who = _designation_speaker(wrapped.group(1).strip()) or separated_designation(wrapped.group(1))
@@ -609,6 +613,28 @@ def _describes(rest: str) -> bool:
     return bool(rest) and rest[0] not in "《【[［〔〖〈（(" and not _SENTENCE_END.search(rest)
 
 
+# A dubbed voice's part in a dubbing script: 女声 男声 女 男 童声 老年男声 (the voice actor reading an
+# interviewee's words in the film's new language).
+_DUB_VOICE = re.compile(r"^(?:[老中青少童]年?)?(?:男|女|童)声?\d?$|^(?:男|女)\s*[一二三四1-4]$")
+
+
+def _dubbing(line: str, end: int, tail_key: str, rest: str, ctx: Context) -> list[Item] | None:
+    """``【中文配音·解说】`` ``【中文配音·女声】speech``: a dubbing script's marker, the language of the
+    dub before ``配音`` and the part after it. The narrator's part (解说 旁白) is narration; a dubbed
+    voice (女声 男声) speaks the words of the person whose original sound is just above, so the
+    line is that person's speech (the walk finds them); any other part is left to the other rules."""
+    part = _MARKER_WORD.match(tail_key)
+    word = part.group(1) if part else tail_key
+    lead, body = _strip_colon(rest)
+    if _kind_of_word(word, ctx.style) == "narration":
+        direction, text = _aside(body.strip())
+        return [Item("narration", text, removed=_marker(line[: end + 1] + lead) + direction, covers=not text)]
+    if _DUB_VOICE.match(word):
+        return [Item("dubbed", body.strip(), removed=_marker(line[: end + 1] + lead, "speaker label"),
+                     covers=not body.strip())]
+    return None
+
+
 def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
     """A line opening with a bracketed marker.
 
@@ -646,6 +672,10 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
     if head.isascii():
         head = head.upper()  # 【Stand】 【sot】
     tail = inner[len(inner) - len(tail_key) :] if tail_key else ""
+    if tail and len(head) > 2 and head.endswith("配音") and not paren:
+        dubbed = _dubbing(line, end, tail_key, rest, ctx)
+        if dubbed is not None:
+            return dubbed
     kind = _kind_of_word(head, ctx.style)
     if paren and (kind not in ("interview", "narration", "caption") or tail and kind == "narration"):
         return None  # （镜头：…） （一） （秦英林）: the rules for bracketed lines decide
@@ -1036,12 +1066,28 @@ def rule_episode(line: str, key: str, ctx: Context) -> list[Item] | None:
     return [Item("title" if ctx.at_top and not ctx.has_title else "heading", line)]
 
 
+# A reel's or a part's time span in brackets: （第一段　00:00:00—00:04:10） (Reel 2, 10:00:00-10:12:30).
+_TIME_SPAN = re.compile(
+    r"\d{1,2}:\d{2}(?::\d{2})?(?:[:;.,]\d{2,3})?\s*(?:—{1,2}|–|-{1,2}>?|－|~|～|至|到)\s*\d{1,2}:\d{2}"
+)
+# A sound described in brackets under a sync-sound word: （现场声：风雪声，约5秒） （同期声：掌声） — what is
+# heard, nobody's words (a person's sync sound names them, or quotes them).
+_SOUND_NOTE = re.compile(
+    r"^[（(]\s*(?:现场声|现场音|现场|同期声|同期|环境声|原声)\s*[：:]\s*[^（）()：:，,。“”\"]{0,12}(?:声|音|乐|鸣)"
+    r"(?:\s*[，,、]\s*[^（）()：:。“”\"]{0,12})?[）)]$"
+)
+
+
 def rule_paren_line(line: str, key: str, ctx: Context) -> list[Item] | None:
     """A short bracketed line alone: ``（结语）`` ``（一）`` → heading; ``（秦英林）`` (a name) → caption;
     ``（镜头：航拍大桥）`` ``(儿媳妇与老人交流)`` (what the picture shows) → note.
 
-    When speech is expected (after a speaker line) ``（…）`` wraps the speech instead.
+    When speech is expected (after a speaker line) ``（…）`` wraps the speech instead — but never a
+    time span (``（第一段　00:00:00—00:04:10）``, a reel's) nor a sound described under a sync-sound word
+    (``（现场声：风雪声，约5秒）``): those are notes wherever they stand.
     """
+    if key[:1] in "（(" and key[-1:] in "）)" and (":" in key and _TIME_SPAN.search(key) or _SOUND_NOTE.match(key)):
+        return [Item("note", line)]
     if key[:1] in "（(" and key[1:2].isascii() and key[1:2].isalpha():  # (Drone over the tea terraces)
         found = _latin_direction(line, key, ctx)
         if found is not None:
@@ -1574,6 +1620,18 @@ class _State:
         if 2 <= len(word) <= 4 and _HAN_CHAR.match(word) and not _reporter(word) and word not in self.roles:
             self.roles[word] = who
             self.role_words = frozenset(self.roles)
+
+    def dubbed_speaker(self) -> Speaker | None:
+        """Whose words a dubbed voice reads: the speaker of the interview block just above (past
+        captions and notes: the name super, a shot note), else nobody known."""
+        if self.pending_is_set:
+            return self.pending
+        for block in reversed(self.blocks):
+            if block.kind is BlockKind.INTERVIEW:
+                return block.speaker
+            if block.kind not in (BlockKind.CAPTION, BlockKind.NOTE):
+                return None
+        return None
 
     def known(self, who: Speaker | None) -> Speaker | None:
         """The named person a turn's relation alone stands for (外婆 → 钟秀英), else ``who``."""
@@ -2162,6 +2220,8 @@ def _apply(st: _State, it: Item, n: int, piece: Piece | None) -> None:
     """
     if it.kind != "note":
         st.in_exchange = False
+    if it.kind == "dubbed":  # the dubbed voice speaks for the person whose original sound is above
+        it = Item("speaker", it.text, st.dubbed_speaker(), it.removed, it.covers, it.span)
     if it.kind in ("note_run", "caption_run", "narration", "speaker"):
         st.at_top = False  # a marker: the script has begun, whatever follows is no title
     if it.kind == "title":
