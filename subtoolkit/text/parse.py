@@ -651,6 +651,8 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
     if not line or line[0] not in "【[［〔〖〈（(":
         return None
     paren = line[0] in "（("
+    if paren and key[-1:] in "）)" and _SOUND_NOTE.match(key):
+        return [Item("note", line)]  # （同期声：掌声）: a sound described, nobody's words (see rule_paren_line)
     if paren and not _PAREN_MARKER.match(key):
         return None  # （speech…） （镜头：…）: round brackets hold a marker only when short, without punctuation
     end = match_bracket(line, 0)
@@ -1071,11 +1073,34 @@ _TIME_SPAN = re.compile(
     r"\d{1,2}:\d{2}(?::\d{2})?(?:[:;.,]\d{2,3})?\s*(?:—{1,2}|–|-{1,2}>?|－|~|～|至|到)\s*\d{1,2}:\d{2}"
 )
 # A sound described in brackets under a sync-sound word: （现场声：风雪声，约5秒） （同期声：掌声） — what is
-# heard, nobody's words (a person's sync sound names them, or quotes them).
+# heard, nobody's words (a person's sync sound names them, or quotes them). Only 声 and the words for
+# music close the sound: names end in 音 乐 鸣 often enough (李佳音 王乐 张一鸣), in 声 rarely.
 _SOUND_NOTE = re.compile(
-    r"^[（(]\s*(?:现场声|现场音|现场|同期声|同期|环境声|原声)\s*[：:]\s*[^（）()：:，,。“”\"]{0,12}(?:声|音|乐|鸣)"
+    r"^[（(]\s*(?:现场声|现场音|现场|同期声|同期|环境声|原声)\s*[：:]\s*[^（）()：:，,。“”\"]{0,12}(?:声|音乐|音效|音响)"
     r"(?:\s*[，,、]\s*[^（）()：:。“”\"]{0,12})?[）)]$"
 )
+
+
+# A subtitle line in brackets, the translation shown under a sound bite: (EN SUB: …) (ENG SUBS: …)
+# (SUBTITLE: …) （英文字幕：…）. The language and the word are the label; the translation is on screen.
+_SUBTITLE_LINE = re.compile(
+    r"^[(（]\s*(?:(?:EN|ENG|ENGLISH|CN|CHN|ZH|CHINESE|中文|英文|英语|粤语|普通话)\s*(?:SUBS?|SUBTITLES?|字幕)|SUBS?|SUBTITLES?)"
+    r"\s*[:：]\s*",
+    re.I,
+)
+
+
+def _subtitle_line(line: str, key: str) -> list[Item] | None:
+    """``(EN SUB: My family has made tea for five generations.)``: the sound bite's translation put
+    on screen, a caption; its label and brackets are set aside (kept in the text as written, never
+    read out)."""
+    m = _SUBTITLE_LINE.match(key)
+    if m is None or key[-1:] not in ")）" or match_bracket(line, 0) != len(line) - 1:
+        return None
+    body = line[m.end() : -1].strip()
+    if not body:
+        return None
+    return [Item("caption", body, removed=_marker(line[: m.end()]) + _marker(line[-1]))]
 
 
 def rule_paren_line(line: str, key: str, ctx: Context) -> list[Item] | None:
@@ -1088,6 +1113,8 @@ def rule_paren_line(line: str, key: str, ctx: Context) -> list[Item] | None:
     """
     if key[:1] in "（(" and key[-1:] in "）)" and (":" in key and _TIME_SPAN.search(key) or _SOUND_NOTE.match(key)):
         return [Item("note", line)]
+    if key[:1] in "（(" and ("字幕" in key[:8] or "sub" in key[:12].lower()) and (found := _subtitle_line(line, key)):
+        return found
     if key[:1] in "（(" and key[1:2].isascii() and key[1:2].isalpha():  # (Drone over the tea terraces)
         found = _latin_direction(line, key, ctx)
         if found is not None:
@@ -1700,9 +1727,11 @@ class _State:
 
     def drop_pending(self, why: str, label_stays: bool = False) -> None:
         """A pending speaker gets no speech: warn, and its label lines become an empty interview —
-        unless ``label_stays``: a bare sync marker (``【现场声】``) above a dialogue of named
-        speakers goes with the first of them."""
-        if self.pending_is_set:
+        unless ``label_stays``: a bare sync marker (``【现场同期】`` ``（現場聲）``) above a dialogue of
+        named speakers goes with the first of them, and introduced what follows (no warning)."""
+        if self.pending_is_set and label_stays:
+            self.pending_is_set, self.pending = False, None
+        elif self.pending_is_set:
             self.warnings.append(
                 Diagnostic(
                     f"speaker line with no speech ({why})",
@@ -1711,10 +1740,7 @@ class _State:
                     path=self.path,
                 )
             )
-            if label_stays:
-                self.pending_is_set, self.pending = False, None
-            else:
-                self.release_label()
+            self.release_label()
 
     def release_label(self) -> None:
         """A pending speaker that gets no speech: its label lines become an empty interview."""
