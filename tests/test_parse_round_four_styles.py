@@ -53,8 +53,8 @@ def test_a_markdown_heading_is_not_a_tag_line() -> None:
     assert s.blocks[0].kind is not K.NOTE
 
 
-@pytest.mark.parametrize("line", ["拍摄：小周　剪辑：阿岚", "混录：甘棠", "原片：Blue Fjord Pictures（挪威）　译制：海城台译制组",
-                                  "配音导演：裴音"])
+@pytest.mark.parametrize("line", ["拍摄：小周　剪辑：阿岚", "混录：甘棠", "配音导演：裴音",
+                                  "原片：Blue Fjord Pictures（挪威）　译制：海城台译制组"])
 def test_shoot_and_dubbing_credits_are_notes(line: str) -> None:
     s = script(f"【解说】雪下了一夜。\n{line}")
     assert kinds(s)[-1] == (K.NOTE, line)
@@ -102,7 +102,8 @@ def test_a_dubbed_voice_with_no_original_sound_above_names_nobody() -> None:
     assert [b.kind for b in dub] == [K.INTERVIEW] and dub[0].speaker is None
 
 
-@pytest.mark.parametrize("line", ["（第三段　00:09:12—00:14:40）", "(Reel 2  10:00:00-10:12:30)", "（第一本 01:00:00~01:20:00）"])
+@pytest.mark.parametrize("line", ["（第三段　00:09:12—00:14:40）", "(Reel 2  10:00:00-10:12:30)",
+                                  "（第一本 01:00:00~01:20:00）"])
 def test_a_bracketed_time_span_is_a_note_even_after_speech(line: str) -> None:
     s = script(f"【同期】船长 卢启明\n风太大了，今天不出海。\n{line}\n【解说】港口安静下来。")
     assert [b.kind for b in cover(s, 3)] == [K.NOTE]
@@ -123,7 +124,8 @@ def test_a_person_named_under_a_sync_word_in_brackets_is_still_a_speaker() -> No
 # --- the two defects --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("line, shown", [("(EN SUB: The river feeds the whole valley.)", "The river feeds the whole valley."),
+@pytest.mark.parametrize("line, shown", [("(EN SUB: The river feeds the whole valley.)",
+                                          "The river feeds the whole valley."),
                                          ("(ENG SUBS: We fish at night.)", "We fish at night."),
                                          ("（英文字幕：Rice needs patience.）", "Rice needs patience.")])
 def test_an_english_subtitle_line_is_a_caption_without_its_label(line: str, shown: str) -> None:

@@ -263,7 +263,8 @@ _INLINE_LABEL = re.compile(r"^([^：:，。！？]{1,30})[：:]\s*")
 _OPEN_MARKER = re.compile(r"^[【\[［〔〖]\s*(?:字幕|解说|配音|画外音|旁白|同期|采访|现场|标题|片名|"
                           r"推出片名|小标题|序|片头|片尾|结语|尾声|画面)")
 _MARKER_WORD = re.compile(r"^([^：:·・\s]+)\s*([：:·・\s]\s*)?(.*)$", re.S)
-_SYNC_PLAIN = re.compile(r"^(同期声|同期|现场同期|现场声|采访对象|采访|受访者|受访人|被访者|原声|SOT)(?=[（(：:\s]|$)", re.I)
+_SYNC_PLAIN = re.compile(r"^(同期声|同期|现场同期|现场声|采访对象|采访|受访者|受访人|被访者|原声|SOT)(?=[（(：:\s]|$)",
+                         re.I)
 _QUALIFIER = r"(?:\s*[（(][^（）()：:]{1,8}[）)])?"  # 解说（男声）： 主持人（出镜）： 画外音（女）：
 _NARRATION_LABEL = re.compile(rf"^(解说词|解说|旁白|画外音|配音|正文|[^\s：:（(]{{1,8}}?){_QUALIFIER}\s*[：:]\s*")
 _QUALIFIER_NAME = re.compile(r"\s*[（(]([^（）()：:]{2,8})[）)]")
