@@ -151,3 +151,10 @@ def test_a_sync_marker_above_named_turns_does_not_warn(marker: str) -> None:
 def test_a_named_speaker_with_no_speech_still_warns() -> None:
     s = script("【解说】菜市场六点开门。\n【同期】摊主 符春花\n【同期】顾客 林大伟\n来两斤。")
     assert len(no_speech_warnings(s)) == 1
+
+
+@pytest.mark.parametrize("marker", ["【开场口播】（博主出镜，站在码头上）", "【口播】（出镜）", "【解说】（女声）"])
+def test_a_direction_alone_after_a_voice_marker_is_not_read_out(marker: str) -> None:
+    s = script(f"{marker}\n大家好，今天带你们去赶海。")
+    assert kinds(s) == [(K.NARRATION, "大家好，今天带你们去赶海。")]
+    assert any(r.reason == "stage direction" for r in s.removed)

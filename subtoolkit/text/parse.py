@@ -922,13 +922,18 @@ def _latin_direction(line: str, key: str, ctx: Context) -> list[Item] | None:
 
 
 _DIRECTION = re.compile(r"^[（(]([^（）()。！？!?；;：:]{1,12})[）)]\s*(?=\S)")
+_DIRECTION_ALONE = re.compile(r"^[（(]([^（）()。！？!?；;：:]{1,12})[）)]$")
 
 
 def _aside(body: str) -> tuple[tuple[tuple[str, str], ...], str]:
     """A bracketed stage direction opening a spoken line (``（主持人口播）`` ``（笑）`` ``（男声）``) is set
-    aside (listed, reason ``stage direction``): it tells the reader how, it is not read out."""
+    aside (listed, reason ``stage direction``): it tells the reader how, it is not read out. Alone
+    after a voice's marker (``【开场口播】（达人出镜，站在晒场上）``) it is set aside too, and the marker
+    introduces the next paragraph."""
     m = _DIRECTION.match(body)
     if m is None:
+        if body[:1] in "（(" and _DIRECTION_ALONE.match(body):
+            return _marker(body, "stage direction"), ""
         return (), body
     return _marker(body[: m.end()].strip(), "stage direction"), body[m.end() :]
 
