@@ -130,8 +130,9 @@ def test_an_english_direction_in_brackets_is_a_note(line: str) -> None:
 
 
 def test_a_bracketed_english_sentence_after_speech_stays_in_the_speech() -> None:
+    # (with a subtitle label, ``(EN SUB: …)``, it is the caption of the bite: test_parse_round_four_styles)
     s = script("INTERVIEW — 庞水生 Pang Shuisheng, ferryman\n我撑了四十年船。\n"
-               "(EN SUB: I have poled this boat for forty years.)\nNARRATION: The lamps are lit.")
+               "(Forty years on this boat, can you believe it?)\nNARRATION: The lamps are lit.")
     assert [b.kind for b in s.blocks] == [K.INTERVIEW, K.INTERVIEW, K.NARRATION]
     assert s.blocks[1].speaker is not None and s.blocks[1].speaker.name == "庞水生"
 

@@ -95,7 +95,9 @@ _HEADING_WORDS = ("序", "序幕", "片头", "片尾", "结语", "尾声", "引�
 _SEQUENCE_WORDS = frozenset(("片头", "片尾"))
 # On-screen text: 字幕, and what other crews call it (SUPER / CG in Singapore and Taiwan, 字卡).
 # 屏幕文字 画面文字: the words put on the screen, as some provincial stations write it.
-_CAPTION_WORDS = ("字幕", "字卡", "字幕条", "字条", "屏幕字", "屏幕文字", "画面文字", "屏显", "SUPER", "CG", "CAPTION")
+# 花字: a short video's decorated on-screen words (the vertical-video trade's name for a caption).
+_CAPTION_WORDS = ("字幕", "字卡", "字幕条", "字条", "屏幕字", "屏幕文字", "画面文字", "屏显", "SUPER", "CG", "CAPTION",
+                  "花字")
 # 【人物】姓名 身份: a name super introducing the person whose words follow.
 _PERSON_WORDS = ("人物", "人物介绍", "人名条", "人物条")
 _TITLE_WORDS = ("标题", "片名", "推出片名", "总标题", "本集名", "推出本集名", "分集片名", "集名", "推出集名")
@@ -114,7 +116,9 @@ _SCENE_WORDS = ("画面", "镜头", "场景", "空镜", "空景", "空镜头", "
                 "MUSIC", "SFX", "FX", "SOUND", "AMBIENCE", "ATMOS", "GFX", "GRAPHICS", "B-ROLL", "ARCHIVE", "SHOT",
                 "VISUAL", "VISUALS", "PICTURE", "CUT TO", "FADE IN", "FADE OUT", "TRANSITION",
                 # an audio guide's signal between stops
-                "提示音", "背景音", "按键音")
+                "提示音", "背景音", "按键音",
+                # background music, as short-video and web crews write it (【BGM：轻快吉他】 【BGM渐弱】)
+                "BGM")
 _LATIN_CUE_WORDS = frozenset(w for w in _SCENE_WORDS if w.isascii())
 # A cue word with what happens to it (【音乐起】 【音乐渐收】 【空镜头】): a note like the word alone.
 # Alone on a line, only a picture word opens a shot list ([画面] then the shots); a cue (【音乐起】
@@ -123,7 +127,7 @@ _RUN_WORDS = frozenset(("画面", "镜头", "场景", "空镜", "空景", "空�
 # 【影像资料】 【历史画面】 【航拍镜头】 【背景音乐】: what kind of picture or sound, then the word.
 _CUE_SUFFIXES = ("资料", "画面", "镜头", "音乐", "音效", "片段", "空镜")
 _CUE_PREFIXES = ("资料", "音乐", "音效", "背景音乐", "空镜", "空景", "特效", "特技", "转场", "画面", "镜头", "定版",
-                 "落版")
+                 "落版", "BGM")
 # 专家声音 嘉宾原声 村民声音: a person's recorded voice (not the sound of a place: 环境声音 背景声音)
 _VOICE_SUFFIXES = ("声音", "原声")
 _SOUND_PREFIXES = ("环境", "背景", "自然", "现场", "音乐", "动物")
@@ -175,7 +179,9 @@ _CREDIT_WORDS = (
     "配音|解说|旁白|播音|主持|主持人|"
     "制作|制作人|联合出品|出品单位|摄制|录音|灯光|美术|作曲|调色|包装|总监制|总策划|总制片人|执行导演|执行制片|制片主任|"
     "艺术总监|技术总监|航拍|摄影记者|文字记者|制作单位|摄制单位|承制单位|拍摄日期|拍摄时间|拍摄地点|"
-    "剪接|收音|编审|助理编导|行政监制|资料搜集|"  # 剪接 收音: editing and sound, in Hong Kong and Taiwan credits
+    "剪接|收音|编审|助理编导|行政监制|资料搜集|"
+    # a dubbed film's credits: the original, the dubbing studio, its director, the mix; a short video's shoot
+    "原片|译制|译制导演|配音导演|混录|拍摄|"  # 剪接 收音: editing and sound, in Hong Kong and Taiwan credits
     # a credit word with its rank before it
     "总撰稿|总编导|总编辑|总摄像|总剪辑|总制片|总顾问|执行主编|执行总监|执行策划|特约撰稿|特约记者|特约编辑"
 )
@@ -257,7 +263,8 @@ _INLINE_LABEL = re.compile(r"^([^：:，。！？]{1,30})[：:]\s*")
 _OPEN_MARKER = re.compile(r"^[【\[［〔〖]\s*(?:字幕|解说|配音|画外音|旁白|同期|采访|现场|标题|片名|"
                           r"推出片名|小标题|序|片头|片尾|结语|尾声|画面)")
 _MARKER_WORD = re.compile(r"^([^：:·・\s]+)\s*([：:·・\s]\s*)?(.*)$", re.S)
-_SYNC_PLAIN = re.compile(r"^(同期声|同期|现场同期|现场声|采访对象|采访|受访者|受访人|被访者|SOT)(?=[（(：:\s]|$)", re.I)
+_SYNC_PLAIN = re.compile(r"^(同期声|同期|现场同期|现场声|采访对象|采访|受访者|受访人|被访者|原声|SOT)(?=[（(：:\s]|$)",
+                         re.I)
 _QUALIFIER = r"(?:\s*[（(][^（）()：:]{1,8}[）)])?"  # 解说（男声）： 主持人（出镜）： 画外音（女）：
 _NARRATION_LABEL = re.compile(rf"^(解说词|解说|旁白|画外音|配音|正文|[^\s：:（(]{{1,8}}?){_QUALIFIER}\s*[：:]\s*")
 _QUALIFIER_NAME = re.compile(r"\s*[（(]([^（）()：:]{2,8})[）)]")
@@ -341,7 +348,7 @@ def _strip_colon(s: str) -> tuple[str, str]:
 
 
 ItemKind = Literal["prose", "title", "heading", "caption", "caption_run", "narration", "speaker", "note", "note_run",
-                   "question", "answer", "attribution", "super"]
+                   "question", "answer", "attribution", "super", "dubbed"]
 
 
 @dataclass(frozen=True)
@@ -399,6 +406,7 @@ class Context:
     speaking: bool = False  # inside a named speaker's speech that runs until the next marker
     next_timing: bool = False  # the next line is a subtitle cue's timing (00:00:01,000 --> …)
     awaiting_role: bool = False  # the line above was a name super's name alone (【受訪者】 then 陳文彥)
+    roles: frozenset[str] = frozenset()  # relations a name super gave a named person (外婆 of 外婆 钟秀英)
 
 
 Rule = Callable[[str, str, Context], "list[Item] | None"]
@@ -483,6 +491,10 @@ def _speaker_items(designation: str, rest: str, prefix: str) -> list[Item]:
             role = " ".join(x for x in (who.role, age.group(1)) if x)
             return [Item("speaker", "", Speaker(who.name, role), _marker(removed + rest, "speaker label"), covers=True)]
     if speaker is None and rest_stripped:
+        if rest_stripped[:1].isascii() and _LATIN_NAME.match(_HONORIFIC.sub("", rest_stripped.rstrip("：: "))):
+            # 原声：Dr. Ingrid Larsen — a foreign speaker's name alone, without the honorific
+            who = Speaker(_HONORIFIC.sub("", rest_stripped.rstrip("：: ")), None)
+            return [Item("speaker", "", who, _marker(removed + rest, "speaker label"), covers=True)]
         wrapped = _CAPTION_DESIGNATION.match(rest_stripped)
         if wrapped is not None:  # 【同期声】（字幕：大院乡快递站站长 向志华）: the name super in brackets
             who = _designation_speaker(wrapped.group(1).strip()) or separated_designation(wrapped.group(1))
@@ -540,11 +552,28 @@ def _speaker_items(designation: str, rest: str, prefix: str) -> list[Item]:
     return [Item("speaker", body.strip(), speaker, _marker(removed + lead, "speaker label"), covers=not body.strip())]
 
 
+# Where in the film a voice's turn stands, written before its word: 【开场口播】 【结尾口播】 【片尾解说】.
+_PLACE_PREFIXES = frozenset(("开场", "开头", "结尾", "片头", "片尾", "中段", "收尾"))
+
+
+def _unplaced(word: str) -> str:
+    """A narration or presenter word without the place in the film written before it (``开场口播``
+    → ``口播``); any other word as it is."""
+    if len(word) > 2 and word[:2] in _PLACE_PREFIXES:
+        base = word[2:]
+        if base in _NARRATION_WORDS or base in _PRESENTER_MARKERS:
+            return base
+    return word
+
+
 def _kind_of_word(word: str, style: Style) -> str | None:
     """What a marker word (folded) stands for: built-in words first, then the house style; a cue
-    word with what happens to it (``音乐渐收``, ``空镜头``) is a note like the word alone."""
+    word with what happens to it (``音乐渐收``, ``空镜头``) is a note like the word alone; a voice's
+    word with its place in the film (``开场口播``) is the word alone."""
     if word.isascii():
         word = word.upper()  # SOT, VO, os
+    else:
+        word = _unplaced(word)
     if word in _CAPTION_WORDS or word.endswith("字幕") and len(word) <= 6:  # 片头字幕 片尾字幕
         return "caption"
     if word in _NARRATION_WORDS:
@@ -585,6 +614,28 @@ def _describes(rest: str) -> bool:
     return bool(rest) and rest[0] not in "《【[［〔〖〈（(" and not _SENTENCE_END.search(rest)
 
 
+# A dubbed voice's part in a dubbing script: 女声 男声 女 男 童声 老年男声 (the voice actor reading an
+# interviewee's words in the film's new language).
+_DUB_VOICE = re.compile(r"^(?:[老中青少童]年?)?(?:男|女|童)声?\d?$|^(?:男|女)\s*[一二三四1-4]$")
+
+
+def _dubbing(line: str, end: int, tail_key: str, rest: str, ctx: Context) -> list[Item] | None:
+    """``【中文配音·解说】`` ``【中文配音·女声】speech``: a dubbing script's marker, the language of the
+    dub before ``配音`` and the part after it. The narrator's part (解说 旁白) is narration; a dubbed
+    voice (女声 男声) speaks the words of the person whose original sound is just above, so the
+    line is that person's speech (the walk finds them); any other part is left to the other rules."""
+    part = _MARKER_WORD.match(tail_key)
+    word = part.group(1) if part else tail_key
+    lead, body = _strip_colon(rest)
+    if _kind_of_word(word, ctx.style) == "narration":
+        direction, text = _aside(body.strip())
+        return [Item("narration", text, removed=_marker(line[: end + 1] + lead) + direction, covers=not text)]
+    if _DUB_VOICE.match(word):
+        return [Item("dubbed", body.strip(), removed=_marker(line[: end + 1] + lead, "speaker label"),
+                     covers=not body.strip())]
+    return None
+
+
 def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
     """A line opening with a bracketed marker.
 
@@ -601,6 +652,8 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
     if not line or line[0] not in "【[［〔〖〈（(":
         return None
     paren = line[0] in "（("
+    if paren and key[-1:] in "）)" and _SOUND_NOTE.match(key):
+        return [Item("note", line)]  # （同期声：掌声）: a sound described, nobody's words (see rule_paren_line)
     if paren and not _PAREN_MARKER.match(key):
         return None  # （speech…） （镜头：…）: round brackets hold a marker only when short, without punctuation
     end = match_bracket(line, 0)
@@ -622,6 +675,10 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
     if head.isascii():
         head = head.upper()  # 【Stand】 【sot】
     tail = inner[len(inner) - len(tail_key) :] if tail_key else ""
+    if tail and len(head) > 2 and head.endswith("配音") and not paren:
+        dubbed = _dubbing(line, end, tail_key, rest, ctx)
+        if dubbed is not None:
+            return dubbed
     kind = _kind_of_word(head, ctx.style)
     if paren and (kind not in ("interview", "narration", "caption") or tail and kind == "narration"):
         return None  # （镜头：…） （一） （秦英林）: the rules for bracketed lines decide
@@ -652,7 +709,7 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
     if kind == "presenter" and not tail:
         lead, body = _strip_colon(rest)
         turn = _PRESENTER_TURNS.get(head)  # 【主持人结束语】: the label before the turn word, as written
-        who = Speaker(None, _PRESENTER_MARKERS[head] if turn is None else inner[: len(head) - len(turn)])
+        who = Speaker(None, _PRESENTER_MARKERS[_unplaced(head)] if turn is None else inner[: len(head) - len(turn)])
         direction, text = _aside(body.strip())
         named = _ROLE_NAME_LABEL.match(fold(text))
         if named and _reporter(named.group(1)) and looks_like_name(named.group(2)):
@@ -712,13 +769,20 @@ _DIVIDER = re.compile(r"^[\s*＊※✱★☆·•◆◇○●=＝~～_＿\-－�
 _DIVIDER_OR_END_FIRST = frozenset("*＊※✱★☆·•◆◇○●=＝~～_＿-－—–─━TtEe")
 
 
+# A post's topic tags: #乡村生活 #外婆的味道 (two or more), or #话题# as one tag closed by its own mark.
+_HASHTAGS = re.compile(r"^(?:[#＃][^\s#＃。！？，]{1,24}\s*){2,}$|^[#＃][^\s#＃。！？，]{1,24}[#＃]$")
+
+
 def rule_page_furniture(line: str, key: str, ctx: Context) -> list[Item] | None:
     """Web-page and document furniture is a note: ``http://…`` link lines, ``2008年04月13日13:35``
     publication stamps, ``已有0人发表了评论``, ``版权所有``, ``相关链接``, ``>>`` navigation, menus
     with ``|`` separators, a date line on the title page (``《栏目》2012年7月30日台本``).
 
     A line that reads like a sentence keeps being narration even when it mentions a web site.
+    A line of topic tags under a short video (``#乡村生活 #外婆的味道``) is the post's, not the film's.
     """
+    if key[:1] in "#＃" and _HASHTAGS.match(key):
+        return [Item("note", line)]
     if (_SCAN.search(key) is not None or key.startswith(_FURNITURE_OPENERS)
             or key.rstrip().endswith(_FURNITURE_ENDINGS)):  # the words of the patterns below; most lines have none
         if _FURNITURE.search(key) or _FURNITURE_LINE.search(key) and not _SENTENCE_END.search(key[-1:]):
@@ -858,13 +922,18 @@ def _latin_direction(line: str, key: str, ctx: Context) -> list[Item] | None:
 
 
 _DIRECTION = re.compile(r"^[（(]([^（）()。！？!?；;：:]{1,12})[）)]\s*(?=\S)")
+_DIRECTION_ALONE = re.compile(r"^[（(]([^（）()。！？!?；;：:]{1,12})[）)]$")
 
 
 def _aside(body: str) -> tuple[tuple[tuple[str, str], ...], str]:
     """A bracketed stage direction opening a spoken line (``（主持人口播）`` ``（笑）`` ``（男声）``) is set
-    aside (listed, reason ``stage direction``): it tells the reader how, it is not read out."""
+    aside (listed, reason ``stage direction``): it tells the reader how, it is not read out. Alone
+    after a voice's marker (``【开场口播】（达人出镜，站在晒场上）``) it is set aside too, and the marker
+    introduces the next paragraph."""
     m = _DIRECTION.match(body)
     if m is None:
+        if body[:1] in "（(" and _DIRECTION_ALONE.match(body):
+            return _marker(body, "stage direction"), ""
         return (), body
     return _marker(body[: m.end()].strip(), "stage direction"), body[m.end() :]
 
@@ -1005,12 +1074,53 @@ def rule_episode(line: str, key: str, ctx: Context) -> list[Item] | None:
     return [Item("title" if ctx.at_top and not ctx.has_title else "heading", line)]
 
 
+# A reel's or a part's time span in brackets: （第一段　00:00:00—00:04:10） (Reel 2, 10:00:00-10:12:30).
+_TIME_SPAN = re.compile(
+    r"\d{1,2}:\d{2}(?::\d{2})?(?:[:;.,]\d{2,3})?\s*(?:—{1,2}|–|-{1,2}>?|－|~|～|至|到)\s*\d{1,2}:\d{2}"
+)
+# A sound described in brackets under a sync-sound word: （现场声：风雪声，约5秒） （同期声：掌声） — what is
+# heard, nobody's words (a person's sync sound names them, or quotes them). Only 声 and the words for
+# music close the sound: names end in 音 乐 鸣 often enough (李佳音 王乐 张一鸣), in 声 rarely.
+_SOUND_NOTE = re.compile(
+    r"^[（(]\s*(?:现场声|现场音|现场|同期声|同期|环境声|原声)\s*[：:]\s*[^（）()：:，,。“”\"]{0,12}(?:声|音乐|音效|音响)"
+    r"(?:\s*[，,、]\s*[^（）()：:。“”\"]{0,12})?[）)]$"
+)
+
+
+# A subtitle line in brackets, the translation shown under a sound bite: (EN SUB: …) (ENG SUBS: …)
+# (SUBTITLE: …) （英文字幕：…）. The language and the word are the label; the translation is on screen.
+_SUBTITLE_LINE = re.compile(
+    r"^[(（]\s*(?:(?:EN|ENG|ENGLISH|CN|CHN|ZH|CHINESE|中文|英文|英语|粤语|普通话)\s*(?:SUBS?|SUBTITLES?|字幕)|SUBS?|SUBTITLES?)"
+    r"\s*[:：]\s*",
+    re.I,
+)
+
+
+def _subtitle_line(line: str, key: str) -> list[Item] | None:
+    """``(EN SUB: My family has made tea for five generations.)``: the sound bite's translation put
+    on screen, a caption; its label and brackets are set aside (kept in the text as written, never
+    read out)."""
+    m = _SUBTITLE_LINE.match(key)
+    if m is None or key[-1:] not in ")）" or match_bracket(line, 0) != len(line) - 1:
+        return None
+    body = line[m.end() : -1].strip()
+    if not body:
+        return None
+    return [Item("caption", body, removed=_marker(line[: m.end()]) + _marker(line[-1]))]
+
+
 def rule_paren_line(line: str, key: str, ctx: Context) -> list[Item] | None:
     """A short bracketed line alone: ``（结语）`` ``（一）`` → heading; ``（秦英林）`` (a name) → caption;
     ``（镜头：航拍大桥）`` ``(儿媳妇与老人交流)`` (what the picture shows) → note.
 
-    When speech is expected (after a speaker line) ``（…）`` wraps the speech instead.
+    When speech is expected (after a speaker line) ``（…）`` wraps the speech instead — but never a
+    time span (``（第一段　00:00:00—00:04:10）``, a reel's) nor a sound described under a sync-sound word
+    (``（现场声：风雪声，约5秒）``): those are notes wherever they stand.
     """
+    if key[:1] in "（(" and key[-1:] in "）)" and (":" in key and _TIME_SPAN.search(key) or _SOUND_NOTE.match(key)):
+        return [Item("note", line)]
+    if key[:1] in "（(" and ("字幕" in key[:8] or "sub" in key[:12].lower()) and (found := _subtitle_line(line, key)):
+        return found
     if key[:1] in "（(" and key[1:2].isascii() and key[1:2].isalpha():  # (Drone over the tea terraces)
         found = _latin_direction(line, key, ctx)
         if found is not None:
@@ -1103,6 +1213,8 @@ def rule_bare_name(line: str, key: str, ctx: Context) -> list[Item] | None:
         speaker = Speaker(None, written)
     elif label in ctx.dialogue:
         speaker = Speaker(written, None)
+    elif label in ctx.roles:  # 外婆：… after 【采访】外婆 钟秀英: the walk gives the turn to her
+        speaker = Speaker(None, written)
     else:
         return None
     return [Item("speaker", line[m.end() :].strip(), speaker, _marker(line[: m.end()], "speaker label"))]
@@ -1528,6 +1640,37 @@ class _State:
     cover_kind: BlockKind = BlockKind.NARRATION
     cover_speaker: Speaker | None = None
     super_line: int = 0  # the last line that was part of a name super under a sync marker
+    # The relation or role a name super gave a named person (外婆 for 【采访】外婆 钟秀英): a later turn
+    # labelled with it alone (外婆：…) is that person's.
+    roles: dict[str, Speaker] = field(default_factory=dict)
+    role_words: frozenset[str] = frozenset()
+
+    def named(self, who: Speaker) -> None:
+        """``who`` (named) is the last interviewee; the first word of the role, a short relation or
+        role (外婆 舅舅 老船长), stands for them from now on."""
+        self.interviewee = who
+        word = who.role.split()[0] if who.role else ""
+        if 2 <= len(word) <= 4 and _HAN_CHAR.match(word) and not _reporter(word) and word not in self.roles:
+            self.roles[word] = who
+            self.role_words = frozenset(self.roles)
+
+    def dubbed_speaker(self) -> Speaker | None:
+        """Whose words a dubbed voice reads: the speaker of the interview block just above (past
+        captions and notes: the name super, a shot note), else nobody known."""
+        if self.pending_is_set:
+            return self.pending
+        for block in reversed(self.blocks):
+            if block.kind is BlockKind.INTERVIEW:
+                return block.speaker
+            if block.kind not in (BlockKind.CAPTION, BlockKind.NOTE):
+                return None
+        return None
+
+    def known(self, who: Speaker | None) -> Speaker | None:
+        """The named person a turn's relation alone stands for (外婆 → 钟秀英), else ``who``."""
+        if who is not None and who.name is None and who.role in self.roles:
+            return self.roles[who.role]
+        return who
 
     def emit(
         self, kind: BlockKind, text: str, first: int, last: int, speaker: Speaker | None = None,
@@ -1590,9 +1733,11 @@ class _State:
 
     def drop_pending(self, why: str, label_stays: bool = False) -> None:
         """A pending speaker gets no speech: warn, and its label lines become an empty interview —
-        unless ``label_stays``: a bare sync marker (``【现场声】``) above a dialogue of named
-        speakers goes with the first of them."""
-        if self.pending_is_set:
+        unless ``label_stays``: a bare sync marker (``【现场同期】`` ``（現場聲）``) above a dialogue of
+        named speakers goes with the first of them, and introduced what follows (no warning)."""
+        if self.pending_is_set and label_stays:
+            self.pending_is_set, self.pending = False, None
+        elif self.pending_is_set:
             self.warnings.append(
                 Diagnostic(
                     f"speaker line with no speech ({why})",
@@ -1601,10 +1746,7 @@ class _State:
                     path=self.path,
                 )
             )
-            if label_stays:
-                self.pending_is_set, self.pending = False, None
-            else:
-                self.release_label()
+            self.release_label()
 
     def release_label(self) -> None:
         """A pending speaker that gets no speech: its label lines become an empty interview."""
@@ -2014,6 +2156,7 @@ def parse_lines(
                 speaking=st.mode == "interview" and st.speaker is not None and not st.pending_is_set,
                 next_timing=info.next_timing(i),
                 awaiting_role=named_above and st.pending is not None and st.pending.role is None,
+                roles=st.role_words,
             )
             try:
                 items, rule = classify_explained(line, ctx, key, checked=True)
@@ -2109,6 +2252,8 @@ def _apply(st: _State, it: Item, n: int, piece: Piece | None) -> None:
     """
     if it.kind != "note":
         st.in_exchange = False
+    if it.kind == "dubbed":  # the dubbed voice speaks for the person whose original sound is above
+        it = Item("speaker", it.text, st.dubbed_speaker(), it.removed, it.covers, it.span)
     if it.kind in ("note_run", "caption_run", "narration", "speaker"):
         st.at_top = False  # a marker: the script has begun, whatever follows is no title
     if it.kind == "title":
@@ -2174,16 +2319,18 @@ def _apply(st: _State, it: Item, n: int, piece: Piece | None) -> None:
         st.pending_line = st.pending_line if above is not None else n
         st.super_line = n
         if who.name:
-            st.interviewee = who
+            st.named(who)
         st.hold(n, piece, BlockKind.INTERVIEW, who)
     elif it.kind == "speaker":
         if it.speaker is None and st.pending_is_set and (it.text or it.covers):
             # （同期）speech under a name super: the speech of the speaker named above
             it = Item(it.kind, it.text, st.pending, it.removed, it.covers)
             st.pending_is_set, st.pending = False, None
+        if st.roles and it.speaker is not None and it.speaker.name is None:
+            it = Item(it.kind, it.text, st.known(it.speaker), it.removed, it.covers, it.span)
         st.drop_pending("another speaker follows", label_stays=st.pending is None and it.speaker is not None)
         if it.speaker is not None and it.speaker.name:
-            st.interviewee = it.speaker
+            st.named(it.speaker)
         if it.text:
             text, wrap = _unwrap_speech(it.text)
             for w in wrap:
