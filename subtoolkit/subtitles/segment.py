@@ -368,14 +368,20 @@ class _Ends:
         if len(shown) != len(text):  # a separator of other than one character: offsets move
             at = list(accumulate((len(c.translate(table)) for c in text), initial=0))
             offsets = [at[o] for o in offsets]
+        spaced = " " in shown or "\u3000" in shown  # most sentences show no space at all
         weights = list(map(char_width, shown))
-        for run in _SPACE_RUNS.finditer(shown):
-            weights[run.start() + 1 : run.end()] = [0.0] * (run.end() - run.start() - 1)
+        if spaced:
+            for run in _SPACE_RUNS.finditer(shown):
+                weights[run.start() + 1 : run.end()] = [0.0] * (run.end() - run.start() - 1)
         weight_at = list(accumulate(weights, initial=0.0))
         hidden = _SPACES + profile.never_at_line_end
         size = len(shown)
         # at most boundaries nothing is skipped: a line starts with a character and ends before one
-        self.first = first = [o if o == size or shown[o] not in _SPACES else _shown_from(shown, o) for o in offsets]
+        if spaced:
+            first = [o if o == size or shown[o] not in _SPACES else _shown_from(shown, o) for o in offsets]
+        else:
+            first = list(offsets)
+        self.first = first
         self.last = last = [o - 1 if o == 0 or shown[o - 1] not in hidden else _shown_before(shown, o, hidden)
                             for o in offsets]
         self.start = [weight_at[f] for f in first]
@@ -426,15 +432,17 @@ class _Lines:
         self.two_lines = profile.max_lines >= 2
         # the last end a line from i reaches within every profile's width (widths never shrink
         # as a line grows), and the ends no line ends badly at (nearly all)
-        self.width_to = [bisect_right(main.end, s + main.limit) - 1 for s in main.start]
-        self.bottom_from = [bisect_left(main.start, e - main.limit) for e in main.end]
+        m_start, m_end, m_limit = main.start, main.end, main.limit
         if other is not None:
-            self.width_to = list(map(min, self.width_to, [bisect_right(other.end, s + other.limit) - 1
-                                                          for s in other.start]))
-            self.bottom_from = list(map(max, self.bottom_from, [bisect_left(other.start, e - other.limit)
-                                                                for e in other.end]))
+            o_start, o_end, o_limit = other.start, other.end, other.limit
+            self.width_to = [min(bisect_right(m_end, s + m_limit), bisect_right(o_end, t + o_limit)) - 1
+                             for s, t in zip(m_start, o_start)]
+            self.bottom_from = [max(bisect_left(m_start, e - m_limit), bisect_left(o_start, f - o_limit))
+                                for e, f in zip(m_end, o_end)]
             self.ends_ok = [not (a or b) for a, b in zip(main.bad, other.bad)]
         else:
+            self.width_to = [bisect_right(m_end, s + m_limit) - 1 for s in m_start]
+            self.bottom_from = [bisect_left(m_start, e - m_limit) for e in m_end]
             self.ends_ok = [not b for b in main.bad]
         # the breaks a top line from i may take (it shows something) and a bottom line to j may
         # take (likewise): from i + 1 and to j - 1 when every atom shows something
@@ -512,6 +520,18 @@ class _Lines:
         cuts = (i, j) if k == j else (i, k, j)
         sources = tuple(self.text[self.offsets[a] : self.offsets[b]] for a, b in zip(cuts, cuts[1:]))
         return Layout(tuple(render_line(s, self.profile) for s in sources), sources, cost)
+
+    def piece(self, i: int, j: int, k: int) -> Piece:
+        """The cue ``atoms[i:j]`` with its bottom line from atom ``k`` (``k == j``: one line), as
+        :meth:`layout` would show it, without the intermediate :class:`Layout`: the cue choice
+        makes one per cue of every sentence."""
+        text, offsets, profile = self.text, self.offsets, self.profile
+        a, b = offsets[i], offsets[j]
+        if k == j:
+            source = text[a:b]
+            return Piece((render_line(source, profile),), source, (source,))
+        top, bottom = text[a : offsets[k]], text[offsets[k] : b]
+        return Piece((render_line(top, profile), render_line(bottom, profile)), text[a:b], (top, bottom))
 
 
 def layout(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None = None) -> Layout | None:
@@ -667,10 +687,11 @@ def _segment_sentence(
     width_at = list(accumulate(map(text_width, [a.text for a in atoms]), initial=0.0))  # exact: multiples of ½
     firsts = _cue_starts(lines.floor_at, profile.max_chars * profile.max_lines, spends, limit)
     # the cost of a cue ending at j for the break after it and a weak particle opening the next
-    tails = [_BREAK_COST.get(b, 0.0) + _line_start_penalty(a.text) for b, a in zip(brks, atoms[1:])] + [0.0]
+    break_cost = _BREAK_COST.get
+    tails = [break_cost(b, 0.0) + p for b, p in zip(brks, lines.start_penalty[1:n])] + [0.0]
     tail_crumb, head_crumb = _crumb_bounds(brks, width_at)
     starts: list[tuple[float, int]] = []  # (best[i], i) of the starts reached so far, cheapest first
-    width_to, ends_ok = lines.width_to, lines.ends_ok
+    width_to, ends_ok, two_lines = lines.width_to, lines.ends_ok, lines.two_lines
     for j in range(1, n + 1):
         if best[j - 1] < inf:
             insort(starts, (best[j - 1], j - 1))
@@ -695,8 +716,11 @@ def _segment_sentence(
             base += (10.0 if i <= tail_from else 0.0) + (10.0 if head_crumb[i] < two_before else 0.0)  # _dangling
             if base > best_j:
                 continue
-            if j <= width_to[i] and ends_ok[j]:
+            one_line = j <= width_to[i]
+            if one_line and ends_ok[j]:
                 choice = (0.0, j)  # one line: lines.best's first answer, spelt out
+            elif not one_line and (base + 3.0 > best_j or not two_lines):
+                continue  # too wide for one line, two cannot win: lines.best's second answer
             else:
                 found = lines.best(i, j, base, best_j)
                 if found is None:
@@ -714,8 +738,7 @@ def _segment_sentence(
         entry = back[j]
         assert entry is not None
         i, choice = entry
-        lay = lines.layout(i, j, choice)
-        out.append(Piece(lay.lines, "".join(lay.sources), lay.sources))
+        out.append(lines.piece(i, j, choice[1]))
         j = i
     out.reverse()
     return out
