@@ -22,7 +22,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 from itertools import accumulate, repeat
@@ -390,6 +390,10 @@ class _Ends:
         self.bad = [k >= 0 and shown[k] in NO_LINE_END for k in last] if opening else [False] * len(last)
         self.limit = _half_floor(profile.max_chars)
 
+    def width(self, i: int, k: int) -> float:
+        """The shown width of the line from boundary ``i`` to ``k``: ``text_width(render_line(...))``."""
+        return self.end[k] - self.start[i] if self.last[k] >= self.first[i] else 0.0
+
     def fits(self, i: int, k: int) -> bool:
         """The line from boundary ``i`` to ``k`` fits the width and does not end with an opening mark."""
         return self.last[k] < self.first[i] or (self.end[k] - self.start[i] <= self.limit and not self.bad[k])
@@ -525,13 +529,15 @@ class _Lines:
         """The cue ``atoms[i:j]`` with its bottom line from atom ``k`` (``k == j``: one line), as
         :meth:`layout` would show it, without the intermediate :class:`Layout`: the cue choice
         makes one per cue of every sentence."""
-        text, offsets, profile = self.text, self.offsets, self.profile
+        text, offsets, profile, other = self.text, self.offsets, self.profile, self.other
         a, b = offsets[i], offsets[j]
         if k == j:
             source = text[a:b]
-            return Piece((render_line(source, profile),), source, (source,))
+            return Piece((render_line(source, profile),), source, (source,),
+                         None if other is None else other.width(i, j))
         top, bottom = text[a : offsets[k]], text[offsets[k] : b]
-        return Piece((render_line(top, profile), render_line(bottom, profile)), text[a:b], (top, bottom))
+        return Piece((render_line(top, profile), render_line(bottom, profile)), text[a:b], (top, bottom),
+                     None if other is None else other.width(i, k) + other.width(k, j))
 
 
 def layout(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None = None) -> Layout | None:
@@ -563,6 +569,10 @@ class Piece:
     lines: tuple[str, ...]
     source: str
     line_sources: tuple[str, ...] = ()  # the source text of each line, for variants
+    # the summed width of the lines as the Traditional profile shows them, when the cue choice
+    # measured them (None: not known, render ``line_sources`` to find it); the reading time of
+    # the Traditional twin needs it, and the line tables already hold it
+    shadow_width: float | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -648,6 +658,9 @@ def _absorb_empty(pieces: list[Piece]) -> list[Piece]:
                 out[-1] = Piece(last.lines, last.source + p.source, ls)
             else:
                 pending += p.source
+            continue
+        if not pending and len(kept) == len(p.lines) and p.line_sources:
+            out.append(p)  # unchanged: it keeps the Traditional width the cue choice measured
             continue
         lines = tuple(l for l, _ in kept)
         sources = [s for _, s in kept]
@@ -786,9 +799,11 @@ def _whole_line(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None,
     line = render_line(text, profile)
     if text_width(line) > profile.max_chars or line[-1:] in NO_LINE_END:
         return None
+    shadow_width = None
     if shadow is not None:
         other = render_line(text, shadow)
-        if text_width(other) > shadow.max_chars or other[-1:] in NO_LINE_END:
+        shadow_width = text_width(other)
+        if shadow_width > shadow.max_chars or other[-1:] in NO_LINE_END:
             return None
     if len(atoms) > 1:
         hidden = profile.to_space + profile.never_at_line_end
@@ -797,7 +812,7 @@ def _whole_line(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None,
             return None
         if spends is not None and _first_sayable(spends, len(atoms), limit, 0) > 0:
             return None
-    return Piece((line,), text, (text,))
+    return Piece((line,), text, (text,), shadow_width)
 
 
 def _cue_starts(floor_at: Sequence[float], max_width: float, spends: Sequence[float] | None,
