@@ -512,6 +512,14 @@ class _Lines:
                     continue  # a Traditional line ends with an opening mark
                 wt = end[k] - top_start
                 wb = bottom_end - start[k]
+                if wt > wb and found is not None:
+                    # the top line only widens and the bottom only narrows as k grows: once
+                    # the unevenness alone costs more than the layout found, so do all later breaks
+                    floor = least + (wt - wb) * 0.15
+                    if bottom_heavy:
+                        floor += (wt - wb) * 0.6
+                    if floor > found[0]:
+                        break
                 cost = least + start_penalty[k] + abs(wt - wb) * 0.15
                 if bottom_heavy and wt > wb:
                     cost += (wt - wb) * 0.6
