@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from segment_reference import segment_text as reference_segment_text
 from subtoolkit.subtitles.profiles import load_profile, variant_profile_of
-from subtoolkit.subtitles.segment import Budget, segment_text, text_width
+from subtoolkit.subtitles.segment import Budget, render_line, segment_text, text_width
 
 NETFLIX = load_profile("netflix-zh-hans")
 CCTV = load_profile("cctv")
@@ -48,3 +48,16 @@ def test_same_cues_as_the_reference(s: str, pair, budget) -> None:  # type: igno
     profile, shadow = pair
     ours = segment_text(s, profile, budget, shadow)
     assert _shape(ours) == _shape(reference_segment_text(s, profile, budget, shadow))
+
+
+@settings(max_examples=int(os.environ.get("SEGMENT_EXAMPLES", "400")), deadline=None)
+@given(text, profiles, budgets)
+def test_shadow_width_is_the_rendered_width(s: str, pair, budget) -> None:  # type: ignore[no-untyped-def]
+    """The Traditional width a piece carries (read from the line tables) is what rendering its
+    lines with the shadow profile measures; the reading time of the Traditional twin uses it."""
+    profile, shadow = pair
+    for p in segment_text(s, profile, budget, shadow):
+        if shadow is None:
+            assert p.shadow_width is None
+        elif p.shadow_width is not None:
+            assert p.shadow_width == sum(text_width(render_line(src, shadow)) for src in p.line_sources)

@@ -22,7 +22,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 from itertools import accumulate, repeat
@@ -368,14 +368,20 @@ class _Ends:
         if len(shown) != len(text):  # a separator of other than one character: offsets move
             at = list(accumulate((len(c.translate(table)) for c in text), initial=0))
             offsets = [at[o] for o in offsets]
+        spaced = " " in shown or "\u3000" in shown  # most sentences show no space at all
         weights = list(map(char_width, shown))
-        for run in _SPACE_RUNS.finditer(shown):
-            weights[run.start() + 1 : run.end()] = [0.0] * (run.end() - run.start() - 1)
+        if spaced:
+            for run in _SPACE_RUNS.finditer(shown):
+                weights[run.start() + 1 : run.end()] = [0.0] * (run.end() - run.start() - 1)
         weight_at = list(accumulate(weights, initial=0.0))
         hidden = _SPACES + profile.never_at_line_end
         size = len(shown)
         # at most boundaries nothing is skipped: a line starts with a character and ends before one
-        self.first = first = [o if o == size or shown[o] not in _SPACES else _shown_from(shown, o) for o in offsets]
+        if spaced:
+            first = [o if o == size or shown[o] not in _SPACES else _shown_from(shown, o) for o in offsets]
+        else:
+            first = list(offsets)
+        self.first = first
         self.last = last = [o - 1 if o == 0 or shown[o - 1] not in hidden else _shown_before(shown, o, hidden)
                             for o in offsets]
         self.start = [weight_at[f] for f in first]
@@ -383,6 +389,10 @@ class _Ends:
         opening = _OPENING.search(shown) is not None
         self.bad = [k >= 0 and shown[k] in NO_LINE_END for k in last] if opening else [False] * len(last)
         self.limit = _half_floor(profile.max_chars)
+
+    def width(self, i: int, k: int) -> float:
+        """The shown width of the line from boundary ``i`` to ``k``: ``text_width(render_line(...))``."""
+        return self.end[k] - self.start[i] if self.last[k] >= self.first[i] else 0.0
 
     def fits(self, i: int, k: int) -> bool:
         """The line from boundary ``i`` to ``k`` fits the width and does not end with an opening mark."""
@@ -426,15 +436,17 @@ class _Lines:
         self.two_lines = profile.max_lines >= 2
         # the last end a line from i reaches within every profile's width (widths never shrink
         # as a line grows), and the ends no line ends badly at (nearly all)
-        self.width_to = [bisect_right(main.end, s + main.limit) - 1 for s in main.start]
-        self.bottom_from = [bisect_left(main.start, e - main.limit) for e in main.end]
+        m_start, m_end, m_limit = main.start, main.end, main.limit
         if other is not None:
-            self.width_to = list(map(min, self.width_to, [bisect_right(other.end, s + other.limit) - 1
-                                                          for s in other.start]))
-            self.bottom_from = list(map(max, self.bottom_from, [bisect_left(other.start, e - other.limit)
-                                                                for e in other.end]))
+            o_start, o_end, o_limit = other.start, other.end, other.limit
+            self.width_to = [min(bisect_right(m_end, s + m_limit), bisect_right(o_end, t + o_limit)) - 1
+                             for s, t in zip(m_start, o_start)]
+            self.bottom_from = [max(bisect_left(m_start, e - m_limit), bisect_left(o_start, f - o_limit))
+                                for e, f in zip(m_end, o_end)]
             self.ends_ok = [not (a or b) for a, b in zip(main.bad, other.bad)]
         else:
+            self.width_to = [bisect_right(m_end, s + m_limit) - 1 for s in m_start]
+            self.bottom_from = [bisect_left(m_start, e - m_limit) for e in m_end]
             self.ends_ok = [not b for b in main.bad]
         # the breaks a top line from i may take (it shows something) and a bottom line to j may
         # take (likewise): from i + 1 and to j - 1 when every atom shows something
@@ -500,6 +512,14 @@ class _Lines:
                     continue  # a Traditional line ends with an opening mark
                 wt = end[k] - top_start
                 wb = bottom_end - start[k]
+                if wt > wb and found is not None:
+                    # the top line only widens and the bottom only narrows as k grows: once
+                    # the unevenness alone costs more than the layout found, so do all later breaks
+                    floor = least + (wt - wb) * 0.15
+                    if bottom_heavy:
+                        floor += (wt - wb) * 0.6
+                    if floor > found[0]:
+                        break
                 cost = least + start_penalty[k] + abs(wt - wb) * 0.15
                 if bottom_heavy and wt > wb:
                     cost += (wt - wb) * 0.6
@@ -512,6 +532,20 @@ class _Lines:
         cuts = (i, j) if k == j else (i, k, j)
         sources = tuple(self.text[self.offsets[a] : self.offsets[b]] for a, b in zip(cuts, cuts[1:]))
         return Layout(tuple(render_line(s, self.profile) for s in sources), sources, cost)
+
+    def piece(self, i: int, j: int, k: int) -> Piece:
+        """The cue ``atoms[i:j]`` with its bottom line from atom ``k`` (``k == j``: one line), as
+        :meth:`layout` would show it, without the intermediate :class:`Layout`: the cue choice
+        makes one per cue of every sentence."""
+        text, offsets, profile, other = self.text, self.offsets, self.profile, self.other
+        a, b = offsets[i], offsets[j]
+        if k == j:
+            source = text[a:b]
+            return Piece((render_line(source, profile),), source, (source,),
+                         None if other is None else other.width(i, j))
+        top, bottom = text[a : offsets[k]], text[offsets[k] : b]
+        return Piece((render_line(top, profile), render_line(bottom, profile)), text[a:b], (top, bottom),
+                     None if other is None else other.width(i, k) + other.width(k, j))
 
 
 def layout(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None = None) -> Layout | None:
@@ -543,6 +577,10 @@ class Piece:
     lines: tuple[str, ...]
     source: str
     line_sources: tuple[str, ...] = ()  # the source text of each line, for variants
+    # the summed width of the lines as the Traditional profile shows them, when the cue choice
+    # measured them (None: not known, render ``line_sources`` to find it); the reading time of
+    # the Traditional twin needs it, and the line tables already hold it
+    shadow_width: float | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -629,6 +667,9 @@ def _absorb_empty(pieces: list[Piece]) -> list[Piece]:
             else:
                 pending += p.source
             continue
+        if not pending and len(kept) == len(p.lines) and p.line_sources:
+            out.append(p)  # unchanged: it keeps the Traditional width the cue choice measured
+            continue
         lines = tuple(l for l, _ in kept)
         sources = [s for _, s in kept]
         sources[0] = pending + sources[0]
@@ -667,10 +708,11 @@ def _segment_sentence(
     width_at = list(accumulate(map(text_width, [a.text for a in atoms]), initial=0.0))  # exact: multiples of ½
     firsts = _cue_starts(lines.floor_at, profile.max_chars * profile.max_lines, spends, limit)
     # the cost of a cue ending at j for the break after it and a weak particle opening the next
-    tails = [_BREAK_COST.get(b, 0.0) + _line_start_penalty(a.text) for b, a in zip(brks, atoms[1:])] + [0.0]
+    break_cost = _BREAK_COST.get
+    tails = [break_cost(b, 0.0) + p for b, p in zip(brks, lines.start_penalty[1:n])] + [0.0]
     tail_crumb, head_crumb = _crumb_bounds(brks, width_at)
     starts: list[tuple[float, int]] = []  # (best[i], i) of the starts reached so far, cheapest first
-    width_to, ends_ok = lines.width_to, lines.ends_ok
+    width_to, ends_ok, two_lines = lines.width_to, lines.ends_ok, lines.two_lines
     for j in range(1, n + 1):
         if best[j - 1] < inf:
             insort(starts, (best[j - 1], j - 1))
@@ -695,8 +737,11 @@ def _segment_sentence(
             base += (10.0 if i <= tail_from else 0.0) + (10.0 if head_crumb[i] < two_before else 0.0)  # _dangling
             if base > best_j:
                 continue
-            if j <= width_to[i] and ends_ok[j]:
+            one_line = j <= width_to[i]
+            if one_line and ends_ok[j]:
                 choice = (0.0, j)  # one line: lines.best's first answer, spelt out
+            elif not one_line and (base + 3.0 > best_j or not two_lines):
+                continue  # too wide for one line, two cannot win: lines.best's second answer
             else:
                 found = lines.best(i, j, base, best_j)
                 if found is None:
@@ -714,8 +759,7 @@ def _segment_sentence(
         entry = back[j]
         assert entry is not None
         i, choice = entry
-        lay = lines.layout(i, j, choice)
-        out.append(Piece(lay.lines, "".join(lay.sources), lay.sources))
+        out.append(lines.piece(i, j, choice[1]))
         j = i
     out.reverse()
     return out
@@ -763,9 +807,11 @@ def _whole_line(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None,
     line = render_line(text, profile)
     if text_width(line) > profile.max_chars or line[-1:] in NO_LINE_END:
         return None
+    shadow_width = None
     if shadow is not None:
         other = render_line(text, shadow)
-        if text_width(other) > shadow.max_chars or other[-1:] in NO_LINE_END:
+        shadow_width = text_width(other)
+        if shadow_width > shadow.max_chars or other[-1:] in NO_LINE_END:
             return None
     if len(atoms) > 1:
         hidden = profile.to_space + profile.never_at_line_end
@@ -774,7 +820,7 @@ def _whole_line(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None,
             return None
         if spends is not None and _first_sayable(spends, len(atoms), limit, 0) > 0:
             return None
-    return Piece((line,), text, (text,))
+    return Piece((line,), text, (text,), shadow_width)
 
 
 def _cue_starts(floor_at: Sequence[float], max_width: float, spends: Sequence[float] | None,

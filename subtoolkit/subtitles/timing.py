@@ -145,7 +145,10 @@ def _read(piece: Piece, profile: Profile, shadow: Profile | None) -> float:
     punctuation makes it wider), so that both tracks keep the reading-speed limit."""
     t = reading_ms(piece.lines, profile)
     if shadow is not None and piece.line_sources:
-        t = max(t, reading_ms([render_line(s, shadow) for s in piece.line_sources], shadow))
+        width = piece.shadow_width  # measured by the cue choice, when it was (the same sum)
+        if width is None:
+            width = sum(text_width(render_line(s, shadow)) for s in piece.line_sources)
+        t = max(t, width / shadow.max_reading_cps * 1000)
     return t
 
 
