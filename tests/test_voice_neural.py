@@ -388,6 +388,47 @@ def test_renders_run_on_one_thread_per_worker_and_release_gives_them_back(neural
     eng.release()
 
 
+def test_concurrent_first_renders_make_at_most_one_pair_per_worker(neural_voice, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Each interpreter pair holds ~200 MB: first renders started at once (the aligner's reference
+    # threads) used to find no pool each and make their own, four pairs for two workers.
+    import threading
+
+    from subtoolkit.tts import neural
+
+    made: list[object] = []
+    real_init = neural._Runtime.__init__
+
+    def counted(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        made.append(self)
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(neural._Runtime, "__init__", counted)
+    neural._pool.cache_clear()  # a first use, as in a fresh process
+    workers = 2
+    engines = [neural.NeuralEngine(workers=workers), neural.NeuralEngine(workers=workers)]
+    texts = ["重庆很重要。", "长江向东流。", "一定不是你好。", "孩子在成长。", "生命重于泰山。", "银行。"]
+    start = threading.Barrier(len(texts))
+    failures: list[BaseException] = []
+
+    def first_render(k: int) -> None:
+        start.wait()
+        try:
+            engines[k % 2].mels_sync(texts[k])
+        except BaseException as exc:  # noqa: BLE001 - reported below, in the test's thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=first_render, args=(k,)) for k in range(len(texts))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    assert engines[0].pool is engines[1].pool
+    assert 1 <= len(made) <= workers
+    assert engines[0].pool._made == len(made)
+    engines[0].release()
+
+
 def test_the_renderer_releases_the_engine_before_assembling(neural_voice) -> None:  # type: ignore[no-untyped-def]
     from subtoolkit.tts.base import SegmentRequest
     from subtoolkit.tts.neural import NeuralEngine

@@ -17,6 +17,7 @@ from typing import Any
 import logging
 import math
 import os
+import threading
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -181,9 +182,20 @@ def _import_jieba() -> Any:
     return jieba
 
 
-@lru_cache(maxsize=1)
+_cutter_lock = threading.Lock()
+
+
 def cutter() -> Callable[[str], list[str]]:
-    """jieba's ``cut`` (HMM on) over the sorted dictionary; set up once per process, quietly."""
+    """jieba's ``cut`` (HMM on) over the sorted dictionary; set up once per process, quietly.
+
+    Once even when first asked from several threads at a time (the aligner reads its reference
+    on one thread per core, each reading through the phonemiser): one dictionary in memory."""
+    with _cutter_lock:
+        return _make_cutter()
+
+
+@lru_cache(maxsize=1)
+def _make_cutter() -> Callable[[str], list[str]]:
     jieba = _import_jieba()
     jieba.setLogLevel(logging.WARNING)
     path = Path(os.path.dirname(jieba.__file__)) / "dict.txt"

@@ -231,6 +231,10 @@ def _trim_heap() -> None:
     trim(0)
 
 
+_pools_lock = threading.Lock()
+"""Held while :func:`_pool` looks up or makes a pool: see :attr:`NeuralEngine.pool`."""
+
+
 @lru_cache(maxsize=4)
 def _pool(folder: str, size: int) -> _Pool:
     import json
@@ -297,8 +301,14 @@ class NeuralEngine:
 
     @property
     def pool(self) -> _Pool:
+        """The interpreter pool, shared by engines of the same voice folder and size. Made under a
+        lock: concurrent first renders each found no pool and made their own (``lru_cache`` does
+        not hold back a second caller while the first computes), every one with its own ~200 MB
+        interpreter pairs, four pairs for two workers (measured)."""
         if self._pool is None:
-            self._pool = _pool(str(self.folder), self.max_concurrency)
+            with _pools_lock:
+                if self._pool is None:
+                    self._pool = _pool(str(self.folder), self.max_concurrency)
         return self._pool
 
     @property
