@@ -1940,7 +1940,7 @@ class _Lines:
 
     def in_short_run(self, i: int) -> bool:
         prev, nxt = self.prev_of.get(i), self.next_of.get(i)
-        return any(j is not None and _is_phrase(self.cleaned[j]) for j in (prev, nxt))
+        return prev is not None and _is_phrase(self.cleaned[prev]) or nxt is not None and _is_phrase(self.cleaned[nxt])
 
     def context(self, i: int) -> Context:
         """The context of line ``i`` from the lines around it only (no state of the walk)."""
@@ -2125,39 +2125,66 @@ def parse_lines(
         for text, reason in found:
             st.removed.append(Removed(n0 + 1, text, reason))
 
+    # A line's context is one of few combinations of its fields: each is built once per parse (a
+    # frozen dataclass of 18 fields costs more to build than most rules cost to run).
+    contexts: dict[tuple[object, ...], Context] = {}
     for para in paragraphs:
         alone = len(para) == 1
         prose: list[tuple[int, str, Piece | None]] = []  # (line, text, slice as written; None: the whole line)
         for i in para:
             n = i + 1
             line, key = cleaned[i], keys[i]
-            if _plain_prose(line, key, st.at_top, st.title_line, len(key) <= 40 and info.next_wrapped(i)):
+            next_wrapped = info.next_wrapped(i) if len(key) <= 40 else None  # None: not looked at yet
+            if _plain_prose(line, key, st.at_top, st.title_line, bool(next_wrapped)):
                 prose.append((n, line, None))
                 if explain is not None:
                     explain.append(Explained(n, "prose", (), line))
                 continue
-            awaiting = st.pending_is_set and (st.pending is None or st.pending.name is None)
-            named_above = st.pending_is_set and st.super_line == info.prev_of.get(i, -1) + 1
-            ctx = Context(
-                expecting_speech=st.pending_is_set,
-                has_title=st.title is not None,
-                alone=alone,
-                in_captions=st.mode in ("caption", "note"),
-                at_top=st.at_top,
-                title_line=st.title_line,
-                next_wrapped=info.next_wrapped(i),
-                next_speechlike=info.next_speechlike(i),
-                in_short_run=info.in_short_run(i),
-                last=i == info.last,
-                dialogue=dialogue,
-                style=style,
-                awaiting_name=awaiting,
-                next_name=awaiting and info.next_name(i),
-                speaking=st.mode == "interview" and st.speaker is not None and not st.pending_is_set,
-                next_timing=info.next_timing(i),
-                awaiting_role=named_above and st.pending is not None and st.pending.role is None,
-                roles=st.role_words,
+            if next_wrapped is None:
+                next_wrapped = info.next_wrapped(i)
+            pending_is_set = st.pending_is_set
+            awaiting = pending_is_set and (st.pending is None or st.pending.name is None)
+            named_above = pending_is_set and st.super_line == info.prev_of.get(i, -1) + 1
+            fields = (
+                pending_is_set,
+                st.title is not None,
+                alone,
+                st.mode in ("caption", "note"),
+                st.at_top,
+                st.title_line,
+                next_wrapped,
+                info.next_speechlike(i),
+                info.in_short_run(i),
+                i == info.last,
+                awaiting,
+                awaiting and info.next_name(i),
+                st.mode == "interview" and st.speaker is not None and not pending_is_set,
+                info.next_timing(i),
+                named_above and st.pending is not None and st.pending.role is None,
+                st.role_words,
             )
+            ctx = contexts.get(fields)
+            if ctx is None:
+                ctx = contexts[fields] = Context(
+                    expecting_speech=fields[0],
+                    has_title=fields[1],
+                    alone=fields[2],
+                    in_captions=fields[3],
+                    at_top=fields[4],
+                    title_line=fields[5],
+                    next_wrapped=fields[6],
+                    next_speechlike=fields[7],
+                    in_short_run=fields[8],
+                    last=fields[9],
+                    dialogue=dialogue,
+                    style=style,
+                    awaiting_name=fields[10],
+                    next_name=fields[11],
+                    speaking=fields[12],
+                    next_timing=fields[13],
+                    awaiting_role=fields[14],
+                    roles=fields[15],
+                )
             try:
                 items, rule = classify_explained(line, ctx, key, checked=True)
             except ScriptError as exc:
