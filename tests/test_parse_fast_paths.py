@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from subtoolkit.model import Block, BlockKind, Speaker
-from subtoolkit.text.parse import _block
+from subtoolkit.text.parse import _SCAN, _SCAN_WORDS, _block, _literal_trie
 
 
 @pytest.mark.parametrize(
@@ -27,3 +30,23 @@ def test_block_shortcut_is_the_dataclass(args: tuple) -> None:
     assert fast.to_json() == plain.to_json()
     with pytest.raises(dataclasses.FrozenInstanceError):
         fast.text = "changed"  # type: ignore[misc]
+
+
+_FLAT_SCAN = re.compile("|".join(map(re.escape, _SCAN_WORDS)))
+# Strings of the characters the scan words are made of (and a few that open none), so that whole
+# words, their prefixes and near misses all turn up.
+_SCAN_TEXT = st.text(alphabet="".join(sorted(set("".join(_SCAN_WORDS)))) + "的了是天地 \n", max_size=12)
+
+
+@given(_SCAN_TEXT)
+def test_prose_scan_finds_a_word_where_the_plain_alternation_does(s: str) -> None:
+    assert (_SCAN.search(s) is None) == (_FLAT_SCAN.search(s) is None)
+
+
+def test_literal_trie_matches_each_word_and_not_its_prefixes() -> None:
+    words = ["上一篇", "上一页", "下一篇", "解说：", "解说:", "评论"]
+    trie = re.compile(_literal_trie(words))
+    for w in words:
+        assert trie.fullmatch(w) is not None
+        assert trie.search(w[:-1]) is None  # a word cut short is no word
+    assert re.compile(_literal_trie(["上", "上一篇"])).search("这上") is not None  # a one-character word stands alone
