@@ -1794,8 +1794,10 @@ def _join(parts: Sequence[str]) -> str:
     return out
 
 
-def _paragraphs(lines: Sequence[str]) -> tuple[list[list[int]], bool]:
-    """Group line indexes into paragraphs; also say whether blank lines separate them.
+def _paragraphs(lines: Sequence[str]) -> tuple[list[range], bool]:
+    """Group line indexes into paragraphs (runs of consecutive text lines, as ranges: one a line in
+    most scripts, and a range, unlike a list, is no object for the garbage collector to track);
+    also say whether blank lines separate them.
 
     Scripts either put one paragraph per line (the common Word export) or separate paragraphs with
     blank lines and may hard-wrap inside them. The second style is recognised when blank lines are
@@ -1803,17 +1805,19 @@ def _paragraphs(lines: Sequence[str]) -> tuple[list[list[int]], bool]:
     """
     content = [i for i, l in enumerate(lines) if l.strip()]
     if len(content) < 2:
-        return [[i] for i in content], False
+        return [range(i, i + 1) for i in content], False
     gaps = sum(1 for a, b in zip(content, content[1:]) if b - a > 1)
     blank_separated = gaps >= (len(content) - 1) / 2
     if not blank_separated:
-        return [[i] for i in content], False
-    paras: list[list[int]] = []
-    for i in content:
-        if paras and paras[-1][-1] == i - 1:
-            paras[-1].append(i)
-        else:
-            paras.append([i])
+        return [range(i, i + 1) for i in content], False
+    paras: list[range] = []
+    start = prev = content[0]
+    for i in content[1:]:
+        if i != prev + 1:  # a blank line before i: the paragraph start..prev ends
+            paras.append(range(start, prev + 1))
+            start = i
+        prev = i
+    paras.append(range(start, prev + 1))
     return paras, True
 
 
