@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from subtoolkit.text.parse import _SCAN, _SCAN_WORDS, _literal_trie
+from subtoolkit.text.parse import _INLINE_MARKER, _INLINE_MARKER_WORD, _SCAN, _SCAN_WORDS, _literal_trie
 
 _FLAT_SCAN = re.compile("|".join(map(re.escape, _SCAN_WORDS)))
 # Strings of the characters the scan words are made of (and a few that open none), so that whole
@@ -27,3 +27,9 @@ def test_literal_trie_matches_each_word_and_not_its_prefixes() -> None:
         assert trie.fullmatch(w) is not None
         assert trie.search(w[:-1]) is None  # a word cut short is no word
     assert re.compile(_literal_trie(["上", "上一篇"])).search("这上") is not None  # a one-character word stands alone
+
+
+@given(st.text(alphabet="【】解说词同期声旁白述配音采访字幕：: 。”）\n甲", max_size=14))
+def test_inline_marker_needs_one_of_its_words(s: str) -> None:
+    if _INLINE_MARKER.search(s) is not None:
+        assert _INLINE_MARKER_WORD.search(s) is not None

@@ -255,6 +255,9 @@ _INLINE_MARKER = re.compile(
     r"(?<=[。！？!?；;…”」』）)】\s])(?=(?:【(?:解说词|解说|同期声|同期|采访|现场同期|字幕|配音|画外音|旁白|出镜|正文|导语|口播)[^】]{0,30}】"
     r"|(?:解说词|解说|同期声|旁白|旁述|配音)\s*[：:]))"
 )
+# Every place _INLINE_MARKER matches opens one of these. That pattern starts with a lookbehind, so the
+# engine tries it at every character; this one opens with literals and is skipped through in C.
+_INLINE_MARKER_WORD = re.compile("【|解说|同期声|旁白|旁述|配音")
 
 # Patterns the rules use, compiled once.
 _HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
@@ -1464,7 +1467,11 @@ def classify_explained(
     key = fold(line) if key is None else key
     if not checked and _plain_prose(line, key, ctx.at_top, ctx.title_line, ctx.next_wrapped):
         return [Item("prose", line)], "prose"
-    if _INLINE_MARKER.search(key) is not None and (_FIELD.search(key) is None or _SENTENCE_END.search(key)):
+    if (
+        _INLINE_MARKER_WORD.search(key) is not None  # what _INLINE_MARKER looks ahead for, found without its lookbehind
+        and _INLINE_MARKER.search(key) is not None
+        and (_FIELD.search(key) is None or _SENTENCE_END.search(key))
+    ):
         # (a line of the document's particulars, 总时长约18分钟　配音：女声, is not a script flattened onto a line)
         cuts = [0] + [m.start() for m in _INLINE_MARKER.finditer(key)] + [len(line)]
         items: list[Item] = []
