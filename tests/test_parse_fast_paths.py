@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from subtoolkit.text.parse import _INLINE_MARKER, _INLINE_MARKER_WORD, _SCAN, _SCAN_WORDS, _literal_trie
+from subtoolkit.text.parse import _INLINE_MARKER, _INLINE_MARKER_WORD, _SCAN, _SCAN_WORDS, _anchored
 
 _FLAT_SCAN = re.compile("|".join(map(re.escape, _SCAN_WORDS)))
 # Strings of the characters the scan words are made of (and a few that open none), so that whole
@@ -20,13 +21,11 @@ def test_prose_scan_finds_a_word_where_the_plain_alternation_does(s: str) -> Non
     assert (_SCAN.search(s) is None) == (_FLAT_SCAN.search(s) is None)
 
 
-def test_literal_trie_matches_each_word_and_not_its_prefixes() -> None:
-    words = ["上一篇", "上一页", "下一篇", "解说：", "解说:", "评论"]
-    trie = re.compile(_literal_trie(words))
-    for w in words:
-        assert trie.fullmatch(w) is not None
-        assert trie.search(w[:-1]) is None  # a word cut short is no word
-    assert re.compile(_literal_trie(["上", "上一篇"])).search("这上") is not None  # a one-character word stands alone
+@pytest.mark.parametrize("word", _SCAN_WORDS)
+def test_each_scan_word_is_found_whole_and_only_whole(word: str) -> None:
+    found = re.compile(_anchored(word))
+    assert found.search(f"前文{word}后文") is not None
+    assert found.search(word[1:]) is None and found.search(word[:-1]) is None  # cut short it is no word
 
 
 @given(st.text(alphabet="【】解说词同期声旁白述配音采访字幕：: 。”）\n甲", max_size=14))
