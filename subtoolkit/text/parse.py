@@ -255,6 +255,9 @@ _INLINE_MARKER = re.compile(
     r"(?<=[。！？!?；;…”」』）)】\s])(?=(?:【(?:解说词|解说|同期声|同期|采访|现场同期|字幕|配音|画外音|旁白|出镜|正文|导语|口播)[^】]{0,30}】"
     r"|(?:解说词|解说|同期声|旁白|旁述|配音)\s*[：:]))"
 )
+# Every place _INLINE_MARKER matches opens one of these. That pattern starts with a lookbehind, so the
+# engine tries it at every character; this one opens with literals and is skipped through in C.
+_INLINE_MARKER_WORD = re.compile("【|解说|同期声|旁白|旁述|配音")
 
 # Patterns the rules use, compiled once.
 _HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
@@ -1399,7 +1402,25 @@ _SCAN_WORDS = (
 # of the narration). A line that ends a sentence can hold them only at its start.
 _FURNITURE_OPENERS = ("相关", "分享", "进入")
 _FURNITURE_ENDINGS = ("在线观看", "分享")
-_SCAN = re.compile("|".join(map(re.escape, _SCAN_WORDS)))
+
+
+# Where the scan looks for each word: at a character that is rare in scripts (篇 of 上一篇, not 上),
+# the rest of the word checked around it; at its first character where none is given here.
+_SCAN_ANCHORS = {"我来说两句": "句", "版权所有": "权", "点击": "击", "上一篇": "篇", "下一篇": "篇", "人参与": "参",
+                 "关闭窗口": "窗", "在看": "看", "长按": "按", "同期声": "声", "旁述": "述"}
+
+
+def _anchored(word: str) -> str:
+    """A regex matching where ``word`` is, written to open with its anchor character: the engine
+    skips, in C, every character that opens none of the scan's alternatives, so the rarer those
+    characters, the fewer places it stops to try the words (上 下 人 在 同 are everywhere in prose)."""
+    at = next((word.index(a) for stem, a in _SCAN_ANCHORS.items() if word.startswith(stem)), 0)
+    before = f"(?<={re.escape(word[: at + 1])})" if at else ""
+    after = f"(?={re.escape(word[at + 1 :])})" if at + 1 < len(word) else ""
+    return re.escape(word[at]) + before + after
+
+
+_SCAN = re.compile("|".join(map(_anchored, _SCAN_WORDS)))
 # Plain prose opens with none of these: rules look for a marker or a label there.
 _PROSE_NOT_OPENING = ("同期", "现场", "采访", "镜头", *_FURNITURE_OPENERS)
 _SPECIAL_FIRST = frozenset("【[［〔〖〈（(《#「『•●▪◆■◇○★☆※▲△")
@@ -1419,13 +1440,13 @@ def _plain_prose(line: str, key: str, at_top: bool, title_line: str | None, next
         and key[0] not in _SPECIAL_FIRST
         and (len(key) > 40 or len(key) - key.count(" ") > 12 and not next_wrapped and key[0] != "第")
         and not (key[0] in "“\"" and key[-1] in "”\"")
-        and "：" not in key[:32]
-        and ":" not in key[:32]
-        and "（" not in key[:16]
-        and "(" not in key[:16]
+        and "：" not in (head := key[:32])  # the head of the line, sliced once
+        and ":" not in head
+        and "（" not in (head16 := head[:16])
+        and "(" not in head16
         and not key.startswith(_PROSE_NOT_OPENING)
-        and "日电" not in key[:24]  # a news dateline (_LEAD_NOTE); its other forms need a colon
-        and "日讯" not in key[:24]
+        and "日电" not in (head24 := head[:24])  # a news dateline (_LEAD_NOTE); its other forms need a colon
+        and "日讯" not in head24
         and line != title_line
         and _SCAN.search(key) is None
     )
@@ -1443,7 +1464,11 @@ def classify_explained(
     key = fold(line) if key is None else key
     if not checked and _plain_prose(line, key, ctx.at_top, ctx.title_line, ctx.next_wrapped):
         return [Item("prose", line)], "prose"
-    if _INLINE_MARKER.search(key) is not None and (_FIELD.search(key) is None or _SENTENCE_END.search(key)):
+    if (
+        _INLINE_MARKER_WORD.search(key) is not None  # what _INLINE_MARKER looks ahead for, found without its lookbehind
+        and _INLINE_MARKER.search(key) is not None
+        and (_FIELD.search(key) is None or _SENTENCE_END.search(key))
+    ):
         # (a line of the document's particulars, 总时长约18分钟　配音：女声, is not a script flattened onto a line)
         cuts = [0] + [m.start() for m in _INLINE_MARKER.finditer(key)] + [len(line)]
         items: list[Item] = []
@@ -1773,8 +1798,10 @@ def _join(parts: Sequence[str]) -> str:
     return out
 
 
-def _paragraphs(lines: Sequence[str]) -> tuple[list[list[int]], bool]:
-    """Group line indexes into paragraphs; also say whether blank lines separate them.
+def _paragraphs(lines: Sequence[str]) -> tuple[list[range], bool]:
+    """Group line indexes into paragraphs (runs of consecutive text lines, as ranges: one a line in
+    most scripts, and a range, unlike a list, is no object for the garbage collector to track);
+    also say whether blank lines separate them.
 
     Scripts either put one paragraph per line (the common Word export) or separate paragraphs with
     blank lines and may hard-wrap inside them. The second style is recognised when blank lines are
@@ -1782,17 +1809,19 @@ def _paragraphs(lines: Sequence[str]) -> tuple[list[list[int]], bool]:
     """
     content = [i for i, l in enumerate(lines) if l.strip()]
     if len(content) < 2:
-        return [[i] for i in content], False
+        return [range(i, i + 1) for i in content], False
     gaps = sum(1 for a, b in zip(content, content[1:]) if b - a > 1)
     blank_separated = gaps >= (len(content) - 1) / 2
     if not blank_separated:
-        return [[i] for i in content], False
-    paras: list[list[int]] = []
-    for i in content:
-        if paras and paras[-1][-1] == i - 1:
-            paras[-1].append(i)
-        else:
-            paras.append([i])
+        return [range(i, i + 1) for i in content], False
+    paras: list[range] = []
+    start = prev = content[0]
+    for i in content[1:]:
+        if i != prev + 1:  # a blank line before i: the paragraph start..prev ends
+            paras.append(range(start, prev + 1))
+            start = i
+        prev = i
+    paras.append(range(start, prev + 1))
     return paras, True
 
 
@@ -1940,7 +1969,7 @@ class _Lines:
 
     def in_short_run(self, i: int) -> bool:
         prev, nxt = self.prev_of.get(i), self.next_of.get(i)
-        return any(j is not None and _is_phrase(self.cleaned[j]) for j in (prev, nxt))
+        return prev is not None and _is_phrase(self.cleaned[prev]) or nxt is not None and _is_phrase(self.cleaned[nxt])
 
     def context(self, i: int) -> Context:
         """The context of line ``i`` from the lines around it only (no state of the walk)."""
@@ -2125,39 +2154,66 @@ def parse_lines(
         for text, reason in found:
             st.removed.append(Removed(n0 + 1, text, reason))
 
+    # A line's context is one of few combinations of its fields: each is built once per parse (a
+    # frozen dataclass of 18 fields costs more to build than most rules cost to run).
+    contexts: dict[tuple[object, ...], Context] = {}
     for para in paragraphs:
         alone = len(para) == 1
         prose: list[tuple[int, str, Piece | None]] = []  # (line, text, slice as written; None: the whole line)
         for i in para:
             n = i + 1
             line, key = cleaned[i], keys[i]
-            if _plain_prose(line, key, st.at_top, st.title_line, len(key) <= 40 and info.next_wrapped(i)):
+            next_wrapped = info.next_wrapped(i) if len(key) <= 40 else None  # None: not looked at yet
+            if _plain_prose(line, key, st.at_top, st.title_line, bool(next_wrapped)):
                 prose.append((n, line, None))
                 if explain is not None:
                     explain.append(Explained(n, "prose", (), line))
                 continue
-            awaiting = st.pending_is_set and (st.pending is None or st.pending.name is None)
-            named_above = st.pending_is_set and st.super_line == info.prev_of.get(i, -1) + 1
-            ctx = Context(
-                expecting_speech=st.pending_is_set,
-                has_title=st.title is not None,
-                alone=alone,
-                in_captions=st.mode in ("caption", "note"),
-                at_top=st.at_top,
-                title_line=st.title_line,
-                next_wrapped=info.next_wrapped(i),
-                next_speechlike=info.next_speechlike(i),
-                in_short_run=info.in_short_run(i),
-                last=i == info.last,
-                dialogue=dialogue,
-                style=style,
-                awaiting_name=awaiting,
-                next_name=awaiting and info.next_name(i),
-                speaking=st.mode == "interview" and st.speaker is not None and not st.pending_is_set,
-                next_timing=info.next_timing(i),
-                awaiting_role=named_above and st.pending is not None and st.pending.role is None,
-                roles=st.role_words,
+            if next_wrapped is None:
+                next_wrapped = info.next_wrapped(i)
+            pending_is_set = st.pending_is_set
+            awaiting = pending_is_set and (st.pending is None or st.pending.name is None)
+            named_above = pending_is_set and st.super_line == info.prev_of.get(i, -1) + 1
+            fields = (
+                pending_is_set,
+                st.title is not None,
+                alone,
+                st.mode in ("caption", "note"),
+                st.at_top,
+                st.title_line,
+                next_wrapped,
+                info.next_speechlike(i),
+                info.in_short_run(i),
+                i == info.last,
+                awaiting,
+                awaiting and info.next_name(i),
+                st.mode == "interview" and st.speaker is not None and not pending_is_set,
+                info.next_timing(i),
+                named_above and st.pending is not None and st.pending.role is None,
+                st.role_words,
             )
+            ctx = contexts.get(fields)
+            if ctx is None:
+                ctx = contexts[fields] = Context(
+                    expecting_speech=fields[0],
+                    has_title=fields[1],
+                    alone=fields[2],
+                    in_captions=fields[3],
+                    at_top=fields[4],
+                    title_line=fields[5],
+                    next_wrapped=fields[6],
+                    next_speechlike=fields[7],
+                    in_short_run=fields[8],
+                    last=fields[9],
+                    dialogue=dialogue,
+                    style=style,
+                    awaiting_name=fields[10],
+                    next_name=fields[11],
+                    speaking=fields[12],
+                    next_timing=fields[13],
+                    awaiting_role=fields[14],
+                    roles=fields[15],
+                )
             try:
                 items, rule = classify_explained(line, ctx, key, checked=True)
             except ScriptError as exc:
