@@ -88,7 +88,10 @@ def _figures(name: str, s: Scored) -> str:
     placed = sum(v is not None for v in s.blocks.values())
     confs = [b["confidence"] for b in s.result.report["blocks"]]
     return (f"\n[{name}] {s.session.duration_ms / 60000:.1f} min: {placed}/{len(s.blocks)} blocks placed; "
-            f"cue starts {stat(s.starts)}; cue ends {stat(s.ends)}; confidences {confs}; "
+            f"cue starts {stat(s.starts)}; cue ends {stat(s.ends)}; "
+            f"block starts {stat([v[0] for v in s.blocks.values() if v is not None])}; "
+            f"block ends {stat([v[1] for v in s.blocks.values() if v is not None])} "
+            f"{[round(v[1]) for v in s.blocks.values() if v is not None]}; confidences {confs}; "
             f"voice shift {s.result.report['voice_shift_bands']}")
 
 
