@@ -203,3 +203,40 @@ def test_auto_says_when_it_asked_espeak_too_and_which_reference_it_kept(studio, 
     placed = [b for b in report["blocks"] if b["status"] != "unplaced"]
     assert placed and all(b["reference"] == choice["kept"] for b in placed)
     assert report["summary"]["unplaced"] == narration[2:]
+
+
+def test_auto_keeps_the_neural_alignment_when_espeak_cannot_align(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The neural voice recorded the first two paragraphs of five: the neural reference places them
+    and leaves the rest unplaced, so espeak is asked too; with libespeak-ng unloadable (the loader
+    names a library that is not there) the espeak engine raises its VoiceError, and the neural
+    alignment stands: written, and the report and stderr say why."""
+    import espeakng_loader
+
+    from subtoolkit.align.voice import NeuralVoice
+    from subtoolkit.tts.choose import neural_installed
+
+    if not neural_installed():
+        pytest.skip("the neural voice is not installed (make voice): auto is espeak alone")
+    path = mini_script(tmp_path)
+    script = parse_lines(read_source(path).lines)
+    narration = narration_blocks(script)
+    session = build_session(script, tmp_path / "vo", blocks=narration[:2], sample_rate=16000, seed=23,
+                            readers={b: NeuralVoice() for b in narration[:2]})
+    monkeypatch.setattr(espeakng_loader, "get_library_path", lambda: str(tmp_path / "no-libespeak-ng.so"))
+    out = tmp_path / "out"
+    r = runner.invoke(app, ["align", str(path), *map(str, session.files), "-o", str(out), "--no-cache"])
+    assert r.exit_code == 0, r.stderr
+    report = json.loads((out / "mini.aligned.report.json").read_text(encoding="utf-8"))
+    choice = report["reference_choice"]
+    assert choice["kept"] == "neural" and report["reference_voice"].startswith("neural")
+    assert [t["reference"] for t in choice["tried"]] == ["neural"]
+    assert [f["reference"] for f in choice["failed"]] == ["espeak"]
+    assert "cannot load libespeak-ng" in choice["failed"][0]["error"]
+    assert "could not align" in r.stderr and "cannot load libespeak-ng" in r.stderr
+    assert "the neural alignment stands" in r.stderr
+    placed = [b["block"] for b in report["blocks"] if b["status"] != "unplaced"]
+    assert placed == narration[:2]
+    assert all(b["reference"] == "neural" for b in report["blocks"] if b["status"] != "unplaced")
+    assert report["summary"]["unplaced"] == narration[2:]
+    assert len(report["files"]) > 1 and all((out / f).exists() for f in report["files"])

@@ -88,7 +88,10 @@ def _figures(name: str, s: Scored) -> str:
     placed = sum(v is not None for v in s.blocks.values())
     confs = [b["confidence"] for b in s.result.report["blocks"]]
     return (f"\n[{name}] {s.session.duration_ms / 60000:.1f} min: {placed}/{len(s.blocks)} blocks placed; "
-            f"cue starts {stat(s.starts)}; cue ends {stat(s.ends)}; confidences {confs}; "
+            f"cue starts {stat(s.starts)}; cue ends {stat(s.ends)}; "
+            f"block starts {stat([v[0] for v in s.blocks.values() if v is not None])}; "
+            f"block ends {stat([v[1] for v in s.blocks.values() if v is not None])} "
+            f"{[round(v[1]) for v in s.blocks.values() if v is not None]}; confidences {confs}; "
             f"voice shift {s.result.report['voice_shift_bands']}")
 
 
@@ -125,8 +128,9 @@ def test_another_talent_is_placed_and_its_cues_start_on_the_voice(talent: Scored
     starts = np.abs(talent.starts)
     assert len(starts) >= 15
     assert np.median(starts) <= 40 and np.percentile(starts, 95) <= 200
-    # ends sit on the room's reverberation, which outlasts the dry voice the truth is measured on
-    assert np.median(np.abs(talent.ends)) <= 200
+    # the room's reverberation outlasts the dry voice the truth is measured on; the aligner takes the
+    # tail off where the session's own edges show a room (subtoolkit.align.decay): 117 ms before it
+    assert np.median(np.abs(talent.ends)) <= 100
 
 
 # ---------------------------------------------------------------------------------------------
@@ -250,6 +254,7 @@ def test_the_neural_voice_against_the_neural_reference(condition: str, mini, tmp
         assert np.median(starts) <= 20 and np.percentile(starts, 95) <= 100
     else:
         assert np.median(starts) <= 40 and np.percentile(starts, 95) <= 200
+        assert np.median(np.abs(s.ends)) <= 100  # the room's tail taken off (101 ms before it)
 
 
 def test_the_neural_voice_against_the_espeak_reference(mini, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

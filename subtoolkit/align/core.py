@@ -36,6 +36,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from subtoolkit.align.decay import direct_end, noise_db, room_of
 from subtoolkit.align.dtw import Path, Restarts, Units, diagonal_band, path_band, warp
 from subtoolkit.align.null import NullModel, measure
 from subtoolkit.audio.features import HOP_S, Frames, analyse, cepstra, pool, voicing_at
@@ -202,6 +203,12 @@ class _Recording:
         stats = np.vstack([b[m] for b, m in zip(base, masks)]) if tracks else np.zeros((0, 12))
         mean, std = (stats.mean(axis=0), stats.std(axis=0) + 1e-6) if len(stats) else (0.0, 1.0)
         run_id = 0
+        # the room's decay, read on the session's own pauses (subtoolkit.align.decay): where each
+        # run's direct sound ends, its reverberant tail taken off
+        self.room = room_of([(t.frames.energy_db, t.speech) for t in tracks])
+        self.energy = [t.frames.energy_db for t in tracks]
+        self.offsets = [t.offset_ms for t in tracks]
+        self.noise = [noise_db(t.frames.energy_db, t.speech) for t in tracks]
         for n, (t, b, mask) in enumerate(zip(tracks, base, masks)):
             normed = ((b - mean) / std).astype(np.float32)
             for a, e in zip(t.speech.starts, t.speech.ends):
@@ -234,6 +241,17 @@ class _Recording:
         if row > 0 and self.track[row - 1] == self.track[row]:
             return int(self.t1[row - 1]) + FRAME_MS
         return int(self.bounds[self.track[row]][0])
+
+    def direct_end(self, row: int, end_ms: int, start_ms: int) -> int:
+        """``end_ms`` (a cue's end, its last row ``row - 1``) moved back to where the direct sound
+        ends when it sits on the room's decay (:mod:`subtoolkit.align.decay`); not before ``start_ms``."""
+        if self.room is None:
+            return end_ms
+        n = int(self.track[row - 1])
+        off = self.offsets[n]
+        frame = (end_ms - off) // FRAME_MS
+        stop = max(0, (start_ms - off) // FRAME_MS)
+        return max(start_ms, off + FRAME_MS * direct_end(self.energy[n], frame, self.room, stop, self.noise[n]))
 
     def after_end(self, row: int) -> int:
         """Latest time a cue ending before join ``row`` may reach forward to."""
@@ -577,7 +595,10 @@ def _cue_times(plans: list[CuePlan], ref: _Reference, path: Path, rec: _Recordin
         end = int(rec.t1[erow - 1])
         if s_join:  # give back the quiet onset the room noise hides, within the pause
             start = max(rec.before_start(srow), start - int(round(ref.hidden_lead[k] * pace)))
-        if e_join:
+        direct = rec.direct_end(erow, end, start)
+        if direct < end:  # the sound past it is the room's decay, not the voice
+            end = direct
+        elif e_join:
             end = min(rec.after_end(erow), end + int(round(ref.hidden_tail[k] * pace)))
         out.append(AlignedCue(plans[k], start, max(end, start), s_join, e_join))
     return out

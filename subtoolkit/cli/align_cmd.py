@@ -116,6 +116,10 @@ def _print_summary(result) -> None:
     if result.report.get("reference_fallback"):
         eprint(f"note: the neural reference found no credible match, so the espeak reference was used "
                f"(neural: {result.report['reference_fallback']})")
+    elif choice and choice.get("failed"):
+        failed = "; ".join(f"{f['reference']}: {f['error']}" for f in choice["failed"])
+        eprint(f"note: the neural reference was unsure of some blocks, but the espeak reference could not align "
+               f"({failed}), so the neural alignment stands")
     elif choice:
         tried = "; ".join(f"{t['reference']}: {t['placed']} placed, {t['credible']} beyond chance"
                           + (" (refused)" if t["refused"] else "") for t in choice["tried"])

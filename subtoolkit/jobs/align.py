@@ -159,13 +159,15 @@ def _run_align(script_path: Path, recordings: Sequence[Path], options: AlignOpti
         # auto: the neural reference is not taken at its word when it refuses or is unsure of some
         # blocks; espeak hears the same analysed recordings (see subtoolkit.align.compare)
         unsure = unsure_blocks(first.alignment)
+        second_failed: dict[str, str | None] | None = None
         if options.reference == "auto" and first.reference == "neural" and (first.refused or unsure):
             report.stage("aligning again with espeak", 0.8)
             try:
                 second: _Attempt | None = _attempt("espeak", script_path, script, chosen, profile, model, clock,
                                                    options, heard.tracks)
-            except SubtoolkitError:  # espeak found none of the narration at all: the first stands, or its refusal
+            except SubtoolkitError as exc:  # espeak could not align at all: the first stands, or its refusal
                 second = None
+                second_failed = {"reference": "espeak", "error": exc.what, "hint": exc.hint}
             if second is not None:
                 attempts.append(second)
                 if first.refused or (not second.refused and second_is_better(first.alignment, second.alignment)):
@@ -194,7 +196,18 @@ def _run_align(script_path: Path, recordings: Sequence[Path], options: AlignOpti
                     else kept.reference
         if kept is not first and first.refused:
             body["reference_fallback"] = first.refused.what
-        if len(attempts) > 1:
+        if second_failed is not None:  # asked, and it failed: the report says the neural result stands alone
+            body["reference_choice"] = {
+                "kept": kept.reference,
+                "why": f"the neural reference left {len(unsure)} block(s) unplaced or no better than a wrong "
+                       f"pairing, but the espeak reference could not align ({second_failed['error']}): the neural "
+                       f"alignment stands",
+                "blocks_from_the_other": [],
+                "tried": [{"reference": a.reference, "refused": a.refused is not None,
+                           **vars(evidence(a.alignment)), "seconds": round(a.seconds, 2)} for a in attempts],
+                "failed": [second_failed],
+            }
+        elif len(attempts) > 1:
             body["reference_choice"] = {
                 "kept": kept.reference,
                 "why": ("the neural reference found no credible match" if first.refused
