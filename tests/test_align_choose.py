@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from align_helpers import ROOT, SAMPLE, Clip, Session, Talent, build_session, human_clip, mini_script
+from align_helpers import SAMPLE, Session, Talent, build_session, mini_script
 
 from subtoolkit.align.compare import evidence, fill_in, second_is_better, unsure_blocks
 from subtoolkit.align.core import Z_BAD, Z_GOOD, Alignment, BlockAlignment
@@ -102,7 +102,6 @@ def test_a_block_is_taken_from_the_other_only_when_sure_there_and_between_its_ne
 # every voice condition
 
 
-SHARED = ROOT.parent / "shared"
 TOLERANCE_MS = 150.0
 TALENT = dict(snr_db=25, formats=("mp3",), sample_rate=16000, talent=Talent(stretch=1.12, reverb_s=0.3, mp3_kbps=32))
 
@@ -126,7 +125,7 @@ def _build(condition: str, tmp: Path) -> tuple[Session, Path, bool]:
     from subtoolkit.align.voice import EspeakVoice, NeuralVoice
     from subtoolkit.model import BlockKind
     from test_align_accuracy import _scenarios
-    from test_align_voices import FILM_LINES, OTHER_SENTENCES
+    from test_align_voices import FILM_LINES, human_mix_session
 
     mini = mini_script(tmp / "script")
     script = parse_lines(read_source(mini).lines)
@@ -142,20 +141,9 @@ def _build(condition: str, tmp: Path) -> tuple[Session, Path, bool]:
     if condition.startswith("espeak-"):
         return build_session(script, tmp / "vo", **_scenarios(nb)[condition[len("espeak-"):]]), mini, False
     if condition.startswith("human-"):
-        text, samples, rate = human_clip(SHARED)
-        path = tmp / "human.txt"
-        path.write_text("\n".join(["解说词：", "《测试》", OTHER_SENTENCES[0], text, OTHER_SENTENCES[1], text,
-                                   OTHER_SENTENCES[2], text]) + "\n", encoding="utf-8")
-        script = parse_lines(read_source(path).lines)
-        nb = narration_blocks(script)
-        readers: dict[int, object] = {
-            nb[0]: EspeakVoice(voice="cmn+f3"), nb[1]: Clip(text, samples, rate),
-            nb[2]: EspeakVoice(voice="cmn+m3", rate=-10), nb[3]: Clip(text, samples, rate, 1.12),
-            nb[4]: EspeakVoice(voice="cmn+f4", rate=10), nb[5]: Clip(text, samples, rate, 0.92),
-        }
         snr, fmt, kbps = (None, "wav", 128) if condition == "human-clean" else (20.0, "mp3", 48)
-        return build_session(script, tmp / "vo", readers=readers, snr_db=snr, formats=(fmt,), sample_rate=16000,
-                             talent=Talent(mp3_kbps=kbps), seed=5), path, False
+        session, path, _ = human_mix_session(tmp, snr, fmt, kbps)
+        return session, path, False
     if condition == "film":
         lines = SAMPLE.read_text(encoding="utf-8").splitlines()
         path = tmp / "film.txt"

@@ -137,7 +137,9 @@ def test_another_talent_is_placed_and_its_cues_start_on_the_voice(talent: Scored
 # a real person
 
 
-def _human_session(tmp: Path, snr_db: float | None, fmt: str, kbps: int, reference: str = "espeak") -> Scored:
+def human_mix_session(tmp: Path, snr_db: float | None, fmt: str, kbps: int) -> tuple[Session, Path, Script]:
+    """The real person's clip three times (as itself, lower and faster) between three espeak
+    variants, one paragraph each: the session, its script file and the parsed script."""
     text, samples, rate = human_clip(SHARED)
     tmp.mkdir(parents=True, exist_ok=True)
     lines = ["解说词：", "《测试》", OTHER_SENTENCES[0], text, OTHER_SENTENCES[1], text, OTHER_SENTENCES[2], text]
@@ -152,6 +154,11 @@ def _human_session(tmp: Path, snr_db: float | None, fmt: str, kbps: int, referen
     }
     session = build_session(script, tmp / "vo", readers=readers, snr_db=snr_db, formats=(fmt,), sample_rate=16000,
                             talent=Talent(mp3_kbps=kbps), seed=5)
+    return session, path, script
+
+
+def _human_session(tmp: Path, snr_db: float | None, fmt: str, kbps: int, reference: str = "espeak") -> Scored:
+    session, path, script = human_mix_session(tmp, snr_db, fmt, kbps)
     result = run_align(path, session.files, AlignOptions(out_dir=tmp / "out", reference=reference))  # not forced
     return _score(result, session, script)
 
