@@ -46,10 +46,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--write", action="store_true", help="write the fitted table into assets/")
     args = parser.parse_args()
-    from subtoolkit.align.melref import MAP_FILE, features_from_mels, fit_map
+    from subtoolkit.align.melref import MAP_FILE, distances_to_reading, features_from_mels, fit_map
     from subtoolkit.align.plan import block_text, narration_blocks
     from subtoolkit.align.reference import analyse_references, sound_edges
-    from subtoolkit.audio.features import cepstra
     from subtoolkit.text.ingest import read_source
     from subtoolkit.text.parse import parse_lines
 
@@ -68,12 +67,9 @@ def main() -> None:
         ref = analyse_references([("", audio, 24000)])[0]
         frames, duration, onset, offset = features_from_mels([(m, p) for m, _, p in cue], table)
         assert len(frames) == len(ref.frames) and abs(duration - ref.duration_ms) < 0.1, (len(frames), len(ref.frames))
-        keep = ref.frames.energy_db > np.percentile(ref.frames.energy_db, 97) - 40
-        a, b = cepstra(ref.frames.logmel)[keep], cepstra(frames.logmel)[keep]
-        mean, std = a.mean(axis=0), a.std(axis=0)
-        a, b = (a - mean) / std, (b - mean) / std
-        dist += list(np.sqrt(((a - b) ** 2).sum(axis=1)))
-        rand += list(np.sqrt(((a - a[rng.permutation(len(a))]) ** 2).sum(axis=1)))
+        d_near, d_far, _ = distances_to_reading(ref.frames, frames, rng)
+        dist += list(d_near)
+        rand += list(d_far)
         on, off = sound_edges(audio, 24000)
         edge += [onset - on, offset - off]
     e = np.abs(edge)

@@ -36,7 +36,7 @@ from importlib.resources import files
 
 import numpy as np
 
-from subtoolkit.audio.features import HOP_S, N_MELS, Frames, analyse
+from subtoolkit.audio.features import HOP_S, N_MELS, Frames, analyse, cepstra
 
 MODEL_HOP_MS = 12.5
 """One mel frame of the acoustic model: 300 samples at 24 kHz."""
@@ -234,3 +234,21 @@ def fit_map(pairs: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
             table[INPUTS + 1] = np.percentile(a @ table[: INPUTS + 1, N_MELS], q)
             table[INPUTS + 2] = np.percentile(y[keep, N_MELS], q)
     return table
+
+
+def distances_to_reading(
+    reading: Frames, frames: Frames, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """How near mel-derived ``frames`` come to the analysed vocoded ``reading`` of the same text.
+
+    Per frame the aligner keeps (within 40 dB of the reading's loud frames): the standardised
+    cepstral distance to the same frame of the reading, and to a random other frame of it — the
+    scale a useful map must beat; and the mask of kept frames. The fit's check and the tests
+    measure the map by these two distributions, so they share one definition."""
+    keep = reading.energy_db > np.percentile(reading.energy_db, 97) - 40
+    a, b = cepstra(reading.logmel)[keep], cepstra(frames.logmel)[keep]
+    mean, std = a.mean(axis=0), a.std(axis=0)
+    a, b = (a - mean) / std, (b - mean) / std
+    near = np.sqrt(((a - b) ** 2).sum(axis=1))
+    far = np.sqrt(((a - a[rng.permutation(len(a))]) ** 2).sum(axis=1))
+    return near, far, keep
