@@ -196,28 +196,26 @@ def _run_align(script_path: Path, recordings: Sequence[Path], options: AlignOpti
                     else kept.reference
         if kept is not first and first.refused:
             body["reference_fallback"] = first.refused.what
-        if second_failed is not None:  # asked, and it failed: the report says the neural result stands alone
+        if len(attempts) > 1 or second_failed is not None:
+            if second_failed is not None:  # asked, and it failed: the report says the neural result stands alone
+                why = (f"the neural reference left {len(unsure)} block(s) unplaced or no better than a wrong pairing, "
+                       f"but the espeak reference could not align ({second_failed['error']}): the neural alignment "
+                       f"stands")
+            elif first.refused:
+                why = "the neural reference found no credible match"
+            else:
+                why = (f"the neural reference left {len(unsure)} block(s) unplaced or no better than a wrong "
+                       f"pairing; the kept one placed more on evidence (blocks beyond the null bound, then blocks "
+                       f"placed, then match evidence; a tie keeps neural)")
             body["reference_choice"] = {
                 "kept": kept.reference,
-                "why": f"the neural reference left {len(unsure)} block(s) unplaced or no better than a wrong "
-                       f"pairing, but the espeak reference could not align ({second_failed['error']}): the neural "
-                       f"alignment stands",
-                "blocks_from_the_other": [],
-                "tried": [{"reference": a.reference, "refused": a.refused is not None,
-                           **vars(evidence(a.alignment)), "seconds": round(a.seconds, 2)} for a in attempts],
-                "failed": [second_failed],
-            }
-        elif len(attempts) > 1:
-            body["reference_choice"] = {
-                "kept": kept.reference,
-                "why": ("the neural reference found no credible match" if first.refused
-                        else f"the neural reference left {len(unsure)} block(s) unplaced or no better than a "
-                             f"wrong pairing; the kept one placed more on evidence (blocks beyond the null "
-                             f"bound, then blocks placed, then match evidence; a tie keeps neural)"),
+                "why": why,
                 "blocks_from_the_other": filled,
                 "tried": [{"reference": a.reference, "refused": a.refused is not None,
                            **vars(evidence(a.alignment)), "seconds": round(a.seconds, 2)} for a in attempts],
             }
+            if second_failed is not None:
+                body["reference_choice"]["failed"] = [second_failed]
         texts[report_name] = json.dumps(body, ensure_ascii=False, indent=1) + "\n"
         for name, text in texts.items():
             write_text(out.path(name), text)
@@ -266,9 +264,7 @@ def _first_attempt(script_path: Path, recordings: Sequence[Path], script: Script
     heard, plans = _listen_and_read(recordings, script, chosen, profile, model, clock, render, report, stoppable)
     report.stage("aligning", 0.4)
     alignment = _aligned(script_path, script, heard.tracks, render, profile, model, clock, plans, chosen)
-    reference = _reference_of(voice)
-    refused = _refusal(alignment, script_path, options.force, reference)
-    return _Attempt(reference, voice, alignment, refused, time.perf_counter() - t0), heard
+    return _judged(voice, alignment, script_path, options, t0), heard
 
 
 def _attempt(reference: str, script_path: Path, script: Script, chosen: list[int], profile: Any, model: Any,
@@ -282,8 +278,14 @@ def _attempt(reference: str, script_path: Path, script: Script, chosen: list[int
     _, render = _renderer(voice, options)
     plans = plan_narration(script, profile, model, clock.fps, chosen)
     alignment = _aligned(script_path, script, tracks, render, profile, model, clock, plans, chosen)
+    return _judged(voice, alignment, script_path, options, t0)
+
+
+def _judged(voice: Any, alignment: Any, script_path: Path, options: AlignOptions, started: float) -> _Attempt:
+    """An attempt that has aligned: its reference named, its refusal (if any) made, its time taken."""
+    reference = _reference_of(voice)
     return _Attempt(reference, voice, alignment, _refusal(alignment, script_path, options.force, reference),
-                    time.perf_counter() - t0)
+                    time.perf_counter() - started)
 
 
 def _check_inputs(script_path: Path, recordings: Sequence[Path], options: AlignOptions) -> Script:
