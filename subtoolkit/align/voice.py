@@ -20,7 +20,9 @@ from subtoolkit.tts.text import speakable
 
 if TYPE_CHECKING:
     from subtoolkit.align.reference import CueReference
+    from subtoolkit.tts.base import Synthesis
     from subtoolkit.tts.cache import RenderCache
+    from subtoolkit.tts.neural import NeuralEngine
 
 
 @dataclass
@@ -42,9 +44,7 @@ class EspeakVoice:
 
         if not speakable(text):
             return np.zeros(0, dtype=np.float32), SAMPLE_RATE  # nothing to say: no sound, no error
-        synthesis = EspeakEngine().synthesize_sync(text, voice=self.voice, rate=self.rate)
-        pcm = np.frombuffer(synthesis.audio.pcm, dtype="<i2").astype(np.float32) / 32768.0
-        return pcm, SAMPLE_RATE
+        return _samples(EspeakEngine().synthesize_sync(text, voice=self.voice, rate=self.rate))
 
     @property
     def version(self) -> str:
@@ -79,15 +79,8 @@ class NeuralVoice:
         if not speakable(text):
             return np.zeros(0, dtype=np.float32), SAMPLE_RATE
         engine = _default_engine()
-        synthesis = None
-        if self.rendered is not None:
-            from subtoolkit.tts.cache import segment_key
-
-            synthesis = self.rendered.get(segment_key(engine, engine.default_voice, self.rate, text))
-        if synthesis is None:
-            synthesis = engine.synthesize_sync(text, rate=self.rate)
-        pcm = np.frombuffer(synthesis.audio.pcm, dtype="<i2").astype(np.float32) / 32768.0
-        return pcm, SAMPLE_RATE
+        synthesis = self._from_voiceover(engine, text)
+        return _samples(synthesis if synthesis is not None else engine.synthesize_sync(text, rate=self.rate))
 
     def read_reference(self, text: str) -> CueReference | tuple[np.ndarray, int]:
         """The cue's analysed reading straight from the acoustic model's mel spectrogram, without
@@ -101,14 +94,19 @@ class NeuralVoice:
         if not speakable(text):
             return np.zeros(0, dtype=np.float32), SAMPLE_RATE
         engine = _default_engine()
-        if self.rendered is not None:
-            from subtoolkit.tts.cache import segment_key
-
-            hit = self.rendered.get(segment_key(engine, engine.default_voice, self.rate, text))
-            if hit is not None:
-                return np.frombuffer(hit.audio.pcm, dtype="<i2").astype(np.float32) / 32768.0, SAMPLE_RATE
+        hit = self._from_voiceover(engine, text)
+        if hit is not None:
+            return _samples(hit)
         frames, duration, onset, offset = features_from_mels(engine.mels_sync(text, rate=self.rate))
         return CueReference(text, frames, duration, onset, offset)
+
+    def _from_voiceover(self, engine: NeuralEngine, text: str) -> Synthesis | None:
+        """The cue as the scratch voiceover rendered it (``rendered``), or None."""
+        if self.rendered is None:
+            return None
+        from subtoolkit.tts.cache import segment_key
+
+        return self.rendered.get(segment_key(engine, engine.default_voice, self.rate, text))
 
     @property
     def version(self) -> str:
@@ -143,3 +141,10 @@ def reference_voice(name: str = "auto"):
             raise VoiceError(problem, hint="run: subtoolkit voices install")
         return NeuralVoice()
     return EspeakVoice()
+
+
+def _samples(synthesis: Synthesis) -> tuple[np.ndarray, int]:
+    """A synthesis's 16-bit PCM as float samples in [-1, 1), at the engines' rate."""
+    from subtoolkit.tts.base import SAMPLE_RATE
+
+    return np.frombuffer(synthesis.audio.pcm, dtype="<i2").astype(np.float32) / 32768.0, SAMPLE_RATE
