@@ -529,9 +529,8 @@ class _Lines:
 
     def layout(self, i: int, j: int, choice: tuple[float, int]) -> Layout:
         cost, k = choice
-        cuts = (i, j) if k == j else (i, k, j)
-        sources = tuple(self.text[self.offsets[a] : self.offsets[b]] for a, b in zip(cuts, cuts[1:]))
-        return Layout(tuple(render_line(s, self.profile) for s in sources), sources, cost)
+        piece = self.piece(i, j, k)
+        return Layout(piece.lines, piece.line_sources, cost)
 
     def piece(self, i: int, j: int, k: int) -> Piece:
         """The cue ``atoms[i:j]`` with its bottom line from atom ``k`` (``k == j``: one line), as

@@ -97,7 +97,7 @@ class SpeechModel:
     def budget_measure(self, kind: BlockKind) -> Callable[[str], float]:
         """:meth:`budget_ms` for one kind of block, with the rate and the marks' pauses looked up
         once: the segmenter asks it of every atom."""
-        pauses = tuple(sorted((brk.name, ms) for brk, ms in self.pauses.items()))
+        pauses = tuple((c, self.mark_pause(c)) for c in PAUSE_MARKS)
         return _atom_clock(self.rate_for(kind), self.pause_scale, pauses)
 
     def pause_after(self, text: str) -> float:
@@ -110,16 +110,15 @@ ATOMS_KEPT = 100_000  # atom measures remembered per speech clock (a few MB)
 
 
 @lru_cache(maxsize=16)
-def _atom_clock(rate: float, scale: float, pauses: tuple[tuple[str, int], ...]) -> Callable[[str], float]:
-    """:meth:`SpeechModel.budget_ms` at one rate, scale and set of pauses, remembered per atom.
+def _atom_clock(rate: float, scale: float, pauses: tuple[tuple[str, float], ...]) -> Callable[[str], float]:
+    """:meth:`SpeechModel.budget_ms` at one rate, scale and set of pauses (each pause mark with
+    :meth:`SpeechModel.mark_pause`), remembered per atom.
 
     Shared by every block of that kind, so that a single character or a short word, which any
     script repeats, is measured once per process rather than once per block; a clause measured
     once is remembered too, until ``ATOMS_KEPT`` atoms are, then all are forgotten at once.
     """
-    by_name = dict(pauses)
-    pause_of = {c: float(by_name.get(brk.name, 0)) if (brk := mark_break(c)) is not None else 0.0
-                for c in PAUSE_MARKS}
+    pause_of = dict(pauses)
     seen: dict[str, float] = {}
 
     def measure(text: str) -> float:
