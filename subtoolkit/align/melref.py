@@ -52,6 +52,8 @@ OUTPUTS = N_MELS + 2
 MAP_REVISION = 4
 """Bumped whenever the shipped map or the way it is applied changes: the reference cache keys on it."""
 MAP_FILE = "neural-mel-map.txt"
+"""The fitted map in the package's assets, as text: :data:`INPUTS` + 1 rows of the map and two rows
+of the energy's quantile knots, :data:`OUTPUTS` columns (:func:`shipped_map`)."""
 KNOTS = OUTPUTS
 """Quantiles of the energy the map gives, and of the energy the analysis measured, over the fitted
 frames (two more rows of the table): a least-squares map pulls every prediction toward the mean,
@@ -64,7 +66,6 @@ PEAK_DB = 3.0
 :func:`~subtoolkit.align.reference.sound_edges` reads: the edges are sought that much nearer the
 frames' peak (measured on the sample's narration: with it the ends' mean errors are −3 and +5 ms,
 without it −6 and +10 ms; ``bench/fit_mel_map.py`` prints them)."""
-"""The fitted map in the package's assets: (80 + 1) rows × :data:`OUTPUTS` columns, as text."""
 
 
 @lru_cache(maxsize=1)
