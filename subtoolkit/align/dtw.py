@@ -76,6 +76,8 @@ def band_costs(r: np.ndarray, s: np.ndarray, lo: np.ndarray, width: int, a: int,
     r2 = np.einsum("ij,ij->i", r[a:b], r[a:b])[:, None]
     s2 = np.einsum("ij,ij->i", s[c0:c1], s[c0:c1])[None, :]
     full = np.sqrt(np.maximum(r2 + s2 - 2.0 * block, 0.0))
+    if c1 - c0 == width and lo[a] == lo[b - 1] == c0:  # every row's band is the whole of it (the first level)
+        return full.astype(np.float64)
     # each row's band is a window of the padded distances: a strided copy per row, not a
     # gather of every cell (the first level's band is the whole matrix)
     padded = np.full((b - a, c1 - c0 + width), INF)
@@ -142,30 +144,37 @@ def warp(
     bp = np.zeros((m, w), dtype=np.int8)
     skip_from: dict[tuple[int, int], tuple[int, int]] = {}  # (row, band cell) -> (snapshot, unit skipped into)
     snapshots: list[tuple[int, int, np.ndarray]] = []  # (first unit, previous row's lo, its costs at unit ends)
-    restart_from: dict[tuple[int, int], int] = {}
+    restart_rows: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # row -> (band cells restarted into, sources)
+    sources_of: dict[tuple[int, int, int], tuple[np.ndarray, ...]] = {}
+    rs_first_l: list[int] = []
+    rs_last_l: list[int] = []
     if restarts is not None and len(restarts.starts):
         rs_starts = np.asarray(restarts.starts, dtype=np.int64)
         rs_src = np.asarray(restarts.sources, dtype=np.int64)
         rs_seg = np.searchsorted(np.asarray(restarts.source_of), np.arange(len(rs_starts)))  # first source of each
-        rs_first = np.searchsorted(rs_starts, lo)
-        rs_last = np.searchsorted(rs_starts, lo + w)
+        rs_first_l = np.searchsorted(rs_starts, lo).tolist()
+        rs_last_l = np.searchsorted(rs_starts, lo + w).tolist()
     else:
         restarts = None
-    # which unit starts, unit ends and garbage columns fall in each row's band, found once
-    u_first = np.searchsorted(u_starts, lo)
-    u_last = np.searchsorted(u_starts, lo + w)
-    ue_first = np.searchsorted(u_ends, lo)
-    g_first = np.searchsorted(g_cols, lo)
-    g_last = np.searchsorted(g_cols, lo + w)
+    # which unit starts, unit ends and garbage columns fall in each row's band, found once; the
+    # per-row numbers as plain ints and floats (a numpy scalar costs more to read than to use)
+    u_first = np.searchsorted(u_starts, lo).tolist()
+    u_last = np.searchsorted(u_starts, lo + w).tolist()
+    ue_first = np.searchsorted(u_ends, lo).tolist()
+    g_first = np.searchsorted(g_cols, lo).tolist()
+    g_last = np.searchsorted(g_cols, lo + w).tolist()
+    lo_l = lo.tolist()
+    g_row_l = g_row.tolist()
+    g_before_l = g_before.tolist()
     costs: np.ndarray | None = None
     costs_at = 0
-    lo_prev = lo_prev2 = int(lo[0])
+    lo_prev = lo_prev2 = lo_l[0]
     for i in range(m):
         if costs is None or i - costs_at >= len(costs):
             costs_at = i
             costs = band_costs(r, s, lo, w, i, min(m, i + chunk))
         c = costs[i - costs_at]
-        li = int(lo[i])
+        li = lo_l[i]
         s1 = min(li - lo_prev, p) if i > 0 else p
         s2 = min(li - lo_prev2, p) if i > 1 else p
         cur_c[p : p + w] = c
@@ -177,25 +186,25 @@ def warp(
         better = tall < best
         np.minimum(best, tall, out=best)
         code[better] = STEP_21
-        uf, ul = int(u_first[i]), int(u_last[i])
+        uf, ul = u_first[i], u_last[i]
         # a late start: rows before i were garbage, units before u were skipped (the unit
         # starts are distinct columns, so one comparison per unit, all at once)
         if ul - uf > 4 and distinct:  # (a loop is cheaper for the one or two units of a narrow band)
             ks = u_starts[uf:ul] - li
-            alt = g_before[i] + cum_pen[uf:ul]
+            alt = g_before_l[i] + cum_pen[uf:ul]
             late = alt < best[ks]
             best[ks[late]] = alt[late]
             code[ks[late]] = START
         else:
             for u in range(uf, ul):
                 k = int(u_starts[u]) - li
-                alt_v = g_before[i] + cum_pen[u]
+                alt_v = g_before_l[i] + cum_pen[u]
                 if alt_v < best[k]:
                     best[k] = alt_v
                     code[k] = START
         # skips: arrive at the start of unit u from the end of unit u' <= u-2
-        if i > 0 and ul > uf and ul >= 3 and int(ue_first[i - 1]) <= ul - 3:
-            u_lo = int(ue_first[i - 1])  # first unit whose end is in the previous band
+        if i > 0 and ul > uf and ul >= 3 and ue_first[i - 1] <= ul - 3:
+            u_lo = ue_first[i - 1]  # first unit whose end is in the previous band
             # the running minimum is a sequential scan: plain floats, one unit at a time (the
             # same additions in the same order as ever, so the same path to the last bit)
             ua = max(u_lo + 1, 2)
@@ -227,16 +236,16 @@ def warp(
                                               np.where(k_end < w, d1[p + _clamp(k_end, w)], INF)))
                         skip_from[(i, k)] = (snap, ua + z)
                     q = q_u
-        if restarts is not None and i > 0 and rs_last[i] > rs_first[i]:
-            _restart_into(best, code, restart_from, d1, p, w, i, li, lo_prev, int(rs_first[i]), int(rs_last[i]),
-                          rs_starts, rs_src, rs_seg, restarts.penalty)
+        if restarts is not None and i > 0 and rs_last_l[i] > rs_first_l[i]:
+            _restart_into(best, code, restart_rows, sources_of, d1, p, w, i, li, lo_prev, rs_first_l[i],
+                          rs_last_l[i], rs_starts, rs_src, rs_seg, restarts.penalty)
         best += c
         row = best
         # garbage: stay on a garbage column, consuming this recording frame
-        gf, gl = int(g_first[i]), int(g_last[i])
+        gf, gl = g_first[i], g_last[i]
         if i > 0 and gl > gf:
             k = g_cols[gf:gl] - li
-            stay = d1[p + s1 + k] + g_row[i]
+            stay = d1[p + s1 + k] + g_row_l[i]
             better = stay < row[k]
             row[k[better]] = stay[better]
             code[k[better]] = GARBAGE
@@ -261,7 +270,11 @@ def warp(
         u_lo, _, ends_cost = snapshots[snap]
         return _skip_source(ends_cost, u_ends, pen, u, u_lo)
 
-    path = _backtrack(bp, skip_source, restart_from, lo, m=m, n=n, end_col=end_col, u_starts=u_starts, u_ends=u_ends,
+    def restart_source(i: int, k: int) -> int:
+        cells, sources = restart_rows[i]
+        return int(sources[int(np.flatnonzero(cells == k)[0])])
+
+    path = _backtrack(bp, skip_source, restart_source, lo, m=m, n=n, end_col=end_col, u_starts=u_starts, u_ends=u_ends,
                       total=best_end)
     rows = np.flatnonzero(path.col_of_row >= 0)
     path.cost_of_row[rows] = np.sqrt(np.sum((r[rows] - s[path.col_of_row[rows]]) ** 2, axis=1))
@@ -273,30 +286,43 @@ def _clamp(k: np.ndarray, w: int) -> np.ndarray:
     return np.minimum(np.maximum(k, 0), w - 1)
 
 
-def _restart_into(best, code, restart_from, d1, p, w, i, li, lo_prev, kf, kl,  # type: ignore[no-untyped-def]
+def _restart_into(best, code, restart_rows, sources_of, d1, p, w, i, li, lo_prev, kf, kl,  # type: ignore[no-untyped-def]
                   starts, src, seg, penalty):
     """Arrive at the start of sentences ``kf..kl-1`` (in this row's band) from the end of one of
-    their cues in the previous row: the talent started the sentence again."""
-    a, b = int(seg[kf]), int(seg[kl]) if kl < len(seg) else len(src)
-    cols = src[a:b]
-    k_prev = cols - lo_prev
-    ok = (k_prev >= 0) & (k_prev < w)
-    if not ok.any():
+    their cues in the previous row: the talent started the sentence again. The cells restarted
+    into and the source each came from are kept per row (``restart_rows``), all sentences at once.
+
+    What depends only on the band's place (which sources fall in the previous row's band) is
+    found once per place (``sources_of``): the first level's band is the same for every row."""
+    key = (kf, kl, lo_prev)
+    where = sources_of.get(key)
+    if where is None:
+        a, b = int(seg[kf]), int(seg[kl]) if kl < len(seg) else len(src)
+        cols = src[a:b]
+        k_prev = cols - lo_prev
+        if not ((k_prev >= 0) & (k_prev < w)).any():
+            where = sources_of[key] = ()
+        else:
+            bounds = seg[kf:kl] - a
+            # a source outside the previous band reads that row's padding: INF, as a cell it cannot come from
+            at = p + np.minimum(np.maximum(k_prev, -p), w + p - 1)
+            where = sources_of[key] = (cols, at, bounds, np.diff(np.append(bounds, len(cols))), np.arange(len(cols)))
+    if not where:
         return
-    vals = np.where(ok, d1[p + _clamp(k_prev, w)], INF)
-    bounds = seg[kf:kl] - a
-    mins = np.minimum.reduceat(vals, bounds) + penalty
+    cols, at, bounds, sizes, order = where
+    vals = d1[at]
+    lowest = np.minimum.reduceat(vals, bounds)
+    mins = lowest + penalty
     kk = starts[kf:kl] - li
     better = np.flatnonzero((mins < best[kk]) & (mins < INF))
     if not len(better):
         return
-    stops = np.append(bounds[1:], len(vals))
-    for n in better.tolist():
-        # the sentence's cheapest source (the first of equal ones)
-        h = int(bounds[n]) + int(np.argmin(vals[bounds[n] : stops[n]]))
-        best[kk[n]] = mins[n]
-        code[kk[n]] = RESTART
-        restart_from[(i, int(kk[n]))] = int(cols[h])
+    # each sentence's cheapest source, the first of equal ones (as an argmin over its sources picks)
+    first = np.minimum.reduceat(np.where(vals == np.repeat(lowest, sizes), order, len(vals)), bounds)[better]
+    cells = kk[better]
+    best[cells] = mins[better]
+    code[cells] = RESTART
+    restart_rows[i] = (cells, cols[first])
 
 
 def _skip_source(ends_cost: np.ndarray, u_ends: np.ndarray, pen: np.ndarray, u: int, u_lo: int) -> int:
@@ -316,7 +342,7 @@ def _skip_source(ends_cost: np.ndarray, u_ends: np.ndarray, pen: np.ndarray, u: 
     return int(u_ends[v[j]]) if vals[j] < INF else -1
 
 
-def _backtrack(bp, skip_source, restart_from, lo, *, m, n, end_col, u_starts, u_ends,  # type: ignore[no-untyped-def]
+def _backtrack(bp, skip_source, restart_source, lo, *, m, n, end_col, u_starts, u_ends,  # type: ignore[no-untyped-def]
                total):
     col_of_row = np.full(m, -1, dtype=np.int64)
     first = np.full(n, -1, dtype=np.int64)
@@ -357,7 +383,7 @@ def _backtrack(bp, skip_source, restart_from, lo, *, m, n, end_col, u_starts, u_
             if abandoned < 0:
                 retakes.append((0, i, j))
             abandoned = j
-            i, j = i - 1, restart_from[(i, k)]
+            i, j = i - 1, restart_source(i, k)
         elif code == START:
             break
         else:  # pragma: no cover - every reachable cell has a code

@@ -296,6 +296,7 @@ class NeuralEngine:
         self.max_concurrency = workers or default_workers()
         self._pool: _Pool | None = None
         self._readings: dict[str, Reading] = {}
+        self._version: str | None = None
         self._threads: ThreadPoolExecutor | None = None
         self._threads_lock = threading.Lock()
 
@@ -313,16 +314,21 @@ class NeuralEngine:
 
     @property
     def version(self) -> str:
-        from importlib.metadata import version
+        """Everything the samples depend on besides the text. Found once per engine: each cache
+        key holds it (the aligner asks once per cue) and each package version is a METADATA file
+        parsed by the email parser, half a millisecond apiece."""
+        if self._version is None:
+            from importlib.metadata import version
 
-        from subtoolkit.tts.voices import PREPARED, ACOUSTIC, VOCODER
+            from subtoolkit.tts.voices import PREPARED, ACOUSTIC, VOCODER
 
-        self.pool  # noqa: B018 - fails here, clearly, when the voice is missing or damaged
-        return (
-            f"baker {PREPARED[ACOUSTIC][:12]}/{PREPARED[VOCODER][:12]}; litert {version('ai-edge-litert')}; "
-            f"pypinyin {version('pypinyin')}; jieba {version('jieba')}; front end r{FRONT_END_REVISION}; "
-            f"pace {BASE_PACE}; r{WRAPPER_REVISION}"
-        )
+            self.pool  # noqa: B018 - fails here, clearly, when the voice is missing or damaged
+            self._version = (
+                f"baker {PREPARED[ACOUSTIC][:12]}/{PREPARED[VOCODER][:12]}; litert {version('ai-edge-litert')}; "
+                f"pypinyin {version('pypinyin')}; jieba {version('jieba')}; front end r{FRONT_END_REVISION}; "
+                f"pace {BASE_PACE}; r{WRAPPER_REVISION}"
+            )
+        return self._version
 
     def reading(self, text: str) -> Reading:
         hit = self._readings.get(text)
