@@ -368,11 +368,14 @@ def _voice_shifts(tracks: Sequence[Track], ref: _Reference, rng: np.random.Gener
         return out
     sample = np.vstack(samples)
     scores = np.empty((len(SHIFTS), len(chunks)))
+    d2 = np.empty((len(sample), len(cols)), dtype=np.float32)  # one buffer for every shift's distances
     for k, shift in enumerate(SHIFTS):  # one product per shift for all stretches at once
         c = cepstra(sample, float(shift)).reshape(len(chunks), SHIFT_SAMPLE, -1)
         c = (c - c.mean(axis=1, keepdims=True)) / (c.std(axis=1, keepdims=True) + 1e-6)  # each stretch its own level
         r = c.reshape(len(sample), -1).astype(np.float32)
-        d2 = np.sum(r**2, axis=1)[:, None] + c2 - 2 * r @ cols.T
+        # |r|² + |c|² - 2 r·c, the same operations in the same order, written into the buffer
+        np.add(np.sum(r**2, axis=1)[:, None], c2, out=d2)
+        d2 -= (2 * r) @ cols.T
         nearest = np.sqrt(np.maximum(d2.min(axis=1), 0.0)).reshape(len(chunks), SHIFT_SAMPLE)
         scores[k] = np.median(nearest, axis=1)
     best = SHIFTS[np.argmin(scores, axis=0)]

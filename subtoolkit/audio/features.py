@@ -122,7 +122,7 @@ def analyse(x: np.ndarray, rate: int, *, chunk: int = 4096, with_voicing: bool =
     band = (freqs >= 100.0) & (freqs <= MEL_HIGH)
     parseval = 1.0 / (n_fft * float(np.sum(window**2)))  # mean power per sample, by Parseval
     for a in range(0, n, chunk):
-        emph = pre_emphasised(np.array(frames[a : a + chunk], dtype=np.float32))
+        emph = pre_emphasised(frames[a : a + chunk])  # float32 already: centring makes the one copy
         power = np.abs(np.fft.rfft(emph * window, n_fft, axis=1)) ** 2
         energy[a : a + len(emph)] = 10.0 * np.log10(2.0 * parseval * np.sum(power[:, band], axis=1) + 1e-10)
         mel = power @ bank.T

@@ -88,7 +88,11 @@ def decode(source: Path | bytes, *, rate: int, sample_format: str = "f32le", inp
     """
     before = ["-f", input_format, "-c:a", input_format] if input_format == "mp3" else []
     src = "pipe:0" if isinstance(source, bytes) else str(source)
-    args = [*before, "-i", src, "-map", "0:a:0", "-vn", "-ac", "1", "-ar", str(rate), "-f", sample_format, "pipe:1"]
+    # one decoder thread and one filter thread: the same samples (checked on WAV, MP3 and FLAC) for
+    # about a tenth less CPU; FLAC's frame threads and the resampler's pool only add handoffs, and
+    # the caller decodes beside other work anyway
+    args = ["-filter_threads", "1", *before, "-threads", "1", "-i", src, "-map", "0:a:0", "-vn", "-ac", "1",
+            "-ar", str(rate), "-f", sample_format, "pipe:1"]
     if path is None and not isinstance(source, bytes):
         path = source
     r = run(args, failed=failed, error=error, path=path, data=source if isinstance(source, bytes) else None,

@@ -23,7 +23,6 @@ voiceover has rendered everything, before the whole-timeline work starts.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import queue
 import sys
@@ -393,6 +392,8 @@ class NeuralEngine:
             if self._threads is None:
                 self._threads = ThreadPoolExecutor(self.max_concurrency, thread_name_prefix="neural")
             threads = self._threads
+        import asyncio  # here: the aligner and other synchronous callers never need the event loop's 12 ms import
+
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(threads, partial(self.synthesize_sync, text, voice=voice, rate=rate))
 
