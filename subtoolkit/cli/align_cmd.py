@@ -97,16 +97,9 @@ def align_command(
 
 
 def _run(script: Path, recordings: list[Path], opts: AlignOptions) -> AlignResult:
-    import gc
-
     from subtoolkit.cli.progress import stage_bar
     from subtoolkit.jobs.align import run_align
 
-    # The job loads two large dictionaries (the front end's words and pinyin: some 400,000
-    # containers the collector would walk again at each full collection) and then makes few
-    # reference cycles: the default thresholds spent 0.17 s of a 10-minute session collecting,
-    # nearly all of it finding nothing. Rarer collections, in this one-job process only.
-    gc.set_threshold(20_000, 20, 20)
     with stage_bar(script.name) as progress:
         return run_align(script, recordings, opts, progress)
 
