@@ -35,7 +35,7 @@ Wall-clock time on a shared machine is noisy, so each row also gives the CPU sec
 sys) of the process and its children, and the ratio to a reference measured in the same run:
 ffmpeg decoding the same files to the analysis rate (16 kHz mono float), the one step no
 aligner can skip. ``--baseline EXE`` adds the same rows for another build's ``subtoolkit``
-(e.g. the main branch's), for an A/B in one run.
+(e.g. the main branch's), for an A/B in one run: the two builds take turns run by run.
 
 aeneas's claim for comparison: "a dozen minutes of audio in a few seconds" (with its C
 extensions), i.e. a few tenths of a second per minute. Run with
@@ -171,25 +171,26 @@ def main() -> None:
                 subprocess.run([*exe, "align", str(script_path), *map(str, sess.files), "-o",
                                 str(work / f"warm-{name}-{kind}"), "--reference", reference, "--force"], check=True,
                                capture_output=True, env=warm)
-        for name, exe in builds:
-            for label, script_path, (kind, sess, reference) in runs:
-                mins = sess.duration_ms / 60000
+        for label, script_path, (kind, sess, reference) in runs:
+            mins = sess.duration_ms / 60000
+            envs = {}
+            for name, _ in builds:
                 cache = work / f"cache-{name}-{kind}-{script_path.stem}-{label.split(',')[-1].strip()}"
                 if "after build" in label:
                     shutil.copytree(built / "voice", cache / "voice")
                 warm_words = work / f"cache-warm-{name}-{runs[0][2][0]}" / "words"
                 if warm_words.is_dir():
                     shutil.copytree(warm_words, cache / "words")
-                env = dict(bytecode, SUBTOOLKIT_CACHE_DIR=str(cache))
-                for when in ("first run", "cached"):
+                envs[name] = dict(bytecode, SUBTOOLKIT_CACHE_DIR=str(cache))
+            for when in ("first run", "cached"):
+                for name, exe in builds:  # the builds take turns, so both meet the machine's load of the moment
                     out = work / f"out-{name}-{kind}-{script_path.stem}-{when.replace(' ', '')}"
                     wall, cpu = timed([*exe, "align", str(script_path), *map(str, sess.files), "-o", str(out),
-                                       "--reference", reference, "--force"], env)
+                                       "--reference", reference, "--force"], envs[name])
                     report = json.loads(next(out.glob("*.report.json")).read_text(encoding="utf-8"))["summary"]
                     print(f"{name:<9} {label + ', ' + when:<30} {mins:9.1f} {wall:7.2f} {wall / mins:11.3f} "
                           f"{cpu:6.2f} {cpu / mins:7.3f} {wall / mins / decode_per_min[kind]:8.1f} "
-                          f"{report['placed']:>3}/{report['narration_blocks']:<3}")
-
+                          f"{report['placed']:>3}/{report['narration_blocks']:<3}", flush=True)
 
 if __name__ == "__main__":
     main()
