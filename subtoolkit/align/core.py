@@ -36,7 +36,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from subtoolkit.align.decay import direct_end, noise_db, room_of
+from subtoolkit.align.decay import noise_db, room_of, voice_end
 from subtoolkit.align.dtw import Path, Restarts, Units, diagonal_band, path_band, warp
 from subtoolkit.align.null import NullModel, measure
 from subtoolkit.audio.features import HOP_S, Frames, analyse, cepstra, pool, voicing_at
@@ -242,16 +242,21 @@ class _Recording:
             return int(self.t1[row - 1]) + FRAME_MS
         return int(self.bounds[self.track[row]][0])
 
-    def direct_end(self, row: int, end_ms: int, start_ms: int) -> int:
-        """``end_ms`` (a cue's end, its last row ``row - 1``) moved back to where the direct sound
-        ends when it sits on the room's decay (:mod:`subtoolkit.align.decay`); not before ``start_ms``."""
+    def direct_end(self, row: int, end_ms: int, start_ms: int, ref_energy_db: np.ndarray, ref_end_ms: float,
+                   pace: float) -> int | None:
+        """Where the voice ends of a cue the aligner ended at ``end_ms`` (its last row ``row - 1``)
+        when the recording has a room: its dry reference reading (energy, end of its sound) laid on
+        the recording's last sound and tail through the room (:mod:`subtoolkit.align.decay`); not
+        before ``start_ms``. ``None`` in a dry session, or with too little sound to tell."""
         if self.room is None:
-            return end_ms
+            return None
         n = int(self.track[row - 1])
         off = self.offsets[n]
         frame = (end_ms - off) // FRAME_MS
         stop = max(0, (start_ms - off) // FRAME_MS)
-        return max(start_ms, off + FRAME_MS * direct_end(self.energy[n], frame, self.room, stop, self.noise[n]))
+        end = voice_end(self.energy[n], frame, stop, self.room, self.noise[n], ref_energy_db,
+                        ref_end_ms / FRAME_MS, pace)
+        return None if end is None else max(start_ms, off + int(round(FRAME_MS * end)))
 
     def after_end(self, row: int) -> int:
         """Latest time a cue ending before join ``row`` may reach forward to."""
@@ -296,6 +301,8 @@ class _Reference:
         self.cue_col = np.asarray(cols, dtype=np.int64)
         self.hidden_lead = np.asarray(lead)
         self.hidden_tail = np.asarray(tail)
+        self.tails = [(r.frames.energy_db, r.offset_ms) for r in refs]
+        """Per cue, the reading's energy and the end of its sound: its release, for a room's tails."""
 
     def __len__(self) -> int:
         return int(self.cue_col[-1])
@@ -595,9 +602,11 @@ def _cue_times(plans: list[CuePlan], ref: _Reference, path: Path, rec: _Recordin
         end = int(rec.t1[erow - 1])
         if s_join:  # give back the quiet onset the room noise hides, within the pause
             start = max(rec.before_start(srow), start - int(round(ref.hidden_lead[k] * pace)))
-        direct = rec.direct_end(erow, end, start)
-        if direct < end:  # the sound past it is the room's decay, not the voice
-            end = direct
+        direct = rec.direct_end(erow, end, start, *ref.tails[k], pace)
+        if direct is not None:  # in a room: the reading's own release laid on the recording's tail (also
+            # inside a run: the tail fills short pauses), never later than the dry rule would end it
+            end = min(direct, end + int(round(ref.hidden_tail[k] * pace)))
+            end = min(rec.after_end(erow), end) if e_join else end
         elif e_join:
             end = min(rec.after_end(erow), end + int(round(ref.hidden_tail[k] * pace)))
         out.append(AlignedCue(plans[k], start, max(end, start), s_join, e_join))
