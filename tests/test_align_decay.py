@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from subtoolkit.align.decay import Room, noise_db, reverberated, room_of, voice_end
+from subtoolkit.align.decay import Edge, Room, noise_db, reverberated, room_from_cues, room_of, voice_end
 from subtoolkit.audio.vad import Speech
 
 FLOOR = -60.0
@@ -61,12 +61,15 @@ def test_pauses_with_breaths_do_not_raise_the_noise_floor() -> None:
     assert abs(noise_db(loud, speech) - FLOOR) < 1.0
 
 
-def _room_take(release: float, seed: int) -> tuple[list[float], float]:
+def _take(release: float, seed: int, rate: float | None = 1.8
+          ) -> tuple[np.ndarray, Speech, np.ndarray, list[int], list[int], list[int]]:
     """Ten words whose own release falls at ``release`` dB a frame for 15 frames (a voice that fades),
-    recorded in a room of 1.8 dB a frame over a noise 45 dB under the voice; each word's dry reading
-    is the reference. The ends :func:`voice_end` gives, less the true ones (frames); the rate read."""
+    recorded in a room of ``rate`` dB a frame (``None``: a dry booth) over a noise 45 dB under the
+    voice. Returns the energy, the runs, the dry energy (each word's reading), the words' starts,
+    the runs' ends and the true ends (where the dry voice is 40 dB under its level, the rule of the
+    tests' sessions, or its last frame)."""
     rng = np.random.default_rng(seed)
-    rate, n_word, gap = 1.8, 40, 80
+    n_word, gap = 40, 80
     dry = np.full(10 * (n_word + gap) + 40, -200.0)
     truth = []
     for k in range(10):
@@ -74,10 +77,10 @@ def _room_take(release: float, seed: int) -> tuple[list[float], float]:
         dry[a : a + n_word] = -20.0 + rng.normal(0, 1.0, n_word)
         fall = -20.0 - release * np.arange(1, 16)
         dry[a + n_word : a + n_word + 15] = fall
-        # the truth: where the dry voice is 40 dB under its level (the tests' sessions' rule), or its last frame
         under = np.flatnonzero(fall <= -60.0)
         truth.append(a + n_word + (int(under[0]) if len(under) else 15))
-    power = 10 ** (reverberated(dry, rate) / 10) * (1 - 10 ** (-rate / 10)) + 10 ** (-65.0 / 10)
+    wet = dry if rate is None else reverberated(dry, rate) + 10 * np.log10(1 - 10 ** (-rate / 10))
+    power = 10 ** (wet / 10) + 10 ** (-65.0 / 10)
     e = (10 * np.log10(power) + rng.normal(0, 0.5, len(power))).astype(np.float32)
     above = e > -62.0
     starts, ends = [], []
@@ -89,7 +92,14 @@ def _room_take(release: float, seed: int) -> tuple[list[float], float]:
         starts.append(a)
         ends.append(z)
     speech = Speech(np.asarray(starts), np.asarray(ends), -65.0, -20.0, -62.0)
-    room = room_of([(e, speech)]) or Room(rate, 0.5)
+    return e, speech, dry, starts, ends, truth
+
+
+def _room_take(release: float, seed: int) -> tuple[list[float], float]:
+    """The ends :func:`voice_end` gives in a 1.8 dB-a-frame room (:func:`_take`), less the true
+    ones (frames), with each word's dry reading as the reference; and the room's rate as read."""
+    e, speech, dry, starts, ends, truth = _take(release, seed)
+    room = room_of([(e, speech)]) or Room(1.8, 0.5)
     noise = noise_db(e, speech)
     errs = []
     for a, b, t in zip(starts, ends, truth):
@@ -98,6 +108,36 @@ def _room_take(release: float, seed: int) -> tuple[list[float], float]:
         assert got is not None
         errs.append(got - t)
     return errs, room.rate
+
+
+def _edges_of(e: np.ndarray, speech: Speech, dry: np.ndarray, starts: list[int], ends: list[int],
+              truth: list[int]) -> tuple[list[Edge], list[Edge]]:
+    """The words' ends and (reversed in time, from the word's end back to the pause's middle) onsets,
+    each with its dry reading, as the aligner hands them to :func:`room_from_cues`."""
+    noise = noise_db(e, speech)
+    end_edges, onset_edges = [], []
+    for a, b, t in zip(starts, ends, truth):
+        ref = np.maximum(dry[a - 10 : t + 10], -75.0)
+        end_edges.append(Edge(e, b, a, noise, ref, float(t - (a - 10)), 1.0))
+        lo = max(0, a - 40)
+        onset_edges.append(Edge(e[lo:b][::-1].copy(), b - lo, 0, noise, ref[::-1].copy(), float(len(ref) - 10), 1.0))
+    return end_edges, onset_edges
+
+
+@pytest.mark.parametrize("release", [6.0, 1.8])
+def test_a_room_the_edges_cannot_tell_is_read_from_the_cues(release: float) -> None:
+    """When too few pauses show a free decay, the aligned cues' dry readings tell the room: their
+    ends' falls are explained by it, their onsets (the null) are not."""
+    e, speech, dry, starts, ends, truth = _take(release, seed=7)
+    room = room_from_cues(*_edges_of(e, speech, dry, starts, ends, truth))
+    assert room is not None and 1.5 <= room.rate <= 2.4  # the grid's neighbours of 1.8
+
+
+@pytest.mark.parametrize("release", [6.0, 1.8])
+def test_a_dry_booth_is_not_read_as_a_room_from_the_cues(release: float) -> None:
+    """Dry, a voice fading as slowly as the room above is its reading's own shape: no room."""
+    e, speech, dry, starts, ends, truth = _take(release, seed=8, rate=None)
+    assert room_from_cues(*_edges_of(e, speech, dry, starts, ends, truth)) is None
 
 
 @pytest.mark.parametrize("release", [6.0, 1.8])

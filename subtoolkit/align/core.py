@@ -36,7 +36,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from subtoolkit.align.decay import noise_db, room_of, voice_end
+from subtoolkit.align.decay import Edge, noise_db, room_from_cues, room_of, too_few_edges, voice_end
 from subtoolkit.align.dtw import Path, Restarts, Units, diagonal_band, path_band, warp
 from subtoolkit.align.null import NullModel, measure
 from subtoolkit.audio.features import HOP_S, Frames, analyse, cepstra, pool, voicing_at
@@ -206,6 +206,8 @@ class _Recording:
         # the room's decay, read on the session's own pauses (subtoolkit.align.decay): where each
         # run's direct sound ends, its reverberant tail taken off
         self.room = room_of([(t.frames.energy_db, t.speech) for t in tracks])
+        self.undecided = self.room is None and too_few_edges([(t.frames.energy_db, t.speech) for t in tracks])
+        """Too few free decays to tell a room from the edges: the aligned cues will tell (:meth:`settle_room`)."""
         self.energy = [t.frames.energy_db for t in tracks]
         self.offsets = [t.offset_ms for t in tracks]
         self.noise = [noise_db(t.frames.energy_db, t.speech) for t in tracks]
@@ -258,6 +260,30 @@ class _Recording:
                         ref_end_ms / FRAME_MS, pace)
         return None if end is None else max(start_ms, off + int(round(FRAME_MS * end)))
 
+    def settle_room(self, cues: Sequence[tuple[int, int, bool, int, bool]], ref: _Reference, pace: float) -> None:
+        """Read the room from the aligned cues (``(cue, first row, starts on a pause, row after the
+        last, ends on a pause)``) when the edges were too few to tell (:func:`~subtoolkit.align.decay.room_from_cues`):
+        each cue's dry reading against the recording's fall at its end, and (the null) its onset."""
+        self.undecided = False
+        ends: list[Edge] = []
+        onsets: list[Edge] = []
+        for k, srow, s_join, erow, e_join in cues:
+            n = int(self.track[srow])
+            if int(self.track[erow - 1]) != n:
+                continue
+            e, off, noise = self.energy[n], self.offsets[n], self.noise[n]
+            a = (int(self.t0[srow]) - off) // FRAME_MS
+            b = (int(self.t1[erow - 1]) - off) // FRAME_MS
+            ref_e, ref_end = ref.tails[k]
+            if e_join:
+                ends.append(Edge(e, b, a, noise, ref_e, ref_end / FRAME_MS, pace))
+            if s_join:  # reversed in time, from the cue's end back to the quietest frame before it
+                lo = (self.before_start(srow) - off) // FRAME_MS
+                lo = lo + int(np.argmin(e[lo:a])) if a > lo else a
+                onsets.append(Edge(e[lo:b][::-1].copy(), b - lo, 0, noise, ref_e[::-1].copy(),
+                                   len(ref_e) - ref.heads[k] / FRAME_MS, pace))
+        self.room = room_from_cues(ends, onsets)
+
     def after_end(self, row: int) -> int:
         """Latest time a cue ending before join ``row`` may reach forward to."""
         if row < len(self.run) and self.track[row] == self.track[row - 1]:
@@ -303,6 +329,7 @@ class _Reference:
         self.hidden_tail = np.asarray(tail)
         self.tails = [(r.frames.energy_db, r.offset_ms) for r in refs]
         """Per cue, the reading's energy and the end of its sound: its release, for a room's tails."""
+        self.heads = [r.onset_ms for r in refs]
 
     def __len__(self) -> int:
         return int(self.cue_col[-1])
@@ -594,6 +621,9 @@ def _cue_times(plans: list[CuePlan], ref: _Reference, path: Path, rec: _Recordin
             j2 = _nearest(joins, s, j1 if j1 is not None else e, max(s, nlast), tol)
             ends.append((j1, True) if j1 is not None else (e, False))
             starts.append((j2, True) if j2 is not None and j2 < m else (s, False))
+    if rec.undecided:  # too few free decays to tell a room: the aligned cues tell (subtoolkit.align.decay)
+        rec.settle_room([(k, min(max(sr, 0), m - 1), sj, min(max(er, 1), m), ej)
+                         for (k, _, _), (sr, sj), (er, ej) in zip(spans, starts, ends)], ref, pace)
     out: list[AlignedCue] = []
     for (k, _, _), (srow, s_join), (erow, e_join) in zip(spans, starts, ends):
         srow = min(max(srow, 0), m - 1)
