@@ -60,7 +60,7 @@ def main() -> None:
           f"{sum(len(m) for c in fit for m, _, _ in c) * 0.0125 / 60:.1f} min")
 
     check = phrases([block_text(script.blocks[b]) for b in blocks[CHECK_BLOCKS]])
-    dist, rand, edge = [], [], []
+    dist, rand, edge, lead = [], [], [], []
     rng = np.random.default_rng(0)
     for cue in check:
         audio = np.concatenate([np.concatenate([a, np.zeros(int(p * 24), dtype=np.float32)]) for _, a, p in cue])
@@ -72,13 +72,20 @@ def main() -> None:
         rand += list(d_far)
         on, off = sound_edges(audio, 24000)
         edge += [onset - on, offset - off]
+        # how long the sound runs before it clears a clean recording's threshold (45 dB under the
+        # level): what a cue start on a pause rests on, mel-derived less vocoded
+        level = float(np.percentile(ref.frames.energy_db, 97))
+        first_voc = int(np.flatnonzero(ref.frames.energy_db > level - 45)[0]) * 10 - on
+        first_mel = int(np.flatnonzero(frames.energy_db > level - 45)[0]) * 10 - onset
+        lead.append(first_mel - first_voc)
     e = np.abs(edge)
     print(f"sound ends signed error: onsets mean {np.mean(edge[0::2]):+.1f} ms, "
           f"offsets mean {np.mean(edge[1::2]):+.1f} ms")
     print(f"checked on {len(check)} blocks: cepstral distance to the vocoded reading, median "
           f"{np.median(dist):.2f} (unrelated frames {np.median(rand):.2f}, "
           f"ratio {np.median(dist) / np.median(rand):.2f}); "
-          f"sound ends |error| median {np.median(e):.1f} ms, max {e.max():.1f} ms")
+          f"sound ends |error| median {np.median(e):.1f} ms, max {e.max():.1f} ms; lead before a -45 dB "
+          f"threshold, mel less vocoded: mean {np.mean(lead):+.1f} ms, max |{np.max(np.abs(lead)):.0f}| ms")
     if args.write:
         path = ROOT / "assets" / MAP_FILE
         head = ("# The neural reference's mel -> features map (subtoolkit/align/melref.py), fitted by\n"

@@ -128,9 +128,17 @@ def test_another_talent_is_placed_and_its_cues_start_on_the_voice(talent: Scored
     starts = np.abs(talent.starts)
     assert len(starts) >= 15
     assert np.median(starts) <= 40 and np.percentile(starts, 95) <= 200
-    # the room's reverberation outlasts the dry voice the truth is measured on; the aligner takes the
-    # tail off where the session's own edges show a room (subtoolkit.align.decay): 117 ms before it
-    assert np.median(np.abs(talent.ends)) <= 100
+    _room_ends_hold(talent)
+
+
+def _room_ends_hold(s: Scored) -> None:
+    """The room's reverberation outlasts the dry voice the truth is measured on; the aligner lays
+    each cue's dry reading, through the room its own edges show, on the tail (subtoolkit.align.decay).
+    Before: cue ends 117 ms late in the median with no correction; then, walking back along the
+    decay line, espeak block ends up to 160 ms late and neural ones 145 ms early."""
+    ends = np.abs(s.ends)
+    assert np.percentile(ends, 95) <= 150 and np.median(ends) <= 50
+    assert max(abs(v[1]) for v in s.blocks.values() if v is not None) <= 100
 
 
 # ---------------------------------------------------------------------------------------------
@@ -261,7 +269,7 @@ def test_the_neural_voice_against_the_neural_reference(condition: str, mini, tmp
         assert np.median(starts) <= 20 and np.percentile(starts, 95) <= 100
     else:
         assert np.median(starts) <= 40 and np.percentile(starts, 95) <= 200
-        assert np.median(np.abs(s.ends)) <= 100  # the room's tail taken off (101 ms before it)
+        _room_ends_hold(s)
 
 
 def test_the_neural_voice_against_the_espeak_reference(mini, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

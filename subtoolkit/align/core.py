@@ -36,7 +36,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from subtoolkit.align.decay import direct_end, noise_db, room_of
+from subtoolkit.align.decay import Edge, noise_db, room_from_cues, room_of, too_few_edges, voice_end
 from subtoolkit.align.dtw import Path, Restarts, Units, diagonal_band, path_band, warp
 from subtoolkit.align.null import NullModel, measure
 from subtoolkit.audio.features import HOP_S, Frames, analyse, cepstra, pool, voicing_at
@@ -206,6 +206,8 @@ class _Recording:
         # the room's decay, read on the session's own pauses (subtoolkit.align.decay): where each
         # run's direct sound ends, its reverberant tail taken off
         self.room = room_of([(t.frames.energy_db, t.speech) for t in tracks])
+        self.undecided = self.room is None and too_few_edges([(t.frames.energy_db, t.speech) for t in tracks])
+        """Too few free decays to tell a room from the edges: the aligned cues will tell (:meth:`settle_room`)."""
         self.energy = [t.frames.energy_db for t in tracks]
         self.offsets = [t.offset_ms for t in tracks]
         self.noise = [noise_db(t.frames.energy_db, t.speech) for t in tracks]
@@ -242,16 +244,45 @@ class _Recording:
             return int(self.t1[row - 1]) + FRAME_MS
         return int(self.bounds[self.track[row]][0])
 
-    def direct_end(self, row: int, end_ms: int, start_ms: int) -> int:
-        """``end_ms`` (a cue's end, its last row ``row - 1``) moved back to where the direct sound
-        ends when it sits on the room's decay (:mod:`subtoolkit.align.decay`); not before ``start_ms``."""
+    def direct_end(self, row: int, end_ms: int, start_ms: int, ref_energy_db: np.ndarray, ref_end_ms: float,
+                   pace: float) -> int | None:
+        """Where the voice ends of a cue the aligner ended at ``end_ms`` (its last row ``row - 1``)
+        when the recording has a room: its dry reference reading (energy, end of its sound) laid on
+        the recording's last sound and tail through the room (:mod:`subtoolkit.align.decay`); not
+        before ``start_ms``. ``None`` in a dry session, or with too little sound to tell."""
         if self.room is None:
-            return end_ms
+            return None
         n = int(self.track[row - 1])
         off = self.offsets[n]
         frame = (end_ms - off) // FRAME_MS
         stop = max(0, (start_ms - off) // FRAME_MS)
-        return max(start_ms, off + FRAME_MS * direct_end(self.energy[n], frame, self.room, stop, self.noise[n]))
+        end = voice_end(self.energy[n], frame, stop, self.room, self.noise[n], ref_energy_db,
+                        ref_end_ms / FRAME_MS, pace)
+        return None if end is None else max(start_ms, off + int(round(FRAME_MS * end)))
+
+    def settle_room(self, cues: Sequence[tuple[int, int, bool, int, bool]], ref: _Reference, pace: float) -> None:
+        """Read the room from the aligned cues (``(cue, first row, starts on a pause, row after the
+        last, ends on a pause)``) when the edges were too few to tell (:func:`~subtoolkit.align.decay.room_from_cues`):
+        each cue's dry reading against the recording's fall at its end, and (the null) its onset."""
+        self.undecided = False
+        ends: list[Edge] = []
+        onsets: list[Edge] = []
+        for k, srow, s_join, erow, e_join in cues:
+            n = int(self.track[srow])
+            if int(self.track[erow - 1]) != n:
+                continue
+            e, off, noise = self.energy[n], self.offsets[n], self.noise[n]
+            a = (int(self.t0[srow]) - off) // FRAME_MS
+            b = (int(self.t1[erow - 1]) - off) // FRAME_MS
+            ref_e, ref_end = ref.tails[k]
+            if e_join:
+                ends.append(Edge(e, b, a, noise, ref_e, ref_end / FRAME_MS, pace))
+            if s_join:  # reversed in time, from the cue's end back to the quietest frame before it
+                lo = (self.before_start(srow) - off) // FRAME_MS
+                lo = lo + int(np.argmin(e[lo:a])) if a > lo else a
+                onsets.append(Edge(e[lo:b][::-1].copy(), b - lo, 0, noise, ref_e[::-1].copy(),
+                                   len(ref_e) - ref.heads[k] / FRAME_MS, pace))
+        self.room = room_from_cues(ends, onsets)
 
     def after_end(self, row: int) -> int:
         """Latest time a cue ending before join ``row`` may reach forward to."""
@@ -296,6 +327,9 @@ class _Reference:
         self.cue_col = np.asarray(cols, dtype=np.int64)
         self.hidden_lead = np.asarray(lead)
         self.hidden_tail = np.asarray(tail)
+        self.tails = [(r.frames.energy_db, r.offset_ms) for r in refs]
+        """Per cue, the reading's energy and the end of its sound: its release, for a room's tails."""
+        self.heads = [r.onset_ms for r in refs]
 
     def __len__(self) -> int:
         return int(self.cue_col[-1])
@@ -590,6 +624,9 @@ def _cue_times(plans: list[CuePlan], ref: _Reference, path: Path, rec: _Recordin
             j2 = _nearest(joins, s, j1 if j1 is not None else e, max(s, nlast), tol)
             ends.append((j1, True) if j1 is not None else (e, False))
             starts.append((j2, True) if j2 is not None and j2 < m else (s, False))
+    if rec.undecided:  # too few free decays to tell a room: the aligned cues tell (subtoolkit.align.decay)
+        rec.settle_room([(k, min(max(sr, 0), m - 1), sj, min(max(er, 1), m), ej)
+                         for (k, _, _), (sr, sj), (er, ej) in zip(spans, starts, ends)], ref, pace)
     out: list[AlignedCue] = []
     for (k, _, _), (srow, s_join), (erow, e_join) in zip(spans, starts, ends):
         srow = min(max(srow, 0), m - 1)
@@ -598,9 +635,11 @@ def _cue_times(plans: list[CuePlan], ref: _Reference, path: Path, rec: _Recordin
         end = int(rec.t1[erow - 1])
         if s_join:  # give back the quiet onset the room noise hides, within the pause
             start = max(rec.before_start(srow), start - int(round(ref.hidden_lead[k] * pace)))
-        direct = rec.direct_end(erow, end, start)
-        if direct < end:  # the sound past it is the room's decay, not the voice
-            end = direct
+        direct = rec.direct_end(erow, end, start, *ref.tails[k], pace)
+        if direct is not None:  # in a room: the reading's own release laid on the recording's tail (also
+            # inside a run: the tail fills short pauses), never later than the dry rule would end it
+            end = min(direct, end + int(round(ref.hidden_tail[k] * pace)))
+            end = min(rec.after_end(erow), end) if e_join else end
         elif e_join:
             end = min(rec.after_end(erow), end + int(round(ref.hidden_tail[k] * pace)))
         out.append(AlignedCue(plans[k], start, max(end, start), s_join, e_join))
