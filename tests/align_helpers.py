@@ -360,8 +360,9 @@ def build_session(
                     x, r = say(reader, ab.text)
                     on, off = _trim(x, r)
                     parts.append(x[on:off])
+                    sound_end = sum(len(p) for p in parts)  # the reading ends with its sound, not the pause after
                     parts.append(silence(rng.uniform(*PAUSES_MS.get(ab.brk, (0, 30)))))
-                retakes.append((b, t / base_rate * 1000, sum(len(p) for p in parts) / base_rate * 1000))
+                retakes.append((b, t / base_rate * 1000, sound_end / base_rate * 1000))
                 t = sum(len(p) for p in parts)
                 gap = silence(rng.uniform(*abandon[ai][1]))
                 parts.append(gap)

@@ -10,7 +10,9 @@ shorter ones of ``test_align_accuracy``'s retake session are covered there):
 - the second sentence of block 2 (83 characters) read in full, then again (a retake inside a block);
 - the first sentence of block 5 (77 characters) read in full, then again (a block's first sentence);
 
-and one layout with a restart in the middle of block 2's second sentence instead. Two voices read
+a layout with a restart in the middle of block 2's second sentence instead; and one of false
+starts (a few words of a sentence, then the sentence again after a breath of 250–450 ms) in each
+block, the third being a block's first sentence (32 characters). Two voices read
 them: espeak against the espeak reference, and the neural voice against the neural reference
 (skipped where it is not installed). The truth is where the builder put each piece.
 
@@ -32,10 +34,14 @@ from subtoolkit.model import Script
 from subtoolkit.text.ingest import read_source
 from subtoolkit.text.parse import parse_lines
 
+SHORT = (250.0, 450.0)
 LAYOUTS = {
-    # (sentence index, share read before stopping) per block, by position among the three blocks
-    "restart-first-full-middle-full-block": ((0, 0, 0.5), (0, 1, 1.0), (2, 0, 1.0)),
-    "restart-middle": ((0, 1, 0.4), (2, 0, 1.0)),
+    # (block by position among the three, sentence index, share read before stopping, pause before the restart)
+    "restart-first-full-middle-full-block": ((0, 0, 0.5, (700.0, 1200.0)), (0, 1, 1.0, (700.0, 1200.0)),
+                                             (2, 0, 1.0, (700.0, 1200.0))),
+    "restart-middle": ((0, 1, 0.4, (700.0, 1200.0)), (2, 0, 1.0, (700.0, 1200.0))),
+    # false starts of a few words, picked up again after a short breath
+    "false-starts": ((0, 1, 0.15, SHORT), (1, 0, 0.3, SHORT), (2, 0, 0.2, SHORT)),
 }
 
 
@@ -73,8 +79,8 @@ def run(request: pytest.FixtureRequest, mini, tmp_path_factory: pytest.TempPathF
     path, script = mini
     three = narration_blocks(script)[:3]
     work = tmp_path_factory.mktemp(f"{voice}-{layout}")
-    retakes = tuple(Retake(three[i], sentence, upto) for i, sentence, upto in LAYOUTS[layout])
-    session = build_session(script, work / "vo", blocks=three, readers=_readers(voice, three), seed=51,
+    retakes = tuple(Retake(three[i], sentence, upto, gap) for i, sentence, upto, gap in LAYOUTS[layout])
+    session = build_session(script, work / "vo", blocks=three, readers=_readers(voice, three), seed=61,
                             snr_db=30, sample_rate=16000 if voice == "neural" else 44100, retake=retakes)
     part = work / "part.txt"  # the script of what was recorded
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -113,6 +119,7 @@ def test_each_abandoned_reading_is_reported_as_a_retake_with_its_span(run: Run) 
                           for u in mine) or "nothing"
         print(f"\n[{run.name}] abandoned reading of block {block}: truth {start:.0f}–{end:.0f} ms "
               f"({(end - start) / 1000:.1f} s), reported {shown}")
+        assert len(mine) == 1  # one reading, one row: its own pauses do not split it
         covered = sum(min(u["end_ms"], end) - max(u["start_ms"], start) for u in mine)
         assert covered >= 0.9 * (end - start)
         assert min(u["start_ms"] for u in mine) >= start - 200 and max(u["end_ms"] for u in mine) <= end + 200
