@@ -9,11 +9,12 @@ that need the neural voice (``subtoolkit voices install``) or the human recordin
 
 aeneas-ng, the reference point of the issue, is run on the same files and the same cue texts (one
 fragment per cue) where a Python with it is named by ``AENEAS_PYTHON``, and scored as ours are;
-it reads with the espeak-ng program and needs ffmpeg. It is not a dependency of the project:
-its C extensions build only with espeak-ng's and Festival's development files. On Debian::
+it synthesises with its espeak C extension (built on libespeak-ng) and needs ffmpeg. It is not a
+dependency of the project: its C extensions build only with espeak-ng's and Festival's
+development files. On Debian (the figures in the notes came from these commands)::
 
     apt-get install -y libespeak-ng-dev espeak-ng festival-dev libestools-dev python3-dev
-    python3 -m venv /tmp/aeneas-venv && /tmp/aeneas-venv/bin/pip install numpy setuptools wheel
+    python3 -m venv /tmp/aeneas-venv && /tmp/aeneas-venv/bin/pip install "numpy<2" setuptools wheel
     /tmp/aeneas-venv/bin/pip install aeneas-ng
     AENEAS_PYTHON=/tmp/aeneas-venv/bin/python .venv/bin/python bench/bench_align_voices.py
 
@@ -90,7 +91,10 @@ def _aeneas(exe: str | None, why: str, files: list[Path], folder: Path, cues: li
     text.write_text("\n".join(t for _, t in cues) + "\n", encoding="utf-8")
     out = folder / "aeneas.json"
     config = "task_language=cmn|is_text_type=plain|os_task_file_format=json"
-    cmd = [exe, "-m", "aeneas.tools.execute_task", str(files[0]), str(text), config, str(out), "-r=tts=espeak-ng"]
+    # its espeak engine (the C extension on libespeak-ng), not its "espeak-ng" one: that one runs the
+    # program per fragment and its boundaries come out stretched (on a file espeak-ng itself read
+    # with 1 s pauses, its three boundaries were 2.7–5.3 s late; the C extension's, 0.3 s at most)
+    cmd = [exe, "-m", "aeneas.tools.execute_task", str(files[0]), str(text), config, str(out), "-r=tts=espeak"]
     t0 = time.perf_counter()
     r = subprocess.run(cmd, capture_output=True, timeout=1200, env={**os.environ, "PYTHONIOENCODING": "UTF-8"})
     secs = time.perf_counter() - t0
