@@ -7,11 +7,20 @@ known from where each piece was put. For each it prints blocks placed, cue-start
 that need the neural voice (``subtoolkit voices install``) or the human recording
 (``../shared/dev-audio``) are skipped, with a line saying so, where they are absent.
 
-aeneas-ng, the reference point of the issue, is run on the same files where it can be installed
-(a Python with ``aeneas`` named by ``AENEAS_PYTHON``; it reads with the espeak-ng program and needs
-ffmpeg's): its C extensions build only with Festival's development files (Debian: festival-dev,
-libestools-dev, libespeak-ng-dev), and without them the column says it is not installed. Its
-block starts are scored from the second block on (its first fragment begins with the file).
+aeneas-ng, the reference point of the issue, is run on the same files and the same cue texts (one
+fragment per cue) where a Python with it is named by ``AENEAS_PYTHON``, and scored as ours are;
+it synthesises with its espeak C extension (built on libespeak-ng) and needs ffmpeg. It is not a
+dependency of the project: its C extensions build only with espeak-ng's and Festival's
+development files. On Debian (the figures in the notes came from these commands)::
+
+    apt-get install -y libespeak-ng-dev espeak-ng festival-dev libestools-dev python3-dev
+    python3 -m venv /tmp/aeneas-venv && /tmp/aeneas-venv/bin/pip install "numpy<2" setuptools wheel
+    /tmp/aeneas-venv/bin/pip install aeneas-ng
+    AENEAS_PYTHON=/tmp/aeneas-venv/bin/python .venv/bin/python bench/bench_align_voices.py
+
+Without it (or where that Python cannot import aeneas with its C extensions) the column says so.
+Its first fragment begins with the file (aeneas keeps the lead-in in it), so its cue starts are
+scored from the second cue on.
 
 Run with ``.venv/bin/python bench/bench_align_voices.py``; it prints its figures and asserts nothing.
 """
@@ -50,28 +59,68 @@ def _part(path: Path, script, blocks: list[int], into: Path) -> Path:  # type: i
     return part
 
 
-def _aeneas(files: list[Path], script_path: Path, blocks: list[int], script, session) -> str:  # type: ignore[no-untyped-def]
+def _aeneas_python() -> tuple[str | None, str]:
+    """The Python that runs aeneas-ng (``AENEAS_PYTHON``), or None and why not.
+
+    It is checked once by importing aeneas's task runner and its C extensions there: a Python
+    without them would fail on every condition, or fall back to aeneas's pure-Python DTW and print
+    figures that are not aeneas as its users run it."""
     exe = os.environ.get("AENEAS_PYTHON")
     if not exe:
-        return "not installed here"
+        return None, "not installed here (set AENEAS_PYTHON)"
+    probe = "import aeneas.tools.execute_task, aeneas.cdtw.cdtw, aeneas.cew.cew, aeneas.cmfcc.cmfcc"
+    try:
+        r = subprocess.run([exe, "-c", probe], capture_output=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return None, f"AENEAS_PYTHON does not run ({type(e).__name__})"
+    if r.returncode != 0:
+        return None, "AENEAS_PYTHON cannot import aeneas with its C extensions"
+    return exe, ""
+
+
+def _aeneas(exe: str | None, why: str, files: list[Path], folder: Path, cues: list[tuple[int, str]],
+            script, session) -> str:  # type: ignore[no-untyped-def]
+    """aeneas-ng on the same file and the same cue texts, one fragment per cue, scored as ours are:
+    cue starts against the truth. Its first fragment begins with the file (aeneas keeps the
+    lead-in in it), so it is scored from the second cue on."""
+    if exe is None:
+        return why
     if len(files) != 1:
         return "one file only"
-    text = script_path.parent / "aeneas.txt"
-    text.write_text("\n".join(block_text(script.blocks[b]) for b in blocks) + "\n", encoding="utf-8")
-    out = script_path.parent / "aeneas.json"
+    text = folder / "aeneas.txt"
+    text.write_text("\n".join(t for _, t in cues) + "\n", encoding="utf-8")
+    out = folder / "aeneas.json"
     config = "task_language=cmn|is_text_type=plain|os_task_file_format=json"
-    cmd = [exe, "-m", "aeneas.tools.execute_task", str(files[0]), str(text), config, str(out), "-r=tts=espeak-ng"]
+    # its espeak engine (the C extension on libespeak-ng), not its "espeak-ng" one: that one runs the
+    # program per fragment and its boundaries come out stretched (on a file espeak-ng itself read
+    # with 1 s pauses, its three boundaries were 2.7–5.3 s late; the C extension's, 0.3 s at most)
+    cmd = [exe, "-m", "aeneas.tools.execute_task", str(files[0]), str(text), config, str(out), "-r=tts=espeak"]
     t0 = time.perf_counter()
-    r = subprocess.run(cmd, capture_output=True, timeout=600, env={**os.environ, "PYTHONIOENCODING": "UTF-8"})
+    r = subprocess.run(cmd, capture_output=True, timeout=1200, env={**os.environ, "PYTHONIOENCODING": "UTF-8"})
     secs = time.perf_counter() - t0
-    if r.returncode != 0:
-        return "failed"
+    if r.returncode != 0 or not out.exists():
+        return f"failed (exit {r.returncode})"
     import json
 
     frags = json.loads(out.read_text(encoding="utf-8"))["fragments"]
-    # the first fragment begins with the file (aeneas keeps the lead-in in it): from the second on
-    errs = [abs(float(f["begin"]) * 1000 - session.block_truth(b)[0]) for f, b in zip(frags[1:], blocks[1:])]
-    return f"block starts {', '.join(f'{e:.0f}' for e in errs)} ms; {secs / (session.duration_ms / 60000):.1f} s/min"
+    if len(frags) != len(cues):
+        return f"{len(frags)} fragments for {len(cues)} cues"
+    errs = _cue_errors([(b, t, float(f["begin"]) * 1000) for (b, t), f in zip(cues, frags)][1:], script, session)
+    return (f"cue starts {np.median(errs):.0f} / {np.percentile(errs, 95):.0f} ms (median / p95, n={len(errs)}); "
+            f"{secs / (session.duration_ms / 60000):.2f} s/audio min")
+
+
+def _cue_errors(placed: list[tuple[int, str, float]], script, session) -> list[float]:  # type: ignore[no-untyped-def]
+    """|start - truth| of each cue (block, text, start ms) whose both ends are atom ends."""
+    at: dict[int, int] = {}
+    errs: list[float] = []
+    for b, text, start in placed:
+        first = block_text(script.blocks[b]).find(text, at.get(b, 0))
+        at[b] = first + len(text)
+        truth = session.truth(b, first, first + len(text))
+        if truth:
+            errs.append(abs(start - truth[0]))
+    return errs
 
 
 def main() -> None:
@@ -96,6 +145,7 @@ def main() -> None:
             ]
         else:
             print("neural voice not installed: its conditions are skipped (subtoolkit voices install)")
+        aeneas, why = _aeneas_python()
         print(f"{'condition':<32} {'reference':<9} {'placed':>6} {'start med':>9} {'p95':>6} {'s/audio min':>11}  "
               f"confidences | aeneas-ng")
         for k, (label, reference, kwargs) in enumerate(conditions):
@@ -106,21 +156,16 @@ def main() -> None:
             result = run_align(part, session.files,
                                AlignOptions(out_dir=folder / "out", reference=reference, force=True))
             secs = time.perf_counter() - t0
-            starts = []
-            at: dict[int, int] = {}
-            for cue in result.report["cues"]:
-                b = cue["block"]
-                first = block_text(script.blocks[b]).find(cue["text"], at.get(b, 0))
-                at[b] = first + len(cue["text"])
-                truth = session.truth(b, first, first + len(cue["text"]))
-                if truth:
-                    starts.append(abs(cue["speech_start_ms"] - truth[0]))
+            cues = [(c["block"], c["text"]) for c in result.report["cues"]]
+            starts = _cue_errors([(c["block"], c["text"], c["speech_start_ms"]) for c in result.report["cues"]],
+                                 script, session)
             placed = sum(1 for b in result.report["blocks"] if b["status"] != "unplaced")
             confs = ", ".join(f"{b['confidence']:.2f}" for b in result.report["blocks"])
             minutes = session.duration_ms / 60000
             print(f"{label:<32} {reference:<9} {placed:>3}/{len(narration):<2} {np.median(starts):9.0f} "
                   f"{np.percentile(starts, 95):6.0f} "
-                  f"{secs / minutes:11.2f}  {confs} | {_aeneas(session.files, part, narration, script, session)}")
+                  f"{secs / minutes:11.2f}  {confs} | "
+                  f"{_aeneas(aeneas, why, session.files, folder, cues, script, session)}")
 
 
 if __name__ == "__main__":

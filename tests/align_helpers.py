@@ -155,6 +155,32 @@ PAUSES_MS = {"word": (0, 30), "char": (0, 20), "enum_drop": (40, 140), "enum": (
 
 
 @dataclass(frozen=True)
+class Retake:
+    """An abandoned reading: sentence ``sentence`` of ``block`` begun, stopped after about
+    ``upto`` of its characters (at a word end; 1.0 reads it all), and read again from its start
+    after a pause of ``gap_ms`` (drawn from that range)."""
+
+    block: int
+    sentence: int = 0
+    upto: float = 1.0
+    gap_ms: tuple[float, float] = (700, 1200)
+
+
+def _abandoned(pieces: list[SegAtom], retake: Retake) -> tuple[int, int]:
+    """The pieces ``[first, stop)`` read before the talent stopped: from the start of the
+    retaken sentence to the word end nearest ``upto`` of its length (at least one word)."""
+    bounds = [0] + [k + 1 for k, a in enumerate(pieces) if a.brk == "sentence" and k + 1 < len(pieces)]
+    first = bounds[retake.sentence]
+    end = bounds[retake.sentence + 1] if retake.sentence + 1 < len(bounds) else len(pieces)
+    total = sum(len(a.text) for a in pieces[first:end])
+    read, stop = 0, first
+    while stop < end and (stop == first or read + len(pieces[stop].text) / 2 <= retake.upto * total):
+        read += len(pieces[stop].text)
+        stop += 1
+    return first, stop
+
+
+@dataclass(frozen=True)
 class Talent:
     """What makes a recording sound like another person in another room, applied to the whole
     track after it is read: played slower and lower (``stretch`` > 1, by resampling, so formants
@@ -257,7 +283,7 @@ def build_session(
     lead_ms: float = 700.0,
     voice: str = "cmn",
     readers: dict[int, object] | None = None,
-    retake: tuple[int, ...] = (),
+    retake: tuple[int | Retake, ...] = (),
     talent: Talent = Talent(),
     bed_db: float | None = None,
     pause_ms: tuple[float, float] = (200, 2000),
@@ -268,8 +294,9 @@ def build_session(
     varied per block by ``jitter``. ``skip`` blocks are not read. ``split_before`` starts a new
     file before these blocks; ``formats`` gives each file's format in turn (wav, flac, mp3, m4a).
     ``readers`` gives some blocks another reader (an espeak voice, a :class:`Clip`: an interviewee,
-    a real person). ``retake`` blocks have their first sentence read twice (the truth is the
-    second reading; the first is in :attr:`Session.retakes`). ``bed_db`` lays a music bed that
+    a real person). ``retake`` blocks have their first sentence read twice, or as a
+    :class:`Retake` says (the truth is the last reading; the abandoned one is in
+    :attr:`Session.retakes`). ``bed_db`` lays a music bed that
     many dB under the voice's level.
     """
     from subtoolkit.align.voice import EspeakVoice
@@ -281,6 +308,10 @@ def build_session(
     parts: list[np.ndarray] = []
     atoms: list[Atom] = []
     retakes: list[tuple[int, float, float]] = []
+    retakes_of: dict[int, list[Retake]] = {}
+    for rt in retake:
+        rt = rt if isinstance(rt, Retake) else Retake(rt)
+        retakes_of.setdefault(rt.block, []).append(rt)
     pauses: list[float] = []
     breaths = 0
     t = 0  # samples
@@ -308,6 +339,8 @@ def build_session(
         whole = getattr(reader, "whole", False)
         pieces = [SegAtom(text, "sentence")] if whole else _words(atoms_of(text, profile))
         pos = 0
+        # piece index -> the pieces read before stopping (an abandoned reading starting there)
+        abandon = {_abandoned(pieces, r)[0]: (_abandoned(pieces, r)[1], r.gap_ms) for r in retakes_of.get(b, ())}
         if not parts:
             _, base_rate = EspeakVoice().render("好")
             parts.append(silence(lead_ms))
@@ -321,19 +354,19 @@ def build_session(
             parts.append(half.copy())
             t += len(half)
             pauses.append(gap)
-        if b in retake:  # the first sentence, read once and abandoned, then again after a pause
-            first_sentence = next(k for k, a in enumerate(pieces) if a.brk == "sentence" or k == len(pieces) - 1)
-            for a in pieces[: first_sentence + 1]:
-                x, r = say(reader, a.text)
-                on, off = _trim(x, r)
-                parts.append(x[on:off])
-                parts.append(silence(rng.uniform(*PAUSES_MS.get(a.brk, (0, 30)))))
-            retakes.append((b, t / base_rate * 1000, sum(len(p) for p in parts) / base_rate * 1000))
-            t = sum(len(p) for p in parts)
-            gap = silence(rng.uniform(700, 1200))
-            parts.append(gap)
-            t += len(gap)
         for ai, a in enumerate(pieces):
+            if ai in abandon:  # a sentence begun, abandoned, then read again from its start after a pause
+                for ab in pieces[ai : abandon[ai][0]]:
+                    x, r = say(reader, ab.text)
+                    on, off = _trim(x, r)
+                    parts.append(x[on:off])
+                    sound_end = sum(len(p) for p in parts)  # the reading ends with its sound, not the pause after
+                    parts.append(silence(rng.uniform(*PAUSES_MS.get(ab.brk, (0, 30)))))
+                retakes.append((b, t / base_rate * 1000, sound_end / base_rate * 1000))
+                t = sum(len(p) for p in parts)
+                gap = silence(rng.uniform(*abandon[ai][1]))
+                parts.append(gap)
+                t += len(gap)
             x, r = say(reader, a.text)
             on, off = _trim(x, r)
             first = text.find(a.text, pos)

@@ -923,12 +923,10 @@ def _unmatched(path: Path, plans: list[CuePlan], ref: _Reference, rec: _Recordin
     free = free & ~taken
     d = np.diff(np.concatenate([[0], free.astype(np.int8), [0]]))
     for a, b in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)):
-        # the ends of words the path let go early or took late belong to those words, not to
-        # the stretch: keep only the speech runs that are unmatched from their start or to their end
-        while a < b and a > 0 and rec.run[a] == rec.run[a - 1]:
-            a += 1
-        while b > a and b < len(rec) and rec.run[b - 1] == rec.run[b]:
-            b -= 1
+        # the ends of words the path let go early or took late belong to those words, not to the
+        # stretch; a longer piece of a speech run that goes on outside it is sound of its own (an
+        # abandoned start read on after a short pause that the speech detector bridged)
+        a, b = _drop_slivers(rec, a, b, settings.min_unmatched_s * 1000)
         if b <= a or rec.t1[b - 1] - rec.t0[a] < settings.min_unmatched_s * 1000:
             continue
         retake_of = None
@@ -940,4 +938,19 @@ def _unmatched(path: Path, plans: list[CuePlan], ref: _Reference, rec: _Recordin
                 if cost <= null.garbage:
                     retake_of = block
         out.append(Unmatched(int(rec.t0[a]), int(rec.t1[b - 1]), retake_of))
-    return tuple(sorted(out, key=lambda u: u.start_ms))
+    return _one_per_reading(sorted(out, key=lambda u: u.start_ms), path, rec)
+
+
+def _one_per_reading(found: list[Unmatched], path: Path, rec: _Recording) -> tuple[Unmatched, ...]:
+    """Pieces of one abandoned reading (retakes of one block with no matched sound between them:
+    the reading's own pauses split it) reported as one stretch."""
+    out: list[Unmatched] = []
+    for u in found:
+        prev = out[-1] if out else None
+        if prev is not None and u.retake_of is not None and prev.retake_of == u.retake_of:
+            between = (rec.t0 >= prev.end_ms) & (rec.t1 <= u.start_ms)
+            if not np.any(path.col_of_row[between] >= 0):
+                out[-1] = Unmatched(prev.start_ms, max(prev.end_ms, u.end_ms), u.retake_of)
+                continue
+        out.append(u)
+    return tuple(out)
