@@ -100,7 +100,7 @@ def text_width(text: str) -> float:
     rest = _FULL_WIDTH.sub("", text)
     if not rest:
         return float(len(text))
-    return (len(text) - len(rest)) + sum(map(char_width, rest))
+    return (len(text) - len(rest)) + sum(map(char_width, rest), 0.0)
 
 
 def render_line(raw: str, profile: Profile) -> str:
@@ -311,6 +311,11 @@ class Layout:
     lines: tuple[str, ...]  # rendered display lines
     sources: tuple[str, ...]  # the source text of each line (before display punctuation)
     cost: float
+
+    def __reduce__(self) -> tuple[type[Layout], tuple[tuple[str, ...], tuple[str, ...], float]]:
+        # pickled by its fields: a compiled build makes this a native class without __dict__,
+        # which pickle's default could only restore through the frozen __setattr__
+        return Layout, (self.lines, self.sources, self.cost)
 
 
 def _line_start_penalty(text: str) -> float:
@@ -562,7 +567,7 @@ def layout(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None = Non
 @lru_cache(maxsize=_KEPT)
 def _floor_width(text: str, to_space: str) -> float:
     """A lower bound of the rendered width of ``text``: marks that may vanish count 0."""
-    return text_width(text) - sum(char_width(c) for c in text if c in to_space)
+    return text_width(text) - sum((char_width(c) for c in text if c in to_space), 0.0)
 
 
 def _bad_end(line: str, profile: Profile) -> bool:
@@ -580,6 +585,11 @@ class Piece:
     # measured them (None: not known, render ``line_sources`` to find it); the reading time of
     # the Traditional twin needs it, and the line tables already hold it
     shadow_width: float | None = field(default=None, compare=False)
+
+    def __reduce__(self) -> tuple[type[Piece], tuple[tuple[str, ...], str, tuple[str, ...], float | None]]:
+        # pickled by its fields: a compiled build makes this a native class without __dict__,
+        # which pickle's default could only restore through the frozen __setattr__
+        return Piece, (self.lines, self.source, self.line_sources, self.shadow_width)
 
 
 @dataclass(frozen=True)
