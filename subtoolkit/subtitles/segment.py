@@ -24,7 +24,7 @@ from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Final, NamedTuple
 from itertools import accumulate, repeat
 from operator import le
 
@@ -86,6 +86,23 @@ def _full_width_class() -> str:
 
 
 _FULL_WIDTH = re.compile(_full_width_class())
+
+# every character's width once measured, for the loops that weigh a sentence character by
+# character: a plain dict read by index costs less than a call through char_width's memo, above
+# all in the compiled build (setup.py). Unicode bounds it; a script meets a few thousand.
+_WIDTHS: Final[dict[str, float]] = {}
+
+
+def _char_widths(text: str) -> list[float]:
+    """``[char_width(c) for c in text]``."""
+    widths = _WIDTHS
+    try:
+        return [widths[c] for c in text]
+    except KeyError:
+        for c in text:
+            if c not in widths:
+                widths[c] = char_width(c)
+        return [widths[c] for c in text]
 
 
 @lru_cache(maxsize=_KEPT)  # single characters and short atoms recur in any script
@@ -374,7 +391,7 @@ class _Ends:
             at = list(accumulate((len(c.translate(table)) for c in text), initial=0))
             offsets = [at[o] for o in offsets]
         spaced = " " in shown or "\u3000" in shown  # most sentences show no space at all
-        weights = list(map(char_width, shown))
+        weights = _char_widths(shown)
         if spaced:
             for run in _SPACE_RUNS.finditer(shown):
                 weights[run.start() + 1 : run.end()] = [0.0] * (run.end() - run.start() - 1)
