@@ -40,7 +40,7 @@ from pathlib import Path
 
 from subtoolkit.errors import SubtoolkitError
 from subtoolkit.model import Block, Script
-from subtoolkit.subtitles import compiled
+from subtoolkit.subtitles import compiled, core_label
 from subtoolkit.subtitles.formats import get_format
 from subtoolkit.subtitles.formats.common import TrackOptions
 from subtoolkit.subtitles.profiles import load_profile
@@ -159,9 +159,8 @@ def main() -> None:
         return
 
     size = len(text.encode("utf-8"))
-    done = compiled()
-    print("subtitle core: " + (f"compiled ({', '.join(done)}; `make accel`, setup.py)" if done else
-                               "pure Python (`make accel` and PYTHONPATH=build/accel: the compiled build)"))
+    print(f"subtitle core: {core_label()}" + ("" if compiled() else
+                                              " (the compiled build: `make accel`, then PYTHONPATH=build/accel)"))
     print(f"corpus: {len(blocks)} blocks, {size / 1e6:.3f} MB; every size below is rotated copies of it "
           "(no block repeats), each size in a fresh process\n")
     heads = ("size MB", "cues", "opencc s", "core s", "write s", "ass s", "x opencc", "MB/s", "s per MB")

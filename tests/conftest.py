@@ -33,9 +33,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    from subtoolkit.subtitles import compiled
+    from subtoolkit.subtitles import core_label
 
-    return f"subtitle core: {'compiled (' + ', '.join(compiled()) + ')' if compiled() else 'pure Python'}"
+    return f"subtitle core: {core_label()}"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

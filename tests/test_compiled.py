@@ -35,6 +35,10 @@ AGAIN = [
     "tests/test_variants.py",
     "tests/test_formats.py",
     "tests/test_core_objects.py",
+    "tests/test_spoken.py",
+    "tests/test_punctuation.py",
+    "tests/test_timecode.py",
+    "tests/test_parse_sample.py",  # the parser reads marks through text/punctuation.py
 ]
 
 
@@ -46,7 +50,7 @@ def test_setup_compiles_the_modules_the_package_names() -> None:
         for node in tree.body
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "COMPILED" for t in node.targets)
     )
-    assert listed == [f"subtoolkit/subtitles/{m}.py" for m in COMPILED_MODULES]
+    assert listed == [m.replace(".", "/") + ".py" for m in COMPILED_MODULES]
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +72,8 @@ def compiled_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.slow
 def test_compiled_wheel_holds_every_module_compiled(compiled_site: Path) -> None:
     for name in COMPILED_MODULES:
-        assert list((compiled_site / "subtoolkit" / "subtitles").glob(f"{name}.cpython-*.so")), name
+        folder, _, stem = name.replace(".", "/").rpartition("/")
+        assert list((compiled_site / folder).glob(f"{stem}.cpython-*.so")), name
     assert list(compiled_site.glob("*.dist-info/WHEEL"))[0].read_text().count("Root-Is-Purelib: false") == 1
 
 
@@ -85,5 +90,6 @@ def test_core_tests_pass_against_the_compiled_build(compiled_site: Path, tmp_pat
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
     )
     assert r.returncode == 0, r.stdout[-5000:] + r.stderr[-2000:]
-    assert "subtitle core: compiled (" + ", ".join(COMPILED_MODULES) + ")" in r.stdout, r.stdout[:2000]
+    names = ", ".join(m.rpartition(".")[2] for m in COMPILED_MODULES)
+    assert f"subtitle core: compiled ({names})" in r.stdout, r.stdout[:2000]
     assert " passed" in r.stdout and " failed" not in r.stdout

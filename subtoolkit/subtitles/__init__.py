@@ -7,8 +7,17 @@ from a track already timed, :mod:`tracks` composes the stages for a script, and 
 reads and writes SRT, VTT, ASS and the JSON timeline.
 """
 
-# The modules a SUBTOOLKIT_COMPILE=1 build compiles with mypyc (setup.py's list, in this order)
-COMPILED_MODULES = ("words", "segment", "timing", "validate")
+# The modules a SUBTOOLKIT_COMPILE=1 build compiles with mypyc (setup.py's list, in this order):
+# the subtitle core and the text helpers it calls per atom (syllables, marks, frame arithmetic)
+COMPILED_MODULES = (
+    "subtoolkit.subtitles.words",
+    "subtoolkit.subtitles.segment",
+    "subtoolkit.subtitles.timing",
+    "subtoolkit.subtitles.validate",
+    "subtoolkit.subtitles.timecode",
+    "subtoolkit.text.spoken",
+    "subtoolkit.text.punctuation",
+)
 
 
 def compiled() -> tuple[str, ...]:
@@ -22,7 +31,13 @@ def compiled() -> tuple[str, ...]:
 
     found = []
     for name in COMPILED_MODULES:
-        spec = find_spec(f"{__name__}.{name}")
+        spec = find_spec(name)
         if spec is not None and spec.origin is not None and not spec.origin.endswith(".py"):
             found.append(name)
     return tuple(found)
+
+
+def core_label() -> str:
+    """Which subtitle core this install runs, in a few words (for test and benchmark headers)."""
+    done = compiled()
+    return f"compiled ({', '.join(m.rpartition('.')[2] for m in done)})" if done else "pure Python"
