@@ -151,6 +151,7 @@ def main() -> None:
     ap.add_argument("--mix", nargs="*", default=[], metavar="FILE", help="other scripts added to the corpus")
     ap.add_argument("--copies", type=int, help=argparse.SUPPRESS)  # a child: measure this many copies (0: as is)
     args = ap.parse_args()
+    args.mix = [str(Path(m).resolve()) for m in args.mix]  # the children run in bench/
     text, blocks = corpus(args.mix)
     if args.copies is not None:
         if args.copies:
