@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 SAMPLE := seeds/shengming-zhongyu-taishan.txt
 OUT ?= output
 
-.PHONY: demo test lint venv voice bench clean
+.PHONY: demo test lint venv voice bench accel clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,5 +52,13 @@ bench: venv voice
 	$(PY) bench/bench_neural.py
 	$(PY) bench/bench_align.py
 
+# The subtitle core compiled with mypyc (setup.py), as an importable tree beside the checkout:
+#   PYTHONPATH=build/accel $(PY) bench/bench_subtitles.py      (the editable install stays pure Python)
+# `SUBTOOLKIT_COMPILE=1 pip install .` installs the same build for good.
+accel: venv
+	rm -rf build/accel build/accel-dist
+	SUBTOOLKIT_COMPILE=1 $(PY) -m pip wheel -q . --no-deps -w build/accel-dist
+	$(PY) -m zipfile -e build/accel-dist/subtoolkit-*.whl build/accel
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache build

@@ -40,6 +40,7 @@ from pathlib import Path
 
 from subtoolkit.errors import SubtoolkitError
 from subtoolkit.model import Block, Script
+from subtoolkit.subtitles import compiled, core_label
 from subtoolkit.subtitles.formats import get_format
 from subtoolkit.subtitles.formats.common import TrackOptions
 from subtoolkit.subtitles.profiles import load_profile
@@ -150,6 +151,7 @@ def main() -> None:
     ap.add_argument("--mix", nargs="*", default=[], metavar="FILE", help="other scripts added to the corpus")
     ap.add_argument("--copies", type=int, help=argparse.SUPPRESS)  # a child: measure this many copies (0: as is)
     args = ap.parse_args()
+    args.mix = [str(Path(m).resolve()) for m in args.mix]  # the children run in bench/
     text, blocks = corpus(args.mix)
     if args.copies is not None:
         if args.copies:
@@ -158,6 +160,8 @@ def main() -> None:
         return
 
     size = len(text.encode("utf-8"))
+    print(f"subtitle core: {core_label()}" + ("" if compiled() else
+                                              " (the compiled build: `make accel`, then PYTHONPATH=build/accel)"))
     print(f"corpus: {len(blocks)} blocks, {size / 1e6:.3f} MB; every size below is rotated copies of it "
           "(no block repeats), each size in a fresh process\n")
     heads = ("size MB", "cues", "opencc s", "core s", "write s", "ass s", "x opencc", "MB/s", "s per MB")

@@ -21,6 +21,23 @@ settings.register_profile("ci", deadline=None, max_examples=400)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "default"))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Say which subtitle core the session tests, and refuse the wrong one: the suite tests the
+    pure-Python modules of the checkout, tests/test_compiled.py runs part of it again against a
+    compiled build and sets SUBTOOLKIT_EXPECT_COMPILED=1 for that run."""
+    from subtoolkit.subtitles import COMPILED_MODULES, compiled
+
+    want = COMPILED_MODULES if os.environ.get("SUBTOOLKIT_EXPECT_COMPILED") == "1" else ()
+    if compiled() != want:
+        raise pytest.UsageError(f"subtitle core compiled modules {compiled()}, this run expects {want}")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    from subtoolkit.subtitles import core_label
+
+    return f"subtitle core: {core_label()}"
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite golden files from the current output")
 

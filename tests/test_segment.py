@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from subtoolkit.subtitles.profiles import Profile, load_profile
-from subtoolkit.subtitles.segment import render_line, segment_text, text_width
+from subtoolkit.subtitles.segment import _separated, _table, char_width, render_line, segment_text, text_width
 
 NETFLIX = load_profile("netflix-zh-hans")
 CCTV = load_profile("cctv")
@@ -127,3 +129,23 @@ def test_digits_joined_by_dash_slash_colon_or_dot_are_one_unit(date: str) -> Non
     for k in range(len(base) + 1):
         lines = all_lines(base[:k] + date + base[k:])
         assert any(date in l for l in lines), (k, lines)
+
+
+# What a line shows and weighs is computed without str.translate and without a memo
+# (segment._separated, segment.text_width); both must give what the plain definitions give.
+_TEXT_CHARS = st.sampled_from(list("安全生产，。；、：“”《》（）!?,;. \t\u3000\u00a0\\0aZ7·—…") + ["\n"])
+
+
+@given(
+    text=st.text(_TEXT_CHARS, max_size=40),
+    to_space=st.text(st.sampled_from(list("，。；,;、 \t\\")), max_size=5),
+    sep=st.sampled_from([" ", "", "\u3000", "/", "\\", "\\1", "  ", "、"]),
+)
+def test_separated_is_the_translate_it_replaces(text: str, to_space: str, sep: str) -> None:
+    assert _separated(to_space, sep)(text) == text.translate(_table(to_space, sep))
+
+
+@given(text=st.text(max_size=30) | st.text(_TEXT_CHARS, max_size=30))
+def test_text_width_is_the_sum_of_character_widths(text: str) -> None:
+    assert text_width(text) == sum(char_width(c) for c in text)
+    assert isinstance(text_width(text), float)

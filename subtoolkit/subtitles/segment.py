@@ -23,8 +23,8 @@ import unicodedata
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import NamedTuple
+from functools import lru_cache, partial
+from typing import Final, NamedTuple
 from itertools import accumulate, repeat
 from operator import le
 
@@ -68,39 +68,43 @@ def char_width(ch: str) -> float:
     return 0.5 if eaw in ("Na", "H", "N") else 1.0
 
 
-def _full_width_class() -> str:
-    """A regex class of the CJK ranges whose every character is full width (1) to this Python's
-    Unicode tables: most of a Chinese script's characters, counted without a lookup each."""
-    spans: list[str] = []
-    for lo, hi in ((0x3000, 0x303E), (0x3041, 0x33FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
-                   (0xFF01, 0xFF60)):
-        run = None
-        for cp in range(lo, hi + 2):
-            wide = cp <= hi and unicodedata.east_asian_width(chr(cp)) in ("W", "F")
-            if wide and run is None:
-                run = cp
-            elif not wide and run is not None:
-                spans.append(f"{chr(run)}-{chr(cp - 1)}")
-                run = None
-    return "[" + "".join(spans) + "]"
+# every character's width once measured, for the loops that weigh a sentence character by
+# character: a plain dict read by index costs less than a call through char_width's memo, above
+# all in the compiled build (setup.py). Unicode bounds it; a script meets a few thousand.
+_WIDTHS: Final[dict[str, float]] = {}
 
 
-_FULL_WIDTH = re.compile(_full_width_class())
+def _learn_widths(text: str) -> None:
+    widths = _WIDTHS
+    for c in text:
+        if c not in widths:
+            widths[c] = char_width(c)
+
+
+def _char_widths(text: str) -> list[float]:
+    """``[char_width(c) for c in text]``."""
+    widths = _WIDTHS
+    try:
+        return list(map(widths.__getitem__, text))
+    except KeyError:
+        _learn_widths(text)
+        return list(map(widths.__getitem__, text))
 
 
 @lru_cache(maxsize=_KEPT)  # single characters and short atoms recur in any script
 def text_width(text: str) -> float:
-    """The sum of :func:`char_width` over ``text``; full-width CJK characters are counted by
-    length, only the rest one by one (every width is a multiple of ½, so the sum is exact in
-    any order).
+    """The sum of :func:`char_width` over ``text``, each character's width read from
+    :data:`_WIDTHS` (every width is a multiple of ½, so the sum is exact in any order).
 
     >>> text_width("2.71万人"), text_width("安全 第一")
     (4.0, 4.5)
     """
-    rest = _FULL_WIDTH.sub("", text)
-    if not rest:
-        return float(len(text))
-    return (len(text) - len(rest)) + sum(map(char_width, rest))
+    widths = _WIDTHS
+    try:
+        return sum(map(widths.__getitem__, text), 0.0)
+    except KeyError:
+        _learn_widths(text)
+        return sum(map(widths.__getitem__, text), 0.0)
 
 
 def render_line(raw: str, profile: Profile) -> str:
@@ -127,10 +131,23 @@ def _table(to_space: str, sep: str) -> dict[int, str]:
     return table
 
 
+@lru_cache(maxsize=64)
+def _separated(to_space: str, sep: str) -> Callable[[str], str]:
+    """``text.translate(_table(to_space, sep))`` as one regular-expression substitution: every
+    mark of ``to_space`` and every whitespace character becomes ``sep``. The same string, made
+    several times faster than translate's dictionary look-up per character (tests/test_segment.py).
+
+    >>> _separated("，。", " ")("树立，安全　发展。")
+    '树立 安全 发展 '
+    """
+    marks = re.compile("[" + re.escape("".join(sorted(set(_WHITESPACE) | set(to_space)))) + "]")
+    return partial(marks.sub, sep.replace("\\", "\\\\"))  # a backslash in ``sep`` stays one
+
+
 @lru_cache(maxsize=_KEPT)  # a line is rendered for its fit, then again when it is chosen
 def _render(raw: str, to_space: str, sep: str, never_at_end: str = "") -> str:
     # collapse runs of separators/spaces, then trim them at both ends
-    text = _RUNS.sub(r"\1", raw.translate(_table(to_space, sep))).strip(" \u3000")
+    text = _RUNS.sub(r"\1", _separated(to_space, sep)(raw)).strip(" \u3000")
     while text and text[-1] in never_at_end:
         text = text[:-1].rstrip(" \u3000")
     return text
@@ -312,6 +329,11 @@ class Layout:
     sources: tuple[str, ...]  # the source text of each line (before display punctuation)
     cost: float
 
+    def __reduce__(self) -> tuple[type[Layout], tuple[tuple[str, ...], tuple[str, ...], float]]:
+        # pickled by its fields: a compiled build makes this a native class without __dict__,
+        # which pickle's default could only restore through the frozen __setattr__
+        return Layout, (self.lines, self.sources, self.cost)
+
 
 def _line_start_penalty(text: str) -> float:
     return 3.0 if text[:1] in WEAK_LINE_START else 0.0
@@ -363,13 +385,13 @@ class _Ends:
     __slots__ = ("first", "start", "last", "end", "bad", "limit")
 
     def __init__(self, text: str, offsets: Sequence[int], profile: Profile) -> None:
-        table = _table(profile.to_space, profile.separator)
-        shown = text.translate(table)
+        shown = _separated(profile.to_space, profile.separator)(text)
         if len(shown) != len(text):  # a separator of other than one character: offsets move
+            table = _table(profile.to_space, profile.separator)
             at = list(accumulate((len(c.translate(table)) for c in text), initial=0))
             offsets = [at[o] for o in offsets]
         spaced = " " in shown or "\u3000" in shown  # most sentences show no space at all
-        weights = list(map(char_width, shown))
+        weights = _char_widths(shown)
         if spaced:
             for run in _SPACE_RUNS.finditer(shown):
                 weights[run.start() + 1 : run.end()] = [0.0] * (run.end() - run.start() - 1)
@@ -562,7 +584,7 @@ def layout(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None = Non
 @lru_cache(maxsize=_KEPT)
 def _floor_width(text: str, to_space: str) -> float:
     """A lower bound of the rendered width of ``text``: marks that may vanish count 0."""
-    return text_width(text) - sum(char_width(c) for c in text if c in to_space)
+    return text_width(text) - sum((char_width(c) for c in text if c in to_space), 0.0)
 
 
 def _bad_end(line: str, profile: Profile) -> bool:
@@ -580,6 +602,11 @@ class Piece:
     # measured them (None: not known, render ``line_sources`` to find it); the reading time of
     # the Traditional twin needs it, and the line tables already hold it
     shadow_width: float | None = field(default=None, compare=False)
+
+    def __reduce__(self) -> tuple[type[Piece], tuple[tuple[str, ...], str, tuple[str, ...], float | None]]:
+        # pickled by its fields: a compiled build makes this a native class without __dict__,
+        # which pickle's default could only restore through the frozen __setattr__
+        return Piece, (self.lines, self.source, self.line_sources, self.shadow_width)
 
 
 @dataclass(frozen=True)

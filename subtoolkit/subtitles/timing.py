@@ -40,6 +40,11 @@ class SpeechModel:
                                  Break.PARAGRAPH: 900, Break.SECTION: 1500}
     )
 
+    def __reduce__(self) -> tuple[type[SpeechModel], tuple[float, float, float, dict[Break, int]]]:
+        # pickled by its fields: a compiled build makes this a native class without __dict__,
+        # which pickle's default could only restore through the frozen __setattr__
+        return SpeechModel, (self.narration_rate, self.interview_rate, self.pause_scale, self.pauses)
+
     @classmethod
     def from_profile(
         cls,
@@ -82,7 +87,7 @@ class SpeechModel:
     def speaking_ms(self, text: str, kind: BlockKind) -> float:
         """Time to say ``text``: syllables at the rate, plus pauses for marks inside it."""
         inner = text.rstrip(_CLOSERS)
-        pauses = sum([self.mark_pause(c) for c in _PAUSE_MARK.findall(inner, 0, len(inner) - 1)]) if inner else 0.0
+        pauses = sum([self.mark_pause(c) for c in _PAUSE_MARK.findall(inner, 0, len(inner) - 1)], 0.0) if inner else 0.0
         return count_syllables(text) / self.rate_for(kind) * 1000 + pauses * self.pause_scale
 
     def budget_ms(self, text: str, kind: BlockKind) -> float:
@@ -91,7 +96,7 @@ class SpeechModel:
         Summed over the atoms of a cue it never undercounts the cue, so a cue the segmenter
         accepts is always sayable within the limit.
         """
-        pauses = sum([self.mark_pause(c) for c in _PAUSE_MARK.findall(text)])  # other characters add 0
+        pauses = sum([self.mark_pause(c) for c in _PAUSE_MARK.findall(text)], 0.0)  # other characters add 0
         return count_syllables(text) / self.rate_for(kind) * 1000 + pauses * self.pause_scale
 
     def budget_measure(self, kind: BlockKind) -> Callable[[str], float]:
@@ -127,7 +132,7 @@ def _atom_clock(rate: float, scale: float, pauses: tuple[tuple[str, float], ...]
             if len(seen) >= ATOMS_KEPT:
                 seen.clear()
             marks = _PAUSE_MARK.findall(text)
-            spoken = sum([pause_of[c] for c in marks]) if marks else 0
+            spoken = sum([pause_of[c] for c in marks], 0.0) if marks else 0.0
             got = seen[text] = count_syllables(text) / rate * 1000 + spoken * scale
         return got
 
@@ -136,7 +141,7 @@ def _atom_clock(rate: float, scale: float, pauses: tuple[tuple[str, float], ...]
 
 def reading_ms(lines: Sequence[str], profile: Profile) -> float:
     """Time to read the displayed lines at the profile's characters per second (half-width 0.5)."""
-    return sum(text_width(l) for l in lines) / profile.max_reading_cps * 1000
+    return sum((text_width(l) for l in lines), 0.0) / profile.max_reading_cps * 1000
 
 
 def _read(piece: Piece, profile: Profile, shadow: Profile | None) -> float:
@@ -146,7 +151,7 @@ def _read(piece: Piece, profile: Profile, shadow: Profile | None) -> float:
     if shadow is not None and piece.line_sources:
         width = piece.shadow_width  # measured by the cue choice, when it was (the same sum)
         if width is None:
-            width = sum(text_width(render_line(s, shadow)) for s in piece.line_sources)
+            width = sum((text_width(render_line(s, shadow)) for s in piece.line_sources), 0.0)
         t = max(t, width / shadow.max_reading_cps * 1000)
     return t
 
@@ -162,6 +167,11 @@ class _Planned:
     show_ms: float  # time the eye needs
     after_ms: float  # silence after it on the clock
     before_ms: float = 0.0  # silence before it (a section break before a heading)
+
+    def __reduce__(self) -> tuple[type[_Planned], tuple[int, BlockKind, Piece, float, float, float, float]]:
+        # pickled by its fields: a compiled build makes this a native class without __dict__,
+        # which pickle's default could only restore through the frozen __setattr__
+        return _Planned, (self.block, self.kind, self.piece, self.speak_ms, self.show_ms, self.after_ms, self.before_ms)
 
 
 def plan_block(index: int, block: Block, profile: Profile, model: SpeechModel,

@@ -31,6 +31,11 @@ class Problem:
     message: str
     severity: Severity = "error"
 
+    def __reduce__(self) -> tuple[type[Problem], tuple[str, int, str, Severity]]:
+        # pickled by its fields: a compiled build makes this a native class without __dict__,
+        # which pickle's default could only restore through the frozen __setattr__
+        return Problem, (self.code, self.cue, self.message, self.severity)
+
     def render(self, timeline: Timeline | None = None) -> str:
         """``severity: cue N (time): code: message``; N is the file's own cue number for a timeline
         read from a file (``extra["numbers"]``), else the position in the timeline."""
@@ -89,7 +94,7 @@ def validate(timeline: Timeline, profile: Profile, *, grid: bool = True) -> list
                 add(Problem("too-short", i, f"{dur} ms on screen, the minimum is {profile.min_ms} ms"))
             if dur > profile.max_ms:
                 add(Problem("too-long", i, f"{dur} ms on screen, the maximum is {profile.max_ms} ms"))
-            chars = sum(map(text_width, lines))
+            chars = sum(map(text_width, lines), 0.0)
             cps = chars / (dur / 1000)
             if cps > profile.max_reading_cps + 1e-9:
                 add(Problem("reading-speed", i, f"{cps:.1f} characters/s, the limit is {profile.max_reading_cps:g}",

@@ -369,6 +369,9 @@ class _Viterbi:
         self.start = start
         self.emit = emit["B"], emit["M"], emit["E"], emit["S"]
         self.floor = floor
+        # each character's four emissions (B, M, E, S), looked up once per character rather than
+        # four times per occurrence; bounded by the characters there are
+        self.emits: dict[str, tuple[float, float, float, float]] = {}
 
         def t(a: str, b: str) -> float:
             return trans[a].get(b, floor)
@@ -385,18 +388,19 @@ class _Viterbi:
         v_b, v_m, v_e, v_s = st["B"] + e_b.get(c, lo), st["M"] + e_m.get(c, lo), st["E"] + e_e.get(c, lo), \
             st["S"] + e_s.get(c, lo)
         back: list[tuple[str, str, str, str]] = []  # per character after the first: (B's, M's, E's, S's) predecessor
+        emits = self.emits
         for c in obs[1:]:
-            em = e_b.get(c, lo)
-            a, b = v_e + eb + em, v_s + sb + em
+            got = emits.get(c)
+            if got is None:
+                got = emits[c] = (e_b.get(c, lo), e_m.get(c, lo), e_e.get(c, lo), e_s.get(c, lo))
+            em_b, em_m, em_e, em_s = got
+            a, b = v_e + eb + em_b, v_s + sb + em_b
             n_b, p_b = (a, "E") if a > b else (b, "S")
-            em = e_m.get(c, lo)
-            a, b = v_m + mm + em, v_b + bm + em
+            a, b = v_m + mm + em_m, v_b + bm + em_m
             n_m, p_m = (b, "B") if b > a else (a, "M")
-            em = e_s.get(c, lo)
-            a, b = v_s + ss + em, v_e + es + em
+            a, b = v_s + ss + em_s, v_e + es + em_s
             n_s, p_s = (b, "E") if b > a else (a, "S")
-            em = e_e.get(c, lo)
-            a, b = v_b + be + em, v_m + me + em
+            a, b = v_b + be + em_e, v_m + me + em_e
             n_e, p_e = (a, "B") if a > b else (b, "M")
             v_b, v_m, v_e, v_s = n_b, n_m, n_e, n_s
             back.append((p_b, p_m, p_e, p_s))
