@@ -112,5 +112,8 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point (and ``python -m subtoolkit``)."""
+    from subtoolkit.cli import lighthelp
+
+    lighthelp.install()  # help and usage errors without rich's Markdown and Traceback modules
     app()
