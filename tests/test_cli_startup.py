@@ -121,3 +121,16 @@ def test_the_console_script_uses_the_hook() -> None:
     r = subprocess.run([sys.executable, "-c", code, str(script)], capture_output=True, text=True, timeout=60)
     loaded = set(r.stderr.rpartition("MODULES ")[2].split())
     assert "Usage: subtoolkit" in r.stdout and "subtoolkit.cli.lighthelp" in loaded and "rich.markdown" not in loaded
+
+
+def test_the_console_script_module_is_light_for_spawned_workers() -> None:
+    # A folder build's workers are spawned, and spawn runs the console script again in each: the
+    # module it imports must not pull in the command line (typer, click, rich).
+    script = (Path(sys.executable).parent / "subtoolkit").read_text(encoding="utf-8")
+    assert "from subtoolkit.__main__ import main" in script
+    code = ("import sys, subtoolkit.__main__\n"
+            "print(sorted(m for m in ('typer', 'click', 'rich', 'subtoolkit.cli') if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.strip() == "[]", r.stdout + r.stderr
+    r = subprocess.run([sys.executable, "-m", "subtoolkit", "--version"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.startswith("subtoolkit ")
