@@ -112,18 +112,24 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
 
 
 def main() -> None:
-    """Console-script entry point: one command, then the process ends.
+    """Console-script entry point (and ``python -m subtoolkit``): one command, then the process ends.
 
-    The garbage collector is set for that. The jobs load large dictionaries (the front end's
-    words and pinyin: some 400,000 containers that every full collection walks again) and then
-    make few reference cycles, so collections are made rarer (an alignment of a 10-minute session
-    spent 0.17 s CPU collecting, nearly all of it finding nothing; now 0.03 s). And what is alive
-    when the command returns is frozen, so the interpreter's own collections on the way out
-    skip it (0.15 s of that alignment's exit). Only this process entry does it: code that
+    Help and usage errors are rendered without rich's Markdown and Traceback modules, which typer
+    loads but never uses for us (see :mod:`subtoolkit.cli.lighthelp`).
+
+    The garbage collector is set for a single command. The jobs load large dictionaries (the front
+    end's words and pinyin: some 400,000 containers that every full collection walks again) and
+    then make few reference cycles, so collections are made rarer (an alignment of a 10-minute
+    session spent 0.17 s CPU collecting, nearly all of it finding nothing; now 0.03 s). And what
+    is alive when the command returns is frozen, so the interpreter's own collections on the way
+    out skip it (0.15 s of that alignment's exit). Only this process entry does it: code that
     imports the package, tests included, keeps the defaults.
     """
     import gc
 
+    from subtoolkit.cli import lighthelp
+
+    lighthelp.install()
     gc.set_threshold(20_000, 20, 20)
     try:
         app()

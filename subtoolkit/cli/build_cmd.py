@@ -131,6 +131,7 @@ def _build_many(paths: list[Path], opts, jobs: int):
     import queue as queue_mod
     from concurrent.futures import ProcessPoolExecutor
 
+    from rich import get_console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from subtoolkit.jobs.build import build_worker, init_worker
@@ -138,12 +139,18 @@ def _build_many(paths: list[Path], opts, jobs: int):
     ctx = mp.get_context("spawn")  # fresh interpreters: no inherited locks or jieba state
     q = ctx.Queue()  # handed to each worker at its start: a put never waits for another process
     results = []
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stage]}"),
-                  TimeElapsedColumn()) as bar:
-        tasks = {str(p): bar.add_task(p.name, total=1.0, stage="waiting") for p in paths}
-        workers = max(1, min(jobs, len(paths)))
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker, initargs=(q,)) as pool:
-            futures = [pool.submit(build_worker, (p, opts, None)) for p in paths]
+    workers = max(1, min(jobs, len(paths)))
+    # The workers are started (and sent their scripts) before the bar is set up, so their interpreters
+    # start while this process builds the bar's 50 rows: on two cores the set-up is otherwise time
+    # the first script waits. Their progress waits in the queue meanwhile.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker, initargs=(q,)) as pool:
+        futures = [pool.submit(build_worker, (p, opts, None)) for p in paths]
+        # Redrawn ten times a second only where someone watches: piped (a log, a cron job) rich
+        # shows the bar once at the end anyway, and the redraws took CPU from the workers.
+        bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stage]}"),
+                       TimeElapsedColumn(), auto_refresh=get_console().is_terminal)
+        tasks = {str(p): bar.add_task(p.name, total=1.0, stage="waiting") for p in paths}  # not drawn yet: once
+        with bar:
             pending = set(futures)
             finished: set[str] = set()
             while pending:

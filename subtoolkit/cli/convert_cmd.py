@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from subtoolkit.cli.app import app, eprint, handle_errors, report_warnings
-from subtoolkit.chinese.convert import CONFIGS, DEFAULT_CONFIG
+from subtoolkit.chinese.configs import CONFIGS, DEFAULT_CONFIG
 
 _CONFIG_HELP = "Conversion config: " + ", ".join(CONFIGS) + " (see the list above)."
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
-from subtoolkit.model import Script
+if TYPE_CHECKING:  # the model's dataclasses cost 3 ms to build: not for --help
+    from subtoolkit.model import Script
 
 
 class Span(str, Enum):

@@ -99,7 +99,10 @@ _SEQUENCE_WORDS = frozenset(("片头", "片尾"))
 _CAPTION_WORDS = ("字幕", "字卡", "字幕条", "字条", "屏幕字", "屏幕文字", "画面文字", "屏显", "SUPER", "CG", "CAPTION",
                   "花字")
 # 【人物】姓名 身份: a name super introducing the person whose words follow.
-_PERSON_WORDS = ("人物", "人物介绍", "人名条", "人物条")
+_PERSON_WORDS = ("人物", "人物介绍", "人名条", "人物条", "人物简介")
+# Of those, the ones that may stand alone above a sentence introducing the person (何春燕，42岁，食堂负责人。),
+# which is then on-screen text, not the person's words.
+_INTRO_WORDS = frozenset(("人物", "人物介绍", "人物简介"))
 _TITLE_WORDS = ("标题", "片名", "推出片名", "总标题", "本集名", "推出本集名", "分集片名", "集名", "推出集名")
 # 【专栏】《支部书记说》: a recurring column of the programme, named in 《》
 _SUBTITLE_HEADING_WORDS = ("小标题", "章节", "段落标题", "专栏", "栏目", "板块", "小栏目", "单元")
@@ -205,6 +208,7 @@ _CREDIT_SPACED = re.compile(
 _LEAD_NOTE = re.compile(
     r"^(?:编者按|编者注|编后|摘要|内容摘要|内容提要|导读|本集要点|本期要点|原标题|来源|稿件来源|稿源|专题|"
     r"注意事项|免责声明|版权声明|声明|说明|备注|附注|附|关键字|标签|节目时长|时长|片长|播出日期|播出时间|首播|版本|稿号|"
+    r"总时长|全片时长|成片时长|总片长|"
     r"播出时长|温馨提示|友情提示)"
     r"\s*(?:[：:]|$)"
     r"|^[\u4e00-\u9fff]{2,14}\d{1,2}月\d{1,2}日(?:电|讯)"  # 新华社北京3月17日电: a news dateline
@@ -221,7 +225,7 @@ _LEAD_NOTE = re.compile(
     r"(?:\s|[：:])"
 )
 # A field of the document's particulars inside a line (after a space): 总时长：约6分钟 / 总时长约18分钟 / 版本：v3
-_FIELD = re.compile(rf"[\s\u3000](?:总时长|时长|片长|播出时长|版本|稿号)\s*(?:[：:]|约?\s*[{_NUM}])")
+_FIELD = re.compile(rf"[\s\u3000](?:总时长|全片时长|成片时长|时长|片长|播出时长|版本|稿号)\s*(?:[：:]|约?\s*[{_NUM}])")
 _URL = re.compile(r"https?://\S+|www\.[a-z0-9-]+\.\S*", re.I)
 _FURNITURE = re.compile(  # unmistakable wherever it stands
     r"\d+\s*(?:条评论|人参与|人发表了?评论)|我来说两句|发表评论|版权所有|copyright|©|all rights reserved|powered by|"
@@ -410,6 +414,7 @@ class Context:
     next_timing: bool = False  # the next line is a subtitle cue's timing (00:00:01,000 --> …)
     awaiting_role: bool = False  # the line above was a name super's name alone (【受訪者】 then 陳文彥)
     roles: frozenset[str] = frozenset()  # relations a name super gave a named person (外婆 of 外婆 钟秀英)
+    next_intro: bool = False  # the next text line introduces a person (何春燕，42岁，食堂负责人。)
 
 
 Rule = Callable[[str, str, Context], "list[Item] | None"]
@@ -611,6 +616,22 @@ _PAREN_MARKER = re.compile(
 )
 
 
+# A person introduced in one sentence: the name, then the age or a description ending in a role.
+_PERSON_INTRO = re.compile(r"^([^\s，,。：:（(、]{2,8})[，,]\s*([^。！？!?]{1,40})[。.]?$")
+_INTRO_AGE = re.compile(rf"^[{_NUM}]{{1,3}}\s*[岁周]")
+
+
+def person_intro(key: str) -> bool:
+    """Whether ``key`` (folded) introduces a person in one sentence: ``何春燕，42岁，食堂负责人。``
+    ``卢德明，81岁，食堂的老顾客。`` ``韦秋月，苗绣传承人。`` — a name, a comma, then the age or words
+    ending in a role; nobody speaks of themself (我) in it."""
+    m = _PERSON_INTRO.match(key)
+    if m is None or "我" in key or not looks_like_name(m.group(1)):
+        return False
+    about = m.group(2).strip()
+    return _INTRO_AGE.match(about) is not None or ends_with_role(about.rstrip("。."))
+
+
 def _describes(rest: str) -> bool:
     """Whether the text after 片头/片尾 describes the sequence (``航拍海湾，渔船归港`` ``演职员表``) rather
     than being a title, a marker or a sentence of narration."""
@@ -724,6 +745,9 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
     if kind == "interview":
         if tail:  # 【采访·村支书王大明】speech
             return _speaker_items(tail, rest, marker)
+        if head in _INTRO_WORDS and ctx.next_intro and not rest.strip():
+            # 【人物介绍】 alone above 何春燕，42岁，食堂负责人。: the introduction put on screen, not speech
+            return [Item("caption_run", removed=_marker(line), covers=True)]
         return _speaker_items("", rest, marker)
     if kind == "heading" and not tail:
         if head in _SEQUENCE_WORDS and _describes(rest.strip()):
@@ -1112,15 +1136,43 @@ def _subtitle_line(line: str, key: str) -> list[Item] | None:
     return [Item("caption", body, removed=_marker(line[: m.end()]) + _marker(line[-1]))]
 
 
+# The end of the script written out: （全片完） （本集完） 【完】 — 剧终 — 全剧终. What is ended may be named
+# before 完/终 (全片 本片 全剧 本集 本期节目…); the mark stands alone, in brackets or between dashes.
+_END_MARK = re.compile(
+    r"^[\s（(【\[〔<〈—\-－–~～*]*\s*(?:(?:全片|本片|全剧|本剧|全集|本集|本期|本期节目|本节目|节目|全文|正文|影片|全篇)\s*)?"
+    r"(?:完|终|结束|剧终)\s*[\s）)】\]〕>〉—\-－–~～*]*$"
+)
+# A note about the dub in brackets, among the speech it is about: （叶太原声为潮州话，以下由配音员读出）
+# （此段为方言，由配音演员代读） （以下为译配） — how the words reach the audience, not words anyone says.
+_DUB_NOTE = re.compile(
+    r"^[（(][^（）()我]*(?:原声(?:为|是)[^（）()，,。]{1,8}(?:话|语|方言)"
+    r"|(?:以下|下面|此段|这段|本段|该段)[^（）()]{0,8}(?:由|为)[^（）()]{0,8}(?:配音|代读|读出|转述|译配|翻译)"
+    r"|配音(?:员|演员)[^（）()]{0,4}(?:读出|代读|转述|朗读))[^（）()]*[）)]$"
+)
+
+
+def rule_end_mark(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """``（全片完）`` ``（本集完）`` ``【完】`` ``— 剧终 —``: the end of the script written out is a note,
+    never a caption or a heading (全 and 完 would otherwise read as a name, 全片完 as a short title)."""
+    if len(key) > 16 or not key.rstrip(_END_CLOSERS).endswith(("完", "终", "结束")):  # most lines: two string checks
+        return None
+    return [Item("note", line)] if _END_MARK.match(key) else None
+
+
+_END_CLOSERS = " ）)】]〕>〉—-－–~～*"
+
+
 def rule_paren_line(line: str, key: str, ctx: Context) -> list[Item] | None:
     """A short bracketed line alone: ``（结语）`` ``（一）`` → heading; ``（秦英林）`` (a name) → caption;
     ``（镜头：航拍大桥）`` ``(儿媳妇与老人交流)`` (what the picture shows) → note.
 
     When speech is expected (after a speaker line) ``（…）`` wraps the speech instead — but never a
-    time span (``（第一段　00:00:00—00:04:10）``, a reel's) nor a sound described under a sync-sound word
-    (``（现场声：风雪声，约5秒）``): those are notes wherever they stand.
+    time span (``（第一段　00:00:00—00:04:10）``, a reel's), a sound described under a sync-sound word
+    (``（现场声：风雪声，约5秒）``) nor a note about the dub (``（原声为潮州话，以下由配音员读出）``): those
+    are notes wherever they stand.
     """
-    if key[:1] in "（(" and key[-1:] in "）)" and (":" in key and _TIME_SPAN.search(key) or _SOUND_NOTE.match(key)):
+    if key[:1] in "（(" and key[-1:] in "）)" and (":" in key and _TIME_SPAN.search(key) or _SOUND_NOTE.match(key)
+                                                    or _DUB_NOTE.match(key)):
         return [Item("note", line)]
     if key[:1] in "（(" and ("字幕" in key[:8] or "sub" in key[:12].lower()) and (found := _subtitle_line(line, key)):
         return found
@@ -1353,6 +1405,7 @@ def rule_short_heading(line: str, key: str, ctx: Context) -> list[Item] | None:
 
 
 RULES: tuple[Rule, ...] = (
+    rule_end_mark,
     rule_bracket_marker,
     rule_super_lines,
     rule_photo_caption,
@@ -1964,6 +2017,10 @@ class _Lines:
         nxt = self.next_of.get(i)
         return nxt is not None and len(self.keys[nxt]) <= 8 and looks_like_name(self.keys[nxt].replace(" ", ""))
 
+    def next_intro(self, i: int) -> bool:
+        nxt = self.next_of.get(i)
+        return nxt is not None and person_intro(self.keys[nxt])
+
     def next_timing(self, i: int) -> bool:
         return i + 1 < len(self.keys) and "-->" in self.keys[i + 1] and _CUE_TIMING.match(self.keys[i + 1]) is not None
 
@@ -2191,6 +2248,7 @@ def parse_lines(
                 info.next_timing(i),
                 named_above and st.pending is not None and st.pending.role is None,
                 st.role_words,
+                key[:1] in "【[［〔〖" and info.next_intro(i),  # only a marker alone looks at it
             )
             ctx = contexts.get(fields)
             if ctx is None:
@@ -2213,6 +2271,7 @@ def parse_lines(
                     next_timing=fields[13],
                     awaiting_role=fields[14],
                     roles=fields[15],
+                    next_intro=fields[16],
                 )
             try:
                 items, rule = classify_explained(line, ctx, key, checked=True)
