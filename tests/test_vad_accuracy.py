@@ -161,14 +161,6 @@ def test_a_human_voice_is_found_and_its_pauses_left_alone(human: dict[str, Score
     assert human["20 dB"].found >= 0.90 and human["20 dB"].marked <= 0.05
 
 
-def test_the_detector_costs_no_more_than_the_frames_it_reads(espeak: dict[str, Scored]) -> None:
-    """The aligner computes the frame analysis anyway (about 0.04 s per audio-minute); detection
-    on top of it, voicing of the frames that need it included, costs about as much again at
-    most, noisy or clean: well under 0.1 s per audio-minute for both."""
-    for sc in espeak.values():
-        assert sc.detect_s <= 1.5 * sc.analyse_s, sc
-
-
 # ---------------------------------------------------------------------------------------------
 # the same detector times the voiceover's cues
 
