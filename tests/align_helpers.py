@@ -89,6 +89,20 @@ class Session:
             return None
         return start.onset_ms, end.offset_ms
 
+    def cue_truths(self, cues: list[dict], script: Script) -> list[tuple[dict, tuple[float, float] | None]]:
+        """Each reported cue with the true onset and offset of its text (session-local clock).
+
+        A cue's text is found in its block's text after the block's previous cue, so a phrase
+        repeated inside a block is matched to the right reading."""
+        at: dict[int, int] = {}
+        out: list[tuple[dict, tuple[float, float] | None]] = []
+        for cue in cues:
+            b = cue["block"]
+            first = block_text(script.blocks[b]).find(cue["text"], at.get(b, 0))
+            at[b] = first + len(cue["text"])
+            out.append((cue, self.truth(b, first, first + len(cue["text"]))))
+        return out
+
     def block_truth(self, block: int) -> tuple[float, float] | None:
         """True onset and offset of a whole block, if it was read."""
         mine = [a for a in self.atoms if a.block == block]

@@ -25,7 +25,7 @@ import pytest
 from align_helpers import Session, build_session, mini_script
 
 from subtoolkit.jobs.align import AlignOptions, AlignResult, run_align
-from subtoolkit.align.plan import block_text, narration_blocks
+from subtoolkit.align.plan import narration_blocks
 from subtoolkit.text.ingest import read_source
 from subtoolkit.model import BlockKind, Cue, Timeline
 from subtoolkit.text.parse import parse_lines
@@ -86,13 +86,8 @@ def _cue_truth(run: Run) -> list[tuple[dict[str, Any], tuple[float, float] | Non
     cue's ends are not both atom ends, which the segmenter's rare cut inside a word causes)."""
     script = run.result.script
     offsets = [r["offset_ms"] for r in run.result.report["recordings"]]
-    at: dict[int, int] = {}
     out = []
-    for cue in run.result.report["cues"]:
-        b = cue["block"]
-        first = block_text(script.blocks[b]).find(cue["text"], at.get(b, 0))
-        at[b] = first + len(cue["text"])
-        truth = run.session.truth(b, first, first + len(cue["text"]))
+    for cue, truth in run.session.cue_truths(run.result.report["cues"], script):
         if truth is None:
             out.append((cue, None))
             continue

@@ -28,7 +28,7 @@ import numpy as np
 import pytest
 from align_helpers import Retake, Session, build_session, mini_script
 
-from subtoolkit.align.plan import block_text, narration_blocks
+from subtoolkit.align.plan import narration_blocks
 from subtoolkit.jobs.align import AlignOptions, AlignResult, run_align
 from subtoolkit.model import Script
 from subtoolkit.text.ingest import read_source
@@ -87,15 +87,11 @@ def run(request: pytest.FixtureRequest, mini, tmp_path_factory: pytest.TempPathF
     part.write_text("\n".join(lines[: script.blocks[three[-1]].last_line]) + "\n", encoding="utf-8")
     result = run_align(part, session.files, AlignOptions(out_dir=work / "out", reference=voice))
     part_script = parse_lines(read_source(part).lines)
-    at: dict[int, int] = {}
-    starts: list[float] = []
-    for cue in result.report["cues"]:
-        b = cue["block"]
-        first = block_text(part_script.blocks[b]).find(cue["text"], at.get(b, 0))
-        at[b] = first + len(cue["text"])
-        truth = session.truth(b, first, first + len(cue["text"]))
-        if truth is not None:
-            starts.append(cue["speech_start_ms"] - truth[0])
+    starts = [
+        cue["speech_start_ms"] - truth[0]
+        for cue, truth in session.cue_truths(result.report["cues"], part_script)
+        if truth is not None
+    ]
     return Run(f"{voice}-{layout}", session, result, part_script, starts)
 
 

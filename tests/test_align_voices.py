@@ -58,13 +58,8 @@ def _score(result: AlignResult, session: Session, script: Script) -> Scored:
         k, local = session.local(t)
         return offsets[k] + local
 
-    at: dict[int, int] = {}
     starts, ends = [], []
-    for cue in result.report["cues"]:
-        b = cue["block"]
-        first = block_text(script.blocks[b]).find(cue["text"], at.get(b, 0))
-        at[b] = first + len(cue["text"])
-        truth = session.truth(b, first, first + len(cue["text"]))
+    for cue, truth in session.cue_truths(result.report["cues"], script):
         if truth is not None:
             starts.append(cue["speech_start_ms"] - clock(truth[0]))
             ends.append(cue["speech_end_ms"] - clock(truth[1]))
