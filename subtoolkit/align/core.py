@@ -36,7 +36,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from subtoolkit.align.decay import Edge, noise_db, room_from_cues, room_of, too_few_edges, voice_end
+from subtoolkit.align.decay import Edge, SessionEdges, noise_db, room_from_cues, voice_end
 from subtoolkit.align.dtw import Path, Restarts, Units, diagonal_band, path_band, warp
 from subtoolkit.align.null import NullModel, measure
 from subtoolkit.audio.features import HOP_S, Frames, analyse, cepstra, pool, voicing_at
@@ -205,8 +205,9 @@ class _Recording:
         run_id = 0
         # the room's decay, read on the session's own pauses (subtoolkit.align.decay): where each
         # run's direct sound ends, its reverberant tail taken off
-        self.room = room_of([(t.frames.energy_db, t.speech) for t in tracks])
-        self.undecided = self.room is None and too_few_edges([(t.frames.energy_db, t.speech) for t in tracks])
+        edges = SessionEdges.of([(t.frames.energy_db, t.speech) for t in tracks])
+        self.room = edges.room()
+        self.undecided = self.room is None and edges.too_few
         """Too few free decays to tell a room from the edges: the aligned cues will tell (:meth:`settle_room`)."""
         self.energy = [t.frames.energy_db for t in tracks]
         self.offsets = [t.offset_ms for t in tracks]
@@ -624,13 +625,12 @@ def _cue_times(plans: list[CuePlan], ref: _Reference, path: Path, rec: _Recordin
             j2 = _nearest(joins, s, j1 if j1 is not None else e, max(s, nlast), tol)
             ends.append((j1, True) if j1 is not None else (e, False))
             starts.append((j2, True) if j2 is not None and j2 < m else (s, False))
+    rows = [(k, min(max(sr, 0), m - 1), sj, min(max(er, 1), m), ej)  # (cue, first row, join, row after, join)
+            for (k, _, _), (sr, sj), (er, ej) in zip(spans, starts, ends)]
     if rec.undecided:  # too few free decays to tell a room: the aligned cues tell (subtoolkit.align.decay)
-        rec.settle_room([(k, min(max(sr, 0), m - 1), sj, min(max(er, 1), m), ej)
-                         for (k, _, _), (sr, sj), (er, ej) in zip(spans, starts, ends)], ref, pace)
+        rec.settle_room(rows, ref, pace)
     out: list[AlignedCue] = []
-    for (k, _, _), (srow, s_join), (erow, e_join) in zip(spans, starts, ends):
-        srow = min(max(srow, 0), m - 1)
-        erow = min(max(erow, 1), m)
+    for k, srow, s_join, erow, e_join in rows:
         start = int(rec.t0[srow])
         end = int(rec.t1[erow - 1])
         if s_join:  # give back the quiet onset the room noise hides, within the pause

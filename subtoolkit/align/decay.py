@@ -35,7 +35,7 @@ bit-exact from run to run); the neural talent 86/146 before, 33/77 after; every 
 45 ms (was up to 160). The noise under a decay is now the pauses' median frame, not their mean,
 which breaths had put 15-19 dB over the floor.
 
-When the edges are too few to tell (:func:`too_few_edges`: the same neural talent built with
+When the edges are too few to tell (:attr:`SessionEdges.too_few`: the same neural talent built with
 another seed showed 2 free decays, 3 are needed, and sessions in a 0.5 s room 0-2, the tails
 bridging most pauses), the aligned cues tell instead (:func:`room_from_cues`): each cue's dry
 reading is fitted to the recording's fall at its end, dry and through rooms from 0.1 to 0.8 s,
@@ -119,22 +119,47 @@ def rise_slopes(energy_db: np.ndarray, speech: Speech) -> np.ndarray:
     return edge_slopes(energy_db[::-1].copy(), back)
 
 
-def room_of(pairs: Sequence[tuple[np.ndarray, Speech]]) -> Room | None:
-    """The session's room; ``None`` when it has none to take off, or too few edges to tell.
+@dataclass(frozen=True)
+class SessionEdges:
+    """Every free decay's and every onset's slope in a session (:func:`edge_slopes`,
+    :func:`rise_slopes`), read once: they decide both whether the session has a room
+    (:meth:`room`) and whether they were too few to decide it (:attr:`too_few`)."""
 
-    A room slows a sound's end, never its onset (the direct sound arrives first; the reverberation
-    only builds up behind it). So the ends are the room's only when even the fastest of them (the
-    ``FASTEST`` percentile) fall more slowly than all but the slowest onsets rise (the same
-    percentile from the other side); in a dry booth the voice's own releases are as fast as its
-    onsets and nothing is taken off. Each side needs ``MIN_EDGES`` edges."""
-    falls = np.vstack([edge_slopes(e, s) for e, s in pairs]) if pairs else np.zeros((0, 2))
-    rises = np.vstack([rise_slopes(e, s) for e, s in pairs]) if pairs else np.zeros((0, 2))
-    if len(falls) < MIN_EDGES or len(rises) < MIN_EDGES:
-        return None
-    fastest = float(np.percentile(falls[:, 0], FASTEST))
-    if fastest >= float(np.percentile(rises[:, 0], 100.0 - FASTEST)):
-        return None
-    return Room(fastest, float(np.median(falls[:, 1])))
+    falls: np.ndarray
+    rises: np.ndarray
+
+    @classmethod
+    def of(cls, pairs: Sequence[tuple[np.ndarray, Speech]]) -> SessionEdges:
+        falls = np.vstack([edge_slopes(e, s) for e, s in pairs]) if pairs else np.zeros((0, 2))
+        rises = np.vstack([rise_slopes(e, s) for e, s in pairs]) if pairs else np.zeros((0, 2))
+        return cls(falls, rises)
+
+    @property
+    def too_few(self) -> bool:
+        """Too few free decays or onsets to judge (rather than a session judged dry): the aligned
+        cues tell instead (:func:`room_from_cues`)."""
+        return len(self.falls) < MIN_EDGES or len(self.rises) < MIN_EDGES
+
+    def room(self) -> Room | None:
+        """The session's room; ``None`` when it has none to take off, or too few edges to tell.
+
+        A room slows a sound's end, never its onset (the direct sound arrives first; the reverberation
+        only builds up behind it). So the ends are the room's only when even the fastest of them (the
+        ``FASTEST`` percentile) fall more slowly than all but the slowest onsets rise (the same
+        percentile from the other side); in a dry booth the voice's own releases are as fast as its
+        onsets and nothing is taken off. Each side needs ``MIN_EDGES`` edges."""
+        if self.too_few:
+            return None
+        fastest = float(np.percentile(self.falls[:, 0], FASTEST))
+        if fastest >= float(np.percentile(self.rises[:, 0], 100.0 - FASTEST)):
+            return None
+        return Room(fastest, float(np.median(self.falls[:, 1])))
+
+
+def room_of(pairs: Sequence[tuple[np.ndarray, Speech]]) -> Room | None:
+    """The room of the session whose tracks' energy and speech runs are ``pairs``
+    (:meth:`SessionEdges.room`)."""
+    return SessionEdges.of(pairs).room()
 
 
 def noise_db(energy_db: np.ndarray, speech: Speech) -> float:
@@ -193,7 +218,7 @@ def voice_end(energy_db: np.ndarray, frame: int, stop: int, room: Room, noise: f
     if len(idx) < 3:
         return None
     end = ref_end * pace
-    lags, scores = _scores(d, idx, ref_energy_db, end, pace, room.rate, width)
+    lags, scores = _scores(d, idx, at_pace(ref_energy_db, pace, width + 1), end, room.rate, width)
     if not len(lags):
         return None
     best = int(np.argmin(scores))
@@ -217,14 +242,13 @@ def _tail(energy_db: np.ndarray, frame: int, stop: int, noise: float) -> tuple[n
     return (d, clear) if len(clear) >= 3 else None
 
 
-def _scores(d: np.ndarray, idx: np.ndarray, ref_energy_db: np.ndarray, end: float, pace: float,
-            rate: float | None, reach: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per lag (the reference's frame, at ``pace``, laid on the recording's frame ``idx[-1]``, within
-    ``reach`` of the reference's ``end``): the mean squared difference in dB between the recording's
-    frames ``idx`` of ``d`` and the reference through a room of ``rate`` (dry when ``None``), the
-    level free."""
+def _scores(d: np.ndarray, idx: np.ndarray, played: np.ndarray, end: float, rate: float | None,
+            reach: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per lag (the reference's frame, played at the recorded pace with ``reach + 1`` frames after it
+    (:func:`at_pace`), laid on the recording's frame ``idx[-1]``, within ``reach`` of the reference's
+    ``end``): the mean squared difference in dB between the recording's frames ``idx`` of ``d`` and
+    the reference through a room of ``rate`` (dry when ``None``), the level free."""
     z = int(idx[-1])
-    played = at_pace(ref_energy_db, pace, reach + 1)
     rev = played if rate is None else reverberated(played, rate)
     y = d[idx]
     lags = np.arange(max(int(z - idx[0]), int(end) - reach), min(len(rev) - 1, int(np.ceil(end)) + reach) + 1)
@@ -277,7 +301,8 @@ def _gains(edges: Sequence[Edge]) -> tuple[np.ndarray, np.ndarray]:
         if len(idx) < 3:
             continue
         end = e.ref_end * e.pace
-        row = [_scores(d, idx, e.ref_energy_db, end, e.pace, r, width)[1] for r in [None, *rates]]
+        played = at_pace(e.ref_energy_db, e.pace, width + 1)  # the same for every room tried
+        row = [_scores(d, idx, played, end, r, width)[1] for r in [None, *rates]]
         if any(len(x) == 0 for x in row):
             continue
         dry.append(float(row[0].min()))
@@ -320,11 +345,3 @@ def _rank_z(a: np.ndarray, b: np.ndarray) -> float:
     u = float(ranks[:n1].sum()) - n1 * (n1 + 1) / 2
     sd = np.sqrt(n1 * n2 * (n1 + n2 + 1) / 12.0)
     return float((n1 * n2 / 2 - u) / sd) if sd > 0 else 0.0
-
-
-def too_few_edges(pairs: Sequence[tuple[np.ndarray, Speech]]) -> bool:
-    """Whether :func:`room_of` had too few free decays or onsets to judge (rather than judging the
-    session dry)."""
-    falls = sum(len(edge_slopes(e, s)) for e, s in pairs)
-    rises = sum(len(rise_slopes(e, s)) for e, s in pairs)
-    return falls < MIN_EDGES or rises < MIN_EDGES

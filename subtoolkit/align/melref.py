@@ -171,8 +171,9 @@ def features_from_mels(phrases: Sequence[tuple[np.ndarray, int]], table: np.ndar
         highs.append(np.full(len(rows), b))
     onset = offset = 0.0
     if spans:
-        peak = float(np.concatenate(loud).max())
-        onset, offset = _edges(np.concatenate(loud), np.concatenate(mids), np.concatenate(lows),
+        all_loud = np.concatenate(loud)
+        peak = float(all_loud.max())
+        onset, offset = _edges(all_loud, np.concatenate(mids), np.concatenate(lows),
                                np.concatenate(highs), edge_db)
         # the model's 50 ms mel windows smear each phrase's onset and release into frames whose 25 ms
         # analysis window cannot reach the sound: those read the dither alone, as the vocoded
