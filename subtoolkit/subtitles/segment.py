@@ -24,10 +24,11 @@ from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple
 from itertools import accumulate, repeat
 from operator import le
 
+from subtoolkit.subtitles.pickling import by_fields
 from subtoolkit.subtitles.profiles import Profile
 from subtoolkit.text.punctuation import (
     NO_LINE_END,
@@ -329,10 +330,8 @@ class Layout:
     sources: tuple[str, ...]  # the source text of each line (before display punctuation)
     cost: float
 
-    def __reduce__(self) -> tuple[type[Layout], tuple[tuple[str, ...], tuple[str, ...], float]]:
-        # pickled by its fields: a compiled build makes this a native class without __dict__,
-        # which pickle's default could only restore through the frozen __setattr__
-        return Layout, (self.lines, self.sources, self.cost)
+    def __reduce__(self) -> tuple[type[Layout], tuple[Any, ...]]:
+        return by_fields(self)  # subtoolkit.subtitles.pickling: a compiled build's native class
 
 
 def _line_start_penalty(text: str) -> float:
@@ -603,10 +602,8 @@ class Piece:
     # the Traditional twin needs it, and the line tables already hold it
     shadow_width: float | None = field(default=None, compare=False)
 
-    def __reduce__(self) -> tuple[type[Piece], tuple[tuple[str, ...], str, tuple[str, ...], float | None]]:
-        # pickled by its fields: a compiled build makes this a native class without __dict__,
-        # which pickle's default could only restore through the frozen __setattr__
-        return Piece, (self.lines, self.source, self.line_sources, self.shadow_width)
+    def __reduce__(self) -> tuple[type[Piece], tuple[Any, ...]]:
+        return by_fields(self)  # subtoolkit.subtitles.pickling: a compiled build's native class
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
+from typing import Any
 
 from subtoolkit.model import Block, BlockKind, Cue, Script, Timeline
+from subtoolkit.subtitles.pickling import by_fields
 from subtoolkit.subtitles.profiles import Profile, variant_profile_of
 from subtoolkit.subtitles.segment import Budget, Piece, render_line, segment_text, text_width
 from subtoolkit.subtitles.timecode import fps_label, frame_of, frames_at_least, frames_at_most, ms_of
@@ -40,10 +42,8 @@ class SpeechModel:
                                  Break.PARAGRAPH: 900, Break.SECTION: 1500}
     )
 
-    def __reduce__(self) -> tuple[type[SpeechModel], tuple[float, float, float, dict[Break, int]]]:
-        # pickled by its fields: a compiled build makes this a native class without __dict__,
-        # which pickle's default could only restore through the frozen __setattr__
-        return SpeechModel, (self.narration_rate, self.interview_rate, self.pause_scale, self.pauses)
+    def __reduce__(self) -> tuple[type[SpeechModel], tuple[Any, ...]]:
+        return by_fields(self)  # subtoolkit.subtitles.pickling: a compiled build's native class
 
     @classmethod
     def from_profile(
@@ -168,10 +168,8 @@ class _Planned:
     after_ms: float  # silence after it on the clock
     before_ms: float = 0.0  # silence before it (a section break before a heading)
 
-    def __reduce__(self) -> tuple[type[_Planned], tuple[int, BlockKind, Piece, float, float, float, float]]:
-        # pickled by its fields: a compiled build makes this a native class without __dict__,
-        # which pickle's default could only restore through the frozen __setattr__
-        return _Planned, (self.block, self.kind, self.piece, self.speak_ms, self.show_ms, self.after_ms, self.before_ms)
+    def __reduce__(self) -> tuple[type[_Planned], tuple[Any, ...]]:
+        return by_fields(self)  # subtoolkit.subtitles.pickling: a compiled build's native class
 
 
 def plan_block(index: int, block: Block, profile: Profile, model: SpeechModel,

@@ -11,10 +11,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 from subtoolkit.model import Timeline
 from subtoolkit.subtitles.profiles import Profile
+from subtoolkit.subtitles.pickling import by_fields
 from subtoolkit.subtitles.segment import text_width
 from subtoolkit.text.punctuation import NO_LINE_END, NO_LINE_START
 from subtoolkit.subtitles.timecode import frame_of, ms_of, parse_fps
@@ -31,10 +32,8 @@ class Problem:
     message: str
     severity: Severity = "error"
 
-    def __reduce__(self) -> tuple[type[Problem], tuple[str, int, str, Severity]]:
-        # pickled by its fields: a compiled build makes this a native class without __dict__,
-        # which pickle's default could only restore through the frozen __setattr__
-        return Problem, (self.code, self.cue, self.message, self.severity)
+    def __reduce__(self) -> tuple[type[Problem], tuple[Any, ...]]:
+        return by_fields(self)  # subtoolkit.subtitles.pickling: a compiled build's native class
 
     def render(self, timeline: Timeline | None = None) -> str:
         """``severity: cue N (time): code: message``; N is the file's own cue number for a timeline
