@@ -31,7 +31,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -295,7 +295,6 @@ class NeuralEngine:
         self.max_concurrency = workers or default_workers()
         self._pool: _Pool | None = None
         self._readings: dict[str, Reading] = {}
-        self._version: str | None = None
         self._threads: ThreadPoolExecutor | None = None
         self._threads_lock = threading.Lock()
 
@@ -311,23 +310,21 @@ class NeuralEngine:
                     self._pool = _pool(str(self.folder), self.max_concurrency)
         return self._pool
 
-    @property
+    @cached_property
     def version(self) -> str:
         """Everything the samples depend on besides the text. Found once per engine: each cache
         key holds it (the aligner asks once per cue) and each package version is a METADATA file
         parsed by the email parser, half a millisecond apiece."""
-        if self._version is None:
-            from importlib.metadata import version
+        from importlib.metadata import version
 
-            from subtoolkit.tts.voices import PREPARED, ACOUSTIC, VOCODER
+        from subtoolkit.tts.voices import PREPARED, ACOUSTIC, VOCODER
 
-            self.pool  # noqa: B018 - fails here, clearly, when the voice is missing or damaged
-            self._version = (
-                f"baker {PREPARED[ACOUSTIC][:12]}/{PREPARED[VOCODER][:12]}; litert {version('ai-edge-litert')}; "
-                f"pypinyin {version('pypinyin')}; jieba {version('jieba')}; front end r{FRONT_END_REVISION}; "
-                f"pace {BASE_PACE}; r{WRAPPER_REVISION}"
-            )
-        return self._version
+        self.pool  # noqa: B018 - fails here, clearly, when the voice is missing or damaged
+        return (
+            f"baker {PREPARED[ACOUSTIC][:12]}/{PREPARED[VOCODER][:12]}; litert {version('ai-edge-litert')}; "
+            f"pypinyin {version('pypinyin')}; jieba {version('jieba')}; front end r{FRONT_END_REVISION}; "
+            f"pace {BASE_PACE}; r{WRAPPER_REVISION}"
+        )
 
     def reading(self, text: str) -> Reading:
         hit = self._readings.get(text)
