@@ -6,7 +6,7 @@ skip; interview cues carry ``<v Speaker>`` so players and screen readers know wh
 
 from __future__ import annotations
 
-from subtoolkit.subtitles.formats.common import TrackOptions, clock_ms, track_cues
+from subtoolkit.subtitles.formats.common import TrackOptions, track_cues
 from subtoolkit.model import BlockKind, Timeline
 
 
@@ -23,14 +23,26 @@ def _voice(name: str) -> str:
     return escape(name.replace("\n", " ")).strip()
 
 
+# one cue: its number, the two timestamps (HH:MM:SS.mmm) and its text, filled in by one %-format
+_CUE = "%d\n%02d:%02d:%02d.%03d --> %02d:%02d:%02d.%03d\n%s\n"
+
+
 def compose_vtt(timeline: Timeline, options: TrackOptions = TrackOptions()) -> str:
-    out = ["WEBVTT", ""]
+    """The header, then each cue, a blank line apart.
+
+    A cue is one %-format of integer quotients (what :func:`clock_ms` computes, without two calls
+    and two strings per cue), and its lines are escaped once, joined: the escapes never span a
+    line break, so that is the same text as escaping line by line.
+    """
+    out = ["WEBVTT\n"]
+    interview = BlockKind.INTERVIEW
     for n, cue in enumerate(track_cues(timeline, options.include), start=1):
-        text = "\n".join(escape(l) for l in cue.lines)
-        if cue.kind is BlockKind.INTERVIEW and cue.speaker is not None and cue.speaker.label:
+        s, e = cue.start_ms, cue.end_ms
+        if s < 0 or e < 0:
+            raise ValueError("negative time")  # as clock_ms does: WebVTT has no negative timestamps
+        text = escape("\n".join(cue.lines))
+        if cue.kind is interview and cue.speaker is not None and cue.speaker.label:
             text = f"<v {_voice(cue.speaker.label)}>{text}</v>"
-        out.append(str(n))
-        out.append(f"{clock_ms(cue.start_ms)} --> {clock_ms(cue.end_ms)}")
-        out.append(text)
-        out.append("")
+        out.append(_CUE % (n, s // 3_600_000, s // 60_000 % 60, s // 1000 % 60, s % 1000,
+                           e // 3_600_000, e // 60_000 % 60, e // 1000 % 60, e % 1000, text))
     return "\n".join(out)
