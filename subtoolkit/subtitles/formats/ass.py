@@ -9,7 +9,9 @@ script cannot leak in.
 
 from __future__ import annotations
 
-from subtoolkit.subtitles.formats.common import TrackOptions
+from operator import attrgetter
+
+from subtoolkit.subtitles.formats.common import BY_TIME, TrackOptions
 from subtoolkit.model import BlockKind, Speaker, Timeline
 
 FONT = "Noto Sans CJK SC"
@@ -22,6 +24,9 @@ def ass_text(lines: tuple[str, ...] | list[str]) -> str:
     >>> ass_text(["甲{乙}", "丙\\N"])
     '甲｛乙｝\\N丙＼N'
     """
+    joined = "".join(lines)
+    if "\\" not in joined and "{" not in joined and "}" not in joined:
+        return r"\N".join(lines)  # nearly every cue: nothing to escape
     safe = [l.replace("\\", "＼").replace("{", "｛").replace("}", "｝") for l in lines]
     return r"\N".join(safe)
 
@@ -85,7 +90,7 @@ def compose_ass(timeline: Timeline, options: TrackOptions = TrackOptions(), *, n
     subs.styles.clear()
     subs.styles.update(_styles())  # type: ignore[arg-type]
     seen: set[Speaker] = set()
-    cues = sorted(timeline.cues, key=lambda c: (c.start_ms, c.end_ms))
+    cues = sorted(timeline.cues, key=BY_TIME)
     for cue in cues:
         style = _STYLE_OF[cue.kind]
         subs.events.append(pysubs2.SSAEvent(start=cue.start_ms, end=cue.end_ms, text=ass_text(cue.lines), style=style,
@@ -100,5 +105,5 @@ def compose_ass(timeline: Timeline, options: TrackOptions = TrackOptions(), *, n
                 end = min(cue.start_ms + name_super_ms, max(block_end[cue.block], cue.end_ms))
                 subs.events.append(pysubs2.SSAEvent(start=cue.start_ms, end=end, text=name_super_text(cue.speaker),
                                                     style="NameSuper", name=cue.speaker.label))
-    subs.events.sort(key=lambda e: (e.start, e.end))
+    subs.events.sort(key=attrgetter("start", "end"))
     return subs.to_string("ass")

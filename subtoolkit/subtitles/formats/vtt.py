@@ -31,8 +31,8 @@ def compose_vtt(timeline: Timeline, options: TrackOptions = TrackOptions()) -> s
     """The header, then each cue, a blank line apart.
 
     A cue is one %-format of integer quotients (what :func:`clock_ms` computes, without two calls
-    and two strings per cue), and its lines are escaped once, joined: the escapes never span a
-    line break, so that is the same text as escaping line by line.
+    and two strings per cue). Its lines are escaped once, joined (no escape spans a line break, so
+    that is the same text as escaping line by line), and only when one of ``&<>`` is there.
     """
     out = ["WEBVTT\n"]
     interview = BlockKind.INTERVIEW
@@ -40,7 +40,9 @@ def compose_vtt(timeline: Timeline, options: TrackOptions = TrackOptions()) -> s
         s, e = cue.start_ms, cue.end_ms
         if s < 0 or e < 0:
             raise ValueError("negative time")  # as clock_ms does: WebVTT has no negative timestamps
-        text = escape("\n".join(cue.lines))
+        text = "\n".join(cue.lines)
+        if "&" in text or "<" in text or ">" in text:
+            text = escape(text)
         if cue.kind is interview and cue.speaker is not None and cue.speaker.label:
             text = f"<v {_voice(cue.speaker.label)}>{text}</v>"
         out.append(_CUE % (n, s // 3_600_000, s // 60_000 % 60, s // 1000 % 60, s % 1000,
