@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from subtitle_helpers import node_validate
 
@@ -96,3 +96,74 @@ def test_registry() -> None:
     assert get_format("vtt").suffix == ".vtt"
     with pytest.raises(Exception, match="unknown subtitle format"):
         get_format("sub")
+
+
+# Cues as the writers may meet them: any kind, times past 100 h and below zero, lines with what
+# each format escapes (& < > for VTT, \ { } for ASS, quotes and control characters for JSON).
+_SPEAKERS = st.one_of(st.none(), st.builds(Speaker, st.one_of(st.none(), st.text("甲乙<&>\n ", max_size=4)),
+                                           st.one_of(st.none(), st.text("教授&>", max_size=3))))
+_ANY_CUES = st.lists(st.tuples(st.integers(-2000, 400_000_000), st.integers(0, 7000), st.sampled_from(list(K)),
+                               st.lists(_LINE_TEXT, max_size=3).map(tuple), _SPEAKERS), max_size=20)
+
+
+def _any_timeline(items: list[tuple[int, int, BlockKind, tuple[str, ...], Speaker | None]]) -> Timeline:
+    return tl(*(Cue(n, kind, lines, s, s + d, spk) for n, (s, d, kind, lines, spk) in enumerate(items)))
+
+
+@given(_ANY_CUES, st.sampled_from([SPOKEN, frozenset(K)]))
+@example([(-1, 1, K.NARRATION, ("负",), None), (-3_600_001, 2, K.INTERVIEW, (), Speaker("甲"))], SPOKEN)
+def test_srt_is_the_text_of_a_new_pysrt_item_per_cue(items: list[tuple[int, int, BlockKind, tuple[str, ...],
+                                                                         Speaker | None]],
+                                                      include: frozenset[BlockKind]) -> None:
+    """compose_srt refills one item and formats its times itself; the text is that of a fresh pysrt
+    item per cue with pysrt's own times, negative times (written as zero) included."""
+    import pysrt
+
+    t = _any_timeline(items)
+    cues = sorted((c for c in t.cues if c.kind in include), key=lambda c: (c.start_ms, c.end_ms))
+    want = "\n".join(str(pysrt.SubRipItem(n, start=pysrt.SubRipTime.from_ordinal(c.start_ms),
+                                          end=pysrt.SubRipTime.from_ordinal(c.end_ms), text="\n".join(c.lines)))
+                     for n, c in enumerate(cues, start=1))
+    assert compose_srt(t, TrackOptions(include=include)) == want
+
+
+def _vtt_line_by_line(t: Timeline, include: frozenset[BlockKind]) -> str:
+    """WebVTT as written before the writer formatted whole cues: clock_ms twice, each line escaped."""
+    from subtoolkit.subtitles.formats.vtt import escape
+
+    out = ["WEBVTT", ""]
+    for n, cue in enumerate(sorted((c for c in t.cues if c.kind in include), key=lambda c: (c.start_ms, c.end_ms)),
+                            start=1):
+        text = "\n".join(escape(l) for l in cue.lines)
+        if cue.kind is K.INTERVIEW and cue.speaker is not None and cue.speaker.label:
+            text = f"<v {escape(cue.speaker.label.replace(chr(10), ' ')).strip()}>{text}</v>"
+        out += [str(n), f"{clock_ms(cue.start_ms)} --> {clock_ms(cue.end_ms)}", text, ""]
+    return "\n".join(out)
+
+
+@given(_ANY_CUES, st.sampled_from([SPOKEN, frozenset(K)]))
+def test_vtt_is_the_line_by_line_text(items: list[tuple[int, int, BlockKind, tuple[str, ...], Speaker | None]],
+                                      include: frozenset[BlockKind]) -> None:
+    t = _any_timeline(items)
+    try:
+        want = _vtt_line_by_line(t, include)
+    except ValueError:
+        with pytest.raises(ValueError, match="negative time"):
+            compose_vtt(t, TrackOptions(include=include))
+        return
+    assert compose_vtt(t, TrackOptions(include=include)) == want
+
+
+@given(st.integers(0, 10**12), st.sampled_from([".", ","]))
+def test_clock_is_hours_minutes_seconds_milliseconds(ms: int, sep: str) -> None:
+    h, rem = divmod(ms, 3_600_000)
+    m, rem = divmod(rem, 60_000)
+    s, milli = divmod(rem, 1000)
+    assert clock_ms(ms, sep) == f"{h:02d}:{m:02d}:{s:02d}{sep}{milli:03d}"
+
+
+@given(st.lists(st.text(alphabet='甲乙\\{}N\n', max_size=6), max_size=4))
+def test_ass_text_escapes_each_line(lines: list[str]) -> None:
+    from subtoolkit.subtitles.formats.ass import ass_text
+
+    assert ass_text(lines) == r"\N".join(l.replace("\\", "＼").replace("{", "｛").replace("}", "｝") for l in lines)
