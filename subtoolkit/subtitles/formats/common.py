@@ -41,4 +41,3 @@ def track_cues(timeline: Timeline, include: Collection[BlockKind]) -> list[Cue]:
     """Cues of the kinds a track carries, sorted by time (ties keep timeline order)."""
     chosen = [c for c in timeline.cues if c.kind in include]
     return sorted(chosen, key=BY_TIME)
-
