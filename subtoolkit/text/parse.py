@@ -1407,7 +1407,9 @@ _QA_LABEL = re.compile(r"^(问|答|提问|回答|记者问|主持人问|Q|A)\s*[
 
 
 # How words were said, as a transcript notes it in brackets inside them: （笑） （停顿） （叹气） （哽咽）.
-_DELIVERY = re.compile(r"[（(](?:笑|大笑|苦笑|笑声|停顿|长时间停顿|沉默|叹气|叹息|哭|哽咽|咳嗽|思考|拍桌子?|比划|摇头|点头)[）)]")
+_DELIVERY = re.compile(
+    r"[（(](?:笑|大笑|苦笑|笑声|停顿|长时间停顿|沉默|叹气|叹息|哭|哽咽|咳嗽|思考|拍桌子?|比划|摇头|点头)[）)]"
+)
 
 
 def _undelivered(text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
