@@ -1363,9 +1363,11 @@ def rule_bare_name(line: str, key: str, ctx: Context) -> list[Item] | None:
                      covers=not line[r.end() :].strip())]
     label = m.group(1)
     written = line[: len(label)]
-    if looks_like_name(label):
+    if _AGED_VOICE.match(label):  # 童声：… 老年男声：… (a voice by age, though 童 is also a surname)
+        speaker = Speaker(None, written)
+    elif looks_like_name(label):
         speaker = Speaker(written, None)
-    elif label in _ROLE_LABELS or _AGED_VOICE.match(label):  # 村民：… 童声：… (a family word alone is not: 爷爷：)
+    elif label in _ROLE_LABELS:  # 村民：… (a family word alone is not a turn: 爷爷：)
         speaker = Speaker(None, written)
     elif label in ctx.dialogue:
         speaker = Speaker(written, None)
