@@ -26,8 +26,8 @@ def removed(s, n):  # type: ignore[no-untyped-def]
 # --- a screenplay: credits, action lines, the actors' turns -------------------------------------
 
 
-@pytest.mark.parametrize("line", ["编剧：罗青禾　导演：池远　拍摄地：西岭古道外景地", "编剧：罗青禾", "原著：萧山月　改编：罗青禾",
-                                  "主演：尹岚、车明", "场记：小满　拍摄地：盐井村"])
+@pytest.mark.parametrize("line", ["编剧：罗青禾　导演：池远　拍摄地：西岭古道外景地", "编剧：罗青禾",
+                                  "原著：萧山月　改编：罗青禾", "主演：尹岚、车明", "场记：小满　拍摄地：盐井村"])
 def test_a_screenplays_credits_are_notes(line: str) -> None:
     s = script(f"《盐井》情景再现台本\n{line}\n【解说】山里的盐，是一锅一锅熬出来的。")
     assert [b.kind for b in cover(s, 2)] == [K.NOTE]
@@ -80,8 +80,8 @@ def test_the_interviewee_field_keeps_its_name_above_the_records_other_fields() -
     assert label[0].speaker.name == "舒红英" and label[0].text == ""
 
 
-@pytest.mark.parametrize("line", ["采访：麦穗　听打：孔令仪　校对：未校", "采访：麦穗　整理：孔令仪", "听打：孔令仪　校对：麦穗",
-                                  "速记：孔令仪"])
+@pytest.mark.parametrize("line", ["采访：麦穗　听打：孔令仪　校对：未校", "采访：麦穗　整理：孔令仪",
+                                  "听打：孔令仪　校对：麦穗", "速记：孔令仪"])
 def test_who_asked_and_who_transcribed_is_a_note(line: str) -> None:
     s = script(f"《渡口》采访听打稿\n{line}\n问：您在渡口干了多少年？\n答：二十二年。")
     assert [b.kind for b in cover(s, 2)] == [K.NOTE]
@@ -97,7 +97,8 @@ def test_an_interviewer_alone_still_labels_a_sound_bite() -> None:
 
 @pytest.mark.parametrize("mark", ["【听不清】", "（听不清）", "[inaudible]", "〔此处模糊〕", "【听不清约3秒】"])
 def test_a_line_opening_with_a_transcribers_gap_goes_on_with_the_answer(mark: str) -> None:
-    s = script(f"受访人：舒红英（原渡口售票员）\n问：那条船呢？\n答：后来卖掉了。\n{mark}……船老大姓吴，人很好。\n问：您还记得票价吗？")
+    s = script(f"受访人：舒红英（原渡口售票员）\n问：那条船呢？\n答：后来卖掉了。\n{mark}……船老大姓吴，人很好。\n"
+               "问：您还记得票价吗？")
     goes_on = cover(s, 4)
     assert [b.kind for b in goes_on] == [K.INTERVIEW] and goes_on[0].text == "……船老大姓吴，人很好。"
     assert goes_on[0].speaker is not None and goes_on[0].speaker.name == "舒红英"
@@ -125,7 +126,8 @@ def test_an_interruption_of_the_recording_is_a_note(line: str) -> None:
     assert last.speaker is not None and last.speaker.name == "舒红英"
 
 
-@pytest.mark.parametrize("line", ["（以下为闲聊，未听打）", "（情景再现结束，以下接资料影像）", "（此处略去一段）", "【以下未整理】"])
+@pytest.mark.parametrize("line", ["（以下为闲聊，未听打）", "（情景再现结束，以下接资料影像）", "（此处略去一段）",
+                                  "【以下未整理】"])
 def test_a_note_about_a_part_of_the_document_is_a_note_even_after_speech(line: str) -> None:
     s = script(f"受访人：舒红英（原渡口售票员）\n问：后来呢？\n答：后来船就停了。\n{line}")
     assert [b.kind for b in cover(s, 4)] == [K.NOTE]
