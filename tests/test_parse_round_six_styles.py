@@ -172,3 +172,9 @@ def test_narrators_and_other_words_are_no_characters(word: str) -> None:
 def test_an_adverts_end_card_is_a_note(line: str) -> None:
     s = script(f"【女声旁白】每一盏灯下，都有人在等你。\n{line}")
     assert [b.kind for b in cover(s, 2)] == [K.NOTE]
+
+
+def test_a_narrators_voice_after_the_first_speaker_ends_the_speech() -> None:
+    s = script("【童声】奶奶，我周末回来！\n奶奶等了一整天。\n【女声】她还是每天准备三个人的饭。\n饭菜又热了一遍。")
+    assert [b.kind for b in cover(s, 2)] == [K.INTERVIEW]  # speech runs to the next marker (the auto span)
+    assert [b.kind for b in cover(s, 4)] == [K.NARRATION]

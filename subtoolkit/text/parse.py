@@ -2316,6 +2316,7 @@ def _narration_hint(style: Style) -> re.Pattern[str]:
     hint = _HINTS.get(style)
     if hint is None:
         words = set(_NARRATION_WORDS) | set(_PRESENTER_MARKERS) | _PRESENTER_LABELS | style.narration | style.presenters
+        words |= {"男声", "女声"}  # 【男声】 【女声】: the narrator's voice named alone (_voiced_narration)
         hint = _HINTS[style] = re.compile("|".join(map(re.escape, sorted(words))))
     return hint
 
