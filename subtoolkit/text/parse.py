@@ -592,13 +592,15 @@ def _unplaced(word: str) -> str:
     return word
 
 
+_VOICED_NARRATION = frozenset(("男声", "女声", *(v + w for v in _NARRATOR_VOICES for w in _NARRATION_WORDS)))
+_VOICE_FIRST = frozenset(v[0] for v in _NARRATOR_VOICES)
+
+
 def _voiced_narration(word: str) -> bool:
-    """``女声旁白`` ``男声解说`` ``女声`` (folded): the narrator's part, named by the voice that reads it.
+    """``女声旁白`` ``男声解说`` ``女声`` ``男声2`` (folded): the narrator's part, named by the voice that reads it.
     A promotional film's copy shares its narration between a man's and a woman's voice (``【男声】…``
     ``【女声】…``); a dubbing script's ``【中文配音·女声】`` is another convention (:func:`_dubbing`)."""
-    if word in ("男声", "女声") or word[:2] in ("男声", "女声") and word[2:].isdigit():
-        return True
-    return any(word.startswith(v) and word[len(v) :] in _NARRATION_WORDS for v in _NARRATOR_VOICES)
+    return word in _VOICED_NARRATION or word[:2] in ("男声", "女声") and word[2:].isdigit()
 
 
 def character_voice(word: str) -> bool:
@@ -623,7 +625,7 @@ def _kind_of_word(word: str, style: Style) -> str | None:
         word = _unplaced(word)
     if word in _CAPTION_WORDS or word.endswith("字幕") and len(word) <= 6:  # 片头字幕 片尾字幕
         return "caption"
-    if word in _NARRATION_WORDS or word[:1] in "男女童" and _voiced_narration(word):
+    if word in _NARRATION_WORDS or word[:1] in _VOICE_FIRST and _voiced_narration(word):
         return "narration"
     if word in _PRESENTER_MARKERS or word in _PRESENTER_TURNS:
         return "presenter"
@@ -2115,8 +2117,11 @@ def _dialogue_labels(keys: Sequence[str], style: Style) -> frozenset[str]:
                 at[i] = m.group(1)
     if not at:
         return frozenset()
-    known = set(_NARRATION_WORDS) | set(_SYNC_WORDS) | set(_HEADING_WORDS) | set(_TITLE_WORDS) | _PRESENTER_LABELS
-    known |= set(_CAPTION_WORDS) | _QUESTION_LABELS | _ANSWER_LABELS | style.words()
+    known = _KNOWN_LABELS.get(style)
+    if known is None:
+        words = set(_NARRATION_WORDS) | set(_SYNC_WORDS) | set(_HEADING_WORDS) | set(_TITLE_WORDS) | _PRESENTER_LABELS
+        words |= set(_CAPTION_WORDS) | _QUESTION_LABELS | _ANSWER_LABELS | style.words()
+        known = _KNOWN_LABELS[style] = frozenset(words)
 
     def usable(w: str) -> bool:
         return ((w.upper() if w.isascii() else w) not in known and not _CREDIT.match(w + "：")
@@ -2135,6 +2140,8 @@ def _dialogue_labels(keys: Sequence[str], style: Style) -> frozenset[str]:
     return frozenset(labels)
 
 
+# Words that label a marker or a structure, not a dialogue's speaker, per house style (built once).
+_KNOWN_LABELS: dict[Style, frozenset[str]] = {}
 # A turn's label: two to four Han characters. Reporting verbs end labels that are narration (他回忆：).
 _TURN_WORD = re.compile(r"^[\u3400-\u9fff]{2,4}$")
 _REPORTING = ("说", "道", "称", "问", "答", "讲", "写", "曰", "表示", "指出", "强调", "认为", "介绍", "回忆", "坦言",
