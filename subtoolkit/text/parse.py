@@ -52,7 +52,7 @@ from typing import Literal
 from subtoolkit.errors import Diagnostic, ScriptError
 from subtoolkit.text.fold import TRADITIONAL_CHARS, fold
 from subtoolkit.model import Block, BlockKind, Removed, Script, Speaker
-from subtoolkit.text.names import ends_with_role, looks_like_name, split_name_role
+from subtoolkit.text.names import contains_role, ends_with_role, looks_like_name, split_name_role
 from subtoolkit.text.style import KINDS, NO_STYLE, Style
 
 InterviewSpan = Literal["auto", "paragraph", "marker"]
@@ -121,7 +121,9 @@ _SCENE_WORDS = ("画面", "镜头", "场景", "空镜", "空景", "空镜头", "
                 # an audio guide's signal between stops
                 "提示音", "背景音", "按键音",
                 # background music, as short-video and web crews write it (【BGM：轻快吉他】 【BGM渐弱】)
-                "BGM")
+                "BGM",
+                # an advert's end card: the brand's logo, the station's, a frozen last frame (【LOGO】南江文明　5秒)
+                "LOGO", "标版", "台标", "定格")
 _LATIN_CUE_WORDS = frozenset(w for w in _SCENE_WORDS if w.isascii())
 # A cue word with what happens to it (【音乐起】 【音乐渐收】 【空镜头】): a note like the word alone.
 # Alone on a line, only a picture word opens a shot list ([画面] then the shots); a cue (【音乐起】
@@ -138,6 +140,13 @@ _NOTE_WORDS = ("删", "注", "备注", "编者按", "编者注", "编辑", "视�
 # An interview written as questions and answers under one interviewee (【采访】姓名 then 问：… 答：…).
 _QUESTION_LABELS = frozenset(("问", "提问", "记者问", "主持人问", "Q"))
 _ANSWER_LABELS = frozenset(("答", "回答", "A"))
+# Characters of an advert or a reenactment given a line by what they are, not a name (【老人】好，好。 奶奶：…):
+# family words, and voices by age (童声 老年男声).
+_KIN_WORDS = ("奶奶", "爷爷", "外婆", "外公", "姥姥", "姥爷", "妈妈", "爸爸", "母亲", "父亲", "儿子", "女儿", "孙子",
+              "孙女", "丈夫", "妻子", "老伴", "姐姐", "哥哥", "弟弟", "妹妹", "男孩", "女孩", "老人", "孩子")
+_AGED_VOICE = re.compile(r"^(?:童声|童音|(?:老年|中年|青年|少年)(?:男|女)声?|(?:小)?(?:男|女)孩声?|老人声)$")
+# The voice that reads the narration, written before the narration word: 【女声旁白】 男声解说： 【童声配音】.
+_NARRATOR_VOICES = ("男声", "女声", "童声", "男", "女")
 _ROLE_LABELS = frozenset(("记者", "主持人", "村民", "群众", "工人", "男子", "女子", "市民", "居民", "游客", "患者",
                           # people a scene's turns are given to without a name (小朋友：好咸喔！ 工作人员：对。)
                           "小朋友", "孩子", "孩子们", "学生", "同学", "家长", "工作人员", "店员", "服务员", "顾客",
@@ -185,6 +194,8 @@ _CREDIT_WORDS = (
     "剪接|收音|编审|助理编导|行政监制|资料搜集|"
     # a dubbed film's credits: the original, the dubbing studio, its director, the mix; a short video's shoot
     "原片|译制|译制导演|配音导演|混录|拍摄|"  # 剪接 收音: editing and sound, in Hong Kong and Taiwan credits
+    # a screenplay's (a reenactment's) writers, cast and location; an interview record's transcriber and compiler
+    "编剧|原著|改编|主演|场记|拍摄地|外景地|听打|速记|整理|"
     # a credit word with its rank before it
     "总撰稿|总编导|总编辑|总摄像|总剪辑|总制片|总顾问|执行主编|执行总监|执行策划|特约撰稿|特约记者|特约编辑"
 )
@@ -193,12 +204,17 @@ _CREDIT_ALT = "(?:" + "|".join(_S.join(w) for w in _CREDIT_WORDS.split("|")) + "
 # Words that are also a marker or a speaker's role: a credit only when names follow (配音：李易),
 # never alone (配音： opens narration) or with speech (记者：好的).
 _CREDIT_NEEDS_NAMES = frozenset("记者 配音 解说 旁白 播音 主持 主持人".split())
+# Words that are a credit only beside other credits on one line (采访：闻笛　听打：蒋小禾 — who asked the
+# questions); alone they label a sound bite (采访：张三).
+_CREDIT_AMONG_OTHERS = ("采访", "访谈", "提问", "主访")
 _CREDIT_LABEL = re.compile(_CREDIT_ALT + r"\s*[：:]")
+_CREDIT_LABEL_AMONG = re.compile("(?:" + "|".join(_CREDIT_AMONG_OTHERS) + "|" + _CREDIT_ALT[3:] + r"\s*[：:]")
 _CREDIT = re.compile(
     rf"^{_CREDIT_PREFIX}(?P<word>{_CREDIT_ALT}(?:\s*[/／、·]\s*{_CREDIT_ALT})*){_S}[：:]{_S}"
     r"(?P<who>(?:[^\s。！？!?；;，,、：:]{1,12}(?:\s*[，,、\s]\s*[^\s。！？!?；;，,、：:]{1,12}){0,8})?)\s*$"
 )
 _CREDIT_FIRST = frozenset(w[0] for w in _CREDIT_WORDS.split("|")) | {"本"}  # 本期 本集 本片 本节目
+_CREDIT_FIRST_AMONG = frozenset(w[0] for w in _CREDIT_AMONG_OTHERS)
 _NAME_LIST = re.compile(r"\s*[，,、\s]\s*")
 # End credits written without a colon: 总导演 郑海峰 / 出品 江州博物馆 江州广播电视台 (words sorted longest first)
 _CREDIT_SPACED = re.compile(
@@ -209,6 +225,8 @@ _LEAD_NOTE = re.compile(
     r"^(?:编者按|编者注|编后|摘要|内容摘要|内容提要|导读|本集要点|本期要点|原标题|来源|稿件来源|稿源|专题|"
     r"注意事项|免责声明|版权声明|声明|说明|备注|附注|附|关键字|标签|节目时长|时长|片长|播出日期|播出时间|首播|版本|稿号|"
     r"总时长|全片时长|成片时长|总片长|"
+    # an interview record's header: when and where it was recorded (采访时间：… 地点：…)
+    r"(?:采访|访谈|访问|录音|录制|口述|听打)(?:时间|日期|地点)|"
     r"播出时长|温馨提示|友情提示)"
     r"\s*(?:[：:]|$)"
     r"|^[\u4e00-\u9fff]{2,14}\d{1,2}月\d{1,2}日(?:电|讯)"  # 新华社北京3月17日电: a news dateline
@@ -355,7 +373,7 @@ def _strip_colon(s: str) -> tuple[str, str]:
 
 
 ItemKind = Literal["prose", "title", "heading", "caption", "caption_run", "narration", "speaker", "note", "note_run",
-                   "question", "answer", "attribution", "super", "dubbed"]
+                   "question", "answer", "attribution", "super", "dubbed", "continued"]
 
 
 @dataclass(frozen=True)
@@ -574,6 +592,29 @@ def _unplaced(word: str) -> str:
     return word
 
 
+_VOICED_NARRATION = frozenset(("男声", "女声", *(v + w for v in _NARRATOR_VOICES for w in _NARRATION_WORDS)))
+_VOICE_FIRST = frozenset(v[0] for v in _NARRATOR_VOICES)
+
+
+def _voiced_narration(word: str) -> bool:
+    """``女声旁白`` ``男声解说`` ``女声`` ``男声2`` (folded): the narrator's part, named by the voice that reads it.
+    A promotional film's copy shares its narration between a man's and a woman's voice (``【男声】…``
+    ``【女声】…``); a dubbing script's ``【中文配音·女声】`` is another convention (:func:`_dubbing`)."""
+    return word in _VOICED_NARRATION or word[:2] in ("男声", "女声") and word[2:].isdigit()
+
+
+def character_voice(word: str) -> bool:
+    """``老人`` ``奶奶`` ``小女孩`` ``童声`` ``老年男声`` (folded): a character given a line by what they are —
+    a family word, a role a turn is given to without a name, a voice by age — not a narrator's part.
+
+    >>> character_voice("童声"), character_voice("老奶奶"), character_voice("女声"), character_voice("旁白")
+    (True, True, False, False)
+    """
+    if word in _ROLE_LABELS or _AGED_VOICE.match(word) is not None:
+        return True
+    return 2 <= len(word) <= 4 and word.endswith(_KIN_WORDS)
+
+
 def _kind_of_word(word: str, style: Style) -> str | None:
     """What a marker word (folded) stands for: built-in words first, then the house style; a cue
     word with what happens to it (``音乐渐收``, ``空镜头``) is a note like the word alone; a voice's
@@ -584,7 +625,7 @@ def _kind_of_word(word: str, style: Style) -> str | None:
         word = _unplaced(word)
     if word in _CAPTION_WORDS or word.endswith("字幕") and len(word) <= 6:  # 片头字幕 片尾字幕
         return "caption"
-    if word in _NARRATION_WORDS:
+    if word in _NARRATION_WORDS or word[:1] in _VOICE_FIRST and _voiced_narration(word):
         return "narration"
     if word in _PRESENTER_MARKERS or word in _PRESENTER_TURNS:
         return "presenter"
@@ -651,12 +692,12 @@ def _dubbing(line: str, end: int, tail_key: str, rest: str, ctx: Context) -> lis
     part = _MARKER_WORD.match(tail_key)
     word = part.group(1) if part else tail_key
     lead, body = _strip_colon(rest)
+    if _DUB_VOICE.match(word):  # (before the narration words: 女声 alone is also a narrator's voice)
+        return [Item("dubbed", body.strip(), removed=_marker(line[: end + 1] + lead, "speaker label"),
+                     covers=not body.strip())]
     if _kind_of_word(word, ctx.style) == "narration":
         direction, text = _aside(body.strip())
         return [Item("narration", text, removed=_marker(line[: end + 1] + lead) + direction, covers=not text)]
-    if _DUB_VOICE.match(word):
-        return [Item("dubbed", body.strip(), removed=_marker(line[: end + 1] + lead, "speaker label"),
-                     covers=not body.strip())]
     return None
 
 
@@ -710,6 +751,13 @@ def rule_bracket_marker(line: str, key: str, ctx: Context) -> list[Item] | None:
         for sync in _SYNC_WORDS:  # 【习近平同期声】: the speaker written into the marker
             if head.endswith(sync) and len(head) > len(sync) and not tail:
                 return _speaker_items(inner[: len(head) - len(sync)], rest, marker)
+        if not rest.strip() and production_aside(inner_key):
+            return [Item("note", line)]  # 【电话铃声，中断约1分钟】: what happened, not a section of the script
+        if not paren and not tail and rest.strip() and character_voice(head):
+            # 【童声】奶奶，我周末回来！ 【老人】好，好。: a character's line in an advert, not the narrator's
+            lead, body = _strip_colon(rest)
+            direction, text = _aside(body.strip())
+            return [Item("speaker", text, Speaker(None, inner), _marker(marker + lead, "speaker label") + direction)]
 
     if kind == "caption":
         if tail:
@@ -848,6 +896,9 @@ def rule_credit(line: str, key: str, ctx: Context) -> list[Item] | None:
     if spaced and spaced.group("word") not in _CREDIT_NEEDS_NAMES:
         return [Item("note", line)]  # 总导演 郑海峰 / 出品 江州博物馆
     label = _CREDIT_LABEL.match(key) if opens else None
+    if label is None and key[:1] in _CREDIT_FIRST_AMONG and _CREDIT_LABEL_AMONG.match(key):
+        if len(_CREDIT_LABEL_AMONG.findall(key)) >= 2 and not _SENTENCE_END.search(key):
+            return [Item("note", line)]  # 采访：闻笛　听打：蒋小禾　校对：未校 — who asked, who transcribed
     if label and len(_CREDIT_LABEL.findall(key)) >= 2 and not _SENTENCE_END.search(key):
         return [Item("note", line)]  # 导演：张三 摄像：李四 — end credits on one line
     if label and _MENU_SEPARATORS.search(key) and not _SENTENCE_END.search(key):
@@ -972,7 +1023,7 @@ def rule_narration_plain(line: str, key: str, ctx: Context) -> list[Item] | None
     if m is None:
         return None
     word = m.group(1).upper() if m.group(1).isascii() else m.group(1)
-    if word not in _NARRATION_WORDS and word not in ctx.style.narration:
+    if word not in _NARRATION_WORDS and word not in ctx.style.narration and not _voiced_narration(word):
         return None
     direction, body = _aside(line[m.end() :].strip())
     return [Item("narration", body, removed=_marker(line[: m.end()]) + direction)]
@@ -1151,6 +1202,56 @@ _DUB_NOTE = re.compile(
 )
 
 
+# What happened while the sound was recorded, in brackets alone on a line: 【电话铃声，中断约1分钟】 （录音中断）
+# 【换磁带】 — an interruption, or a stretch of time the transcript leaves out.
+_RECORDING_EVENT = re.compile(
+    rf"中断|暂停|打断|间断|停录|换(?:磁)?带|换卡|换电池|恢复录音|录音(?:结束|开始|恢复)|约\s*[{_NUM}半]+\s*(?:秒钟?|分钟|小时)"
+)
+# A note about a part of the document, what follows or what was left out: （以下为闲聊，未听打）
+# （情景再现段落结束，以下接资料影像） （此处略去一段）.
+_PART_NOTE = re.compile(
+    r"(?:以下|以上|此处|此段|本段|该段|下面|上面|后面|前面)[^，,]{0,10}?(?:为|是|接|转|切|插入|略|省略|删|未|不)"
+    r"|(?:段落|片段|部分|场景|情景再现|再现)\s*(?:结束|完毕)"
+)
+
+
+def production_aside(inner: str) -> bool:
+    """Whether the words in a bracketed line (folded, without the brackets) are a note of the
+    production: an interruption of the recording (``电话铃声，中断约1分钟``) or what a part of the
+    document is (``以下为闲聊，未听打`` ``情景再现段落结束，以下接资料影像``). Nobody's words: no sentence
+    inside, nobody speaking of themself (我).
+
+    >>> production_aside("以下为闲聊，未听打"), production_aside("以下这段，我最爱唱。")
+    (True, False)
+    """
+    if len(inner) > 40 or "我" in inner or _SENTENCE_END.search(inner):
+        return False
+    return _RECORDING_EVENT.search(inner) is not None or _PART_NOTE.search(inner) is not None
+
+
+# A transcriber's mark where words could not be made out: 【听不清】 （听不清楚） [inaudible] 〔此处模糊〕.
+_GAP_MARK = re.compile(
+    r"^[【\[［（(〔]\s*(?:此处|这里|这段|中间)?\s*(?:听不清楚?|听不见|听不出|声音模糊|录音模糊|音频模糊|模糊|无法辨认|"
+    r"无法听清|inaudible|unclear|indistinct|crosstalk)\s*(?:约?\s*[0-9一二三四五六七八九十]+\s*秒)?\s*[】\]］）)〕]\s*",
+    re.I,
+)
+
+
+def rule_transcript_gap(line: str, key: str, ctx: Context) -> list[Item] | None:
+    """``【听不清】……那块表是上海产的。``: a line of a transcript opening with the transcriber's mark for
+    words not made out goes on with the speech above it (the mark set aside: listed, never read out);
+    the mark alone on a line is a note."""
+    if key[:1] not in "【[［（(〔":
+        return None
+    m = _GAP_MARK.match(key)
+    if m is None:
+        return None
+    text, notes = _undelivered(line[m.end() :].strip())
+    if not text:
+        return [Item("note", line)]
+    return [Item("continued", text, removed=_marker(line[: m.end()].strip(), "transcriber's note") + notes)]
+
+
 def rule_end_mark(line: str, key: str, ctx: Context) -> list[Item] | None:
     """``（全片完）`` ``（本集完）`` ``【完】`` ``— 剧终 —``: the end of the script written out is a note,
     never a caption or a heading (全 and 完 would otherwise read as a name, 全片完 as a short title)."""
@@ -1172,7 +1273,9 @@ def rule_paren_line(line: str, key: str, ctx: Context) -> list[Item] | None:
     are notes wherever they stand.
     """
     if key[:1] in "（(" and key[-1:] in "）)" and (":" in key and _TIME_SPAN.search(key) or _SOUND_NOTE.match(key)
-                                                    or _DUB_NOTE.match(key)):
+                                                    or _DUB_NOTE.match(key)
+                                                    or match_bracket(key, 0) == len(key) - 1
+                                                    and production_aside(key[1:-1])):
         return [Item("note", line)]
     if key[:1] in "（(" and ("字幕" in key[:8] or "sub" in key[:12].lower()) and (found := _subtitle_line(line, key)):
         return found
@@ -1262,9 +1365,11 @@ def rule_bare_name(line: str, key: str, ctx: Context) -> list[Item] | None:
                      covers=not line[r.end() :].strip())]
     label = m.group(1)
     written = line[: len(label)]
-    if looks_like_name(label):
+    if _AGED_VOICE.match(label):  # 童声：… 老年男声：… (a voice by age, though 童 is also a surname)
+        speaker = Speaker(None, written)
+    elif looks_like_name(label):
         speaker = Speaker(written, None)
-    elif label in _ROLE_LABELS:
+    elif label in _ROLE_LABELS:  # 村民：… (a family word alone is not a turn: 爷爷：)
         speaker = Speaker(None, written)
     elif label in ctx.dialogue:
         speaker = Speaker(written, None)
@@ -1305,15 +1410,34 @@ def rule_attribution(line: str, key: str, ctx: Context) -> list[Item] | None:
 _QA_LABEL = re.compile(r"^(问|答|提问|回答|记者问|主持人问|Q|A)\s*[：:]\s*")
 
 
+# How words were said, as a transcript notes it in brackets inside them: （笑） （停顿） （叹气） （哽咽）.
+_DELIVERY = re.compile(
+    r"[（(](?:笑|大笑|苦笑|笑声|停顿|长时间停顿|沉默|叹气|叹息|哭|哽咽|咳嗽|思考|拍桌子?|比划|摇头|点头)[）)]"
+)
+
+
+def _undelivered(text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The words of a transcribed answer without the transcriber's notes of how they were said (``苦啊。（笑）
+    头三年…``): listed (reason ``stage direction``), never read out or shown."""
+    if "（" not in text and "(" not in text:
+        return text, ()
+    notes = _DELIVERY.findall(text)
+    if not notes:
+        return text, ()
+    return _DELIVERY.sub("", text).strip(), tuple((n, "stage direction") for n in notes)
+
+
 def rule_question_answer(line: str, key: str, ctx: Context) -> list[Item] | None:
     """``问：…`` ``答：…`` (``Q:`` ``A:``) after ``【采访】姓名 职务``: the questions are the interviewer's,
-    the answers the interviewee's; both are heard, one interview passage."""
+    the answers the interviewee's; both are heard, one interview passage. The transcriber's notes of how
+    words were said (``答：（停顿）二〇〇一年。`` ``苦啊。（笑）头三年…``) are set aside."""
     m = _QA_LABEL.match(key)
     if m is None or not line[m.end() :].strip():
         return None
     kind: ItemKind = "question" if m.group(1) in _QUESTION_LABELS else "answer"
     asker = Speaker(None, "主持人" if m.group(1).startswith("主持人") else "记者")  # who asks: no name super of 问
-    return [Item(kind, line[m.end() :].strip(), asker, _marker(line[: m.end()], "speaker label"))]
+    text, notes = _undelivered(line[m.end() :].strip())
+    return [Item(kind, text, asker, _marker(line[: m.end()], "speaker label") + notes)]
 
 
 def rule_caption_name(line: str, key: str, ctx: Context) -> list[Item] | None:
@@ -1373,10 +1497,14 @@ def _super_role(line: str, key: str, ctx: Context) -> list[Item] | None:
 
 
 def rule_photo_caption(line: str, key: str, ctx: Context) -> list[Item] | None:
-    """``▲ 外婆家的七只腌菜坛``: a web article's caption under a picture is on-screen text, not narration."""
+    """``▲ 外婆家的七只腌菜坛``: a web article's caption under a picture is on-screen text, not narration.
+    ``△ 柳秀姑停下纺车。``: a screenplay's action line (a hollow triangle before sentences: what the actors
+    do, what the scene shows) is a direction for the crew, a note."""
     if key[:1] not in "▲△" or not key[1:].strip():
         return None
     text = line[1:].strip()
+    if key[0] == "△" and _SENTENCE_END.search(text):
+        return [Item("note", line)]
     return [Item("caption", text, removed=_marker(line[: len(line) - len(text)]))]
 
 
@@ -1406,6 +1534,7 @@ def rule_short_heading(line: str, key: str, ctx: Context) -> list[Item] | None:
 
 RULES: tuple[Rule, ...] = (
     rule_end_mark,
+    rule_transcript_gap,
     rule_bracket_marker,
     rule_super_lines,
     rule_photo_caption,
@@ -1763,6 +1892,11 @@ class _State:
         if self.cover:
             if kind in (BlockKind.TITLE, BlockKind.HEADING) and self.blocks:
                 self.release()  # a marker with a title or heading after it introduced nothing
+            elif kind is BlockKind.NOTE and self.cover_kind is BlockKind.INTERVIEW and self.pending_is_set and \
+                    self.pending is not None and self.pending.name and self.cover[-1][0] < first:
+                # 受访人：祝宝田（修表师傅） above the record's other fields: the named speaker's label is a
+                # block of its own (the person stays pending for the speech), not part of the note
+                self.release()
             elif self.cover[-1][0] < first:  # it introduced this block (above the first title: labels the document)
                 above, top = _written(self.bases, self.cover), self.cover[0][0]
                 self.cover = []
@@ -1968,22 +2102,58 @@ def _is_phrase(line: str) -> bool:
 
 
 def _dialogue_labels(keys: Sequence[str], style: Style) -> frozenset[str]:
-    """Labels that open two or more lines, when at least two such labels take turns: a dialogue."""
+    """Labels that open two or more lines, when at least two such labels take turns: a dialogue.
+
+    A label that takes one turn right before or after a named person's turn (``小顺子：董大哥，桐油不够了。``
+    between ``董长水：…`` lines, a screenplay's or a scene's) is a speaker of the dialogue too: two to four
+    Han characters, no job title, no reporting verb (``他回忆：`` stays narration)."""
     counts: Counter[str] = Counter()
-    for k in keys:
+    at: dict[int, str] = {}  # line index -> its label
+    for i, k in enumerate(keys):
         if k and k[-1] not in COLONS and ("：" in k[:8] or ":" in k[:8]):
             m = _DIALOGUE_LABEL.match(k)
             if m:
                 counts[m.group(1)] += 1
-    known = set(_NARRATION_WORDS) | set(_SYNC_WORDS) | set(_HEADING_WORDS) | set(_TITLE_WORDS) | _PRESENTER_LABELS
-    known |= set(_CAPTION_WORDS) | _QUESTION_LABELS | _ANSWER_LABELS | style.words()
-    labels = {
-        w for w, c in counts.items()
-        if c >= 2 and (w.upper() if w.isascii() else w) not in known
-        and not _CREDIT.match(w + "：") and not _LEAD_NOTE.match(w + "：")
-        and not _NOT_A_NAME.search(w)
-    }
-    return frozenset(labels) if len(labels) >= 2 else frozenset()
+                at[i] = m.group(1)
+    if not at:
+        return frozenset()
+    known = _KNOWN_LABELS.get(style)
+    if known is None:
+        words = set(_NARRATION_WORDS) | set(_SYNC_WORDS) | set(_HEADING_WORDS) | set(_TITLE_WORDS) | _PRESENTER_LABELS
+        words |= set(_CAPTION_WORDS) | _QUESTION_LABELS | _ANSWER_LABELS | style.words()
+        known = _KNOWN_LABELS[style] = frozenset(words)
+
+    def usable(w: str) -> bool:
+        return ((w.upper() if w.isascii() else w) not in known and not _CREDIT.match(w + "：")
+                and not _LEAD_NOTE.match(w + "：") and not _NOT_A_NAME.search(w))
+
+    labels = {w for w, c in counts.items() if c >= 2 and usable(w)}
+    labels = labels if len(labels) >= 2 else set()
+    if len(at) >= 2:
+        for i, w in at.items():
+            if w in labels or not _TURN_WORD.match(w) or looks_like_name(w) or character_voice(w):
+                continue
+            near = [at.get(j) for j in (_next_text(keys, i, -1), _next_text(keys, i, 1))]
+            if any(o is not None and o != w and looks_like_name(o) for o in near) and usable(w) \
+                    and not contains_role(w) and not w.endswith(_REPORTING):
+                labels.add(w)
+    return frozenset(labels)
+
+
+# Words that label a marker or a structure, not a dialogue's speaker, per house style (built once).
+_KNOWN_LABELS: dict[Style, frozenset[str]] = {}
+# A turn's label: two to four Han characters. Reporting verbs end labels that are narration (他回忆：).
+_TURN_WORD = re.compile(r"^[\u3400-\u9fff]{2,4}$")
+_REPORTING = ("说", "道", "称", "问", "答", "讲", "写", "曰", "表示", "指出", "强调", "认为", "介绍", "回忆", "坦言",
+              "提到", "感叹", "喊", "叫", "想")
+
+
+def _next_text(keys: Sequence[str], i: int, step: int) -> int:
+    """The index of the nearest text line before (``step`` -1) or after (1) line ``i``, or -1."""
+    j = i + step
+    while 0 <= j < len(keys) and not keys[j]:
+        j += step
+    return j if 0 <= j < len(keys) else -1
 
 
 class _Lines:
@@ -2153,6 +2323,7 @@ def _narration_hint(style: Style) -> re.Pattern[str]:
     hint = _HINTS.get(style)
     if hint is None:
         words = set(_NARRATION_WORDS) | set(_PRESENTER_MARKERS) | _PRESENTER_LABELS | style.narration | style.presenters
+        words |= {"男声", "女声"}  # 【男声】 【女声】: the narrator's voice named alone (_voiced_narration)
         hint = _HINTS[style] = re.compile("|".join(map(re.escape, sorted(words))))
     return hint
 
@@ -2369,6 +2540,13 @@ def _apply(st: _State, it: Item, n: int, piece: Piece | None) -> None:
         st.in_exchange = False
     if it.kind == "dubbed":  # the dubbed voice speaks for the person whose original sound is above
         it = Item("speaker", it.text, st.dubbed_speaker(), it.removed, it.covers, it.span)
+    elif it.kind == "continued":  # after a transcriber's mark: the speech above goes on, else what prose is
+        spoken = next((b for b in reversed(st.blocks) if b.kind not in (BlockKind.CAPTION, BlockKind.NOTE)), None)
+        if not st.pending_is_set and (spoken is None or spoken.kind is not BlockKind.INTERVIEW):
+            _flush(st, [(n, it.text, piece)])
+            return
+        who = None if st.pending_is_set or spoken is None else spoken.speaker
+        it = Item("speaker", it.text, who, it.removed, it.covers, it.span)
     if it.kind in ("note_run", "caption_run", "narration", "speaker"):
         st.at_top = False  # a marker: the script has begun, whatever follows is no title
     if it.kind == "title":
