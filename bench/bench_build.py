@@ -22,9 +22,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from subtoolkit.jobs.build import BuildOptions, build_script
+from subtoolkit.jobs.build import TRACE_ENV, BuildOptions, build_script
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "seeds" / "shengming-zhongyu-taishan.txt"
@@ -42,7 +43,11 @@ def loop_wall(n: int) -> float:
     return time.perf_counter() - t0
 
 
-def folder_scaling(scripts: int = 50, repeat: int = 2) -> None:
+def _clock() -> float:
+    return time.clock_gettime(getattr(time, "CLOCK_BOOTTIME", time.CLOCK_MONOTONIC))  # the trace's clock
+
+
+def folder_scaling(scripts: int = 50, repeat: int = 2, trace: bool = False) -> None:
     """Wall time of one folder build with one worker process and with two."""
     exe = Path(sys.executable).parent / "subtoolkit"
     text = SAMPLE.read_text(encoding="utf-8")
@@ -53,6 +58,7 @@ def folder_scaling(scripts: int = 50, repeat: int = 2) -> None:
             (folder / f"ep{n + 1:03d}.txt").write_text(text, encoding="utf-8")
         walls: dict[int, float] = {1: float("inf"), 2: float("inf")}
         cpus = dict(walls)
+        traces: dict[int, list[Run]] = {1: [], 2: []}
         loops = dict(walls)
         load = os.getloadavg()[0]
         # Rounds alternate one worker, two workers and the two references, so a load that comes and
@@ -60,12 +66,18 @@ def folder_scaling(scripts: int = 50, repeat: int = 2) -> None:
         for _ in range(repeat):
             for jobs in (1, 2):
                 loops[jobs] = min(loops[jobs], loop_wall(jobs))
+                env = dict(os.environ)
+                log = Path(d) / f"trace{jobs}-{len(traces[jobs])}.tsv"
+                if trace:
+                    env[TRACE_ENV] = str(log)
                 before = resource.getrusage(resource.RUSAGE_CHILDREN)
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), _clock()
                 cmd = [str(exe), "build", str(folder), "-o", str(Path(d) / f"out{jobs}"), "--voice", "none",
                        "--jobs", str(jobs)]
-                r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
                 walls[jobs] = min(walls[jobs], time.perf_counter() - t0)
+                if trace:
+                    traces[jobs].append(Run.read(log, c0, _clock()))
                 after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command and its workers
                 cpus[jobs] = min(cpus[jobs], after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
                 if r.returncode:
@@ -80,6 +92,102 @@ def folder_scaling(scripts: int = 50, repeat: int = 2) -> None:
     print(f"  reference: two plain CPU loops at once against one: {machine:.2f}x (2.0 on two idle cores)")
     print(f"  CPU of the whole command: --jobs 1 {cpus[1]:.2f} s, --jobs 2 {cpus[2]:.2f} s (the second worker's start "
           f"and warm-up: {cpus[2] - cpus[1]:+.2f} s)")
+    if trace:
+        explain(traces)
+
+
+@dataclass
+class Worker:
+    """One worker process of a traced folder build (times in seconds from the command's start)."""
+
+    started: float = 0.0
+    ready: float = 0.0
+    ready_cpu: float = 0.0  # the interpreter's start and imports, before its first script
+    scripts: list[tuple[float, float, float]] = field(default_factory=list)  # (start, end, CPU) per script
+
+    @property
+    def busy_cpu(self) -> float:
+        return self.ready_cpu + sum(cpu for _, _, cpu in self.scripts)
+
+
+@dataclass
+class Run:
+    """A folder build read back from its ``$SUBTOOLKIT_TRACE`` file."""
+
+    wall: float
+    parent: dict[str, tuple[float, float]]  # event -> (time, the parent's CPU then)
+    workers: list[Worker]
+
+    @classmethod
+    def read(cls, log: Path, began: float, ended: float) -> Run:
+        parent_pid = None
+        parent: dict[str, tuple[float, float]] = {}
+        workers: dict[str, Worker] = {}
+        open_scripts: dict[str, tuple[float, float]] = {}
+        for line in log.read_text(encoding="utf-8").splitlines():
+            at, pid, cpu_s, event = line.split("\t", 3)
+            t, cpu = float(at) - began, float(cpu_s)
+            if event == "parent process started":
+                parent_pid = pid
+            if pid == parent_pid:
+                parent.setdefault(event, (t, cpu))
+                continue
+            w = workers.setdefault(pid, Worker())
+            if event == "worker process started":
+                w.started = t
+            elif event == "worker ready":
+                w.ready, w.ready_cpu = t, cpu
+            elif event.startswith("script start"):
+                open_scripts[pid] = (t, cpu)
+            elif event.startswith("script end"):
+                t0, cpu0 = open_scripts.pop(pid)
+                w.scripts.append((t0, t, cpu - cpu0))
+        return cls(ended - began, parent, sorted(workers.values(), key=lambda w: w.started))
+
+
+def explain(traces: dict[int, list[Run]]) -> None:
+    """Where the wall time of the fastest traced run of each width went, and what it predicts on idle cores.
+
+    The prediction adds CPU times, which other people's load hardly moves: the command's own start-up
+    up to handing out the scripts, the busiest worker's start-up and scripts (or, if more, all
+    workers' and the command's CPU in the meantime shared over the cores), and the command's tail
+    (the summary, and its exit as measured).
+    """
+    predicted = {}
+    for jobs, runs in traces.items():
+        run = min(runs, key=lambda r: r.wall)
+        p = run.parent
+        submitted_t, submitted_cpu = p["scripts submitted"]
+        results_t, results_cpu = p["all results in"]
+        printed_t, printed_cpu = p["summary printed"]
+        cpus = [s[2] for w in run.workers for s in w.scripts]
+        median = sorted(cpus)[len(cpus) // 2]
+        print(f"\n  --jobs {jobs}, traced (fastest of {len(runs)}: {run.wall:.2f} s wall):")
+        print(f"    command start-up to scripts handed out  {submitted_t:5.2f} s  (CPU {submitted_cpu:.2f} s; "
+              f"the arguments parsed at {p['command parsed'][0]:.2f} s)")
+        for n, w in enumerate(run.workers, 1):
+            first = w.scripts[0][2] if w.scripts else 0.0
+            gaps = sum(b[0] - a[1] for a, b in zip(w.scripts, w.scripts[1:]))
+            print(f"    worker {n}: started {w.started:.2f} s, ready {w.ready:.2f} s (CPU {w.ready_cpu:.2f} s), "
+                  f"first script at {w.scripts[0][0] if w.scripts else 0:.2f} s; {len(w.scripts)} scripts, "
+                  f"CPU {w.busy_cpu - w.ready_cpu:.2f} s; first {first:.3f} s against a median {median:.3f} s "
+                  f"(warm-up {first - median:+.3f} s); idle between scripts {gaps:.3f} s; last ended "
+                  f"{w.scripts[-1][1] if w.scripts else 0:.2f} s")
+        last = max(w.scripts[-1][1] for w in run.workers if w.scripts)
+        first_done = min(w.scripts[-1][1] for w in run.workers if w.scripts)
+        print(f"    the workers' last scripts ended {last - first_done:.2f} s apart; last result in "
+              f"{results_t - last:+.3f} s after; summary printed {printed_t - results_t:.3f} s later "
+              f"(CPU {printed_cpu - results_cpu:.3f} s); command gone {run.wall - printed_t:.3f} s after that")
+        head = submitted_cpu
+        middle = results_cpu - submitted_cpu
+        busiest = max(w.busy_cpu for w in run.workers)
+        shared = (sum(w.busy_cpu for w in run.workers) + middle) / min(jobs + 1, os.cpu_count() or 1)
+        tail = printed_cpu - results_cpu + (run.wall - printed_t)
+        predicted[jobs] = head + max(busiest, shared) + tail
+        print(f"    predicted on idle cores: {head:.2f} + {max(busiest, shared):.2f} + {tail:.2f} = "
+              f"{predicted[jobs]:.2f} s (CPU per script: median {median:.3f} s)")
+    if 1 in predicted and 2 in predicted:
+        print(f"  predicted speed-up on two idle cores: {predicted[1] / predicted[2]:.2f}x")
 
 
 def main() -> None:
@@ -87,10 +195,12 @@ def main() -> None:
     ap.add_argument("--folder-only", action="store_true")
     ap.add_argument("--scripts", type=int, default=50)
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--trace", action="store_true",
+                    help="where each folder build's wall time went, from the timestamps of the command and its workers")
     args = ap.parse_args()
     if not args.folder_only:
         stages()
-    folder_scaling(args.scripts, args.repeat)
+    folder_scaling(args.scripts, args.repeat, args.trace)
 
 
 def stages() -> None:

@@ -77,8 +77,11 @@ def build_command(
       subtoolkit build ep3.docx --voice edge --fps 23.976 --start 01:00:00:00
       subtoolkit build /archive/scripts -o /archive/out --scheduler tcp://scheduler:8786
     """  # noqa: E501 - one paragraph a line: typer keeps line breaks in --help
-    from subtoolkit.jobs.build import BuildOptions, scripts_in
+    from subtoolkit.jobs.build import BuildOptions, scripts_in, trace, trace_process_start
     from subtoolkit.errors import InputError
+
+    trace_process_start("parent")
+    trace("command parsed")
 
     opts = BuildOptions(
         out_root=output,
@@ -99,6 +102,7 @@ def build_command(
     ensure_folder(output)  # refused in one line before any script is read, not once per script
     if target.is_dir():
         scripts = scripts_in(target)
+        trace("folder scanned")
         if not scripts:
             raise InputError("no scripts in this folder", path=str(target), hint="put .txt, .md or .docx scripts in it")
         if scheduler:
@@ -110,6 +114,7 @@ def build_command(
             raise typer.BadParameter("builds a folder of scripts", param_hint="--scheduler")
         results = [_build_one(target, opts)]
     _print_results(results)
+    trace("summary printed")
     if any(not r.ok for r in results):
         raise typer.Exit(code=1)
 
@@ -127,48 +132,79 @@ def _build_one(path: Path, opts):
 
 
 def _build_many(paths: list[Path], opts, jobs: int):
+    """The folder's scripts in ``jobs`` worker processes, with a bar per script; results in the order of ``paths``.
+
+    Returns as soon as the last result is in: the workers exit while the summary is printed.
+    """
+    import functools
     import multiprocessing as mp
-    import queue as queue_mod
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
-    from rich import get_console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from subtoolkit.jobs.build import build_worker, init_worker
+    from subtoolkit.jobs.build import BuildResult, build_worker, init_worker, largest_first, trace
 
     ctx = mp.get_context("spawn")  # fresh interpreters: no inherited locks or jieba state
     q = ctx.Queue()  # handed to each worker at its start: a put never waits for another process
-    results = []
     workers = max(1, min(jobs, len(paths)))
-    # The workers are started (and sent their scripts) before the bar is set up, so their interpreters
-    # start while this process builds the bar's 50 rows: on two cores the set-up is otherwise time
-    # the first script waits. Their progress waits in the queue meanwhile.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker, initargs=(q,)) as pool:
-        futures = [pool.submit(build_worker, (p, opts, None)) for p in paths]
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker, initargs=(q,))
+    trace("pool made")
+    try:
+        # The workers are started (and sent their scripts) before the bar is set up, so their interpreters
+        # start while this process builds the bar's rows. The longest scripts go first, so that the last
+        # to start are short ones and the workers run out of work close together.
+        futures: dict[str, Future] = {}
+        for p in largest_first(paths):
+            futures[str(p)] = pool.submit(build_worker, (p, opts, None))
+        for key, f in futures.items():
+            # A finished script wakes the loop below through the same queue as the progress (stage None),
+            # so the last result is seen the moment it arrives, not at the next poll.
+            f.add_done_callback(functools.partial(_wake, q, key))
+        trace("scripts submitted")
+        from rich import get_console  # the workers start meanwhile
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
         # Redrawn ten times a second only where someone watches: piped (a log, a cron job) rich
         # shows the bar once at the end anyway, and the redraws took CPU from the workers.
         bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stage]}"),
                        TimeElapsedColumn(), auto_refresh=get_console().is_terminal)
         tasks = {str(p): bar.add_task(p.name, total=1.0, stage="waiting") for p in paths}  # not drawn yet: once
+        trace("bar built")
+        results: dict[str, BuildResult] = {}
         with bar:
-            pending = set(futures)
-            finished: set[str] = set()
-            while pending:
-                try:
-                    while True:
-                        key, stage, frac = q.get(timeout=0.1)
-                        if key not in finished:  # a late message must not move a finished bar back
-                            bar.update(tasks[key], completed=frac, stage=stage)
-                except queue_mod.Empty:
-                    pass
-                for f in [f for f in pending if f.done()]:
-                    pending.discard(f)
-                    r = f.result()
-                    finished.add(str(r.script))
-                    bar.update(tasks[str(r.script)], completed=1.0, stage="done" if r.ok else "FAILED")
-            results = [f.result() for f in futures]
-    q.close()
-    return results
+            while len(results) < len(futures):
+                key, stage, frac = q.get()
+                if key in results:
+                    continue  # a late message must not move a finished bar back
+                if stage is not None:
+                    bar.update(tasks[key], completed=frac, stage=stage)
+                    continue
+                r = results[key] = _outcome(futures[key], Path(key))
+                trace(f"result in {r.script.name}")
+                bar.update(tasks[key], completed=1.0, stage="done" if r.ok else "FAILED")
+            trace("all results in")
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)  # joined when this process exits, after the summary
+        q.close()
+    trace("bar closed")
+    return [results[str(p)] for p in paths]
+
+
+def _wake(q, key: str, _future: object) -> None:
+    """A future's done callback: tell the build loop that ``key``'s result is in."""
+    try:
+        q.put((key, None, 1.0))
+    except ValueError:  # the queue is closed: the batch was interrupted and nobody reads it any more
+        pass
+
+
+def _outcome(future, path: Path):
+    """A finished future's result; a worker that died (killed, out of memory) fails its script, not the batch."""
+    from subtoolkit.jobs.build import BuildResult
+
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 - e.g. BrokenProcessPool: reported per script like any failure
+        return BuildResult(script=path, ok=False, error=f"{path}: its worker process failed: {type(exc).__name__}: "
+                           f"{exc}")
 
 
 def _build_on_cluster(paths: list[Path], opts, address: str):
