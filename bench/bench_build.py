@@ -25,11 +25,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from subtoolkit.jobs.build import TRACE_ENV, BuildOptions, build_script
+from subtoolkit.jobs.build import BuildOptions, build_script
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "seeds" / "shengming-zhongyu-taishan.txt"
 
+
+TRACE_ENV = "SUBTOOLKIT_TRACE"  # subtoolkit.jobs.build.TRACE_ENV, named here so that --against runs older code
 
 _LOOP = "s = 0\nfor i in range(20_000_000):\n    s += i"
 
@@ -47,51 +49,62 @@ def _clock() -> float:
     return time.clock_gettime(getattr(time, "CLOCK_BOOTTIME", time.CLOCK_MONOTONIC))  # the trace's clock
 
 
-def folder_scaling(scripts: int = 50, repeat: int = 2, trace: bool = False) -> None:
-    """Wall time of one folder build with one worker process and with two."""
+def folder_scaling(scripts: int = 50, repeat: int = 2, trace: bool = False, against: Path | None = None) -> None:
+    """Wall time of one folder build with one worker process and with two (and the same for the code
+    at ``against``, run from that folder on ``PYTHONPATH``, in the same rounds)."""
     exe = Path(sys.executable).parent / "subtoolkit"
     text = SAMPLE.read_text(encoding="utf-8")
+    codes: list[tuple[str, Path | None]] = [("this checkout", None)] + ([(str(against), against)] if against else [])
     with tempfile.TemporaryDirectory() as d:
         folder = Path(d) / "scripts"
         folder.mkdir()
         for n in range(scripts):
             (folder / f"ep{n + 1:03d}.txt").write_text(text, encoding="utf-8")
-        walls: dict[int, float] = {1: float("inf"), 2: float("inf")}
+        inf = float("inf")
+        walls = {(c, j): inf for c, _ in codes for j in (1, 2)}
         cpus = dict(walls)
+        loops = {1: inf, 2: inf}
         traces: dict[int, list[Run]] = {1: [], 2: []}
-        loops = dict(walls)
         load = os.getloadavg()[0]
-        # Rounds alternate one worker, two workers and the two references, so a load that comes and
-        # goes on a shared machine falls on each side alike; each figure is its best over the rounds.
+        # Rounds alternate one worker, two workers and the two references (and the code compared
+        # against), so a load that comes and goes on a shared machine falls on each side alike; each
+        # figure is its best over the rounds.
         for _ in range(repeat):
-            for jobs in (1, 2):
-                loops[jobs] = min(loops[jobs], loop_wall(jobs))
-                env = dict(os.environ)
-                log = Path(d) / f"trace{jobs}-{len(traces[jobs])}.tsv"
-                if trace:
-                    env[TRACE_ENV] = str(log)
-                before = resource.getrusage(resource.RUSAGE_CHILDREN)
-                t0, c0 = time.perf_counter(), _clock()
-                cmd = [str(exe), "build", str(folder), "-o", str(Path(d) / f"out{jobs}"), "--voice", "none",
-                       "--jobs", str(jobs)]
-                r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
-                walls[jobs] = min(walls[jobs], time.perf_counter() - t0)
-                if trace:
-                    traces[jobs].append(Run.read(log, c0, _clock()))
-                after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command and its workers
-                cpus[jobs] = min(cpus[jobs], after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-                if r.returncode:
-                    raise SystemExit(f"folder build failed: {r.stderr[-500:]}")
+            for code, path in codes:
+                for jobs in (1, 2):
+                    loops[jobs] = min(loops[jobs], loop_wall(jobs))
+                    env = dict(os.environ)
+                    if path is not None:
+                        env["PYTHONPATH"] = str(path)
+                    log = Path(d) / f"trace{jobs}-{len(traces[jobs])}.tsv"
+                    traced = trace and path is None
+                    if traced:
+                        env[TRACE_ENV] = str(log)
+                    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                    t0, c0 = time.perf_counter(), _clock()
+                    cmd = [str(exe), "build", str(folder), "-o", str(Path(d) / f"out{jobs}"), "--voice", "none",
+                           "--jobs", str(jobs)]
+                    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+                    walls[code, jobs] = min(walls[code, jobs], time.perf_counter() - t0)
+                    if traced:
+                        traces[jobs].append(Run.read(log, c0, _clock()))
+                    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command and its workers
+                    used = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+                    cpus[code, jobs] = min(cpus[code, jobs], used)
+                    if r.returncode:
+                        raise SystemExit(f"folder build failed: {r.stderr[-500:]}")
         machine = 2 * loops[1] / loops[2]
     print(f"\nbuild FOLDER of {scripts} scripts --voice none (best of {repeat}; {os.cpu_count()} cores here, "
           f"load average {load:.1f} before, {os.getloadavg()[0]:.1f} after):")
-    speedup = walls[1] / walls[2]
-    met = "met" if speedup >= 1.8 else "NOT met" + (" (the machine's own is below it: busy)" if machine < 1.8 else "")
-    print(f"  --jobs 1: {walls[1]:.1f} s   --jobs 2: {walls[2]:.1f} s   speed-up {speedup:.2f}x "
-          f"(goal >= 1.8x, issue 15: {met})")
+    for code, _ in codes:
+        speedup = walls[code, 1] / walls[code, 2]
+        busy = " (the machine's own is below it: busy)" if machine < 1.8 else ""
+        met = "met" if speedup >= 1.8 else "NOT met" + busy
+        print(f"  {code}: --jobs 1: {walls[code, 1]:.1f} s   --jobs 2: {walls[code, 2]:.1f} s   speed-up "
+              f"{speedup:.2f}x (goal >= 1.8x, issue 15: {met})")
+        print(f"    CPU of the whole command: --jobs 1 {cpus[code, 1]:.2f} s, --jobs 2 {cpus[code, 2]:.2f} s "
+              f"(the second worker's start and warm-up: {cpus[code, 2] - cpus[code, 1]:+.2f} s)")
     print(f"  reference: two plain CPU loops at once against one: {machine:.2f}x (2.0 on two idle cores)")
-    print(f"  CPU of the whole command: --jobs 1 {cpus[1]:.2f} s, --jobs 2 {cpus[2]:.2f} s (the second worker's start "
-          f"and warm-up: {cpus[2] - cpus[1]:+.2f} s)")
     if trace:
         explain(traces)
 
@@ -149,9 +162,10 @@ def explain(traces: dict[int, list[Run]]) -> None:
     """Where the wall time of the fastest traced run of each width went, and what it predicts on idle cores.
 
     The prediction adds CPU times, which other people's load hardly moves: the command's own start-up
-    up to handing out the scripts, the busiest worker's start-up and scripts (or, if more, all
-    workers' and the command's CPU in the meantime shared over the cores), and the command's tail
-    (the summary, and its exit as measured).
+    up to handing out the scripts; the workers' start-up and scripts, handed out again as a pool
+    would on idle cores (:func:`idle_cores`); the command's own CPU in the meantime, which takes a
+    share of the workers' cores when there is no core left for it; and the command's tail (the
+    summary, and its exit as measured).
     """
     predicted = {}
     for jobs, runs in traces.items():
@@ -179,15 +193,26 @@ def explain(traces: dict[int, list[Run]]) -> None:
               f"{results_t - last:+.3f} s after; summary printed {printed_t - results_t:.3f} s later "
               f"(CPU {printed_cpu - results_cpu:.3f} s); command gone {run.wall - printed_t:.3f} s after that")
         head = submitted_cpu
-        middle = results_cpu - submitted_cpu
-        busiest = max(w.busy_cpu for w in run.workers)
-        shared = (sum(w.busy_cpu for w in run.workers) + middle) / min(jobs + 1, os.cpu_count() or 1)
+        middle = results_cpu - submitted_cpu  # the command's own CPU while the workers build
         tail = printed_cpu - results_cpu + (run.wall - printed_t)
-        predicted[jobs] = head + max(busiest, shared) + tail
-        print(f"    predicted on idle cores: {head:.2f} + {max(busiest, shared):.2f} + {tail:.2f} = "
-              f"{predicted[jobs]:.2f} s (CPU per script: median {median:.3f} s)")
+        work = idle_cores(run.workers, jobs)
+        share = middle / jobs if jobs > 1 else 0.0  # with one worker the command has a core of its own
+        predicted[jobs] = head + work + share + tail
+        print(f"    predicted on idle cores: start-up {head:.2f} + workers {work:.2f} + the command meanwhile "
+              f"{share:.2f} (CPU {middle:.2f}) + tail {tail:.2f} = {predicted[jobs]:.2f} s")
     if 1 in predicted and 2 in predicted:
         print(f"  predicted speed-up on two idle cores: {predicted[1] / predicted[2]:.2f}x")
+
+
+def idle_cores(workers: list[Worker], jobs: int) -> float:
+    """How long the workers would take on idle cores: each starts after its own start-up CPU with its
+    own first (warm-up) script, then takes the batch's other scripts as they come, at their CPU time."""
+    free = sorted(w.ready_cpu + (w.scripts[0][2] if w.scripts else 0.0) for w in workers)[:jobs]
+    rest = sorted(((t0, cpu) for w in workers for t0, _, cpu in w.scripts[1:]))
+    for _, cpu in rest:
+        free.sort()
+        free[0] += cpu
+    return max(free)
 
 
 def main() -> None:
@@ -197,10 +222,13 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--trace", action="store_true",
                     help="where each folder build's wall time went, from the timestamps of the command and its workers")
+    ap.add_argument("--against", type=Path, metavar="DIR",
+                    help="also time the code in DIR (e.g. from git archive), run with PYTHONPATH=DIR, "
+                    "in the same rounds")
     args = ap.parse_args()
     if not args.folder_only:
         stages()
-    folder_scaling(args.scripts, args.repeat, args.trace)
+    folder_scaling(args.scripts, args.repeat, args.trace, args.against)
 
 
 def stages() -> None:

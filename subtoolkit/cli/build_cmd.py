@@ -100,6 +100,7 @@ def build_command(
     from subtoolkit.fsio import ensure_folder
 
     ensure_folder(output)  # refused in one line before any script is read, not once per script
+    workers: list = []
     if target.is_dir():
         scripts = scripts_in(target)
         trace("folder scanned")
@@ -108,13 +109,16 @@ def build_command(
         if scheduler:
             results = _build_on_cluster(scripts, opts, scheduler)
         else:
-            results = _build_many(scripts, opts, jobs or os.cpu_count() or 1)
+            results, workers = _build_many(scripts, opts, jobs or os.cpu_count() or 1)
     else:
         if scheduler:
             raise typer.BadParameter("builds a folder of scripts", param_hint="--scheduler")
         results = [_build_one(target, opts)]
     _print_results(results)
     trace("summary printed")
+    for worker in workers:
+        worker.join()  # let go with the last result, they have exited meanwhile
+    trace("workers joined")
     if any(not r.ok for r in results):
         raise typer.Exit(code=1)
 
@@ -132,9 +136,10 @@ def _build_one(path: Path, opts):
 
 
 def _build_many(paths: list[Path], opts, jobs: int):
-    """The folder's scripts in ``jobs`` worker processes, with a bar per script; results in the order of ``paths``.
+    """The folder's scripts in ``jobs`` worker processes, with a bar per script.
 
-    Returns as soon as the last result is in: the workers exit while the summary is printed.
+    Returns the results in the order of ``paths`` as soon as the last is in, and the worker processes,
+    already let go: they exit while the summary is printed, and the caller joins them.
     """
     import functools
     import multiprocessing as mp
@@ -145,6 +150,7 @@ def _build_many(paths: list[Path], opts, jobs: int):
     ctx = mp.get_context("spawn")  # fresh interpreters: no inherited locks or jieba state
     q = ctx.Queue()  # handed to each worker at its start: a put never waits for another process
     workers = max(1, min(jobs, len(paths)))
+    others = set(mp.active_children())
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker, initargs=(q,))
     trace("pool made")
     try:
@@ -159,6 +165,7 @@ def _build_many(paths: list[Path], opts, jobs: int):
             # so the last result is seen the moment it arrives, not at the next poll.
             f.add_done_callback(functools.partial(_wake, q, key))
         trace("scripts submitted")
+        mine = [p for p in mp.active_children() if p not in others]  # the pool's (shutdown(wait=False) forgets them)
         from rich import get_console  # the workers start meanwhile
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -182,10 +189,10 @@ def _build_many(paths: list[Path], opts, jobs: int):
                 bar.update(tasks[key], completed=1.0, stage="done" if r.ok else "FAILED")
             trace("all results in")
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)  # joined when this process exits, after the summary
+        pool.shutdown(wait=False, cancel_futures=True)
         q.close()
     trace("bar closed")
-    return [results[str(p)] for p in paths]
+    return [results[str(p)] for p in paths], mine
 
 
 def _wake(q, key: str, _future: object) -> None:
