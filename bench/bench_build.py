@@ -11,6 +11,13 @@ may be shared: each is the best of ``--repeat`` rounds (default 2), each round r
 two workers and, before each, the machine's own speed-up (one plain CPU loop in a process, then two
 at once); on a machine busy with other work that reference falls too, and the build cannot beat it.
 ``--folder-only`` skips the stages.
+
+``--trace`` runs the builds with ``$SUBTOOLKIT_TRACE`` set and prints, for the fastest run of each
+width, where its wall time went: the command's start-up, each worker's start, warm-up (its first
+script against the median) and scripts, the gap between the workers' last scripts, the summary and
+the exit. It also predicts the speed-up on idle cores from CPU times, which other people's load
+moves far less than wall times. ``--against DIR`` times the code in DIR (``git archive`` of an older
+commit) in the same rounds, with ``PYTHONPATH=DIR``.
 """
 
 from __future__ import annotations
