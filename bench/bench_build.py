@@ -56,7 +56,36 @@ def _clock() -> float:
     return time.clock_gettime(getattr(time, "CLOCK_BOOTTIME", time.CLOCK_MONOTONIC))  # the trace's clock
 
 
-def folder_scaling(scripts: int = 50, repeat: int = 2, trace: bool = False, against: Path | None = None) -> None:
+def rotated_copies(text: str, copies: int) -> list[str]:
+    """``copies`` pairwise distinct versions of ``text``, its Han characters moved within groups of
+    similar frequency as in ``bench_subtitles.py`` (copy n by n % 31 + 1 places, and from the 32nd
+    on once more within groups offset by half a group): the same length and shape, but no clause of
+    one is met again in another, so no memo of the subtitle core is paid by a second script."""
+    from collections import Counter
+
+    from bench_subtitles import _FIXED, _HAN, GROUP  # beside this script
+
+    ranked = [c for c, _ in Counter(_HAN.findall(text)).most_common() if c not in _FIXED]
+
+    def moved(step: int, offset: int) -> dict[int, int]:
+        table: dict[int, int] = {}
+        for g in range(-offset, len(ranked), GROUP):
+            group = ranked[max(g, 0): g + GROUP]
+            for k, ch in enumerate(group):
+                table[ord(ch)] = ord(group[(k + step) % len(group)])
+        return table
+
+    out = []
+    for n in range(copies):
+        t = text.translate(moved(n % (GROUP - 1) + 1, 0))
+        if n >= GROUP - 1:
+            t = t.translate(moved(n // (GROUP - 1), GROUP // 2))
+        out.append(t)
+    return out
+
+
+def folder_scaling(scripts: int = 50, repeat: int = 2, trace: bool = False, against: Path | None = None,
+                   unique: bool = False) -> None:
     """Wall time of one folder build with one worker process and with two (and the same for the code
     at ``against``, run from that folder on ``PYTHONPATH``, in the same rounds)."""
     exe = Path(sys.executable).parent / "subtoolkit"
@@ -65,8 +94,9 @@ def folder_scaling(scripts: int = 50, repeat: int = 2, trace: bool = False, agai
     with tempfile.TemporaryDirectory() as d:
         folder = Path(d) / "scripts"
         folder.mkdir()
-        for n in range(scripts):
-            (folder / f"ep{n + 1:03d}.txt").write_text(text, encoding="utf-8")
+        texts = rotated_copies(text, scripts) if unique else [text] * scripts
+        for n, t in enumerate(texts):
+            (folder / f"ep{n + 1:03d}.txt").write_text(t, encoding="utf-8")
         inf = float("inf")
         walls = {(c, j): inf for c, _ in codes for j in (1, 2)}
         cpus = dict(walls)
@@ -101,7 +131,8 @@ def folder_scaling(scripts: int = 50, repeat: int = 2, trace: bool = False, agai
                     if r.returncode:
                         raise SystemExit(f"folder build failed: {r.stderr[-500:]}")
         machine = 2 * loops[1] / loops[2]
-    print(f"\nbuild FOLDER of {scripts} scripts --voice none (best of {repeat}; {os.cpu_count()} cores here, "
+    kind = "distinct rotated copies of the sample" if unique else "copies of the sample"
+    print(f"\nbuild FOLDER of {scripts} {kind} --voice none (best of {repeat}; {os.cpu_count()} cores here, "
           f"load average {load:.1f} before, {os.getloadavg()[0]:.1f} after):")
     for code, _ in codes:
         speedup = walls[code, 1] / walls[code, 2]
@@ -232,10 +263,13 @@ def main() -> None:
     ap.add_argument("--against", type=Path, metavar="DIR",
                     help="also time the code in DIR (e.g. from git archive), run with PYTHONPATH=DIR, "
                     "in the same rounds")
+    ap.add_argument("--unique", action="store_true",
+                    help="a folder of distinct scripts (rotated copies of the sample) rather than identical copies, "
+                    "whose repeated clauses the subtitle core's memos serve from the second script on")
     args = ap.parse_args()
     if not args.folder_only:
         stages()
-    folder_scaling(args.scripts, args.repeat, args.trace, args.against)
+    folder_scaling(args.scripts, args.repeat, args.trace, args.against, args.unique)
 
 
 def stages() -> None:
