@@ -97,3 +97,28 @@ def test_a_worker_that_died_fails_its_script_and_says_why() -> None:
     fine: Future = Future()
     fine.set_result("the result")
     assert _outcome(fine, Path("ep8.txt")) == "the result"
+
+
+def test_the_batch_display_shows_the_running_and_the_failed_jobs_only() -> None:
+    from subtoolkit.cli.progress import BatchBar
+
+    bar = BatchBar(4)
+
+    def shown() -> dict[str, str]:
+        return {t.description: t.fields["stage"] for t in bar.bar.tasks}
+
+    assert shown() == {"4 scripts": "0 done"}
+    bar.update("/s/a.txt", "parse", 0.1)
+    bar.update("/s/b.txt", "timing", 0.3)
+    assert shown() == {"4 scripts": "0 done", "a.txt": "parse", "b.txt": "timing"}
+    bar.finish("/s/a.txt", ok=True)
+    bar.update("/s/a.txt", "report", 0.97)  # a late message of a finished job moves nothing back
+    bar.finish("/s/c.txt", ok=False)  # failed before it said anything
+    bar.update("/s/b.txt", "subtitles", 0.4)
+    assert shown() == {"4 scripts": "1 done, 1 failed", "b.txt": "subtitles", "c.txt": "FAILED"}
+    bar.finish("/s/b.txt", ok=True)
+    bar.finish("/s/b.txt", ok=False)  # said twice: counted once
+    bar.finish("/s/d.txt", ok=True, label="episode d")
+    assert shown() == {"4 scripts": "3 done, 1 failed", "c.txt": "FAILED"}
+    overall = bar.bar.tasks[0]
+    assert overall.completed == overall.total == 4

@@ -155,8 +155,8 @@ def _build_many(paths: list[Path], opts, jobs: int):
     trace("pool made")
     try:
         # The workers are started (and sent their scripts) before the bar is set up, so their interpreters
-        # start while this process builds the bar's rows. The longest scripts go first, so that the last
-        # to start are short ones and the workers run out of work close together.
+        # start while this process imports rich. The longest scripts go first, so that the last to start
+        # are short ones and the workers run out of work close together.
         futures: dict[str, Future] = {}
         for p in largest_first(paths):
             futures[str(p)] = pool.submit(build_worker, (p, opts, None))
@@ -166,14 +166,9 @@ def _build_many(paths: list[Path], opts, jobs: int):
             f.add_done_callback(functools.partial(_wake, q, key))
         trace("scripts submitted")
         mine = [p for p in mp.active_children() if p not in others]  # the pool's (shutdown(wait=False) forgets them)
-        from rich import get_console  # the workers start meanwhile
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+        from subtoolkit.cli.progress import BatchBar  # rich is imported while the workers start
 
-        # Redrawn ten times a second only where someone watches: piped (a log, a cron job) rich
-        # shows the bar once at the end anyway, and the redraws took CPU from the workers.
-        bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stage]}"),
-                       TimeElapsedColumn(), auto_refresh=get_console().is_terminal)
-        tasks = {str(p): bar.add_task(p.name, total=1.0, stage="waiting") for p in paths}  # not drawn yet: once
+        bar = BatchBar(len(paths))
         trace("bar built")
         results: dict[str, BuildResult] = {}
         with bar:
@@ -182,11 +177,11 @@ def _build_many(paths: list[Path], opts, jobs: int):
                 if key in results:
                     continue  # a late message must not move a finished bar back
                 if stage is not None:
-                    bar.update(tasks[key], completed=frac, stage=stage)
+                    bar.update(key, stage, frac)
                     continue
                 r = results[key] = _outcome(futures[key], Path(key))
                 trace(f"result in {r.script.name}")
-                bar.update(tasks[key], completed=1.0, stage="done" if r.ok else "FAILED")
+                bar.finish(key, r.ok)
             trace("all results in")
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
@@ -216,21 +211,15 @@ def _outcome(future, path: Path):
 
 def _build_on_cluster(paths: list[Path], opts, address: str):
     """The folder on a Dask cluster (:mod:`subtoolkit.jobs.cluster`), with the same bar as a local build."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
+    from subtoolkit.cli.progress import BatchBar
     from subtoolkit.jobs.cluster import build_on_cluster
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stage]}"),
-                  TimeElapsedColumn()) as bar:
-        tasks = {str(p.resolve()): bar.add_task(p.name, total=1.0, stage="waiting") for p in paths}
-        finished: set[str] = set()
-
-        def progress(script: str, stage: str, frac: float, _worker: str) -> None:
-            if script in finished:
-                return  # a late event from a worker must not move a finished bar back
-            if frac >= 1.0 and stage in ("done", "FAILED"):
-                finished.add(script)
-            bar.update(tasks[script], completed=frac, stage=stage)
+    with BatchBar(len(paths)) as bar:
+        def progress(script: str, stage: str, frac: float, worker: str) -> None:
+            if worker:
+                bar.update(script, stage, frac)  # from a worker: a retried build may report again
+            else:
+                bar.finish(script, stage == "done")  # the batch's own word once the result is in
 
         return build_on_cluster(paths, opts, address, progress)
 
