@@ -147,11 +147,18 @@ def _build_many(paths: list[Path], opts, jobs: int):
 
     from subtoolkit.jobs.build import BuildResult, build_worker, init_worker, largest_first, trace
 
+    from subtoolkit.cli.progress import watched
+
     ctx = mp.get_context("spawn")  # fresh interpreters: no inherited locks or jieba state
-    q = ctx.Queue()  # handed to each worker at its start: a put never waits for another process
+    q = ctx.Queue()  # a put never waits for another process; results wake the loop below through it too
+    # The workers get it at their start to send each script's stages, but only for a bar someone
+    # watches: piped, the bar is drawn once at the end, and 8 messages a script only woke this
+    # process (a share of the workers' cores when there are two) for nothing.
+    live = watched()
     workers = max(1, min(jobs, len(paths)))
     others = set(mp.active_children())
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker, initargs=(q,))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker,
+                               initargs=(q if live else None,))
     trace("pool made")
     try:
         # The workers are started (and sent their scripts) before the bar is set up, so their interpreters
@@ -168,7 +175,7 @@ def _build_many(paths: list[Path], opts, jobs: int):
         mine = [p for p in mp.active_children() if p not in others]  # the pool's (shutdown(wait=False) forgets them)
         from subtoolkit.cli.progress import BatchBar  # rich is imported while the workers start
 
-        bar = BatchBar(len(paths))
+        bar = BatchBar(len(paths), live=live)
         trace("bar built")
         results: dict[str, BuildResult] = {}
         with bar:

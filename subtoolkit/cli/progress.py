@@ -26,6 +26,26 @@ def stage_bar(label: str) -> Iterator[Progress]:
         yield lambda stage, frac: bar.update(task, completed=frac, stage=stage)
 
 
+def watched() -> bool:
+    """Whether stdout is a terminal that shows a live bar: rich's own test, without importing rich.
+
+    A folder build asks before it starts its workers, which then send their stages only if so.
+    """
+    import os
+    import sys
+
+    tty = os.environ.get("TTY_COMPATIBLE", "")
+    if tty in ("0", "1"):
+        return tty == "1"
+    force = os.environ.get("FORCE_COLOR")
+    if force is not None:
+        return force != ""
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 class BatchBar:
     """The display of a batch of jobs (``build`` over a folder, locally or on a cluster): one row for
     the whole batch, one for each job while it runs, and one for each job that failed.
@@ -36,13 +56,13 @@ class BatchBar:
     job is still listed in the summary printed after the batch.
     """
 
-    def __init__(self, total: int, noun: str = "scripts") -> None:
-        from rich import get_console
+    def __init__(self, total: int, noun: str = "scripts", live: bool | None = None) -> None:
         from rich.progress import Progress as Bar
 
-        # Redrawn only where someone watches: piped (a log, a cron job) rich shows the last state once.
-        terminal = get_console().is_terminal
-        self.bar = Bar(*_columns(), auto_refresh=terminal, refresh_per_second=4)  # type: ignore[arg-type]
+        # Redrawn only where someone watches (``live``, by default :func:`watched`): piped (a log, a
+        # cron job) rich shows the last state once.
+        live = watched() if live is None else live
+        self.bar = Bar(*_columns(), auto_refresh=live, refresh_per_second=4)  # type: ignore[arg-type]
         self.total = total
         self.noun = noun
         self.done = 0
