@@ -136,7 +136,7 @@ def _build_one(path: Path, opts):
 
 
 def _build_many(paths: list[Path], opts, jobs: int):
-    """The folder's scripts in ``jobs`` worker processes, with a bar per script.
+    """The folder's scripts in ``jobs`` worker processes, shown on a :class:`BatchBar`.
 
     Returns the results in the order of ``paths`` as soon as the last is in, and the worker processes,
     already let go: they exit while the summary is printed, and the caller joins them.
