@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from subtoolkit.errors import SubtoolkitError
+from subtoolkit.text.ingest import SCRIPT_SUFFIXES  # one definition, shared with ingest and convert
 
 if TYPE_CHECKING:  # imported where they are used: a folder build's parent only hands paths to its workers
     from subtoolkit.jobs.base import Clock, Progress, Reporter, Warn
@@ -330,7 +331,5 @@ def largest_first(paths: list[Path]) -> list[Path]:
 
 def scripts_in(folder: Path) -> list[Path]:
     """The scripts of a folder build: every file ``ingest`` reads (hidden files left out)."""
-    from subtoolkit.text.ingest import SCRIPT_SUFFIXES  # one definition, shared with ingest and convert
-
     return sorted(p for p in folder.iterdir()
                   if p.is_file() and p.suffix.lower() in SCRIPT_SUFFIXES and not p.name.startswith("."))
