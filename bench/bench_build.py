@@ -101,7 +101,7 @@ def folder_scaling(scripts: int = 50, repeat: int = 2, trace: bool = False, agai
         walls = {(c, j): inf for c, _ in codes for j in (1, 2)}
         cpus = dict(walls)
         loops = {1: inf, 2: inf}
-        traces: dict[int, list[Run]] = {1: [], 2: []}
+        traces: dict[str, dict[int, list[Run]]] = {c: {1: [], 2: []} for c, _ in codes}
         load = os.getloadavg()[0]
         # Rounds alternate one worker, two workers and the two references (and the code compared
         # against), so a load that comes and goes on a shared machine falls on each side alike; each
@@ -113,9 +113,8 @@ def folder_scaling(scripts: int = 50, repeat: int = 2, trace: bool = False, agai
                     env = dict(os.environ)
                     if path is not None:
                         env["PYTHONPATH"] = str(path)
-                    log = Path(d) / f"trace{jobs}-{len(traces[jobs])}.tsv"
-                    traced = trace and path is None
-                    if traced:
+                    log = Path(d) / f"trace-{len(traces[code][1])}-{jobs}-{codes.index((code, path))}.tsv"
+                    if trace:
                         env[TRACE_ENV] = str(log)
                     before = resource.getrusage(resource.RUSAGE_CHILDREN)
                     t0, c0 = time.perf_counter(), _clock()
@@ -123,8 +122,8 @@ def folder_scaling(scripts: int = 50, repeat: int = 2, trace: bool = False, agai
                            "--jobs", str(jobs)]
                     r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
                     walls[code, jobs] = min(walls[code, jobs], time.perf_counter() - t0)
-                    if traced:
-                        traces[jobs].append(Run.read(log, c0, _clock()))
+                    if trace and log.is_file():  # older code may have no trace
+                        traces[code][jobs].append(Run.read(log, c0, _clock()))
                     after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command and its workers
                     used = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
                     cpus[code, jobs] = min(cpus[code, jobs], used)
@@ -143,8 +142,12 @@ def folder_scaling(scripts: int = 50, repeat: int = 2, trace: bool = False, agai
         print(f"    CPU of the whole command: --jobs 1 {cpus[code, 1]:.2f} s, --jobs 2 {cpus[code, 2]:.2f} s "
               f"(the second worker's start and warm-up: {cpus[code, 2] - cpus[code, 1]:+.2f} s)")
     print(f"  reference: two plain CPU loops at once against one: {machine:.2f}x (2.0 on two idle cores)")
-    if trace:
-        explain(traces)
+    for code, _ in codes if trace else ():
+        if traces[code][1] and traces[code][2]:
+            print(f"\n  {code}, traced:")
+            explain(traces[code])
+        else:
+            print(f"\n  {code} wrote no trace (older than $SUBTOOLKIT_TRACE)")
 
 
 @dataclass
@@ -202,8 +205,9 @@ def explain(traces: dict[int, list[Run]]) -> None:
     The prediction adds CPU times, which other people's load hardly moves: the command's own start-up
     up to handing out the scripts; the workers' start-up and scripts, handed out again as a pool
     would on idle cores (:func:`idle_cores`); the command's own CPU in the meantime, which takes a
-    share of the workers' cores when there is no core left for it; and the command's tail (the
-    summary, and its exit as measured).
+    share of the workers' cores when there is no core left for it; and the command's tail, from the
+    last script's end until the command is gone, as measured (mostly waiting: for the last result to
+    be noticed, for the workers to exit; the summary itself is a few hundredths of a second).
     """
     predicted = {}
     for jobs, runs in traces.items():
@@ -232,7 +236,7 @@ def explain(traces: dict[int, list[Run]]) -> None:
               f"(CPU {printed_cpu - results_cpu:.3f} s); command gone {run.wall - printed_t:.3f} s after that")
         head = submitted_cpu
         middle = results_cpu - submitted_cpu  # the command's own CPU while the workers build
-        tail = printed_cpu - results_cpu + (run.wall - printed_t)
+        tail = run.wall - last  # waits more than works (for the last result, for the workers to exit): wall
         work = idle_cores(run.workers, jobs)
         share = middle / jobs if jobs > 1 else 0.0  # with one worker the command has a core of its own
         predicted[jobs] = head + work + share + tail
