@@ -77,8 +77,11 @@ def build_command(
       subtoolkit build ep3.docx --voice edge --fps 23.976 --start 01:00:00:00
       subtoolkit build /archive/scripts -o /archive/out --scheduler tcp://scheduler:8786
     """  # noqa: E501 - one paragraph a line: typer keeps line breaks in --help
-    from subtoolkit.jobs.build import BuildOptions, scripts_in
+    from subtoolkit.jobs.build import BuildOptions, scripts_in, trace, trace_process_start
     from subtoolkit.errors import InputError
+
+    trace_process_start("parent")
+    trace("command parsed")
 
     opts = BuildOptions(
         out_root=output,
@@ -97,19 +100,25 @@ def build_command(
     from subtoolkit.fsio import ensure_folder
 
     ensure_folder(output)  # refused in one line before any script is read, not once per script
+    workers: list = []
     if target.is_dir():
         scripts = scripts_in(target)
+        trace("folder scanned")
         if not scripts:
             raise InputError("no scripts in this folder", path=str(target), hint="put .txt, .md or .docx scripts in it")
         if scheduler:
             results = _build_on_cluster(scripts, opts, scheduler)
         else:
-            results = _build_many(scripts, opts, jobs or os.cpu_count() or 1)
+            results, workers = _build_many(scripts, opts, jobs or os.cpu_count() or 1)
     else:
         if scheduler:
             raise typer.BadParameter("builds a folder of scripts", param_hint="--scheduler")
         results = [_build_one(target, opts)]
     _print_results(results)
+    trace("summary printed")
+    for worker in workers:
+        worker.join()  # let go with the last result, they have exited meanwhile
+    trace("workers joined")
     if any(not r.ok for r in results):
         raise typer.Exit(code=1)
 
@@ -127,67 +136,97 @@ def _build_one(path: Path, opts):
 
 
 def _build_many(paths: list[Path], opts, jobs: int):
+    """The folder's scripts in ``jobs`` worker processes, shown on a :class:`BatchBar`.
+
+    Returns the results in the order of ``paths`` as soon as the last is in, and the worker processes,
+    already let go: they exit while the summary is printed, and the caller joins them.
+    """
+    import functools
     import multiprocessing as mp
-    import queue as queue_mod
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
-    from rich import get_console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from subtoolkit.jobs.build import BuildResult, build_worker, init_worker, largest_first, trace
 
-    from subtoolkit.jobs.build import build_worker, init_worker
+    from subtoolkit.cli.progress import watched
 
     ctx = mp.get_context("spawn")  # fresh interpreters: no inherited locks or jieba state
-    q = ctx.Queue()  # handed to each worker at its start: a put never waits for another process
-    results = []
+    q = ctx.Queue()  # a put never waits for another process; results wake the loop below through it too
+    # The workers get it at their start to send each script's stages, but only for a bar someone
+    # watches: piped, the bar is drawn once at the end, and 8 messages a script only woke this
+    # process (a share of the workers' cores when there are two) for nothing.
+    live = watched()
     workers = max(1, min(jobs, len(paths)))
-    # The workers are started (and sent their scripts) before the bar is set up, so their interpreters
-    # start while this process builds the bar's 50 rows: on two cores the set-up is otherwise time
-    # the first script waits. Their progress waits in the queue meanwhile.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker, initargs=(q,)) as pool:
-        futures = [pool.submit(build_worker, (p, opts, None)) for p in paths]
-        # Redrawn ten times a second only where someone watches: piped (a log, a cron job) rich
-        # shows the bar once at the end anyway, and the redraws took CPU from the workers.
-        bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stage]}"),
-                       TimeElapsedColumn(), auto_refresh=get_console().is_terminal)
-        tasks = {str(p): bar.add_task(p.name, total=1.0, stage="waiting") for p in paths}  # not drawn yet: once
+    others = set(mp.active_children())
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker,
+                               initargs=(q if live else None,))
+    trace("pool made")
+    try:
+        # The workers are started (and sent their scripts) before the bar is set up, so their interpreters
+        # start while this process imports rich. The longest scripts go first, so that the last to start
+        # are short ones and the workers run out of work close together.
+        futures: dict[str, Future] = {}
+        for p in largest_first(paths):
+            futures[str(p)] = pool.submit(build_worker, (p, opts, None))
+        for key, f in futures.items():
+            # A finished script wakes the loop below through the same queue as the progress (stage None),
+            # so the last result is seen the moment it arrives, not at the next poll.
+            f.add_done_callback(functools.partial(_wake, q, key))
+        trace("scripts submitted")
+        mine = [p for p in mp.active_children() if p not in others]  # the pool's (shutdown(wait=False) forgets them)
+        from subtoolkit.cli.progress import BatchBar  # rich is imported while the workers start
+
+        bar = BatchBar(len(paths), live=live)
+        trace("bar built")
+        results: dict[str, BuildResult] = {}
         with bar:
-            pending = set(futures)
-            finished: set[str] = set()
-            while pending:
-                try:
-                    while True:
-                        key, stage, frac = q.get(timeout=0.1)
-                        if key not in finished:  # a late message must not move a finished bar back
-                            bar.update(tasks[key], completed=frac, stage=stage)
-                except queue_mod.Empty:
-                    pass
-                for f in [f for f in pending if f.done()]:
-                    pending.discard(f)
-                    r = f.result()
-                    finished.add(str(r.script))
-                    bar.update(tasks[str(r.script)], completed=1.0, stage="done" if r.ok else "FAILED")
-            results = [f.result() for f in futures]
-    q.close()
-    return results
+            while len(results) < len(futures):
+                key, stage, frac = q.get()
+                if key in results:
+                    continue  # a late message must not move a finished bar back
+                if stage is not None:
+                    bar.update(key, stage, frac)
+                    continue
+                r = results[key] = _outcome(futures[key], Path(key))
+                trace(f"result in {r.script.name}")
+                bar.finish(key, r.ok)
+            trace("all results in")
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+        q.close()
+    trace("bar closed")
+    return [results[str(p)] for p in paths], mine
+
+
+def _wake(q, key: str, _future: object) -> None:
+    """A future's done callback: tell the build loop that ``key``'s result is in."""
+    try:
+        q.put((key, None, 1.0))
+    except ValueError:  # the queue is closed: the batch was interrupted and nobody reads it any more
+        pass
+
+
+def _outcome(future, path: Path):
+    """A finished future's result; a worker that died (killed, out of memory) fails its script, not the batch."""
+    from subtoolkit.jobs.build import BuildResult
+
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 - e.g. BrokenProcessPool: reported per script like any failure
+        return BuildResult(script=path, ok=False, error=f"{path}: its worker process failed: {type(exc).__name__}: "
+                           f"{exc}")
 
 
 def _build_on_cluster(paths: list[Path], opts, address: str):
     """The folder on a Dask cluster (:mod:`subtoolkit.jobs.cluster`), with the same bar as a local build."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
+    from subtoolkit.cli.progress import BatchBar
     from subtoolkit.jobs.cluster import build_on_cluster
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stage]}"),
-                  TimeElapsedColumn()) as bar:
-        tasks = {str(p.resolve()): bar.add_task(p.name, total=1.0, stage="waiting") for p in paths}
-        finished: set[str] = set()
-
-        def progress(script: str, stage: str, frac: float, _worker: str) -> None:
-            if script in finished:
-                return  # a late event from a worker must not move a finished bar back
-            if frac >= 1.0 and stage in ("done", "FAILED"):
-                finished.add(script)
-            bar.update(tasks[script], completed=frac, stage=stage)
+    with BatchBar(len(paths)) as bar:
+        def progress(script: str, stage: str, frac: float, worker: str) -> None:
+            if worker:
+                bar.update(script, stage, frac)  # from a worker: a retried build may report again
+            else:
+                bar.finish(script, stage == "done")  # the batch's own word once the result is in
 
         return build_on_cluster(paths, opts, address, progress)
 

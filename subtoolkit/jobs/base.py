@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from subtoolkit.errors import InputError
-from subtoolkit.model import Script
-from subtoolkit.subtitles.profiles import Profile
 
 if TYPE_CHECKING:
+    from subtoolkit.model import Script
     from subtoolkit.subtitles.calibrate import Calibration
+    from subtoolkit.subtitles.profiles import Profile
 
 Progress = Callable[[str, float], None]
 """``progress(stage, fraction done)``: the one progress report of every job."""
