@@ -11,13 +11,19 @@ PY := $(VENV)/bin/python
 SAMPLE := seeds/shengming-zhongyu-taishan.txt
 OUT ?= output
 
-.PHONY: demo test lint venv voice bench accel clean
+.PHONY: demo test lint venv voice bytecode bench accel clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test,neural]'
 	touch $@
+
+# Our modules' bytecode, written once: an installed wheel has it, and with PYTHONDONTWRITEBYTECODE set
+# an editable checkout would otherwise compile every module in every process (the CLI, each build worker).
+# A source edited later is noticed by its timestamp and compiled in memory, as Python always does.
+bytecode: venv
+	$(PY) -m compileall -q subtoolkit
 
 venv: $(VENV)/.installed
 
@@ -31,7 +37,7 @@ tests/js/node_modules/.installed: tests/js/package.json
 voice: venv
 	$(VENV)/bin/subtoolkit voices install
 
-demo: venv voice
+demo: venv voice bytecode
 	$(VENV)/bin/subtoolkit build $(SAMPLE) -o $(OUT) --variants s2twp,s2hk
 
 test: venv voice tests/js/node_modules/.installed lint
@@ -42,9 +48,10 @@ lint: venv
 	$(VENV)/bin/ruff check subtoolkit tests bench
 	$(VENV)/bin/mypy
 
-bench: venv voice
+bench: venv voice bytecode
 	$(PY) bench/bench_parse.py
 	$(PY) bench/bench_subtitles.py
+	$(PY) bench/bench_writers.py
 	$(PY) bench/bench_build.py
 	$(PY) bench/bench_startup.py
 	$(PY) bench/bench_convert.py
