@@ -22,7 +22,8 @@ from subtoolkit.model import Block, BlockKind, Cue, Script, Timeline
 from subtoolkit.subtitles.pickling import by_fields
 from subtoolkit.subtitles.profiles import Profile, variant_profile_of
 from subtoolkit.subtitles.segment import Budget, Piece, render_line, segment_text, text_width
-from subtoolkit.subtitles.timecode import fps_label, frame_of, frames_at_least, frames_at_most, ms_of
+from subtoolkit.subtitles.timecode import (fps_label, frame_near, frames_at_least, frames_at_most, frames_covering,
+                                           ms_at, ms_of)
 from subtoolkit.text.punctuation import CLOSERS, PAUSE_MARKS, Break, last_mark, mark_break
 from subtoolkit.text.spoken import count_syllables
 
@@ -238,19 +239,22 @@ def place(planned: Iterable[_Planned], blocks: Sequence[Block], profile: Profile
     min_f = frames_at_least(profile.min_ms, fps)
     max_f = frames_at_most(profile.max_ms, fps)
     gap_f = profile.min_gap_frames
+    min_ms = profile.min_ms
+    num, den = fps.as_integer_ratio()  # read once: the frame conversions below run per cue
     t = float(ms_of(start_frame, fps))
     prev_end: int | None = None
     spans: list[tuple[int, int, _Planned]] = []
     for p in planned:
         t += p.before_ms
-        sf = frame_of(t, fps)
+        sf = frame_near(t, num, den)
         if prev_end is not None and sf < prev_end + gap_f:
             sf = prev_end + gap_f
-        t = max(t, float(ms_of(sf, fps)))
-        need = max(p.show_ms, p.speak_ms, profile.min_ms)
-        ef = sf + min(max(frames_at_least(need, fps), min_f), max_f)
+        t = max(t, float(ms_at(sf, num, den)))
+        show, speak = p.show_ms, p.speak_ms
+        need = max(show, speak, min_ms)
+        ef = sf + min(max(frames_covering(float(need), num, den), min_f), max_f)
         spans.append((sf, ef, p))
-        t += (p.speak_ms or p.show_ms) + p.after_ms
+        t += (speak or show) + p.after_ms
         prev_end = ef
     # close short gaps so that cues chain (never past the maximum duration)
     close_f = profile.close_gap_frames
@@ -261,8 +265,9 @@ def place(planned: Iterable[_Planned], blocks: Sequence[Block], profile: Profile
         if gap_f < gap <= close_f:
             ef = min(nsf - gap_f, sf + max_f)
             spans[k] = (sf, ef, p)
-    return [
-        Cue(p.block, p.kind, p.piece.lines, ms_of(sf, fps), ms_of(ef, fps), blocks[p.block].speaker, p.piece.source,
-            p.piece.line_sources)
-        for sf, ef, p in spans
-    ]
+    cues: list[Cue] = []
+    for sf, ef, p in spans:
+        piece = p.piece
+        cues.append(Cue(p.block, p.kind, piece.lines, ms_at(sf, num, den), ms_at(ef, num, den),
+                        blocks[p.block].speaker, piece.source, piece.line_sources))
+    return cues

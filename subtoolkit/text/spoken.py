@@ -176,8 +176,9 @@ def verbalize(text: str) -> str:
 
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+_NOT_HAN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _LATIN_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
-_LATIN_LETTER = re.compile(r"[A-Za-z]")
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+", re.I)
 _ACRONYM_COST = {"W": 3.0}  # "double-u"; every other letter is read as about one syllable
 
@@ -208,8 +209,15 @@ def count_syllables(text: str) -> float:
     >>> [count_syllables(x) for x in ("2020年", "80.6%", "14万", "3·21", "2013年11月24日")]
     [5.0, 7.0, 3.0, 3.0, 12.0]
     """
-    if not any(map(str.isdigit, text)) and _LATIN_LETTER.search(text) is None:
-        return float(len(_HAN.findall(text)))  # nothing to read out: a syllable per Han character
+    # the characters that are not Han are few (marks, mostly), and no Han character is a digit
+    # or a Latin letter: when none of them is either, there is nothing to read out, and every
+    # Han character is a syllable (one short list instead of a list of every Han character)
+    others = _NOT_HAN.findall(text)
+    for c in others:
+        if c.isdigit() or c in _ASCII_LETTERS:
+            break
+    else:
+        return float(len(text) - len(others))
     spoken = verbalize(text)
     n = float(len(_HAN.findall(spoken)))
     for word in _LATIN_WORD.findall(spoken):
