@@ -209,6 +209,12 @@ def count_syllables(text: str) -> float:
     >>> [count_syllables(x) for x in ("2020年", "80.6%", "14万", "3·21", "2013年11月24日")]
     [5.0, 7.0, 3.0, 3.0, 12.0]
     """
+    return syllables(text)
+
+
+def syllables(text: str) -> float:
+    """:func:`count_syllables` without its memo, for callers that remember their own answers or
+    ask about text that never comes back (a cue's whole source)."""
     # the characters that are not Han are few (marks, mostly), and no Han character is a digit
     # or a Latin letter: when none of them is either, there is nothing to read out, and every
     # Han character is a syllable (one short list instead of a list of every Han character)
