@@ -174,3 +174,15 @@ def test_render_keeps_the_first_space_of_each_run_as_the_template_did(text: str,
     while expected and expected[-1] in never:
         expected = expected[:-1].rstrip(" \u3000")
     assert _render(text, to_space, sep, never) == expected
+
+
+@given(text=st.text(_TEXT_CHARS, max_size=40), to_space=st.sampled_from(["，。；,;", "", "、，。,", " \t"]),
+       sep=st.sampled_from([" ", "", "/", ","]), never=st.sampled_from(["", "、", "、，。,"]))
+def test_a_line_rendered_with_a_narrow_separator_is_never_wider_than_its_source(text: str, to_space: str, sep: str,
+                                                                               never: str) -> None:
+    """atoms_of keeps a clause whole without rendering it when its source fits and the separator
+    weighs at most ½: that relies on this."""
+    from subtoolkit.subtitles.segment import _render
+
+    if "\n" not in text:
+        assert text_width(_render(text, to_space, sep, never)) <= text_width(text)

@@ -109,6 +109,11 @@ def text_width(text: str) -> float:
     >>> text_width("2.71万人"), text_width("安全 第一")
     (4.0, 4.5)
     """
+    return _width(text)
+
+
+def _width(text: str) -> float:
+    """:func:`text_width` without its memo, for text that is measured once (a whole clause)."""
     if _WIDE_OR_ASCII.fullmatch(text) is not None:
         # n characters, b bytes: each wide one is 3 bytes and each ASCII one 1, so (3n - b) / 2
         # are ASCII and weigh ½
@@ -271,17 +276,20 @@ def atoms_of(text: str, profile: Profile, relaxed: bool = False) -> list[Atom]:
     """
     # group chunks into clauses that end at (and include) punctuation marks (one character each,
     # so a protected chunk such as 10:30 never ends a clause)
-    clauses: list[list[str]] = [[]]
+    pause_marks, no_start = PAUSE_MARKS, NO_LINE_START  # read once (module globals)
+    clauses: list[list[str]] = []
+    clause: list[str] = []
     for c in _chunks(text, profile, relaxed):
-        clauses[-1].append(c)
-        if c in PAUSE_MARKS:
-            clauses.append([])
-    if not clauses[-1]:
-        clauses.pop()
+        clause.append(c)
+        if c in pause_marks:
+            clauses.append(clause)
+            clause = []
+    if clause:
+        clauses.append(clause)
     # trailing closing marks (”」）) after a clause mark belong to that clause, not the next
     fixed: list[list[str]] = []
     for cl in clauses:
-        while fixed and cl and cl[0] in NO_LINE_START:
+        while fixed and cl and cl[0] in no_start:
             fixed[-1].append(cl.pop(0))
         if cl:
             fixed.append(cl)
@@ -300,8 +308,14 @@ def atoms_of(text: str, profile: Profile, relaxed: bool = False) -> list[Atom]:
         else:
             glued[-1] = item
     atoms: list[Atom] = []
+    max_chars = profile.max_chars
+    # rendering replaces characters by the separator and removes others; with a separator of
+    # at most ½ (every character but a line feed weighs at least ½), a clause shown is never
+    # wider than its source: one within the width fits without being rendered
+    shrinks = _width(profile.separator) <= 0.5
     for chunks, clause_text, end_class in glued:
-        if not relaxed and text_width(render_line(clause_text, profile)) <= profile.max_chars:
+        if not relaxed and ((shrinks and _width(clause_text) <= max_chars and "\n" not in clause_text)
+                            or text_width(render_line(clause_text, profile)) <= max_chars):
             atoms.append(_atom((clause_text, end_class)))
         else:
             atoms.extend(_split_clause(chunks, end_class, profile))
@@ -320,6 +334,9 @@ def _split_clause(chunks: list[str], end_class: Break, profile: Profile) -> list
     text = "".join(chunks)
     words = _word_boundaries(text) if _HAN_CHAR.search(text) else frozenset()
     never = profile.never_at_line_end
+    # read once, not per chunk (in the compiled build each is a look-up in a module's globals)
+    no_end, no_start, atom = NO_LINE_END, NO_LINE_START, _atom
+    enum_drop, inside_word, between_words = Break.ENUM_DROP, Break.CHAR, Break.WORD
     atoms: list[Atom] = []
     add = atoms.append
     start = p = 0
@@ -328,24 +345,24 @@ def _split_clause(chunks: list[str], end_class: Break, profile: Profile) -> list
         left, right = text[p - 1], text[p]
         if left.isspace():
             left_shown = text[:p].rstrip()[-1:] or " "
-            if left_shown in NO_LINE_END:
+            if left_shown in no_end:
                 continue
-        elif left in NO_LINE_END:
+        elif left in no_end:
             continue
         if right.isspace():
-            if (text[p:].lstrip()[:1] or " ") in NO_LINE_START:
+            if (text[p:].lstrip()[:1] or " ") in no_start:
                 continue
-        elif right in NO_LINE_START:
+        elif right in no_start:
             continue
         if left in never:
-            brk = Break.ENUM_DROP
+            brk = enum_drop
         elif "\u3400" <= left <= "\u9fff" and "\u3400" <= right <= "\u9fff" and p not in words:
-            brk = Break.CHAR
+            brk = inside_word
         else:
-            brk = Break.WORD
-        add(_atom((text[start:p], brk)))
+            brk = between_words
+        add(atom((text[start:p], brk)))
         start = p
-    add(_atom((text[start:], end_class)))
+    add(atom((text[start:], end_class)))
     return atoms
 
 

@@ -12,7 +12,7 @@ so the words are exactly jieba's.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import logging
 import math
@@ -28,8 +28,12 @@ FORMAT = 1  # bump when the cache file's layout changes
 ANSWERS_KEPT = 200_000  # fragments remembered per process (about 20 MB)
 
 
-ABSENT = -1  # :meth:`SortedDictionary.lookup`: neither a word nor the start of one
-_UNASKED = -2  # not in the remembered answers yet (frequencies are never negative)
+ABSENT: Final = -1  # :meth:`SortedDictionary.lookup`: neither a word nor the start of one
+_UNASKED: Final = -2  # not in the remembered answers yet (frequencies are never negative)
+# a fragment's weight on jieba's route when it is not a word (every word's is at most 0)
+_PREFIX: Final = 1.0  # the start of a word
+_NOT_A_WORD: Final = 2.0  # neither a word nor the start of one
+_NEW: Final = 3.0  # not weighed yet
 
 
 class SortedDictionary(Mapping[str, int]):
@@ -233,8 +237,12 @@ class _Cut:
 
         self.freq = freq
         self.log_total = math.log(total)
+        # each fragment's weight on the route, as :meth:`_weigh` gives it: one read per fragment
+        # where jieba reads the dictionary twice and takes a logarithm per edge
+        self.weights: dict[str, float] = {}
         self.re_han, self.re_skip = jieba.re_han_default, jieba.re_skip_default
-        self.finalseg = finalseg
+        self.hmm_han, self.hmm_skip = finalseg.re_han, finalseg.re_skip
+        self.force_split = finalseg.Force_Split_Words  # jieba adds to this set, never replaces it
         self.hmm = _Viterbi(finalseg.start_P, finalseg.trans_P, finalseg.emit_P, finalseg.MIN_FLOAT)
 
     def __call__(self, sentence: str) -> list[str]:
@@ -262,8 +270,8 @@ class _Cut:
         word with a frequency), as jieba's DAG lists them; each scores
         ``log(freq or 1) - log(total)`` plus the best score from ``i + 1``.
         """
-        freq, log_total = self.freq, self.log_total
-        answers = freq._answers
+        log_total = self.log_total
+        weights = self.weights
         n = len(sentence)
         prob: list[float] = [0.0] * (n + 1)
         end: list[int] = [0] * (n + 1)
@@ -273,13 +281,13 @@ class _Cut:
             i = k
             while i < n:
                 frag = sentence[k : i + 1]
-                f: int = answers.get(frag, _UNASKED)
-                if f == _UNASKED:
-                    f = freq.lookup(frag)
-                if f == ABSENT:
+                w: float = weights.get(frag, _NEW)
+                if w == _NEW:
+                    w = self._weigh(frag)
+                if w == _NOT_A_WORD:
                     break  # neither a word nor the start of one
-                if f > 0:  # a word (jieba's DAG skips frequency 0: a prefix)
-                    p = math.log(f) - log_total + prob[i + 1]
+                if w <= 0.0:  # a word (jieba's DAG skips frequency 0: a prefix)
+                    p = w + prob[i + 1]  # (log(freq) - log(total)) + ..., jieba's terms in its order
                     if p > best_p or (p == best_p and i > best_x):  # max over (p, x), as jieba takes it
                         best_p = p
                         best_x = i
@@ -290,6 +298,18 @@ class _Cut:
             prob[k] = best_p
             end[k] = best_x
         return end
+
+    def _weigh(self, frag: str) -> float:
+        """A fragment's entry in :attr:`weights`: ``log(freq) - log(total)`` for a word (never
+        above 0, as no frequency exceeds the total), :data:`_PREFIX` for the start of one,
+        :data:`_NOT_A_WORD` for anything else."""
+        weights = self.weights
+        if len(weights) >= ANSWERS_KEPT:
+            weights.clear()  # as the dictionary's own answers: bounded
+        f = self.freq.lookup(frag)
+        w = math.log(f) - self.log_total if f > 0 else (_PREFIX if f == 0 else _NOT_A_WORD)
+        weights[frag] = w
+        return w
 
     def _cut_dag(self, sentence: str, out: list[str]) -> None:
         """jieba's ``__cut_DAG``: dictionary words on the route, runs of single characters that are
@@ -322,35 +342,43 @@ class _Cut:
 
     def _hmm_cut(self, sentence: str, out: list[str]) -> None:
         """jieba's ``finalseg.cut``."""
-        fs = self.finalseg
-        for blk in fs.re_han.split(sentence):
-            if fs.re_han.match(blk):
-                force = fs.Force_Split_Words
+        re_han, force = self.hmm_han, self.force_split
+        for blk in re_han.split(sentence):
+            if re_han.match(blk):
                 for word in self._hmm_words(blk):
                     if word not in force:
                         out.append(word)
                     else:
                         out.extend(word)
             else:
-                out.extend(x for x in fs.re_skip.split(blk) if x)
+                out.extend(x for x in self.hmm_skip.split(blk) if x)
 
     def _hmm_words(self, sentence: str) -> list[str]:
         """jieba's ``finalseg.__cut``: words from the likeliest B/M/E/S tags."""
         tags = self.hmm(sentence)
         words: list[str] = []
         begin = nexti = 0
-        for i, tag in enumerate(tags):
-            if tag == "B":
+        for i in range(len(tags)):
+            tag = tags[i]
+            if tag == _B:
                 begin = i
-            elif tag == "E":
+            elif tag == _E:
                 words.append(sentence[begin : i + 1])
                 nexti = i + 1
-            elif tag == "S":
+            elif tag == _S:
                 words.append(sentence[i])
                 nexti = i + 1
         if nexti < len(sentence):
             words.append(sentence[nexti:])
         return words
+
+
+# the HMM's states as small integers (B, M, E, S), and a character's four predecessors packed
+# into one: two bits each, B's lowest
+_B: Final = 0
+_M: Final = 1
+_E: Final = 2
+_S: Final = 3
 
 
 class _Viterbi:
@@ -377,35 +405,60 @@ class _Viterbi:
         self.trans = (t("E", "B"), t("S", "B"), t("M", "M"), t("B", "M"),
                       t("S", "S"), t("E", "S"), t("B", "E"), t("M", "E"))
 
-    def __call__(self, obs: str) -> list[str]:
+    def __call__(self, obs: str) -> list[int]:
+        """The likeliest states (``_B``, ``_M``, ``_E``, ``_S``) of the characters of ``obs``."""
         e_b, e_m, e_e, e_s = self.emit
         lo, st = self.floor, self.start
         eb, sb, mm, bm, ss, es, be, me = self.trans
         c = obs[0]
-        v_b, v_m, v_e, v_s = st["B"] + e_b.get(c, lo), st["M"] + e_m.get(c, lo), st["E"] + e_e.get(c, lo), \
-            st["S"] + e_s.get(c, lo)
-        back: list[tuple[str, str, str, str]] = []  # per character after the first: (B's, M's, E's, S's) predecessor
+        v_b: float = st["B"] + e_b.get(c, lo)
+        v_m: float = st["M"] + e_m.get(c, lo)
+        v_e: float = st["E"] + e_e.get(c, lo)
+        v_s: float = st["S"] + e_s.get(c, lo)
+        back: list[int] = []  # per character after the first: its states' predecessors, packed
         emits = self.emits
-        for c in obs[1:]:
+        for k in range(1, len(obs)):
+            c = obs[k]
             got = emits.get(c)
             if got is None:
                 got = emits[c] = (e_b.get(c, lo), e_m.get(c, lo), e_e.get(c, lo), e_s.get(c, lo))
             em_b, em_m, em_e, em_s = got
-            a, b = v_e + eb + em_b, v_s + sb + em_b
-            n_b, p_b = (a, "E") if a > b else (b, "S")
-            a, b = v_m + mm + em_m, v_b + bm + em_m
-            n_m, p_m = (b, "B") if b > a else (a, "M")
-            a, b = v_s + ss + em_s, v_e + es + em_s
-            n_s, p_s = (b, "E") if b > a else (a, "S")
-            a, b = v_b + be + em_e, v_m + me + em_e
-            n_e, p_e = (a, "B") if a > b else (b, "M")
+            a = v_e + eb + em_b
+            b = v_s + sb + em_b
+            if a > b:
+                n_b, packed = a, _E
+            else:
+                n_b, packed = b, _S
+            a = v_m + mm + em_m
+            b = v_b + bm + em_m
+            if b > a:
+                n_m = b
+                packed |= _B << 2
+            else:
+                n_m = a
+                packed |= _M << 2
+            a = v_s + ss + em_s
+            b = v_e + es + em_s
+            if b > a:
+                n_s = b
+                packed |= _E << 6
+            else:
+                n_s = a
+                packed |= _S << 6
+            a = v_b + be + em_e
+            b = v_m + me + em_e
+            if a > b:
+                n_e = a
+                packed |= _B << 4
+            else:
+                n_e = b
+                packed |= _M << 4
             v_b, v_m, v_e, v_s = n_b, n_m, n_e, n_s
-            back.append((p_b, p_m, p_e, p_s))
-        state = "E" if v_e > v_s else "S"
+            back.append(packed)
+        state = _E if v_e > v_s else _S
         tags = [state]
-        slot = {"B": 0, "M": 1, "E": 2, "S": 3}
-        for prev in reversed(back):
-            state = prev[slot[state]]
+        for k in range(len(back) - 1, -1, -1):
+            state = (back[k] >> (2 * state)) & 3
             tags.append(state)
         tags.reverse()
         return tags

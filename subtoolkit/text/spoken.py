@@ -225,9 +225,11 @@ def syllables(text: str) -> float:
     else:
         return float(len(text) - len(others))
     spoken = verbalize(text)
-    n = float(len(_HAN.findall(spoken)))
-    for word in _LATIN_WORD.findall(spoken):
-        n += latin_syllables(word)
+    others = _NOT_HAN.findall(spoken)  # read out, the digits are Han: again few are not
+    n = float(len(spoken) - len(others))
+    if not _ASCII_LETTERS.isdisjoint(others):
+        for word in _LATIN_WORD.findall(spoken):
+            n += latin_syllables(word)
     # Any digit that escaped the rules still costs about a syllable each.
-    n += sum(map(str.isdigit, spoken))
+    n += sum(map(str.isdigit, others))
     return n
