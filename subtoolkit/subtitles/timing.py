@@ -143,7 +143,10 @@ def _atom_clock(rate: float, scale: float, pauses: tuple[tuple[Break, int], ...]
 
 def reading_ms(lines: Sequence[str], profile: Profile) -> float:
     """Time to read the displayed lines at the profile's characters per second (half-width 0.5)."""
-    return sum((text_width(l) for l in lines), 0.0) / profile.max_reading_cps * 1000
+    width = 0.0
+    for line in lines:  # the same sum, in the same order, without a generator
+        width += text_width(line)
+    return width / profile.max_reading_cps * 1000
 
 
 def _read(piece: Piece, profile: Profile, shadow: Profile | None) -> float:

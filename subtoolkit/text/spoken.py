@@ -143,18 +143,20 @@ def _plain(m: re.Match[str]) -> str:
     return number_cn(m.group(0))
 
 
-# Order matters: the most specific shapes first.
-_RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
-    (re.compile(r"(\d{4})\s*[-–—~～至到]\s*(\d{4})\s*年"), _year_range),
-    (re.compile(r"(?<![\d.])(\d{4})\s?年(?!代)"), _year),
-    (re.compile(r"(\d{1,2})[·•・](\d{1,2})"), _event),
-    (re.compile(rf"({_NUM})\s*[%％]"), _percent),
-    (re.compile(rf"({_NUM})\s*‰"), _permille),
-    (re.compile(rf"([-−零下]?)\s*({_NUM})\s*(?:℃|°C|摄氏度)"), _temperature),
-    (re.compile(r"(?<!\d)([01]?\d|2[0-3])[:：]([0-5]\d)(?!\d)"), _time),
-    (re.compile(r"(?<![\d/])(\d{1,4})/(\d{1,4})(?![\d/])"), _fraction),
-    (re.compile(rf"({_NUM})\s*[-–—~～]\s*({_NUM})"), _range),
-    (re.compile(_NUM), _plain),
+# Order matters: the most specific shapes first. Each rule is tried only when the text, as the
+# rules before it left it, holds one of its needles, without which its pattern cannot match:
+# most text with a number needs two or three of the ten scans.
+_RULES: tuple[tuple[tuple[str, ...], re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (("年",), re.compile(r"(\d{4})\s*[-–—~～至到]\s*(\d{4})\s*年"), _year_range),
+    (("年",), re.compile(r"(?<![\d.])(\d{4})\s?年(?!代)"), _year),
+    (("·", "•", "・"), re.compile(r"(\d{1,2})[·•・](\d{1,2})"), _event),
+    (("%", "％"), re.compile(rf"({_NUM})\s*[%％]"), _percent),
+    (("‰",), re.compile(rf"({_NUM})\s*‰"), _permille),
+    (("℃", "°C", "摄氏度"), re.compile(rf"([-−零下]?)\s*({_NUM})\s*(?:℃|°C|摄氏度)"), _temperature),
+    ((":", "："), re.compile(r"(?<!\d)([01]?\d|2[0-3])[:：]([0-5]\d)(?!\d)"), _time),
+    (("/",), re.compile(r"(?<![\d/])(\d{1,4})/(\d{1,4})(?![\d/])"), _fraction),
+    (("-", "–", "—", "~", "～"), re.compile(rf"({_NUM})\s*[-–—~～]\s*({_NUM})"), _range),
+    ((), re.compile(_NUM), _plain),
 )
 
 
@@ -170,8 +172,9 @@ def verbalize(text: str) -> str:
     text = text.translate(_FULLWIDTH)
     if not any(map(str.isdigit, text)):
         return text
-    for pattern, repl in _RULES:
-        text = pattern.sub(repl, text)
+    for needles, pattern, repl in _RULES:
+        if not needles or any(map(text.__contains__, needles)):
+            text = pattern.sub(repl, text)
     return text
 
 
