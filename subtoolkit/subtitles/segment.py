@@ -169,9 +169,12 @@ def _separated(to_space: str, sep: str) -> Callable[[str], str]:
 @lru_cache(maxsize=_KEPT)  # a line is rendered for its fit, then again when it is chosen
 def _render(raw: str, to_space: str, sep: str, never_at_end: str = "") -> str:
     # collapse runs of separators/spaces, then trim them at both ends
-    # the first space of each run: a C-level callable (a template such as ``r"\1"`` makes re call
-    # back into Python on every substitution, match or not)
-    text = _RUNS.sub(_FIRST_OF_RUN, _separated(to_space, sep)(raw)).strip(" \u3000")
+    text = _separated(to_space, sep)(raw)
+    if "  " in text or "\u3000" in text:  # else there is no run of two spaces (most lines)
+        # the first space of each run: a C-level callable (a template such as ``r"\1"`` makes re
+        # call back into Python on every substitution, match or not)
+        text = _RUNS.sub(_FIRST_OF_RUN, text)
+    text = text.strip(" \u3000")
     while text and text[-1] in never_at_end:
         text = text[:-1].rstrip(" \u3000")
     return text
