@@ -149,3 +149,40 @@ def test_separated_is_the_translate_it_replaces(text: str, to_space: str, sep: s
 def test_text_width_is_the_sum_of_character_widths(text: str) -> None:
     assert text_width(text) == sum(char_width(c) for c in text)
     assert isinstance(text_width(text), float)
+
+
+def test_every_character_measured_as_wide_is_one_wide_and_three_utf8_bytes() -> None:
+    """text_width measures a text of these characters and ASCII from its UTF-8 length; that holds
+    only while each weighs 1 under this Python's Unicode tables and takes three bytes."""
+    from subtoolkit.subtitles.segment import _WIDE_OR_ASCII
+
+    wide = [chr(c) for c in range(0x110000) if _WIDE_OR_ASCII.fullmatch(chr(c)) and not chr(c).isascii()]
+    assert len(wide) > 27_000
+    assert [c for c in wide if char_width(c) != 1.0 or len(c.encode("utf-8")) != 3] == []
+    assert all(char_width(chr(c)) == 0.5 for c in range(0x20, 0x7F))
+
+
+@given(text=st.text(_TEXT_CHARS, max_size=40), to_space=st.sampled_from(["，。；,;", "", "、，。,"]),
+       sep=st.sampled_from([" ", "\u3000", "/"]), never=st.sampled_from(["", "、", "、，。,"]))
+def test_render_keeps_the_first_space_of_each_run_as_the_template_did(text: str, to_space: str, sep: str,
+                                                                       never: str) -> None:
+    import re
+
+    from subtoolkit.subtitles.segment import _render
+
+    expected = re.sub(r"([ \u3000])[ \u3000]+", r"\1", _separated(to_space, sep)(text)).strip(" \u3000")
+    while expected and expected[-1] in never:
+        expected = expected[:-1].rstrip(" \u3000")
+    assert _render(text, to_space, sep, never) == expected
+
+
+@given(text=st.text(_TEXT_CHARS, max_size=40), to_space=st.sampled_from(["，。；,;", "", "、，。,", " \t"]),
+       sep=st.sampled_from([" ", "", "/", ","]), never=st.sampled_from(["", "、", "、，。,"]))
+def test_a_line_rendered_with_a_narrow_separator_is_never_wider_than_its_source(text: str, to_space: str, sep: str,
+                                                                               never: str) -> None:
+    """atoms_of keeps a clause whole without rendering it when its source fits and the separator
+    weighs at most ½: that relies on this."""
+    from subtoolkit.subtitles.segment import _render
+
+    if "\n" not in text:
+        assert text_width(_render(text, to_space, sep, never)) <= text_width(text)

@@ -78,7 +78,7 @@ def test_verbalize_leaves_no_digits(text: str) -> None:
     assert not any(c.isdigit() for c in verbalize(text))
 
 
-@given(st.text(alphabet=st.sampled_from(list("安全生产责任，。、；：！？…,;:2020年%℃·abcW ”）")), max_size=20),
+@given(st.text(alphabet=st.sampled_from(list("安全生产责任，。、；：！？…,;:2020年%℃·abcW ”）②²")), max_size=20),
        st.sampled_from(["narration", "interview"]), st.floats(0.5, 2.0))
 def test_budget_measure_is_budget_ms(text: str, kind: str, scale: float) -> None:
     """The segmenter's per-atom closure gives budget_ms's figure exactly, and the fast syllable
@@ -96,3 +96,16 @@ def test_budget_measure_is_budget_ms(text: str, kind: str, scale: float) -> None
     spoken = verbalize(text)
     full = len(_HAN.findall(spoken)) + sum(latin_syllables(w) for w in _LATIN_WORD.findall(spoken))
     assert count_syllables(text) == full + sum(c.isdigit() for c in spoken)
+
+
+@given(st.text(alphabet="0123456789.,%％‰·•・:：/-–—~～℃°C摄氏度年代月日万人的 点", max_size=40))
+def test_verbalize_skips_only_rules_that_cannot_match(text: str) -> None:
+    """verbalize tries a rule only when the text holds one of its needles; every rule tried
+    regardless gives the same reading."""
+    from subtoolkit.text.spoken import _FULLWIDTH, _RULES
+
+    expected = text.translate(_FULLWIDTH)
+    if any(c.isdigit() for c in expected):
+        for _, pattern, repl in _RULES:
+            expected = pattern.sub(repl, expected)
+    assert verbalize(text) == expected

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any, Final, NamedTuple
 from itertools import accumulate, repeat
-from operator import le
+from operator import le, methodcaller
 
 from subtoolkit.subtitles.pickling import by_fields
 from subtoolkit.subtitles.profiles import Profile
@@ -92,6 +92,15 @@ def _char_widths(text: str) -> list[float]:
         return list(map(widths.__getitem__, text))
 
 
+# Characters whose width is 1 (full-width or ambiguous, tests/test_segment.py checks each against
+# char_width), all three bytes long in UTF-8, and the printable ASCII characters (width ½, one
+# byte): a text made only of these, which is nearly every clause and line of a Chinese script,
+# is measured from its length and its UTF-8 length, without a look-up per character.
+_WIDE_CHARS = ("\u3400-\u4db5\u4e00-\u9fef\u3000-\u3003\u3008-\u3011\u3014-\u301b\uff01-\uff60"
+               "\u2018\u2019\u201c\u201d\u2026\u2014")
+_WIDE_OR_ASCII = re.compile("[\x20-\x7e" + _WIDE_CHARS + "]*")
+
+
 @lru_cache(maxsize=_KEPT)  # single characters and short atoms recur in any script
 def text_width(text: str) -> float:
     """The sum of :func:`char_width` over ``text``, each character's width read from
@@ -100,6 +109,17 @@ def text_width(text: str) -> float:
     >>> text_width("2.71万人"), text_width("安全 第一")
     (4.0, 4.5)
     """
+    return _width(text)
+
+
+def _width(text: str) -> float:
+    """:func:`text_width` without its memo, for text that is measured once (a whole clause)."""
+    if _WIDE_OR_ASCII.fullmatch(text) is not None:
+        # n characters, b bytes: each wide one is 3 bytes and each ASCII one 1, so (3n - b) / 2
+        # are ASCII and weigh ½
+        n = len(text)
+        half = (3 * n - len(text.encode("utf-8"))) // 2
+        return float(n - half) + 0.5 * half
     widths = _WIDTHS
     try:
         return sum(map(widths.__getitem__, text), 0.0)
@@ -122,6 +142,7 @@ def render_line(raw: str, profile: Profile) -> str:
 
 _WHITESPACE = " \t\n\r\f\v\u00a0\u2000\u2001\u2002\u2003\u2009\u200a\u202f\u205f\u3000"
 _RUNS = re.compile(r"([ \u3000])[ \u3000]+")
+_FIRST_OF_RUN = methodcaller("group", 1)
 
 
 @lru_cache(maxsize=64)
@@ -148,7 +169,12 @@ def _separated(to_space: str, sep: str) -> Callable[[str], str]:
 @lru_cache(maxsize=_KEPT)  # a line is rendered for its fit, then again when it is chosen
 def _render(raw: str, to_space: str, sep: str, never_at_end: str = "") -> str:
     # collapse runs of separators/spaces, then trim them at both ends
-    text = _RUNS.sub(r"\1", _separated(to_space, sep)(raw)).strip(" \u3000")
+    text = _separated(to_space, sep)(raw)
+    if "  " in text or "\u3000" in text:  # else there is no run of two spaces (most lines)
+        # the first space of each run: a C-level callable (a template such as ``r"\1"`` makes re
+        # call back into Python on every substitution, match or not)
+        text = _RUNS.sub(_FIRST_OF_RUN, text)
+    text = text.strip(" \u3000")
     while text and text[-1] in never_at_end:
         text = text[:-1].rstrip(" \u3000")
     return text
@@ -168,6 +194,9 @@ class Atom(NamedTuple):
     text: str
     brk: Break
 
+
+# ``Atom(text, brk)`` without the Python-level ``__new__`` a named tuple is given (the same object)
+_atom = partial(tuple.__new__, Atom)
 
 # "enum_drop" is a last resort: a break after 、 where the profile forbids 、 at a line end, so the
 # 、 is not shown there (as ，。 are not); only taken when no legal layout exists, e.g. a run
@@ -250,17 +279,20 @@ def atoms_of(text: str, profile: Profile, relaxed: bool = False) -> list[Atom]:
     """
     # group chunks into clauses that end at (and include) punctuation marks (one character each,
     # so a protected chunk such as 10:30 never ends a clause)
-    clauses: list[list[str]] = [[]]
+    pause_marks, no_start = PAUSE_MARKS, NO_LINE_START  # read once (module globals)
+    clauses: list[list[str]] = []
+    clause: list[str] = []
     for c in _chunks(text, profile, relaxed):
-        clauses[-1].append(c)
-        if c in PAUSE_MARKS:
-            clauses.append([])
-    if not clauses[-1]:
-        clauses.pop()
+        clause.append(c)
+        if c in pause_marks:
+            clauses.append(clause)
+            clause = []
+    if clause:
+        clauses.append(clause)
     # trailing closing marks (”」）) after a clause mark belong to that clause, not the next
     fixed: list[list[str]] = []
     for cl in clauses:
-        while fixed and cl and cl[0] in NO_LINE_START:
+        while fixed and cl and cl[0] in no_start:
             fixed[-1].append(cl.pop(0))
         if cl:
             fixed.append(cl)
@@ -279,9 +311,15 @@ def atoms_of(text: str, profile: Profile, relaxed: bool = False) -> list[Atom]:
         else:
             glued[-1] = item
     atoms: list[Atom] = []
+    max_chars = profile.max_chars
+    # rendering replaces characters by the separator and removes others; with a separator of
+    # at most ½ (every character but a line feed weighs at least ½), a clause shown is never
+    # wider than its source: one within the width fits without being rendered
+    shrinks = _width(profile.separator) <= 0.5
     for chunks, clause_text, end_class in glued:
-        if not relaxed and text_width(render_line(clause_text, profile)) <= profile.max_chars:
-            atoms.append(Atom(clause_text, end_class))
+        if not relaxed and ((shrinks and _width(clause_text) <= max_chars and "\n" not in clause_text)
+                            or text_width(render_line(clause_text, profile)) <= max_chars):
+            atoms.append(_atom((clause_text, end_class)))
         else:
             atoms.extend(_split_clause(chunks, end_class, profile))
     return atoms
@@ -299,24 +337,35 @@ def _split_clause(chunks: list[str], end_class: Break, profile: Profile) -> list
     text = "".join(chunks)
     words = _word_boundaries(text) if _HAN_CHAR.search(text) else frozenset()
     never = profile.never_at_line_end
+    # read once, not per chunk (in the compiled build each is a look-up in a module's globals)
+    no_end, no_start, atom = NO_LINE_END, NO_LINE_START, _atom
+    enum_drop, inside_word, between_words = Break.ENUM_DROP, Break.CHAR, Break.WORD
     atoms: list[Atom] = []
+    add = atoms.append
     start = p = 0
-    for c in chunks[:-1]:
-        p += len(c)
+    for n in range(len(chunks) - 1):
+        p += len(chunks[n])
         left, right = text[p - 1], text[p]
-        shown_left = left if not left.isspace() else (text[:p].rstrip()[-1:] or " ")
-        shown_right = right if not right.isspace() else (text[p:].lstrip()[:1] or " ")
-        if shown_right in NO_LINE_START or shown_left in NO_LINE_END:
+        if left.isspace():
+            left_shown = text[:p].rstrip()[-1:] or " "
+            if left_shown in no_end:
+                continue
+        elif left in no_end:
+            continue
+        if right.isspace():
+            if (text[p:].lstrip()[:1] or " ") in no_start:
+                continue
+        elif right in no_start:
             continue
         if left in never:
-            brk = Break.ENUM_DROP
+            brk = enum_drop
         elif "\u3400" <= left <= "\u9fff" and "\u3400" <= right <= "\u9fff" and p not in words:
-            brk = Break.CHAR
+            brk = inside_word
         else:
-            brk = Break.WORD
-        atoms.append(Atom(text[start:p], brk))
+            brk = between_words
+        add(atom((text[start:p], brk)))
         start = p
-    atoms.append(Atom(text[start:], end_class))
+    add(atom((text[start:], end_class)))
     return atoms
 
 

@@ -99,6 +99,35 @@ def frames_at_most(ms: float, fps: Fraction) -> int:
     return (a * num * 10**9 + 1000 * b * fden) // den
 
 
+# The same four conversions with the rate already read as ``num / den`` and a float or integer
+# time: for the loops that convert every cue (placing a timeline, checking one), where reading
+# the Fraction's ratio (a Python-level method) would cost more than the arithmetic itself.
+
+
+def frame_near(ms: float, num: int, den: int) -> int:
+    """:func:`frame_of` at the rate ``num / den``."""
+    a, b = ms.as_integer_ratio()
+    d = 2000 * b * den
+    return (2 * a * num + d // 2) // d
+
+
+def frame_near_ms(ms: int, num: int, den: int) -> int:
+    """:func:`frame_of` of a whole millisecond at the rate ``num / den``."""
+    return (2 * ms * num + 1000 * den) // (2000 * den)
+
+
+def ms_at(frame: int, num: int, den: int) -> int:
+    """:func:`ms_of` at the rate ``num / den``."""
+    return (2000 * frame * den + num) // (2 * num)
+
+
+def frames_covering(ms: float, num: int, den: int) -> int:
+    """:func:`frames_at_least` at the rate ``num / den``."""
+    a, b = ms.as_integer_ratio()
+    scale = 1000 * b * den
+    return -((scale - a * num * 10**9) // (scale * 10**9))
+
+
 def on_grid(ms: int, fps: Fraction) -> bool:
     return ms_of(frame_of(ms, fps), fps) == ms
 

@@ -22,12 +22,14 @@ from subtoolkit.model import Block, BlockKind, Cue, Script, Timeline
 from subtoolkit.subtitles.pickling import by_fields
 from subtoolkit.subtitles.profiles import Profile, variant_profile_of
 from subtoolkit.subtitles.segment import Budget, Piece, render_line, segment_text, text_width
-from subtoolkit.subtitles.timecode import fps_label, frame_of, frames_at_least, frames_at_most, ms_of
+from subtoolkit.subtitles.timecode import (fps_label, frame_near, frames_at_least, frames_at_most, frames_covering,
+                                           ms_at, ms_of)
 from subtoolkit.text.punctuation import CLOSERS, PAUSE_MARKS, Break, last_mark, mark_break
-from subtoolkit.text.spoken import count_syllables
+from subtoolkit.text.spoken import syllables
 
 _CLOSERS = "".join(sorted(CLOSERS))
 _PAUSE_MARK = re.compile("[" + re.escape("".join(sorted(PAUSE_MARKS))) + "]")
+_MARK_BREAKS = tuple((c, b) for c in sorted(PAUSE_MARKS) if (b := mark_break(c)) is not None)
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ class SpeechModel:
         """Time to say ``text``: syllables at the rate, plus pauses for marks inside it."""
         inner = text.rstrip(_CLOSERS)
         pauses = sum([self.mark_pause(c) for c in _PAUSE_MARK.findall(inner, 0, len(inner) - 1)], 0.0) if inner else 0.0
-        return count_syllables(text) / self.rate_for(kind) * 1000 + pauses * self.pause_scale
+        return syllables(text) / self.rate_for(kind) * 1000 + pauses * self.pause_scale
 
     def budget_ms(self, text: str, kind: BlockKind) -> float:
         """An additive upper bound of :meth:`speaking_ms`: every mark's pause counts.
@@ -97,13 +99,12 @@ class SpeechModel:
         accepts is always sayable within the limit.
         """
         pauses = sum([self.mark_pause(c) for c in _PAUSE_MARK.findall(text)], 0.0)  # other characters add 0
-        return count_syllables(text) / self.rate_for(kind) * 1000 + pauses * self.pause_scale
+        return syllables(text) / self.rate_for(kind) * 1000 + pauses * self.pause_scale
 
     def budget_measure(self, kind: BlockKind) -> Callable[[str], float]:
         """:meth:`budget_ms` for one kind of block, with the rate and the marks' pauses looked up
-        once: the segmenter asks it of every atom."""
-        pauses = tuple((c, self.mark_pause(c)) for c in PAUSE_MARKS)
-        return _atom_clock(self.rate_for(kind), self.pause_scale, pauses)
+        once: the segmenter asks it of every atom (and this once per block)."""
+        return _atom_clock(self.rate_for(kind), self.pause_scale, tuple(self.pauses.items()))
 
     def pause_after(self, text: str) -> float:
         """Pause after a piece, from its last mark (looking past closing quotes)."""
@@ -115,15 +116,16 @@ ATOMS_KEPT = 100_000  # atom measures remembered per speech clock (a few MB)
 
 
 @lru_cache(maxsize=16)
-def _atom_clock(rate: float, scale: float, pauses: tuple[tuple[str, float], ...]) -> Callable[[str], float]:
-    """:meth:`SpeechModel.budget_ms` at one rate, scale and set of pauses (each pause mark with
-    :meth:`SpeechModel.mark_pause`), remembered per atom.
+def _atom_clock(rate: float, scale: float, pauses: tuple[tuple[Break, int], ...]) -> Callable[[str], float]:
+    """:meth:`SpeechModel.budget_ms` at one rate, scale and set of pauses (the items of
+    :attr:`SpeechModel.pauses`), remembered per atom.
 
     Shared by every block of that kind, so that a single character or a short word, which any
     script repeats, is measured once per process rather than once per block; a clause measured
     once is remembered too, until ``ATOMS_KEPT`` atoms are, then all are forgotten at once.
     """
-    pause_of = dict(pauses)
+    by_break = dict(pauses)
+    pause_of = {c: float(by_break.get(b, 0)) for c, b in _MARK_BREAKS}  # SpeechModel.mark_pause of each mark
     seen: dict[str, float] = {}
 
     def measure(text: str) -> float:
@@ -133,7 +135,7 @@ def _atom_clock(rate: float, scale: float, pauses: tuple[tuple[str, float], ...]
                 seen.clear()
             marks = _PAUSE_MARK.findall(text)
             spoken = sum([pause_of[c] for c in marks], 0.0) if marks else 0.0
-            got = seen[text] = count_syllables(text) / rate * 1000 + spoken * scale
+            got = seen[text] = syllables(text) / rate * 1000 + spoken * scale
         return got
 
     return measure
@@ -141,7 +143,10 @@ def _atom_clock(rate: float, scale: float, pauses: tuple[tuple[str, float], ...]
 
 def reading_ms(lines: Sequence[str], profile: Profile) -> float:
     """Time to read the displayed lines at the profile's characters per second (half-width 0.5)."""
-    return sum((text_width(l) for l in lines), 0.0) / profile.max_reading_cps * 1000
+    width = 0.0
+    for line in lines:  # the same sum, in the same order, without a generator
+        width += text_width(line)
+    return width / profile.max_reading_cps * 1000
 
 
 def _read(piece: Piece, profile: Profile, shadow: Profile | None) -> float:
@@ -238,19 +243,24 @@ def place(planned: Iterable[_Planned], blocks: Sequence[Block], profile: Profile
     min_f = frames_at_least(profile.min_ms, fps)
     max_f = frames_at_most(profile.max_ms, fps)
     gap_f = profile.min_gap_frames
+    min_ms = profile.min_ms
+    num, den = fps.as_integer_ratio()  # read once: the frame conversions below run per cue
     t = float(ms_of(start_frame, fps))
     prev_end: int | None = None
     spans: list[tuple[int, int, _Planned]] = []
     for p in planned:
         t += p.before_ms
-        sf = frame_of(t, fps)
+        sf = frame_near(t, num, den)
         if prev_end is not None and sf < prev_end + gap_f:
             sf = prev_end + gap_f
-        t = max(t, float(ms_of(sf, fps)))
-        need = max(p.show_ms, p.speak_ms, profile.min_ms)
-        ef = sf + min(max(frames_at_least(need, fps), min_f), max_f)
+        t = max(t, float(ms_at(sf, num, den)))
+        show, speak = p.show_ms, p.speak_ms
+        need = show if show >= speak else speak  # max(show, speak, min_ms), in floats
+        if min_ms > need:
+            need = float(min_ms)
+        ef = sf + min(max(frames_covering(need, num, den), min_f), max_f)
         spans.append((sf, ef, p))
-        t += (p.speak_ms or p.show_ms) + p.after_ms
+        t += (speak or show) + p.after_ms
         prev_end = ef
     # close short gaps so that cues chain (never past the maximum duration)
     close_f = profile.close_gap_frames
@@ -261,8 +271,9 @@ def place(planned: Iterable[_Planned], blocks: Sequence[Block], profile: Profile
         if gap_f < gap <= close_f:
             ef = min(nsf - gap_f, sf + max_f)
             spans[k] = (sf, ef, p)
-    return [
-        Cue(p.block, p.kind, p.piece.lines, ms_of(sf, fps), ms_of(ef, fps), blocks[p.block].speaker, p.piece.source,
-            p.piece.line_sources)
-        for sf, ef, p in spans
-    ]
+    cues: list[Cue] = []
+    for sf, ef, p in spans:
+        piece = p.piece
+        cues.append(Cue(p.block, p.kind, piece.lines, ms_at(sf, num, den), ms_at(ef, num, den),
+                        blocks[p.block].speaker, piece.source, piece.line_sources))
+    return cues

@@ -18,7 +18,7 @@ from subtoolkit.subtitles.profiles import Profile
 from subtoolkit.subtitles.pickling import by_fields
 from subtoolkit.subtitles.segment import text_width
 from subtoolkit.text.punctuation import NO_LINE_END, NO_LINE_START
-from subtoolkit.subtitles.timecode import frame_of, ms_of, parse_fps
+from subtoolkit.subtitles.timecode import frame_near_ms, ms_at, parse_fps
 
 Severity = Literal["error", "warning"]
 
@@ -57,71 +57,90 @@ def validate(timeline: Timeline, profile: Profile, *, grid: bool = True) -> list
     frame rate.
     """
     fps: Fraction = parse_fps(timeline.fps)
+    num, den = fps.as_integer_ratio()  # read once: the frame checks below run per cue
     problems: list[Problem] = []
     add = problems.append
     shown_marks = _marks_of(profile.to_space)
     never_at_end = profile.never_at_line_end
-    prev = None
+    max_lines, max_chars, min_ms, max_ms = profile.max_lines, profile.max_chars, profile.min_ms, profile.max_ms
+    max_cps = profile.max_reading_cps + 1e-9
+    min_gap, close_gap = profile.min_gap_frames, profile.close_gap_frames
+    prev_start = prev_end = prev_end_frame = 0
+    first = True
     for i, cue in enumerate(timeline.cues):
         lines = cue.lines
-        if not lines or not any(l.strip() for l in lines):
+        shows = False
+        for line in lines:
+            if line.strip():
+                shows = True
+                break
+        if not shows:
             add(Problem("empty", i, "cue has no text"))
-        if len(lines) > profile.max_lines:
-            add(Problem("too-many-lines", i, f"{len(lines)} lines, the profile allows {profile.max_lines}"))
-        for n, line in enumerate(lines, start=1):
+        if len(lines) > max_lines:
+            add(Problem("too-many-lines", i, f"{len(lines)} lines, the profile allows {max_lines}"))
+        chars = 0.0
+        n = 0
+        for line in lines:
+            n += 1
             w = text_width(line)
-            if w > profile.max_chars:
-                add(Problem("line-too-long", i,
-                            f"line {n} is {w:g} characters wide, the limit is {profile.max_chars:g}"))
-            if line != line.strip(" \u3000"):
+            chars += w
+            if w > max_chars:
+                add(Problem("line-too-long", i, f"line {n} is {w:g} characters wide, the limit is {max_chars:g}"))
+            if not line:
+                continue
+            if line[0] in _SPACES or line[-1] in _SPACES:
                 add(Problem("stray-space", i, f"line {n} starts or ends with a space"))
-            if line and line[0] in NO_LINE_START:
+            if line[0] in NO_LINE_START:
                 add(Problem("bad-line-start", i, f"line {n} starts with {line[0]!r}"))
-            if line and (line[-1] in NO_LINE_END or line[-1] in never_at_end):
+            if line[-1] in NO_LINE_END or line[-1] in never_at_end:
                 add(Problem("bad-line-end", i, f"line {n} ends with {line[-1]!r}"))
             if shown_marks is not None and shown_marks.search(line):
                 bad = sorted(set(shown_marks.findall(line)))
                 add(Problem("punctuation", i, f"line {n} shows {''.join(bad)!r}, which the profile turns into spaces"))
-        start, end = cue.start_ms, cue.end_ms
+        start: int = cue.start_ms
+        end: int = cue.end_ms
         dur = end - start
         if start < 0:
             add(Problem("negative-start", i, "starts before zero"))
         if dur <= 0:
             add(Problem("non-positive-duration", i, f"ends at or before its start ({dur} ms)"))
         else:
-            if dur < profile.min_ms:
-                add(Problem("too-short", i, f"{dur} ms on screen, the minimum is {profile.min_ms} ms"))
-            if dur > profile.max_ms:
-                add(Problem("too-long", i, f"{dur} ms on screen, the maximum is {profile.max_ms} ms"))
-            chars = sum(map(text_width, lines), 0.0)
+            if dur < min_ms:
+                add(Problem("too-short", i, f"{dur} ms on screen, the minimum is {min_ms} ms"))
+            if dur > max_ms:
+                add(Problem("too-long", i, f"{dur} ms on screen, the maximum is {max_ms} ms"))
             cps = chars / (dur / 1000)
-            if cps > profile.max_reading_cps + 1e-9:
+            if cps > max_cps:
                 add(Problem("reading-speed", i, f"{cps:.1f} characters/s, the limit is {profile.max_reading_cps:g}",
                             "warning"))
-        start_frame = frame_of(start, fps)
+        start_frame = frame_near_ms(start, num, den)
+        end_frame = frame_near_ms(end, num, den)
         if grid:
-            if ms_of(start_frame, fps) != start:
+            if ms_at(start_frame, num, den) != start:
                 add(Problem("off-grid", i, f"start {start} ms is not on the {float(fps):g} fps frame grid"))
-            if ms_of(frame_of(end, fps), fps) != end:
+            if ms_at(end_frame, num, den) != end:
                 add(Problem("off-grid", i, f"end {end} ms is not on the {float(fps):g} fps frame grid"))
-        if prev is not None and start < prev.start_ms:
+        if not first and start < prev_start:
             # one problem, not also an overlap: the fix is to sort, not to retime
-            add(Problem("out-of-order", i, f"starts {prev.start_ms - start} ms before the previous cue"))
-        elif prev is not None:
-            gap = start - prev.end_ms
+            add(Problem("out-of-order", i, f"starts {prev_start - start} ms before the previous cue"))
+        elif not first:
+            gap = start - prev_end
             # gaps are judged in whole frames: 2 frames at 29.97 fps is 66.7 ms, which no
             # millisecond timestamp can hold exactly
-            gap_frames = start_frame - frame_of(prev.end_ms, fps)
+            gap_frames = start_frame - prev_end_frame
             if gap < 0:
                 add(Problem("overlap", i, f"overlaps the previous cue by {-gap} ms"))
-            elif gap_frames < profile.min_gap_frames:
-                add(Problem("gap-too-short", i,
-                            f"{gap} ms after the previous cue, the minimum is {profile.min_gap_frames} frames"))
-            elif profile.min_gap_frames < gap_frames <= profile.close_gap_frames:
+            elif gap_frames < min_gap:
+                add(Problem("gap-too-short", i, f"{gap} ms after the previous cue, the minimum is {min_gap} frames"))
+            elif min_gap < gap_frames <= close_gap:
                 add(Problem("gap-not-closed", i - 1, f"{gap} ms before the next cue could be closed to "
-                            f"{profile.min_gap_frames} frames", "warning"))
-        prev = cue
+                            f"{min_gap} frames", "warning"))
+        prev_start, prev_end, prev_end_frame = start, end, end_frame
+        first = False
     return problems
+
+
+_SPACES = " \u3000"  # what a line may not start or end with (render_line strips them)
 
 
 @lru_cache(maxsize=64)

@@ -12,7 +12,7 @@ so the words are exactly jieba's.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import logging
 import math
@@ -26,6 +26,14 @@ from pathlib import Path
 
 FORMAT = 1  # bump when the cache file's layout changes
 ANSWERS_KEPT = 200_000  # fragments remembered per process (about 20 MB)
+
+
+ABSENT: Final = -1  # :meth:`SortedDictionary.lookup`: neither a word nor the start of one
+_UNASKED: Final = -2  # not in the remembered answers yet (frequencies are never negative)
+# a fragment's weight on jieba's route when it is not a word (every word's is at most 0)
+_PREFIX: Final = 1.0  # the start of a word
+_NOT_A_WORD: Final = 2.0  # neither a word nor the start of one
+_NEW: Final = 3.0  # not weighed yet
 
 
 class SortedDictionary(Mapping[str, int]):
@@ -42,19 +50,26 @@ class SortedDictionary(Mapping[str, int]):
         # first pass: 349,000 words visited on every full pass cost 15 ms each
         self.words = tuple(words)
         self.freqs = freqs
-        self._answers: dict[str, int | None] = {}  # fragments asked before: a script reuses its words
+        # fragments asked before (a script reuses its words), ABSENT for neither a word nor a
+        # prefix: an int for every answer, so that a miss is one dict read, not an exception
+        self._answers: dict[str, int] = {}
         self._spans: dict[str, tuple[int, int]] = {}  # first character -> its words' slice of ``words``
 
-    def get(self, key: str, default: int | None = None) -> int | None:  # type: ignore[override]
-        try:
-            got = self._answers[key]
-        except KeyError:
-            if len(self._answers) >= ANSWERS_KEPT:
-                self._answers.clear()  # a worker building an archive must not grow without end
-            got = self._answers[key] = self._look_up(key)
-        return default if got is None else got
+    def lookup(self, key: str) -> int:
+        """The frequency of a word, 0 for the start of one, :data:`ABSENT` for anything else."""
+        answers = self._answers
+        got: int = answers.get(key, _UNASKED)
+        if got == _UNASKED:
+            if len(answers) >= ANSWERS_KEPT:
+                answers.clear()  # a worker building an archive must not grow without end
+            got = answers[key] = self._look_up(key)
+        return got
 
-    def _look_up(self, key: str) -> int | None:
+    def get(self, key: str, default: int | None = None) -> int | None:  # type: ignore[override]
+        got = self.lookup(key)
+        return default if got == ABSENT else got
+
+    def _look_up(self, key: str) -> int:
         words = self.words
         lo, hi = self._span(key[0]) if key else (0, len(words))
         i = bisect_left(words, key, lo, hi)  # where it falls among the words sharing its first character
@@ -64,7 +79,7 @@ class SortedDictionary(Mapping[str, int]):
                 return int(self.freqs[i])
             if w.startswith(key):
                 return 0
-        return None
+        return ABSENT
 
     def _span(self, first: str) -> tuple[int, int]:
         """The words that start with ``first``: a fragment is looked up among them (a dozen
@@ -78,13 +93,13 @@ class SortedDictionary(Mapping[str, int]):
         return got
 
     def __getitem__(self, key: str) -> int:
-        got = self.get(key)
-        if got is None:
+        got = self.lookup(key)
+        if got == ABSENT:
             raise KeyError(key)
         return got
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self.get(key) is not None
+        return isinstance(key, str) and self.lookup(key) != ABSENT
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.words)
@@ -203,63 +218,31 @@ def _make_cutter() -> Callable[[str], list[str]]:
     return _Cut(jieba, freq, total)
 
 
-_UNASKED = object()
-
-
-def _dag_of(freq: SortedDictionary) -> Callable[[str], dict[int, list[int]]]:
-    """jieba's ``Tokenizer.get_DAG`` over ``freq``, reading its remembered answers directly.
-
-    For every start ``k``, the ends ``i`` where ``sentence[k:i+1]`` is a word, extended while the
-    fragment is a word or the start of one (``k`` alone when none is). jieba asks ``frag in FREQ``
-    and then ``FREQ[frag]``: two calls into :class:`SortedDictionary` per fragment, the most
-    frequent call of a cut; here a fragment asked before costs one dictionary read.
-    """
-    answers = freq._answers
-
-    def get_dag(sentence: str) -> dict[int, list[int]]:
-        dag: dict[int, list[int]] = {}
-        n = len(sentence)
-        for k in range(n):
-            ends = []
-            i = k
-            frag = sentence[k]
-            while i < n:
-                got = answers.get(frag, _UNASKED)
-                if got is _UNASKED:
-                    got = freq.get(frag)
-                if got is None:
-                    break  # neither a word nor the start of one
-                if got:
-                    ends.append(i)
-                i += 1
-                frag = sentence[k : i + 1]
-            dag[k] = ends or [k]
-        return dag
-
-    return get_dag
-
-
 class _Cut:
     """``jieba.Tokenizer.cut(text, HMM=True)`` as a list, step for step, with its two inner loops
     written for the machine rather than for generality.
 
-    jieba's route (``calc``) reads each fragment's frequency through ``FREQ.get`` and builds a
-    tuple per DAG edge; its HMM (``finalseg.viterbi``) keeps a dict of states and copies every
-    path at every character. Here the route reads the dictionary's remembered answers and the
-    HMM keeps four numbers and back pointers. The arithmetic is the same, term for term and in
-    the same order, and ties go the way ``max`` over jieba's tuples sends them, so the words are
-    exactly jieba's (tests/test_words.py compares them with jieba's own tokenizer).
+    jieba builds a DAG of every fragment that is a word (``get_DAG``, two dictionary calls per
+    fragment), then its route (``calc``) reads each edge's frequency again and builds a tuple per
+    edge; its HMM (``finalseg.viterbi``) keeps a dict of states and copies every path at every
+    character. Here the route is found in the same right-to-left pass that finds each start's
+    words, each fragment read once from the dictionary's remembered answers, and the HMM keeps
+    four numbers and back pointers. The arithmetic is the same, term for term and in the same
+    order, and ties go the way ``max`` over jieba's tuples sends them, so the words are exactly
+    jieba's (tests/test_words.py compares them with jieba's own tokenizer).
     """
 
     def __init__(self, jieba: Any, freq: SortedDictionary, total: int) -> None:
         from jieba import finalseg
 
         self.freq = freq
-        self.answers = freq._answers
         self.log_total = math.log(total)
-        self.get_dag = _dag_of(freq)
+        # each fragment's weight on the route, as :meth:`_weigh` gives it: one read per fragment
+        # where jieba reads the dictionary twice and takes a logarithm per edge
+        self.weights: dict[str, float] = {}
         self.re_han, self.re_skip = jieba.re_han_default, jieba.re_skip_default
-        self.finalseg = finalseg
+        self.hmm_han, self.hmm_skip = finalseg.re_han, finalseg.re_skip
+        self.force_split = finalseg.Force_Split_Words  # jieba adds to this set, never replaces it
         self.hmm = _Viterbi(finalseg.start_P, finalseg.trans_P, finalseg.emit_P, finalseg.MIN_FLOAT)
 
     def __call__(self, sentence: str) -> list[str]:
@@ -278,82 +261,124 @@ class _Cut:
                         out.extend(x)  # one character at a time, as jieba's accurate mode does
         return out
 
-    def _route(self, sentence: str, dag: dict[int, list[int]]) -> list[int]:
-        """jieba's ``calc``: for every start, the end of the word on the likeliest path from it."""
-        answers, get, log, log_total = self.answers, self.freq.get, math.log, self.log_total
+    def _route(self, sentence: str) -> list[int]:
+        """jieba's ``get_DAG`` and ``calc`` in one pass: for every start, the end of the word on
+        the likeliest path from it.
+
+        The words from start ``k`` are the fragments ``sentence[k:i+1]``, extended while the
+        fragment is a word or the start of one, in increasing ``i`` (``k`` alone when none is a
+        word with a frequency), as jieba's DAG lists them; each scores
+        ``log(freq or 1) - log(total)`` plus the best score from ``i + 1``.
+        """
+        log_total = self.log_total
+        weights = self.weights
         n = len(sentence)
         prob: list[float] = [0.0] * (n + 1)
-        end = [0] * (n + 1)
-        for idx in range(n - 1, -1, -1):
-            best_p, best_x = -math.inf, -1  # every p is finite, so the first end always wins over this
-            for x in dag[idx]:
-                frag = sentence[idx : x + 1]
-                f = answers.get(frag, -1)  # -1: not asked yet (frequencies are never negative)
-                if f == -1:
-                    f = get(frag)
-                p = log(f or 1) - log_total + prob[x + 1]
-                if p > best_p or (p == best_p and x > best_x):  # max over (p, x), as jieba takes it
-                    best_p, best_x = p, x
-            prob[idx], end[idx] = best_p, best_x
+        end: list[int] = [0] * (n + 1)
+        for k in range(n - 1, -1, -1):
+            best_p = -math.inf  # every p is finite, so the first end always wins over this
+            best_x = -1
+            i = k
+            while i < n:
+                frag = sentence[k : i + 1]
+                w: float = weights.get(frag, _NEW)
+                if w == _NEW:
+                    w = self._weigh(frag)
+                if w == _NOT_A_WORD:
+                    break  # neither a word nor the start of one
+                if w <= 0.0:  # a word (jieba's DAG skips frequency 0: a prefix)
+                    p = w + prob[i + 1]  # (log(freq) - log(total)) + ..., jieba's terms in its order
+                    if p > best_p or (p == best_p and i > best_x):  # max over (p, x), as jieba takes it
+                        best_p = p
+                        best_x = i
+                i += 1
+            if best_x < 0:  # no word from k: k alone, at jieba's log(1)
+                best_p = 0.0 - log_total + prob[k + 1]
+                best_x = k
+            prob[k] = best_p
+            end[k] = best_x
         return end
+
+    def _weigh(self, frag: str) -> float:
+        """A fragment's entry in :attr:`weights`: ``log(freq) - log(total)`` for a word (never
+        above 0, as no frequency exceeds the total), :data:`_PREFIX` for the start of one,
+        :data:`_NOT_A_WORD` for anything else."""
+        weights = self.weights
+        if len(weights) >= ANSWERS_KEPT:
+            weights.clear()  # as the dictionary's own answers: bounded
+        f = self.freq.lookup(frag)
+        w = math.log(f) - self.log_total if f > 0 else (_PREFIX if f == 0 else _NOT_A_WORD)
+        weights[frag] = w
+        return w
 
     def _cut_dag(self, sentence: str, out: list[str]) -> None:
         """jieba's ``__cut_DAG``: dictionary words on the route, runs of single characters that are
         not a word themselves handed to the HMM."""
-        end = self._route(sentence, self.get_dag(sentence))
-        x, n, buf = 0, len(sentence), ""
+        end = self._route(sentence)
+        x = 0
+        n = len(sentence)
+        buf_from = -1  # the run of single characters so far starts here (-1: none)
         while x < n:
             y = end[x] + 1
             if y - x == 1:
-                buf += sentence[x]
+                if buf_from < 0:
+                    buf_from = x
             else:
-                if buf:
-                    self._flush(buf, out)
-                    buf = ""
+                if buf_from >= 0:
+                    self._flush(sentence[buf_from:x], out)
+                    buf_from = -1
                 out.append(sentence[x:y])
             x = y
-        if buf:
-            self._flush(buf, out)
+        if buf_from >= 0:
+            self._flush(sentence[buf_from:], out)
 
     def _flush(self, buf: str, out: list[str]) -> None:
         if len(buf) == 1:
             out.append(buf)
-        elif not self.freq.get(buf):
+        elif self.freq.lookup(buf) <= 0:  # not a word (absent, or only the start of one)
             self._hmm_cut(buf, out)
         else:
             out.extend(buf)
 
     def _hmm_cut(self, sentence: str, out: list[str]) -> None:
         """jieba's ``finalseg.cut``."""
-        fs = self.finalseg
-        for blk in fs.re_han.split(sentence):
-            if fs.re_han.match(blk):
-                force = fs.Force_Split_Words
+        re_han, force = self.hmm_han, self.force_split
+        for blk in re_han.split(sentence):
+            if re_han.match(blk):
                 for word in self._hmm_words(blk):
                     if word not in force:
                         out.append(word)
                     else:
                         out.extend(word)
             else:
-                out.extend(x for x in fs.re_skip.split(blk) if x)
+                out.extend(x for x in self.hmm_skip.split(blk) if x)
 
     def _hmm_words(self, sentence: str) -> list[str]:
         """jieba's ``finalseg.__cut``: words from the likeliest B/M/E/S tags."""
         tags = self.hmm(sentence)
         words: list[str] = []
         begin = nexti = 0
-        for i, tag in enumerate(tags):
-            if tag == "B":
+        for i in range(len(tags)):
+            tag = tags[i]
+            if tag == _B:
                 begin = i
-            elif tag == "E":
+            elif tag == _E:
                 words.append(sentence[begin : i + 1])
                 nexti = i + 1
-            elif tag == "S":
+            elif tag == _S:
                 words.append(sentence[i])
                 nexti = i + 1
         if nexti < len(sentence):
             words.append(sentence[nexti:])
         return words
+
+
+# the HMM's states as small integers (B, M, E, S), and a character's four predecessors packed
+# into one: two bits each, B's lowest
+_B: Final = 0
+_M: Final = 1
+_E: Final = 2
+_S: Final = 3
 
 
 class _Viterbi:
@@ -380,35 +405,60 @@ class _Viterbi:
         self.trans = (t("E", "B"), t("S", "B"), t("M", "M"), t("B", "M"),
                       t("S", "S"), t("E", "S"), t("B", "E"), t("M", "E"))
 
-    def __call__(self, obs: str) -> list[str]:
+    def __call__(self, obs: str) -> list[int]:
+        """The likeliest states (``_B``, ``_M``, ``_E``, ``_S``) of the characters of ``obs``."""
         e_b, e_m, e_e, e_s = self.emit
         lo, st = self.floor, self.start
         eb, sb, mm, bm, ss, es, be, me = self.trans
         c = obs[0]
-        v_b, v_m, v_e, v_s = st["B"] + e_b.get(c, lo), st["M"] + e_m.get(c, lo), st["E"] + e_e.get(c, lo), \
-            st["S"] + e_s.get(c, lo)
-        back: list[tuple[str, str, str, str]] = []  # per character after the first: (B's, M's, E's, S's) predecessor
+        v_b: float = st["B"] + e_b.get(c, lo)
+        v_m: float = st["M"] + e_m.get(c, lo)
+        v_e: float = st["E"] + e_e.get(c, lo)
+        v_s: float = st["S"] + e_s.get(c, lo)
+        back: list[int] = []  # per character after the first: its states' predecessors, packed
         emits = self.emits
-        for c in obs[1:]:
+        for k in range(1, len(obs)):
+            c = obs[k]
             got = emits.get(c)
             if got is None:
                 got = emits[c] = (e_b.get(c, lo), e_m.get(c, lo), e_e.get(c, lo), e_s.get(c, lo))
             em_b, em_m, em_e, em_s = got
-            a, b = v_e + eb + em_b, v_s + sb + em_b
-            n_b, p_b = (a, "E") if a > b else (b, "S")
-            a, b = v_m + mm + em_m, v_b + bm + em_m
-            n_m, p_m = (b, "B") if b > a else (a, "M")
-            a, b = v_s + ss + em_s, v_e + es + em_s
-            n_s, p_s = (b, "E") if b > a else (a, "S")
-            a, b = v_b + be + em_e, v_m + me + em_e
-            n_e, p_e = (a, "B") if a > b else (b, "M")
+            a = v_e + eb + em_b
+            b = v_s + sb + em_b
+            if a > b:
+                n_b, packed = a, _E
+            else:
+                n_b, packed = b, _S
+            a = v_m + mm + em_m
+            b = v_b + bm + em_m
+            if b > a:
+                n_m = b
+                packed |= _B << 2
+            else:
+                n_m = a
+                packed |= _M << 2
+            a = v_s + ss + em_s
+            b = v_e + es + em_s
+            if b > a:
+                n_s = b
+                packed |= _E << 6
+            else:
+                n_s = a
+                packed |= _S << 6
+            a = v_b + be + em_e
+            b = v_m + me + em_e
+            if a > b:
+                n_e = a
+                packed |= _B << 4
+            else:
+                n_e = b
+                packed |= _M << 4
             v_b, v_m, v_e, v_s = n_b, n_m, n_e, n_s
-            back.append((p_b, p_m, p_e, p_s))
-        state = "E" if v_e > v_s else "S"
+            back.append(packed)
+        state = _E if v_e > v_s else _S
         tags = [state]
-        slot = {"B": 0, "M": 1, "E": 2, "S": 3}
-        for prev in reversed(back):
-            state = prev[slot[state]]
+        for k in range(len(back) - 1, -1, -1):
+            state = (back[k] >> (2 * state)) & 3
             tags.append(state)
         tags.reverse()
         return tags

@@ -143,18 +143,20 @@ def _plain(m: re.Match[str]) -> str:
     return number_cn(m.group(0))
 
 
-# Order matters: the most specific shapes first.
-_RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
-    (re.compile(r"(\d{4})\s*[-–—~～至到]\s*(\d{4})\s*年"), _year_range),
-    (re.compile(r"(?<![\d.])(\d{4})\s?年(?!代)"), _year),
-    (re.compile(r"(\d{1,2})[·•・](\d{1,2})"), _event),
-    (re.compile(rf"({_NUM})\s*[%％]"), _percent),
-    (re.compile(rf"({_NUM})\s*‰"), _permille),
-    (re.compile(rf"([-−零下]?)\s*({_NUM})\s*(?:℃|°C|摄氏度)"), _temperature),
-    (re.compile(r"(?<!\d)([01]?\d|2[0-3])[:：]([0-5]\d)(?!\d)"), _time),
-    (re.compile(r"(?<![\d/])(\d{1,4})/(\d{1,4})(?![\d/])"), _fraction),
-    (re.compile(rf"({_NUM})\s*[-–—~～]\s*({_NUM})"), _range),
-    (re.compile(_NUM), _plain),
+# Order matters: the most specific shapes first. Each rule is tried only when the text, as the
+# rules before it left it, holds one of its needles, without which its pattern cannot match:
+# most text with a number needs two or three of the ten scans.
+_RULES: tuple[tuple[tuple[str, ...], re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (("年",), re.compile(r"(\d{4})\s*[-–—~～至到]\s*(\d{4})\s*年"), _year_range),
+    (("年",), re.compile(r"(?<![\d.])(\d{4})\s?年(?!代)"), _year),
+    (("·", "•", "・"), re.compile(r"(\d{1,2})[·•・](\d{1,2})"), _event),
+    (("%", "％"), re.compile(rf"({_NUM})\s*[%％]"), _percent),
+    (("‰",), re.compile(rf"({_NUM})\s*‰"), _permille),
+    (("℃", "°C", "摄氏度"), re.compile(rf"([-−零下]?)\s*({_NUM})\s*(?:℃|°C|摄氏度)"), _temperature),
+    ((":", "："), re.compile(r"(?<!\d)([01]?\d|2[0-3])[:：]([0-5]\d)(?!\d)"), _time),
+    (("/",), re.compile(r"(?<![\d/])(\d{1,4})/(\d{1,4})(?![\d/])"), _fraction),
+    (("-", "–", "—", "~", "～"), re.compile(rf"({_NUM})\s*[-–—~～]\s*({_NUM})"), _range),
+    ((), re.compile(_NUM), _plain),
 )
 
 
@@ -170,14 +172,16 @@ def verbalize(text: str) -> str:
     text = text.translate(_FULLWIDTH)
     if not any(map(str.isdigit, text)):
         return text
-    for pattern, repl in _RULES:
-        text = pattern.sub(repl, text)
+    for needles, pattern, repl in _RULES:
+        if not needles or any(map(text.__contains__, needles)):
+            text = pattern.sub(repl, text)
     return text
 
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+_NOT_HAN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _LATIN_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
-_LATIN_LETTER = re.compile(r"[A-Za-z]")
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+", re.I)
 _ACRONYM_COST = {"W": 3.0}  # "double-u"; every other letter is read as about one syllable
 
@@ -208,12 +212,27 @@ def count_syllables(text: str) -> float:
     >>> [count_syllables(x) for x in ("2020年", "80.6%", "14万", "3·21", "2013年11月24日")]
     [5.0, 7.0, 3.0, 3.0, 12.0]
     """
-    if not any(map(str.isdigit, text)) and _LATIN_LETTER.search(text) is None:
-        return float(len(_HAN.findall(text)))  # nothing to read out: a syllable per Han character
+    return syllables(text)
+
+
+def syllables(text: str) -> float:
+    """:func:`count_syllables` without its memo, for callers that remember their own answers or
+    ask about text that never comes back (a cue's whole source)."""
+    # the characters that are not Han are few (marks, mostly), and no Han character is a digit
+    # or a Latin letter: when none of them is either, there is nothing to read out, and every
+    # Han character is a syllable (one short list instead of a list of every Han character)
+    others = _NOT_HAN.findall(text)
+    for c in others:
+        if c.isdigit() or c in _ASCII_LETTERS:
+            break
+    else:
+        return float(len(text) - len(others))
     spoken = verbalize(text)
-    n = float(len(_HAN.findall(spoken)))
-    for word in _LATIN_WORD.findall(spoken):
-        n += latin_syllables(word)
+    others = _NOT_HAN.findall(spoken)  # read out, the digits are Han: again few are not
+    n = float(len(spoken) - len(others))
+    if not _ASCII_LETTERS.isdisjoint(others):
+        for word in _LATIN_WORD.findall(spoken):
+            n += latin_syllables(word)
     # Any digit that escaped the rules still costs about a syllable each.
-    n += sum(map(str.isdigit, spoken))
+    n += sum(map(str.isdigit, others))
     return n
