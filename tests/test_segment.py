@@ -9,7 +9,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from subtoolkit.subtitles.profiles import Profile, load_profile
-from subtoolkit.subtitles.segment import _separated, _table, char_width, render_line, segment_text, text_width
+from subtoolkit.subtitles.segment import (
+    WIDE_CHARS,
+    _separated,
+    _table,
+    _weights,
+    char_width,
+    render_line,
+    segment_text,
+    text_width,
+)
 
 NETFLIX = load_profile("netflix-zh-hans")
 CCTV = load_profile("cctv")
@@ -149,3 +158,19 @@ def test_separated_is_the_translate_it_replaces(text: str, to_space: str, sep: s
 def test_text_width_is_the_sum_of_character_widths(text: str) -> None:
     assert text_width(text) == sum(char_width(c) for c in text)
     assert isinstance(text_width(text), float)
+
+
+def test_the_characters_taken_as_one_wide_are_one_wide() -> None:
+    # segment.WIDE_CHARS lets the line tables skip the width look-up for nearly every character
+    ranges = re.findall(r"(.)(?:-(.))?", WIDE_CHARS)
+    assert ranges
+    for low, high in ranges:
+        for cp in range(ord(low), ord(high or low) + 1):
+            assert char_width(chr(cp)) == 1.0, hex(cp)
+
+
+@given(text=st.text(max_size=30) | st.text(_TEXT_CHARS, max_size=30))
+def test_the_line_tables_weigh_each_character_as_char_width_does(text: str) -> None:
+    weights = _weights(text)
+    assert weights == [char_width(c) for c in text]
+    assert all(isinstance(w, float) for w in weights)

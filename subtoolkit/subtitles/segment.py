@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any, Final, NamedTuple
-from itertools import accumulate, repeat
+from itertools import accumulate
 from operator import le
 
 from subtoolkit.subtitles.pickling import by_fields
@@ -390,7 +390,7 @@ class _Ends:
             at = list(accumulate((len(c.translate(table)) for c in text), initial=0))
             offsets = [at[o] for o in offsets]
         spaced = " " in shown or "\u3000" in shown  # most sentences show no space at all
-        weights = _char_widths(shown)
+        weights = _weights(shown)
         if spaced:
             for run in _SPACE_RUNS.finditer(shown):
                 weights[run.start() + 1 : run.end()] = [0.0] * (run.end() - run.start() - 1)
@@ -420,6 +420,116 @@ class _Ends:
         return self.last[k] < self.first[i] or (self.end[k] - self.start[i] <= self.limit and not self.bad[k])
 
 
+# Characters that are 1 wide (CJK marks, Han, full-width forms, and the curly quotes, dash,
+# ellipsis and middle dot Chinese text uses, which char_width counts 1): nearly all of a script.
+# tests/test_segment.py checks every one against char_width.
+WIDE_CHARS: Final = "\u00b7\u2014\u2018\u2019\u201c\u201d\u2026\u3000-\u303e\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff60"
+_NOT_WIDE = re.compile("[^" + WIDE_CHARS + "]")
+
+
+def _probe() -> None:
+    """Compiled by mypyc, a function has no ``__code__``."""
+
+
+# Which build runs this module: a few loops are written twice, once over characters by code
+# point (which mypyc reads straight from the string, without making a one-character string)
+# and once with the C helpers of the standard library, which win when interpreted.
+COMPILED: Final = not hasattr(_probe, "__code__")
+
+
+def _weights(text: str) -> list[float]:
+    """``[char_width(c) for c in text]``: every character 1 wide but those :data:`_NOT_WIDE`
+    finds, which are looked up. Hashing and looking up every character cost more than
+    the rest of the line tables together."""
+    size = len(text)
+    weights = [1.0] * size
+    widths = _WIDTHS
+    if COMPILED:
+        for x in range(size):
+            cp = ord(text[x])
+            if 0x4E00 <= cp <= 0x9FFF or 0x3000 <= cp <= 0x303E or 0x3400 <= cp <= 0x4DBF or 0xFF01 <= cp <= 0xFF60:
+                continue
+            c = text[x]
+            w = widths.get(c)
+            if w is None:
+                w = widths[c] = char_width(c)
+            weights[x] = w
+        return weights
+    for m in _NOT_WIDE.finditer(text):
+        c = m.group()
+        w = widths.get(c)
+        if w is None:
+            w = widths[c] = char_width(c)
+        weights[m.start()] = w
+    return weights
+
+
+
+
+class _Sentence:
+    """A run of atoms as one text: where each atom starts, and each character's width, once.
+
+    Widths are multiples of ½, so every sum read from these prefix sums is the exact sum over
+    its atoms, whatever the order of addition (:func:`text_width`, :func:`_floor_width`).
+    """
+
+    __slots__ = ("text", "offsets", "weights", "width_at")
+
+    def __init__(self, atoms: Sequence[Atom]) -> None:
+        texts = [a.text for a in atoms]
+        self.text = "".join(texts)
+        self.offsets: list[int] = list(accumulate(map(len, texts), initial=0))
+        self.weights = _weights(self.text)
+        at = list(accumulate(self.weights, initial=0.0))
+        self.width_at: list[float] = [at[o] for o in self.offsets]  # text_width of atoms[:k]
+
+    def floor_at(self, hidden: str) -> list[float]:
+        """:func:`_floor_width` of ``atoms[:k]`` for every ``k``: the characters of ``hidden`` weigh 0."""
+        text = self.text
+        floor: list[float] | None = None
+        for mark in hidden:
+            at = text.find(mark)
+            while at >= 0:
+                if floor is None:
+                    floor = list(self.weights)
+                floor[at] = 0.0
+                at = text.find(mark, at + 1)
+        if floor is None:
+            return self.width_at
+        floor_at = list(accumulate(floor, initial=0.0))
+        return [floor_at[o] for o in self.offsets]
+
+
+def _reach(start: list[float], end: list[float], limit: float) -> list[int]:
+    """For every ``i``, the last ``k`` with ``end[k] - start[i] <= limit`` (``i - 1`` or less: none).
+
+    Both lists never decrease, so one sweep finds them all: the answer only moves right.
+    """
+    size = len(end)
+    out = [0] * len(start)
+    k = 0
+    for i in range(len(start)):
+        top = start[i] + limit
+        while k < size and end[k] <= top:
+            k += 1
+        out[i] = k - 1
+    return out
+
+
+def _reach_back(start: list[float], end: list[float], limit: float) -> list[int]:
+    """For every ``j``, the first ``i`` with ``end[j] - start[i] <= limit`` (``len(start)``: none);
+    a sweep as in :func:`_reach`."""
+    size = len(start)
+    out = [0] * len(end)
+    i = 0
+    for j in range(len(end)):
+        low = end[j] - limit
+        while i < size and start[i] < low:
+            i += 1
+        out[j] = i
+    return out
+
+
 class _Lines:
     """Every line and two-line layout a run of atoms can make, measured without rendering it.
 
@@ -433,14 +543,15 @@ class _Lines:
     __slots__ = ("profile", "text", "offsets", "floor_at", "main", "other", "start_penalty", "break_groups",
                  "width_to", "ends_ok", "top_from", "top_to", "bottom_from", "bottom_to", "two_lines", "other_bad")
 
-    def __init__(self, atoms: Sequence[Atom], profile: Profile, shadow: Profile | None) -> None:
+    def __init__(self, atoms: Sequence[Atom], profile: Profile, shadow: Profile | None,
+                 sentence: _Sentence | None = None) -> None:
+        if sentence is None:
+            sentence = _Sentence(atoms)
         self.profile = profile
-        texts = [a.text for a in atoms]
-        self.text = text = "".join(texts)
+        self.text = text = sentence.text
         n = len(atoms)
-        self.offsets = offsets = list(accumulate(map(len, texts), initial=0))
-        hidden = profile.to_space + profile.never_at_line_end
-        self.floor_at = list(accumulate(map(_floor_width, texts, repeat(hidden)), initial=0.0))  # lower bounds
+        self.offsets = offsets = sentence.offsets
+        self.floor_at = sentence.floor_at(profile.to_space + profile.never_at_line_end)  # lower bounds
         self.main = main = _Ends(text, offsets, profile)
         self.other = other = _Ends(text, offsets, shadow) if shadow is not None else None
         # the least cost of a two-line layout breaking before atom k, and the penalty for the
@@ -457,17 +568,13 @@ class _Lines:
         self.two_lines = profile.max_lines >= 2
         # the last end a line from i reaches within every profile's width (widths never shrink
         # as a line grows), and the ends no line ends badly at (nearly all)
-        m_start, m_end, m_limit = main.start, main.end, main.limit
+        self.width_to = _reach(main.start, main.end, main.limit)
+        self.bottom_from = _reach_back(main.start, main.end, main.limit)
         if other is not None:
-            o_start, o_end, o_limit = other.start, other.end, other.limit
-            self.width_to = [min(bisect_right(m_end, s + m_limit), bisect_right(o_end, t + o_limit)) - 1
-                             for s, t in zip(m_start, o_start)]
-            self.bottom_from = [max(bisect_left(m_start, e - m_limit), bisect_left(o_start, f - o_limit))
-                                for e, f in zip(m_end, o_end)]
+            self.width_to = list(map(min, self.width_to, _reach(other.start, other.end, other.limit)))
+            self.bottom_from = list(map(max, self.bottom_from, _reach_back(other.start, other.end, other.limit)))
             self.ends_ok = [not (a or b) for a, b in zip(main.bad, other.bad)]
         else:
-            self.width_to = [bisect_right(m_end, s + m_limit) - 1 for s in m_start]
-            self.bottom_from = [bisect_left(m_start, e - m_limit) for e in m_end]
             self.ends_ok = [not b for b in main.bad]
         # the breaks a top line from i may take (it shows something) and a bottom line to j may
         # take (likewise): from i + 1 and to j - 1 when every atom shows something
@@ -720,15 +827,16 @@ def _segment_sentence(
     inf = float("inf")
     spends = [budget.measure(a.text) for a in atoms] if budget is not None else None
     limit = budget.limit if budget is not None else inf
-    whole = _whole_line(atoms, profile, shadow, spends, limit)
+    sentence = _Sentence(atoms)
+    whole = _whole_line(atoms, profile, shadow, spends, limit, sentence)
     if whole is not None:
         return [whole]
     best: list[float] = [inf] * (n + 1)
     back: list[tuple[int, tuple[float, int]] | None] = [None] * (n + 1)
     best[0] = 0.0
-    lines = _Lines(atoms, profile, shadow)
+    lines = _Lines(atoms, profile, shadow, sentence)
     brks = [a.brk for a in atoms]
-    width_at = list(accumulate(map(text_width, [a.text for a in atoms]), initial=0.0))  # exact: multiples of ½
+    width_at = sentence.width_at
     firsts = _cue_starts(lines.floor_at, profile.max_chars * profile.max_lines, spends, limit)
     # the cost of a cue ending at j for the break after it and a weak particle opening the next
     break_cost = _BREAK_COST.get
@@ -816,17 +924,26 @@ def _crumb_bounds(brks: Sequence[Break], width_at: Sequence[float]) -> tuple[lis
 
 
 def _whole_line(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None, spends: Sequence[float] | None,
-                limit: float) -> Piece | None:
+                limit: float, sentence: _Sentence | None = None) -> Piece | None:
     """The sentence as one cue of one line, when it may be one: then it is the cheapest cutting.
 
     Such a cue costs at most 18 (10, and 8 if it is a crumb) and any two cues at least 20. It
     may be one when its line fits both profiles, it is within the cue windows of
     :func:`_cue_starts` (floor width, speech budget) or is a single atom, as the table-driven
     choice would find; it is just found without building the tables.
+
+    Most sentences are wider than a line, and that is seen before rendering: without
+    whitespace, every character the floor width counts is shown as itself, so the shown line
+    is at least as wide as the floor.
     """
     if not atoms:
         return None
-    text = "".join(a.text for a in atoms)
+    if sentence is None:
+        sentence = _Sentence(atoms)
+    text = sentence.text
+    floor = sentence.floor_at(profile.to_space + profile.never_at_line_end)[-1]
+    if floor > profile.max_chars and _ANY_WHITESPACE.search(text) is None:
+        return None
     line = render_line(text, profile)
     if text_width(line) > profile.max_chars or line[-1:] in NO_LINE_END:
         return None
@@ -837,8 +954,6 @@ def _whole_line(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None,
         if shadow_width > shadow.max_chars or other[-1:] in NO_LINE_END:
             return None
     if len(atoms) > 1:
-        hidden = profile.to_space + profile.never_at_line_end
-        floor = list(accumulate(_floor_width(a.text, hidden) for a in atoms))[-1]
         if floor - profile.max_chars * profile.max_lines > 0.0:
             return None
         if spends is not None and _first_sayable(spends, len(atoms), limit, 0) > 0:
@@ -857,13 +972,22 @@ def _cue_starts(floor_at: Sequence[float], max_width: float, spends: Sequence[fl
     counted the slow way.
     """
     n = len(floor_at) - 1
-    firsts = [0] + [bisect_left(floor_at, floor_at[j] - max_width, 0, j) for j in range(1, n + 1)]
+    firsts = [0] * (n + 1)
+    i = 0
+    for j in range(1, n + 1):  # bisect_left(floor_at, floor_at[j] - max_width, 0, j): the bound only moves right
+        low = floor_at[j] - max_width
+        while i < j and floor_at[i] < low:
+            i += 1
+        firsts[j] = i
     if spends is not None:
-        if all(0.0 <= x < math.inf for x in spends):  # sums only grow as a cue does
+        if _all_finite(spends):  # sums only grow as a cue does
             sums = list(accumulate(spends, initial=0.0))
             margin = 1e-9 * (sums[-1] + abs(limit) + 1.0)  # far beyond any rounding of these sums
+            i = 0
             for j in range(1, n + 1):
-                i = min(bisect_left(sums, sums[j] - limit, 0, j + 1), j)
+                low = sums[j] - limit  # i: bisect_left(sums, low, 0, j + 1), at most j
+                while i < j and sums[i] < low:
+                    i += 1
                 within = i == j or sums[j] - sums[i] < limit - margin
                 if within and (i == 0 or sums[j] - sums[i - 1] > limit + margin):
                     firsts[j] = max(firsts[j], i)
@@ -872,6 +996,14 @@ def _cue_starts(floor_at: Sequence[float], max_width: float, spends: Sequence[fl
         else:
             firsts = [_first_sayable(spends, j, limit, first) for j, first in enumerate(firsts)]
     return [min(first, j - 1) for j, first in enumerate(firsts)]
+
+
+def _all_finite(spends: Sequence[float]) -> bool:
+    """Every spend is a finite number of at least 0 (not NaN)."""
+    for x in spends:
+        if not 0.0 <= x < math.inf:
+            return False
+    return True
 
 
 def _first_sayable(spends: Sequence[float], j: int, limit: float, first: int) -> int:
