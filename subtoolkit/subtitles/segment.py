@@ -500,8 +500,9 @@ class _Sentence:
         return [floor_at[o] for o in self.offsets]
 
 
-def _reach(start: list[float], end: list[float], limit: float) -> list[int]:
-    """For every ``i``, the last ``k`` with ``end[k] - start[i] <= limit`` (``i - 1`` or less: none).
+def _reach(start: list[float], end: list[float], limit: float, within: list[int] | None) -> list[int]:
+    """For every ``i``, the last ``k`` with ``end[k] - start[i] <= limit`` (``i - 1`` or less: none),
+    and no later than ``within[i]`` when given.
 
     Both lists never decrease, so one sweep finds them all: the answer only moves right.
     """
@@ -512,13 +513,13 @@ def _reach(start: list[float], end: list[float], limit: float) -> list[int]:
         top = start[i] + limit
         while k < size and end[k] <= top:
             k += 1
-        out[i] = k - 1
+        out[i] = k - 1 if within is None or k - 1 < within[i] else within[i]
     return out
 
 
-def _reach_back(start: list[float], end: list[float], limit: float) -> list[int]:
-    """For every ``j``, the first ``i`` with ``end[j] - start[i] <= limit`` (``len(start)``: none);
-    a sweep as in :func:`_reach`."""
+def _reach_back(start: list[float], end: list[float], limit: float, within: list[int] | None) -> list[int]:
+    """For every ``j``, the first ``i`` with ``end[j] - start[i] <= limit`` (``len(start)``: none),
+    and no earlier than ``within[j]`` when given; a sweep as in :func:`_reach`."""
     size = len(start)
     out = [0] * len(end)
     i = 0
@@ -526,7 +527,7 @@ def _reach_back(start: list[float], end: list[float], limit: float) -> list[int]
         low = end[j] - limit
         while i < size and start[i] < low:
             i += 1
-        out[j] = i
+        out[j] = i if within is None or i > within[j] else within[j]
     return out
 
 
@@ -568,11 +569,11 @@ class _Lines:
         self.two_lines = profile.max_lines >= 2
         # the last end a line from i reaches within every profile's width (widths never shrink
         # as a line grows), and the ends no line ends badly at (nearly all)
-        self.width_to = _reach(main.start, main.end, main.limit)
-        self.bottom_from = _reach_back(main.start, main.end, main.limit)
+        self.width_to = _reach(main.start, main.end, main.limit, None)
+        self.bottom_from = _reach_back(main.start, main.end, main.limit, None)
         if other is not None:
-            self.width_to = list(map(min, self.width_to, _reach(other.start, other.end, other.limit)))
-            self.bottom_from = list(map(max, self.bottom_from, _reach_back(other.start, other.end, other.limit)))
+            self.width_to = _reach(other.start, other.end, other.limit, self.width_to)
+            self.bottom_from = _reach_back(other.start, other.end, other.limit, self.bottom_from)
             self.ends_ok = [not (a or b) for a, b in zip(main.bad, other.bad)]
         else:
             self.ends_ok = [not b for b in main.bad]
@@ -634,8 +635,11 @@ class _Lines:
         for least, ks in self.break_groups:
             if base + least > bound or (found is not None and least > found[0]):
                 break  # the groups only get dearer
-            for n in range(bisect_left(ks, first), bisect_right(ks, last)):
-                k = ks[n]
+            for k in ks:  # ascending; a group holds a few breaks, so a scan beats bisection
+                if k < first:
+                    continue
+                if k > last:
+                    break
                 if other_bad and other is not None and not (other.fits(i, k) and other.fits(k, j)):
                     continue  # a Traditional line ends with an opening mark
                 wt = end[k] - top_start
@@ -896,7 +900,7 @@ def _segment_sentence(
     return out
 
 
-def _crumb_bounds(brks: Sequence[Break], width_at: Sequence[float]) -> tuple[list[int], list[int]]:
+def _crumb_bounds(brks: list[Break], width_at: list[float]) -> tuple[list[int], list[int]]:
     """:func:`_dangling` as two tables, so that the cue choice asks it in constant time.
 
     A cue ending at ``j`` after a weak break leaves a crumb of under 4 characters after the
@@ -906,24 +910,27 @@ def _crumb_bounds(brks: Sequence[Break], width_at: Sequence[float]) -> tuple[lis
     following that break: ``head[i] < j - 1`` (``len(brks)``: never).
     """
     n = len(brks)
+    strong_set, weak_set = _STRONG, _WEAK
+    is_strong = [b in strong_set for b in brks]
+    is_weak = [b in weak_set for b in brks]
     tail = [-1] * (n + 1)
     strong = -1  # the last strong break at or before j - 2
     for j in range(2, n):
-        if brks[j - 2] in _STRONG:
+        if is_strong[j - 2]:
             strong = j - 2
-        if strong >= 0 and brks[j - 1] in _WEAK and width_at[j] - width_at[strong + 1] < 4:
+        if strong >= 0 and is_weak[j - 1] and width_at[j] - width_at[strong + 1] < 4:
             tail[j] = strong
     head = [n] * (n + 1)
     strong = n  # the first strong break at or after i
     for i in range(n - 1, 0, -1):
-        if brks[i] in _STRONG:
+        if is_strong[i]:
             strong = i
-        if strong < n and brks[i - 1] in _WEAK and width_at[strong + 1] - width_at[i] < 4:
+        if strong < n and is_weak[i - 1] and width_at[strong + 1] - width_at[i] < 4:
             head[i] = strong
     return tail, head
 
 
-def _whole_line(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None, spends: Sequence[float] | None,
+def _whole_line(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None, spends: list[float] | None,
                 limit: float, sentence: _Sentence | None = None) -> Piece | None:
     """The sentence as one cue of one line, when it may be one: then it is the cheapest cutting.
 
@@ -961,7 +968,7 @@ def _whole_line(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None,
     return Piece((line,), text, (text,), shadow_width)
 
 
-def _cue_starts(floor_at: Sequence[float], max_width: float, spends: Sequence[float] | None,
+def _cue_starts(floor_at: list[float], max_width: float, spends: list[float] | None,
                 limit: float) -> list[int]:
     """For every cue end ``j``, the first atom a cue ending there may start at.
 
@@ -998,7 +1005,7 @@ def _cue_starts(floor_at: Sequence[float], max_width: float, spends: Sequence[fl
     return [min(first, j - 1) for j, first in enumerate(firsts)]
 
 
-def _all_finite(spends: Sequence[float]) -> bool:
+def _all_finite(spends: list[float]) -> bool:
     """Every spend is a finite number of at least 0 (not NaN)."""
     for x in spends:
         if not 0.0 <= x < math.inf:
@@ -1006,7 +1013,7 @@ def _all_finite(spends: Sequence[float]) -> bool:
     return True
 
 
-def _first_sayable(spends: Sequence[float], j: int, limit: float, first: int) -> int:
+def _first_sayable(spends: list[float], j: int, limit: float, first: int) -> int:
     """The first atom from which ``atoms[i:j]`` is still sayable within ``limit``, no earlier than
     ``first``: the sum of ``spends[i:j]`` added from ``j - 1`` down, stopping at the first excess."""
     spent = 0.0
