@@ -390,11 +390,14 @@ class _Ends:
             at = list(accumulate((len(c.translate(table)) for c in text), initial=0))
             offsets = [at[o] for o in offsets]
         spaced = " " in shown or "\u3000" in shown  # most sentences show no space at all
-        weights = _weights(shown)
-        if spaced:
-            for run in _SPACE_RUNS.finditer(shown):
-                weights[run.start() + 1 : run.end()] = [0.0] * (run.end() - run.start() - 1)
-        weight_at = list(accumulate(weights, initial=0.0))
+        if COMPILED:
+            weight_at = _shown_weight_at(shown)
+        else:
+            weights = _weights(shown)
+            if spaced:
+                for run in _SPACE_RUNS.finditer(shown):
+                    weights[run.start() + 1 : run.end()] = [0.0] * (run.end() - run.start() - 1)
+            weight_at = list(accumulate(weights, initial=0.0))
         hidden = _SPACES + profile.never_at_line_end
         size = len(shown)
         # at most boundaries nothing is skipped: a line starts with a character and ends before one
@@ -403,8 +406,13 @@ class _Ends:
         else:
             first = list(offsets)
         self.first = first
-        self.last = last = [o - 1 if o == 0 or shown[o - 1] not in hidden else _shown_before(shown, o, hidden)
-                            for o in offsets]
+        if COMPILED:
+            last = [o - 1 if o == 0 or not _holds(hidden, ord(shown[o - 1])) else _shown_before(shown, o, hidden)
+                    for o in offsets]
+        else:
+            last = [o - 1 if o == 0 or shown[o - 1] not in hidden else _shown_before(shown, o, hidden)
+                    for o in offsets]
+        self.last = last
         self.start = [weight_at[f] for f in first]
         self.end = [weight_at[k + 1] for k in last]
         opening = _OPENING.search(shown) is not None
@@ -446,14 +454,8 @@ def _weights(text: str) -> list[float]:
     widths = _WIDTHS
     if COMPILED:
         for x in range(size):
-            cp = ord(text[x])
-            if 0x4E00 <= cp <= 0x9FFF or 0x3000 <= cp <= 0x303E or 0x3400 <= cp <= 0x4DBF or 0xFF01 <= cp <= 0xFF60:
-                continue
-            c = text[x]
-            w = widths.get(c)
-            if w is None:
-                w = widths[c] = char_width(c)
-            weights[x] = w
+            if not _wide(ord(text[x])):
+                weights[x] = _width_of(text[x])
         return weights
     for m in _NOT_WIDE.finditer(text):
         c = m.group()
@@ -466,6 +468,44 @@ def _weights(text: str) -> list[float]:
 
 
 
+def _wide(cp: int) -> bool:
+    """The code point is one of :data:`WIDE_CHARS`' ranges of Han, CJK marks and full-width forms."""
+    return 0x4E00 <= cp <= 0x9FFF or 0x3000 <= cp <= 0x303E or 0x3400 <= cp <= 0x4DBF or 0xFF01 <= cp <= 0xFF60
+
+
+def _width_of(c: str) -> float:
+    """:func:`char_width` through :data:`_WIDTHS`."""
+    w = _WIDTHS.get(c)
+    if w is None:
+        w = _WIDTHS[c] = char_width(c)
+    return w
+
+
+def _holds(chars: str, cp: int) -> bool:
+    """``chr(cp) in chars`` without making the one-character string (compiled build)."""
+    for y in range(len(chars)):
+        if ord(chars[y]) == cp:
+            return True
+    return False
+
+
+def _shown_weight_at(shown: str) -> list[float]:
+    """Prefix sums of the widths of ``shown`` in which a run of spaces weighs as its first space
+    (the compiled build's one loop for what :class:`_Ends` otherwise builds with C helpers)."""
+    size = len(shown)
+    at = [0.0] * (size + 1)
+    acc = 0.0
+    after_space = False
+    for x in range(size):
+        cp = ord(shown[x])
+        space = cp == 0x20 or cp == 0x3000
+        if not (space and after_space):
+            acc += 1.0 if _wide(cp) else _width_of(shown[x])
+        after_space = space
+        at[x + 1] = acc
+    return at
+
+
 class _Sentence:
     """A run of atoms as one text: where each atom starts, and each character's width, once.
 
@@ -473,31 +513,64 @@ class _Sentence:
     its atoms, whatever the order of addition (:func:`text_width`, :func:`_floor_width`).
     """
 
-    __slots__ = ("text", "offsets", "weights", "width_at")
+    __slots__ = ("text", "offsets", "width_at")
 
     def __init__(self, atoms: Sequence[Atom]) -> None:
         texts = [a.text for a in atoms]
-        self.text = "".join(texts)
-        self.offsets: list[int] = list(accumulate(map(len, texts), initial=0))
-        self.weights = _weights(self.text)
-        at = list(accumulate(self.weights, initial=0.0))
-        self.width_at: list[float] = [at[o] for o in self.offsets]  # text_width of atoms[:k]
+        self.text = text = "".join(texts)
+        offsets: list[int]
+        width_at: list[float]  # text_width of atoms[:k]
+        if COMPILED:
+            n = len(texts)
+            offsets = [0] * (n + 1)
+            width_at = [0.0] * (n + 1)
+            x = 0
+            acc = 0.0
+            for a in range(n):
+                stop = x + len(texts[a])
+                while x < stop:
+                    acc += 1.0 if _wide(ord(text[x])) else _width_of(text[x])
+                    x += 1
+                offsets[a + 1] = x
+                width_at[a + 1] = acc
+        else:
+            offsets = list(accumulate(map(len, texts), initial=0))
+            at = list(accumulate(_weights(text), initial=0.0))
+            width_at = [at[o] for o in offsets]
+        self.offsets = offsets
+        self.width_at = width_at
 
     def floor_at(self, hidden: str) -> list[float]:
-        """:func:`_floor_width` of ``atoms[:k]`` for every ``k``: the characters of ``hidden`` weigh 0."""
+        """:func:`_floor_width` of ``atoms[:k]`` for every ``k``: the characters of ``hidden`` weigh 0.
+
+        They are few (a sentence's commas), so they are found with ``str.find`` and their widths
+        taken off the prefix sums, exactly (multiples of ½).
+        """
         text = self.text
-        floor: list[float] | None = None
-        for mark in hidden:
+        spots: list[int] = []
+        for h in range(len(hidden)):
+            mark = hidden[h]
+            if hidden.find(mark) < h:
+                continue  # listed twice, counted once
             at = text.find(mark)
             while at >= 0:
-                if floor is None:
-                    floor = list(self.weights)
-                floor[at] = 0.0
+                spots.append(at)
                 at = text.find(mark, at + 1)
-        if floor is None:
+        if not spots:
             return self.width_at
-        floor_at = list(accumulate(floor, initial=0.0))
-        return [floor_at[o] for o in self.offsets]
+        spots.sort()
+        width_at, offsets = self.width_at, self.offsets
+        out = [0.0] * len(offsets)
+        cut = 0.0
+        s = 0
+        count = len(spots)
+        for a in range(len(offsets)):
+            o = offsets[a]
+            while s < count and spots[s] < o:
+                cut += _width_of(text[spots[s]])
+                s += 1
+            out[a] = width_at[a] - cut
+        return out
 
 
 def _reach(start: list[float], end: list[float], limit: float, within: list[int] | None) -> list[int]:
