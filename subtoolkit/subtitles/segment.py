@@ -381,7 +381,7 @@ class _Ends:
     ``start`` and ``end`` never decrease, so the boundaries a width allows are found by bisection.
     """
 
-    __slots__ = ("first", "start", "last", "end", "bad", "limit")
+    __slots__ = ("shown", "spaced", "first", "start", "last", "end", "bad", "limit")
 
     def __init__(self, text: str, offsets: Sequence[int], profile: Profile) -> None:
         shown = _separated(profile.to_space, profile.separator)(text)
@@ -390,6 +390,8 @@ class _Ends:
             at = list(accumulate((len(c.translate(table)) for c in text), initial=0))
             offsets = [at[o] for o in offsets]
         spaced = " " in shown or "\u3000" in shown  # most sentences show no space at all
+        self.shown = shown
+        self.spaced = spaced
         if COMPILED:
             weight_at = _shown_weight_at(shown)
         else:
@@ -422,6 +424,17 @@ class _Ends:
     def width(self, i: int, k: int) -> float:
         """The shown width of the line from boundary ``i`` to ``k``: ``text_width(render_line(...))``."""
         return self.end[k] - self.start[i] if self.last[k] >= self.first[i] else 0.0
+
+    def line(self, i: int, k: int) -> str:
+        """The line from boundary ``i`` to ``k`` as shown: ``render_line(...)``, cut from the shown
+        text rather than rendered again (runs of spaces collapse to their first, as there)."""
+        f, last = self.first[i], self.last[k]
+        if last < f:
+            return ""
+        shown = self.shown[f : last + 1]
+        if self.spaced and _has_run(shown):
+            return _RUNS.sub(r"\1", shown)
+        return shown
 
     def fits(self, i: int, k: int) -> bool:
         """The line from boundary ``i`` to ``k`` fits the width and does not end with an opening mark."""
@@ -487,6 +500,12 @@ def _holds(chars: str, cp: int) -> bool:
         if ord(chars[y]) == cp:
             return True
     return False
+
+
+def _has_run(text: str) -> bool:
+    """``text`` holds two spaces in a row (a run :data:`_RUNS` collapses): four substring
+    searches cost far less than the substitution, which is rarely needed."""
+    return "  " in text or " \u3000" in text or "\u3000 " in text or "\u3000\u3000" in text
 
 
 def _shown_weight_at(shown: str) -> list[float]:
@@ -741,14 +760,13 @@ class _Lines:
         """The cue ``atoms[i:j]`` with its bottom line from atom ``k`` (``k == j``: one line), as
         :meth:`layout` would show it, without the intermediate :class:`Layout`: the cue choice
         makes one per cue of every sentence."""
-        text, offsets, profile, other = self.text, self.offsets, self.profile, self.other
+        text, offsets, main, other = self.text, self.offsets, self.main, self.other
         a, b = offsets[i], offsets[j]
         if k == j:
             source = text[a:b]
-            return Piece((render_line(source, profile),), source, (source,),
-                         None if other is None else other.width(i, j))
+            return Piece((main.line(i, j),), source, (source,), None if other is None else other.width(i, j))
         top, bottom = text[a : offsets[k]], text[offsets[k] : b]
-        return Piece((render_line(top, profile), render_line(bottom, profile)), text[a:b], (top, bottom),
+        return Piece((main.line(i, k), main.line(k, j)), text[a:b], (top, bottom),
                      None if other is None else other.width(i, k) + other.width(k, j))
 
 
