@@ -592,6 +592,16 @@ class _Sentence:
         return out
 
 
+def _every_atom_shows(first: list[int], last: list[int]) -> bool:
+    """Every atom shows a character: ``first[i] <= last[i + 1]`` for every ``i``."""
+    if not COMPILED:
+        return all(map(le, first[:-1], last[1:]))
+    for i in range(len(first) - 1):
+        if first[i] > last[i + 1]:
+            return False
+    return True
+
+
 def _reach(start: list[float], end: list[float], limit: float, within: list[int] | None) -> list[int]:
     """For every ``i``, the last ``k`` with ``end[k] - start[i] <= limit`` (``i - 1`` or less: none),
     and no later than ``within[i]`` when given.
@@ -652,8 +662,9 @@ class _Lines:
         self.start_penalty = [3.0 if text[o : o + 1] in WEAK_LINE_START else 0.0 for o in offsets]
         groups: dict[float, list[int]] = {}
         bad = main.bad
+        least_of = _LEAST  # a local: a module global is a dict look-up per use in the compiled build
         for k in range(1, n):
-            least = _LEAST[atoms[k - 1].brk]
+            least = least_of[atoms[k - 1].brk]
             if least is not None and not bad[k]:
                 groups.setdefault(least, []).append(k)
         # the breaks grouped by least cost, cheapest group first, each group's positions ascending
@@ -672,7 +683,7 @@ class _Lines:
         # the breaks a top line from i may take (it shows something) and a bottom line to j may
         # take (likewise): from i + 1 and to j - 1 when every atom shows something
         ends = range(n + 1)
-        if all(map(le, main.first[:-1], main.last[1:])):
+        if _every_atom_shows(main.first, main.last):
             self.top_from = [i + 1 for i in ends]
             self.bottom_to = [j - 1 for j in ends]
         else:
@@ -683,8 +694,8 @@ class _Lines:
             # as the first cue choice had it, the floor widths of both lines, which count a space
             # at the break, are within the width (without spaces, the shown widths are never less)
             floor_at, limit = self.floor_at, main.limit
-            self.top_to = list(map(min, self.top_to, [bisect_right(floor_at, f + limit) - 1 for f in floor_at]))
-            self.bottom_from = list(map(max, self.bottom_from, [bisect_left(floor_at, f - limit) for f in floor_at]))
+            self.top_to = _reach(floor_at, floor_at, limit, self.top_to)
+            self.bottom_from = _reach_back(floor_at, floor_at, limit, self.bottom_from)
         # the Traditional lines can still end with an opening mark; rarely, so only then is it checked
         self.other_bad = other is not None and any(other.bad)
 
@@ -934,8 +945,8 @@ def _segment_sentence(
     width_at = sentence.width_at
     firsts = _cue_starts(lines.floor_at, profile.max_chars * profile.max_lines, spends, limit)
     # the cost of a cue ending at j for the break after it and a weak particle opening the next
-    break_cost = _BREAK_COST.get
-    tails = [break_cost(b, 0.0) + p for b, p in zip(brks, lines.start_penalty[1:n])] + [0.0]
+    costs = _BREAK_COST
+    tails = [costs.get(b, 0.0) + p for b, p in zip(brks, lines.start_penalty[1:n])] + [0.0]
     tail_crumb, head_crumb = _crumb_bounds(brks, width_at)
     starts: list[tuple[float, int]] = []  # (best[i], i) of the starts reached so far, cheapest first
     width_to, ends_ok, two_lines = lines.width_to, lines.ends_ok, lines.two_lines
