@@ -352,6 +352,9 @@ _OPENING = re.compile("[" + re.escape("".join(sorted(NO_LINE_END))) + "]")
 _ANY_WHITESPACE = re.compile("[" + re.escape(_WHITESPACE) + "]")
 
 
+_OPENING_MARKS: Final = "".join(sorted(NO_LINE_END))  # NO_LINE_END as one string, for _holds
+
+
 def _shown_from(shown: str, at: int) -> int:
     """The first character at or after ``at`` that is not a space (``len(shown)``: none)."""
     while at < len(shown) and shown[at] in _SPACES:
@@ -383,7 +386,7 @@ class _Ends:
 
     __slots__ = ("shown", "spaced", "first", "start", "last", "end", "bad", "limit")
 
-    def __init__(self, text: str, offsets: Sequence[int], profile: Profile) -> None:
+    def __init__(self, text: str, offsets: list[int], profile: Profile) -> None:
         shown = _separated(profile.to_space, profile.separator)(text)
         if len(shown) != len(text):  # a separator of other than one character: offsets move
             table = _table(profile.to_space, profile.separator)
@@ -402,24 +405,56 @@ class _Ends:
             weight_at = list(accumulate(weights, initial=0.0))
         hidden = _SPACES + profile.never_at_line_end
         size = len(shown)
+        if COMPILED:
+            self._ends_by_code_point(shown, offsets, hidden, spaced, weight_at, profile.max_chars)
+            return
         # at most boundaries nothing is skipped: a line starts with a character and ends before one
         if spaced:
             first = [o if o == size or shown[o] not in _SPACES else _shown_from(shown, o) for o in offsets]
         else:
             first = list(offsets)
         self.first = first
-        if COMPILED:
-            last = [o - 1 if o == 0 or not _holds(hidden, ord(shown[o - 1])) else _shown_before(shown, o, hidden)
-                    for o in offsets]
-        else:
-            last = [o - 1 if o == 0 or shown[o - 1] not in hidden else _shown_before(shown, o, hidden)
-                    for o in offsets]
-        self.last = last
+        self.last = last = [o - 1 if o == 0 or shown[o - 1] not in hidden else _shown_before(shown, o, hidden)
+                            for o in offsets]
         self.start = [weight_at[f] for f in first]
         self.end = [weight_at[k + 1] for k in last]
-        opening = _OPENING.search(shown) is not None
-        self.bad = [k >= 0 and shown[k] in NO_LINE_END for k in last] if opening else [False] * len(last)
-        self.limit = _half_floor(profile.max_chars)
+        self._bad_ends(shown, profile.max_chars)
+
+    def _ends_by_code_point(self, shown: str, offsets: list[int], hidden: str, spaced: bool,
+                            weight_at: list[float], max_chars: float) -> None:
+        """``first``, ``last``, ``start`` and ``end`` as the interpreted path makes them, in one loop
+        that reads characters by code point (the compiled build)."""
+        count = len(offsets)
+        size = len(shown)
+        first = [0] * count
+        last = [0] * count
+        start = [0.0] * count
+        end = [0.0] * count
+        for a in range(count):
+            o = offsets[a]
+            f = o
+            if spaced:
+                while f < size and _holds(_SPACES, ord(shown[f])):
+                    f += 1
+            k = o - 1
+            while k >= 0 and _holds(hidden, ord(shown[k])):
+                k -= 1
+            first[a] = f
+            last[a] = k
+            start[a] = weight_at[f]
+            end[a] = weight_at[k + 1]
+        self.first, self.last, self.start, self.end = first, last, start, end
+        self._bad_ends(shown, max_chars)
+
+    def _bad_ends(self, shown: str, max_chars: float) -> None:
+        """``bad`` (the line ends with an opening mark) and the width limit."""
+        last = self.last
+        if COMPILED:
+            self.bad = [k >= 0 and _holds(_OPENING_MARKS, ord(shown[k])) for k in last]
+        else:
+            opening = _OPENING.search(shown) is not None
+            self.bad = [k >= 0 and shown[k] in NO_LINE_END for k in last] if opening else [False] * len(last)
+        self.limit = _half_floor(max_chars)
 
     def width(self, i: int, k: int) -> float:
         """The shown width of the line from boundary ``i`` to ``k``: ``text_width(render_line(...))``."""
@@ -532,7 +567,7 @@ class _Sentence:
     its atoms, whatever the order of addition (:func:`text_width`, :func:`_floor_width`).
     """
 
-    __slots__ = ("text", "offsets", "width_at")
+    __slots__ = ("text", "offsets", "width_at", "hidden", "floor")
 
     def __init__(self, atoms: Sequence[Atom]) -> None:
         texts = [a.text for a in atoms]
@@ -558,6 +593,8 @@ class _Sentence:
             width_at = [at[o] for o in offsets]
         self.offsets = offsets
         self.width_at = width_at
+        self.hidden = ""  # the marks of the last floor widths asked for (the cue choice asks twice)
+        self.floor: list[float] = width_at
 
     def floor_at(self, hidden: str) -> list[float]:
         """:func:`_floor_width` of ``atoms[:k]`` for every ``k``: the characters of ``hidden`` weigh 0.
@@ -565,6 +602,8 @@ class _Sentence:
         They are few (a sentence's commas), so they are found with ``str.find`` and their widths
         taken off the prefix sums, exactly (multiples of ½).
         """
+        if hidden == self.hidden:
+            return self.floor
         text = self.text
         spots: list[int] = []
         for h in range(len(hidden)):
@@ -575,7 +614,9 @@ class _Sentence:
             while at >= 0:
                 spots.append(at)
                 at = text.find(mark, at + 1)
+        self.hidden = hidden
         if not spots:
+            self.floor = self.width_at
             return self.width_at
         spots.sort()
         width_at, offsets = self.width_at, self.offsets
@@ -589,6 +630,7 @@ class _Sentence:
                 cut += _width_of(text[spots[s]])
                 s += 1
             out[a] = width_at[a] - cut
+        self.floor = out
         return out
 
 
