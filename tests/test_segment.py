@@ -9,7 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from subtoolkit.subtitles.profiles import Profile, load_profile
+from subtoolkit.subtitles import compiled
 from subtoolkit.subtitles.segment import (
+    COMPILED,
     WIDE_CHARS,
     _separated,
     _table,
@@ -174,3 +176,9 @@ def test_the_line_tables_weigh_each_character_as_char_width_does(text: str) -> N
     weights = _weights(text)
     assert weights == [char_width(c) for c in text]
     assert all(isinstance(w, float) for w in weights)
+
+
+def test_the_module_knows_which_build_runs_it() -> None:
+    # the loops written by code point for mypyc run only where segment is compiled; were a mypyc
+    # release to give compiled functions a __code__, the compiled build would quietly take the slow path
+    assert COMPILED == ("subtoolkit.subtitles.segment" in compiled())
