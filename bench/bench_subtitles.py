@@ -9,6 +9,10 @@ Stages timed: segment + timing + validate (the pure core, from parsed blocks) an
 (SRT, VTT, JSON, and ASS apart, composed in memory). ASS cannot hold a timeline past 10 h, which
 the 1 MB script is, so that row has no ASS time; the linearity figure leaves ASS out of every
 row. jieba's one-off dictionary load is timed apart.
+``--breaks`` times the cue and line break search alone (``segment._segment_sentence``, the part
+of the core whose cost depends on the code path most): every sentence the core searches, with its
+atoms and speech budget, is recorded once from the Python source in a child process, then the
+searches are replayed in this process (whichever build it loads), best of ``--repeat``.
 Issue 15's goals are printed beside the figures: >= 1 MB of script a second, within about 10x of
 the OpenCC pass, seconds per MB flat across sizes.
 
@@ -31,8 +35,11 @@ import argparse
 import dataclasses
 import json
 import re
+import os
+import pickle
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from fractions import Fraction
@@ -139,6 +146,58 @@ def row(m: dict[str, float], label: str = "") -> str:
             f"{total / m['cc']:9.0f} {m['mb'] / total:6.2f} {total / m['mb']:9.2f}  {label}")
 
 
+def record_searches(copies: int, mix: list[str], out: str) -> None:
+    """Every sentence search of the core on ``copies`` rotated copies, pickled to ``out``: atoms,
+    profiles and each atom's speech spend (read once, so that the replay times the search alone).
+    Run from the Python source: only there does the core call the search through the module."""
+    from subtoolkit.subtitles import segment
+
+    text, blocks = corpus(mix)
+    if copies:
+        text, blocks = unique_script(text, blocks, copies)
+    calls = []
+    search = segment._segment_sentence
+
+    def recorded(atoms, profile, budget, shadow=None):  # type: ignore[no-untyped-def]
+        atoms = list(atoms)
+        spends = None if budget is None else {a.text: budget.measure(a.text) for a in atoms}
+        calls.append((atoms, profile, spends, None if budget is None else budget.limit, shadow))
+        return search(atoms, profile, budget, shadow)
+
+    segment._segment_sentence = recorded  # type: ignore[assignment]
+    core(Script("unique", blocks), load_profile("netflix-zh-hans"))
+    with open(out, "wb") as f:
+        pickle.dump((len(text.encode("utf-8")) / 1e6, calls), f)
+
+
+def replay_searches(path: str, repeat: int) -> tuple[float, float, int]:
+    """Best CPU seconds over ``repeat`` replays of the recorded searches, the script's MB, searches."""
+    from subtoolkit.subtitles import segment
+
+    with open(path, "rb") as f:
+        mb, calls = pickle.load(f)
+    for atoms, *_ in calls:  # widths are learnt by the clause splitting that comes first in the core
+        segment.text_width("".join(a.text for a in atoms) + " \u3000")
+    runs = [(atoms, profile, None if spends is None else segment.Budget(spends.__getitem__, limit), shadow)
+            for atoms, profile, spends, limit, shadow in calls]
+    best = float("inf")
+    for _ in range(repeat):
+        t, _ = timed(lambda: [segment._segment_sentence(*r) for r in runs])
+        best = min(best, t)
+    return best, mb, len(calls)
+
+
+def breaks(copies: int, mix: list[str], repeat: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = str(Path(tmp) / "searches.pickle")
+        env = dict(os.environ, PYTHONPATH=str(ROOT))  # the source tree, whatever build is installed
+        subprocess.run([sys.executable, __file__, "--record", path, "--copies", str(copies), "--mix", *mix],
+                       check=True, cwd=Path(__file__).parent, env=env)
+        best, mb, count = replay_searches(path, repeat)
+    print(f"break search ({core_label()}): {count} sentences, {mb:.3f} MB, {copies} rotated copies, "
+          f"profile netflix-zh-hans: best of {repeat} {best:.3f} s CPU, {best / mb:.3f} s per MB")
+
+
 def child(args: list[str]) -> dict[str, float]:
     done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=True,
                           cwd=Path(__file__).parent)
@@ -150,8 +209,17 @@ def main() -> None:
     ap.add_argument("--mb", default="0.25,0.5,1", help="script sizes in MB (default 0.25,0.5,1)")
     ap.add_argument("--mix", nargs="*", default=[], metavar="FILE", help="other scripts added to the corpus")
     ap.add_argument("--copies", type=int, help=argparse.SUPPRESS)  # a child: measure this many copies (0: as is)
+    ap.add_argument("--breaks", action="store_true", help="time the break search alone (see above)")
+    ap.add_argument("--repeat", type=int, default=5, help="replays of the break search (default 5)")
+    ap.add_argument("--record", help=argparse.SUPPRESS)  # a child: record the searches to this file
     args = ap.parse_args()
     args.mix = [str(Path(m).resolve()) for m in args.mix]  # the children run in bench/
+    if args.record:
+        record_searches(args.copies or 0, args.mix, args.record)
+        return
+    if args.breaks:
+        breaks(1 if args.copies is None else args.copies, args.mix, args.repeat)
+        return
     text, blocks = corpus(args.mix)
     if args.copies is not None:
         if args.copies:

@@ -9,7 +9,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from subtoolkit.subtitles.profiles import Profile, load_profile
-from subtoolkit.subtitles.segment import _separated, _table, char_width, render_line, segment_text, text_width
+from subtoolkit.subtitles import compiled
+from subtoolkit.subtitles.segment import (
+    COMPILED,
+    WIDE_CHARS,
+    _separated,
+    _table,
+    _weights,
+    char_width,
+    render_line,
+    segment_text,
+    text_width,
+)
 
 NETFLIX = load_profile("netflix-zh-hans")
 CCTV = load_profile("cctv")
@@ -186,3 +197,25 @@ def test_a_line_rendered_with_a_narrow_separator_is_never_wider_than_its_source(
 
     if "\n" not in text:
         assert text_width(_render(text, to_space, sep, never)) <= text_width(text)
+
+
+def test_the_characters_taken_as_one_wide_are_one_wide() -> None:
+    # segment.WIDE_CHARS lets the line tables skip the width look-up for nearly every character
+    ranges = re.findall(r"(.)(?:-(.))?", WIDE_CHARS)
+    assert ranges
+    for low, high in ranges:
+        for cp in range(ord(low), ord(high or low) + 1):
+            assert char_width(chr(cp)) == 1.0, hex(cp)
+
+
+@given(text=st.text(max_size=30) | st.text(_TEXT_CHARS, max_size=30))
+def test_the_line_tables_weigh_each_character_as_char_width_does(text: str) -> None:
+    weights = _weights(text)
+    assert weights == [char_width(c) for c in text]
+    assert all(isinstance(w, float) for w in weights)
+
+
+def test_the_module_knows_which_build_runs_it() -> None:
+    # the loops written by code point for mypyc run only where segment is compiled; were a mypyc
+    # release to give compiled functions a __code__, the compiled build would quietly take the slow path
+    assert COMPILED == ("subtoolkit.subtitles.segment" in compiled())

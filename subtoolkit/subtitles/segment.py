@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any, Final, NamedTuple
-from itertools import accumulate, repeat
+from itertools import accumulate
 from operator import le, methodcaller
 
 from subtoolkit.subtitles.pickling import by_fields
@@ -82,23 +82,16 @@ def _learn_widths(text: str) -> None:
             widths[c] = char_width(c)
 
 
-def _char_widths(text: str) -> list[float]:
-    """``[char_width(c) for c in text]``."""
-    widths = _WIDTHS
-    try:
-        return list(map(widths.__getitem__, text))
-    except KeyError:
-        _learn_widths(text)
-        return list(map(widths.__getitem__, text))
+# Characters that are 1 wide (CJK marks, Han, full-width forms, and the curly quotes, dash,
+# ellipsis and middle dot Chinese text uses, which char_width counts 1): nearly all of a script.
+# tests/test_segment.py checks every one against char_width.
+WIDE_CHARS: Final = "\u00b7\u2014\u2018\u2019\u201c\u201d\u2026\u3000-\u303e\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff60"
 
-
-# Characters whose width is 1 (full-width or ambiguous, tests/test_segment.py checks each against
-# char_width), all three bytes long in UTF-8, and the printable ASCII characters (width ½, one
-# byte): a text made only of these, which is nearly every clause and line of a Chinese script,
-# is measured from its length and its UTF-8 length, without a look-up per character.
-_WIDE_CHARS = ("\u3400-\u4db5\u4e00-\u9fef\u3000-\u3003\u3008-\u3011\u3014-\u301b\uff01-\uff60"
-               "\u2018\u2019\u201c\u201d\u2026\u2014")
-_WIDE_OR_ASCII = re.compile("[\x20-\x7e" + _WIDE_CHARS + "]*")
+# The same characters but the middle dot (two bytes in UTF-8, the others three), and the printable
+# ASCII characters (width ½, one byte): a text made only of these, which is nearly every clause
+# and line of a Chinese script, is measured from its length and its UTF-8 length, without a
+# look-up per character.
+_WIDE_OR_ASCII = re.compile("[\x20-\x7e" + WIDE_CHARS.replace("\u00b7", "") + "]*")
 
 
 @lru_cache(maxsize=_KEPT)  # single characters and short atoms recur in any script
@@ -401,6 +394,9 @@ _OPENING = re.compile("[" + re.escape("".join(sorted(NO_LINE_END))) + "]")
 _ANY_WHITESPACE = re.compile("[" + re.escape(_WHITESPACE) + "]")
 
 
+_OPENING_MARKS: Final = "".join(sorted(NO_LINE_END))  # NO_LINE_END as one string, for _holds
+
+
 def _shown_from(shown: str, at: int) -> int:
     """The first character at or after ``at`` that is not a space (``len(shown)``: none)."""
     while at < len(shown) and shown[at] in _SPACES:
@@ -430,22 +426,30 @@ class _Ends:
     ``start`` and ``end`` never decrease, so the boundaries a width allows are found by bisection.
     """
 
-    __slots__ = ("first", "start", "last", "end", "bad", "limit")
+    __slots__ = ("shown", "spaced", "first", "start", "last", "end", "bad", "limit")
 
-    def __init__(self, text: str, offsets: Sequence[int], profile: Profile) -> None:
+    def __init__(self, text: str, offsets: list[int], profile: Profile) -> None:
         shown = _separated(profile.to_space, profile.separator)(text)
         if len(shown) != len(text):  # a separator of other than one character: offsets move
             table = _table(profile.to_space, profile.separator)
             at = list(accumulate((len(c.translate(table)) for c in text), initial=0))
             offsets = [at[o] for o in offsets]
         spaced = " " in shown or "\u3000" in shown  # most sentences show no space at all
-        weights = _char_widths(shown)
-        if spaced:
-            for run in _SPACE_RUNS.finditer(shown):
-                weights[run.start() + 1 : run.end()] = [0.0] * (run.end() - run.start() - 1)
-        weight_at = list(accumulate(weights, initial=0.0))
+        self.shown = shown
+        self.spaced = spaced
+        if COMPILED:
+            weight_at = _shown_weight_at(shown)
+        else:
+            weights = _weights(shown)
+            if spaced:
+                for run in _SPACE_RUNS.finditer(shown):
+                    weights[run.start() + 1 : run.end()] = [0.0] * (run.end() - run.start() - 1)
+            weight_at = list(accumulate(weights, initial=0.0))
         hidden = _SPACES + profile.never_at_line_end
         size = len(shown)
+        if COMPILED:
+            self._ends_by_code_point(shown, offsets, hidden, spaced, weight_at, profile.max_chars)
+            return
         # at most boundaries nothing is skipped: a line starts with a character and ends before one
         if spaced:
             first = [o if o == size or shown[o] not in _SPACES else _shown_from(shown, o) for o in offsets]
@@ -456,17 +460,257 @@ class _Ends:
                             for o in offsets]
         self.start = [weight_at[f] for f in first]
         self.end = [weight_at[k + 1] for k in last]
-        opening = _OPENING.search(shown) is not None
-        self.bad = [k >= 0 and shown[k] in NO_LINE_END for k in last] if opening else [False] * len(last)
-        self.limit = _half_floor(profile.max_chars)
+        self._bad_ends(shown, profile.max_chars)
+
+    def _ends_by_code_point(self, shown: str, offsets: list[int], hidden: str, spaced: bool,
+                            weight_at: list[float], max_chars: float) -> None:
+        """``first``, ``last``, ``start`` and ``end`` as the interpreted path makes them, in one loop
+        that reads characters by code point (the compiled build)."""
+        count = len(offsets)
+        size = len(shown)
+        first = [0] * count
+        last = [0] * count
+        start = [0.0] * count
+        end = [0.0] * count
+        for a in range(count):
+            o = offsets[a]
+            f = o
+            if spaced:
+                while f < size and _holds(_SPACES, ord(shown[f])):
+                    f += 1
+            k = o - 1
+            while k >= 0 and _holds(hidden, ord(shown[k])):
+                k -= 1
+            first[a] = f
+            last[a] = k
+            start[a] = weight_at[f]
+            end[a] = weight_at[k + 1]
+        self.first, self.last, self.start, self.end = first, last, start, end
+        self._bad_ends(shown, max_chars)
+
+    def _bad_ends(self, shown: str, max_chars: float) -> None:
+        """``bad`` (the line ends with an opening mark) and the width limit."""
+        last = self.last
+        if COMPILED:
+            self.bad = [k >= 0 and _holds(_OPENING_MARKS, ord(shown[k])) for k in last]
+        else:
+            opening = _OPENING.search(shown) is not None
+            self.bad = [k >= 0 and shown[k] in NO_LINE_END for k in last] if opening else [False] * len(last)
+        self.limit = _half_floor(max_chars)
 
     def width(self, i: int, k: int) -> float:
         """The shown width of the line from boundary ``i`` to ``k``: ``text_width(render_line(...))``."""
         return self.end[k] - self.start[i] if self.last[k] >= self.first[i] else 0.0
 
+    def line(self, i: int, k: int) -> str:
+        """The line from boundary ``i`` to ``k`` as shown: ``render_line(...)``, cut from the shown
+        text rather than rendered again (runs of spaces collapse to their first, as there)."""
+        f, last = self.first[i], self.last[k]
+        if last < f:
+            return ""
+        shown = self.shown[f : last + 1]
+        if self.spaced and _has_run(shown):
+            return _RUNS.sub(r"\1", shown)
+        return shown
+
     def fits(self, i: int, k: int) -> bool:
         """The line from boundary ``i`` to ``k`` fits the width and does not end with an opening mark."""
         return self.last[k] < self.first[i] or (self.end[k] - self.start[i] <= self.limit and not self.bad[k])
+
+
+_NOT_WIDE = re.compile("[^" + WIDE_CHARS + "]")
+
+
+def _probe() -> None:
+    """Compiled by mypyc, a function has no ``__code__``."""
+
+
+# Which build runs this module: a few loops are written twice, once over characters by code
+# point (which mypyc reads straight from the string, without making a one-character string)
+# and once with the C helpers of the standard library, which win when interpreted.
+COMPILED: Final = not hasattr(_probe, "__code__")
+
+
+def _weights(text: str) -> list[float]:
+    """``[char_width(c) for c in text]``: every character 1 wide but those :data:`_NOT_WIDE`
+    finds, which are looked up. Hashing and looking up every character cost more than
+    the rest of the line tables together."""
+    size = len(text)
+    weights = [1.0] * size
+    widths = _WIDTHS
+    if COMPILED:
+        for x in range(size):
+            if not _wide(ord(text[x])):
+                weights[x] = _width_of(text[x])
+        return weights
+    for m in _NOT_WIDE.finditer(text):
+        c = m.group()
+        w = widths.get(c)
+        if w is None:
+            w = widths[c] = char_width(c)
+        weights[m.start()] = w
+    return weights
+
+
+
+
+def _wide(cp: int) -> bool:
+    """The code point is one of :data:`WIDE_CHARS`' ranges of Han, CJK marks and full-width forms."""
+    return 0x4E00 <= cp <= 0x9FFF or 0x3000 <= cp <= 0x303E or 0x3400 <= cp <= 0x4DBF or 0xFF01 <= cp <= 0xFF60
+
+
+def _width_of(c: str) -> float:
+    """:func:`char_width` through :data:`_WIDTHS`."""
+    w = _WIDTHS.get(c)
+    if w is None:
+        w = _WIDTHS[c] = char_width(c)
+    return w
+
+
+def _holds(chars: str, cp: int) -> bool:
+    """``chr(cp) in chars`` without making the one-character string (compiled build)."""
+    for y in range(len(chars)):
+        if ord(chars[y]) == cp:
+            return True
+    return False
+
+
+def _has_run(text: str) -> bool:
+    """``text`` holds two spaces in a row (a run :data:`_RUNS` collapses): four substring
+    searches cost far less than the substitution, which is rarely needed."""
+    return "  " in text or " \u3000" in text or "\u3000 " in text or "\u3000\u3000" in text
+
+
+def _shown_weight_at(shown: str) -> list[float]:
+    """Prefix sums of the widths of ``shown`` in which a run of spaces weighs as its first space
+    (the compiled build's one loop for what :class:`_Ends` otherwise builds with C helpers)."""
+    size = len(shown)
+    at = [0.0] * (size + 1)
+    acc = 0.0
+    after_space = False
+    for x in range(size):
+        cp = ord(shown[x])
+        space = cp == 0x20 or cp == 0x3000
+        if not (space and after_space):
+            acc += 1.0 if _wide(cp) else _width_of(shown[x])
+        after_space = space
+        at[x + 1] = acc
+    return at
+
+
+class _Sentence:
+    """A run of atoms as one text: where each atom starts, and each character's width, once.
+
+    Widths are multiples of ½, so every sum read from these prefix sums is the exact sum over
+    its atoms, whatever the order of addition (:func:`text_width`, :func:`_floor_width`).
+    """
+
+    __slots__ = ("text", "offsets", "width_at", "hidden", "floor")
+
+    def __init__(self, atoms: Sequence[Atom]) -> None:
+        texts = [a.text for a in atoms]
+        self.text = text = "".join(texts)
+        offsets: list[int]
+        width_at: list[float]  # text_width of atoms[:k]
+        if COMPILED:
+            n = len(texts)
+            offsets = [0] * (n + 1)
+            width_at = [0.0] * (n + 1)
+            x = 0
+            acc = 0.0
+            for a in range(n):
+                stop = x + len(texts[a])
+                while x < stop:
+                    acc += 1.0 if _wide(ord(text[x])) else _width_of(text[x])
+                    x += 1
+                offsets[a + 1] = x
+                width_at[a + 1] = acc
+        else:
+            offsets = list(accumulate(map(len, texts), initial=0))
+            at = list(accumulate(_weights(text), initial=0.0))
+            width_at = [at[o] for o in offsets]
+        self.offsets = offsets
+        self.width_at = width_at
+        self.hidden = ""  # the marks of the last floor widths asked for (the cue choice asks twice)
+        self.floor: list[float] = width_at
+
+    def floor_at(self, hidden: str) -> list[float]:
+        """:func:`_floor_width` of ``atoms[:k]`` for every ``k``: the characters of ``hidden`` weigh 0.
+
+        They are few (a sentence's commas), so they are found with ``str.find`` and their widths
+        taken off the prefix sums, exactly (multiples of ½).
+        """
+        if hidden == self.hidden:
+            return self.floor
+        text = self.text
+        spots: list[int] = []
+        for h in range(len(hidden)):
+            mark = hidden[h]
+            if hidden.find(mark) < h:
+                continue  # listed twice, counted once
+            at = text.find(mark)
+            while at >= 0:
+                spots.append(at)
+                at = text.find(mark, at + 1)
+        self.hidden = hidden
+        if not spots:
+            self.floor = self.width_at
+            return self.width_at
+        spots.sort()
+        width_at, offsets = self.width_at, self.offsets
+        out = [0.0] * len(offsets)
+        cut = 0.0
+        s = 0
+        count = len(spots)
+        for a in range(len(offsets)):
+            o = offsets[a]
+            while s < count and spots[s] < o:
+                cut += _width_of(text[spots[s]])
+                s += 1
+            out[a] = width_at[a] - cut
+        self.floor = out
+        return out
+
+
+def _every_atom_shows(first: list[int], last: list[int]) -> bool:
+    """Every atom shows a character: ``first[i] <= last[i + 1]`` for every ``i``."""
+    if not COMPILED:
+        return all(map(le, first[:-1], last[1:]))
+    for i in range(len(first) - 1):
+        if first[i] > last[i + 1]:
+            return False
+    return True
+
+
+def _reach(start: list[float], end: list[float], limit: float, within: list[int] | None) -> list[int]:
+    """For every ``i``, the last ``k`` with ``end[k] - start[i] <= limit`` (``i - 1`` or less: none),
+    and no later than ``within[i]`` when given.
+
+    Both lists never decrease, so one sweep finds them all: the answer only moves right.
+    """
+    size = len(end)
+    out = [0] * len(start)
+    k = 0
+    for i in range(len(start)):
+        top = start[i] + limit
+        while k < size and end[k] <= top:
+            k += 1
+        out[i] = k - 1 if within is None or k - 1 < within[i] else within[i]
+    return out
+
+
+def _reach_back(start: list[float], end: list[float], limit: float, within: list[int] | None) -> list[int]:
+    """For every ``j``, the first ``i`` with ``end[j] - start[i] <= limit`` (``len(start)``: none),
+    and no earlier than ``within[j]`` when given; a sweep as in :func:`_reach`."""
+    size = len(start)
+    out = [0] * len(end)
+    i = 0
+    for j in range(len(end)):
+        low = end[j] - limit
+        while i < size and start[i] < low:
+            i += 1
+        out[j] = i if within is None or i > within[j] else within[j]
+    return out
 
 
 class _Lines:
@@ -482,14 +726,15 @@ class _Lines:
     __slots__ = ("profile", "text", "offsets", "floor_at", "main", "other", "start_penalty", "break_groups",
                  "width_to", "ends_ok", "top_from", "top_to", "bottom_from", "bottom_to", "two_lines", "other_bad")
 
-    def __init__(self, atoms: Sequence[Atom], profile: Profile, shadow: Profile | None) -> None:
+    def __init__(self, atoms: Sequence[Atom], profile: Profile, shadow: Profile | None,
+                 sentence: _Sentence | None = None) -> None:
+        if sentence is None:
+            sentence = _Sentence(atoms)
         self.profile = profile
-        texts = [a.text for a in atoms]
-        self.text = text = "".join(texts)
+        self.text = text = sentence.text
         n = len(atoms)
-        self.offsets = offsets = list(accumulate(map(len, texts), initial=0))
-        hidden = profile.to_space + profile.never_at_line_end
-        self.floor_at = list(accumulate(map(_floor_width, texts, repeat(hidden)), initial=0.0))  # lower bounds
+        self.offsets = offsets = sentence.offsets
+        self.floor_at = sentence.floor_at(profile.to_space + profile.never_at_line_end)  # lower bounds
         self.main = main = _Ends(text, offsets, profile)
         self.other = other = _Ends(text, offsets, shadow) if shadow is not None else None
         # the least cost of a two-line layout breaking before atom k, and the penalty for the
@@ -497,8 +742,9 @@ class _Lines:
         self.start_penalty = [3.0 if text[o : o + 1] in WEAK_LINE_START else 0.0 for o in offsets]
         groups: dict[float, list[int]] = {}
         bad = main.bad
+        least_of = _LEAST  # a local: a module global is a dict look-up per use in the compiled build
         for k in range(1, n):
-            least = _LEAST[atoms[k - 1].brk]
+            least = least_of[atoms[k - 1].brk]
             if least is not None and not bad[k]:
                 groups.setdefault(least, []).append(k)
         # the breaks grouped by least cost, cheapest group first, each group's positions ascending
@@ -506,22 +752,18 @@ class _Lines:
         self.two_lines = profile.max_lines >= 2
         # the last end a line from i reaches within every profile's width (widths never shrink
         # as a line grows), and the ends no line ends badly at (nearly all)
-        m_start, m_end, m_limit = main.start, main.end, main.limit
+        self.width_to = _reach(main.start, main.end, main.limit, None)
+        self.bottom_from = _reach_back(main.start, main.end, main.limit, None)
         if other is not None:
-            o_start, o_end, o_limit = other.start, other.end, other.limit
-            self.width_to = [min(bisect_right(m_end, s + m_limit), bisect_right(o_end, t + o_limit)) - 1
-                             for s, t in zip(m_start, o_start)]
-            self.bottom_from = [max(bisect_left(m_start, e - m_limit), bisect_left(o_start, f - o_limit))
-                                for e, f in zip(m_end, o_end)]
+            self.width_to = _reach(other.start, other.end, other.limit, self.width_to)
+            self.bottom_from = _reach_back(other.start, other.end, other.limit, self.bottom_from)
             self.ends_ok = [not (a or b) for a, b in zip(main.bad, other.bad)]
         else:
-            self.width_to = [bisect_right(m_end, s + m_limit) - 1 for s in m_start]
-            self.bottom_from = [bisect_left(m_start, e - m_limit) for e in m_end]
             self.ends_ok = [not b for b in main.bad]
         # the breaks a top line from i may take (it shows something) and a bottom line to j may
         # take (likewise): from i + 1 and to j - 1 when every atom shows something
         ends = range(n + 1)
-        if all(map(le, main.first[:-1], main.last[1:])):
+        if _every_atom_shows(main.first, main.last):
             self.top_from = [i + 1 for i in ends]
             self.bottom_to = [j - 1 for j in ends]
         else:
@@ -532,8 +774,8 @@ class _Lines:
             # as the first cue choice had it, the floor widths of both lines, which count a space
             # at the break, are within the width (without spaces, the shown widths are never less)
             floor_at, limit = self.floor_at, main.limit
-            self.top_to = list(map(min, self.top_to, [bisect_right(floor_at, f + limit) - 1 for f in floor_at]))
-            self.bottom_from = list(map(max, self.bottom_from, [bisect_left(floor_at, f - limit) for f in floor_at]))
+            self.top_to = _reach(floor_at, floor_at, limit, self.top_to)
+            self.bottom_from = _reach_back(floor_at, floor_at, limit, self.bottom_from)
         # the Traditional lines can still end with an opening mark; rarely, so only then is it checked
         self.other_bad = other is not None and any(other.bad)
 
@@ -576,8 +818,11 @@ class _Lines:
         for least, ks in self.break_groups:
             if base + least > bound or (found is not None and least > found[0]):
                 break  # the groups only get dearer
-            for n in range(bisect_left(ks, first), bisect_right(ks, last)):
-                k = ks[n]
+            for k in ks:  # ascending; a group holds a few breaks, so a scan beats bisection
+                if k < first:
+                    continue
+                if k > last:
+                    break
                 if other_bad and other is not None and not (other.fits(i, k) and other.fits(k, j)):
                     continue  # a Traditional line ends with an opening mark
                 wt = end[k] - top_start
@@ -606,14 +851,13 @@ class _Lines:
         """The cue ``atoms[i:j]`` with its bottom line from atom ``k`` (``k == j``: one line), as
         :meth:`layout` would show it, without the intermediate :class:`Layout`: the cue choice
         makes one per cue of every sentence."""
-        text, offsets, profile, other = self.text, self.offsets, self.profile, self.other
+        text, offsets, main, other = self.text, self.offsets, self.main, self.other
         a, b = offsets[i], offsets[j]
         if k == j:
             source = text[a:b]
-            return Piece((render_line(source, profile),), source, (source,),
-                         None if other is None else other.width(i, j))
+            return Piece((main.line(i, j),), source, (source,), None if other is None else other.width(i, j))
         top, bottom = text[a : offsets[k]], text[offsets[k] : b]
-        return Piece((render_line(top, profile), render_line(bottom, profile)), text[a:b], (top, bottom),
+        return Piece((main.line(i, k), main.line(k, j)), text[a:b], (top, bottom),
                      None if other is None else other.width(i, k) + other.width(k, j))
 
 
@@ -769,19 +1013,20 @@ def _segment_sentence(
     inf = float("inf")
     spends = [budget.measure(a.text) for a in atoms] if budget is not None else None
     limit = budget.limit if budget is not None else inf
-    whole = _whole_line(atoms, profile, shadow, spends, limit)
+    sentence = _Sentence(atoms)
+    whole = _whole_line(atoms, profile, shadow, spends, limit, sentence)
     if whole is not None:
         return [whole]
     best: list[float] = [inf] * (n + 1)
     back: list[tuple[int, tuple[float, int]] | None] = [None] * (n + 1)
     best[0] = 0.0
-    lines = _Lines(atoms, profile, shadow)
+    lines = _Lines(atoms, profile, shadow, sentence)
     brks = [a.brk for a in atoms]
-    width_at = list(accumulate(map(text_width, [a.text for a in atoms]), initial=0.0))  # exact: multiples of ½
+    width_at = sentence.width_at
     firsts = _cue_starts(lines.floor_at, profile.max_chars * profile.max_lines, spends, limit)
     # the cost of a cue ending at j for the break after it and a weak particle opening the next
-    break_cost = _BREAK_COST.get
-    tails = [break_cost(b, 0.0) + p for b, p in zip(brks, lines.start_penalty[1:n])] + [0.0]
+    costs = _BREAK_COST
+    tails = [costs.get(b, 0.0) + p for b, p in zip(brks, lines.start_penalty[1:n])] + [0.0]
     tail_crumb, head_crumb = _crumb_bounds(brks, width_at)
     starts: list[tuple[float, int]] = []  # (best[i], i) of the starts reached so far, cheapest first
     width_to, ends_ok, two_lines = lines.width_to, lines.ends_ok, lines.two_lines
@@ -837,7 +1082,7 @@ def _segment_sentence(
     return out
 
 
-def _crumb_bounds(brks: Sequence[Break], width_at: Sequence[float]) -> tuple[list[int], list[int]]:
+def _crumb_bounds(brks: list[Break], width_at: list[float]) -> tuple[list[int], list[int]]:
     """:func:`_dangling` as two tables, so that the cue choice asks it in constant time.
 
     A cue ending at ``j`` after a weak break leaves a crumb of under 4 characters after the
@@ -847,35 +1092,47 @@ def _crumb_bounds(brks: Sequence[Break], width_at: Sequence[float]) -> tuple[lis
     following that break: ``head[i] < j - 1`` (``len(brks)``: never).
     """
     n = len(brks)
+    strong_set, weak_set = _STRONG, _WEAK
+    is_strong = [b in strong_set for b in brks]
+    is_weak = [b in weak_set for b in brks]
     tail = [-1] * (n + 1)
     strong = -1  # the last strong break at or before j - 2
     for j in range(2, n):
-        if brks[j - 2] in _STRONG:
+        if is_strong[j - 2]:
             strong = j - 2
-        if strong >= 0 and brks[j - 1] in _WEAK and width_at[j] - width_at[strong + 1] < 4:
+        if strong >= 0 and is_weak[j - 1] and width_at[j] - width_at[strong + 1] < 4:
             tail[j] = strong
     head = [n] * (n + 1)
     strong = n  # the first strong break at or after i
     for i in range(n - 1, 0, -1):
-        if brks[i] in _STRONG:
+        if is_strong[i]:
             strong = i
-        if strong < n and brks[i - 1] in _WEAK and width_at[strong + 1] - width_at[i] < 4:
+        if strong < n and is_weak[i - 1] and width_at[strong + 1] - width_at[i] < 4:
             head[i] = strong
     return tail, head
 
 
-def _whole_line(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None, spends: Sequence[float] | None,
-                limit: float) -> Piece | None:
+def _whole_line(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None, spends: list[float] | None,
+                limit: float, sentence: _Sentence | None = None) -> Piece | None:
     """The sentence as one cue of one line, when it may be one: then it is the cheapest cutting.
 
     Such a cue costs at most 18 (10, and 8 if it is a crumb) and any two cues at least 20. It
     may be one when its line fits both profiles, it is within the cue windows of
     :func:`_cue_starts` (floor width, speech budget) or is a single atom, as the table-driven
     choice would find; it is just found without building the tables.
+
+    Most sentences are wider than a line, and that is seen before rendering: without
+    whitespace, every character the floor width counts is shown as itself, so the shown line
+    is at least as wide as the floor.
     """
     if not atoms:
         return None
-    text = "".join(a.text for a in atoms)
+    if sentence is None:
+        sentence = _Sentence(atoms)
+    text = sentence.text
+    floor = sentence.floor_at(profile.to_space + profile.never_at_line_end)[-1]
+    if floor > profile.max_chars and _ANY_WHITESPACE.search(text) is None:
+        return None
     line = render_line(text, profile)
     if text_width(line) > profile.max_chars or line[-1:] in NO_LINE_END:
         return None
@@ -886,8 +1143,6 @@ def _whole_line(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None,
         if shadow_width > shadow.max_chars or other[-1:] in NO_LINE_END:
             return None
     if len(atoms) > 1:
-        hidden = profile.to_space + profile.never_at_line_end
-        floor = list(accumulate(_floor_width(a.text, hidden) for a in atoms))[-1]
         if floor - profile.max_chars * profile.max_lines > 0.0:
             return None
         if spends is not None and _first_sayable(spends, len(atoms), limit, 0) > 0:
@@ -895,7 +1150,7 @@ def _whole_line(atoms: Sequence[Atom], profile: Profile, shadow: Profile | None,
     return Piece((line,), text, (text,), shadow_width)
 
 
-def _cue_starts(floor_at: Sequence[float], max_width: float, spends: Sequence[float] | None,
+def _cue_starts(floor_at: list[float], max_width: float, spends: list[float] | None,
                 limit: float) -> list[int]:
     """For every cue end ``j``, the first atom a cue ending there may start at.
 
@@ -906,13 +1161,22 @@ def _cue_starts(floor_at: Sequence[float], max_width: float, spends: Sequence[fl
     counted the slow way.
     """
     n = len(floor_at) - 1
-    firsts = [0] + [bisect_left(floor_at, floor_at[j] - max_width, 0, j) for j in range(1, n + 1)]
+    firsts = [0] * (n + 1)
+    i = 0
+    for j in range(1, n + 1):  # bisect_left(floor_at, floor_at[j] - max_width, 0, j): the bound only moves right
+        low = floor_at[j] - max_width
+        while i < j and floor_at[i] < low:
+            i += 1
+        firsts[j] = i
     if spends is not None:
-        if all(0.0 <= x < math.inf for x in spends):  # sums only grow as a cue does
+        if _all_finite(spends):  # sums only grow as a cue does
             sums = list(accumulate(spends, initial=0.0))
             margin = 1e-9 * (sums[-1] + abs(limit) + 1.0)  # far beyond any rounding of these sums
+            i = 0
             for j in range(1, n + 1):
-                i = min(bisect_left(sums, sums[j] - limit, 0, j + 1), j)
+                low = sums[j] - limit  # i: bisect_left(sums, low, 0, j + 1), at most j
+                while i < j and sums[i] < low:
+                    i += 1
                 within = i == j or sums[j] - sums[i] < limit - margin
                 if within and (i == 0 or sums[j] - sums[i - 1] > limit + margin):
                     firsts[j] = max(firsts[j], i)
@@ -923,7 +1187,15 @@ def _cue_starts(floor_at: Sequence[float], max_width: float, spends: Sequence[fl
     return [min(first, j - 1) for j, first in enumerate(firsts)]
 
 
-def _first_sayable(spends: Sequence[float], j: int, limit: float, first: int) -> int:
+def _all_finite(spends: list[float]) -> bool:
+    """Every spend is a finite number of at least 0 (not NaN)."""
+    for x in spends:
+        if not 0.0 <= x < math.inf:
+            return False
+    return True
+
+
+def _first_sayable(spends: list[float], j: int, limit: float, first: int) -> int:
     """The first atom from which ``atoms[i:j]`` is still sayable within ``limit``, no earlier than
     ``first``: the sum of ``spends[i:j]`` added from ``j - 1`` down, stopping at the first excess."""
     spent = 0.0
