@@ -134,7 +134,7 @@ def measure(text: str, script: Script) -> dict[str, float]:
     t_write, _ = timed(lambda: [get_format(f).compose(tl, opts) for f in ("srt", "vtt", "json")])
     t_ass = timed(lambda: get_format("ass").compose(tl, opts))[0] if tl.cues[-1].end_ms < ASS_LIMIT_MS else -1.0
     return {"mb": len(text.encode("utf-8")) / 1e6, "cues": len(tl.cues), "cc": t_cc, "core": t_core,
-            "write": t_write, "ass": t_ass, "jieba": t_jieba}
+            "write": t_write, "ass": t_ass, "jieba": t_jieba, "compiled": float(len(compiled()))}
 
 
 def row(m: dict[str, float], label: str = "") -> str:
@@ -199,9 +199,20 @@ def breaks(copies: int, mix: list[str], repeat: int) -> None:
 
 
 def child(args: list[str]) -> dict[str, float]:
+    """One size in a fresh process, which must run the same build as this one.
+
+    The child runs in bench/, so a relative ``PYTHONPATH=build/accel`` would point nowhere there and
+    the child would quietly measure the pure modules: the entries are made absolute first, and the
+    child's own answer to ``compiled()`` is checked."""
+    paths = [str(Path(p).resolve()) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(paths))
     done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=True,
-                          cwd=Path(__file__).parent)
-    return json.loads(done.stdout.splitlines()[-1])
+                          cwd=Path(__file__).parent, env=env)
+    measured: dict[str, float] = json.loads(done.stdout.splitlines()[-1])
+    if int(measured.pop("compiled")) != len(compiled()):
+        raise SystemExit(f"the measuring process did not run the same build as this one ({core_label()}): "
+                         "check PYTHONPATH")
+    return measured
 
 
 def main() -> None:
