@@ -3,9 +3,8 @@
 ``SUBTOOLKIT_COMPILE=1 pip install .`` compiles the modules below with mypyc (C through the
 machine's compiler; mypy is fetched for the build by build_support/subtoolkit_build.py). They are
 the pure, fully typed stages that turn a script's blocks into timed cues (and the text helpers
-they call per atom), about three quarters of a subtitle job's time; compiled they take about
-40 % less (bench/bench_subtitles.py prints
-which code it measured). The output is the same byte for byte: tests/test_compiled.py runs the
+they call per atom), nearly all of a subtitle job's time; compiled they take about half the CPU
+(bench/bench_subtitles.py prints which code it measured). The output is the same byte for byte: tests/test_compiled.py runs the
 golden-file and segmentation tests against a compiled wheel.
 
 Without the variable (the default, and always for an editable install) nothing is compiled and
