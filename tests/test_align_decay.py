@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from subtoolkit.align.decay import Edge, Room, noise_db, reverberated, room_from_cues, room_of, voice_end
+from subtoolkit.align.decay import Edge, Room, SessionEdges, noise_db, reverberated, room_from_cues, room_of, voice_end
 from subtoolkit.audio.vad import Speech
 
 FLOOR = -60.0
@@ -165,3 +165,16 @@ def test_a_voice_fading_slowly_in_a_dry_booth_is_not_a_room() -> None:
     runs = Speech(np.concatenate([speech.starts, mirrored.starts + n]),
                   np.concatenate([speech.ends, mirrored.ends + n]), FLOOR, -20.0, FLOOR + 3)
     assert room_of([(both, runs)]) is None
+
+
+def test_a_room_verdict_that_one_edge_turns_over_is_left_to_the_cues() -> None:
+    """The falls and onsets (dB per frame) of an espeak talent in a 0.3 s room whose edges said
+    "dry" by 0.01 dB/frame: without its fastest fall the verdict is a room. Too close to tell, so
+    no room from the edges and the cues decide; a verdict no single edge turns over stands."""
+    rises = np.column_stack([[1.6, 1.85, 2.0, 2.2, 2.4, 2.6, 2.8, 3.0, 3.3, 3.6, 4.0], np.zeros(11)])
+    close = SessionEdges(np.column_stack([[1.27, 1.51, 1.64, 1.95], np.zeros(4)]), rises)
+    assert close.too_few and close.room() is None
+    roomy = SessionEdges(np.column_stack([[1.14, 1.39, 1.56, 1.64], np.zeros(4)]), rises)
+    assert not roomy.too_few and roomy.room() is not None
+    dry = SessionEdges(np.column_stack([[2.9, 3.1, 3.4, 3.8], np.zeros(4)]), rises)
+    assert not dry.too_few and dry.room() is None

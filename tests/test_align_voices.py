@@ -30,6 +30,7 @@ from subtoolkit.jobs.align import AlignOptions, AlignResult, run_align
 from subtoolkit.model import Script
 from subtoolkit.text.ingest import read_source
 from subtoolkit.text.parse import parse_lines
+from subtoolkit.tts.espeak import NOISE_SEED, noise_seed
 
 SHARED = ROOT.parent / "shared"
 OTHER_SENTENCES = (
@@ -100,11 +101,9 @@ def mini(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Script]:
 # another talent
 
 
-@pytest.fixture(scope="module")
-def talent(mini, tmp_path_factory: pytest.TempPathFactory) -> Scored:  # type: ignore[no-untyped-def]
+def _talent_session(mini, work: Path) -> Scored:  # type: ignore[no-untyped-def]
     path, script = mini
     narration = narration_blocks(script)[:3]
-    work = tmp_path_factory.mktemp("talent")
     session = build_session(script, work / "vo", blocks=narration, rate=-10, seed=16, voice="cmn+f2", snr_db=25,
                             sample_rate=16000, formats=("mp3",), talent=Talent(stretch=1.12, reverb_s=0.3, mp3_kbps=32))
     part = work / "part.txt"  # the script of what was recorded: three paragraphs
@@ -114,6 +113,11 @@ def talent(mini, tmp_path_factory: pytest.TempPathFactory) -> Scored:  # type: i
     result = run_align(part, session.files,
                        AlignOptions(out_dir=work / "out", reference="espeak"))  # not forced: must not be refused
     return _score(result, session, parse_lines(read_source(part).lines))
+
+
+@pytest.fixture(scope="module")
+def talent(mini, tmp_path_factory: pytest.TempPathFactory) -> Scored:  # type: ignore[no-untyped-def]
+    return _talent_session(mini, tmp_path_factory.mktemp("talent"))
 
 
 def test_another_talent_is_placed_and_its_cues_start_on_the_voice(talent: Scored) -> None:
@@ -126,11 +130,45 @@ def test_another_talent_is_placed_and_its_cues_start_on_the_voice(talent: Scored
     _room_ends_hold(talent)
 
 
+@pytest.mark.parametrize("noise", [10, 13, 27])
+def test_another_talent_ends_on_the_voice_under_other_noise(noise: int, mini, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The same session with espeak's noise seeded otherwise (both the talent's reading and the
+    reference's). With these three of seeds 1-40 the room test on the session's own edges sat on a
+    knife edge (the fastest of 4-5 falls within 0.07 dB/frame of the slowest onsets) and came out
+    dry: no tail taken off, cue ends 116-120 ms late in the median, p95 182-189 ms (the failure seen
+    once in a full run, when espeak still seeded its noise from the clock). A verdict that one edge
+    turns over is now left to the aligned cues (``SessionEdges.too_few``)."""
+    with noise_seed(noise):
+        s = _talent_session(mini, tmp_path)
+    print(_figures(f"another talent, espeak noise seed {noise}", s))
+    assert all(v is not None for v in s.blocks.values())
+    starts = np.abs(s.starts)
+    assert np.median(starts) <= 40 and np.percentile(starts, 95) <= 200
+    _room_ends_hold(s)
+
+
+def test_espeak_renders_the_same_text_the_same_way_under_one_noise_seed() -> None:
+    """What makes the sessions above repeatable: espeak's noise is seeded, not taken from the clock
+    (it was: the talent's cue ends changed from run to run, p95 45-139 ms and once 190)."""
+    voice = EspeakVoice(voice="cmn+f2", rate=-10)
+    text = OTHER_SENTENCES[2]
+    a, b = voice.render(text)[0], voice.render(text)[0]
+    with noise_seed(NOISE_SEED + 1):
+        c = voice.render(text)[0]
+    assert np.array_equal(a, b)
+    assert len(a) == len(c) and not np.array_equal(a, c)  # the noise is still there: another seed, other samples
+
+
 def _room_ends_hold(s: Scored) -> None:
     """The room's reverberation outlasts the dry voice the truth is measured on; the aligner lays
     each cue's dry reading, through the room its own edges show, on the tail (subtoolkit.align.decay).
     Before: cue ends 117 ms late in the median with no correction; then, walking back along the
-    decay line, espeak block ends up to 160 ms late and neural ones 145 ms early."""
+    decay line, espeak block ends up to 160 ms late and neural ones 145 ms early.
+
+    The bar, measured on the espeak talent with espeak's noise seeded 1-40 (18 scored cues each):
+    median 16-23 ms, p95 40-139 ms (median 78), worst cue 44-159 ms (median 136). The p95 of 18
+    cues lies between the two worst: 128-139 ms in the 8 seeds where two cues end ~135 ms off,
+    40-79 ms in the others. The default seed gives 21/79 ms."""
     ends = np.abs(s.ends)
     assert np.percentile(ends, 95) <= 150 and np.median(ends) <= 50
     assert max(abs(v[1]) for v in s.blocks.values() if v is not None) <= 100

@@ -17,6 +17,13 @@ said before it — and a voiceover resumed from the cache, whose segments were r
 runs, came out different from an uninterrupted one. So every synthesis gets the library loaded
 afresh (``dlopen`` after ``dlclose``: under 2 ms), and a text's audio depends on nothing but the
 text, voice and rate.
+
+That alone is not enough: ``espeak_Initialize`` seeds espeak's own noise generator (the aspiration
+and breath noise of ``wavegen.c``/``klatt.c``) from the wall clock, so the same text rendered in
+another second came out with other noise samples. Every fresh library is therefore seeded with
+:data:`NOISE_SEED` (``espeak_ng_SetRandSeed``, exported by 1.52) before it reads anything; the noise
+is still noise, only the same noise every time. :func:`noise_seed` sets another seed for a while,
+so a test can measure over many renderings of the same texts instead of one.
 """
 
 from __future__ import annotations
@@ -42,9 +49,13 @@ with pauses, the pace of documentary narration in the design notes (the library 
 is a little slow)."""
 MIN_WPM, MAX_WPM = 80, 450
 """espeak-ng's own limits; above 450 it silently stops speeding up."""
-WRAPPER_REVISION = 2
+WRAPPER_REVISION = 3
 """Bump when this module changes how a text becomes audio (resampling, rate mapping; 2: a fresh
-library for every synthesis, so cached audio no longer depends on what was rendered before it)."""
+library for every synthesis, so cached audio no longer depends on what was rendered before it;
+3: its noise generator seeded with :data:`NOISE_SEED`, not with the clock)."""
+NOISE_SEED = 1
+"""The seed of espeak's noise generator for every synthesis (see the module docstring)."""
+_seed = NOISE_SEED
 
 # speak_lib.h
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
@@ -81,6 +92,18 @@ class _Raw:
 
 
 _LOCK = threading.Lock()
+
+
+@contextmanager
+def noise_seed(seed: int) -> Iterator[None]:
+    """Seed espeak's noise generator with ``seed`` instead of :data:`NOISE_SEED` in this block
+    (process-wide: tests measure over seeds with it; production code has no reason to)."""
+    global _seed
+    before, _seed = _seed, seed
+    try:
+        yield
+    finally:
+        _seed = before
 """One libespeak-ng per process at a time: it keeps its state in process globals."""
 
 
@@ -119,10 +142,13 @@ class _Library:
         lib.espeak_Synchronize.restype = ctypes.c_int
         lib.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.c_int, ctypes.c_int]
         lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
+        lib.espeak_ng_SetRandSeed.argtypes = [ctypes.c_long]
+        lib.espeak_ng_SetRandSeed.restype = ctypes.c_int
         rate = lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, data_path.encode(), 0)
         if rate <= 0:
             raise VoiceError(f"libespeak-ng failed to initialise with data at {data_path}",
                              hint="reinstall espeakng-loader")
+        lib.espeak_ng_SetRandSeed(_seed)  # after Initialize, which seeds it from the clock
         self.lib = lib
         self.rate = rate
         self.version = (lib.espeak_Info(None) or b"?").decode()
