@@ -65,30 +65,30 @@ def _ratio(x: float | Fraction) -> tuple[int, int]:
 
 
 # The four conversions below are exact rational arithmetic done on integers: the same results
-# as with Fraction, several times faster, which matters at a few calls per cue. The rate's
-# numerator and denominator are read with one call (each of Fraction's properties is a call).
+# as with Fraction, several times faster, which matters at a few calls per cue. Each is written
+# once, over the rate as ``num / den``: the loops that convert every cue (placing a timeline,
+# checking one) read the rate once and call those; the Fraction forms read its ratio per call
+# (each of Fraction's properties is a call).
 
 
 def frame_of(ms: float, fps: Fraction) -> int:
     """Nearest frame to a time: floor(ms · fps / 1000 + ½)."""
     a, b = _ratio(ms)
-    num, fden = fps.as_integer_ratio()
-    den = 2000 * b * fden
-    return (2 * a * num + den // 2) // den
+    num, den = fps.as_integer_ratio()
+    return _nearest(a, b, num, den)
 
 
 def ms_of(frame: int, fps: Fraction) -> int:
     """Millisecond of a frame (nearest): floor(frame · 1000 / fps + ½)."""
     num, den = fps.as_integer_ratio()
-    return (2000 * frame * den + num) // (2 * num)
+    return ms_at(frame, num, den)
 
 
 def frames_at_least(ms: float, fps: Fraction) -> int:
     """Fewest whole frames lasting at least ``ms``: ceil(ms · fps / 1000 − 10⁻⁹)."""
     a, b = _ratio(ms)
     num, den = fps.as_integer_ratio()
-    scale = 1000 * b * den
-    return -((scale - a * num * 10**9) // (scale * 10**9))
+    return _covering(a, b, num, den)
 
 
 def frames_at_most(ms: float, fps: Fraction) -> int:
@@ -99,21 +99,15 @@ def frames_at_most(ms: float, fps: Fraction) -> int:
     return (a * num * 10**9 + 1000 * b * fden) // den
 
 
-# The same four conversions with the rate already read as ``num / den`` and a float or integer
-# time: for the loops that convert every cue (placing a timeline, checking one), where reading
-# the Fraction's ratio (a Python-level method) would cost more than the arithmetic itself.
-
-
 def frame_near(ms: float, num: int, den: int) -> int:
     """:func:`frame_of` at the rate ``num / den``."""
     a, b = ms.as_integer_ratio()
-    d = 2000 * b * den
-    return (2 * a * num + d // 2) // d
+    return _nearest(a, b, num, den)
 
 
 def frame_near_ms(ms: int, num: int, den: int) -> int:
     """:func:`frame_of` of a whole millisecond at the rate ``num / den``."""
-    return (2 * ms * num + 1000 * den) // (2000 * den)
+    return _nearest(ms, 1, num, den)
 
 
 def ms_at(frame: int, num: int, den: int) -> int:
@@ -124,6 +118,17 @@ def ms_at(frame: int, num: int, den: int) -> int:
 def frames_covering(ms: float, num: int, den: int) -> int:
     """:func:`frames_at_least` at the rate ``num / den``."""
     a, b = ms.as_integer_ratio()
+    return _covering(a, b, num, den)
+
+
+def _nearest(a: int, b: int, num: int, den: int) -> int:
+    """The frame nearest to ``a / b`` ms at ``num / den`` frames a second."""
+    d = 2000 * b * den
+    return (2 * a * num + d // 2) // d
+
+
+def _covering(a: int, b: int, num: int, den: int) -> int:
+    """The fewest frames at ``num / den`` frames a second lasting at least ``a / b`` ms (less 10⁻⁹ s)."""
     scale = 1000 * b * den
     return -((scale - a * num * 10**9) // (scale * 10**9))
 
