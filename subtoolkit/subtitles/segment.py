@@ -510,7 +510,7 @@ class _Ends:
             return ""
         shown = self.shown[f : last + 1]
         if self.spaced and _has_run(shown):
-            return _RUNS.sub(r"\1", shown)
+            return _RUNS.sub(_FIRST_OF_RUN, shown)
         return shown
 
     def fits(self, i: int, k: int) -> bool:
@@ -537,21 +537,14 @@ def _weights(text: str) -> list[float]:
     the rest of the line tables together."""
     size = len(text)
     weights = [1.0] * size
-    widths = _WIDTHS
     if COMPILED:
         for x in range(size):
             if not _wide(ord(text[x])):
                 weights[x] = _width_of(text[x])
         return weights
     for m in _NOT_WIDE.finditer(text):
-        c = m.group()
-        w = widths.get(c)
-        if w is None:
-            w = widths[c] = char_width(c)
-        weights[m.start()] = w
+        weights[m.start()] = _width_of(m.group())
     return weights
-
-
 
 
 def _wide(cp: int) -> bool:
@@ -1161,13 +1154,7 @@ def _cue_starts(floor_at: list[float], max_width: float, spends: list[float] | N
     counted the slow way.
     """
     n = len(floor_at) - 1
-    firsts = [0] * (n + 1)
-    i = 0
-    for j in range(1, n + 1):  # bisect_left(floor_at, floor_at[j] - max_width, 0, j): the bound only moves right
-        low = floor_at[j] - max_width
-        while i < j and floor_at[i] < low:
-            i += 1
-        firsts[j] = i
+    firsts = _reach_back(floor_at, floor_at, max_width, None)  # never past j: floor_at[j] is within reach
     if spends is not None:
         if _all_finite(spends):  # sums only grow as a cue does
             sums = list(accumulate(spends, initial=0.0))
