@@ -92,6 +92,7 @@ class _Raw:
 
 
 _LOCK = threading.Lock()
+"""One libespeak-ng per process at a time: it keeps its state in process globals."""
 
 
 @contextmanager
@@ -104,7 +105,6 @@ def noise_seed(seed: int) -> Iterator[None]:
         yield
     finally:
         _seed = before
-"""One libespeak-ng per process at a time: it keeps its state in process globals."""
 
 
 class _Library:
