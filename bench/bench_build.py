@@ -61,25 +61,13 @@ def rotated_copies(text: str, copies: int) -> list[str]:
     similar frequency as in ``bench_subtitles.py`` (copy n by n % 31 + 1 places, and from the 32nd
     on once more within groups offset by half a group): the same length and shape, but no clause of
     one is met again in another, so no memo of the subtitle core is paid by a second script."""
-    from collections import Counter
-
-    from bench_subtitles import _FIXED, _HAN, GROUP  # beside this script
-
-    ranked = [c for c, _ in Counter(_HAN.findall(text)).most_common() if c not in _FIXED]
-
-    def moved(step: int, offset: int) -> dict[int, int]:
-        table: dict[int, int] = {}
-        for g in range(-offset, len(ranked), GROUP):
-            group = ranked[max(g, 0): g + GROUP]
-            for k, ch in enumerate(group):
-                table[ord(ch)] = ord(group[(k + step) % len(group)])
-        return table
+    from bench_subtitles import GROUP, rotation  # beside this script
 
     out = []
     for n in range(copies):
-        t = text.translate(moved(n % (GROUP - 1) + 1, 0))
+        t = text.translate(rotation(text, n % (GROUP - 1) + 1))
         if n >= GROUP - 1:
-            t = t.translate(moved(n // (GROUP - 1), GROUP // 2))
+            t = t.translate(rotation(text, n // (GROUP - 1), GROUP // 2))
         out.append(t)
     return out
 

@@ -98,12 +98,13 @@ def corpus(mix: list[str]) -> tuple[str, tuple[Block, ...]]:
     return "".join(kept), tuple(blocks)
 
 
-def rotation(text: str, copy: int) -> dict[int, int]:
-    """A str.translate table moving each Han character ``copy`` places within its frequency group."""
+def rotation(text: str, copy: int, offset: int = 0) -> dict[int, int]:
+    """A str.translate table moving each Han character ``copy`` places within its frequency group
+    (the groups shifted ``offset`` places down the ranking: the first one shorter)."""
     ranked = [c for c, _ in Counter(_HAN.findall(text)).most_common() if c not in _FIXED]
     table: dict[int, int] = {}
-    for g in range(0, len(ranked), GROUP):
-        group = ranked[g : g + GROUP]
+    for g in range(-offset, len(ranked), GROUP):
+        group = ranked[max(g, 0) : g + GROUP]
         for k, ch in enumerate(group):
             table[ord(ch)] = ord(group[(k + copy) % len(group)])
     return table
