@@ -80,7 +80,7 @@ def main() -> None:
 
     import opencc
 
-    from bench_subtitles import GROUP, corpus, unique_script  # beside this script
+    from bench_subtitles import GROUP, corpus, timed, unique_script  # beside this script
 
     from subtoolkit.model import Script
     from subtoolkit.subtitles.profiles import load_profile
@@ -98,11 +98,7 @@ def main() -> None:
         copies = max(1, min(GROUP - 1, round(mb * 1e6 / size)))
         t, b = unique_script(text, blocks, copies)
         real_mb = len(t.encode("utf-8")) / 1e6
-        cc_s = float("inf")
-        for _ in range(5):
-            t0 = time.process_time()
-            cc.convert(t)
-            cc_s = min(cc_s, time.process_time() - t0)
+        cc_s = min(timed(lambda: cc.convert(t))[0] for _ in range(5))  # as bench_subtitles.measure
         timeline = estimate(Script("unique", b), profile, fps=Fraction(25))
         with tempfile.NamedTemporaryFile(suffix=".pkl", delete=False) as f:
             pickle.dump((real_mb, timeline), f)
